@@ -1,0 +1,62 @@
+import { loadConfig } from './config.js';
+import { migrate } from './db/migrate.js';
+import { openConfiguredDatabase, startRuntime } from './runtime.js';
+
+// `keel serve | migrate | help`. The only place that listens on a port.
+const USAGE = `Usage: keel <command>
+
+  serve     start the API server (PORT, default 8080; embedded database in KEEL_DATA_DIR unless DATABASE_URL)
+  migrate   apply pending database migrations and exit
+  help      show this text`;
+
+async function serve(): Promise<void> {
+  const config = loadConfig();
+  const rt = await startRuntime(config);
+  const address = await rt.app.listen({ port: config.port, host: config.host });
+  const url = config.publicUrl ?? address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
+  const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`;
+  const lines = [
+    '',
+    `Keel is running at ${url}`,
+    `API docs:   ${url}/docs  (OpenAPI: ${url}/openapi.json)`,
+    `Database:   ${where}`,
+  ];
+  if (rt.bootstrap) {
+    lines.push(`Tenant "${rt.bootstrap.tenantName}" created. Its admin API key (shown once, keep it):`,
+      `  ${rt.bootstrap.apiKey}`,
+      `Try:        curl -H "apiAccessKey: ${rt.bootstrap.apiKey}" ${url}/tenant`);
+  } else {
+    lines.push('API key:    the default tenant\'s admin key was printed on first start (or set KEEL_BOOTSTRAP_API_KEY before it)');
+  }
+  process.stdout.write(`${lines.join('\n')}\n\n`);
+  const stop = async () => {
+    await rt.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+async function migrateOnly(): Promise<void> {
+  const config = loadConfig();
+  const database = await openConfiguredDatabase(config);
+  try {
+    const applied = await migrate(database.db);
+    process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'Database is up to date.\n');
+  } finally {
+    await database.close();
+  }
+}
+
+const command = process.argv[2] ?? 'serve';
+const commands: Record<string, () => Promise<void>> = { serve, migrate: migrateOnly };
+const run = commands[command];
+if (!run) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exitCode = command === 'help' || command === '--help' ? 0 : 2;
+} else {
+  run().catch((e: unknown) => {
+    process.stderr.write(`keel ${command}: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  });
+}

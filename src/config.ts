@@ -1,0 +1,37 @@
+// The only module that reads process.env. Everything else receives a Config.
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  bootstrapApiKey: string | undefined;
+  adminToken: string | undefined;
+  jwtSecret: string | undefined;
+  logLevel: string;
+  publicUrl: string | undefined;
+}
+
+function intFrom(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number, got "${value}"`);
+  return n;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const bootstrapApiKey = env.KEEL_BOOTSTRAP_API_KEY || undefined;
+  if (bootstrapApiKey && !bootstrapApiKey.startsWith('keel_')) {
+    throw new Error('KEEL_BOOTSTRAP_API_KEY must start with "keel_"');
+  }
+  return {
+    port: intFrom('PORT', env.PORT, 8080),
+    host: env.HOST || '0.0.0.0',
+    dataDir: env.KEEL_DATA_DIR || './.keel-data',
+    databaseUrl: env.DATABASE_URL || undefined,
+    bootstrapApiKey,
+    adminToken: env.KEEL_ADMIN_TOKEN || undefined,
+    jwtSecret: env.KEEL_JWT_SECRET || undefined,
+    logLevel: env.LOG_LEVEL || 'info',
+    publicUrl: env.KEEL_PUBLIC_URL || undefined,
+  };
+}

@@ -1,0 +1,30 @@
+import { Temporal } from 'temporal-polyfill';
+
+// The only place that reads the wall clock. Services ask `ctx.clock.today(timeZone)`; pure logic
+// receives "today" as an argument.
+export interface Clock {
+  now(): Date;
+  today(timeZone: string): Temporal.PlainDate;
+}
+
+export const systemClock: Clock = {
+  now: () => new Date(),
+  today: (timeZone) => Temporal.Now.plainDateISO(timeZone),
+};
+
+/** A clock stopped at a date (and, for `now()`, noon UTC of that date unless given). */
+export function fixedClock(date: string | Temporal.PlainDate, now?: Date): Clock {
+  const day = typeof date === 'string' ? Temporal.PlainDate.from(date) : date;
+  const instant = now ?? new Date(`${day.toString()}T12:00:00Z`);
+  return { now: () => instant, today: () => day };
+}
+
+/**
+ * A sandbox tenant's test clock: business "today" is the tenant's set date; instants (token
+ * expiry, logs) keep running on the base clock so credentials still expire.
+ */
+export function testClock(base: Clock, testDate: string | null): Clock {
+  if (!testDate) return base;
+  const day = Temporal.PlainDate.from(testDate);
+  return { now: () => base.now(), today: () => day };
+}

@@ -1,0 +1,65 @@
+import { join } from 'node:path';
+import pg from 'pg';
+import { Kysely, PostgresDialect } from 'kysely';
+import { PGlite } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import { installTypeParsers } from './type-parsers.js';
+import { lockDataDir } from './data-dir-lock.js';
+import type { Database } from './schema.js';
+
+export type Db = Kysely<Database>;
+export type Engine = 'pglite' | 'postgres';
+
+export interface OpenDatabase {
+  readonly db: Db;
+  readonly engine: Engine;
+  /** Runs plain SQL (several statements allowed) outside Kysely: migrations only. */
+  execScript(sqlText: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type DatabaseOptions =
+  | { databaseUrl: string; poolSize?: number }
+  | { dataDir: string }          // embedded PGlite on disk, locked against a second process
+  | { memory: true };            // embedded PGlite in memory (tests)
+
+export async function openDatabase(opts: DatabaseOptions): Promise<OpenDatabase> {
+  installTypeParsers();
+  if ('databaseUrl' in opts) {
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
+    return wrap(pool, 'postgres', async () => undefined);
+  }
+  const lock = 'dataDir' in opts ? lockDataDir(opts.dataDir) : undefined;
+  try {
+    const pglite = 'dataDir' in opts
+      ? await PGlite.create({ dataDir: join(opts.dataDir, 'pgdata') })
+      : await PGlite.create();
+    // Exactly one pool per PGlite instance (it has one connection); default durability.
+    const pool = new pg.Pool(createPgConfig(pglite) as unknown as pg.PoolConfig);
+    return wrap(pool, 'pglite', async () => {
+      try { await pglite.close(); } finally { lock?.release(); }
+    });
+  } catch (e) {
+    lock?.release();
+    throw e;
+  }
+}
+
+// `afterPoolEnd` releases what the engine holds once Kysely has ended the pool.
+function wrap(pool: pg.Pool, engine: Engine, afterPoolEnd: () => Promise<void>): OpenDatabase {
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  let closed = false;
+  return {
+    db,
+    engine,
+    async execScript(sqlText) {
+      const client = await pool.connect();
+      try { await client.query(sqlText); } finally { client.release(); }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      try { await db.destroy(); } finally { await afterPoolEnd(); }
+    },
+  };
+}

@@ -1,0 +1,136 @@
+import type { ColumnType, Generated } from 'kysely';
+
+// Row types of every table, as the `pg` driver returns them (see type-parsers.ts):
+// numeric and int8 are strings, date is 'YYYY-MM-DD', timestamptz is a Date.
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type DateString = ColumnType<string, string, string>;
+
+export interface TenantsTable {
+  id: Generated<string>;
+  tenant_number: Generated<number>;
+  name: string;
+  access_key: string;
+  currency: string;
+  time_zone: string;
+  sandbox: Generated<boolean>;
+  settings: ColumnType<Record<string, unknown>, string | undefined, string>;
+  test_clock_date: DateString | null;
+  created_at: Timestamp;
+}
+
+export interface UsersTable {
+  id: Generated<string>;
+  user_name: string;
+  email: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  phone_number: string | null;
+  time_zone: string | null;
+  locale: string | null;
+  password_hash: string;
+  status: Generated<string>;
+  last_login_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+export interface TenantUsersTable {
+  tenant_id: string;
+  user_id: string;
+  roles: string[];
+  effective_role: string;
+  created_at: Timestamp;
+}
+
+export interface ApiKeysTable {
+  tenant_id: string;
+  id: Generated<string>;
+  name: string;
+  key_hash: string;
+  key_prefix: string;
+  role: string;
+  created_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+export interface ApiClientsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  name: string;
+  secret_hash: string;
+  role: string;
+  customer_id: string | null;
+  created_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+export interface CredentialRoutesTable {
+  lookup: string;
+  tenant_id: string;
+}
+
+export interface RefreshTokensTable {
+  token_hash: string;
+  user_id: string;
+  tenant_id: string;
+  family: string;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+export interface LoginHistoryTable {
+  tenant_id: string;
+  id: Generated<string>;
+  user_id: string | null;
+  user_name: string;
+  login_time: Timestamp;
+  status: string;
+  browser: string | null;
+  login_url: string | null;
+  role: string | null;
+  error_message: string | null;
+}
+
+export interface ServerSecretsTable {
+  name: string;
+  value: string;
+}
+
+export interface IdempotencyKeysTable {
+  tenant_id: string;
+  key: string;
+  request_hash: string;
+  state: 'running' | 'done';
+  response_status: number | null;
+  response_body: string | null;
+  response_type: string | null;
+  locked_at: Timestamp;
+  created_at: Timestamp;
+}
+
+export interface DocumentSequencesTable {
+  tenant_id: string;
+  kind: string;
+  next_value: ColumnType<string, string | number, string | number>;
+}
+
+export interface KeelMigrationsTable {
+  version: string;
+  applied_at: Timestamp;
+}
+
+export interface Database {
+  tenants: TenantsTable;
+  users: UsersTable;
+  tenant_users: TenantUsersTable;
+  api_keys: ApiKeysTable;
+  api_clients: ApiClientsTable;
+  credential_routes: CredentialRoutesTable;
+  refresh_tokens: RefreshTokensTable;
+  login_history: LoginHistoryTable;
+  server_secrets: ServerSecretsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  document_sequences: DocumentSequencesTable;
+  keel_migrations: KeelMigrationsTable;
+}

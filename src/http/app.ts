@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import formbody from '@fastify/formbody';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Clock } from '../core/clock.js';
+import type { Db } from '../db/connect.js';
+import type { TenancyService } from '../tenancy/service.js';
+import { tenancyRoutes } from '../tenancy/routes.js';
+import { registerAuth } from './auth.js';
+import { errorHandler, notFoundHandler } from './errors.js';
+import { registerIdempotency } from './idempotency.js';
+import { registerObservability } from './observability.js';
+import { registerOpenApi } from './openapi.js';
+import { rewriteUrl } from './paths.js';
+import { formatSchemaErrors, validatorCompiler } from './validation.js';
+
+export interface AppDeps {
+  db: Db;
+  clock: Clock;
+  tenancy: TenancyService;
+  adminToken: string | undefined;
+  logLevel?: string;
+}
+
+export type App = FastifyInstance;
+
+/** Builds the server without listening (cli.ts listens; tests use app.inject). */
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const app = Fastify({
+    logger: { level: deps.logLevel ?? 'info' },
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
+    },
+    requestIdHeader: false,
+    rewriteUrl: (req) => rewriteUrl(req.url ?? '/'),
+    bodyLimit: 5 * 1024 * 1024,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSchemaErrorFormatter(formatSchemaErrors);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  app.addHook('onSend', async (req, reply, payload) => {
+    reply.header('x-request-id', req.id);
+    return payload;
+  });
+  await app.register(formbody);
+
+  registerAuth(app, { db: deps.db, clock: deps.clock, tenancy: deps.tenancy, adminToken: deps.adminToken });
+  registerIdempotency(app, deps.db);
+  registerObservability(app, deps.db);
+  await registerOpenApi(app);
+
+  await app.register(tenancyRoutes, { tenancy: deps.tenancy });
+  return app;
+}

@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { invalid } from '../core/errors.js';
+import type { Db } from '../db/connect.js';
+import { beginRequest, finishRequest } from '../idempotency/service.js';
+import { header } from './auth.js';
+import './route-config.js';
+
+const WRITES = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
+const INSTALLATION_SCOPE = '00000000-0000-0000-0000-000000000000';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    idempotency: { scope: string; key: string } | null;
+  }
+}
+
+function fingerprint(req: FastifyRequest): string {
+  const path = req.url.split('?')[0];
+  return createHash('sha256').update(`${req.method} ${path}\n${JSON.stringify(req.body ?? null)}`).digest('hex');
+}
+
+export function registerIdempotency(app: FastifyInstance, db: Db): void {
+  app.decorateRequest('idempotency', null);
+
+  // After validation: a request rejected by its schema never claims the key.
+  app.addHook('preHandler', async (req, reply) => {
+    if (!WRITES.has(req.method) || req.routeOptions.config.idempotent === false) return;
+    const key = header(req, 'idempotency-key');
+    if (key === undefined) return;
+    if (key.length === 0 || key.length > 255) throw invalid('INVALID_IDEMPOTENCY_KEY', 'header/Idempotency-Key must be 1 to 255 characters');
+    const scope = req.ctx?.tenantId ?? INSTALLATION_SCOPE;
+    const begin = await beginRequest(db, scope, key, fingerprint(req));
+    if (begin.kind === 'replay') {
+      reply.header('idempotent-replayed', 'true').status(begin.status);
+      if (begin.type) reply.type(begin.type);
+      return reply.send(begin.body);
+    }
+    req.idempotency = { scope, key };
+  });
+
+  app.addHook('onSend', async (req, reply, payload) => {
+    const claim = req.idempotency;
+    if (!claim) return payload;
+    req.idempotency = null;
+    const type = reply.getHeader('content-type');
+    await finishRequest(db, claim.scope, claim.key, {
+      status: reply.statusCode,
+      body: typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : '',
+      type: typeof type === 'string' ? type : null,
+    });
+    return payload;
+  });
+}

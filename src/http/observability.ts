@@ -1,0 +1,31 @@
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Db } from '../db/connect.js';
+import './route-config.js';
+
+// /healthz: the process answers. /readyz: the database answers. /metrics: Prometheus text.
+export function registerObservability(app: FastifyInstance, db: Db): void {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const duration = new Histogram({
+    name: 'keel_http_request_duration_seconds',
+    help: 'HTTP request duration by route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    duration.observe({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+
+  const open = { auth: 'none' as const, idempotent: false };
+  app.get('/healthz', { config: open, schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { config: open, schema: { hide: true } }, async (_req, reply) => {
+    await sql`select 1`.execute(db);
+    return reply.send({ status: 'ready' });
+  });
+  app.get('/metrics', { config: open, schema: { hide: true } }, async (_req, reply) =>
+    reply.type(registry.contentType).send(await registry.metrics()));
+}

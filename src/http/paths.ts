@@ -1,0 +1,34 @@
+// Path conventions of the API (DESIGN.md §3): every path also answers under /v1, and custom verbs
+// sit after a colon in the last segment (`/billing/invoices:pay`, `/objects/Product/{id}:activate`).
+// The router can't match a parameter followed by `:verb`, so the URL is rewritten before routing:
+// `…/abc:activate` → `…/abc/:activate`, and routes are declared with `verbPath`.
+
+const VERB = /^([^/:]+):([A-Za-z][A-Za-z0-9-]*)$/;
+
+export function rewriteUrl(url: string): string {
+  const q = url.indexOf('?');
+  let path = q === -1 ? url : url.slice(0, q);
+  const query = q === -1 ? '' : url.slice(q);
+  if (path === '/v1') path = '/';
+  else if (path.startsWith('/v1/')) path = path.slice(3);
+  const slash = path.lastIndexOf('/');
+  const last = path.slice(slash + 1);
+  const decoded = last.includes('%3A') || last.includes('%3a') ? safeDecode(last) : last;
+  const m = VERB.exec(decoded);
+  if (m) path = `${path.slice(0, slash + 1)}${m[1]}/:${m[2]}`;
+  return path + query;
+}
+
+function safeDecode(s: string): string {
+  try { return decodeURIComponent(s); } catch { return s; } // malformed escapes route as written (404)
+}
+
+/** The router path for `base:verb`; find-my-way reads `::` as a literal colon. */
+export function verbPath(base: string, verb: string): string {
+  return `${base}/::${verb}`;
+}
+
+/** How a router path reads in the API documentation: `/x/{id}/:verb` → `/x/{id}:verb`. */
+export function documentedPath(routerPath: string): string {
+  return routerPath.replace(/\/:([A-Za-z][A-Za-z0-9-]*)$/, ':$1');
+}

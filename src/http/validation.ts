@@ -1,0 +1,44 @@
+import { Ajv, type Options } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { FastifySchemaCompiler } from 'fastify';
+import type { SchemaErrorFormatter } from 'fastify/types/schema.js';
+
+// Bodies are validated strictly: a string where a number belongs is a 400, not a silent
+// conversion. Query strings and path params arrive as text, so they are coerced.
+function isCalendarDate(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (mo < 1 || mo > 12 || d < 1) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1]!;
+  return d <= days;
+}
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+const common: Options = { allErrors: false, useDefaults: true, removeAdditional: false, strict: false };
+
+const bodyAjv = addFormats(new Ajv({ ...common, coerceTypes: false }));
+const textAjv = addFormats(new Ajv({ ...common, coerceTypes: 'array' }));
+for (const ajv of [bodyAjv, textAjv]) {
+  // Business dates: a real calendar date, YYYY-MM-DD (2023-02-30 is refused here, not by the database).
+  ajv.addFormat('date', { type: 'string', validate: isCalendarDate });
+}
+
+export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
+  const ajv = httpPart === 'body' ? bodyAjv : textAjv;
+  return ajv.compile(schema as object) as ReturnType<FastifySchemaCompiler<unknown>>;
+};
+
+/** `body/lines/0/quantity must be >= 1`; enums list their allowed values, unknown fields are named. */
+export const formatSchemaErrors: SchemaErrorFormatter = (errors, dataVar) => {
+  const e = errors[0];
+  if (!e) return new Error(`${dataVar} is invalid`);
+  const path = `${dataVar}${e.instancePath}`;
+  const params = e.params as Record<string, unknown>;
+  let text = `${path} ${e.message ?? 'is invalid'}`;
+  if (e.keyword === 'enum' && Array.isArray(params.allowedValues)) text += `: ${params.allowedValues.join(', ')}`;
+  if (e.keyword === 'required') text = `${path}/${String(params.missingProperty)} is required`;
+  if (e.keyword === 'additionalProperties') text = `${path}/${String(params.additionalProperty)} is not a known field`;
+  return new Error(text);
+};

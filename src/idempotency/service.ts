@@ -1,0 +1,46 @@
+import { conflict, DomainError } from '../core/errors.js';
+import type { Db } from '../db/connect.js';
+import * as store from './store.js';
+
+// Idempotency-Key (DESIGN.md §3): the first response is kept 24 hours and replayed; the same key
+// with another body is a 422; a duplicate arriving while the first still runs gets a 409 and
+// never runs. A first request that dies leaves a `running` row that a retry may take over
+// after STALE_MS.
+export const RETENTION_HOURS = 24;
+const RETENTION_MS = RETENTION_HOURS * 3600 * 1000;
+const STALE_MS = 60_000;
+
+export type Begin =
+  | { kind: 'proceed' }
+  | { kind: 'replay'; status: number; body: string; type: string | null };
+
+export async function beginRequest(db: Db, tenantId: string, key: string, requestHash: string): Promise<Begin> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (await store.claim(db, tenantId, key, requestHash)) return { kind: 'proceed' };
+    const seen = await store.find(db, tenantId, key);
+    if (!seen) continue; // released between our insert and read: try again
+    const expired = seen.ageMs >= RETENTION_MS;
+    const abandoned = seen.state === 'running' && seen.lockAgeMs >= STALE_MS;
+    if (expired || (abandoned && seen.requestHash === requestHash)) {
+      if (await store.takeOver(db, tenantId, key, seen, requestHash)) return { kind: 'proceed' };
+      continue;
+    }
+    if (seen.requestHash !== requestHash) {
+      throw new DomainError('idempotency_mismatch', 'IDEMPOTENCY_KEY_REUSED',
+        'This Idempotency-Key was used with a different request; use a new key for a new request');
+    }
+    if (seen.state === 'running') {
+      throw conflict('IDEMPOTENCY_REQUEST_IN_PROGRESS', 'A request with this Idempotency-Key is still running; retry later');
+    }
+    return { kind: 'replay', status: seen.responseStatus ?? 200, body: seen.responseBody ?? '', type: seen.responseType };
+  }
+  throw conflict('IDEMPOTENCY_REQUEST_IN_PROGRESS', 'A request with this Idempotency-Key is contended; retry later');
+}
+
+/** Server errors release the key so the client may retry; any other answer is kept for replay. */
+export async function finishRequest(db: Db, tenantId: string, key: string, res: { status: number; body: string; type: string | null }): Promise<void> {
+  if (res.status >= 500) await store.release(db, tenantId, key);
+  else await store.complete(db, tenantId, key, res);
+}
+
+export const purgeExpired = (db: Db) => store.purgeOlderThan(db, RETENTION_HOURS);

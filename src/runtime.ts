@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto';
+import type { Config } from './config.js';
+import { systemClock, type Clock } from './core/clock.js';
+import { openDatabase, type OpenDatabase } from './db/connect.js';
+import { migrate } from './db/migrate.js';
+import { purgeExpired } from './idempotency/service.js';
+import { buildApp, type App } from './http/app.js';
+import { createTenancyService, type TenancyService } from './tenancy/service.js';
+import { getOrCreateSecret } from './tenancy/store.js';
+
+// Wires the process: database, migrations, services, the HTTP app. cli.ts and tests use it.
+// A database passed in stays open on close (tests share one per worker).
+export interface Runtime {
+  app: App;
+  database: OpenDatabase;
+  tenancy: TenancyService;
+  migrations: string[];
+  bootstrap: { tenantName: string; apiKey: string } | undefined;
+  close(): Promise<void>;
+}
+
+export async function openConfiguredDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<OpenDatabase> {
+  return config.databaseUrl ? openDatabase({ databaseUrl: config.databaseUrl }) : openDatabase({ dataDir: config.dataDir });
+}
+
+export async function startRuntime(config: Config, opts: { database?: OpenDatabase; clock?: Clock } = {}): Promise<Runtime> {
+  const database = opts.database ?? await openConfiguredDatabase(config);
+  try {
+    const migrations = await migrate(database.db);
+    const secret = config.jwtSecret ?? await getOrCreateSecret(database.db, 'jwt', randomBytes(32).toString('base64url'));
+    const clock = opts.clock ?? systemClock;
+    const tenancy = createTenancyService({ db: database.db, clock, jwtKey: new TextEncoder().encode(secret) });
+    const boot = await tenancy.bootstrap({ apiKey: config.bootstrapApiKey });
+    const app = await buildApp({ db: database.db, clock, tenancy, adminToken: config.adminToken, logLevel: config.logLevel });
+    // Idempotency records live 24 hours; sweep them hourly (and once now).
+    const sweep = () => purgeExpired(database.db).catch((err: unknown) => app.log.warn({ err }, 'idempotency sweep failed'));
+    await sweep();
+    const sweeper = setInterval(sweep, 3600_000).unref();
+    return {
+      app, database, tenancy, migrations,
+      bootstrap: boot && { tenantName: boot.tenant.name, apiKey: boot.apiKey },
+      async close() {
+        clearInterval(sweeper);
+        try { await app.close(); } finally { if (!opts.database) await database.close(); }
+      },
+    };
+  } catch (e) {
+    if (!opts.database) await database.close();
+    throw e;
+  }
+}

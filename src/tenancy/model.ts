@@ -1,0 +1,102 @@
+import type { Permission, RoleId } from './roles.js';
+
+export type TermBasis = 'US30360' | 'Actual';
+export type BillingPeriodSetting = 'Month' | 'Quarter' | 'Semi-Annual' | 'Annual';
+export type BillingTiming = 'InAdvance' | 'InArrears';
+
+/** Tenant-wide defaults; customers, orders and lines may override the billing ones. */
+export interface TenantSettings {
+  termBasis: TermBasis;
+  billCycleDay: number;
+  billingPeriod: BillingPeriodSetting;
+  billingTiming: BillingTiming;
+  paymentTerm: string;
+  prorationEnabled: boolean;
+  numberFormats: Record<string, string>;
+}
+
+export const DEFAULT_SETTINGS: TenantSettings = {
+  termBasis: 'US30360',
+  billCycleDay: 1,
+  billingPeriod: 'Month',
+  billingTiming: 'InAdvance',
+  paymentTerm: 'Net 30',
+  prorationEnabled: true,
+  numberFormats: {},
+};
+
+export interface Tenant {
+  id: string;
+  tenantNumber: number;
+  name: string;
+  accessKey: string;
+  currency: string;
+  timeZone: string;
+  sandbox: boolean;
+  settings: TenantSettings;
+  testClockDate: string | null;
+  createdAt: Date;
+}
+
+/** Who is calling. `customerId` scopes an organisation's credential to it and its descendants. */
+export type Principal =
+  | { kind: 'apiKey'; keyId: string; role: RoleId }
+  | { kind: 'user'; userId: string; userName: string; roles: RoleId[]; effectiveRole: RoleId }
+  | { kind: 'client'; clientId: string; role: RoleId; customerId: string | null };
+
+export interface Authenticated {
+  tenant: Tenant;
+  principal: Principal;
+  permissions: Set<Permission>;
+}
+
+export interface User {
+  id: string;
+  userName: string;
+  email: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  phoneNumber: string | null;
+  timeZone: string | null;
+  locale: string | null;
+  status: string;
+  lastLoginAt: Date | null;
+  createdAt: Date;
+}
+
+export interface Membership {
+  tenantId: string;
+  userId: string;
+  roles: RoleId[];
+  effectiveRole: RoleId;
+}
+
+export interface ApiKeyInfo {
+  id: string;
+  name: string;
+  role: RoleId;
+  keyPrefix: string;
+  createdAt: Date;
+  revokedAt: Date | null;
+}
+
+export interface ApiClientInfo {
+  id: string;
+  name: string;
+  role: RoleId;
+  customerId: string | null;
+  createdAt: Date;
+  revokedAt: Date | null;
+}
+
+export interface LoginRecord {
+  userId: string | null;
+  tenantId: string;
+  userName: string;
+  loginTime: Date;
+  status: 'Success' | 'Error';
+  browser: string | null;
+  loginUrl: string | null;
+  role: string | null;
+  errorMessage: string | null;
+}

@@ -1,0 +1,70 @@
+import { invalid } from '../core/errors.js';
+import { DEFAULT_NUMBER_FORMATS, validateNumberFormat } from '../core/numbering-format.js';
+import { DEFAULT_SETTINGS, type TenantSettings } from './model.js';
+
+// Tenant settings arrive under the seed's labels ("Term Basis", "Bill Cycle Day") or camelCase.
+const ALIASES: Record<string, keyof TenantSettings> = {
+  'Term Basis': 'termBasis', termBasis: 'termBasis',
+  'Bill Cycle Day': 'billCycleDay', billCycleDay: 'billCycleDay',
+  'Billing Period': 'billingPeriod', billingPeriod: 'billingPeriod',
+  'Billing Timing': 'billingTiming', billingTiming: 'billingTiming',
+  'Payment Term': 'paymentTerm', paymentTerm: 'paymentTerm',
+  prorationEnabled: 'prorationEnabled', 'Proration Enabled': 'prorationEnabled',
+  numberFormats: 'numberFormats',
+};
+
+const TIMING: Record<string, TenantSettings['billingTiming']> = {
+  InAdvance: 'InAdvance', 'In Advance': 'InAdvance', InArrears: 'InArrears', 'In Arrears': 'InArrears',
+};
+const PERIODS = ['Month', 'Quarter', 'Semi-Annual', 'Annual'] as const;
+const NUMBERED_KINDS = Object.keys(DEFAULT_NUMBER_FORMATS);
+
+export function validateSettingsPatch(current: TenantSettings, patch: Record<string, unknown>): TenantSettings {
+  const next: TenantSettings = { ...DEFAULT_SETTINGS, ...current };
+  for (const [label, value] of Object.entries(patch)) {
+    const key = ALIASES[label];
+    const field = `body/settings/${label}`;
+    if (!key) throw invalid('UNKNOWN_SETTING', `${field} is not a tenant setting`);
+    switch (key) {
+      case 'termBasis':
+        if (value !== 'US30360' && value !== 'Actual') throw invalid('INVALID_FIELD', `${field} must be US30360 or Actual`);
+        next.termBasis = value;
+        break;
+      case 'billCycleDay':
+        if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > 31) throw invalid('INVALID_FIELD', `${field} must be an integer from 1 to 31`);
+        next.billCycleDay = value as number;
+        break;
+      case 'billingPeriod':
+        if (!PERIODS.includes(value as never)) throw invalid('INVALID_FIELD', `${field} must be one of ${PERIODS.join(', ')}`);
+        next.billingPeriod = value as TenantSettings['billingPeriod'];
+        break;
+      case 'billingTiming': {
+        const t = typeof value === 'string' ? TIMING[value] : undefined;
+        if (!t) throw invalid('INVALID_FIELD', `${field} must be InAdvance or InArrears`);
+        next.billingTiming = t;
+        break;
+      }
+      case 'paymentTerm':
+        if (typeof value !== 'string' || !/^(Net \d{1,3}|Due on Receipt)$/.test(value)) throw invalid('INVALID_FIELD', `${field} must be "Net N" or "Due on Receipt"`);
+        next.paymentTerm = value;
+        break;
+      case 'prorationEnabled':
+        if (typeof value !== 'boolean') throw invalid('INVALID_FIELD', `${field} must be true or false`);
+        next.prorationEnabled = value;
+        break;
+      case 'numberFormats': {
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid('INVALID_FIELD', `${field} must be an object`);
+        const formats: Record<string, string> = { ...next.numberFormats };
+        for (const [kind, fmt] of Object.entries(value)) {
+          if (!NUMBERED_KINDS.includes(kind)) throw invalid('INVALID_FIELD', `${field}/${kind} is not a numbered document (${NUMBERED_KINDS.join(', ')})`);
+          if (typeof fmt !== 'string') throw invalid('INVALID_FIELD', `${field}/${kind} must be a string`);
+          validateNumberFormat(fmt);
+          formats[kind] = fmt;
+        }
+        next.numberFormats = formats;
+        break;
+      }
+    }
+  }
+  return next;
+}
