@@ -11,6 +11,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     globalSetup: ['test/support/global-setup.ts'],
+    setupFiles: ['test/support/fast-check-setup.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });

@@ -2,19 +2,10 @@ import { Ajv, type Options } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
 import type { SchemaErrorFormatter } from 'fastify/types/schema.js';
+import { isDateString } from '../core/dates.js';
 
 // Bodies are validated strictly: a string where a number belongs is a 400, not a silent
 // conversion. Query strings and path params arrive as text, so they are coerced.
-function isCalendarDate(s: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (mo < 1 || mo > 12 || d < 1) return false;
-  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1]!;
-  return d <= days;
-}
-
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 const common: Options = { allErrors: false, useDefaults: true, removeAdditional: false, strict: false };
 
@@ -22,7 +13,7 @@ const bodyAjv = addFormats(new Ajv({ ...common, coerceTypes: false }));
 const textAjv = addFormats(new Ajv({ ...common, coerceTypes: 'array' }));
 for (const ajv of [bodyAjv, textAjv]) {
   // Business dates: a real calendar date, YYYY-MM-DD (2023-02-30 is refused here, not by the database).
-  ajv.addFormat('date', { type: 'string', validate: isCalendarDate });
+  ajv.addFormat('date', { type: 'string', validate: isDateString });
 }
 
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
