@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/connect.js';
 import type { Tx } from '../db/transaction.js';
-import type { TenantsTable, UsersTable } from '../db/schema.js';
+import type { ApiClientsTable, ApiKeysTable, TenantsTable, UsersTable } from '../db/schema.js';
 import type { Selectable } from 'kysely';
 import { DEFAULT_SETTINGS, type ApiClientInfo, type ApiKeyInfo, type LoginRecord, type Membership, type Tenant, type TenantSettings, type User } from './model.js';
 import type { RoleId } from './roles.js';
@@ -45,11 +45,6 @@ export async function findTenant(db: Q, id: string): Promise<Tenant | undefined>
   return r && toTenant(r);
 }
 
-export async function findTenantByName(db: Q, name: string): Promise<Tenant | undefined> {
-  const r = await db.selectFrom('tenants').selectAll().where('name', '=', name).executeTakeFirst();
-  return r && toTenant(r);
-}
-
 export async function findTenantBySelector(db: Q, selector: string): Promise<Tenant | undefined> {
   const r = await db.selectFrom('tenants').selectAll().where('access_key', '=', selector).executeTakeFirst();
   return r && toTenant(r);
@@ -70,12 +65,17 @@ export async function updateTenant(db: Q, id: string, patch: { settings?: Tenant
 
 // --- API keys and clients -------------------------------------------------------------------
 
+const toApiKeyInfo = (r: Selectable<ApiKeysTable>): ApiKeyInfo =>
+  ({ id: r.id, name: r.name, role: r.role as RoleId, keyPrefix: r.key_prefix, createdAt: r.created_at, revokedAt: r.revoked_at });
+const toApiClientInfo = (r: Selectable<ApiClientsTable>): ApiClientInfo =>
+  ({ id: r.id, name: r.name, role: r.role as RoleId, customerId: r.customer_id, createdAt: r.created_at, revokedAt: r.revoked_at });
+
 export async function insertApiKey(db: Q, tenantId: string, k: { name: string; keyHash: string; keyPrefix: string; role: RoleId }): Promise<ApiKeyInfo> {
   await db.insertInto('credential_routes').values({ lookup: k.keyHash, tenant_id: tenantId }).execute();
   const r = await db.insertInto('api_keys')
     .values({ tenant_id: tenantId, name: k.name, key_hash: k.keyHash, key_prefix: k.keyPrefix, role: k.role })
     .returningAll().executeTakeFirstOrThrow();
-  return { id: r.id, name: r.name, role: r.role as RoleId, keyPrefix: r.key_prefix, createdAt: r.created_at, revokedAt: r.revoked_at };
+  return toApiKeyInfo(r);
 }
 
 /** One round trip: the key's route, the key and its tenant. */
@@ -93,13 +93,13 @@ export async function findActiveApiKey(db: Q, keyHash: string): Promise<{ keyId:
 
 export async function listApiKeys(db: Q, tenantId: string): Promise<ApiKeyInfo[]> {
   const rows = await db.selectFrom('api_keys').selectAll().where('tenant_id', '=', tenantId).orderBy('created_at').execute();
-  return rows.map((r) => ({ id: r.id, name: r.name, role: r.role as RoleId, keyPrefix: r.key_prefix, createdAt: r.created_at, revokedAt: r.revoked_at }));
+  return rows.map(toApiKeyInfo);
 }
 
 export async function revokeApiKey(db: Q, tenantId: string, id: string, at: Date): Promise<ApiKeyInfo | undefined> {
   const r = await db.updateTable('api_keys').set({ revoked_at: sql`coalesce(revoked_at, ${at})` })
     .where('tenant_id', '=', tenantId).where('id', '=', id).returningAll().executeTakeFirst();
-  return r && { id: r.id, name: r.name, role: r.role as RoleId, keyPrefix: r.key_prefix, createdAt: r.created_at, revokedAt: r.revoked_at };
+  return r && toApiKeyInfo(r);
 }
 
 export async function insertApiClient(db: Q, tenantId: string, c: { id: string; name: string; secretHash: string; role: RoleId; customerId: string | null }): Promise<ApiClientInfo> {
@@ -107,7 +107,7 @@ export async function insertApiClient(db: Q, tenantId: string, c: { id: string; 
   const r = await db.insertInto('api_clients')
     .values({ tenant_id: tenantId, id: c.id, name: c.name, secret_hash: c.secretHash, role: c.role, customer_id: c.customerId })
     .returningAll().executeTakeFirstOrThrow();
-  return { id: r.id, name: r.name, role: r.role as RoleId, customerId: r.customer_id, createdAt: r.created_at, revokedAt: r.revoked_at };
+  return toApiClientInfo(r);
 }
 
 export async function findApiClient(db: Q, clientId: string): Promise<{ tenantId: string; secretHash: string; info: ApiClientInfo } | undefined> {
@@ -116,12 +116,7 @@ export async function findApiClient(db: Q, clientId: string): Promise<{ tenantId
     .selectAll('c')
     .where('cr.lookup', '=', `client:${clientId}`).where('c.id', '=', clientId)
     .executeTakeFirst();
-  return r && { tenantId: r.tenant_id, secretHash: r.secret_hash, info: { id: r.id, name: r.name, role: r.role as RoleId, customerId: r.customer_id, createdAt: r.created_at, revokedAt: r.revoked_at } };
-}
-
-export async function findApiClientInTenant(db: Q, tenantId: string, clientId: string): Promise<ApiClientInfo | undefined> {
-  const r = await db.selectFrom('api_clients').selectAll().where('tenant_id', '=', tenantId).where('id', '=', clientId).executeTakeFirst();
-  return r && { id: r.id, name: r.name, role: r.role as RoleId, customerId: r.customer_id, createdAt: r.created_at, revokedAt: r.revoked_at };
+  return r && { tenantId: r.tenant_id, secretHash: r.secret_hash, info: toApiClientInfo(r) };
 }
 
 export async function revokeApiClient(db: Q, tenantId: string, id: string, at: Date): Promise<boolean> {
