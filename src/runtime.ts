@@ -7,6 +7,8 @@ import { purgeExpired } from './idempotency/service.js';
 import { buildApp, type App } from './http/app.js';
 import { createTenancyService, type TenancyService } from './tenancy/service.js';
 import { getOrCreateSecret } from './tenancy/store.js';
+import { createPublishing, type Publishing } from './catalog/publishing.js';
+import { createSnapshotCache } from './catalog/snapshot-cache.js';
 
 // Wires the process: database, migrations, services, the HTTP app. cli.ts and tests use it.
 // A database passed in stays open on close (tests share one per worker).
@@ -14,6 +16,7 @@ export interface Runtime {
   app: App;
   database: OpenDatabase;
   tenancy: TenancyService;
+  publishing: Publishing;
   migrations: string[];
   bootstrap: { tenantName: string; apiKey: string } | undefined;
   close(): Promise<void>;
@@ -31,13 +34,14 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
     const clock = opts.clock ?? systemClock;
     const tenancy = createTenancyService({ db: database.db, clock, jwtKey: new TextEncoder().encode(secret) });
     const boot = await tenancy.bootstrap({ apiKey: config.bootstrapApiKey });
-    const app = await buildApp({ db: database.db, clock, tenancy, adminToken: config.adminToken, logLevel: config.logLevel });
+    const publishing = createPublishing(createSnapshotCache(database.db));
+    const app = await buildApp({ db: database.db, clock, tenancy, publishing, adminToken: config.adminToken, logLevel: config.logLevel });
     // Idempotency records live 24 hours; sweep them hourly (and once now).
     const sweep = () => purgeExpired(database.db).catch((err: unknown) => app.log.warn({ err }, 'idempotency sweep failed'));
     await sweep();
     const sweeper = setInterval(sweep, 3600_000).unref();
     return {
-      app, database, tenancy, migrations,
+      app, database, tenancy, publishing, migrations,
       bootstrap: boot && { tenantName: boot.tenant.name, apiKey: boot.apiKey },
       async close() {
         clearInterval(sweeper);

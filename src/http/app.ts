@@ -6,6 +6,8 @@ import type { Clock } from '../core/clock.js';
 import type { Db } from '../db/connect.js';
 import type { TenancyService } from '../tenancy/service.js';
 import { tenancyRoutes } from '../tenancy/routes.js';
+import type { Publishing } from '../catalog/publishing.js';
+import { catalogRoutes } from '../catalog/routes.js';
 import { registerAuth } from './auth.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { registerIdempotency } from './idempotency.js';
@@ -18,6 +20,7 @@ export interface AppDeps {
   db: Db;
   clock: Clock;
   tenancy: TenancyService;
+  publishing: Publishing;
   adminToken: string | undefined;
   logLevel?: string;
 }
@@ -53,5 +56,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await registerOpenApi(app);
 
   await app.register(tenancyRoutes, { tenancy: deps.tenancy });
+  await app.register(catalogRoutes, { publishing: deps.publishing });
   return app;
 }

@@ -37,7 +37,7 @@ describe(`database on ${engine}`, () => {
       join information_schema.key_column_usage kcu
         on kcu.constraint_name = tc.constraint_name and kcu.table_schema = tc.table_schema and kcu.ordinal_position = 1
       where tc.constraint_type = 'PRIMARY KEY' and tc.table_schema = 'public'`.execute(database.db);
-    const offenders = r.rows.filter((row) => !installationWide.includes(row.table_name) && row.first_col !== 'tenant_id');
+    const offenders = r.rows.filter((row) => !installationWide.includes(row.table_name) && !row.table_name.startsWith('test_') && row.first_col !== 'tenant_id');
     expect(offenders).toEqual([]);
     expect(r.rows.length).toBeGreaterThanOrEqual(10);
   });
@@ -45,7 +45,7 @@ describe(`database on ${engine}`, () => {
 
 describe('inTransaction', () => {
   beforeAll(async () => {
-    await sql`create table if not exists tx_probe (id text primary key, attempt int not null)`.execute(database.db);
+    await sql`create table if not exists test_tx_probe (id text primary key, attempt int not null)`.execute(database.db);
   });
 
   it('retries a serialization failure and keeps only the successful attempt', async () => {
@@ -53,13 +53,13 @@ describe('inTransaction', () => {
     let attempts = 0;
     const result = await inTransaction(database.db, async (tx) => {
       attempts++;
-      await sql`insert into tx_probe (id, attempt) values (${`${id}-${attempts}`}, ${attempts})`.execute(tx);
+      await sql`insert into test_tx_probe (id, attempt) values (${`${id}-${attempts}`}, ${attempts})`.execute(tx);
       if (attempts < 3) throw Object.assign(new Error('could not serialize access'), { code: '40001' });
       return 'done';
     });
     expect(result).toBe('done');
     expect(attempts).toBe(3);
-    const rows = await sql<{ id: string }>`select id from tx_probe where id like ${`${id}-%`} order by id`.execute(database.db);
+    const rows = await sql<{ id: string }>`select id from test_tx_probe where id like ${`${id}-%`} order by id`.execute(database.db);
     expect(rows.rows.map((r) => r.id)).toEqual([`${id}-3`]);
   });
 
@@ -68,11 +68,11 @@ describe('inTransaction', () => {
     let attempts = 0;
     await expect(inTransaction(database.db, async (tx) => {
       attempts++;
-      await sql`insert into tx_probe (id, attempt) values (${id}, 1)`.execute(tx);
+      await sql`insert into test_tx_probe (id, attempt) values (${id}, 1)`.execute(tx);
       throw Object.assign(new Error('unique violation'), { code: '23505' });
     })).rejects.toThrow('unique violation');
     expect(attempts).toBe(1);
-    const rows = await sql`select id from tx_probe where id = ${id}`.execute(database.db);
+    const rows = await sql`select id from test_tx_probe where id = ${id}`.execute(database.db);
     expect(rows.rows).toEqual([]);
   });
 
