@@ -18,21 +18,22 @@ export interface PlannedWrite {
   referenceId: string | null;
   content: Record<string, unknown>;   // own fields only, references resolved, parent field set
   at: string;                         // where it came from in the request, for error messages
+  contentAt: string;                  // where its fields are in the request
 }
 
 const REF = /^@\{([^}]+)\}$/;
 
-interface Raw { def: ObjectDef; item: Record<string, unknown>; at: string; parent?: { field: string; index: number } }
+interface Raw { def: ObjectDef; item: Record<string, unknown>; at: string; contentAt: string; parent?: { field: string; index: number; inherit: readonly (readonly [string, string])[] } }
 
 export function planComposite(root: ObjectName, persistentObjects: unknown, newId: () => string = randomUUID): PlannedWrite[] {
   if (!Array.isArray(persistentObjects) || persistentObjects.length === 0) {
     throw invalid('INVALID_FIELD', 'body/persistentObjects must be a non-empty array');
   }
   const raws: Raw[] = [];
-  const visit = (def: ObjectDef, item: unknown, at: string, parent?: Raw['parent']) => {
+  const visit = (def: ObjectDef, item: unknown, at: string, contentAt: string, parent?: Raw['parent']) => {
     if (typeof item !== 'object' || item === null || Array.isArray(item)) throw invalid('INVALID_FIELD', `${at} must be an object`);
     const index = raws.length;
-    raws.push({ def, item: item as Record<string, unknown>, at, ...(parent && { parent }) });
+    raws.push({ def, item: item as Record<string, unknown>, at, contentAt, ...(parent && { parent }) });
     const content = (item as { content?: unknown }).content;
     if (typeof content !== 'object' || content === null || Array.isArray(content)) {
       if ((item as { operation?: unknown }).operation === 'Delete') return;
@@ -44,12 +45,14 @@ export function planComposite(root: ObjectName, persistentObjects: unknown, newI
       if (!Array.isArray(list)) throw invalid('INVALID_FIELD', `${at}/content/${child.key} must be an array`);
       list.forEach((c, i) => {
         // nested children are plain objects, or {content, referenceId, operation} like the top level
-        const wrapped = typeof c === 'object' && c !== null && 'content' in c ? c : { content: c, referenceId: (c as Record<string, unknown>)?.referenceId };
-        visit(OBJECTS[child.object], wrapped, `${at}/content/${child.key}/${i}`, { field: child.parentField, index });
+        const childAt = `${contentAt}/${child.key}/${i}`;
+        const explicit = typeof c === 'object' && c !== null && 'content' in c;
+        const wrapped = explicit ? c : { content: c, referenceId: (c as Record<string, unknown> | null)?.referenceId };
+        visit(OBJECTS[child.object], wrapped, childAt, explicit ? `${childAt}/content` : childAt, { field: child.parentField, index, inherit: child.inherit ?? [] });
       });
     }
   };
-  persistentObjects.forEach((p, i) => visit(OBJECTS[root], p, `body/persistentObjects/${i}`));
+  persistentObjects.forEach((p, i) => visit(OBJECTS[root], p, `body/persistentObjects/${i}`, `body/persistentObjects/${i}/content`));
 
   // ids first, so references can point forwards as well as backwards
   const byRef = new Map<string, number>();
@@ -69,21 +72,30 @@ export function planComposite(root: ObjectName, persistentObjects: unknown, newI
     const content = { ...((r.item.content as Record<string, unknown> | undefined) ?? {}) };
     for (const child of r.def.children ?? []) delete content[child.key];
     delete content.id;
-    return { def: r.def, operation, id, referenceId, content, at: r.at };
+    delete content.referenceId;
+    return { def: r.def, operation, id, referenceId, content, at: r.at, contentAt: r.contentAt };
   });
 
   const deps: Set<number>[] = planned.map(() => new Set());
   planned.forEach((p, i) => {
     const parent = raws[i]!.parent;
     if (parent) {
-      p.content[parent.field] = planned[parent.index]!.id;
-      if (planned[parent.index]!.operation === 'Create') deps[i]!.add(parent.index);
+      const up = planned[parent.index]!;
+      p.content[parent.field] = up.id;
+      if (up.operation === 'Create') deps[i]!.add(parent.index);
+      // e.g. an option inside a feature belongs to the feature's bundle too
+      for (const [childField, parentField] of parent.inherit) {
+        if (p.content[childField] !== undefined) continue;
+        p.content[childField] = up.content[parentField];
+        const source = planned.findIndex((x) => x.id === up.content[parentField] && x.operation === 'Create');
+        if (source !== -1) deps[i]!.add(source);
+      }
     }
     for (const [key, value] of Object.entries(p.content)) {
       const m = typeof value === 'string' ? REF.exec(value) : null;
       if (!m) continue;
       const target = byRef.get(m[1]!);
-      if (target === undefined) throw invalid('UNKNOWN_REFERENCE_ID', `${p.at}/content/${key} refers to referenceId "${m[1]}", which is not in this request`);
+      if (target === undefined) throw invalid('UNKNOWN_REFERENCE_ID', `${p.contentAt}/${key} refers to referenceId "${m[1]}", which is not in this request`);
       p.content[key] = planned[target]!.id;
       if (planned[target]!.operation === 'Create' && target !== i) deps[i]!.add(target);
     }

@@ -25,6 +25,7 @@ export interface ChildDef {
   key: string;               // nested array in composite content and in trees, e.g. productFeatures
   object: ObjectName;
   parentField: string;       // the child's field that points at the parent
+  inherit?: readonly (readonly [string, string])[]; // [child field, parent field] copied down when the child has none
 }
 
 export interface ObjectDef {
@@ -118,7 +119,7 @@ export const OBJECTS: Record<ObjectName, ObjectDef> = {
       str('name', { required: true }), int('featureOrder', { min: 0 }), int('minOptions', { min: 0 }), int('maxOptions', { min: 0 }),
       str('featureName'), f('featureDescription', 'text'), ref('featureId', 'Feature'), ref('configuredProductId', 'Product', { required: true, onDelete: 'cascade' }),
     ],
-    children: [{ key: 'productOptions', object: 'ProductOption', parentField: 'productFeatureId' }],
+    children: [{ key: 'productOptions', object: 'ProductOption', parentField: 'productFeatureId', inherit: [['configuredProductId', 'configuredProductId']] }],
   },
   ProductOption: {
     name: 'ProductOption', table: 'catalog_product_options',

@@ -22,6 +22,7 @@ export function objectDef(objectName: string): ObjectDef {
 }
 
 interface Write { def: ObjectDef; operation: 'Create' | 'Patch' | 'Delete'; id: string; input?: ObjectInput; at: string }
+// For composite writes `at` is where the object's fields are (contentAt), so messages name real paths.
 export interface WriteResult { def: ObjectDef; operation: string; id: string; referenceId: string | null; record: ApiRecord | null }
 
 const skipChildren = (def: ObjectDef) => new Set((def.children ?? []).map((c) => c.key));
@@ -171,8 +172,8 @@ export const catalogService = {
     const root = objectDef(objectName.slice(0, -4));
     const planned = planComposite(root.name, (body as { persistentObjects?: unknown } | null)?.persistentObjects);
     const writes: Write[] = planned.filter((p) => p.operation !== 'None').map((p: PlannedWrite) => ({
-      def: p.def, operation: p.operation === 'Update' ? 'Patch' : p.operation as Write['operation'], id: p.id, at: p.at,
-      ...(p.operation !== 'Delete' && { input: validateObjectInput(p.def, p.content, p.operation === 'Create' ? 'create' : 'patch', `${p.at}/content`, skipChildren(p.def)) }),
+      def: p.def, operation: p.operation === 'Update' ? 'Patch' : p.operation as Write['operation'], id: p.id, at: p.contentAt,
+      ...(p.operation !== 'Delete' && { input: validateObjectInput(p.def, p.content, p.operation === 'Create' ? 'create' : 'patch', p.contentAt, skipChildren(p.def)) }),
     }));
     await inTransaction(ctx.db, (tx) => runWrites(tx, ctx, writes));
     return inRequestOrder(planned).map((p) => ({ id: p.id, referenceId: p.referenceId, _action: p.operation }));
