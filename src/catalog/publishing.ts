@@ -105,6 +105,8 @@ export function createPublishing(cache: SnapshotCache) {
 
   return {
     publish, unpublish, outdate,
+    /** What the background check does: reload this process's view if another process published. */
+    checkVersion: (tenantId: string) => cache.check(tenantId),
 
     /** Republishes every published or outdated product and bundle; with removeNonexistent, drops
      * snapshots whose source was deleted. Products no longer Active are unpublished. */
