@@ -1,5 +1,6 @@
 import { loadConfig } from './config.js';
 import { migrate } from './db/migrate.js';
+import { loadDemoCatalog } from './catalog/demo.js';
 import { openConfiguredDatabase, startRuntime } from './runtime.js';
 
 // `keel serve | migrate | help`. The only place that listens on a port.
@@ -7,6 +8,7 @@ const USAGE = `Usage: keel <command>
 
   serve     start the API server (PORT, default 8080; embedded database in KEEL_DATA_DIR unless DATABASE_URL)
   migrate   apply pending database migrations and exit
+  demo      load the demo catalog into a tenant (default: "default"; --tenant NAME) and publish it
   help      show this text`;
 
 async function serve(): Promise<void> {
@@ -48,8 +50,25 @@ async function migrateOnly(): Promise<void> {
   }
 }
 
+async function demo(): Promise<void> {
+  const config = loadConfig();
+  const flag = process.argv.indexOf('--tenant');
+  const tenantName = flag > 0 ? process.argv[flag + 1] : 'default';
+  const rt = await startRuntime({ ...config, loadDemo: false });
+  try {
+    const tenant = tenantName ? await rt.tenancy.findTenantByName(tenantName) : undefined;
+    if (!tenant) throw new Error(`There is no tenant named "${tenantName}"`);
+    const result = await loadDemoCatalog(await rt.tenancy.systemContext(tenant.id, 'demo'), rt.publishing);
+    process.stdout.write(result.loaded
+      ? `Loaded and published the demo catalog (${result.products} products) in tenant "${tenant.name}".\n`
+      : `Tenant "${tenant.name}" already has the demo catalog.\n`);
+  } finally {
+    await rt.close();
+  }
+}
+
 const command = process.argv[2] ?? 'serve';
-const commands: Record<string, () => Promise<void>> = { serve, migrate: migrateOnly };
+const commands: Record<string, () => Promise<void>> = { serve, migrate: migrateOnly, demo };
 const run = commands[command];
 if (!run) {
   process.stdout.write(`${USAGE}\n`);

@@ -9,6 +9,7 @@ export interface Config {
   jwtSecret: string | undefined;
   logLevel: string;
   publicUrl: string | undefined;
+  loadDemo: boolean;
 }
 
 function intFrom(name: string, value: string | undefined, fallback: number): number {
@@ -33,5 +34,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jwtSecret: env.KEEL_JWT_SECRET || undefined,
     logLevel: env.LOG_LEVEL || 'info',
     publicUrl: env.KEEL_PUBLIC_URL || undefined,
+    loadDemo: !['0', 'false', 'no'].includes((env.KEEL_DEMO ?? '').toLowerCase()),
   };
 }

@@ -9,6 +9,7 @@ import { createTenancyService, type TenancyService } from './tenancy/service.js'
 import { getOrCreateSecret } from './tenancy/store.js';
 import { createPublishing, type Publishing } from './catalog/publishing.js';
 import { createSnapshotCache } from './catalog/snapshot-cache.js';
+import { loadDemoCatalog } from './catalog/demo.js';
 
 // Wires the process: database, migrations, services, the HTTP app. cli.ts and tests use it.
 // A database passed in stays open on close (tests share one per worker).
@@ -33,8 +34,10 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
     const secret = config.jwtSecret ?? await getOrCreateSecret(database.db, 'jwt', randomBytes(32).toString('base64url'));
     const clock = opts.clock ?? systemClock;
     const tenancy = createTenancyService({ db: database.db, clock, jwtKey: new TextEncoder().encode(secret) });
-    const boot = await tenancy.bootstrap({ apiKey: config.bootstrapApiKey });
     const publishing = createPublishing(createSnapshotCache(database.db));
+    const boot = await tenancy.bootstrap({ apiKey: config.bootstrapApiKey });
+    // A new installation gets the demo catalog in its default tenant.
+    if (boot && config.loadDemo) await loadDemoCatalog(await tenancy.systemContext(boot.tenant.id, 'demo'), publishing);
     const app = await buildApp({ db: database.db, clock, tenancy, publishing, adminToken: config.adminToken, logLevel: config.logLevel });
     // Idempotency records live 24 hours; sweep them hourly (and once now).
     const sweep = () => purgeExpired(database.db).catch((err: unknown) => app.log.warn({ err }, 'idempotency sweep failed'));

@@ -18,7 +18,12 @@ const DEFS: Record<Kind, ObjectDef> = { Product: OBJECTS.Product, PriceDimension
 const LABEL: Record<Kind, string> = { Product: 'Product', PriceDimension: 'Price tag', BundleSuite: 'Bundle suite' };
 
 function principalId(p: Principal): string {
-  return p.kind === 'user' ? p.userId : p.kind === 'client' ? p.clientId : p.keyId;
+  switch (p.kind) {
+    case 'user': return p.userId;
+    case 'client': return p.clientId;
+    case 'apiKey': return p.keyId;
+    case 'system': return p.name;
+  }
 }
 
 function sourceId(kind: Kind, id: string): string {

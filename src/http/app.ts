@@ -50,7 +50,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   await app.register(formbody);
 
-  registerAuth(app, { db: deps.db, clock: deps.clock, tenancy: deps.tenancy, adminToken: deps.adminToken });
+  registerAuth(app, { tenancy: deps.tenancy, adminToken: deps.adminToken });
   registerIdempotency(app, deps.db);
   registerObservability(app, deps.db);
   await registerOpenApi(app);

@@ -1,9 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Clock } from '../core/clock.js';
-import { testClock } from '../core/clock.js';
 import { forbidden, unauthorized } from '../core/errors.js';
-import type { Db } from '../db/connect.js';
 import type { Authenticated } from '../tenancy/model.js';
 import { isApiKey } from '../tenancy/secrets.js';
 import type { TenancyService } from '../tenancy/service.js';
@@ -38,7 +35,7 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export function registerAuth(app: FastifyInstance, deps: { db: Db; clock: Clock; tenancy: TenancyService; adminToken: string | undefined }): void {
+export function registerAuth(app: FastifyInstance, deps: { tenancy: TenancyService; adminToken: string | undefined }): void {
   app.decorateRequest('ctx', null as never);
   app.addHook('onRequest', async (req) => {
     const config = req.routeOptions.config;
@@ -54,16 +51,6 @@ export function registerAuth(app: FastifyInstance, deps: { db: Db; clock: Clock;
     if (config.permission && !auth.permissions.has(config.permission)) {
       throw forbidden('PERMISSION_DENIED', `This credential lacks the permission ${config.permission}`);
     }
-    const tenant = auth.tenant;
-    req.ctx = {
-      tenantId: tenant.id,
-      tenant,
-      principal: auth.principal,
-      permissions: auth.permissions,
-      db: deps.db,
-      clock: tenant.sandbox ? testClock(deps.clock, tenant.testClockDate) : deps.clock,
-      timeZone: tenant.timeZone,
-      requestId: req.id,
-    };
+    req.ctx = deps.tenancy.contextFor(auth, req.id);
   });
 }

@@ -42,7 +42,8 @@ export interface Tenant {
 export type Principal =
   | { kind: 'apiKey'; keyId: string; role: RoleId }
   | { kind: 'user'; userId: string; userName: string; roles: RoleId[]; effectiveRole: RoleId }
-  | { kind: 'client'; clientId: string; role: RoleId; customerId: string | null };
+  | { kind: 'client'; clientId: string; role: RoleId; customerId: string | null }
+  | { kind: 'system'; name: string };   // Keel itself: bootstrap, demo data, jobs
 
 export interface Authenticated {
   tenant: Tenant;

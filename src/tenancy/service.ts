@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Temporal } from 'temporal-polyfill';
-import type { Clock } from '../core/clock.js';
+import { testClock, type Clock } from '../core/clock.js';
 import { conflict, forbidden, invalid, notFound, unauthorized } from '../core/errors.js';
 import type { Db } from '../db/connect.js';
 import { inTransaction } from '../db/transaction.js';
@@ -129,6 +129,15 @@ export function createTenancyService(deps: TenancyDeps) {
     }
     const tenantId = selector ? (await resolveSelector(selector)).id : claims.tid;
     return authenticateUser(claims.sub, tenantId);
+  }
+
+  /** The use-case context of an authenticated caller; a sandbox tenant's "today" is its test clock. */
+  function contextFor(auth: Authenticated, requestId: string): Ctx {
+    const { tenant } = auth;
+    return {
+      tenantId: tenant.id, tenant, principal: auth.principal, permissions: auth.permissions, db,
+      clock: tenant.sandbox ? testClock(clock, tenant.testClockDate) : clock, timeZone: tenant.timeZone, requestId,
+    };
   }
 
   async function recordLogin(r: Omit<LoginRecord, 'loginTime'>) {
@@ -335,6 +344,17 @@ export function createTenancyService(deps: TenancyDeps) {
     },
 
     listRoles: () => ROLES,
+
+    contextFor,
+
+    /** A context for Keel's own work in a tenant (demo data, jobs): every permission, the tenant's clock. */
+    async systemContext(tenantId: string, name: string): Promise<Ctx> {
+      const tenant = await store.findTenant(db, tenantId);
+      if (!tenant) throw notFound('TENANT_NOT_FOUND', `Tenant ${tenantId} does not exist`);
+      return contextFor({ tenant, principal: { kind: 'system', name }, permissions: permissionsOf(['admin']) }, name);
+    },
+
+    findTenantByName: (name: string) => store.findTenantByName(db, name),
   };
 }
 

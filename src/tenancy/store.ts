@@ -45,6 +45,11 @@ export async function findTenant(db: Q, id: string): Promise<Tenant | undefined>
   return r && toTenant(r);
 }
 
+export async function findTenantByName(db: Q, name: string): Promise<Tenant | undefined> {
+  const r = await db.selectFrom('tenants').selectAll().where('name', '=', name).executeTakeFirst();
+  return r && toTenant(r);
+}
+
 export async function findTenantBySelector(db: Q, selector: string): Promise<Tenant | undefined> {
   const r = await db.selectFrom('tenants').selectAll().where('access_key', '=', selector).executeTakeFirst();
   return r && toTenant(r);

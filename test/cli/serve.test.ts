@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 function serve(): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const child = spawn(process.execPath, ['bin/keel.js', 'serve'], {
     cwd: root,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', KEEL_DATA_DIR: dataDir, DATABASE_URL: '', KEEL_BOOTSTRAP_API_KEY: bootstrapKey, LOG_LEVEL: 'warn' },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', KEEL_DATA_DIR: dataDir, DATABASE_URL: '', KEEL_BOOTSTRAP_API_KEY: bootstrapKey, LOG_LEVEL: 'warn', KEEL_DEMO: '' },
   });
   let out = '';
   return new Promise((resolve, reject) => {
@@ -49,9 +49,18 @@ describe('keel serve', () => {
       expect(docs.status).toBe(200);
       const ready = await fetch(`${first.url}/readyz`);
       expect(await ready.json()).toEqual({ status: 'ready' });
+      // the demo catalog is loaded and published on first start
+      const catalog = await fetch(`${first.url}/catalog/products`, { headers: { apiAccessKey: bootstrapKey } });
+      const platform = (await catalog.json() as { sku: string; priceBookEntries: { listPrice: number }[] }[]).find((p) => p.sku === 'NUE-PLATFORM');
+      expect(platform?.priceBookEntries.map((e) => e.listPrice)).toEqual([9.9]);
     } finally {
       expect(await stop(first.child)).toBe(0);
     }
+
+    const demo = spawnSync(process.execPath, ['bin/keel.js', 'demo'], {
+      cwd: root, env: { ...process.env, KEEL_DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn' }, encoding: 'utf8', timeout: 60_000,
+    });
+    expect([demo.status, demo.stdout.trim()]).toEqual([0, 'Tenant "default" already has the demo catalog.']);
 
     const second = await serve();
     try {

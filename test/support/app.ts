@@ -18,7 +18,7 @@ export interface TestApp {
 
 export async function testApp(opts: { clock?: Clock } = {}): Promise<TestApp> {
   const database = await testDatabase();
-  const config = { ...loadConfig({}), adminToken: ADMIN_TOKEN, jwtSecret: 'test-jwt-secret-test-jwt-secret!', logLevel: 'silent' };
+  const config = { ...loadConfig({}), adminToken: ADMIN_TOKEN, jwtSecret: 'test-jwt-secret-test-jwt-secret!', logLevel: 'silent', loadDemo: false };
   const rt = await startRuntime(config, { database, ...(opts.clock && { clock: opts.clock }) });
   const call: TestApp['call'] = (method, url, o = {}) => rt.app.inject({
     method, url,
