@@ -111,6 +111,11 @@ export function validateObjectInput(def: ObjectDef, body: unknown, mode: 'create
     for (const fd of def.fields) {
       if (fd.required && fields[fd.name] === undefined) throw invalid('INVALID_FIELD', `${at}/${fd.name} is required`);
     }
+    // What a line becomes when ordered (DESIGN "Provisioning"): services become entitlements,
+    // anything else a subscription unless it says Physical Good.
+    if (def.name === 'Product' && (fields.productType === undefined || fields.productType === null)) {
+      fields.productType = fields.recordType === 'Service' ? 'Service' : 'Subscription';
+    }
   }
   return { fields, customFields };
 }

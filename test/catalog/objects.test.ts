@@ -178,3 +178,24 @@ describe('rules', () => {
     expect(feature.json().message).toBe('body/minOptions must be <= maxOptions (1)');
   });
 });
+
+describe('product type and permissions', () => {
+  it('a product\'s type defaults from its record type and accepts the provisioning kinds', async () => {
+    expect((await product()).productType).toBe('Subscription');
+    expect((await product({ recordType: 'Service' })).productType).toBe('Service');
+    expect((await product({ productType: 'physical good' })).productType).toBe('Physical Good');
+    expect((await post('/objects/Product', { name: 'x', sku: sku(), productType: 'Spaceship' })).json().message)
+      .toBe('body/productType must be one of Subscription, Physical Good, Service');
+  });
+
+  it('reading needs catalog:read and writing catalog:write', async () => {
+    const readOnly = (await post('/apiKeys', { name: 'ro', role: 'read-only' })).json().apiKey;
+    const p = await product();
+    expect((await get(`/objects/Product/${p.id}`, withKey(readOnly))).statusCode).toBe(200);
+    const denied = await post('/objects/Product', { name: 'x', sku: sku() }, withKey(readOnly));
+    expect([denied.statusCode, denied.json().message]).toEqual([403, 'This credential lacks the permission catalog:write']);
+    expect((await post(`/catalog/products/${p.id}:publish`, undefined, withKey(readOnly))).statusCode).toBe(403);
+    const catalogAdmin = (await post('/apiKeys', { name: 'ca', role: 'catalog-admin' })).json().apiKey;
+    expect((await post('/objects/Product', { name: 'x', sku: sku() }, withKey(catalogAdmin))).statusCode).toBe(200);
+  });
+});
