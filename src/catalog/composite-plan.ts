@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { invalid } from '../core/errors.js';
 import { OBJECTS, type ObjectDef, type ObjectName } from './objects.js';
-import { isUuid } from './validate.js';
+import { isUuid } from '../metadata/validate.js';
 
 // Plans a composite call (`POST /objects/composite/{objectName}List`): flattens nested children
 // (a bundle's productFeatures → productOptions, priceBookEntries, ...), gives every created object
@@ -48,7 +48,7 @@ export function planComposite(root: ObjectName, persistentObjects: unknown, newI
         const childAt = `${contentAt}/${child.key}/${i}`;
         const explicit = typeof c === 'object' && c !== null && 'content' in c;
         const wrapped = explicit ? c : { content: c, referenceId: (c as Record<string, unknown> | null)?.referenceId };
-        visit(OBJECTS[child.object], wrapped, childAt, explicit ? `${childAt}/content` : childAt, { field: child.parentField, index, inherit: child.inherit ?? [] });
+        visit(OBJECTS[child.object as ObjectName], wrapped, childAt, explicit ? `${childAt}/content` : childAt, { field: child.parentField, index, inherit: child.inherit ?? [] });
       });
     }
   };

@@ -1,39 +1,10 @@
+import { bool, en, f, int, num, ref as refTo, str, type FieldDef, type ObjectDef } from '../metadata/fields.js';
+
 // The catalog's object registry: every object the generic API (`/objects/{objectName}`) serves,
-// with its table, its fields (API name, column, type) and its relations. The migration
-// 0004_catalog.sql creates exactly these columns (a test compares them), and validation,
-// storage and response mapping are all driven from here.
+// with its table, its fields and its nested children (see src/metadata/fields.ts). The migration
+// 0004_catalog.sql creates exactly these columns (a test compares them).
 
-export type FieldType = 'string' | 'text' | 'integer' | 'decimal' | 'boolean' | 'date' | 'datetime' | 'enum' | 'ref' | 'json';
-
-export interface FieldDef {
-  name: string;              // API name
-  column: string;            // SQL column
-  type: FieldType;
-  required?: boolean;        // on create
-  values?: readonly string[];            // enum values, in the schema's spelling
-  aliases?: Record<string, string>;      // other accepted spellings
-  caseInsensitive?: boolean;
-  ref?: ObjectName;          // for type 'ref'
-  onDelete?: 'cascade';      // a part of its parent (a bundle's features): deleted with it; otherwise deletes are refused while referenced
-  readOnly?: boolean;        // set by Keel (publish status); a request that sends it gets a 400
-  default?: string | number | boolean;
-  min?: number;
-  max?: number;
-}
-
-export interface ChildDef {
-  key: string;               // nested array in composite content and in trees, e.g. productFeatures
-  object: ObjectName;
-  parentField: string;       // the child's field that points at the parent
-  inherit?: readonly (readonly [string, string])[]; // [child field, parent field] copied down when the child has none
-}
-
-export interface ObjectDef {
-  name: ObjectName;
-  table: string;
-  fields: FieldDef[];
-  children?: ChildDef[];
-}
+export type { FieldDef, ObjectDef } from '../metadata/fields.js';
 
 export const OBJECT_NAMES = [
   'Uom', 'PriceBook', 'Product', 'Feature', 'ProductFeature', 'ProductOption', 'PriceBookEntry',
@@ -42,20 +13,10 @@ export const OBJECT_NAMES = [
 ] as const;
 export type ObjectName = (typeof OBJECT_NAMES)[number];
 
-const snake = (s: string) => s.replace(/_(\d+)$/, '$1').replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/(\d+)$/, '_$1').toLowerCase();
-
-type F = Omit<FieldDef, 'column' | 'name'> & { column?: string };
-const f = (name: string, type: FieldType, opts: Omit<F, 'type'> = {}): FieldDef => ({ name, column: opts.column ?? snake(name), type, ...opts });
-const str = (name: string, opts: Omit<F, 'type'> = {}) => f(name, 'string', opts);
-const int = (name: string, opts: Omit<F, 'type'> = {}) => f(name, 'integer', opts);
-const num = (name: string, opts: Omit<F, 'type'> = {}) => f(name, 'decimal', opts);
-const bool = (name: string, dflt?: boolean) => f(name, 'boolean', dflt === undefined ? {} : { default: dflt });
-const en = (name: string, values: readonly string[], opts: Omit<F, 'type' | 'values'> = {}) => f(name, 'enum', { values, ...opts });
-const ref = (name: string, to: ObjectName, opts: Omit<F, 'type' | 'ref'> = {}) => f(name, 'ref', { ref: to, ...opts });
-
 export const BILLING_TIMING = en('billingTiming', ['InAdvance', 'InArrears'], {
   aliases: { 'In Advance': 'InAdvance', 'In Arrears': 'InArrears' }, caseInsensitive: true,
 });
+const ref = (name: string, to: ObjectName, opts: Parameters<typeof refTo>[2] = {}) => refTo(name, to, opts);
 const ROUNDING = en('roundingMode', ['Up', 'Down'], { default: 'Up' });
 const PUBLISH = [
   en('publishStatus', ['Unpublished', 'Published', 'Outdated'], { readOnly: true, default: 'Unpublished' }),
@@ -198,8 +159,4 @@ export const OBJECTS: Record<ObjectName, ObjectDef> = {
 
 export function isObjectName(v: string): v is ObjectName {
   return (OBJECT_NAMES as readonly string[]).includes(v);
-}
-
-export function fieldOf(def: ObjectDef, name: string): FieldDef | undefined {
-  return def.fields.find((x) => x.name === name);
 }

@@ -2,12 +2,13 @@ import type { Ctx } from '../context.js';
 import { conflict, invalid, notFound } from '../core/errors.js';
 import { inTransaction, type Tx } from '../db/transaction.js';
 import type { Principal } from '../tenancy/model.js';
-import { toApiRecord, type ApiRecord } from './model.js';
+import { toApiRecord, type ApiRecord } from '../metadata/records.js';
 import { OBJECTS, type ObjectDef } from './objects.js';
 import type { SnapshotCache } from './snapshot-cache.js';
+import * as rows from '../metadata/store.js';
 import * as store from './store.js';
 import { loadProductTrees, loadSuiteTrees, loadTagTrees } from './tree.js';
-import { isUuid } from './validate.js';
+import { isUuid } from '../metadata/validate.js';
 
 // Publishing to self-service (seed 001): a publish writes an immutable snapshot of the source's
 // tree; self-service reads only snapshots (from the in-memory cache), so editing a source changes
@@ -88,7 +89,7 @@ export function createPublishing(cache: SnapshotCache) {
   async function unpublish(ctx: Ctx, kind: Kind, id: string): Promise<{ id: string; publishStatus: 'Unpublished' }> {
     const sid = sourceId(kind, id);
     return committed(ctx, async (tx) => {
-      const exists = await store.existingIds(tx, ctx.tenantId, DEFS[kind], [sid]);
+      const exists = await rows.existingIds(tx, ctx.tenantId, DEFS[kind], [sid]);
       const removed = await store.deleteSnapshots(tx, ctx.tenantId, kind, [sid]);
       if (exists.size === 0 && removed === 0) throw notFound('OBJECT_NOT_FOUND', `${LABEL[kind]} ${id} does not exist`);
       await store.setPublishState(tx, ctx.tenantId, DEFS[kind], [sid], { status: 'Unpublished' });
@@ -100,7 +101,7 @@ export function createPublishing(cache: SnapshotCache) {
   async function outdate(ctx: Ctx, kind: Kind, id: string): Promise<ApiRecord> {
     const sid = sourceId(kind, id);
     return inTransaction(ctx.db, async (tx) => {
-      const [row] = await store.getRows(tx, ctx.tenantId, DEFS[kind], [sid]);
+      const [row] = await rows.getRows(tx, ctx.tenantId, DEFS[kind], [sid]);
       if (!row) throw notFound('OBJECT_NOT_FOUND', `${LABEL[kind]} ${id} does not exist`);
       if (row.publish_status === 'Unpublished') throw conflict('NOT_PUBLISHED', `${LABEL[kind]} ${id} has not been published`);
       await store.markOutdated(tx, ctx.tenantId, DEFS[kind], [sid]);
@@ -118,10 +119,10 @@ export function createPublishing(cache: SnapshotCache) {
     async republishProducts(ctx: Ctx, removeNonexistent: boolean) {
       return committed(ctx, async (tx) => {
         const published = await store.snapshotSourceIds(tx, ctx.tenantId, 'Product');
-        const rows = await store.getRows(tx, ctx.tenantId, OBJECTS.Product, published);
-        const active = rows.filter((r) => r.status === 'Active').map((r) => r.id);
-        const inactive = rows.filter((r) => r.status !== 'Active').map((r) => r.id);
-        const gone = published.filter((id) => !rows.some((r) => r.id === id));
+        const sources = await rows.getRows(tx, ctx.tenantId, OBJECTS.Product, published);
+        const active = sources.filter((r) => r.status === 'Active').map((r) => r.id);
+        const inactive = sources.filter((r) => r.status !== 'Active').map((r) => r.id);
+        const gone = published.filter((id) => !sources.some((r) => r.id === id));
         const republished = await writeSnapshots(tx, ctx, 'Product', active);
         await store.deleteSnapshots(tx, ctx.tenantId, 'Product', inactive);
         await store.setPublishState(tx, ctx.tenantId, OBJECTS.Product, inactive, { status: 'Unpublished' });
@@ -134,7 +135,7 @@ export function createPublishing(cache: SnapshotCache) {
       if (!isUuid(priceBookId)) throw notFound('OBJECT_NOT_FOUND', `Price book ${priceBookId} does not exist`);
       const sid = priceBookId.toLowerCase();
       return committed(ctx, async (tx) => {
-        const row = await store.updateRow(tx, ctx.tenantId, OBJECTS.PriceBook, sid, { selfServiceEnabled: enabled }, undefined);
+        const row = await rows.updateRow(tx, ctx.tenantId, OBJECTS.PriceBook, sid, { selfServiceEnabled: enabled }, undefined);
         if (!row) throw notFound('OBJECT_NOT_FOUND', `Price book ${priceBookId} does not exist`);
         return toApiRecord(OBJECTS.PriceBook, row);
       });

@@ -3,13 +3,15 @@ import type { Ctx } from '../context.js';
 import { invalid, notFound } from '../core/errors.js';
 import { inTransaction, type Tx } from '../db/transaction.js';
 import { planComposite, inRequestOrder, type PlannedWrite } from './composite-plan.js';
-import { fieldValues, toApiRecord, type ApiRecord } from './model.js';
+import { fieldValues, toApiRecord, type ApiRecord } from '../metadata/records.js';
 import { OBJECTS, isObjectName, type ObjectDef, type ObjectName } from './objects.js';
 import { affectedSources } from './outdating.js';
+import * as rows from '../metadata/store.js';
 import * as store from './store.js';
 import { tierProblem } from './tiers.js';
 import { loadProductTrees, loadTagTrees, type TreeFilter } from './tree.js';
-import { checkObjectRules, isUuid, validateObjectInput, type ObjectInput } from './validate.js';
+import { isUuid, validateObjectInput, type ObjectInput } from '../metadata/validate.js';
+import { checkObjectRules, withCreateDefaults } from './rules.js';
 import { translateWriteError } from './write-errors.js';
 
 // Catalog use cases: the generic object API (create, patch, delete, composite), and the product,
@@ -36,21 +38,21 @@ async function runWrites(tx: Tx, ctx: Ctx, writes: Write[]): Promise<(ApiRecord 
       if (w.operation === 'Create') {
         const input = w.input!;
         checkObjectRules(w.def, input.fields, w.at);
-        const row = await store.insertRow(tx, ctx.tenantId, w.def, input.fields, input.customFields, w.id);
+        const row = await rows.insertRow(tx, ctx.tenantId, w.def, input.fields, input.customFields, w.id);
         touched.push({ def: w.def, before: null, after: row });
         out.push(toApiRecord(w.def, row));
       } else if (w.operation === 'Patch') {
-        const [before] = await store.getRows(tx, ctx.tenantId, w.def, [w.id], { forUpdate: true });
+        const [before] = await rows.getRows(tx, ctx.tenantId, w.def, [w.id], { forUpdate: true });
         if (!before) throw notFound('OBJECT_NOT_FOUND', `${w.at}: ${w.def.name} ${w.id} does not exist`);
         const input = w.input!;
         checkObjectRules(w.def, { ...fieldValues(w.def, before), ...input.fields }, w.at);
-        const row = await store.updateRow(tx, ctx.tenantId, w.def, w.id, input.fields, input.customFields);
+        const row = await rows.updateRow(tx, ctx.tenantId, w.def, w.id, input.fields, input.customFields);
         touched.push({ def: w.def, before, after: row! });
         out.push(toApiRecord(w.def, row!));
       } else {
-        const [before] = await store.getRows(tx, ctx.tenantId, w.def, [w.id], { forUpdate: true });
+        const [before] = await rows.getRows(tx, ctx.tenantId, w.def, [w.id], { forUpdate: true });
         if (!before) throw notFound('OBJECT_NOT_FOUND', `${w.at}: ${w.def.name} ${w.id} does not exist`);
-        await store.deleteRows(tx, ctx.tenantId, w.def, [w.id]);
+        await rows.deleteRows(tx, ctx.tenantId, w.def, [w.id]);
         touched.push({ def: w.def, before, after: null });
         out.push(null);
       }
@@ -108,7 +110,7 @@ function requireId(def: ObjectDef, id: string): string {
 }
 
 async function getOrThrow(q: Tx | Ctx['db'], ctx: Ctx, def: ObjectDef, id: string): Promise<Record<string, unknown>> {
-  const [row] = await store.getRows(q, ctx.tenantId, def, [requireId(def, id)]);
+  const [row] = await rows.getRows(q, ctx.tenantId, def, [requireId(def, id)]);
   if (!row) throw notFound('OBJECT_NOT_FOUND', `${def.name} ${id} does not exist`);
   return row;
 }
@@ -117,7 +119,7 @@ async function getOrThrow(q: Tx | Ctx['db'], ctx: Ctx, def: ObjectDef, id: strin
 async function freeCopyName(tx: Tx, ctx: Ctx, def: ObjectDef, field: 'sku' | 'code', base: string): Promise<string> {
   for (let n = 1; ; n++) {
     const candidate = n === 1 ? `${base}-copy` : `${base}-copy-${n}`;
-    if (!(await store.valueTaken(tx, ctx.tenantId, def, field, candidate))) return candidate;
+    if (!(await rows.valueTaken(tx, ctx.tenantId, def, field, candidate))) return candidate;
   }
 }
 
@@ -129,7 +131,7 @@ export const catalogService = {
   async createObjects(ctx: Ctx, objectName: string, body: unknown, single: boolean): Promise<ApiRecord[]> {
     const def = objectDef(objectName);
     const { items, at } = single ? { items: [body], at: () => 'body' } : listBody(body);
-    const writes: Write[] = items.map((item, i) => ({ def, operation: 'Create', id: randomUUID(), input: validateObjectInput(def, item, 'create', at(i)), at: at(i) }));
+    const writes: Write[] = items.map((item, i) => ({ def, operation: 'Create', id: randomUUID(), input: withCreateDefaults(def, validateObjectInput(def, item, 'create', at(i))), at: at(i) }));
     const out = await inTransaction(ctx.db, (tx) => runWrites(tx, ctx, writes));
     return out as ApiRecord[];
   },
@@ -162,18 +164,20 @@ export const catalogService = {
     const def = objectDef(objectName);
     if (page.cursor !== undefined && !isUuid(page.cursor)) throw invalid('INVALID_FIELD', 'querystring/cursor must be a cursor from a previous page');
     const limit = page.limit ?? 100;
-    const rows = await store.listRows(ctx.db, ctx.tenantId, def, { after: page.cursor, limit: limit + 1 });
-    const records = rows.slice(0, limit).map((r) => toApiRecord(def, r));
-    return { records, nextCursor: rows.length > limit ? records.at(-1)!.id : null };
+    const page1 = await rows.listRows(ctx.db, ctx.tenantId, def, { after: page.cursor, limit: limit + 1 });
+    const records = page1.slice(0, limit).map((r) => toApiRecord(def, r));
+    return { records, nextCursor: page1.length > limit ? records.at(-1)!.id : null };
   },
 
   async composite(ctx: Ctx, objectName: string, body: unknown): Promise<{ id: string; referenceId: string | null; _action: string }[]> {
     if (!objectName.endsWith('List')) throw notFound('UNKNOWN_OBJECT', `Composite calls name a list: /objects/composite/${objectName}List`);
     const root = objectDef(objectName.slice(0, -4));
-    const planned = planComposite(root.name, (body as { persistentObjects?: unknown } | null)?.persistentObjects);
+    const planned = planComposite(root.name as ObjectName, (body as { persistentObjects?: unknown } | null)?.persistentObjects);
     const writes: Write[] = planned.filter((p) => p.operation !== 'None').map((p: PlannedWrite) => ({
       def: p.def, operation: p.operation === 'Update' ? 'Patch' : p.operation as Write['operation'], id: p.id, at: p.contentAt,
-      ...(p.operation !== 'Delete' && { input: validateObjectInput(p.def, p.content, p.operation === 'Create' ? 'create' : 'patch', p.contentAt, skipChildren(p.def)) }),
+      ...(p.operation !== 'Delete' && { input: p.operation === 'Create'
+        ? withCreateDefaults(p.def, validateObjectInput(p.def, p.content, 'create', p.contentAt, skipChildren(p.def)))
+        : validateObjectInput(p.def, p.content, 'patch', p.contentAt, skipChildren(p.def)) }),
     }));
     await inTransaction(ctx.db, (tx) => runWrites(tx, ctx, writes));
     return inRequestOrder(planned).map((p) => ({ id: p.id, referenceId: p.referenceId, _action: p.operation }));
@@ -202,12 +206,12 @@ export const catalogService = {
       const source = await getOrThrow(tx, ctx, P, id);
       const srcId = source.id as string;
       const [features, options, entries, links] = await Promise.all([
-        store.rowsWhere(tx, ctx.tenantId, OBJECTS.ProductFeature, 'configured_product_id', [srcId]),
-        store.rowsWhere(tx, ctx.tenantId, OBJECTS.ProductOption, 'configured_product_id', [srcId]),
-        store.rowsWhere(tx, ctx.tenantId, OBJECTS.PriceBookEntry, 'product_id', [srcId]),
-        store.rowsWhere(tx, ctx.tenantId, OBJECTS.ProductPriceDimension, 'product_id', [srcId]),
+        rows.rowsWhere(tx, ctx.tenantId, OBJECTS.ProductFeature, 'configured_product_id', [srcId]),
+        rows.rowsWhere(tx, ctx.tenantId, OBJECTS.ProductOption, 'configured_product_id', [srcId]),
+        rows.rowsWhere(tx, ctx.tenantId, OBJECTS.PriceBookEntry, 'product_id', [srcId]),
+        rows.rowsWhere(tx, ctx.tenantId, OBJECTS.ProductPriceDimension, 'product_id', [srcId]),
       ]);
-      const optionLinks = await store.rowsWhere(tx, ctx.tenantId, OBJECTS.ProductOptionPriceDimension, 'product_option_id', options.map((o) => o.id));
+      const optionLinks = await rows.rowsWhere(tx, ctx.tenantId, OBJECTS.ProductOptionPriceDimension, 'product_option_id', options.map((o) => o.id));
       const newId = randomUUID();
       const featureIds = new Map(features.map((f) => [f.id, randomUUID()]));
       const optionIds = new Map(options.map((o) => [o.id, randomUUID()]));
@@ -265,8 +269,8 @@ export const catalogService = {
       const source = await getOrThrow(tx, ctx, PB, fromPriceBookId);
       if (target.id === source.id) throw invalid('INVALID_FIELD', 'body/fromPriceBookId must be another price book');
       const [from, existing] = await Promise.all([
-        store.rowsWhere(tx, ctx.tenantId, E, 'price_book_id', [source.id as string]),
-        store.rowsWhere(tx, ctx.tenantId, E, 'price_book_id', [target.id as string]),
+        rows.rowsWhere(tx, ctx.tenantId, E, 'price_book_id', [source.id as string]),
+        rows.rowsWhere(tx, ctx.tenantId, E, 'price_book_id', [target.id as string]),
       ]);
       const keyOf = (r: Record<string, unknown>) => JSON.stringify([r.product_id, r.uom_id, r.currency_iso_code, ...Array.from({ length: 10 }, (_, i) => r[`pricing_attribute_${i + 1}`] ?? null)]);
       const have = new Set(existing.map(keyOf));
@@ -281,7 +285,7 @@ export const catalogService = {
     const D = OBJECTS.PriceDimension, T = OBJECTS.PriceTier;
     return inTransaction(ctx.db, async (tx) => {
       const source = await getOrThrow(tx, ctx, D, id);
-      const tiers = await store.rowsWhere(tx, ctx.tenantId, T, 'price_dimension_id', [source.id as string]);
+      const tiers = await rows.rowsWhere(tx, ctx.tenantId, T, 'price_dimension_id', [source.id as string]);
       const newId = randomUUID();
       const code = await freeCopyName(tx, ctx, D, 'code', source.code as string);
       await runWrites(tx, ctx, [

@@ -1,5 +1,5 @@
 import type { Db } from '../db/connect.js';
-import type { ApiRecord } from './model.js';
+import type { ApiRecord } from '../metadata/records.js';
 import * as store from './store.js';
 
 // What self-service reads, held in memory per tenant and served without a database round trip.

@@ -1,7 +1,8 @@
 import type { Db } from '../db/connect.js';
 import type { Tx } from '../db/transaction.js';
-import { toApiRecord, type ApiRecord } from './model.js';
+import { toApiRecord, type ApiRecord } from '../metadata/records.js';
 import { OBJECTS } from './objects.js';
+import * as rows from '../metadata/store.js';
 import * as store from './store.js';
 
 // Loads products with everything self-service needs to price them: entries (with their UOM),
@@ -25,29 +26,29 @@ const api = (name: keyof typeof O) => (rows: Record<string, unknown>[]) => rows.
 export interface TreeFilter { priceBookId?: string | undefined; uomId?: string | undefined; activeEntriesOnly?: boolean }
 
 export async function loadProductTrees(db: Q, tenantId: string, productIds: readonly string[], filter: TreeFilter = {}): Promise<ApiRecord[]> {
-  const products = api('Product')(await store.getRows(db, tenantId, O.Product, productIds));
+  const products = api('Product')(await rows.getRows(db, tenantId, O.Product, productIds));
   if (products.length === 0) return [];
   const ids = products.map((p) => p.id);
   const [features, options, productLinks] = await Promise.all([
-    store.rowsWhere(db, tenantId, O.ProductFeature, 'configured_product_id', ids).then(api('ProductFeature')),
-    store.rowsWhere(db, tenantId, O.ProductOption, 'configured_product_id', ids).then(api('ProductOption')),
-    store.rowsWhere(db, tenantId, O.ProductPriceDimension, 'product_id', ids).then(api('ProductPriceDimension')),
+    rows.rowsWhere(db, tenantId, O.ProductFeature, 'configured_product_id', ids).then(api('ProductFeature')),
+    rows.rowsWhere(db, tenantId, O.ProductOption, 'configured_product_id', ids).then(api('ProductOption')),
+    rows.rowsWhere(db, tenantId, O.ProductPriceDimension, 'product_id', ids).then(api('ProductPriceDimension')),
   ]);
   const optionProductIds = [...new Set(options.map((o) => o.optionProductId as string))];
   const featureIds = [...new Set(features.map((f) => f.featureId as string | null).filter((x): x is string => !!x))];
   const [optionProducts, entries, optionLinks, featureRows, featureLinks] = await Promise.all([
-    store.getRows(db, tenantId, O.Product, optionProductIds).then(api('Product')),
-    store.rowsWhere(db, tenantId, O.PriceBookEntry, 'product_id', [...new Set([...ids, ...optionProductIds])]).then(api('PriceBookEntry')),
-    store.rowsWhere(db, tenantId, O.ProductOptionPriceDimension, 'product_option_id', options.map((o) => o.id)).then(api('ProductOptionPriceDimension')),
-    store.getRows(db, tenantId, O.Feature, featureIds).then(api('Feature')),
-    store.rowsWhere(db, tenantId, O.FeaturePriceDimension, 'feature_id', featureIds).then(api('FeaturePriceDimension')),
+    rows.getRows(db, tenantId, O.Product, optionProductIds).then(api('Product')),
+    rows.rowsWhere(db, tenantId, O.PriceBookEntry, 'product_id', [...new Set([...ids, ...optionProductIds])]).then(api('PriceBookEntry')),
+    rows.rowsWhere(db, tenantId, O.ProductOptionPriceDimension, 'product_option_id', options.map((o) => o.id)).then(api('ProductOptionPriceDimension')),
+    rows.getRows(db, tenantId, O.Feature, featureIds).then(api('Feature')),
+    rows.rowsWhere(db, tenantId, O.FeaturePriceDimension, 'feature_id', featureIds).then(api('FeaturePriceDimension')),
   ]);
   const tagIds = [...new Set([...productLinks, ...optionLinks, ...featureLinks].map((l) => l.priceTagId as string))];
   const uomIds = [...new Set([...entries.map((e) => e.uomId as string), ...products.map((p) => p.uomId as string | null).filter((x): x is string => !!x)])];
   const [tags, tiers, uoms] = await Promise.all([
-    store.getRows(db, tenantId, O.PriceDimension, tagIds).then(api('PriceDimension')),
-    store.rowsWhere(db, tenantId, O.PriceTier, 'price_dimension_id', tagIds).then(api('PriceTier')),
-    store.getRows(db, tenantId, O.Uom, uomIds).then(api('Uom')),
+    rows.getRows(db, tenantId, O.PriceDimension, tagIds).then(api('PriceDimension')),
+    rows.rowsWhere(db, tenantId, O.PriceTier, 'price_dimension_id', tagIds).then(api('PriceTier')),
+    rows.getRows(db, tenantId, O.Uom, uomIds).then(api('Uom')),
   ]);
 
   const uomById = new Map(uoms.map((u) => [u.id, u]));
@@ -82,8 +83,8 @@ export async function loadProductTrees(db: Q, tenantId: string, productIds: read
 
 export async function loadTagTrees(db: Q, tenantId: string, tagIds: readonly string[]): Promise<ApiRecord[]> {
   const [tags, tiers] = await Promise.all([
-    store.getRows(db, tenantId, O.PriceDimension, tagIds).then(api('PriceDimension')),
-    store.rowsWhere(db, tenantId, O.PriceTier, 'price_dimension_id', tagIds).then(api('PriceTier')),
+    rows.getRows(db, tenantId, O.PriceDimension, tagIds).then(api('PriceDimension')),
+    rows.rowsWhere(db, tenantId, O.PriceTier, 'price_dimension_id', tagIds).then(api('PriceTier')),
   ]);
   const byTag = group(tiers, 'priceDimensionId');
   return tags.map((t) => ({ ...t, priceTiers: (byTag.get(t.id) ?? []).sort((a, b) => Number(a.startUnit) - Number(b.startUnit)) }));
@@ -91,8 +92,8 @@ export async function loadTagTrees(db: Q, tenantId: string, tagIds: readonly str
 
 export async function loadSuiteTrees(db: Q, tenantId: string, suiteIds: readonly string[]): Promise<ApiRecord[]> {
   const [suites, bundles] = await Promise.all([
-    store.getRows(db, tenantId, O.BundleSuite, suiteIds).then(api('BundleSuite')),
-    store.rowsWhere(db, tenantId, O.BundleSuiteBundle, 'bundle_suite_id', suiteIds).then(api('BundleSuiteBundle')),
+    rows.getRows(db, tenantId, O.BundleSuite, suiteIds).then(api('BundleSuite')),
+    rows.rowsWhere(db, tenantId, O.BundleSuiteBundle, 'bundle_suite_id', suiteIds).then(api('BundleSuiteBundle')),
   ]);
   const products = await loadProductTrees(db, tenantId, [...new Set(bundles.map((b) => b.productId as string))], { activeEntriesOnly: true });
   const productById = new Map(products.map((p) => [p.id, p]));

@@ -1,5 +1,5 @@
 import { DomainError, conflict, invalid } from '../core/errors.js';
-import { OBJECTS, OBJECT_NAMES, type ObjectDef } from './objects.js';
+import { OBJECTS, OBJECT_NAMES, type ObjectDef, type ObjectName } from './objects.js';
 
 // Turns the database's refusals (foreign and unique keys) into errors that name the field.
 const UNIQUE: Record<string, { code: string; what: string }> = {
@@ -15,7 +15,7 @@ function foreignKey(constraint: string): { def: ObjectDef; field: string; target
   for (const name of OBJECT_NAMES) {
     const def = OBJECTS[name];
     for (const f of def.fields) {
-      if (f.type === 'ref' && constraint === `${def.table}_${f.column}_fkey`) return { def, field: f.name, target: OBJECTS[f.ref!] };
+      if (f.type === 'ref' && constraint === `${def.table}_${f.column}_fkey`) return { def, field: f.name, target: OBJECTS[f.ref as ObjectName] };
     }
   }
   return undefined;

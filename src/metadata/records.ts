@@ -1,6 +1,6 @@
-import type { ObjectDef } from './objects.js';
+import type { ObjectDef } from './fields.js';
 
-// A stored catalog record as the API shows it: the registry's field names, numbers for numeric
+// A stored record as the API shows it: the registry's field names, numbers for numeric
 // columns (money is a JSON number in responses), ISO instants, YYYY-MM-DD dates.
 export type ApiRecord = Record<string, unknown> & { id: string };
 
