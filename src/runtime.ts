@@ -10,6 +10,7 @@ import { getOrCreateSecret } from './tenancy/store.js';
 import { createPublishing, type Publishing } from './catalog/publishing.js';
 import { createSnapshotCache } from './catalog/snapshot-cache.js';
 import { loadDemoCatalog } from './catalog/demo.js';
+import { createCustomersService, type CustomersService } from './customers/service.js';
 
 // Wires the process: database, migrations, services, the HTTP app. cli.ts and tests use it.
 // A database passed in stays open on close (tests share one per worker).
@@ -18,6 +19,7 @@ export interface Runtime {
   database: OpenDatabase;
   tenancy: TenancyService;
   publishing: Publishing;
+  customers: CustomersService;
   migrations: string[];
   bootstrap: { tenantName: string; apiKey: string } | undefined;
   close(): Promise<void>;
@@ -38,13 +40,14 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
     const boot = await tenancy.bootstrap({ apiKey: config.bootstrapApiKey });
     // A new installation gets the demo catalog in its default tenant.
     if (boot && config.loadDemo) await loadDemoCatalog(await tenancy.systemContext(boot.tenant.id, 'demo'), publishing);
-    const app = await buildApp({ db: database.db, clock, tenancy, publishing, adminToken: config.adminToken, logLevel: config.logLevel });
+    const customers = createCustomersService();
+    const app = await buildApp({ db: database.db, clock, tenancy, publishing, customers, adminToken: config.adminToken, logLevel: config.logLevel });
     // Idempotency records live 24 hours; sweep them hourly (and once now).
     const sweep = () => purgeExpired(database.db).catch((err: unknown) => app.log.warn({ err }, 'idempotency sweep failed'));
     await sweep();
     const sweeper = setInterval(sweep, 3600_000).unref();
     return {
-      app, database, tenancy, publishing, migrations,
+      app, database, tenancy, publishing, customers, migrations,
       bootstrap: boot && { tenantName: boot.tenant.name, apiKey: boot.apiKey },
       async close() {
         clearInterval(sweeper);

@@ -8,6 +8,8 @@ import type { TenancyService } from '../tenancy/service.js';
 import { tenancyRoutes } from '../tenancy/routes.js';
 import type { Publishing } from '../catalog/publishing.js';
 import { catalogRoutes } from '../catalog/routes.js';
+import type { CustomersService } from '../customers/service.js';
+import { customerRoutes } from '../customers/routes.js';
 import { registerAuth } from './auth.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { registerIdempotency } from './idempotency.js';
@@ -21,6 +23,7 @@ export interface AppDeps {
   clock: Clock;
   tenancy: TenancyService;
   publishing: Publishing;
+  customers: CustomersService;
   adminToken: string | undefined;
   logLevel?: string;
 }
@@ -57,5 +60,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   await app.register(tenancyRoutes, { tenancy: deps.tenancy });
   await app.register(catalogRoutes, { publishing: deps.publishing });
+  await app.register(customerRoutes, { customers: deps.customers });
   return app;
 }

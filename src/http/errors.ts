@@ -8,6 +8,7 @@ export interface ErrorBody {
   message: string;
   errorCode: string;
   errorType: string;
+  errors?: readonly { index: number; errorCode: string; message: string }[];
 }
 
 const BY_KIND: Record<ErrorKind, { status: number; title: string; errorType: string }> = {
@@ -39,7 +40,7 @@ const FASTIFY_CODES: Record<string, string> = {
 export function toErrorReply(err: unknown): { status: number; body: ErrorBody } {
   if (err instanceof DomainError) {
     const k = BY_KIND[err.kind];
-    return { status: k.status, body: { title: err.title ?? k.title, message: err.message, errorCode: err.code, errorType: k.errorType } };
+    return { status: k.status, body: { title: err.title ?? k.title, message: err.message, errorCode: err.code, errorType: k.errorType, ...(err.details && { errors: err.details }) } };
   }
   const fe = err as Partial<FastifyError> & { validation?: unknown; type?: string };
   if (fe && Array.isArray(fe.validation)) {

@@ -33,6 +33,7 @@ export interface ObjectDef {
   table: string;
   fields: FieldDef[];
   children?: ChildDef[];
+  fieldAliases?: Record<string, string>; // other accepted names of fields in requests (billingZipCode → billingPostalCode)
 }
 
 export const snake = (s: string) => s.replace(/_(\d+)$/, '$1').replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/(\d+)$/, '_$1').toLowerCase();

@@ -38,6 +38,17 @@ export async function updateRow(db: Q, tenantId: string, def: ObjectDef, id: str
   return r.rows[0];
 }
 
+/** Sets columns Keel owns (read-only to callers), by column name. */
+export async function updateRowColumns(db: Q, tenantId: string, def: ObjectDef, id: string, columns: Record<string, unknown>): Promise<void> {
+  const known = new Set(def.fields.map((f) => f.column));
+  const sets = Object.entries(columns).map(([c, v]) => {
+    if (!known.has(c)) throw new Error(`${def.table} has no column ${c}`);
+    return sql`${sql.ref(c)} = ${v}`;
+  });
+  if (sets.length === 0) return;
+  await sql`update ${sql.table(def.table)} set ${sql.join([...sets, sql`updated_at = now()`])} where tenant_id = ${tenantId} and id = ${id}`.execute(db);
+}
+
 export async function deleteRows(db: Q, tenantId: string, def: ObjectDef, ids: readonly string[]): Promise<string[]> {
   if (ids.length === 0) return [];
   const r = await sql<{ id: string }>`delete from ${sql.table(def.table)}

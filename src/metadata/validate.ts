@@ -97,15 +97,16 @@ export function validateObjectInput(def: ObjectDef, body: unknown, mode: 'create
       continue;
     }
     if (ALWAYS_ALLOWED.has(key)) continue;
-    const fd = def.fields.find((x) => x.name === key);
+    const name = def.fieldAliases?.[key] ?? key;
+    const fd = def.fields.find((x) => x.name === name);
     if (!fd) throw invalid('UNKNOWN_FIELD', `${at}/${key} is not a field of ${def.name}`);
     if (fd.readOnly) throw invalid('READ_ONLY_FIELD', `${at}/${key} is set by Keel and cannot be written`);
     if (value === null || value === undefined) {
       if (fd.required || fd.default !== undefined) throw invalid('INVALID_FIELD', `${at}/${key} cannot be null`);
-      fields[key] = null;
+      fields[fd.name] = null;
       continue;
     }
-    fields[key] = normalizeValue(fd, value, `${at}/${key}`);
+    fields[fd.name] = normalizeValue(fd, value, `${at}/${key}`);
   }
   if (mode === 'create') {
     for (const fd of def.fields) {

@@ -1,0 +1,240 @@
+import { randomUUID } from 'node:crypto';
+import type { Ctx } from '../context.js';
+import { DomainError, invalid, notFound, validateEach } from '../core/errors.js';
+import { inTransaction, type Tx } from '../db/transaction.js';
+import { toApiRecord, type ApiRecord } from '../metadata/records.js';
+import * as rows from '../metadata/store.js';
+import { isUuid, validateObjectInput, type ObjectInput } from '../metadata/validate.js';
+import { assertTimeZone } from '../tenancy/service.js';
+import { CONTACT, CUSTOMER, MAX_CONTACTS_PER_CUSTOMER, MAX_CUSTOMERS_PER_CALL } from './objects.js';
+
+// Customers (the organisations that buy) and their contacts (who are also self-service users).
+// Roll-ups are computed at read from what other domains own: subscriptions (todayARR, todayCMRR,
+// totalTCV) and invoices (invoiceBalance), through the `metrics` they provide.
+
+export interface CustomerMetrics { todayARR: number; todayCMRR: number; totalTCV: number; invoiceBalance: number }
+export type MetricsProvider = (ctx: Ctx, customerIds: readonly string[]) => Promise<Map<string, Partial<CustomerMetrics>>>;
+
+const ZERO_METRICS: CustomerMetrics = { todayARR: 0, todayCMRR: 0, totalTCV: 0, invoiceBalance: 0 };
+
+interface PlannedCustomer { id: string; input: ObjectInput; contacts: { id: string; input: ObjectInput }[] }
+/** A place-order customer and bill-to contact, validated before the transaction. */
+export interface OrderPartiesPlan { customer: PlannedCustomer | null; contact: { id: string | null; input: ObjectInput } | null }
+
+function contactInputs(list: unknown, at: string, customerId: string): { id: string; input: ObjectInput }[] {
+  if (list === undefined) return [];
+  if (!Array.isArray(list)) throw invalid('INVALID_FIELD', `${at} must be an array`);
+  if (list.length > MAX_CONTACTS_PER_CUSTOMER) throw invalid('TOO_MANY_CONTACTS', `${at} has ${list.length} contacts; at most ${MAX_CONTACTS_PER_CUSTOMER} per customer`);
+  return list.map((c, i) => {
+    const body = typeof c === 'object' && c !== null ? { ...(c as Record<string, unknown>), customerId } : c;
+    return { id: randomUUID(), input: withContactName(validateObjectInput(CONTACT, body, 'create', `${at}/${i}`)) };
+  });
+}
+
+/** A contact without a name is named from its parts. */
+function withContactName(input: ObjectInput): ObjectInput {
+  const f = input.fields;
+  if (f.name) return input;
+  const name = [f.firstName, f.middleName, f.lastName].filter((x) => typeof x === 'string' && x).join(' ');
+  return name ? { ...input, fields: { ...f, name } } : input;
+}
+
+function checkCustomerRules(input: ObjectInput, at: string): void {
+  if (typeof input.fields.timezone === 'string') {
+    try { assertTimeZone(input.fields.timezone, 'timezone'); } catch { throw invalid('INVALID_FIELD', `${at}/timezone must be an IANA time zone such as Europe/Paris`); }
+  }
+  const cur = input.fields.currencyIsoCode;
+  if (typeof cur === 'string' && !/^[A-Z]{3}$/.test(cur)) throw invalid('INVALID_FIELD', `${at}/currencyIsoCode must be an ISO 4217 currency code such as USD`);
+}
+
+function planCustomer(body: unknown, at: string): PlannedCustomer {
+  const id = randomUUID();
+  const input = validateObjectInput(CUSTOMER, body, 'create', at, new Set(['contacts']));
+  checkCustomerRules(input, at);
+  return { id, input, contacts: contactInputs((body as { contacts?: unknown }).contacts, `${at}/contacts`, id) };
+}
+
+function translate(e: unknown, at: string): unknown {
+  const { code, constraint } = (e ?? {}) as { code?: string; constraint?: string };
+  if (code === '23503' && constraint === 'customers_parent_customer_id_fkey') return invalid('REFERENCE_NOT_FOUND', `${at}/parentCustomerId does not name a customer of this tenant`);
+  if (code === '23503' && constraint === 'contacts_customer_id_fkey') return notFound('CUSTOMER_NOT_FOUND', `${at}: the customer does not exist`);
+  return e;
+}
+
+async function insertPlanned(tx: Tx, ctx: Ctx, planned: PlannedCustomer[], at: (i: number) => string): Promise<void> {
+  for (const [i, p] of planned.entries()) {
+    try {
+      await rows.insertRow(tx, ctx.tenantId, CUSTOMER, p.input.fields, p.input.customFields, p.id);
+      for (const c of p.contacts) await rows.insertRow(tx, ctx.tenantId, CONTACT, c.input.fields, c.input.customFields, c.id);
+    } catch (e) {
+      throw translate(e, at(i));
+    }
+  }
+}
+
+export type CustomersService = ReturnType<typeof createCustomersService>;
+
+export function createCustomersService(deps: { metrics?: MetricsProvider } = {}) {
+  let metrics: MetricsProvider = deps.metrics ?? (async () => new Map());
+
+  async function views(ctx: Ctx, q: Tx | Ctx['db'], ids: string[]): Promise<ApiRecord[]> {
+    const [customers, contacts, figures] = await Promise.all([
+      rows.getRows(q, ctx.tenantId, CUSTOMER, ids),
+      rows.rowsWhere(q, ctx.tenantId, CONTACT, 'customer_id', ids),
+      metrics(ctx, ids),
+    ]);
+    const byId = new Map(customers.map((c) => [c.id, c]));
+    return ids.filter((id) => byId.has(id)).map((id) => ({
+      ...toApiRecord(CUSTOMER, byId.get(id)!),
+      ...ZERO_METRICS, ...(figures.get(id) ?? {}),
+      contacts: contacts.filter((c) => c.customer_id === id).map((c) => toApiRecord(CONTACT, c)),
+    }));
+  }
+
+  async function getCustomerRow(q: Tx | Ctx['db'], ctx: Ctx, id: string) {
+    const [row] = isUuid(id) ? await rows.getRows(q, ctx.tenantId, CUSTOMER, [id.toLowerCase()]) : [];
+    if (!row) throw notFound('CUSTOMER_NOT_FOUND', `Customer ${id} does not exist`);
+    return row;
+  }
+
+  return {
+    /** Wired once the subscriptions and invoices domains exist (runtime.ts). */
+    setMetricsProvider(p: MetricsProvider) { metrics = p; },
+
+    /** Up to 200 customers with up to 50 contacts each, all or nothing; every bad item is listed. */
+    async createCustomers(ctx: Ctx, body: unknown): Promise<ApiRecord[]> {
+      const items = Array.isArray(body) ? body : [body];
+      if (items.length === 0 || items.length > MAX_CUSTOMERS_PER_CALL) throw invalid('INVALID_FIELD', `body must hold 1 to ${MAX_CUSTOMERS_PER_CALL} customers`);
+      const at = (i: number) => (Array.isArray(body) ? `body/${i}` : 'body');
+      const planned = validateEach(items, (item, i) => planCustomer(item, at(i)));
+      await inTransaction(ctx.db, (tx) => insertPlanned(tx, ctx, planned, at));
+      return views(ctx, ctx.db, planned.map((p) => p.id));
+    },
+
+    async getCustomer(ctx: Ctx, id: string): Promise<ApiRecord> {
+      const row = await getCustomerRow(ctx.db, ctx, id);
+      return (await views(ctx, ctx.db, [row.id]))[0]!;
+    },
+
+    /** Updates the customer's updatable fields; `contacts` with an id are patched, without one created. */
+    async patchCustomer(ctx: Ctx, id: string, body: unknown): Promise<ApiRecord> {
+      const input = validateObjectInput(CUSTOMER, body, 'patch', 'body', new Set(['contacts']));
+      checkCustomerRules(input, 'body');
+      const list = (body as { contacts?: unknown }).contacts;
+      if (list !== undefined && !Array.isArray(list)) throw invalid('INVALID_FIELD', 'body/contacts must be an array');
+      const customerId = await inTransaction(ctx.db, async (tx) => {
+        const row = await getCustomerRow(tx, ctx, id);
+        if (input.fields.parentCustomerId === row.id) throw invalid('INVALID_FIELD', 'body/parentCustomerId cannot be the customer itself');
+        try {
+          await rows.updateRow(tx, ctx.tenantId, CUSTOMER, row.id, input.fields, input.customFields);
+        } catch (e) { throw translate(e, 'body'); }
+        for (const [i, c] of ((list as unknown[] | undefined) ?? []).entries()) {
+          const cid = (c as { id?: unknown } | null)?.id;
+          if (isUuid(cid)) {
+            const patch = validateObjectInput(CONTACT, c, 'patch', `body/contacts/${i}`);
+            const updated = await rows.updateRow(tx, ctx.tenantId, CONTACT, cid.toLowerCase(), patch.fields, patch.customFields);
+            if (!updated || updated.customer_id !== row.id) throw notFound('CONTACT_NOT_FOUND', `body/contacts/${i}: contact ${cid} is not a contact of this customer`);
+          } else {
+            const [created] = contactInputs([c], `body/contacts/${i}`, row.id);
+            await rows.insertRow(tx, ctx.tenantId, CONTACT, created!.input.fields, created!.input.customFields, created!.id);
+          }
+        }
+        return row.id;
+      });
+      return (await views(ctx, ctx.db, [customerId]))[0]!;
+    },
+
+    async createContacts(ctx: Ctx, customerId: string, body: unknown): Promise<ApiRecord[]> {
+      const items = Array.isArray(body) ? body : [body];
+      if (items.length === 0) throw invalid('INVALID_FIELD', 'body must hold at least one contact');
+      // the customer id is set when the rows are written; validation only needs a well-formed one
+      const planned = validateEach([items], (list) => contactInputs(list, 'body', '00000000-0000-4000-8000-000000000000'))[0]!;
+      return inTransaction(ctx.db, async (tx) => {
+        const customer = await getCustomerRow(tx, ctx, customerId);
+        const out: ApiRecord[] = [];
+        for (const c of planned) {
+          const row = await rows.insertRow(tx, ctx.tenantId, CONTACT, { ...c.input.fields, customerId: customer.id }, c.input.customFields, c.id);
+          out.push(toApiRecord(CONTACT, row));
+        }
+        return out;
+      });
+    },
+
+    async getContact(ctx: Ctx, id: string): Promise<ApiRecord> {
+      const [row] = isUuid(id) ? await rows.getRows(ctx.db, ctx.tenantId, CONTACT, [id.toLowerCase()]) : [];
+      if (!row) throw notFound('CONTACT_NOT_FOUND', `Contact ${id} does not exist`);
+      return toApiRecord(CONTACT, row);
+    },
+
+    async patchContact(ctx: Ctx, id: string, body: unknown): Promise<ApiRecord> {
+      const input = validateObjectInput(CONTACT, body, 'patch', 'body');
+      return inTransaction(ctx.db, async (tx) => {
+        const [before] = isUuid(id) ? await rows.getRows(tx, ctx.tenantId, CONTACT, [id.toLowerCase()]) : [];
+        if (!before) throw notFound('CONTACT_NOT_FOUND', `Contact ${id} does not exist`);
+        try {
+          return toApiRecord(CONTACT, (await rows.updateRow(tx, ctx.tenantId, CONTACT, before.id, input.fields, input.customFields))!);
+        } catch (e) { throw translate(e, 'body'); }
+      });
+    },
+
+    // --- for the orders domain, inside its transaction -------------------------------------------
+
+    /** Validates a place-order customer and bill-to contact before any transaction opens. */
+    planForOrder(customer: unknown, contact: unknown): OrderPartiesPlan {
+      const c = customer === undefined || customer === null ? null : planCustomer(customer, 'body/customer');
+      let k: { id: string | null; input: ObjectInput } | null = null;
+      if (contact !== undefined && contact !== null) {
+        const givenId = (contact as { id?: unknown }).id;
+        const body = { ...(contact as Record<string, unknown>), customerId: c?.id ?? (contact as { customerId?: unknown }).customerId ?? '00000000-0000-4000-8000-000000000000' };
+        k = { id: isUuid(givenId) ? givenId.toLowerCase() : null, input: withContactName(validateObjectInput(CONTACT, body, 'create', 'body/billToContact')) };
+      }
+      return { customer: c, contact: k };
+    },
+
+    /** Writes (or finds) the order's customer and bill-to contact in the order's transaction. */
+    async ensureForOrder(tx: Tx, ctx: Ctx, plan: OrderPartiesPlan, customerId: string | undefined): Promise<{ customer: Record<string, unknown>; contactId: string | null }> {
+      let customer: Record<string, unknown>;
+      if (customerId) customer = await getCustomerRow(tx, ctx, customerId);
+      else if (plan.customer) {
+        await insertPlanned(tx, ctx, [plan.customer], () => 'body/customer');
+        customer = (await rows.getRows(tx, ctx.tenantId, CUSTOMER, [plan.customer.id]))[0]!;
+      } else throw invalid('CUSTOMER_REQUIRED', 'body/customer or body/customerId is required');
+      let contactId: string | null = null;
+      if (plan.contact) {
+        const existing = plan.contact.id ? (await rows.getRows(tx, ctx.tenantId, CONTACT, [plan.contact.id]))[0] : undefined;
+        if (existing) {
+          if (existing.customer_id !== customer.id) throw invalid('CONTACT_NOT_OF_CUSTOMER', 'body/billToContact/id names a contact of another customer');
+          contactId = existing.id;
+        } else {
+          const row = await rows.insertRow(tx, ctx.tenantId, CONTACT, { ...plan.contact.input.fields, customerId: customer.id }, plan.contact.input.customFields, plan.contact.id ?? randomUUID());
+          contactId = row.id;
+        }
+      }
+      return { customer, contactId };
+    },
+
+    async findCustomerRow(q: Tx | Ctx['db'], ctx: Ctx, id: string) {
+      return getCustomerRow(q, ctx, id);
+    },
+
+    async contactBelongsTo(q: Tx | Ctx['db'], ctx: Ctx, contactId: string, customerId: string): Promise<boolean> {
+      if (!isUuid(contactId)) return false;
+      const [row] = await rows.getRows(q, ctx.tenantId, CONTACT, [contactId.toLowerCase()]);
+      return !!row && row.customer_id === customerId;
+    },
+
+    /** On an order's activation: a Prospect becomes a Direct Customer; its currency is fixed by its first order. */
+    async recordActivation(tx: Tx, ctx: Ctx, customerId: string, change: { currency: string; orderDate: string }): Promise<void> {
+      const [row] = await rows.getRows(tx, ctx.tenantId, CUSTOMER, [customerId], { forUpdate: true });
+      if (!row) throw notFound('CUSTOMER_NOT_FOUND', `Customer ${customerId} does not exist`);
+      if (row.currency_iso_code && row.currency_iso_code !== change.currency) {
+        throw new DomainError('validation', 'CURRENCY_MISMATCH', `The order is in ${change.currency} but customer ${customerId} buys in ${String(row.currency_iso_code)}`);
+      }
+      await rows.updateRowColumns(tx, ctx.tenantId, CUSTOMER, customerId, {
+        type: row.type === 'Prospect' ? 'Direct Customer' : row.type,
+        currency_iso_code: change.currency,
+        latest_order_date: !row.latest_order_date || String(row.latest_order_date) < change.orderDate ? change.orderDate : row.latest_order_date,
+      });
+    },
+  };
+}

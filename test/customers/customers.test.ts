@@ -1,0 +1,102 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONTACT, CUSTOMER } from '../../src/customers/objects.js';
+import { testApp, withKey, type TestApp } from '../support/app.js';
+
+let t: TestApp;
+let h: Record<string, string>;
+beforeAll(async () => {
+  t = await testApp();
+  h = withKey((await t.newTenant()).apiKey);
+});
+afterAll(() => t.close());
+
+const post = (url: string, body: unknown, headers = h) => t.call('POST', url, { body, headers });
+const get = (url: string, headers = h) => t.call('GET', url, { headers });
+const patch = (url: string, body: unknown) => t.call('PATCH', url, { body, headers: h });
+
+describe('customers', () => {
+  it('creates customers with contacts; a new customer is a Prospect with no externalId and zero roll-ups', async () => {
+    const res = await post('/orders/customers', [{
+      name: 'Acme Corp', email: 'ap@acme.test', billingCity: 'San Jose', billingZipCode: '95129', billCycleDay: 15, billingPeriod: 'Quarter',
+      paymentTerm: 'Net 45', timezone: 'America/Los_Angeles', taxExempt: true, customFields: { segment__c: 'SMB' },
+      contacts: [{ firstName: 'William', lastName: 'Chase', email: 'william@acme.test', birthday: '1988-03-07', shippingzipcode: '95130' }],
+    }]);
+    expect(res.statusCode).toBe(200);
+    const [c] = res.json();
+    expect(c).toMatchObject({
+      name: 'Acme Corp', type: 'Prospect', externalId: null, billingPostalCode: '95129', billCycleDay: 15, billingPeriod: 'Quarter',
+      paymentTerm: 'Net 45', taxExempt: true, todayARR: 0, todayCMRR: 0, totalTCV: 0, invoiceBalance: 0, customFields: { segment__c: 'SMB' },
+    });
+    expect(c.contacts).toHaveLength(1);
+    expect(c.contacts[0]).toMatchObject({ name: 'William Chase', customerId: c.id, shippingPostalCode: '95130', birthday: '1988-03-07' });
+    expect((await get(`/orders/customers/${c.id}`)).json()).toEqual(c);
+    expect((await get(`/orders/contacts/${c.contacts[0].id}`)).json()).toEqual(c.contacts[0]);
+  });
+
+  it('a batch is all or nothing and lists every bad item', async () => {
+    const before = await count();
+    const res = await post('/orders/customers', [{ name: 'Good' }, { email: 'no-name@x.test' }, { name: 'Bad day', billCycleDay: 32 }, { name: 'x', contacts: [{ birthday: '1990-02-30' }] }]);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors).toEqual([
+      { index: 1, errorCode: 'INVALID_FIELD', message: 'body/1/name is required' },
+      { index: 2, errorCode: 'INVALID_FIELD', message: 'body/2/billCycleDay must be <= 31' },
+      { index: 3, errorCode: 'INVALID_FIELD', message: 'body/3/contacts/0/birthday must be a date YYYY-MM-DD' },
+    ]);
+    expect(res.json().message).toBe('body/1/name is required (and 2 more: see errors)');
+    expect(await count()).toBe(before);
+    const tooMany = await post('/orders/customers', [{ name: 'Crowd', contacts: Array.from({ length: 51 }, (_, i) => ({ lastName: `P${i}` })) }]);
+    expect([tooMany.statusCode, tooMany.json().errors[0].errorCode]).toEqual([400, 'TOO_MANY_CONTACTS']);
+    const big = await post('/orders/customers', Array.from({ length: 201 }, (_, i) => ({ name: `C${i}` })));
+    expect(big.statusCode).toBe(400);
+    expect(await count()).toBe(before);
+  });
+
+  it('patches updatable fields, adds and patches contacts; externalId and type changes stay Keel\'s', async () => {
+    const [c] = (await post('/orders/customers', [{ name: 'Patch me', contacts: [{ firstName: 'A', lastName: 'B' }] }])).json();
+    const res = await patch(`/orders/customers/${c.id}`, { phone: '555', contacts: [{ id: c.contacts[0].id, title: 'CFO' }, { firstName: 'New', lastName: 'Person' }] });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().phone).toBe('555');
+    expect(res.json().contacts.map((x: { name: string; title: string | null }) => [x.name, x.title])).toEqual([['A B', 'CFO'], ['New Person', null]]);
+    expect((await patch(`/orders/customers/${c.id}`, { externalId: '001xyz' })).json().message).toBe('body/externalId is set by Keel and cannot be written');
+    expect((await patch(`/orders/customers/${c.id}`, { parentCustomerId: c.id })).statusCode).toBe(400);
+    expect((await patch(`/orders/contacts/${c.contacts[0].id}`, { email: 'a@b.test' })).json().email).toBe('a@b.test');
+  });
+
+  it('parents must exist in the tenant; other tenants\' customers and contacts are 404s', async () => {
+    const [parent] = (await post('/orders/customers', [{ name: 'Reseller' }])).json();
+    const [child] = (await post('/orders/customers', [{ name: 'End customer', parentCustomerId: parent.id }])).json();
+    expect(child.parentCustomerId).toBe(parent.id);
+    const missing = await post('/orders/customers', [{ name: 'Orphan', parentCustomerId: '00000000-0000-4000-8000-000000000000' }]);
+    expect([missing.statusCode, missing.json().errorCode]).toEqual([400, 'REFERENCE_NOT_FOUND']);
+    const other = withKey((await t.newTenant()).apiKey);
+    expect((await get(`/orders/customers/${parent.id}`, other)).statusCode).toBe(404);
+    expect((await get(`/orders/contacts/${child.id}`, other)).statusCode).toBe(404);
+    expect((await post(`/orders/customers/${parent.id}/contacts`, [{ lastName: 'X' }], other)).statusCode).toBe(404);
+    expect((await get('/orders/customers/not-an-id')).statusCode).toBe(404);
+  });
+
+  it('adds contacts to a customer', async () => {
+    const [c] = (await post('/orders/customers', [{ name: 'Grows' }])).json();
+    const res = await post(`/orders/customers/${c.id}/contacts`, [{ firstName: 'Ada', lastName: 'L', billingZipCode: '10001' }]);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()[0]).toMatchObject({ name: 'Ada L', customerId: c.id, billingPostalCode: '10001' });
+    expect((await get(`/orders/customers/${c.id}`)).json().contacts).toHaveLength(1);
+  });
+});
+
+describe('customer schema', () => {
+  it('the registry and the tables agree', async () => {
+    for (const def of [CUSTOMER, CONTACT]) {
+      const r = await sql<{ column_name: string }>`select column_name from information_schema.columns where table_schema = 'public' and table_name = ${def.table}`.execute(t.rt.database.db);
+      const cols = new Set(r.rows.map((x) => x.column_name));
+      expect(cols.size).toBe(def.fields.length + 5);
+      for (const f of def.fields) expect(cols.has(f.column), `${def.table}.${f.column}`).toBe(true);
+    }
+  });
+});
+
+async function count(): Promise<number> {
+  const r = await sql<{ n: string }>`select count(*) as n from customers`.execute(t.rt.database.db);
+  return Number(r.rows[0]!.n);
+}
