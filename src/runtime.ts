@@ -11,6 +11,9 @@ import { createPublishing, type Publishing } from './catalog/publishing.js';
 import { createSnapshotCache } from './catalog/snapshot-cache.js';
 import { loadDemoCatalog } from './catalog/demo.js';
 import { createCustomersService, type CustomersService } from './customers/service.js';
+import { assetsService } from './assets/service.js';
+import { createNumberingService } from './numbering/service.js';
+import { createOrdersService, type OrdersService } from './orders/service.js';
 
 // Wires the process: database, migrations, services, the HTTP app. cli.ts and tests use it.
 // A database passed in stays open on close (tests share one per worker).
@@ -20,6 +23,7 @@ export interface Runtime {
   tenancy: TenancyService;
   publishing: Publishing;
   customers: CustomersService;
+  orders: OrdersService;
   migrations: string[];
   bootstrap: { tenantName: string; apiKey: string } | undefined;
   close(): Promise<void>;
@@ -40,14 +44,15 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
     const boot = await tenancy.bootstrap({ apiKey: config.bootstrapApiKey });
     // A new installation gets the demo catalog in its default tenant.
     if (boot && config.loadDemo) await loadDemoCatalog(await tenancy.systemContext(boot.tenant.id, 'demo'), publishing);
-    const customers = createCustomersService();
-    const app = await buildApp({ db: database.db, clock, tenancy, publishing, customers, adminToken: config.adminToken, logLevel: config.logLevel });
+    const customers = createCustomersService({ metrics: (ctx, ids) => assetsService.customerMetrics(ctx, ids) });
+    const orders = createOrdersService({ customers, assets: assetsService, numbering: createNumberingService(database.db), publishing });
+    const app = await buildApp({ db: database.db, clock, tenancy, publishing, customers, orders, adminToken: config.adminToken, logLevel: config.logLevel });
     // Idempotency records live 24 hours; sweep them hourly (and once now).
     const sweep = () => purgeExpired(database.db).catch((err: unknown) => app.log.warn({ err }, 'idempotency sweep failed'));
     await sweep();
     const sweeper = setInterval(sweep, 3600_000).unref();
     return {
-      app, database, tenancy, publishing, customers, migrations,
+      app, database, tenancy, publishing, customers, orders, migrations,
       bootstrap: boot && { tenantName: boot.tenant.name, apiKey: boot.apiKey },
       async close() {
         clearInterval(sweeper);

@@ -154,6 +154,11 @@ export function createPublishing(cache: SnapshotCache) {
       if (!p) throw notFound('PRODUCT_NOT_PUBLISHED', `Product ${id} is not published`);
       return p;
     },
+    /** Published product trees (self-service pricing), from memory. */
+    async publishedProducts(ctx: Ctx, ids: readonly string[]): Promise<Map<string, ApiRecord>> {
+      const view = await cache.view(ctx.tenantId);
+      return new Map(ids.flatMap((id) => { const p = view.products.get(id); return p ? [[id, p] as const] : []; }));
+    },
     async priceTags(ctx: Ctx): Promise<ApiRecord[]> {
       return (await cache.view(ctx.tenantId)).tagList;
     },

@@ -183,6 +183,12 @@ export const catalogService = {
     return inRequestOrder(planned).map((p) => ({ id: p.id, referenceId: p.referenceId, _action: p.operation }));
   },
 
+  /** Live product trees for pricing (internal callers), active entries only. */
+  async productTrees(ctx: Ctx, ids: readonly string[]): Promise<Map<string, ApiRecord>> {
+    const trees = await loadProductTrees(ctx.db, ctx.tenantId, [...new Set(ids)], { activeEntriesOnly: true });
+    return new Map(trees.map((t) => [t.id, t]));
+  },
+
   // --- products ------------------------------------------------------------------------------
 
   async setProductStatus(ctx: Ctx, ids: string[], status: 'Active' | 'Inactive'): Promise<ApiRecord[]> {

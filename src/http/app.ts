@@ -10,6 +10,10 @@ import type { Publishing } from '../catalog/publishing.js';
 import { catalogRoutes } from '../catalog/routes.js';
 import type { CustomersService } from '../customers/service.js';
 import { customerRoutes } from '../customers/routes.js';
+import { taxRoutes } from '../tax/routes.js';
+import type { OrdersService } from '../orders/service.js';
+import { orderRoutes } from '../orders/routes.js';
+import { assetRoutes } from '../assets/routes.js';
 import { registerAuth } from './auth.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { registerIdempotency } from './idempotency.js';
@@ -24,6 +28,7 @@ export interface AppDeps {
   tenancy: TenancyService;
   publishing: Publishing;
   customers: CustomersService;
+  orders: OrdersService;
   adminToken: string | undefined;
   logLevel?: string;
 }
@@ -61,5 +66,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(tenancyRoutes, { tenancy: deps.tenancy });
   await app.register(catalogRoutes, { publishing: deps.publishing });
   await app.register(customerRoutes, { customers: deps.customers });
+  await app.register(taxRoutes);
+  await app.register(orderRoutes, { orders: deps.orders });
+  await app.register(assetRoutes);
   return app;
 }

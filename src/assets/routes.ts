@@ -1,0 +1,14 @@
+import { Type } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { assetsService as assets } from './service.js';
+
+const IdParams = Type.Object({ id: Type.String() });
+
+export const assetRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/orders/subscriptions/:id', { config: { permission: 'orders:read' }, schema: { tags: ['subscriptions'], params: IdParams } },
+    async (req) => assets.getSubscription(req.ctx, req.params.id));
+  app.patch('/orders/subscriptions/:id', {
+    config: { permission: 'orders:write' },
+    schema: { tags: ['subscriptions'], summary: 'Update descriptive fields (description, customFields); contract changes go through change orders', params: IdParams, body: Type.Record(Type.String(), Type.Unknown()) },
+  }, async (req) => assets.patchSubscription(req.ctx, req.params.id, req.body));
+};

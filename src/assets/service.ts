@@ -1,0 +1,84 @@
+import type { Ctx } from '../context.js';
+import { invalid, notFound } from '../core/errors.js';
+import { Dec, roundMoney } from '../core/money.js';
+import type { Tx } from '../db/transaction.js';
+import { isUuid } from '../metadata/validate.js';
+import type { CustomerMetrics } from '../customers/service.js';
+import type { AssetKind, ProvisionLine } from './model.js';
+import { planProvisioning } from './provisioning.js';
+import * as store from './store.js';
+import { toAssetView, toEntitlementView, toSubscriptionView } from './views.js';
+
+// What customers own, version by version. Orders provision version 1 on activation; change
+// orders (later) add versions; reads return each version with the figures in force today.
+
+export interface OwnedByOrder {
+  subscriptions: ReturnType<typeof toSubscriptionView>[];
+  assets: ReturnType<typeof toAssetView>[];
+  entitlements: ReturnType<typeof toEntitlementView>[];
+}
+
+function split(rows: store.VersionWithFigures[]): OwnedByOrder {
+  return {
+    subscriptions: rows.filter((r) => r.kind === 'Subscription').map(toSubscriptionView),
+    assets: rows.filter((r) => r.kind === 'Asset').map(toAssetView),
+    entitlements: rows.filter((r) => r.kind === 'Entitlement').map(toEntitlementView),
+  };
+}
+
+const today = (ctx: Ctx) => ctx.clock.today(ctx.timeZone).toString();
+
+export const assetsService = {
+  /** Version 1 of everything an activated order's lines become; numbers reserved by the caller. */
+  async provision(tx: Tx, ctx: Ctx, i: { orderId: string; customerId: string; lines: ProvisionLine[]; numbers: Record<AssetKind, string[]> }): Promise<void> {
+    await store.insertVersions(tx, ctx.tenantId, planProvisioning(i));
+  },
+
+  async ownedByOrder(q: Tx | Ctx['db'], ctx: Ctx, orderId: string): Promise<OwnedByOrder> {
+    return split(await store.versionsWithFigures(q, ctx.tenantId, { orderId }, today(ctx)));
+  },
+
+  async cancelForOrder(tx: Tx, ctx: Ctx, orderId: string): Promise<number> {
+    return store.cancelOrderVersions(tx, ctx.tenantId, orderId, today(ctx));
+  },
+
+  async getSubscription(ctx: Ctx, id: string) {
+    const [row] = isUuid(id) ? await store.versionsWithFigures(ctx.db, ctx.tenantId, { ids: [id.toLowerCase()] }, today(ctx)) : [];
+    if (!row || row.kind !== 'Subscription') throw notFound('SUBSCRIPTION_NOT_FOUND', `Subscription ${id} does not exist`);
+    return toSubscriptionView(row);
+  },
+
+  /** Descriptive fields only: the contract (quantity, price, dates) changes through change orders. */
+  async patchSubscription(ctx: Ctx, id: string, body: Record<string, unknown>) {
+    const allowed = new Set(['description', 'customFields']);
+    for (const k of Object.keys(body)) if (!allowed.has(k)) throw invalid('READ_ONLY_FIELD', `body/${k} cannot be patched; change the subscription with a change order`);
+    if (body.description !== undefined && body.description !== null && typeof body.description !== 'string') throw invalid('INVALID_FIELD', 'body/description must be a string');
+    if (body.customFields !== undefined && (typeof body.customFields !== 'object' || body.customFields === null || Array.isArray(body.customFields))) throw invalid('INVALID_FIELD', 'body/customFields must be an object');
+    const ok = isUuid(id) && await store.patchDescriptive(ctx.db, ctx.tenantId, id.toLowerCase(), {
+      ...(body.description !== undefined && { description: body.description as string | null }),
+      ...(body.customFields !== undefined && { customFields: body.customFields as Record<string, unknown> }),
+    });
+    if (!ok) throw notFound('SUBSCRIPTION_NOT_FOUND', `Subscription ${id} does not exist`);
+    return this.getSubscription(ctx, id);
+  },
+
+  /** Customer roll-ups: today's CMRR/ARR and the TCV of everything not canceled. */
+  async customerMetrics(ctx: Ctx, customerIds: readonly string[]): Promise<Map<string, Partial<CustomerMetrics>>> {
+    const out = new Map<string, Partial<CustomerMetrics>>();
+    if (customerIds.length === 0) return out;
+    const rows = await store.customerFigures(ctx.db, ctx.tenantId, customerIds, today(ctx));
+    const acc = new Map<string, { cmrr: Dec; tcv: Dec }>();
+    for (const r of rows) {
+      const a = acc.get(r.customer_id) ?? { cmrr: new Dec(0), tcv: new Dec(0) };
+      a.tcv = a.tcv.plus(r.tcv);
+      if (r.price_model === 'Recurring' && r.monthly !== null && r.quantity !== null) {
+        a.cmrr = a.cmrr.plus(roundMoney(new Dec(r.monthly).times(Dec.max(0, new Dec(r.quantity).minus(r.included ?? 0))), 'USD'));
+      }
+      acc.set(r.customer_id, a);
+    }
+    for (const [id, a] of acc) out.set(id, { todayCMRR: a.cmrr.toNumber(), todayARR: a.cmrr.times(12).toNumber(), totalTCV: a.tcv.toNumber() });
+    return out;
+  },
+};
+
+export type AssetsService = typeof assetsService;

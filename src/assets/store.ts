@@ -1,0 +1,91 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/connect.js';
+import type { Tx } from '../db/transaction.js';
+import type { VersionRow } from './model.js';
+import type { NewVersion } from './provisioning.js';
+
+// The only file that touches asset_versions and asset_heads.
+type Q = Db | Tx;
+
+const COLUMNS = [
+  'id', 'kind', 'asset_number', 'version', 'status', 'customer_id', 'order_id', 'order_product_id', 'product_id', 'product_name',
+  'price_book_id', 'price_book_entry_id', 'uom_id', 'parent_id', 'root_id', 'level', 'bundled', 'original_id', 'last_versioned_id',
+  'quantity', 'included_units', 'start_date', 'end_date', 'term', 'term_dimension', 'renewal_term', 'auto_renew', 'evergreen', 'price_model',
+  'billing_period', 'billing_timing', 'bill_cycle_day', 'bill_cycle_start_month', 'currency_iso_code', 'list_price', 'sales_price',
+  'net_sales_price', 'total_price', 'tax_amount', 'total_amount', 'tcv', 'delta_tcv', 'delta_acv', 'monthly_price', 'effective_from',
+  'effective_to', 'cancellation_date', 'description',
+] as const;
+
+export async function insertVersions(db: Q, tenantId: string, versions: readonly NewVersion[]): Promise<void> {
+  if (versions.length === 0) return;
+  const values = versions.map((v) => sql`(${sql.join([tenantId, ...COLUMNS.map((c) => v[c])])})`);
+  await sql`insert into asset_versions (tenant_id, ${sql.join(COLUMNS.map((c) => sql.ref(c)))}) values ${sql.join(values)}`.execute(db);
+  const heads = versions.map((v) => sql`(${tenantId}, ${v.asset_number}, ${v.kind}, ${v.customer_id}, ${v.id}, ${v.version})`);
+  await sql`insert into asset_heads (tenant_id, asset_number, kind, customer_id, latest_id, latest_version) values ${sql.join(heads)}
+    on conflict (tenant_id, asset_number) do update set latest_id = excluded.latest_id, latest_version = excluded.latest_version`.execute(db);
+}
+
+export interface VersionWithFigures extends VersionRow {
+  total_tcv: string;
+  total_acv: string;
+  latest_id: string;
+  latest_version: number;
+  today_quantity: string | null;
+  today_monthly: string | null;
+  today_included: string | null;
+  today_price_model: string | null;
+}
+
+/** Versions with what is read at query time: the chain's totals, the head, and the version in force today. */
+export async function versionsWithFigures(db: Q, tenantId: string, filter: { ids?: readonly string[]; orderId?: string }, today: string): Promise<VersionWithFigures[]> {
+  const where = filter.ids ? sql`id = any(${[...filter.ids]}::uuid[])` : sql`order_id = ${filter.orderId!}`;
+  const r = await sql<VersionWithFigures>`
+    with v as (select * from asset_versions where tenant_id = ${tenantId} and ${where}),
+    chain as (
+      select asset_number, version, sum(delta_tcv) over w as total_tcv, sum(delta_acv) over w as total_acv
+      from asset_versions where tenant_id = ${tenantId} and asset_number in (select asset_number from v)
+      window w as (partition by asset_number order by version)),
+    today as (
+      select distinct on (asset_number) asset_number, quantity, monthly_price, included_units, price_model
+      from asset_versions where tenant_id = ${tenantId} and asset_number in (select asset_number from v)
+        and status = 'Active' and effective_from <= ${today}::date and (effective_to is null or effective_to >= ${today}::date)
+        and start_date <= ${today}::date and (end_date is null or end_date >= ${today}::date)
+      order by asset_number, version desc)
+    select v.*, chain.total_tcv, chain.total_acv, h.latest_id, h.latest_version,
+           today.quantity as today_quantity, today.monthly_price as today_monthly, today.included_units as today_included, today.price_model as today_price_model
+    from v join chain on chain.asset_number = v.asset_number and chain.version = v.version
+      join asset_heads h on h.tenant_id = ${tenantId} and h.asset_number = v.asset_number
+      left join today on today.asset_number = v.asset_number
+    order by v.level, v.created_at, v.asset_number`.execute(db);
+  return r.rows;
+}
+
+/** Per customer: the in-force-today figures of each asset number, and each number's chain TCV. */
+export async function customerFigures(db: Q, tenantId: string, customerIds: readonly string[], today: string) {
+  const r = await sql<{ customer_id: string; monthly: string | null; quantity: string | null; included: string | null; price_model: string | null; tcv: string }>`
+    with numbers as (select asset_number, customer_id, sum(delta_tcv) as tcv from asset_versions
+      where tenant_id = ${tenantId} and customer_id = any(${[...customerIds]}::uuid[]) and status <> 'Canceled' group by asset_number, customer_id),
+    today as (
+      select distinct on (asset_number) asset_number, quantity, monthly_price, included_units, price_model
+      from asset_versions where tenant_id = ${tenantId} and customer_id = any(${[...customerIds]}::uuid[])
+        and status = 'Active' and effective_from <= ${today}::date and (effective_to is null or effective_to >= ${today}::date)
+        and start_date <= ${today}::date and (end_date is null or end_date >= ${today}::date)
+      order by asset_number, version desc)
+    select n.customer_id, t.monthly_price as monthly, t.quantity, t.included_units as included, t.price_model, n.tcv
+    from numbers n left join today t on t.asset_number = n.asset_number`.execute(db);
+  return r.rows;
+}
+
+export async function cancelOrderVersions(db: Q, tenantId: string, orderId: string, on: string): Promise<number> {
+  const r = await sql`update asset_versions set status = 'Canceled', cancellation_date = ${on}::date
+    where tenant_id = ${tenantId} and order_id = ${orderId} and status <> 'Canceled'`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
+}
+
+export async function patchDescriptive(db: Q, tenantId: string, id: string, patch: { description?: string | null; customFields?: Record<string, unknown> }): Promise<boolean> {
+  const sets = [sql`description = coalesce(${patch.description === undefined ? null : patch.description}, description)`];
+  if (patch.description === null) sets[0] = sql`description = null`;
+  if (patch.customFields) sets.push(sql`custom_fields = custom_fields || ${JSON.stringify(patch.customFields)}::jsonb`);
+  const r = await sql`update asset_versions set ${sql.join(sets)} where tenant_id = ${tenantId} and id = ${id} and kind = 'Subscription'`.execute(db);
+  return Number(r.numAffectedRows ?? 0) > 0;
+}

@@ -1,0 +1,33 @@
+import { Type } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { verbPath } from '../http/paths.js';
+import type { OrdersService } from './service.js';
+
+// Orders (seed 002 part B §1.5–1.6). Order bodies come in two shapes; request.ts reads both.
+const IdParams = Type.Object({ id: Type.String() });
+const write = { permission: 'orders:write' } as const;
+
+export const orderRoutes: FastifyPluginAsyncTypebox<{ orders: OrdersService }> = async (app, { orders }) => {
+  app.post('/orders', {
+    config: write, schema: { tags: ['orders'], summary: 'Create a cart (activateOrder: false) or place an order with its customer and contact', body: Type.Unknown() },
+  }, async (req) => orders.placeOrder(req.ctx, req.body));
+  app.get('/orders/:id', { config: { permission: 'orders:read' }, schema: { tags: ['orders'], params: IdParams } },
+    async (req) => orders.getOrder(req.ctx, req.params.id));
+  app.post('/orders/:id', {
+    config: write, schema: { tags: ['orders'], summary: 'Update a Draft order: replace or reprice its lines, apply the options', params: IdParams, body: Type.Unknown() },
+  }, async (req) => orders.updateDraft(req.ctx, req.params.id, req.body));
+  app.post(verbPath('/orders/:id', 'activate'), {
+    config: write, schema: { tags: ['orders'], params: IdParams, body: Type.Optional(Type.Unknown()) },
+  }, async (req) => orders.activateOrder(req.ctx, req.params.id, req.body ?? {}));
+  app.post(verbPath('/orders/:id', 'cancel'), { config: write, schema: { tags: ['orders'], params: IdParams } },
+    async (req) => orders.cancelOrder(req.ctx, req.params.id));
+  app.delete('/orders', {
+    config: write,
+    schema: {
+      tags: ['orders'], summary: 'Delete Draft orders (and Canceled ones with allowDeleteCanceledOrder)',
+      body: Type.Object({ orderIds: Type.Array(Type.String(), { minItems: 1, maxItems: 200 }), allowDeleteCanceledOrder: Type.Optional(Type.Boolean()) }),
+    },
+  }, async (req) => orders.deleteOrders(req.ctx, req.body));
+  app.post('/cpq/create-order', { config: write, schema: { tags: ['orders'], summary: 'CPQ CreateOrderRequest', body: Type.Unknown() } },
+    async (req) => orders.cpqCreateOrder(req.ctx, req.body));
+};

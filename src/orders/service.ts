@@ -1,0 +1,346 @@
+import { randomUUID } from 'node:crypto';
+import type { Ctx } from '../context.js';
+import { conflict, forbidden, invalid, notFound } from '../core/errors.js';
+import { Dec } from '../core/money.js';
+import { inTransaction, type Tx } from '../db/transaction.js';
+import type { ApiRecord } from '../metadata/records.js';
+import { isUuid } from '../metadata/validate.js';
+import type { AssetsService } from '../assets/service.js';
+import { NUMBER_KIND, type AssetKind, type ProvisionLine } from '../assets/model.js';
+import { numbersNeeded } from '../assets/provisioning.js';
+import { catalogService } from '../catalog/service.js';
+import type { Publishing } from '../catalog/publishing.js';
+import type { CustomersService, OrderPartiesPlan } from '../customers/service.js';
+import type { NumberingService } from '../numbering/service.js';
+import { taxService } from '../tax/service.js';
+import { orderTotals, planLines, type PlannedLine } from './lines.js';
+import { readOptions, readOrderRequest, type LineRequest, type OrderOptions, type OrderRequest } from './request.js';
+import * as store from './store.js';
+import { toLineView, toOrderView } from './views.js';
+
+// Carts and orders (seed 001 "Add to Cart", "Place New Order"). A cart is a Draft order; placing
+// an order creates its customer and bill-to contact, the order, its lines and what they provision,
+// in one transaction. Prices and tax are planned before the transaction opens, and numbers are
+// reserved before it too (DESIGN "Numbering"), so the transaction only writes.
+
+/** The billing issue plugs invoices in here; until then orders answer without invoices. */
+export interface OrderInvoicing {
+  previewInvoices(ctx: Ctx, orderId: string): Promise<unknown[] | null>;
+  afterActivation(ctx: Ctx, orderId: string, options: OrderOptions): Promise<unknown[]>;
+}
+const NO_INVOICING: OrderInvoicing = { previewInvoices: async () => null, afterActivation: async () => [] };
+
+export interface OrdersDeps {
+  customers: CustomersService;
+  assets: AssetsService;
+  numbering: NumberingService;
+  publishing: Publishing;
+  invoicing?: OrderInvoicing;
+}
+
+function isSelfService(ctx: Ctx): boolean {
+  const p = ctx.principal;
+  return (p.kind === 'apiKey' || p.kind === 'client') ? p.role === 'self-service' : p.kind === 'user' ? p.effectiveRole === 'self-service' : false;
+}
+
+function lineRow(ctx: Ctx, orderId: string, l: PlannedLine, status: string): Record<string, unknown> {
+  const p = l.priced;
+  return {
+    tenant_id: ctx.tenantId, id: l.id, order_id: orderId, sort_order: l.sortOrder, line_type: 'LineItem', status, is_change: null,
+    parent_id: l.parentId, root_id: l.rootId, level: l.level, product_id: l.product.id, product_name: l.product.name ?? null, sku: l.product.sku ?? null,
+    price_book_entry_id: l.entry?.id ?? null, product_option_id: l.productOptionId, uom_id: l.uomId, term_dimension: l.uom.termDimension,
+    price_model: l.priceModel, product_type: l.productType, bundled: l.bundled, quantity: p.quantity.toString(), included_quantity: l.includedQuantity.toString(),
+    subscription_term: l.term, subscription_start_date: l.startDate, subscription_end_date: l.endDate, billing_timing: l.billingTiming,
+    billing_period: l.billingPeriod, bill_cycle_day: l.billCycleDay, bill_cycle_start_month: l.billCycleStartMonth, auto_renew: l.autoRenew,
+    renewal_term: l.renewalTerm, tax_code: l.taxCode, tax_mode: l.taxMode, list_price: p.listPrice.toString(), sales_price: p.salesPrice.toString(),
+    net_sales_price: p.netSalesPrice.toString(), list_total_price: p.listTotalPrice.toString(), subtotal: p.subtotal.toString(), discount: p.discount.toString(),
+    discount_amount: p.discountAmount.toString(), system_discount: p.systemDiscount.toString(), system_discount_amount: p.systemDiscountAmount.toString(),
+    total_price: p.totalPrice.toString(), tax_percentage: l.taxPercentage.toString(), tax_amount: l.taxAmount.toString(), total_amount: l.totalAmount.toString(),
+    delta_cmrr: p.deltaCMRR.toString(), delta_arr: p.deltaARR.toString(), delta_acv: p.deltaACV.toString(), delta_tcv: p.deltaTCV.toString(),
+    monthly_price: p.monthlyPrice.toString(),
+    applied_tags: p.appliedTags, description: l.request?.description ?? null, ref_id: l.request?.refId ?? null, custom_fields: l.request?.customFields ?? {},
+  };
+}
+
+/** What a stored line provisions. */
+function provisionLine(l: store.LineRow, currency: string, priceBookId: string | null): ProvisionLine {
+  const s = (k: string) => (l[k] === null || l[k] === undefined ? null : String(l[k]));
+  return {
+    orderProductId: l.id, parentOrderProductId: s('parent_id'), productId: String(l.product_id), productName: s('product_name'), productType: String(l.product_type),
+    priceModel: String(l.price_model), priceBookId, priceBookEntryId: s('price_book_entry_id'), uomId: s('uom_id'), termDimension: s('term_dimension'),
+    quantity: String(l.quantity), includedQuantity: String(l.included_quantity), bundled: Boolean(l.bundled), startDate: String(l.subscription_start_date),
+    endDate: s('subscription_end_date'), term: (l.subscription_term as number | null) ?? null, renewalTerm: (l.renewal_term as number | null) ?? null,
+    autoRenew: Boolean(l.auto_renew), billingPeriod: s('billing_period'), billingTiming: s('billing_timing'), billCycleDay: (l.bill_cycle_day as number | null) ?? null,
+    billCycleStartMonth: (l.bill_cycle_start_month as number | null) ?? null, currency, listPrice: String(l.list_price), salesPrice: String(l.sales_price),
+    netSalesPrice: String(l.net_sales_price), totalPrice: String(l.total_price), taxAmount: String(l.tax_amount), totalAmount: String(l.total_amount),
+    deltaTCV: String(l.delta_tcv ?? l.total_price), deltaACV: String(l.delta_acv ?? l.total_price),
+    monthlyPrice: String(l.monthly_price), description: s('description'),
+  };
+}
+
+export type OrdersService = ReturnType<typeof createOrdersService>;
+
+export function createOrdersService(deps: OrdersDeps) {
+  const invoicing = deps.invoicing ?? NO_INVOICING;
+
+  async function trees(ctx: Ctx, ids: string[]): Promise<Map<string, ApiRecord>> {
+    return isSelfService(ctx) ? deps.publishing.publishedProducts(ctx, ids) : catalogService.productTrees(ctx, ids);
+  }
+
+  /** Prices and taxes the request's lines for a customer; no writes. */
+  async function plan(ctx: Ctx, req: OrderRequest, customer: Record<string, unknown> | null, parties: OrderPartiesPlan | null) {
+    if (req.lines.length === 0) throw invalid('INVALID_FIELD', 'body/orderProducts must hold at least one line');
+    if (!req.options.calculatePrice && !ctx.permissions.has('prices:override')) {
+      throw forbidden('PERMISSION_DENIED', 'calculatePrice: false needs the prices:override permission');
+    }
+    const currency = req.currencyIsoCode ?? (customer?.currency_iso_code as string | null | undefined) ?? ctx.tenant.currency;
+    const contact = parties?.contact?.input.fields ?? {};
+    const c = customer ?? parties?.customer?.input.fields ?? {};
+    const pick = (k: string) => (contact[k] ?? (customer ? c[k.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`)] : c[k]) ?? null) as string | null;
+    const customerField = (k: string, col: string) => (customer ? customer[col] : c[k]) ?? null;
+    return planLines(req, await trees(ctx, req.lines.map((l) => l.productId)), {
+      today: ctx.clock.today(ctx.timeZone).toString(),
+      pricingTime: ctx.clock.now().toISOString(),
+      currency,
+      settings: ctx.tenant.settings,
+      calculatePrice: req.options.calculatePrice,
+      customer: {
+        billingPeriod: customerField('billingPeriod', 'billing_period') as string | null,
+        billCycleDay: customerField('billCycleDay', 'bill_cycle_day') as number | null,
+        billCycleStartMonth: customerField('billCycleStartMonth', 'bill_cycle_start_month') as number | null,
+        taxExempt: Boolean(customerField('taxExempt', 'tax_exempt')),
+      },
+      tax: {
+        enabled: req.options.calculateTax,
+        rates: req.options.calculateTax ? await taxService.rates(ctx) : [],
+        address: { country: pick('billingCountry'), state: pick('billingState') },
+      },
+    });
+  }
+
+  async function reserveNumbers(ctx: Ctx, lines: readonly { productType: string }[], withOrder: boolean) {
+    const need = numbersNeeded(lines);
+    const numbers: Record<AssetKind, string[]> = { Subscription: [], Asset: [], Entitlement: [] };
+    for (const kind of Object.keys(need) as AssetKind[]) {
+      if (need[kind] > 0) numbers[kind] = await deps.numbering.nextNumbers(ctx, NUMBER_KIND[kind], need[kind]);
+    }
+    const orderNumber = withOrder ? (await deps.numbering.nextNumbers(ctx, 'order'))[0]! : '';
+    return { numbers, orderNumber };
+  }
+
+  /** Activation inside the caller's transaction: lines provision, the customer becomes a Direct Customer. */
+  async function activateInTx(tx: Tx, ctx: Ctx, order: store.OrderRow, numbers: Record<AssetKind, string[]>) {
+    const lines = await store.getLines(tx, ctx.tenantId, order.id);
+    await deps.assets.provision(tx, ctx, {
+      orderId: order.id, customerId: order.customer_id, numbers,
+      lines: lines.map((l) => provisionLine(l, String(order.currency_iso_code), (order.price_book_id as string | null) ?? null)),
+    });
+    await store.updateOrder(tx, ctx.tenantId, order.id, { status: 'Activated', activated_date: ctx.clock.now(), activated_by_id: principalId(ctx), order_placed_date: ctx.clock.now() });
+    await store.setLineStatus(tx, ctx.tenantId, order.id, 'Activated');
+    await deps.customers.recordActivation(tx, ctx, order.customer_id, { currency: String(order.currency_iso_code), orderDate: String(order.effective_date) });
+  }
+
+  async function response(ctx: Ctx, orderId: string, extra: { previewInvoices?: unknown[] | null; invoices?: unknown[]; transactionHub?: unknown } = {}) {
+    const order = await store.getOrder(ctx.db, ctx.tenantId, orderId);
+    if (!order) throw notFound('ORDER_NOT_FOUND', `Order ${orderId} does not exist`);
+    const [lines, owned] = await Promise.all([store.getLines(ctx.db, ctx.tenantId, orderId), deps.assets.ownedByOrder(ctx.db, ctx, orderId)]);
+    return {
+      order: toOrderView(order), orderProducts: lines.map(toLineView), previewInvoices: extra.previewInvoices ?? null,
+      ...owned, invoices: extra.invoices ?? [], transactionHub: extra.transactionHub ?? order.transaction_hub ?? {},
+    };
+  }
+
+  async function getDraftForUpdate(tx: Tx, ctx: Ctx, id: string): Promise<store.OrderRow> {
+    const order = isUuid(id) ? await store.getOrder(tx, ctx.tenantId, id.toLowerCase(), { forUpdate: true }) : undefined;
+    if (!order) throw notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`);
+    if (order.status !== 'Draft') throw conflict('ORDER_NOT_DRAFT', `Order ${order.order_number} is ${order.status}; only a Draft order can be changed or activated`);
+    return order;
+  }
+
+  async function finish(ctx: Ctx, orderId: string, options: OrderOptions, activated: boolean, transactionHub?: unknown) {
+    const previewInvoices = options.previewInvoice ? await invoicing.previewInvoices(ctx, orderId) : null;
+    const invoices = activated && options.generateInvoice ? await invoicing.afterActivation(ctx, orderId, options) : [];
+    return response(ctx, orderId, { previewInvoices, invoices, ...(transactionHub !== undefined && { transactionHub }) });
+  }
+
+  function orderRow(ctx: Ctx, req: OrderRequest, id: string, orderNumber: string, customerId: string, contactId: string | null, lines: PlannedLine[], currency: string) {
+    const t = orderTotals(lines);
+    const starts = lines.map((l) => l.startDate).sort();
+    const ends = lines.map((l) => l.endDate).filter((x): x is string => !!x).sort();
+    return {
+      tenant_id: ctx.tenantId, id, order_number: orderNumber, name: req.name ?? null, status: 'Draft', customer_id: customerId,
+      billing_account_id: req.billingAccountId ?? customerId, bill_to_contact_id: contactId ?? req.billToContactId ?? null, ship_to_contact_id: req.shipToContactId ?? null,
+      price_book_id: req.priceBookId ?? (lines[0]?.entry?.priceBookId as string | null) ?? null, currency_iso_code: currency,
+      effective_date: req.effectiveDate ?? ctx.clock.today(ctx.timeZone).toString(), order_start_date: starts[0] ?? null, order_end_date: ends.at(-1) ?? null,
+      billing_period: req.billingPeriod ?? null, bill_cycle_day: req.billCycleDay ?? null, billing_timing: req.billingTiming ?? null,
+      payment_term: req.paymentTerm ?? null, description: req.description ?? null, po_number: req.poNumber ?? null, po_date: req.poDate ?? null,
+      order_reference_number: req.orderReferenceNumber ?? null, billing_address: req.billingAddress ?? null, shipping_address: req.shippingAddress ?? null,
+      ref_id: req.refId ?? null, list_total: t.listTotal.toString(), subtotal: t.subtotal.toString(), discount_amount: t.discountAmount.toString(),
+      system_discount_amount: t.systemDiscountAmount.toString(), total_price: t.totalPrice.toString(), tax_amount: t.taxAmount.toString(),
+      total_amount: t.totalAmount.toString(), order_tcv: t.orderTCV.toString(), order_acv: t.orderACV.toString(), options: req.options,
+      transaction_hub: req.transactionHub ?? {}, custom_fields: req.customFields ?? {}, cancel_on_payment_fail: req.options.cancelOnPaymentFail,
+    };
+  }
+
+  return {
+    /** POST /orders: a cart (activateOrder false) or a placed order, customer and contact included, all or nothing. */
+    async placeOrder(ctx: Ctx, body: unknown) {
+      const req = readOrderRequest(body);
+      let customer: Record<string, unknown> | null = null;
+      let parties: OrderPartiesPlan;
+      if (req.customerId) {
+        customer = await deps.customers.findCustomerRow(ctx.db, ctx, req.customerId);
+        parties = deps.customers.planForOrder(undefined, req.billToContact ? { ...req.billToContact, customerId: customer.id } : undefined);
+      } else {
+        if (!req.customer) throw invalid('CUSTOMER_REQUIRED', 'body/customer (a new customer) or body/customerId is required');
+        parties = deps.customers.planForOrder(req.customer, req.billToContact);
+      }
+      if (req.billToContactId && customer && !(await deps.customers.contactBelongsTo(ctx.db, ctx, req.billToContactId, String(customer.id)))) {
+        throw invalid('CONTACT_NOT_OF_CUSTOMER', 'body/billToContactId is not a contact of the customer');
+      }
+      const lines = await plan(ctx, req, customer, parties);
+      const currency = req.currencyIsoCode ?? (customer?.currency_iso_code as string | null | undefined) ?? ctx.tenant.currency;
+      const activate = req.options.activateOrder;
+      const { numbers, orderNumber } = await reserveNumbers(ctx, activate ? lines : [], true);
+      const orderId = randomUUID();
+      await inTransaction(ctx.db, async (tx) => {
+        const { customer: c, contactId } = await deps.customers.ensureForOrder(tx, ctx, parties, req.customerId);
+        await store.insertOrder(tx, orderRow(ctx, req, orderId, orderNumber, String(c.id), contactId, lines, currency));
+        await store.insertLines(tx, lines.map((l) => lineRow(ctx, orderId, l, 'Draft')));
+        if (activate) await activateInTx(tx, ctx, (await store.getOrder(tx, ctx.tenantId, orderId))!, numbers);
+      });
+      return finish(ctx, orderId, req.options, activate, req.transactionHub);
+    },
+
+    async getOrder(ctx: Ctx, id: string) {
+      if (!isUuid(id)) throw notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`);
+      return response(ctx, id.toLowerCase());
+    },
+
+    /** POST /orders/{id}: replaces a Draft's lines (or reprices the ones it has) and applies the options. */
+    async updateDraft(ctx: Ctx, id: string, body: unknown) {
+      const req = readOrderRequest(body);
+      if (!isUuid(id)) throw notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`);
+      const current = await store.getOrder(ctx.db, ctx.tenantId, id.toLowerCase());
+      if (!current) throw notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`);
+      if (current.status !== 'Draft') throw conflict('ORDER_NOT_DRAFT', `Order ${current.order_number} is ${current.status}; only a Draft order can be changed`);
+      if (req.lines.length === 0) req.lines = await storedLineRequests(ctx, current.id);
+      const customer = await deps.customers.findCustomerRow(ctx.db, ctx, current.customer_id);
+      const merged: OrderRequest = {
+        ...req, customerId: current.customer_id, priceBookId: req.priceBookId ?? (current.price_book_id as string | undefined) ?? undefined,
+        currencyIsoCode: req.currencyIsoCode ?? String(current.currency_iso_code), effectiveDate: req.effectiveDate ?? String(current.effective_date),
+      };
+      const lines = await plan(ctx, merged, customer, null);
+      const activate = req.options.activateOrder;
+      const { numbers } = await reserveNumbers(ctx, activate ? lines : [], false);
+      await inTransaction(ctx.db, async (tx) => {
+        const order = await getDraftForUpdate(tx, ctx, current.id);
+        const row = orderRow(ctx, merged, order.id, order.order_number, order.customer_id, (order.bill_to_contact_id as string | null) ?? null, lines, String(merged.currencyIsoCode));
+        const { tenant_id: _t, id: _i, order_number: _n, status: _s, ...columns } = row;
+        await store.updateOrder(tx, ctx.tenantId, order.id, columns);
+        await store.deleteLines(tx, ctx.tenantId, order.id);
+        await store.insertLines(tx, lines.map((l) => lineRow(ctx, order.id, l, 'Draft')));
+        if (activate) await activateInTx(tx, ctx, (await store.getOrder(tx, ctx.tenantId, order.id))!, numbers);
+      });
+      return finish(ctx, current.id, req.options, activate);
+    },
+
+    /** POST /orders/{id}:activate with the seed's ActivateOrderRequest. */
+    async activateOrder(ctx: Ctx, id: string, body: unknown) {
+      const b = (body ?? {}) as Record<string, unknown>;
+      if (typeof b !== 'object' || Array.isArray(b)) throw invalid('INVALID_FIELD', 'body must be an object');
+      const options = { ...readOptions(b, 'body'), activateOrder: true };
+      const additional = b.additionalFields === undefined || b.additionalFields === null ? {} : b.additionalFields;
+      if (typeof additional !== 'object' || Array.isArray(additional)) throw invalid('INVALID_FIELD', 'body/additionalFields must be an object');
+      const columns = additionalColumns(additional as Record<string, unknown>);
+      if (!isUuid(id)) throw notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`);
+      const lines = await store.getLines(ctx.db, ctx.tenantId, id.toLowerCase());
+      const { numbers } = await reserveNumbers(ctx, lines.map((l) => ({ productType: String(l.product_type) })), false);
+      await inTransaction(ctx.db, async (tx) => {
+        const order = await getDraftForUpdate(tx, ctx, id);
+        if (Object.keys(columns).length > 0) await store.updateOrder(tx, ctx.tenantId, order.id, columns);
+        await activateInTx(tx, ctx, order, numbers);
+      });
+      return finish(ctx, id.toLowerCase(), options, true);
+    },
+
+    /** Cancels a Draft, or an Activated order with nothing invoiced; what it provisioned is canceled too. */
+    async cancelOrder(ctx: Ctx, id: string) {
+      if (!isUuid(id)) throw notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`);
+      await inTransaction(ctx.db, async (tx) => {
+        const order = await store.getOrder(tx, ctx.tenantId, id.toLowerCase(), { forUpdate: true });
+        if (!order) throw notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`);
+        if (order.status === 'Canceled') throw conflict('ORDER_CANCELED', `Order ${order.order_number} is already canceled`);
+        if (order.status === 'Activated') await deps.assets.cancelForOrder(tx, ctx, order.id);
+        await store.updateOrder(tx, ctx.tenantId, order.id, { status: 'Canceled', canceled_date: ctx.clock.now() });
+        await store.setLineStatus(tx, ctx.tenantId, order.id, 'Canceled');
+      });
+      return response(ctx, id.toLowerCase());
+    },
+
+    /** DELETE /orders {orderIds, allowDeleteCanceledOrder}: Drafts, and Canceled orders when allowed. */
+    async deleteOrders(ctx: Ctx, body: { orderIds: string[]; allowDeleteCanceledOrder?: boolean | undefined }) {
+      const ids = [...new Set(body.orderIds.map((x) => x.toLowerCase()))];
+      ids.forEach((x, i) => { if (!isUuid(x)) throw invalid('INVALID_FIELD', `body/orderIds/${i} must be an id`); });
+      await inTransaction(ctx.db, async (tx) => {
+        const orders = await store.getOrders(tx, ctx.tenantId, ids);
+        for (const x of ids) {
+          const o = orders.find((r) => r.id === x);
+          if (!o) throw notFound('ORDER_NOT_FOUND', `Order ${x} does not exist`);
+          const deletable = o.status === 'Draft' || (o.status === 'Canceled' && body.allowDeleteCanceledOrder);
+          if (!deletable) throw conflict('ORDER_NOT_DELETABLE', `Order ${o.order_number} is ${o.status}; only Draft orders (and Canceled ones with allowDeleteCanceledOrder) can be deleted`);
+        }
+        await store.deleteOrders(tx, ctx.tenantId, ids);
+      });
+      return { deletedOrderIds: ids };
+    },
+
+    /** POST /cpq/create-order: the CPQ CreateOrderRequest (customerId, effectiveDate, priceBookId required). */
+    async cpqCreateOrder(ctx: Ctx, body: unknown) {
+      const b = body as Record<string, unknown> | null;
+      for (const k of ['customerId', 'effectiveDate', 'priceBookId', 'orderProducts']) {
+        if (!b || b[k] === undefined || b[k] === null) throw invalid('INVALID_FIELD', `body/${k} is required`);
+      }
+      return this.placeOrder(ctx, body);
+    },
+  };
+
+  async function storedLineRequests(ctx: Ctx, orderId: string): Promise<LineRequest[]> {
+    const rows = await store.getLines(ctx.db, ctx.tenantId, orderId);
+    return rows.filter((r) => !r.parent_id).map((r, i) => ({
+      at: `order/lines/${i}`, productId: String(r.product_id), priceBookEntryId: (r.price_book_entry_id as string | null) ?? undefined,
+      quantity: new Dec(String(r.quantity)), subscriptionTerm: (r.subscription_term as number | null) ?? undefined,
+      subscriptionStartDate: String(r.subscription_start_date), description: (r.description as string | null) ?? undefined,
+      customFields: r.custom_fields as Record<string, unknown>, billingTiming: undefined, billingPeriod: undefined, billCycleDay: undefined,
+      billCycleStartMonth: undefined, autoRenew: (r.auto_renew as boolean | null) ?? undefined, renewalTerm: (r.renewal_term as number | null) ?? undefined,
+      refId: (r.ref_id as string | null) ?? undefined, discount: undefined, discountAmount: undefined,
+      addOns: rows.filter((c) => c.parent_id === r.id && c.product_option_id).map((c) => ({ productOptionId: String(c.product_option_id), quantity: new Dec(String(c.quantity)) })),
+      clientPrices: {},
+    }));
+  }
+}
+
+const ADDITIONAL: Record<string, string> = {
+  name: 'name', description: 'description', poNumber: 'po_number', poDate: 'po_date', orderReferenceNumber: 'order_reference_number',
+  billingAddress: 'billing_address', shippingAddress: 'shipping_address', customFields: 'custom_fields',
+};
+
+/** ActivateOrderRequest.additionalFields: descriptive order fields written before activation. */
+function additionalColumns(fields: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(fields)) {
+    const col = ADDITIONAL[k];
+    if (!col) throw invalid('INVALID_FIELD', `body/additionalFields/${k} cannot be set on activation (allowed: ${Object.keys(ADDITIONAL).join(', ')})`);
+    if (k === 'customFields' ? (typeof v !== 'object' || v === null || Array.isArray(v)) : (v !== null && typeof v !== 'string')) {
+      throw invalid('INVALID_FIELD', `body/additionalFields/${k} has the wrong type`);
+    }
+    out[col] = v;
+  }
+  return out;
+}
+
+function principalId(ctx: Ctx): string {
+  const p = ctx.principal;
+  return p.kind === 'user' ? p.userId : p.kind === 'client' ? p.clientId : p.kind === 'apiKey' ? p.keyId : p.name;
+}
+

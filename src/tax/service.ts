@@ -1,0 +1,56 @@
+import { sql } from 'kysely';
+import type { Ctx } from '../context.js';
+import { conflict, invalid, notFound } from '../core/errors.js';
+import { Dec, parseAmount } from '../core/money.js';
+import type { Db } from '../db/connect.js';
+import type { Tx } from '../db/transaction.js';
+import { isUuid } from '../metadata/validate.js';
+import { pickRate, type TaxAddress, type TaxRate } from './tax.js';
+
+// Tenant tax rate tables and the rate that applies to a line. A TaxProvider interface leaves room
+// for an external engine; the built-in one reads the tables.
+export interface TaxProvider {
+  /** The percent that applies, or 0 when no rate matches. */
+  rateFor(ctx: Ctx, q: Db | Tx, line: { address: TaxAddress; taxCode: string | null }): Promise<Dec>;
+}
+
+interface RateRow { id: string; name: string | null; country: string; state: string | null; tax_code: string | null; rate: string }
+const toRate = (r: RateRow): TaxRate => ({ id: r.id, name: r.name, country: r.country, state: r.state, taxCode: r.tax_code, rate: new Dec(r.rate) });
+const toView = (r: TaxRate) => ({ id: r.id, name: r.name, country: r.country, state: r.state, taxCode: r.taxCode, taxPercentage: r.rate.toNumber() });
+
+async function listRates(q: Db | Tx, tenantId: string): Promise<TaxRate[]> {
+  const r = await sql<RateRow>`select id, name, country, state, tax_code, rate from tax_rates where tenant_id = ${tenantId} order by country, state nulls first, tax_code nulls first`.execute(q);
+  return r.rows.map(toRate);
+}
+
+export const builtInTaxProvider: TaxProvider = {
+  async rateFor(ctx, q, line) {
+    return pickRate(await listRates(q, ctx.tenantId), line.address, line.taxCode)?.rate ?? new Dec(0);
+  },
+};
+
+export const taxService = {
+  /** The tenant's rate table (orders read it once, before their transaction). */
+  rates: (ctx: Ctx) => listRates(ctx.db, ctx.tenantId),
+
+  async list(ctx: Ctx) {
+    return (await listRates(ctx.db, ctx.tenantId)).map(toView);
+  },
+  async create(ctx: Ctx, body: { name?: string | undefined; country: string; state?: string | undefined; taxCode?: string | undefined; taxPercentage: unknown }) {
+    const rate = parseAmount(body.taxPercentage, 'body/taxPercentage');
+    if (rate.lt(0) || rate.gt(100)) throw invalid('INVALID_FIELD', 'body/taxPercentage must be between 0 and 100');
+    try {
+      const r = await sql<RateRow>`insert into tax_rates (tenant_id, name, country, state, tax_code, rate)
+        values (${ctx.tenantId}, ${body.name ?? null}, ${body.country}, ${body.state ?? null}, ${body.taxCode ?? null}, ${rate.toString()})
+        returning id, name, country, state, tax_code, rate`.execute(ctx.db);
+      return toView(toRate(r.rows[0]!));
+    } catch (e) {
+      if ((e as { code?: string }).code === '23505') throw conflict('DUPLICATE_TAX_RATE', 'A rate for this country, state and tax code exists; delete it first');
+      throw e;
+    }
+  },
+  async remove(ctx: Ctx, id: string) {
+    const r = isUuid(id) ? await sql`delete from tax_rates where tenant_id = ${ctx.tenantId} and id = ${id}`.execute(ctx.db) : undefined;
+    if (!r || Number(r.numAffectedRows ?? 0) === 0) throw notFound('TAX_RATE_NOT_FOUND', `Tax rate ${id} does not exist`);
+  },
+};
