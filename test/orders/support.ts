@@ -23,8 +23,8 @@ export async function orderFixture(t: TestApp, o: { today?: string; listPrice?: 
       name: 'Growth', sku: 'GROWTH', recordType: 'Bundle', configurable: true, status: 'Active', uomId: uom.id, defaultSubscriptionTerm: 12,
       priceBookEntries: [entry(uom.id, '29')],
       productOptions: [
-        { optionProductId: '@{onboarding}', required: true, bundled: true, defaultQuantity: 4, minQuantity: 4, maxQuantity: 4, referenceId: 'optOnboarding' },
-        { optionProductId: '@{key}', independentPricing: true, defaultQuantity: 0, minQuantity: 0, maxQuantity: 10, referenceId: 'optKey' },
+        { optionProductId: '@{onboarding}', optionOrder: 1, required: true, bundled: true, defaultQuantity: 4, minQuantity: 4, maxQuantity: 4, referenceId: 'optOnboarding' },
+        { optionProductId: '@{key}', optionOrder: 2, independentPricing: true, defaultQuantity: 0, minQuantity: 0, maxQuantity: 10, referenceId: 'optKey' },
       ],
     } },
   ] });
