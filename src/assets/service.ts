@@ -72,7 +72,7 @@ export const assetsService = {
       const a = acc.get(r.customer_id) ?? { cmrr: new Dec(0), tcv: new Dec(0) };
       a.tcv = a.tcv.plus(r.tcv);
       if (r.price_model === 'Recurring' && r.monthly !== null && r.quantity !== null) {
-        a.cmrr = a.cmrr.plus(roundMoney(new Dec(r.monthly).times(Dec.max(0, new Dec(r.quantity).minus(r.included ?? 0))), 'USD'));
+        a.cmrr = a.cmrr.plus(roundMoney(new Dec(r.monthly).times(Dec.max(0, new Dec(r.quantity).minus(r.included ?? 0))), r.currency ?? ctx.tenant.currency));
       }
       acc.set(r.customer_id, a);
     }

@@ -62,16 +62,16 @@ export async function versionsWithFigures(db: Q, tenantId: string, filter: { ids
 
 /** Per customer: the in-force-today figures of each asset number, and each number's chain TCV. */
 export async function customerFigures(db: Q, tenantId: string, customerIds: readonly string[], today: string) {
-  const r = await sql<{ customer_id: string; monthly: string | null; quantity: string | null; included: string | null; price_model: string | null; tcv: string }>`
+  const r = await sql<{ customer_id: string; monthly: string | null; quantity: string | null; included: string | null; price_model: string | null; currency: string | null; tcv: string }>`
     with numbers as (select asset_number, customer_id, sum(delta_tcv) as tcv from asset_versions
       where tenant_id = ${tenantId} and customer_id = any(${[...customerIds]}::uuid[]) and status <> 'Canceled' group by asset_number, customer_id),
     today as (
-      select distinct on (asset_number) asset_number, quantity, monthly_price, included_units, price_model
+      select distinct on (asset_number) asset_number, quantity, monthly_price, included_units, price_model, currency_iso_code
       from asset_versions where tenant_id = ${tenantId} and customer_id = any(${[...customerIds]}::uuid[])
         and status = 'Active' and effective_from <= ${today}::date and (effective_to is null or effective_to >= ${today}::date)
         and start_date <= ${today}::date and (end_date is null or end_date >= ${today}::date)
       order by asset_number, version desc)
-    select n.customer_id, t.monthly_price as monthly, t.quantity, t.included_units as included, t.price_model, n.tcv
+    select n.customer_id, t.monthly_price as monthly, t.quantity, t.included_units as included, t.price_model, t.currency_iso_code as currency, n.tcv
     from numbers n left join today t on t.asset_number = n.asset_number`.execute(db);
   return r.rows;
 }

@@ -187,3 +187,17 @@ async function optionIds(): Promise<{ key: string; onboarding: string }> {
 async function entryOf(productId: string): Promise<string> {
   return (await call('GET', `/objects/Product/${productId}/bundleDefinition`)).json().priceBookEntries[0].id;
 }
+
+describe('customer roll-ups', () => {
+  it('todayCMRR/ARR add up the subscriptions in force today; totalTCV every order; canceled ones drop out', async () => {
+    const [c] = (await call('POST', '/orders/customers', [{ name: 'Rolling' }])).json();
+    await call('POST', '/orders', { customerId: c.id, lines: [platformLine({ quantity: 2 })] });                     // 19.8 a month from today
+    await call('POST', '/orders', { customerId: c.id, lines: [platformLine({ quantity: 1, subscriptionStartDate: '2023-09-01' })] }); // not yet in force
+    const third = (await call('POST', '/orders', { customerId: c.id, lines: [platformLine({ quantity: 1 })] })).json();
+    let after = (await call('GET', `/orders/customers/${c.id}`)).json();
+    expect([after.todayCMRR, after.todayARR, after.totalTCV]).toEqual([29.7, 356.4, 475.2]);
+    await call('POST', `/orders/${third.order.id}:cancel`);
+    after = (await call('GET', `/orders/customers/${c.id}`)).json();
+    expect([after.todayCMRR, after.todayARR, after.totalTCV]).toEqual([19.8, 237.6, 356.4]);
+  });
+});
