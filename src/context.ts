@@ -17,3 +17,14 @@ export interface Ctx {
   timeZone: string;
   requestId: string;
 }
+
+/** Who acted, as stored in `…ById` fields: the user, the API client, the API key, or Keel itself. */
+export function principalId(ctx: Pick<Ctx, 'principal'>): string {
+  const p = ctx.principal;
+  switch (p.kind) {
+    case 'user': return p.userId;
+    case 'client': return p.clientId;
+    case 'apiKey': return p.keyId;
+    case 'system': return p.name;
+  }
+}

@@ -14,6 +14,7 @@ import { createCustomersService, type CustomersService } from './customers/servi
 import { assetsService } from './assets/service.js';
 import { createNumberingService } from './numbering/service.js';
 import { createOrdersService, type OrdersService } from './orders/service.js';
+import { createBillingService, type BillingService } from './billing/service.js';
 
 // Wires the process: database, migrations, services, the HTTP app. cli.ts and tests use it.
 // A database passed in stays open on close (tests share one per worker).
@@ -24,6 +25,7 @@ export interface Runtime {
   publishing: Publishing;
   customers: CustomersService;
   orders: OrdersService;
+  billing: BillingService;
   migrations: string[];
   bootstrap: { tenantName: string; apiKey: string } | undefined;
   close(): Promise<void>;
@@ -45,14 +47,16 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
     // A new installation gets the demo catalog in its default tenant.
     if (boot && config.loadDemo) await loadDemoCatalog(await tenancy.systemContext(boot.tenant.id, 'demo'), publishing);
     const customers = createCustomersService({ metrics: (ctx, ids) => assetsService.customerMetrics(ctx, ids) });
-    const orders = createOrdersService({ customers, assets: assetsService, numbering: createNumberingService(database.db), publishing });
-    const app = await buildApp({ db: database.db, clock, tenancy, publishing, customers, orders, adminToken: config.adminToken, logLevel: config.logLevel });
+    const numbering = createNumberingService(database.db);
+    const billing = createBillingService({ assets: assetsService, numbering });
+    const orders = createOrdersService({ customers, assets: assetsService, numbering, publishing, billing });
+    const app = await buildApp({ db: database.db, clock, tenancy, publishing, customers, orders, billing, adminToken: config.adminToken, logLevel: config.logLevel });
     // Idempotency records live 24 hours; sweep them hourly (and once now).
     const sweep = () => purgeExpired(database.db).catch((err: unknown) => app.log.warn({ err }, 'idempotency sweep failed'));
     await sweep();
     const sweeper = setInterval(sweep, 3600_000).unref();
     return {
-      app, database, tenancy, publishing, customers, orders, migrations,
+      app, database, tenancy, publishing, customers, orders, billing, migrations,
       bootstrap: boot && { tenantName: boot.tenant.name, apiKey: boot.apiKey },
       async close() {
         clearInterval(sweeper);

@@ -4,7 +4,8 @@ import { Dec, roundMoney } from '../core/money.js';
 import type { Tx } from '../db/transaction.js';
 import { isUuid } from '../metadata/validate.js';
 import type { CustomerMetrics } from '../customers/service.js';
-import type { AssetKind, ProvisionLine } from './model.js';
+import type { AssetKind, ProvisionLine, VersionRow } from './model.js';
+import type { BillableLine } from '../billing/charges.js';
 import { planProvisioning } from './provisioning.js';
 import * as store from './store.js';
 import { toAssetView, toEntitlementView, toSubscriptionView } from './views.js';
@@ -28,7 +29,25 @@ function split(rows: store.VersionWithFigures[]): OwnedByOrder {
 
 const today = (ctx: Ctx) => ctx.clock.today(ctx.timeZone).toString();
 
+/** What billing needs of a version. */
+function toBillable(v: VersionRow): BillableLine {
+  return {
+    assetId: v.id, assetNumber: v.asset_number, assetType: v.kind, orderProductId: v.order_product_id, productId: v.product_id,
+    productName: v.product_name, uomId: v.uom_id, priceModel: v.price_model, termDimension: v.term_dimension, term: v.term,
+    startDate: v.start_date, endDate: v.end_date, quantity: v.quantity, includedQuantity: v.included_units, netSalesPrice: v.net_sales_price,
+    monthlyPrice: v.monthly_price, totalPrice: v.total_price, taxAmount: v.tax_amount, billingPeriod: v.billing_period,
+    billingTiming: v.billing_timing, billCycleDay: v.bill_cycle_day, billCycleStartMonth: v.bill_cycle_start_month, currency: v.currency_iso_code,
+  };
+}
+
 export const assetsService = {
+  /** The billable state of an order's (or a customer's) assets: their latest versions. */
+  async billableLines(q: Tx | Ctx['db'], ctx: Ctx, filter: { orderId?: string; customerId?: string }): Promise<BillableLine[]> {
+    return (await store.latestVersions(q, ctx.tenantId, filter)).map(toBillable);
+  },
+
+  lockForBilling: (tx: Tx, ctx: Ctx, numbers: readonly string[]) => store.lockHeads(tx, ctx.tenantId, numbers),
+
   /** Version 1 of everything an activated order's lines become; numbers reserved by the caller. */
   async provision(tx: Tx, ctx: Ctx, i: { orderId: string; customerId: string; lines: ProvisionLine[]; numbers: Record<AssetKind, string[]> }): Promise<void> {
     await store.insertVersions(tx, ctx.tenantId, planProvisioning(i));

@@ -89,3 +89,18 @@ export async function patchDescriptive(db: Q, tenantId: string, id: string, patc
   const r = await sql`update asset_versions set ${sql.join(sets)} where tenant_id = ${tenantId} and id = ${id} and kind = 'Subscription'`.execute(db);
   return Number(r.numAffectedRows ?? 0) > 0;
 }
+
+/** The latest version of each asset number of an order or a customer, canceled ones left out. */
+export async function latestVersions(db: Q, tenantId: string, filter: { orderId?: string; customerId?: string }): Promise<VersionRow[]> {
+  const where = filter.orderId ? sql`v.order_id = ${filter.orderId}` : sql`v.customer_id = ${filter.customerId!}`;
+  const r = await sql<VersionRow>`select v.* from asset_versions v
+    join asset_heads h on h.tenant_id = v.tenant_id and h.asset_number = v.asset_number and h.latest_id = v.id
+    where v.tenant_id = ${tenantId} and ${where} and v.status <> 'Canceled' order by v.level, v.asset_number`.execute(db);
+  return r.rows;
+}
+
+/** Locks the heads of these asset numbers for the rest of the transaction (billing writes under it). */
+export async function lockHeads(db: Q, tenantId: string, numbers: readonly string[]): Promise<void> {
+  if (numbers.length === 0) return;
+  await sql`select asset_number from asset_heads where tenant_id = ${tenantId} and asset_number = any(${[...numbers]}::text[]) order by asset_number for update`.execute(db);
+}

@@ -131,8 +131,16 @@ export function dueItems(charges: readonly Charge[], billed: readonly BilledPeri
 /** One invoice of the items owed by the target date, or null when nothing is due. */
 export function buildInvoice(charges: readonly Charge[], billed: readonly BilledPeriod[], o: BuildOptions): InvoiceDraft | null {
   const items = dueItems(charges, billed, o);
-  if (items.length === 0) return null;
-  const currency = charges[0]!.currency;
+  return items.length === 0 ? null : assembleInvoice(items, charges[0]!.currency, o);
+}
+
+/** The first billing period of each charge, each as of its own start (the order-flow invoice). */
+export function firstPeriodItems(charges: readonly Charge[], billed: readonly BilledPeriod[], today: PlainDate): InvoiceItemDraft[] {
+  return charges.flatMap((c) => dueItems([c], billed, { today, targetDate: c.terms.start, paymentTerm: null, firstPeriodOnly: true }));
+}
+
+/** An invoice's header from its items: dates from the items, invoice date max(today, target). */
+export function assembleInvoice(items: InvoiceItemDraft[], currency: string, o: Pick<BuildOptions, 'today' | 'targetDate' | 'paymentTerm'>): InvoiceDraft {
   const amountWithoutTax = items.reduce((a, i) => a.plus(i.amount), new Dec(0));
   const taxAmount = items.reduce((a, i) => a.plus(i.taxAmount), new Dec(0));
   const invoiceDate = maxDate(o.today, o.targetDate);

@@ -1,7 +1,6 @@
-import type { Ctx } from '../context.js';
+import { principalId, type Ctx } from '../context.js';
 import { conflict, invalid, notFound } from '../core/errors.js';
 import { inTransaction, type Tx } from '../db/transaction.js';
-import type { Principal } from '../tenancy/model.js';
 import { toApiRecord, type ApiRecord } from '../metadata/records.js';
 import { OBJECTS, type ObjectDef } from './objects.js';
 import type { SnapshotCache } from './snapshot-cache.js';
@@ -18,14 +17,6 @@ type Kind = store.SnapshotKind;
 const DEFS: Record<Kind, ObjectDef> = { Product: OBJECTS.Product, PriceDimension: OBJECTS.PriceDimension, BundleSuite: OBJECTS.BundleSuite };
 const LABEL: Record<Kind, string> = { Product: 'Product', PriceDimension: 'Price tag', BundleSuite: 'Bundle suite' };
 
-function principalId(p: Principal): string {
-  switch (p.kind) {
-    case 'user': return p.userId;
-    case 'client': return p.clientId;
-    case 'apiKey': return p.keyId;
-    case 'system': return p.name;
-  }
-}
 
 function sourceId(kind: Kind, id: string): string {
   if (!isUuid(id)) throw notFound('OBJECT_NOT_FOUND', `${LABEL[kind]} ${id} does not exist`);
@@ -41,7 +32,7 @@ async function loadTrees(tx: Tx, tenantId: string, kind: Kind, ids: string[]): P
 /** Writes the snapshots of `ids` in tx; returns them as published. */
 async function writeSnapshots(tx: Tx, ctx: Ctx, kind: Kind, ids: string[]): Promise<ApiRecord[]> {
   const at = ctx.clock.now();
-  const by = principalId(ctx.principal);
+  const by = principalId(ctx);
   const trees = await loadTrees(tx, ctx.tenantId, kind, ids);
   const out: ApiRecord[] = [];
   for (const tree of trees) {

@@ -14,6 +14,8 @@ import { taxRoutes } from '../tax/routes.js';
 import type { OrdersService } from '../orders/service.js';
 import { orderRoutes } from '../orders/routes.js';
 import { assetRoutes } from '../assets/routes.js';
+import type { BillingService } from '../billing/service.js';
+import { billingRoutes } from '../billing/routes.js';
 import { registerAuth } from './auth.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { registerIdempotency } from './idempotency.js';
@@ -29,6 +31,7 @@ export interface AppDeps {
   publishing: Publishing;
   customers: CustomersService;
   orders: OrdersService;
+  billing: BillingService;
   adminToken: string | undefined;
   logLevel?: string;
 }
@@ -69,5 +72,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(taxRoutes);
   await app.register(orderRoutes, { orders: deps.orders });
   await app.register(assetRoutes);
+  await app.register(billingRoutes, { billing: deps.billing });
   return app;
 }

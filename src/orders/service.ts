@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { Ctx } from '../context.js';
+import { principalId, type Ctx } from '../context.js';
 import { conflict, forbidden, invalid, notFound } from '../core/errors.js';
 import { Dec } from '../core/money.js';
 import { inTransaction, type Tx } from '../db/transaction.js';
 import type { ApiRecord } from '../metadata/records.js';
 import { isUuid } from '../metadata/validate.js';
 import type { AssetsService } from '../assets/service.js';
-import { NUMBER_KIND, type AssetKind, type ProvisionLine } from '../assets/model.js';
+import { NUMBER_KIND, kindFor, type AssetKind, type ProvisionLine } from '../assets/model.js';
+import type { BillableLine } from '../billing/charges.js';
+import type { BillingService, InvoiceReservation } from '../billing/service.js';
 import { numbersNeeded } from '../assets/provisioning.js';
 import { catalogService } from '../catalog/service.js';
 import type { Publishing } from '../catalog/publishing.js';
@@ -23,19 +25,26 @@ import { toLineView, toOrderView } from './views.js';
 // in one transaction. Prices and tax are planned before the transaction opens, and numbers are
 // reserved before it too (DESIGN "Numbering"), so the transaction only writes.
 
-/** The billing issue plugs invoices in here; until then orders answer without invoices. */
-export interface OrderInvoicing {
-  previewInvoices(ctx: Ctx, orderId: string): Promise<unknown[] | null>;
-  afterActivation(ctx: Ctx, orderId: string, options: OrderOptions): Promise<unknown[]>;
-}
-const NO_INVOICING: OrderInvoicing = { previewInvoices: async () => null, afterActivation: async () => [] };
-
 export interface OrdersDeps {
   customers: CustomersService;
   assets: AssetsService;
   numbering: NumberingService;
   publishing: Publishing;
-  invoicing?: OrderInvoicing;
+  billing: BillingService;
+}
+
+/** A cart line as billing sees it for a preview: no asset yet, so it is keyed by its product. */
+function previewLine(l: store.LineRow, currency: string): BillableLine {
+  const s = (k: string) => (l[k] === null || l[k] === undefined ? null : String(l[k]));
+  return {
+    assetId: `${String(l.product_id)}_preview`, assetNumber: `${String(l.product_id)}_preview`, assetType: kindFor(String(l.product_type)),
+    orderProductId: l.id, productId: String(l.product_id), productName: s('product_name'), uomId: s('uom_id'), priceModel: String(l.price_model),
+    termDimension: s('term_dimension'), term: (l.subscription_term as number | null) ?? null, startDate: String(l.subscription_start_date),
+    endDate: s('subscription_end_date'), quantity: String(l.quantity), includedQuantity: String(l.included_quantity), netSalesPrice: String(l.net_sales_price),
+    monthlyPrice: String(l.monthly_price), totalPrice: String(l.total_price), taxAmount: String(l.tax_amount), billingPeriod: s('billing_period'),
+    billingTiming: s('billing_timing'), billCycleDay: (l.bill_cycle_day as number | null) ?? null, billCycleStartMonth: (l.bill_cycle_start_month as number | null) ?? null,
+    currency,
+  };
 }
 
 function isSelfService(ctx: Ctx): boolean {
@@ -81,7 +90,6 @@ function provisionLine(l: store.LineRow, currency: string, priceBookId: string |
 export type OrdersService = ReturnType<typeof createOrdersService>;
 
 export function createOrdersService(deps: OrdersDeps) {
-  const invoicing = deps.invoicing ?? NO_INVOICING;
 
   async function trees(ctx: Ctx, ids: string[]): Promise<Map<string, ApiRecord>> {
     return isSelfService(ctx) ? deps.publishing.publishedProducts(ctx, ids) : catalogService.productTrees(ctx, ids);
@@ -128,8 +136,9 @@ export function createOrdersService(deps: OrdersDeps) {
     return { numbers, orderNumber };
   }
 
-  /** Activation inside the caller's transaction: lines provision, the customer becomes a Direct Customer. */
-  async function activateInTx(tx: Tx, ctx: Ctx, order: store.OrderRow, numbers: Record<AssetKind, string[]>) {
+  /** Activation inside the caller's transaction: lines provision, the customer becomes a Direct Customer,
+   * and with generateInvoice the first invoice is written in the same transaction. */
+  async function activateInTx(tx: Tx, ctx: Ctx, order: store.OrderRow, numbers: Record<AssetKind, string[]>, invoice: { options: OrderOptions; reservation: InvoiceReservation | null }) {
     const lines = await store.getLines(tx, ctx.tenantId, order.id);
     await deps.assets.provision(tx, ctx, {
       orderId: order.id, customerId: order.customer_id, numbers,
@@ -138,15 +147,30 @@ export function createOrdersService(deps: OrdersDeps) {
     await store.updateOrder(tx, ctx.tenantId, order.id, { status: 'Activated', activated_date: ctx.clock.now(), activated_by_id: principalId(ctx), order_placed_date: ctx.clock.now() });
     await store.setLineStatus(tx, ctx.tenantId, order.id, 'Activated');
     await deps.customers.recordActivation(tx, ctx, order.customer_id, { currency: String(order.currency_iso_code), orderDate: String(order.effective_date) });
+    if (invoice.options.generateInvoice && invoice.reservation) {
+      const customer = await deps.customers.findCustomerRow(tx, ctx, order.customer_id);
+      await deps.billing.invoiceOrderInTx(tx, ctx, {
+        orderId: order.id, customerId: order.customer_id, billToContactId: (order.bill_to_contact_id as string | null) ?? null,
+        paymentTerm: (order.payment_term as string | null) ?? (customer.payment_term as string | null) ?? null,
+        activate: invoice.options.activateInvoice, reservation: invoice.reservation,
+      });
+    }
   }
 
-  async function response(ctx: Ctx, orderId: string, extra: { previewInvoices?: unknown[] | null; invoices?: unknown[]; transactionHub?: unknown } = {}) {
+  /** Invoice numbers are reserved before the transaction, like every other number. */
+  async function reserveInvoice(ctx: Ctx, options: OrderOptions, lineCount: number): Promise<InvoiceReservation | null> {
+    return options.activateOrder && options.generateInvoice ? deps.billing.reserveForOrder(ctx, lineCount) : null;
+  }
+
+  async function response(ctx: Ctx, orderId: string, extra: { previewInvoices?: unknown[] | null; transactionHub?: unknown } = {}) {
     const order = await store.getOrder(ctx.db, ctx.tenantId, orderId);
     if (!order) throw notFound('ORDER_NOT_FOUND', `Order ${orderId} does not exist`);
-    const [lines, owned] = await Promise.all([store.getLines(ctx.db, ctx.tenantId, orderId), deps.assets.ownedByOrder(ctx.db, ctx, orderId)]);
+    const [lines, owned, invoices] = await Promise.all([
+      store.getLines(ctx.db, ctx.tenantId, orderId), deps.assets.ownedByOrder(ctx.db, ctx, orderId), deps.billing.invoicesOfOrder(ctx, orderId),
+    ]);
     return {
       order: toOrderView(order), orderProducts: lines.map(toLineView), previewInvoices: extra.previewInvoices ?? null,
-      ...owned, invoices: extra.invoices ?? [], transactionHub: extra.transactionHub ?? order.transaction_hub ?? {},
+      ...owned, invoices, transactionHub: extra.transactionHub ?? order.transaction_hub ?? {},
     };
   }
 
@@ -157,10 +181,18 @@ export function createOrdersService(deps: OrdersDeps) {
     return order;
   }
 
-  async function finish(ctx: Ctx, orderId: string, options: OrderOptions, activated: boolean, transactionHub?: unknown) {
-    const previewInvoices = options.previewInvoice ? await invoicing.previewInvoices(ctx, orderId) : null;
-    const invoices = activated && options.generateInvoice ? await invoicing.afterActivation(ctx, orderId, options) : [];
-    return response(ctx, orderId, { previewInvoices, invoices, ...(transactionHub !== undefined && { transactionHub }) });
+  async function finish(ctx: Ctx, orderId: string, options: OrderOptions, transactionHub?: unknown) {
+    let previewInvoices: unknown[] | null = null;
+    if (options.previewInvoice) {
+      const order = (await store.getOrder(ctx.db, ctx.tenantId, orderId))!;
+      const lines = await store.getLines(ctx.db, ctx.tenantId, orderId);
+      const customer = await deps.customers.findCustomerRow(ctx.db, ctx, order.customer_id);
+      previewInvoices = deps.billing.previewLines(ctx, {
+        lines: lines.map((l) => previewLine(l, String(order.currency_iso_code))), customerId: order.customer_id,
+        paymentTerm: (order.payment_term as string | null) ?? (customer.payment_term as string | null) ?? null,
+      });
+    }
+    return response(ctx, orderId, { previewInvoices, ...(transactionHub !== undefined && { transactionHub }) });
   }
 
   function orderRow(ctx: Ctx, req: OrderRequest, id: string, orderNumber: string, customerId: string, contactId: string | null, lines: PlannedLine[], currency: string) {
@@ -202,14 +234,15 @@ export function createOrdersService(deps: OrdersDeps) {
       const currency = req.currencyIsoCode ?? (customer?.currency_iso_code as string | null | undefined) ?? ctx.tenant.currency;
       const activate = req.options.activateOrder;
       const { numbers, orderNumber } = await reserveNumbers(ctx, activate ? lines : [], true);
+      const reservation = await reserveInvoice(ctx, req.options, lines.length);
       const orderId = randomUUID();
       await inTransaction(ctx.db, async (tx) => {
         const { customer: c, contactId } = await deps.customers.ensureForOrder(tx, ctx, parties, req.customerId);
         await store.insertOrder(tx, orderRow(ctx, req, orderId, orderNumber, String(c.id), contactId, lines, currency));
         await store.insertLines(tx, lines.map((l) => lineRow(ctx, orderId, l, 'Draft')));
-        if (activate) await activateInTx(tx, ctx, (await store.getOrder(tx, ctx.tenantId, orderId))!, numbers);
+        if (activate) await activateInTx(tx, ctx, (await store.getOrder(tx, ctx.tenantId, orderId))!, numbers, { options: req.options, reservation });
       });
-      return finish(ctx, orderId, req.options, activate, req.transactionHub);
+      return finish(ctx, orderId, req.options, req.transactionHub);
     },
 
     async getOrder(ctx: Ctx, id: string) {
@@ -233,6 +266,7 @@ export function createOrdersService(deps: OrdersDeps) {
       const lines = await plan(ctx, merged, customer, null);
       const activate = req.options.activateOrder;
       const { numbers } = await reserveNumbers(ctx, activate ? lines : [], false);
+      const reservation = await reserveInvoice(ctx, req.options, lines.length);
       await inTransaction(ctx.db, async (tx) => {
         const order = await getDraftForUpdate(tx, ctx, current.id);
         const row = orderRow(ctx, merged, order.id, order.order_number, order.customer_id, (order.bill_to_contact_id as string | null) ?? null, lines, String(merged.currencyIsoCode));
@@ -240,9 +274,9 @@ export function createOrdersService(deps: OrdersDeps) {
         await store.updateOrder(tx, ctx.tenantId, order.id, columns);
         await store.deleteLines(tx, ctx.tenantId, order.id);
         await store.insertLines(tx, lines.map((l) => lineRow(ctx, order.id, l, 'Draft')));
-        if (activate) await activateInTx(tx, ctx, (await store.getOrder(tx, ctx.tenantId, order.id))!, numbers);
+        if (activate) await activateInTx(tx, ctx, (await store.getOrder(tx, ctx.tenantId, order.id))!, numbers, { options: req.options, reservation });
       });
-      return finish(ctx, current.id, req.options, activate);
+      return finish(ctx, current.id, req.options);
     },
 
     /** POST /orders/{id}:activate with the seed's ActivateOrderRequest. */
@@ -256,12 +290,13 @@ export function createOrdersService(deps: OrdersDeps) {
       if (!isUuid(id)) throw notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`);
       const lines = await store.getLines(ctx.db, ctx.tenantId, id.toLowerCase());
       const { numbers } = await reserveNumbers(ctx, lines.map((l) => ({ productType: String(l.product_type) })), false);
+      const reservation = await reserveInvoice(ctx, options, lines.length);
       await inTransaction(ctx.db, async (tx) => {
         const order = await getDraftForUpdate(tx, ctx, id);
         if (Object.keys(columns).length > 0) await store.updateOrder(tx, ctx.tenantId, order.id, columns);
-        await activateInTx(tx, ctx, order, numbers);
+        await activateInTx(tx, ctx, order, numbers, { options, reservation });
       });
-      return finish(ctx, id.toLowerCase(), options, true);
+      return finish(ctx, id.toLowerCase(), options);
     },
 
     /** Cancels a Draft, or an Activated order with nothing invoiced; what it provisioned is canceled too. */
@@ -337,10 +372,5 @@ function additionalColumns(fields: Record<string, unknown>): Record<string, unkn
     out[col] = v;
   }
   return out;
-}
-
-function principalId(ctx: Ctx): string {
-  const p = ctx.principal;
-  return p.kind === 'user' ? p.userId : p.kind === 'client' ? p.clientId : p.kind === 'apiKey' ? p.keyId : p.name;
 }
 

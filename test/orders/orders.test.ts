@@ -26,7 +26,12 @@ describe('carts', () => {
     const cart = res.json();
     expect(cart.order).toMatchObject({ status: 'Draft', name: 'Shopping Cart', totalPrice: 1188, billingPeriod: 'Month' });
     expect(cart.orderProducts[0]).toMatchObject({ status: 'Draft', quantity: 10, totalPrice: 1188, deltaCMRR: 99, billingPeriod: 'Month' });
-    expect([cart.subscriptions, cart.previewInvoices]).toEqual([[], null]);
+    expect([cart.subscriptions, cart.invoices]).toEqual([[], []]);
+    // the first invoice, previewed from the cart and not stored: 10 × 9.9 × 9/30
+    expect(cart.previewInvoices).toHaveLength(1);
+    const preview = cart.previewInvoices[0];
+    expect(preview.invoice).toMatchObject({ name: null, status: 'Draft', taxStatus: 'NotCalculated', startDate: '2023-06-22', endDate: '2023-06-30', amountWithoutTax: 29.7, amount: 29.7, invoiceDate: '2023-06-22', dueDate: '2023-07-22' });
+    expect(preview.items.map((i: any) => [i.assetId, i.transactionQuantity, i.transactionAmount, i.details[0].detailType])).toEqual([[`${f.ids.platform}_preview`, 10, 29.7, 'Committed']]);
     const customer = (await call('GET', `/orders/customers/${cart.order.customerId}`)).json();
     expect(customer.type).toBe('Prospect');
   });

@@ -5,7 +5,7 @@ import { orderFixture } from './support.js';
 
 interface Vector {
   name: string; source: string; catalog: { listPrice: string; defaultSubscriptionTerm: number }; taxRate: { country: string; state: string; taxPercentage: string };
-  today: string; line: Record<string, unknown>; expect: Record<'order' | 'line' | 'subscription' | 'customer', Record<string, unknown>>;
+  today: string; line: Record<string, unknown>; expect: Record<'order' | 'line' | 'subscription' | 'customer' | 'invoice' | 'invoiceItem', Record<string, unknown>>;
 }
 const vectors: Vector[] = JSON.parse(readFileSync(new URL('../vectors/orders.json', import.meta.url), 'utf8'));
 
@@ -36,6 +36,14 @@ describe('order conformance vectors', () => {
     expect(sub.rootId).toBe(sub.id);
     expect(sub.originalSubscriptionId).toBe(sub.id);
     expect([res.assets, res.entitlements, res.previewInvoices]).toEqual([[], [], null]);
+    expect(res.invoices).toHaveLength(1);
+    const { invoice, items } = res.invoices[0];
+    expect(invoice).toMatchObject({ ...v.expect.invoice, name: 'INV-00000001', customerId: res.order.customerId, orderId: res.order.id });
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ ...v.expect.invoiceItem, name: 'II-00000001', assetNumber: 'SUB-000001', assetId: sub.id, invoiceId: invoice.id });
+    expect(items[0].details.map((d: Record<string, unknown>) => [d.detailType, d.orderProductId, d.billedAmount, d.taxAmount])).toEqual([['Committed', line.id, 2.97, 0.26]]);
+    const stored = (await t.call('GET', `/billing/invoices/${invoice.id}`, { headers: f.h })).json();
+    expect(stored).toEqual(res.invoices[0]);
     const customer = (await t.call('GET', `/orders/customers/${res.order.customerId}`, { headers: f.h })).json();
     expect(customer).toMatchObject({ ...v.expect.customer, name: 'Nue IO, Inc.', currencyIsoCode: 'USD', latestOrderDate: v.today });
     expect(customer.contacts.map((c: { name: string; id: string }) => [c.name, c.id])).toEqual([['William Chase', res.order.billToContactId]]);

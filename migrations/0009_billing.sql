@@ -1,0 +1,93 @@
+-- Invoices → items (per asset, charge and period) → details (per order line).
+-- The unique key on (asset number, charge, period start, revision) is the billed ledger's guard:
+-- two writers of the same period cannot both succeed, so a period is never billed twice.
+CREATE TABLE invoices (
+  tenant_id          uuid NOT NULL REFERENCES tenants (id),
+  id                 uuid NOT NULL DEFAULT gen_random_uuid(),
+  invoice_number     text NOT NULL,
+  record_type        text NOT NULL DEFAULT 'Invoice',
+  source             text NOT NULL DEFAULT 'Billing',
+  status             text NOT NULL CHECK (status IN ('Draft', 'Active', 'Canceled')),
+  customer_id        uuid NOT NULL,
+  bill_to_contact_id uuid,
+  order_id           uuid,
+  currency_iso_code  text NOT NULL,
+  invoice_date       date NOT NULL,
+  due_date           date NOT NULL,
+  start_date         date NOT NULL,
+  end_date           date NOT NULL,
+  target_date        date NOT NULL,
+  amount_without_tax numeric NOT NULL,
+  tax_amount         numeric NOT NULL,
+  amount             numeric NOT NULL,
+  balance            numeric NOT NULL,
+  payment_status     text NOT NULL DEFAULT 'NotTransferred',
+  tax_status         text NOT NULL DEFAULT 'Calculated',
+  accounting_status  text NOT NULL DEFAULT 'NotStarted',
+  po_number          text,
+  activated_time     timestamptz,
+  activated_by_id    text,
+  canceled_date      timestamptz,
+  custom_fields      jsonb NOT NULL DEFAULT '{}'::jsonb,
+  created_at         timestamptz NOT NULL DEFAULT now(),
+  updated_at         timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (tenant_id, id),
+  UNIQUE (tenant_id, invoice_number),
+  FOREIGN KEY (tenant_id, customer_id) REFERENCES customers (tenant_id, id)
+);
+CREATE INDEX invoices_customer ON invoices (tenant_id, customer_id);
+CREATE INDEX invoices_order ON invoices (tenant_id, order_id);
+
+CREATE TABLE invoice_items (
+  tenant_id              uuid NOT NULL REFERENCES tenants (id),
+  id                     uuid NOT NULL DEFAULT gen_random_uuid(),
+  invoice_id             uuid NOT NULL,
+  invoice_item_number    text NOT NULL,
+  status                 text NOT NULL,
+  customer_id            uuid NOT NULL,
+  asset_id               uuid NOT NULL,
+  asset_number           text NOT NULL,
+  asset_type             text NOT NULL,
+  charge                 text NOT NULL,
+  product_id             uuid NOT NULL,
+  product_name           text,
+  uom_id                 uuid,
+  order_product_id       uuid NOT NULL,
+  period_start           date NOT NULL,
+  start_date             date NOT NULL,
+  end_date               date NOT NULL,
+  billing_timing         text NOT NULL,
+  transaction_date       date NOT NULL,
+  transaction_quantity   numeric NOT NULL,
+  net_sales_price        numeric NOT NULL,
+  proration_numerator    integer NOT NULL,
+  proration_denominator  integer NOT NULL,
+  amount_without_tax     numeric NOT NULL,
+  tax_amount             numeric NOT NULL,
+  amount                 numeric NOT NULL,
+  balance                numeric NOT NULL,
+  revision               integer NOT NULL,
+  PRIMARY KEY (tenant_id, id),
+  UNIQUE (tenant_id, invoice_item_number),
+  UNIQUE (tenant_id, asset_number, charge, period_start, revision),
+  FOREIGN KEY (tenant_id, invoice_id) REFERENCES invoices (tenant_id, id) ON DELETE CASCADE
+);
+CREATE INDEX invoice_items_invoice ON invoice_items (tenant_id, invoice_id);
+
+CREATE TABLE invoice_item_details (
+  tenant_id            uuid NOT NULL REFERENCES tenants (id),
+  id                   uuid NOT NULL DEFAULT gen_random_uuid(),
+  invoice_id           uuid NOT NULL,
+  invoice_item_id      uuid NOT NULL,
+  order_product_id     uuid NOT NULL,
+  detail_type          text NOT NULL CHECK (detail_type IN ('Committed', 'Overage')),
+  start_date           date NOT NULL,
+  end_date             date NOT NULL,
+  billing_timing       text NOT NULL,
+  transaction_quantity numeric NOT NULL,
+  net_sales_price      numeric NOT NULL,
+  billed_amount        numeric NOT NULL,
+  tax_amount           numeric NOT NULL,
+  PRIMARY KEY (tenant_id, id),
+  FOREIGN KEY (tenant_id, invoice_item_id) REFERENCES invoice_items (tenant_id, id) ON DELETE CASCADE
+);

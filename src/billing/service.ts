@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import { principalId, type Ctx } from '../context.js';
+import { conflict, invalid, notFound } from '../core/errors.js';
+import { minDate, parseDate, type PlainDate } from '../core/dates.js';
+import { inTransaction, type Tx } from '../db/transaction.js';
+import { isUuid } from '../metadata/validate.js';
+import type { AssetsService } from '../assets/service.js';
+import type { NumberingService } from '../numbering/service.js';
+import { toCharge, type BillableLine, type BillingDefaults } from './charges.js';
+import { assembleInvoice, buildInvoice, firstPeriodItems, type Charge, type InvoiceDraft, type InvoiceItemDraft } from './invoice-builder.js';
+import * as store from './store.js';
+import { toInvoiceView, toItemView } from './views.js';
+
+// Billing use cases: the first invoice of an order (inside the order's transaction), previews
+// (the same builder, nothing stored), reading and activating invoices. Payments, memos and billing
+// runs build on these.
+
+export interface InvoiceReservation { invoiceNumber: string; itemNumbers: string[] }
+export type InvoiceWithItems = { invoice: ReturnType<typeof toInvoiceView>; items: ReturnType<typeof toItemView>[] };
+
+function defaults(ctx: Ctx): BillingDefaults {
+  const s = ctx.tenant.settings;
+  return { termBasis: s.termBasis, prorationEnabled: s.prorationEnabled, billingPeriod: s.billingPeriod, billingTiming: s.billingTiming, billCycleDay: s.billCycleDay };
+}
+const today = (ctx: Ctx) => ctx.clock.today(ctx.timeZone);
+const charges = (ctx: Ctx, lines: readonly BillableLine[]) => lines.map((l) => toCharge(l, defaults(ctx))).filter((c): c is Charge => c !== null);
+
+/** A draft that was never stored, as the API shows previews (seed: Draft, NotCalculated). */
+function previewView(ctx: Ctx, draft: InvoiceDraft, customerId: string | null): InvoiceWithItems {
+  const invoiceId = randomUUID();
+  const row = {
+    id: invoiceId, invoice_number: null, record_type: 'Invoice', source: 'Billing', status: 'Draft', customer_id: customerId, bill_to_contact_id: null,
+    order_id: null, currency_iso_code: draft.currency, invoice_date: draft.invoiceDate, due_date: draft.dueDate, start_date: draft.startDate,
+    end_date: draft.endDate, target_date: draft.targetDate, amount_without_tax: draft.amountWithoutTax.toString(), tax_amount: draft.taxAmount.toString(),
+    amount: draft.amount.toString(), balance: draft.amount.toString(), payment_status: 'NotTransferred', tax_status: 'NotCalculated', accounting_status: 'NotStarted',
+    custom_fields: {},
+  };
+  const { items, details } = itemRows(ctx, invoiceId, draft, draft.items.map(() => null), new Map(), customerId ?? '');
+  return { invoice: toInvoiceView(row), items: items.map((it) => toItemView(it, null, details)) };
+}
+
+function itemRows(ctx: Ctx, invoiceId: string, draft: InvoiceDraft, numbers: (string | null)[], revisions: Map<string, number>, customerId: string, status = 'Draft') {
+  const items: store.Row[] = [];
+  const details: store.Row[] = [];
+  draft.items.forEach((i: InvoiceItemDraft, k) => {
+    const id = randomUUID();
+    const key = `${i.assetNumber}|${i.charge}|${i.periodStart}`;
+    const revision = revisions.get(key) ?? 1;
+    revisions.set(key, revision + 1);
+    const amount = i.amount.plus(i.taxAmount);
+    items.push({
+      tenant_id: ctx.tenantId, id, invoice_id: invoiceId, invoice_item_number: numbers[k], status, customer_id: customerId, asset_id: i.assetId,
+      asset_number: i.assetNumber, asset_type: i.assetType, charge: i.charge, product_id: i.productId, product_name: i.productName, uom_id: i.uomId,
+      order_product_id: i.orderProductId, period_start: i.periodStart, start_date: i.startDate, end_date: i.endDate, billing_timing: i.billingTiming,
+      transaction_date: draft.invoiceDate, transaction_quantity: i.quantity.toString(), net_sales_price: i.netSalesPrice.toString(),
+      proration_numerator: i.numerator, proration_denominator: i.denominator, amount_without_tax: i.amount.toString(), tax_amount: i.taxAmount.toString(),
+      amount: amount.toString(), balance: amount.toString(), revision,
+    });
+    details.push({
+      tenant_id: ctx.tenantId, id: randomUUID(), invoice_id: invoiceId, invoice_item_id: id, order_product_id: i.orderProductId, detail_type: 'Committed',
+      start_date: i.startDate, end_date: i.endDate, billing_timing: i.billingTiming, transaction_quantity: i.quantity.toString(),
+      net_sales_price: i.netSalesPrice.toString(), billed_amount: i.amount.toString(), tax_amount: i.taxAmount.toString(),
+    });
+  });
+  return { items, details };
+}
+
+export type BillingService = ReturnType<typeof createBillingService>;
+
+export function createBillingService(deps: { assets: AssetsService; numbering: NumberingService }) {
+  async function withItems(ctx: Ctx, q: Tx | Ctx['db'], invoices: store.Row[]): Promise<InvoiceWithItems[]> {
+    const ids = invoices.map((i) => i.id);
+    const [items, details] = await Promise.all([store.itemsOf(q, ctx.tenantId, ids), store.detailsOf(q, ctx.tenantId, ids)]);
+    return invoices.map((inv) => ({
+      invoice: toInvoiceView(inv),
+      items: items.filter((it) => it.invoice_id === inv.id).map((it) => toItemView(it, inv.invoice_number, details)),
+    }));
+  }
+
+  return {
+    /** Numbers for an order's first invoice, reserved before its transaction (unused ones are gaps). */
+    async reserveForOrder(ctx: Ctx, lineCount: number): Promise<InvoiceReservation> {
+      const [invoiceNumber] = await deps.numbering.nextNumbers(ctx, 'invoice', 1);
+      return { invoiceNumber: invoiceNumber!, itemNumbers: await deps.numbering.nextNumbers(ctx, 'invoiceItem', Math.max(1, lineCount)) };
+    },
+
+    /**
+     * The order-flow invoice, inside the order's transaction: the first billing period of each of
+     * its lines, as of each line's start (DESIGN "Orders"). Draft, or Active with `activate`.
+     */
+    async invoiceOrderInTx(tx: Tx, ctx: Ctx, o: { orderId: string; customerId: string; billToContactId: string | null; paymentTerm: string | null; activate: boolean; reservation: InvoiceReservation }): Promise<string | null> {
+      const lines = await deps.assets.billableLines(tx, ctx, { orderId: o.orderId });
+      const cs = charges(ctx, lines);
+      if (cs.length === 0) return null;
+      const numbers = [...new Set(cs.map((c) => c.assetNumber))];
+      await deps.assets.lockForBilling(tx, ctx, numbers);
+      const billed = await store.billedPeriods(tx, ctx.tenantId, numbers);
+      const items = firstPeriodItems(cs, billed, today(ctx));
+      if (items.length === 0) return null;
+      if (items.length > o.reservation.itemNumbers.length) throw conflict('NUMBERS_EXHAUSTED', 'More invoice items than reserved numbers; retry');
+      const target = items.map((i) => parseDate(i.startDate, 'start')).reduce((a, b) => minDate(a, b));
+      const draft = assembleInvoice(items, cs[0]!.currency, { today: today(ctx), targetDate: target, paymentTerm: o.paymentTerm ?? ctx.tenant.settings.paymentTerm });
+      const invoiceId = randomUUID();
+      const status = o.activate ? 'Active' : 'Draft';
+      await store.insertInvoice(tx, {
+        tenant_id: ctx.tenantId, id: invoiceId, invoice_number: o.reservation.invoiceNumber, status, customer_id: o.customerId,
+        bill_to_contact_id: o.billToContactId, order_id: o.orderId, currency_iso_code: draft.currency, invoice_date: draft.invoiceDate,
+        due_date: draft.dueDate, start_date: draft.startDate, end_date: draft.endDate, target_date: draft.targetDate,
+        amount_without_tax: draft.amountWithoutTax.toString(), tax_amount: draft.taxAmount.toString(), amount: draft.amount.toString(),
+        balance: draft.amount.toString(), ...(o.activate && { activated_time: ctx.clock.now(), activated_by_id: principalId(ctx) }),
+      });
+      const rows = itemRows(ctx, invoiceId, draft, o.reservation.itemNumbers, await store.nextRevisions(tx, ctx.tenantId, numbers), o.customerId, status);
+      await store.insertItems(tx, rows.items);
+      await store.insertDetails(tx, rows.details);
+      return invoiceId;
+    },
+
+    /** Previews, nothing stored: a cart's first invoice, or the first invoice as of a target date. */
+    previewLines(ctx: Ctx, i: { lines: BillableLine[]; customerId: string | null; paymentTerm: string | null; targetDate?: PlainDate; firstInvoiceOnly?: boolean }): InvoiceWithItems[] {
+      const cs = charges(ctx, i.lines);
+      if (cs.length === 0) return [];
+      const t = today(ctx);
+      const paymentTerm = i.paymentTerm ?? ctx.tenant.settings.paymentTerm;
+      if (!i.targetDate || i.firstInvoiceOnly) {
+        const items = firstPeriodItems(cs, [], t);
+        if (items.length === 0) return [];
+        const target = i.targetDate ?? items.map((x) => parseDate(x.startDate, 'start')).reduce((a, b) => minDate(a, b));
+        return [previewView(ctx, assembleInvoice(items, cs[0]!.currency, { today: t, targetDate: target, paymentTerm }), i.customerId)];
+      }
+      const draft = buildInvoice(cs, [], { today: t, targetDate: i.targetDate, paymentTerm });
+      return draft ? [previewView(ctx, draft, i.customerId)] : [];
+    },
+
+    async invoicesOfOrder(ctx: Ctx, orderId: string): Promise<InvoiceWithItems[]> {
+      return withItems(ctx, ctx.db, await store.invoicesOfOrder(ctx.db, ctx.tenantId, orderId));
+    },
+
+    async getInvoice(ctx: Ctx, id: string): Promise<InvoiceWithItems> {
+      const inv = isUuid(id) ? await store.getInvoice(ctx.db, ctx.tenantId, id.toLowerCase()) : undefined;
+      if (!inv) throw notFound('INVOICE_NOT_FOUND', `Invoice ${id} does not exist`);
+      return (await withItems(ctx, ctx.db, [inv]))[0]!;
+    },
+
+    /** Draft → Active; the invoice date may be set (not before today's target). */
+    async activateInvoices(ctx: Ctx, ids: string[]): Promise<InvoiceWithItems[]> {
+      ids.forEach((id, i) => { if (!isUuid(id)) throw invalid('INVALID_FIELD', `body/${i}/id must be an id`); });
+      const rows = await inTransaction(ctx.db, async (tx) => {
+        const out: store.Row[] = [];
+        for (const id of ids) {
+          const inv = await store.getInvoice(tx, ctx.tenantId, id.toLowerCase(), { forUpdate: true });
+          if (!inv) throw notFound('INVOICE_NOT_FOUND', `Invoice ${id} does not exist`);
+          if (inv.status !== 'Draft') throw conflict('INVOICE_NOT_DRAFT', `Invoice ${String(inv.invoice_number)} is ${String(inv.status)}; only a Draft invoice can be activated`);
+          await store.setInvoiceStatus(tx, ctx.tenantId, inv.id, { status: 'Active', activated_time: ctx.clock.now(), activated_by_id: principalId(ctx) });
+          out.push((await store.getInvoice(tx, ctx.tenantId, inv.id))!);
+        }
+        return out;
+      });
+      return withItems(ctx, ctx.db, rows);
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/connect.js';
+import type { Tx } from '../db/transaction.js';
+import type { BilledPeriod } from './invoice-builder.js';
+import { Dec } from '../core/money.js';
+
+// The only file that touches invoices, invoice_items and invoice_item_details.
+type Q = Db | Tx;
+export type Row = Record<string, unknown> & { id: string };
+
+async function insert(db: Q, table: string, rows: Record<string, unknown>[]): Promise<void> {
+  if (rows.length === 0) return;
+  const cols = Object.keys(rows[0]!);
+  await sql`insert into ${sql.table(table)} (${sql.join(cols.map((c) => sql.ref(c)))})
+    values ${sql.join(rows.map((r) => sql`(${sql.join(cols.map((c) => (c === 'custom_fields' ? JSON.stringify(r[c]) : r[c])))})`))}`.execute(db);
+}
+export const insertInvoice = (db: Q, row: Record<string, unknown>) => insert(db, 'invoices', [row]);
+export const insertItems = (db: Q, rows: Record<string, unknown>[]) => insert(db, 'invoice_items', rows);
+export const insertDetails = (db: Q, rows: Record<string, unknown>[]) => insert(db, 'invoice_item_details', rows);
+
+/** What non-canceled items already billed for these asset numbers. */
+export async function billedPeriods(db: Q, tenantId: string, assetNumbers: readonly string[]): Promise<BilledPeriod[]> {
+  if (assetNumbers.length === 0) return [];
+  const r = await sql<{ asset_number: string; charge: string; period_start: string; amount: string; tax: string }>`
+    select asset_number, charge, period_start, sum(amount_without_tax) as amount, sum(tax_amount) as tax from invoice_items
+    where tenant_id = ${tenantId} and asset_number = any(${[...assetNumbers]}::text[]) and status <> 'Canceled'
+    group by asset_number, charge, period_start`.execute(db);
+  return r.rows.map((x) => ({ assetNumber: x.asset_number, charge: x.charge as BilledPeriod['charge'], periodStart: x.period_start, amount: new Dec(x.amount), taxAmount: new Dec(x.tax) }));
+}
+
+/** The next revision of each (asset number, charge, period start) key. */
+export async function nextRevisions(db: Q, tenantId: string, assetNumbers: readonly string[]): Promise<Map<string, number>> {
+  const r = await sql<{ asset_number: string; charge: string; period_start: string; rev: number }>`
+    select asset_number, charge, period_start, max(revision) as rev from invoice_items
+    where tenant_id = ${tenantId} and asset_number = any(${[...assetNumbers]}::text[]) group by asset_number, charge, period_start`.execute(db);
+  return new Map(r.rows.map((x) => [`${x.asset_number}|${x.charge}|${x.period_start}`, Number(x.rev) + 1]));
+}
+
+export async function getInvoice(db: Q, tenantId: string, id: string, opts: { forUpdate?: boolean } = {}): Promise<Row | undefined> {
+  const r = await sql<Row>`select * from invoices where tenant_id = ${tenantId} and id = ${id}${opts.forUpdate ? sql` for update` : sql``}`.execute(db);
+  return r.rows[0];
+}
+
+export async function invoicesOfOrder(db: Q, tenantId: string, orderId: string): Promise<Row[]> {
+  const r = await sql<Row>`select * from invoices where tenant_id = ${tenantId} and order_id = ${orderId} order by created_at, invoice_number`.execute(db);
+  return r.rows;
+}
+
+export async function itemsOf(db: Q, tenantId: string, invoiceIds: readonly string[]): Promise<Row[]> {
+  if (invoiceIds.length === 0) return [];
+  const r = await sql<Row>`select * from invoice_items where tenant_id = ${tenantId} and invoice_id = any(${[...invoiceIds]}::uuid[]) order by invoice_item_number`.execute(db);
+  return r.rows;
+}
+
+export async function detailsOf(db: Q, tenantId: string, invoiceIds: readonly string[]): Promise<Row[]> {
+  if (invoiceIds.length === 0) return [];
+  const r = await sql<Row>`select * from invoice_item_details where tenant_id = ${tenantId} and invoice_id = any(${[...invoiceIds]}::uuid[])`.execute(db);
+  return r.rows;
+}
+
+export async function setInvoiceStatus(db: Q, tenantId: string, id: string, columns: Record<string, unknown>): Promise<void> {
+  const sets = Object.entries(columns).map(([c, v]) => sql`${sql.ref(c)} = ${v}`);
+  await sql`update invoices set ${sql.join([...sets, sql`updated_at = now()`])} where tenant_id = ${tenantId} and id = ${id}`.execute(db);
+  if (typeof columns.status === 'string') {
+    await sql`update invoice_items set status = ${columns.status} where tenant_id = ${tenantId} and invoice_id = ${id}`.execute(db);
+  }
+}
