@@ -15,6 +15,7 @@ import { assetsService } from './assets/service.js';
 import { createNumberingService } from './numbering/service.js';
 import { createOrdersService, type OrdersService } from './orders/service.js';
 import { createBillingService, type BillingService } from './billing/service.js';
+import { paymentsService } from './payments/service.js';
 
 // Wires the process: database, migrations, services, the HTTP app. cli.ts and tests use it.
 // A database passed in stays open on close (tests share one per worker).
@@ -48,7 +49,7 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
     if (boot && config.loadDemo) await loadDemoCatalog(await tenancy.systemContext(boot.tenant.id, 'demo'), publishing);
     const customers = createCustomersService({ metrics: (ctx, ids) => assetsService.customerMetrics(ctx, ids) });
     const numbering = createNumberingService(database.db);
-    const billing = createBillingService({ assets: assetsService, numbering });
+    const billing = createBillingService({ assets: assetsService, numbering, payments: paymentsService });
     const orders = createOrdersService({ customers, assets: assetsService, numbering, publishing, billing });
     const app = await buildApp({ db: database.db, clock, tenancy, publishing, customers, orders, billing, adminToken: config.adminToken, logLevel: config.logLevel });
     // Idempotency records live 24 hours; sweep them hourly (and once now).

@@ -47,13 +47,31 @@ function previewLines(body: Record<string, unknown>, currency: string): Billable
 }
 
 export const billingRoutes: FastifyPluginAsyncTypebox<{ billing: BillingService }> = async (app, { billing }) => {
+  const ops = billing.operations;
+  const write = { permission: 'billing:write' } as const;
+  const Body = Type.Record(Type.String(), Type.Unknown());
+  app.post(verbPath('/billing/invoices', 'pay'), { config: { permission: 'payments:write' }, schema: { tags: ['billing'], summary: 'Record payments of Active invoices', body: Body } },
+    async (req) => ops.pay(req.ctx, req.body));
+  app.post(verbPath('/billing/invoices', 'refund'), { config: { permission: 'payments:write' }, schema: { tags: ['billing'], summary: 'Refund payments (a credit keeps the invoice settled unless reopen: true)', body: Body } },
+    async (req) => ops.refund(req.ctx, req.body));
+  app.post(verbPath('/billing/invoices', 'write-off'), { config: write, schema: { tags: ['billing'], summary: 'Write off the remaining balances', body: Body } },
+    async (req) => ops.writeOff(req.ctx, req.body));
+  app.post(verbPath('/billing/invoices', 'cancel-payments'), { config: { permission: 'payments:write' }, schema: { tags: ['billing'], summary: 'Reverse payments', body: Body } },
+    async (req) => ops.cancelPayments(req.ctx, req.body));
+  app.post(verbPath('/billing/invoices', 'async-cancel'), { config: write, schema: { tags: ['billing'], summary: 'Cancel Draft invoices, or Active ones with nothing paid', body: Body } },
+    async (req, reply) => reply.status(201).send(await ops.cancel(req.ctx, req.body)));
+  app.delete(verbPath('/billing/invoices', 'async-delete'), { config: write, schema: { tags: ['billing'], summary: 'Delete Canceled invoices', body: Body } },
+    async (req, reply) => reply.status(201).send(await ops.remove(req.ctx, req.body)));
+  app.patch('/billing/invoices/:id', { config: write, schema: { tags: ['billing'], params: IdParams, body: Body } },
+    async (req) => billing.getInvoice(req.ctx, await ops.patch(req.ctx, req.params.id, req.body)));
+
   app.get('/billing/invoices/:id', { config: { permission: 'billing:read' }, schema: { tags: ['billing'], params: IdParams } },
     async (req) => billing.getInvoice(req.ctx, req.params.id));
 
   app.post(verbPath('/billing/invoices', 'activate'), {
     config: { permission: 'billing:write' },
-    schema: { tags: ['billing'], summary: 'Activate Draft invoices', body: Type.Array(Type.Object({ id: Type.String() }, { additionalProperties: true }), { minItems: 1, maxItems: 200 }) },
-  }, async (req) => billing.activateInvoices(req.ctx, req.body.map((x) => x.id)));
+    schema: { tags: ['billing'], summary: 'Activate Draft invoices: {invoiceIds: [...]}', body: Type.Object({ invoiceIds: Type.Array(Type.String(), { minItems: 1, maxItems: 200 }) }, { additionalProperties: true }) },
+  }, async (req) => billing.activateInvoices(req.ctx, req.body.invoiceIds));
 
   app.post(verbPath('/orders/invoices', 'preview'), {
     config: { permission: 'billing:read' },

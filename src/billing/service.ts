@@ -8,6 +8,8 @@ import type { AssetsService } from '../assets/service.js';
 import type { NumberingService } from '../numbering/service.js';
 import { toCharge, type BillableLine, type BillingDefaults } from './charges.js';
 import { assembleInvoice, buildInvoice, firstPeriodItems, type Charge, type InvoiceDraft, type InvoiceItemDraft } from './invoice-builder.js';
+import { createInvoiceOperations } from './invoice-operations.js';
+import type { PaymentsService } from '../payments/service.js';
 import * as store from './store.js';
 import { toInvoiceView, toItemView } from './views.js';
 
@@ -67,7 +69,8 @@ function itemRows(ctx: Ctx, invoiceId: string, draft: InvoiceDraft, numbers: (st
 
 export type BillingService = ReturnType<typeof createBillingService>;
 
-export function createBillingService(deps: { assets: AssetsService; numbering: NumberingService }) {
+export function createBillingService(deps: { assets: AssetsService; numbering: NumberingService; payments: PaymentsService }) {
+  const operations = createInvoiceOperations({ payments: deps.payments, numbering: deps.numbering });
   async function withItems(ctx: Ctx, q: Tx | Ctx['db'], invoices: store.Row[]): Promise<InvoiceWithItems[]> {
     const ids = invoices.map((i) => i.id);
     const [items, details] = await Promise.all([store.itemsOf(q, ctx.tenantId, ids), store.detailsOf(q, ctx.tenantId, ids)]);
@@ -78,6 +81,8 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
   }
 
   return {
+    operations,
+
     /** Numbers for an order's first invoice, reserved before its transaction (unused ones are gaps). */
     async reserveForOrder(ctx: Ctx, lineCount: number): Promise<InvoiceReservation> {
       const [invoiceNumber] = await deps.numbering.nextNumbers(ctx, 'invoice', 1);

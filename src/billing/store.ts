@@ -65,3 +65,7 @@ export async function setInvoiceStatus(db: Q, tenantId: string, id: string, colu
     await sql`update invoice_items set status = ${columns.status} where tenant_id = ${tenantId} and invoice_id = ${id}`.execute(db);
   }
 }
+
+export async function deleteInvoice(db: Q, tenantId: string, id: string): Promise<void> {
+  await sql`delete from invoices where tenant_id = ${tenantId} and id = ${id}`.execute(db);
+}

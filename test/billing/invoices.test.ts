@@ -46,10 +46,10 @@ describe('the order-flow invoice', () => {
   it('a Draft invoice activates once; another tenant cannot see it', async () => {
     const res = await place({ generateInvoice: true }, [{ productId: f.ids.platform, quantity: 1, subscriptionTerm: 12 }]);
     const id = res.invoices[0].invoice.id;
-    const activated = await call('POST', '/billing/invoices:activate', [{ id }]);
+    const activated = await call('POST', '/billing/invoices:activate', { invoiceIds: [id] });
     expect(activated.json()[0].invoice).toMatchObject({ id, status: 'Active' });
     expect(activated.json()[0].items[0].status).toBe('Active');
-    const again = await call('POST', '/billing/invoices:activate', [{ id }]);
+    const again = await call('POST', '/billing/invoices:activate', { invoiceIds: [id] });
     expect([again.statusCode, again.json().errorCode]).toEqual([409, 'INVOICE_NOT_DRAFT']);
     const other = withKey((await t.newTenant()).apiKey);
     expect((await call('GET', `/billing/invoices/${id}`, undefined, other)).statusCode).toBe(404);

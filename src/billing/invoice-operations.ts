@@ -1,0 +1,195 @@
+import type { Ctx } from '../context.js';
+import { conflict, invalid, notFound } from '../core/errors.js';
+import { isDateString } from '../core/dates.js';
+import { Dec, parseAmount, roundMoney } from '../core/money.js';
+import { inTransaction, type Tx } from '../db/transaction.js';
+import { isUuid } from '../metadata/validate.js';
+import type { NumberingService } from '../numbering/service.js';
+import type { PaymentsService } from '../payments/service.js';
+import { paymentStatus, settle } from './balances.js';
+import * as store from './store.js';
+
+// What finance does to invoices after they exist: pay, refund, write off, reverse payments,
+// cancel, delete and patch (seed 002 part C §1.5, §1.8; DESIGN "Invoices and balances").
+
+export interface PaymentLine { invoiceId: string; transactionAmount: unknown; paymentId?: string; paymentSource?: string; paymentNumber?: string; reopen?: boolean }
+
+const ACTIVE_ONLY = (inv: store.Row, action: string) => {
+  if (inv.status !== 'Active') throw conflict('INVOICE_NOT_ACTIVE', `Invoice ${String(inv.invoice_number)} is ${String(inv.status)}; only an Active invoice can be ${action}`);
+};
+
+export function createInvoiceOperations(deps: { payments: PaymentsService; numbering: NumberingService }) {
+  /** Recomputes an invoice's balance and payment status from its applications. */
+  async function recompute(tx: Tx, ctx: Ctx, invoiceId: string): Promise<store.Row> {
+    const inv = (await store.getInvoice(tx, ctx.tenantId, invoiceId))!;
+    const applied = (await deps.payments.applied(tx, ctx, [invoiceId])).get(invoiceId) ?? [];
+    const s = settle(new Dec(String(inv.amount)), applied);
+    const base = ['NotTransferred', 'Transferred', 'TransferError', 'Failed'].includes(String(inv.payment_status)) ? String(inv.payment_status) : 'NotTransferred';
+    await store.setInvoiceStatus(tx, ctx.tenantId, invoiceId, { balance: s.balance.toString(), payment_status: paymentStatus(String(inv.status), new Dec(String(inv.amount)), s, base) });
+    return (await store.getInvoice(tx, ctx.tenantId, invoiceId))!;
+  }
+
+  async function lockInvoice(tx: Tx, ctx: Ctx, id: string, at: string): Promise<store.Row> {
+    const inv = isUuid(id) ? await store.getInvoice(tx, ctx.tenantId, id.toLowerCase(), { forUpdate: true }) : undefined;
+    if (!inv) throw notFound('INVOICE_NOT_FOUND', `${at}: invoice ${id} does not exist`);
+    return inv;
+  }
+
+  function lines(list: unknown, field: string): PaymentLine[] {
+    if (!Array.isArray(list) || list.length === 0) throw invalid('INVALID_FIELD', `body/${field} must be a non-empty array`);
+    return list.map((l, i) => {
+      const line = l as PaymentLine;
+      if (typeof line !== 'object' || line === null || typeof line.invoiceId !== 'string') throw invalid('INVALID_FIELD', `body/${field}/${i}/invoiceId is required`);
+      return line;
+    });
+  }
+
+  const view = (appId: string, invoiceId: string, paymentId: string | null, amount: Dec, method: string) =>
+    ({ id: appId, invoiceId, debitMemoId: null, paymentId, paymentMethod: method, transactionAmount: amount.toNumber(), errorCode: null, errorMessage: null });
+
+  return {
+    recompute,
+
+    /** Records payments received for Active invoices (never more than the balance). */
+    async pay(ctx: Ctx, body: { payInvoices?: unknown }) {
+      const items = lines(body.payInvoices, 'payInvoices');
+      const numbers = await deps.numbering.nextNumbers(ctx, 'payment', items.length);
+      return inTransaction(ctx.db, async (tx) => {
+        const out = [];
+        for (const [i, l] of items.entries()) {
+          const at = `body/payInvoices/${i}`;
+          const inv = await lockInvoice(tx, ctx, l.invoiceId, at);
+          ACTIVE_ONLY(inv, 'paid');
+          const amount = roundMoney(parseAmount(l.transactionAmount, `${at}/transactionAmount`), String(inv.currency_iso_code));
+          if (amount.lte(0)) throw invalid('INVALID_FIELD', `${at}/transactionAmount must be > 0`);
+          if (amount.gt(String(inv.balance))) throw conflict('OVERPAYMENT', `${at}: ${amount.toString()} is more than the balance ${String(inv.balance)}`);
+          const method = l.paymentSource ?? 'Electronic';
+          const p = await deps.payments.record(tx, ctx, {
+            paymentNumber: numbers[i]!, customerId: String(inv.customer_id), currency: String(inv.currency_iso_code), amount, kind: 'Payment', status: 'Succeeded',
+            gateway: 'manual', paymentMethod: 'Electronic', paymentSource: l.paymentSource ?? null, externalReference: l.paymentId ?? l.paymentNumber ?? null,
+          });
+          const appId = await deps.payments.apply(tx, ctx, { invoiceId: inv.id, paymentId: p.id, kind: 'Payment', amount, paymentMethod: method });
+          await recompute(tx, ctx, inv.id);
+          out.push({ ...view(appId, inv.id, p.id, amount, 'Electronic'), paymentNumber: p.paymentNumber });
+        }
+        return { paymentApplications: out };
+      });
+    },
+
+    /** Money back. By default a credit of the same amount keeps the invoice settled; `reopen: true` reopens its balance. */
+    async refund(ctx: Ctx, body: { refundInvoices?: unknown }) {
+      const items = lines(body.refundInvoices, 'refundInvoices');
+      const numbers = await deps.numbering.nextNumbers(ctx, 'payment', items.length);
+      return inTransaction(ctx.db, async (tx) => {
+        const out = [];
+        for (const [i, l] of items.entries()) {
+          const at = `body/refundInvoices/${i}`;
+          const inv = await lockInvoice(tx, ctx, l.invoiceId, at);
+          ACTIVE_ONLY(inv, 'refunded');
+          const amount = roundMoney(parseAmount(l.transactionAmount, `${at}/transactionAmount`), String(inv.currency_iso_code));
+          if (amount.lte(0)) throw invalid('INVALID_FIELD', `${at}/transactionAmount must be > 0`);
+          const s = settle(new Dec(String(inv.amount)), (await deps.payments.applied(tx, ctx, [inv.id])).get(inv.id) ?? []);
+          if (amount.gt(s.paid.minus(s.refunded))) throw conflict('REFUND_EXCEEDS_PAYMENTS', `${at}: ${amount.toString()} is more than was paid (${s.paid.minus(s.refunded).toString()})`);
+          const p = await deps.payments.record(tx, ctx, {
+            paymentNumber: numbers[i]!, customerId: String(inv.customer_id), currency: String(inv.currency_iso_code), amount, kind: 'Refund', status: 'Succeeded',
+            gateway: 'manual', paymentMethod: 'Electronic', paymentSource: l.paymentSource ?? null, externalReference: l.paymentId ?? null,
+          });
+          const appId = await deps.payments.apply(tx, ctx, { invoiceId: inv.id, paymentId: p.id, kind: 'Refund', amount, paymentMethod: 'Electronic' });
+          if (l.reopen !== true) await deps.payments.apply(tx, ctx, { invoiceId: inv.id, paymentId: p.id, kind: 'Credit', amount, paymentMethod: 'Credit' });
+          await recompute(tx, ctx, inv.id);
+          out.push({ ...view(appId, inv.id, p.id, amount, 'Electronic'), paymentNumber: p.paymentNumber });
+        }
+        return { paymentApplications: out };
+      });
+    },
+
+    /** Writes off the whole remaining balance of Active invoices. */
+    async writeOff(ctx: Ctx, body: { writeOffInvoiceIds?: unknown }) {
+      const ids = body.writeOffInvoiceIds;
+      if (!Array.isArray(ids) || ids.length === 0) throw invalid('INVALID_FIELD', 'body/writeOffInvoiceIds must be a non-empty array');
+      return inTransaction(ctx.db, async (tx) => {
+        const out = [];
+        for (const [i, id] of ids.entries()) {
+          const inv = await lockInvoice(tx, ctx, String(id), `body/writeOffInvoiceIds/${i}`);
+          ACTIVE_ONLY(inv, 'written off');
+          const balance = new Dec(String(inv.balance));
+          if (balance.lte(0)) throw conflict('NOTHING_TO_WRITE_OFF', `Invoice ${String(inv.invoice_number)} has no balance left`);
+          const appId = await deps.payments.apply(tx, ctx, { invoiceId: inv.id, paymentId: null, kind: 'WriteOff', amount: balance, paymentMethod: 'WriteOff' });
+          await recompute(tx, ctx, inv.id);
+          out.push(view(appId, inv.id, null, balance, 'WriteOff'));
+        }
+        return { paymentApplications: out };
+      });
+    },
+
+    /** Reverses payments: their applications stop counting and the invoices' balances reopen. */
+    async cancelPayments(ctx: Ctx, body: { paymentIds?: unknown }) {
+      const ids = body.paymentIds;
+      if (!Array.isArray(ids) || ids.length === 0) throw invalid('INVALID_FIELD', 'body/paymentIds must be a non-empty array');
+      ids.forEach((id, i) => { if (!isUuid(id)) throw invalid('INVALID_FIELD', `body/paymentIds/${i} must be an id`); });
+      return inTransaction(ctx.db, async (tx) => {
+        const { found, invoiceIds } = await deps.payments.reverse(tx, ctx, ids as string[]);
+        const missing = (ids as string[]).find((id) => !found.includes(id.toLowerCase()));
+        if (missing) throw notFound('PAYMENT_NOT_FOUND', `Payment ${missing} does not exist`);
+        const invoices = [];
+        for (const id of invoiceIds) invoices.push(await recompute(tx, ctx, id));
+        return { invoices: invoices.map((i) => ({ id: i.id, balance: Number(i.balance), paymentStatus: i.payment_status })) };
+      });
+    },
+
+    /** Draft, or Active with nothing paid, becomes Canceled; its items stop counting as billed. */
+    async cancel(ctx: Ctx, body: { invoiceIds?: unknown }) {
+      const ids = body.invoiceIds;
+      if (!Array.isArray(ids) || ids.length === 0) throw invalid('INVALID_FIELD', 'body/invoiceIds must be a non-empty array');
+      await inTransaction(ctx.db, async (tx) => {
+        for (const [i, id] of ids.entries()) {
+          const inv = await lockInvoice(tx, ctx, String(id), `body/invoiceIds/${i}`);
+          if (inv.status === 'Canceled') throw conflict('INVOICE_CANCELED', `Invoice ${String(inv.invoice_number)} is already canceled`);
+          const s = settle(new Dec(String(inv.amount)), (await deps.payments.applied(tx, ctx, [inv.id])).get(inv.id) ?? []);
+          if (s.paid.minus(s.refunded).gt(0)) throw conflict('INVOICE_PAID', `Invoice ${String(inv.invoice_number)} has payments; cancel them first`);
+          await store.setInvoiceStatus(tx, ctx.tenantId, inv.id, { status: 'Canceled', canceled_date: ctx.clock.now(), payment_status: 'Canceled' });
+        }
+      });
+      return { jobId: null, status: 'Completed', invoiceIds: ids };
+    },
+
+    /** Only Canceled invoices can be deleted. */
+    async remove(ctx: Ctx, body: { invoiceIds?: unknown }) {
+      const ids = body.invoiceIds;
+      if (!Array.isArray(ids) || ids.length === 0) throw invalid('INVALID_FIELD', 'body/invoiceIds must be a non-empty array');
+      await inTransaction(ctx.db, async (tx) => {
+        for (const [i, id] of ids.entries()) {
+          const inv = await lockInvoice(tx, ctx, String(id), `body/invoiceIds/${i}`);
+          if (inv.status !== 'Canceled') throw conflict('INVOICE_NOT_CANCELED', `Invoice ${String(inv.invoice_number)} is ${String(inv.status)}; only Canceled invoices can be deleted`);
+          await store.deleteInvoice(tx, ctx.tenantId, inv.id);
+        }
+      });
+      return { jobId: null, status: 'Completed', invoiceIds: ids };
+    },
+
+    /** dueDate, poNumber, billToContactId and custom fields in Draft or Active; invoiceDate in Draft only. */
+    async patch(ctx: Ctx, id: string, body: Record<string, unknown>) {
+      const allowed = new Set(['dueDate', 'poNumber', 'billToContactId', 'customFields', 'invoiceDate', 'paymentDetails']);
+      return inTransaction(ctx.db, async (tx) => {
+        const inv = await lockInvoice(tx, ctx, id, 'invoice');
+        if (inv.status === 'Canceled') throw conflict('INVOICE_FROZEN', `Invoice ${String(inv.invoice_number)} is Canceled; it cannot be changed`);
+        const cols: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(body)) {
+          if (!allowed.has(k)) throw conflict('INVOICE_FIELD_FROZEN', `body/${k} cannot be changed on an invoice (amounts change through memos)`);
+          if (k === 'invoiceDate' && inv.status !== 'Draft') throw conflict('INVOICE_FIELD_FROZEN', 'body/invoiceDate can change only while the invoice is Draft');
+          if ((k === 'dueDate' || k === 'invoiceDate') && (typeof v !== 'string' || !isDateString(v))) throw invalid('INVALID_FIELD', `body/${k} must be a date YYYY-MM-DD`);
+          if (k === 'billToContactId' && v !== null && !isUuid(v)) throw invalid('INVALID_FIELD', 'body/billToContactId must be an id');
+          if (k === 'poNumber' && v !== null && typeof v !== 'string') throw invalid('INVALID_FIELD', 'body/poNumber must be a string');
+          if (k === 'customFields' && (typeof v !== 'object' || v === null || Array.isArray(v))) throw invalid('INVALID_FIELD', 'body/customFields must be an object');
+          if (k === 'paymentDetails') continue;
+          cols[{ dueDate: 'due_date', poNumber: 'po_number', billToContactId: 'bill_to_contact_id', customFields: 'custom_fields', invoiceDate: 'invoice_date' }[k]!] =
+            k === 'customFields' ? JSON.stringify({ ...(inv.custom_fields as object), ...(v as object) }) : v;
+        }
+        if (Object.keys(cols).length > 0) await store.setInvoiceStatus(tx, ctx.tenantId, inv.id, cols);
+        return inv.id;
+      });
+    },
+  };
+}
+
+export type InvoiceOperations = ReturnType<typeof createInvoiceOperations>;

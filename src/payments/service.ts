@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import type { Ctx } from '../context.js';
+import { Dec } from '../core/money.js';
+import type { Tx } from '../db/transaction.js';
+import type { Applied } from '../billing/balances.js';
+import * as store from './store.js';
+
+// Payment records (PAY-…) and their applications to invoices. Gateways are called by the use
+// cases outside any transaction; this service only records, inside the caller's transaction.
+
+export interface RecordedPayment { id: string; paymentNumber: string }
+
+export const paymentsService = {
+  async record(tx: Tx, ctx: Ctx, p: {
+    paymentNumber: string; customerId: string; currency: string; amount: Dec; kind: 'Payment' | 'Refund'; status: 'Pending' | 'Succeeded' | 'Failed';
+    gateway: string; gatewayReference?: string | null; paymentMethod: string; paymentSource?: string | null; externalReference?: string | null;
+    declineCode?: string | null; declineMessage?: string | null; idempotencyKey?: string | null;
+  }): Promise<RecordedPayment> {
+    const id = randomUUID();
+    await store.insertPayment(tx, {
+      tenant_id: ctx.tenantId, id, payment_number: p.paymentNumber, customer_id: p.customerId, currency_iso_code: p.currency, amount: p.amount.toString(),
+      kind: p.kind, status: p.status, gateway: p.gateway, gateway_reference: p.gatewayReference ?? null, payment_method: p.paymentMethod,
+      payment_source: p.paymentSource ?? null, external_reference: p.externalReference ?? null, decline_code: p.declineCode ?? null,
+      decline_message: p.declineMessage ?? null, idempotency_key: p.idempotencyKey ?? null,
+    });
+    return { id, paymentNumber: p.paymentNumber };
+  },
+
+  async apply(tx: Tx, ctx: Ctx, a: { invoiceId: string; paymentId: string | null; kind: Applied['kind']; amount: Dec; paymentMethod?: string | null }): Promise<string> {
+    const id = randomUUID();
+    await store.insertApplication(tx, {
+      tenant_id: ctx.tenantId, id, invoice_id: a.invoiceId, payment_id: a.paymentId, kind: a.kind, amount: a.amount.toString(), payment_method: a.paymentMethod ?? null,
+    });
+    return id;
+  },
+
+  /** What is applied to each invoice now. */
+  async applied(tx: Tx | Ctx['db'], ctx: Ctx, invoiceIds: readonly string[]): Promise<Map<string, Applied[]>> {
+    const rows = await store.appliedTo(tx, ctx.tenantId, invoiceIds);
+    const out = new Map<string, Applied[]>(invoiceIds.map((id) => [id, []]));
+    for (const r of rows) out.get(String(r.invoice_id))?.push({ kind: r.kind as Applied['kind'], amount: new Dec(String(r.amount)) });
+    return out;
+  },
+
+  async applicationsOf(tx: Tx | Ctx['db'], ctx: Ctx, invoiceIds: readonly string[]) {
+    return store.appliedTo(tx, ctx.tenantId, invoiceIds);
+  },
+
+  /** Reverses payments (status Canceled) and their applications; returns the invoices they touched. */
+  async reverse(tx: Tx, ctx: Ctx, paymentIds: readonly string[]): Promise<{ found: string[]; invoiceIds: string[] }> {
+    const payments = await store.getPayments(tx, ctx.tenantId, paymentIds);
+    for (const p of payments) await store.setPaymentStatus(tx, ctx.tenantId, p.id, 'Canceled');
+    return { found: payments.map((p) => p.id), invoiceIds: await store.reverseApplications(tx, ctx.tenantId, payments.map((p) => p.id)) };
+  },
+
+  findByKey: (q: Tx | Ctx['db'], ctx: Ctx, gateway: string, key: string) => store.findPaymentByKey(q, ctx.tenantId, gateway, key),
+  setStatus: (tx: Tx, ctx: Ctx, id: string, status: string, extra: Record<string, unknown> = {}) => store.setPaymentStatus(tx, ctx.tenantId, id, status, extra),
+};
+
+export type PaymentsService = typeof paymentsService;

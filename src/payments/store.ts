@@ -1,0 +1,45 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/connect.js';
+import type { Tx } from '../db/transaction.js';
+
+// The only file that touches payments and payment_applications.
+type Q = Db | Tx;
+export type Row = Record<string, unknown> & { id: string };
+
+export async function insertPayment(db: Q, row: Record<string, unknown>): Promise<void> {
+  const cols = Object.keys(row);
+  await sql`insert into payments (${sql.join(cols.map((c) => sql.ref(c)))}) values (${sql.join(cols.map((c) => row[c]))})`.execute(db);
+}
+
+export async function insertApplication(db: Q, row: Record<string, unknown>): Promise<void> {
+  const cols = Object.keys(row);
+  await sql`insert into payment_applications (${sql.join(cols.map((c) => sql.ref(c)))}) values (${sql.join(cols.map((c) => row[c]))})`.execute(db);
+}
+
+export async function appliedTo(db: Q, tenantId: string, invoiceIds: readonly string[]): Promise<Row[]> {
+  if (invoiceIds.length === 0) return [];
+  const r = await sql<Row>`select * from payment_applications where tenant_id = ${tenantId} and invoice_id = any(${[...invoiceIds]}::uuid[]) and status = 'Applied' order by created_at`.execute(db);
+  return r.rows;
+}
+
+export async function getPayments(db: Q, tenantId: string, ids: readonly string[]): Promise<Row[]> {
+  const r = await sql<Row>`select * from payments where tenant_id = ${tenantId} and id = any(${[...ids]}::uuid[]) for update`.execute(db);
+  return r.rows;
+}
+
+export async function findPaymentByKey(db: Q, tenantId: string, gateway: string, key: string): Promise<Row | undefined> {
+  const r = await sql<Row>`select * from payments where tenant_id = ${tenantId} and gateway = ${gateway} and idempotency_key = ${key}`.execute(db);
+  return r.rows[0];
+}
+
+/** Reverses every application of these payments; returns the invoices they touched. */
+export async function reverseApplications(db: Q, tenantId: string, paymentIds: readonly string[]): Promise<string[]> {
+  const r = await sql<{ invoice_id: string }>`update payment_applications set status = 'Reversed'
+    where tenant_id = ${tenantId} and payment_id = any(${[...paymentIds]}::uuid[]) and status = 'Applied' returning invoice_id`.execute(db);
+  return [...new Set(r.rows.map((x) => x.invoice_id))];
+}
+
+export async function setPaymentStatus(db: Q, tenantId: string, id: string, status: string, extra: Record<string, unknown> = {}): Promise<void> {
+  const sets = Object.entries({ status, ...extra }).map(([c, v]) => sql`${sql.ref(c)} = ${v}`);
+  await sql`update payments set ${sql.join([...sets, sql`updated_at = now()`])} where tenant_id = ${tenantId} and id = ${id}`.execute(db);
+}
