@@ -9,6 +9,7 @@ const USAGE = `Usage: keel <command>
   serve     start the API server (PORT, default 8080; embedded database in KEEL_DATA_DIR unless DATABASE_URL)
   migrate   apply pending database migrations and exit
   demo      load the demo catalog into a tenant (default: "default"; --tenant NAME) and publish it
+  bill-run  bill a tenant to a date: --tenant NAME --target-date YYYY-MM-DD [--activate]
   help      show this text`;
 
 async function serve(): Promise<void> {
@@ -67,8 +68,28 @@ async function demo(): Promise<void> {
   }
 }
 
+function flag(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+}
+
+async function billRun(): Promise<void> {
+  const tenantName = flag('--tenant') ?? 'default';
+  const targetDate = flag('--target-date');
+  if (!targetDate) throw new Error('--target-date YYYY-MM-DD is required');
+  const rt = await startRuntime({ ...loadConfig(), loadDemo: false });
+  try {
+    const tenant = await rt.tenancy.findTenantByName(tenantName);
+    if (!tenant) throw new Error(`There is no tenant named "${tenantName}"`);
+    const job = await rt.billing.runs.run(await rt.tenancy.systemContext(tenant.id, 'bill-run'), { targetDate, autoActivate: process.argv.includes('--activate') });
+    process.stdout.write(`${JSON.stringify(job)}\n`);
+  } finally {
+    await rt.close();
+  }
+}
+
 const command = process.argv[2] ?? 'serve';
-const commands: Record<string, () => Promise<void>> = { serve, migrate: migrateOnly, demo };
+const commands: Record<string, () => Promise<void>> = { serve, migrate: migrateOnly, demo, 'bill-run': billRun };
 const run = commands[command];
 if (!run) {
   process.stdout.write(`${USAGE}\n`);

@@ -49,7 +49,7 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
     if (boot && config.loadDemo) await loadDemoCatalog(await tenancy.systemContext(boot.tenant.id, 'demo'), publishing);
     const customers = createCustomersService({ metrics: (ctx, ids) => assetsService.customerMetrics(ctx, ids) });
     const numbering = createNumberingService(database.db);
-    const billing = createBillingService({ assets: assetsService, numbering, payments: paymentsService });
+    const billing = createBillingService({ assets: assetsService, numbering, payments: paymentsService, customers });
     const orders = createOrdersService({ customers, assets: assetsService, numbering, publishing, billing });
     const app = await buildApp({ db: database.db, clock, tenancy, publishing, customers, orders, billing, adminToken: config.adminToken, logLevel: config.logLevel });
     // Idempotency records live 24 hours; sweep them hourly (and once now).

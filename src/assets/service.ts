@@ -48,6 +48,9 @@ export const assetsService = {
 
   lockForBilling: (tx: Tx, ctx: Ctx, numbers: readonly string[]) => store.lockHeads(tx, ctx.tenantId, numbers),
 
+  /** Customers that own anything (billing runs visit them). */
+  customersWithAssets: (ctx: Ctx) => store.customersWithAssets(ctx.db, ctx.tenantId),
+
   /** Version 1 of everything an activated order's lines become; numbers reserved by the caller. */
   async provision(tx: Tx, ctx: Ctx, i: { orderId: string; customerId: string; lines: ProvisionLine[]; numbers: Record<AssetKind, string[]> }): Promise<void> {
     await store.insertVersions(tx, ctx.tenantId, planProvisioning(i));

@@ -104,3 +104,8 @@ export async function lockHeads(db: Q, tenantId: string, numbers: readonly strin
   if (numbers.length === 0) return;
   await sql`select asset_number from asset_heads where tenant_id = ${tenantId} and asset_number = any(${[...numbers]}::text[]) order by asset_number for update`.execute(db);
 }
+
+export async function customersWithAssets(db: Q, tenantId: string): Promise<string[]> {
+  const r = await sql<{ customer_id: string }>`select distinct customer_id from asset_heads where tenant_id = ${tenantId} order by customer_id`.execute(db);
+  return r.rows.map((x) => x.customer_id);
+}

@@ -65,6 +65,20 @@ export const billingRoutes: FastifyPluginAsyncTypebox<{ billing: BillingService 
   app.patch('/billing/invoices/:id', { config: write, schema: { tags: ['billing'], params: IdParams, body: Body } },
     async (req) => billing.getInvoice(req.ctx, await ops.patch(req.ctx, req.params.id, req.body)));
 
+  // An on-demand billing run is a OneTime schedule with autoActivate: it runs at once and answers with its job.
+  app.post('/billing/schedules', {
+    config: write,
+    schema: {
+      tags: ['billing'], summary: 'Run billing now (scheduleType OneTime) for a target date',
+      body: Type.Object({
+        scheduleType: Type.Enum(['OneTime']), targetDate: Type.String({ format: 'date' }), autoActivate: Type.Optional(Type.Boolean()),
+        customerIds: Type.Optional(Type.Array(Type.String(), { maxItems: 1000 })), name: Type.Optional(Type.String()),
+      }, { additionalProperties: true }),
+    },
+  }, async (req, reply) => reply.status(201).send(await billing.runs.run(req.ctx, { targetDate: req.body.targetDate, autoActivate: req.body.autoActivate ?? false, customerIds: req.body.customerIds })));
+  app.get('/billing/jobs/:id', { config: { permission: 'billing:read' }, schema: { tags: ['billing'], params: IdParams } },
+    async (req) => billing.runs.job(req.ctx, req.params.id));
+
   app.get('/billing/invoices/:id', { config: { permission: 'billing:read' }, schema: { tags: ['billing'], params: IdParams } },
     async (req) => billing.getInvoice(req.ctx, req.params.id));
 

@@ -7,10 +7,13 @@ import { isUuid } from '../metadata/validate.js';
 import type { AssetsService } from '../assets/service.js';
 import type { NumberingService } from '../numbering/service.js';
 import { toCharge, type BillableLine, type BillingDefaults } from './charges.js';
-import { assembleInvoice, buildInvoice, firstPeriodItems, type Charge, type InvoiceDraft, type InvoiceItemDraft } from './invoice-builder.js';
+import { assembleInvoice, buildInvoice, firstPeriodItems, type Charge, type InvoiceDraft } from './invoice-builder.js';
 import { createInvoiceOperations } from './invoice-operations.js';
+import { createBillingRuns } from './billing-run.js';
+import type { CustomersService } from '../customers/service.js';
 import type { PaymentsService } from '../payments/service.js';
 import * as store from './store.js';
+import { itemRows } from './invoice-rows.js';
 import { toInvoiceView, toItemView } from './views.js';
 
 // Billing use cases: the first invoice of an order (inside the order's transaction), previews
@@ -41,36 +44,11 @@ function previewView(ctx: Ctx, draft: InvoiceDraft, customerId: string | null): 
   return { invoice: toInvoiceView(row), items: items.map((it) => toItemView(it, null, details)) };
 }
 
-function itemRows(ctx: Ctx, invoiceId: string, draft: InvoiceDraft, numbers: (string | null)[], revisions: Map<string, number>, customerId: string, status = 'Draft') {
-  const items: store.Row[] = [];
-  const details: store.Row[] = [];
-  draft.items.forEach((i: InvoiceItemDraft, k) => {
-    const id = randomUUID();
-    const key = `${i.assetNumber}|${i.charge}|${i.periodStart}`;
-    const revision = revisions.get(key) ?? 1;
-    revisions.set(key, revision + 1);
-    const amount = i.amount.plus(i.taxAmount);
-    items.push({
-      tenant_id: ctx.tenantId, id, invoice_id: invoiceId, invoice_item_number: numbers[k], status, customer_id: customerId, asset_id: i.assetId,
-      asset_number: i.assetNumber, asset_type: i.assetType, charge: i.charge, product_id: i.productId, product_name: i.productName, uom_id: i.uomId,
-      order_product_id: i.orderProductId, period_start: i.periodStart, start_date: i.startDate, end_date: i.endDate, billing_timing: i.billingTiming,
-      transaction_date: draft.invoiceDate, transaction_quantity: i.quantity.toString(), net_sales_price: i.netSalesPrice.toString(),
-      proration_numerator: i.numerator, proration_denominator: i.denominator, amount_without_tax: i.amount.toString(), tax_amount: i.taxAmount.toString(),
-      amount: amount.toString(), balance: amount.toString(), revision,
-    });
-    details.push({
-      tenant_id: ctx.tenantId, id: randomUUID(), invoice_id: invoiceId, invoice_item_id: id, order_product_id: i.orderProductId, detail_type: 'Committed',
-      start_date: i.startDate, end_date: i.endDate, billing_timing: i.billingTiming, transaction_quantity: i.quantity.toString(),
-      net_sales_price: i.netSalesPrice.toString(), billed_amount: i.amount.toString(), tax_amount: i.taxAmount.toString(),
-    });
-  });
-  return { items, details };
-}
-
 export type BillingService = ReturnType<typeof createBillingService>;
 
-export function createBillingService(deps: { assets: AssetsService; numbering: NumberingService; payments: PaymentsService }) {
+export function createBillingService(deps: { assets: AssetsService; numbering: NumberingService; payments: PaymentsService; customers: CustomersService }) {
   const operations = createInvoiceOperations({ payments: deps.payments, numbering: deps.numbering });
+  const runs = createBillingRuns({ assets: deps.assets, customers: deps.customers, numbering: deps.numbering });
   async function withItems(ctx: Ctx, q: Tx | Ctx['db'], invoices: store.Row[]): Promise<InvoiceWithItems[]> {
     const ids = invoices.map((i) => i.id);
     const [items, details] = await Promise.all([store.itemsOf(q, ctx.tenantId, ids), store.detailsOf(q, ctx.tenantId, ids)]);
@@ -82,6 +60,7 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
 
   return {
     operations,
+    runs,
 
     /** Numbers for an order's first invoice, reserved before its transaction (unused ones are gaps). */
     async reserveForOrder(ctx: Ctx, lineCount: number): Promise<InvoiceReservation> {

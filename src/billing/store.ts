@@ -69,3 +69,18 @@ export async function setInvoiceStatus(db: Q, tenantId: string, id: string, colu
 export async function deleteInvoice(db: Q, tenantId: string, id: string): Promise<void> {
   await sql`delete from invoices where tenant_id = ${tenantId} and id = ${id}`.execute(db);
 }
+
+export async function insertJob(db: Q, row: Record<string, unknown>): Promise<void> {
+  const cols = Object.keys(row);
+  await sql`insert into billing_jobs (${sql.join(cols.map((c) => sql.ref(c)))}) values (${sql.join(cols.map((c) => row[c]))})`.execute(db);
+}
+
+export async function finishJob(db: Q, tenantId: string, id: string, columns: Record<string, unknown>): Promise<void> {
+  const sets = Object.entries(columns).map(([c, v]) => sql`${sql.ref(c)} = ${v}`);
+  await sql`update billing_jobs set ${sql.join(sets)} where tenant_id = ${tenantId} and id = ${id}`.execute(db);
+}
+
+export async function getJob(db: Q, tenantId: string, id: string): Promise<Row | undefined> {
+  const r = await sql<Row>`select * from billing_jobs where tenant_id = ${tenantId} and id = ${id}`.execute(db);
+  return r.rows[0];
+}

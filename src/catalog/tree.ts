@@ -3,7 +3,6 @@ import type { Tx } from '../db/transaction.js';
 import { toApiRecord, type ApiRecord } from '../metadata/records.js';
 import { OBJECTS } from './objects.js';
 import * as rows from '../metadata/store.js';
-import * as store from './store.js';
 
 // Loads products with everything self-service needs to price them: entries (with their UOM),
 // features and options (with the option's product and its entries), and every price tag linked

@@ -1,0 +1,81 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testApp, type TestApp } from '../support/app.js';
+import { orderFixture } from '../orders/support.js';
+
+let t: TestApp;
+beforeAll(async () => { t = await testApp(); });
+afterAll(() => t.close());
+
+async function setup() {
+  const f = await orderFixture(t, { today: '2023-06-22' });
+  await f.post('/tax/rates', { country: 'United States', taxPercentage: '8.625' });
+  const order = await f.post('/orders', {
+    options: { activateInvoice: true }, customer: { name: 'Subscriber', billingCountry: 'United States' },
+    lines: [{ productId: f.ids.platform, quantity: 1, subscriptionTerm: 12, subscriptionStartDate: '2023-06-22' }],
+  });
+  const run = async (targetDate: string, autoActivate = false) => {
+    await f.post('/test/clock', { today: targetDate });
+    const res = await t.call('POST', '/billing/schedules', { body: { scheduleType: 'OneTime', targetDate, autoActivate }, headers: f.h });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json();
+  };
+  const totals = async () => {
+    const r = await sql<{ amount: string; tax: string; n: string }>`select coalesce(sum(amount_without_tax), 0) as amount, coalesce(sum(tax_amount), 0) as tax, count(*) as n
+      from invoice_items where tenant_id = ${f.tenant.id} and status <> 'Canceled'`.execute(t.rt.database.db);
+    return r.rows[0]!;
+  };
+  return { f, order, run, totals };
+}
+
+describe('billing runs', () => {
+  it('bill what is due minus what was billed; a rerun bills nothing; the whole term adds up to the contract', async () => {
+    const { f, run, totals } = await setup();
+    expect((await totals())).toMatchObject({ amount: '2.97', tax: '0.26' });
+    const sept = await run('2023-09-01');
+    expect(sept).toMatchObject({ status: 'Completed', targetDate: '2023-09-01', errors: [], creditMemoIds: [] });
+    expect(sept.invoiceIds).toHaveLength(1);
+    const inv = (await t.call('GET', `/billing/invoices/${sept.invoiceIds[0]}`, { headers: f.h })).json();
+    expect(inv.invoice).toMatchObject({ status: 'Draft', startDate: '2023-07-01', endDate: '2023-09-30', amountWithoutTax: 29.7, invoiceDate: '2023-09-01', dueDate: '2023-10-01' });
+    expect(inv.items.map((i: any) => [i.startDate, i.endDate, i.transactionAmount])).toEqual([['2023-07-01', '2023-07-31', 9.9], ['2023-08-01', '2023-08-31', 9.9], ['2023-09-01', '2023-09-30', 9.9]]);
+    expect((await run('2023-09-01')).invoiceIds).toEqual([]);
+    const job = (await t.call('GET', `/billing/jobs/${sept.id}`, { headers: f.h })).json();
+    expect(job).toEqual(sept);
+    const end = await run('2024-07-01', true);
+    const last = (await t.call('GET', `/billing/invoices/${end.invoiceIds[0]}`, { headers: f.h })).json();
+    expect(last.invoice.status).toBe('Active');
+    expect(last.items.at(-1)).toMatchObject({ startDate: '2024-06-01', endDate: '2024-06-21', transactionAmount: 6.93 });
+    expect(await totals()).toMatchObject({ amount: '118.80', tax: '10.25', n: '13' });
+    expect((await run('2024-09-01')).invoiceIds).toEqual([]);
+  });
+
+  it('a canceled invoice\'s periods are billed again by the next run', async () => {
+    const { f, run, totals } = await setup();
+    const first = await run('2023-08-01');
+    await t.call('POST', '/billing/invoices:async-cancel', { body: { invoiceIds: first.invoiceIds }, headers: f.h });
+    expect(await totals()).toMatchObject({ amount: '2.97' });
+    const again = await run('2023-08-01');
+    expect(again.invoiceIds).toHaveLength(1);
+    expect(await totals()).toMatchObject({ amount: '22.77' });
+  });
+
+  it('two runs racing never bill a period twice', async () => {
+    const { f, totals } = await setup();
+    await f.post('/test/clock', { today: '2023-12-01' });
+    const body = { scheduleType: 'OneTime', targetDate: '2023-12-01' };
+    const results = await Promise.all([1, 2, 3].map(() => t.call('POST', '/billing/schedules', { body, headers: f.h })));
+    for (const r of results) expect(r.statusCode).toBe(201);
+    const billed = results.flatMap((r) => r.json().invoiceIds);
+    expect(billed).toHaveLength(1);
+    expect(await totals()).toMatchObject({ amount: '62.37', n: '7' });
+  });
+
+  it('validates its request', async () => {
+    const { f } = await setup();
+    const bad = await t.call('POST', '/billing/schedules', { body: { scheduleType: 'Cron', targetDate: '2023-12-01' }, headers: f.h });
+    expect(bad.statusCode).toBe(400);
+    const date = await t.call('POST', '/billing/schedules', { body: { scheduleType: 'OneTime', targetDate: '2023-13-01' }, headers: f.h });
+    expect(date.statusCode).toBe(400);
+    expect((await t.call('GET', '/billing/jobs/00000000-0000-4000-8000-000000000000', { headers: f.h })).statusCode).toBe(404);
+  });
+});
