@@ -5,7 +5,7 @@ CREATE TABLE payments (
   tenant_id          uuid NOT NULL REFERENCES tenants (id),
   id                 uuid NOT NULL DEFAULT gen_random_uuid(),
   payment_number     text NOT NULL,
-  customer_id        uuid NOT NULL,
+  customer_id        uuid,              -- null for a declined attempt at checkout: the customer was never written
   currency_iso_code  text NOT NULL,
   amount             numeric NOT NULL,
   kind               text NOT NULL CHECK (kind IN ('Payment', 'Refund')),

@@ -16,6 +16,9 @@ export interface Ctx {
   clock: Clock;
   timeZone: string;
   requestId: string;
+  /** The request's Idempotency-Key: gateway calls derive their own keys from it, so a retried
+   * request never charges twice. */
+  idempotencyKey?: string | undefined;
 }
 
 /** Who acted, as stored in `…ById` fields: the user, the API client, the API key, or Keel itself. */

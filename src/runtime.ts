@@ -16,6 +16,8 @@ import { createNumberingService } from './numbering/service.js';
 import { createOrdersService, type OrdersService } from './orders/service.js';
 import { createBillingService, type BillingService } from './billing/service.js';
 import { paymentsService } from './payments/service.js';
+import { testGateway } from './payments/gateway.js';
+import { createCheckout } from './orders/checkout.js';
 
 // Wires the process: database, migrations, services, the HTTP app. cli.ts and tests use it.
 // A database passed in stays open on close (tests share one per worker).
@@ -50,7 +52,8 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
     const customers = createCustomersService({ metrics: (ctx, ids) => assetsService.customerMetrics(ctx, ids) });
     const numbering = createNumberingService(database.db);
     const billing = createBillingService({ assets: assetsService, numbering, payments: paymentsService, customers });
-    const orders = createOrdersService({ customers, assets: assetsService, numbering, publishing, billing });
+    const checkout = createCheckout({ billing, payments: paymentsService, numbering, gateways: { test: testGateway() } });
+    const orders = createOrdersService({ customers, assets: assetsService, numbering, publishing, billing, checkout });
     const app = await buildApp({ db: database.db, clock, tenancy, publishing, customers, orders, billing, adminToken: config.adminToken, logLevel: config.logLevel });
     // Idempotency records live 24 hours; sweep them hourly (and once now).
     const sweep = () => purgeExpired(database.db).catch((err: unknown) => app.log.warn({ err }, 'idempotency sweep failed'));

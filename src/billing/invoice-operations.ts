@@ -50,6 +50,17 @@ export function createInvoiceOperations(deps: { payments: PaymentsService; numbe
   return {
     recompute,
 
+    /** A gateway payment settled: applied to the invoice, whose balance and status follow. */
+    async applyPayment(tx: Tx, ctx: Ctx, i: { invoiceId: string; paymentId: string; amount: Dec }) {
+      await deps.payments.apply(tx, ctx, { invoiceId: i.invoiceId, paymentId: i.paymentId, kind: 'Payment', amount: i.amount, paymentMethod: 'Electronic' });
+      return recompute(tx, ctx, i.invoiceId);
+    },
+
+    /** A gateway said no (or has not answered yet): the invoice shows it. */
+    async markPaymentStatus(tx: Tx, ctx: Ctx, invoiceId: string, status: 'Failed' | 'Transferred') {
+      await store.setInvoiceStatus(tx, ctx.tenantId, invoiceId, { payment_status: status });
+    },
+
     /** Records payments received for Active invoices (never more than the balance). */
     async pay(ctx: Ctx, body: { payInvoices?: unknown }) {
       const items = lines(body.payInvoices, 'payInvoices');

@@ -51,6 +51,6 @@ export function registerAuth(app: FastifyInstance, deps: { tenancy: TenancyServi
     if (config.permission && !auth.permissions.has(config.permission)) {
       throw forbidden('PERMISSION_DENIED', `This credential lacks the permission ${config.permission}`);
     }
-    req.ctx = deps.tenancy.contextFor(auth, req.id);
+    req.ctx = { ...deps.tenancy.contextFor(auth, req.id), idempotencyKey: header(req, 'idempotency-key') };
   });
 }

@@ -69,6 +69,7 @@ export interface OrderRequest {
   customFields: Record<string, unknown> | undefined;
   transactionHub: Record<string, unknown> | undefined;
   taxRates: { productSku: string; taxPercentage: Dec }[];
+  paymentMethod: { token: string; gateway: string | undefined } | undefined;
   lines: LineRequest[];
 }
 
@@ -212,7 +213,11 @@ export function readOrderRequest(body: unknown): OrderRequest {
     return { productSku: sku, taxPercentage: pct };
   });
   const ref = body.refId;
+  const pm = obj(body, 'paymentMethod', at);
+  const token = pm ? str(pm, 'token', 'body/paymentMethod') : undefined;
+  if (pm && !token) throw invalid('INVALID_FIELD', 'body/paymentMethod/token is required');
   return {
+    paymentMethod: token ? { token, gateway: str(pm!, 'gateway', 'body/paymentMethod') } : undefined,
     options: readOptions(obj(body, 'options', at)),
     name: str(body, 'name', at), description: str(body, 'description', at), effectiveDate: date(body, 'effectiveDate', at),
     priceBookId: id(body, 'priceBookId', at), currencyIsoCode: currency,

@@ -10,7 +10,11 @@ const write = { permission: 'orders:write' } as const;
 export const orderRoutes: FastifyPluginAsyncTypebox<{ orders: OrdersService }> = async (app, { orders }) => {
   app.post('/orders', {
     config: write, schema: { tags: ['orders'], summary: 'Create a cart (activateOrder: false) or place an order with its customer and contact', body: Type.Unknown() },
-  }, async (req) => orders.placeOrder(req.ctx, req.body));
+  }, async (req, reply) => {
+    const res = await orders.placeOrder(req.ctx, req.body);
+    // a payment waiting on the gateway or the customer: accepted, not yet settled
+    return reply.status('payment' in res && res.payment?.status === 'Pending' ? 202 : 200).send(res);
+  });
   app.get('/orders/:id', { config: { permission: 'orders:read' }, schema: { tags: ['orders'], params: IdParams } },
     async (req) => orders.getOrder(req.ctx, req.params.id));
   app.post('/orders/:id', {

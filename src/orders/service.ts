@@ -16,6 +16,7 @@ import type { CustomersService, OrderPartiesPlan } from '../customers/service.js
 import type { NumberingService } from '../numbering/service.js';
 import { taxService } from '../tax/service.js';
 import { orderTotals, planLines, type PlannedLine } from './lines.js';
+import type { Checkout } from './checkout.js';
 import { readOptions, readOrderRequest, type LineRequest, type OrderOptions, type OrderRequest } from './request.js';
 import * as store from './store.js';
 import { toLineView, toOrderView } from './views.js';
@@ -31,6 +32,19 @@ export interface OrdersDeps {
   numbering: NumberingService;
   publishing: Publishing;
   billing: BillingService;
+  checkout: Checkout;
+}
+
+/** A planned (not yet written) line as billing sees it, to price the first invoice before paying it. */
+function plannedBillable(l: PlannedLine, currency: string): BillableLine {
+  return {
+    assetId: l.id, assetNumber: l.id, assetType: kindFor(l.productType), orderProductId: l.id, productId: l.product.id,
+    productName: (l.product.name as string | null) ?? null, uomId: l.uomId, priceModel: l.priceModel, termDimension: l.uom.termDimension,
+    term: l.term, startDate: l.startDate, endDate: l.endDate, quantity: l.priced.quantity.toString(), includedQuantity: l.includedQuantity.toString(),
+    netSalesPrice: l.priced.netSalesPrice.toString(), monthlyPrice: l.priced.monthlyPrice.toString(), totalPrice: l.priced.totalPrice.toString(),
+    taxAmount: l.taxAmount.toString(), billingPeriod: l.billingPeriod, billingTiming: l.billingTiming, billCycleDay: l.billCycleDay,
+    billCycleStartMonth: l.billCycleStartMonth, currency,
+  };
 }
 
 /** A cart line as billing sees it for a preview: no asset yet, so it is keyed by its product. */
@@ -138,7 +152,7 @@ export function createOrdersService(deps: OrdersDeps) {
 
   /** Activation inside the caller's transaction: lines provision, the customer becomes a Direct Customer,
    * and with generateInvoice the first invoice is written in the same transaction. */
-  async function activateInTx(tx: Tx, ctx: Ctx, order: store.OrderRow, numbers: Record<AssetKind, string[]>, invoice: { options: OrderOptions; reservation: InvoiceReservation | null }) {
+  async function activateInTx(tx: Tx, ctx: Ctx, order: store.OrderRow, numbers: Record<AssetKind, string[]>, invoice: { options: OrderOptions; reservation: InvoiceReservation | null }): Promise<string | null> {
     const lines = await store.getLines(tx, ctx.tenantId, order.id);
     await deps.assets.provision(tx, ctx, {
       orderId: order.id, customerId: order.customer_id, numbers,
@@ -149,12 +163,13 @@ export function createOrdersService(deps: OrdersDeps) {
     await deps.customers.recordActivation(tx, ctx, order.customer_id, { currency: String(order.currency_iso_code), orderDate: String(order.effective_date) });
     if (invoice.options.generateInvoice && invoice.reservation) {
       const customer = await deps.customers.findCustomerRow(tx, ctx, order.customer_id);
-      await deps.billing.invoiceOrderInTx(tx, ctx, {
+      return deps.billing.invoiceOrderInTx(tx, ctx, {
         orderId: order.id, customerId: order.customer_id, billToContactId: (order.bill_to_contact_id as string | null) ?? null,
         paymentTerm: (order.payment_term as string | null) ?? (customer.payment_term as string | null) ?? null,
         activate: invoice.options.activateInvoice, reservation: invoice.reservation,
       });
     }
+    return null;
   }
 
   /** Invoice numbers are reserved before the transaction, like every other number. */
@@ -236,13 +251,26 @@ export function createOrdersService(deps: OrdersDeps) {
       const { numbers, orderNumber } = await reserveNumbers(ctx, activate ? lines : [], true);
       const reservation = await reserveInvoice(ctx, req.options, lines.length);
       const orderId = randomUUID();
-      await inTransaction(ctx.db, async (tx) => {
+      const writeAll = (extra: (tx: Tx, invoiceId: string, customerId: string) => Promise<void>) => inTransaction(ctx.db, async (tx) => {
         const { customer: c, contactId } = await deps.customers.ensureForOrder(tx, ctx, parties, req.customerId);
         await store.insertOrder(tx, orderRow(ctx, req, orderId, orderNumber, String(c.id), contactId, lines, currency));
         await store.insertLines(tx, lines.map((l) => lineRow(ctx, orderId, l, 'Draft')));
-        if (activate) await activateInTx(tx, ctx, (await store.getOrder(tx, ctx.tenantId, orderId))!, numbers, { options: req.options, reservation });
+        const invoiceId = activate ? await activateInTx(tx, ctx, (await store.getOrder(tx, ctx.tenantId, orderId))!, numbers, { options: req.options, reservation }) : null;
+        if (invoiceId) await extra(tx, invoiceId, String(c.id));
+        return { invoiceId, customerId: String(c.id) };
       });
-      return finish(ctx, orderId, req.options, req.transactionHub);
+      if (!(req.options.activateInvoice && req.paymentMethod)) {
+        await writeAll(async () => undefined);
+        return finish(ctx, orderId, req.options, req.transactionHub);
+      }
+      // the first invoice's total, from the same builder, before anything is written
+      const [first] = deps.billing.previewLines(ctx, { lines: lines.map((l) => plannedBillable(l, currency)), customerId: null, paymentTerm: null });
+      const payment = await deps.checkout.placeAndPay(ctx, {
+        token: req.paymentMethod.token, gateway: req.paymentMethod.gateway, amount: new Dec(first?.invoice.amount ?? 0), currency,
+        customerIdHint: customer ? String(customer.id) : null, cancelOnPaymentFail: req.options.cancelOnPaymentFail,
+        requestKey: ctx.idempotencyKey ?? req.refId ?? orderId, writeAll,
+      });
+      return { ...(await finish(ctx, orderId, req.options, req.transactionHub)), payment };
     },
 
     async getOrder(ctx: Ctx, id: string) {

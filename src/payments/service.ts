@@ -12,7 +12,7 @@ export interface RecordedPayment { id: string; paymentNumber: string }
 
 export const paymentsService = {
   async record(tx: Tx, ctx: Ctx, p: {
-    paymentNumber: string; customerId: string; currency: string; amount: Dec; kind: 'Payment' | 'Refund'; status: 'Pending' | 'Succeeded' | 'Failed';
+    paymentNumber: string; customerId: string | null; currency: string; amount: Dec; kind: 'Payment' | 'Refund'; status: 'Pending' | 'Succeeded' | 'Failed';
     gateway: string; gatewayReference?: string | null; paymentMethod: string; paymentSource?: string | null; externalReference?: string | null;
     declineCode?: string | null; declineMessage?: string | null; idempotencyKey?: string | null;
   }): Promise<RecordedPayment> {

@@ -1,0 +1,114 @@
+import type { Ctx } from '../context.js';
+import { DomainError, invalid } from '../core/errors.js';
+import { Dec } from '../core/money.js';
+import { inTransaction, type Tx } from '../db/transaction.js';
+import type { BillingService } from '../billing/service.js';
+import type { NumberingService } from '../numbering/service.js';
+import type { GatewayOutcome, PaymentGateway } from '../payments/gateway.js';
+import type { PaymentsService } from '../payments/service.js';
+
+// Paying the first invoice when an order is placed (DESIGN "Payments and atomicity"). No database
+// transaction is open while a gateway is called; the gateway's idempotency key comes from the
+// request's Idempotency-Key (or the order's refId), so a client retry never charges twice.
+//   cancelOnPaymentFail: authorize → write everything → capture (void if the write fails); a
+//     decline leaves nothing but the logged attempt and answers 402.
+//   otherwise: write everything → charge → record the outcome (Paid, or Failed for follow-up).
+//   A payment that needs the customer's action stays Pending (202).
+
+export interface CheckoutPayment {
+  paymentNumber: string; status: 'Succeeded' | 'Failed' | 'Pending'; amount: number; gateway: string;
+  declineCode: string | null; message: string | null;
+}
+
+export interface CheckoutDeps { billing: BillingService; payments: PaymentsService; numbering: NumberingService; gateways: Record<string, PaymentGateway> }
+
+export function createCheckout(deps: CheckoutDeps) {
+  const gatewayFor = (name: string | undefined): PaymentGateway => {
+    const g = deps.gateways[name ?? 'test'];
+    if (!g) throw invalid('UNKNOWN_GATEWAY', `body/paymentMethod/gateway: no gateway named ${name}`);
+    return g;
+  };
+
+  async function record(ctx: Ctx, tx: Tx | null, p: { number: string; customerId: string | null; currency: string; amount: Dec; outcome: GatewayOutcome; gateway: string; key: string }) {
+    const status = p.outcome.status === 'declined' ? 'Failed' : p.outcome.status === 'succeeded' ? 'Succeeded' : 'Pending';
+    const write = (t: Tx) => deps.payments.record(t, ctx, {
+      paymentNumber: p.number, customerId: p.customerId, currency: p.currency, amount: p.amount, kind: 'Payment', status, gateway: p.gateway,
+      gatewayReference: p.outcome.reference, paymentMethod: 'Electronic', idempotencyKey: p.key,
+      declineCode: p.outcome.status === 'declined' ? p.outcome.declineCode : null, declineMessage: p.outcome.status === 'declined' ? p.outcome.message : null,
+    });
+    return tx ? write(tx) : inTransaction(ctx.db, write);
+  }
+
+  const view = (number: string, outcome: GatewayOutcome, amount: Dec, gateway: string): CheckoutPayment => ({
+    paymentNumber: number, amount: amount.toNumber(), gateway,
+    status: outcome.status === 'declined' ? 'Failed' : outcome.status === 'succeeded' || outcome.status === 'authorized' ? 'Succeeded' : 'Pending',
+    declineCode: outcome.status === 'declined' ? outcome.declineCode : null, message: outcome.status === 'declined' ? outcome.message : null,
+  });
+
+  return {
+    gatewayFor,
+
+    /**
+     * Runs `writeAll` (the order's transaction, which returns the invoice it wrote) with the payment
+     * around it. `amount` is the first invoice's total, computed before anything is written.
+     */
+    async placeAndPay(ctx: Ctx, i: {
+      token: string; gateway: string | undefined; amount: Dec; currency: string; customerIdHint: string | null; cancelOnPaymentFail: boolean; requestKey: string;
+      writeAll: (extra: (tx: Tx, invoiceId: string, customerId: string) => Promise<void>) => Promise<{ invoiceId: string | null; customerId: string }>;
+    }): Promise<CheckoutPayment | null> {
+      const gateway = gatewayFor(i.gateway);
+      if (i.amount.lte(0)) { await i.writeAll(async () => undefined); return null; }
+      const key = `${ctx.tenantId}:${i.requestKey}:1`;
+      const [number] = await deps.numbering.nextNumbers(ctx, 'payment', 1);
+      const amount = i.amount.toFixed(2);
+
+      if (i.cancelOnPaymentFail) {
+        const auth = await gateway.authorize({ amount, currency: i.currency, token: i.token, idempotencyKey: key, capture: false });
+        if (auth.status === 'declined') {
+          await record(ctx, null, { number: number!, customerId: i.customerIdHint, currency: i.currency, amount: i.amount, outcome: auth, gateway: gateway.name, key });
+          throw new DomainError('payment_failed', 'PAYMENT_DECLINED', `The payment was declined: ${auth.message}`);
+        }
+        let written: { invoiceId: string | null; customerId: string };
+        try {
+          written = await i.writeAll(async (tx, _invoiceId, customerId) => {
+            await record(ctx, tx, { number: number!, customerId, currency: i.currency, amount: i.amount, outcome: { status: 'pending', reference: auth.reference! }, gateway: gateway.name, key });
+          });
+        } catch (e) {
+          if (auth.reference) await gateway.void(auth.reference, `${key}:void`);
+          throw e;
+        }
+        if (auth.status !== 'authorized' || !written.invoiceId) return view(number!, auth, i.amount, gateway.name);
+        const captured = await gateway.capture(auth.reference!, `${key}:capture`);
+        await settle(ctx, written.invoiceId, key, gateway.name, captured, i.amount);
+        return view(number!, captured, i.amount, gateway.name);
+      }
+
+      const written = await i.writeAll(async () => undefined);
+      if (!written.invoiceId) return null;
+      const outcome = await gateway.authorize({ amount, currency: i.currency, token: i.token, idempotencyKey: key, capture: true });
+      await inTransaction(ctx.db, async (tx) => {
+        const p = await record(ctx, tx, { number: number!, customerId: written.customerId, currency: i.currency, amount: i.amount, outcome, gateway: gateway.name, key });
+        if (outcome.status === 'succeeded') await deps.billing.operations.applyPayment(tx, ctx, { invoiceId: written.invoiceId!, paymentId: p.id, amount: i.amount });
+        else await deps.billing.operations.markPaymentStatus(tx, ctx, written.invoiceId!, outcome.status === 'declined' ? 'Failed' : 'Transferred');
+      });
+      return view(number!, outcome, i.amount, gateway.name);
+    },
+  };
+
+  /** After a capture: the pending payment becomes Succeeded and applies to the invoice. */
+  async function settle(ctx: Ctx, invoiceId: string, key: string, gatewayName: string, outcome: GatewayOutcome, amount: Dec) {
+    await inTransaction(ctx.db, async (tx) => {
+      const p = await deps.payments.findByKey(tx, ctx, gatewayName, key);
+      if (!p) return;
+      if (outcome.status === 'succeeded') {
+        await deps.payments.setStatus(tx, ctx, p.id, 'Succeeded');
+        await deps.billing.operations.applyPayment(tx, ctx, { invoiceId, paymentId: p.id, amount });
+      } else if (outcome.status === 'declined') {
+        await deps.payments.setStatus(tx, ctx, p.id, 'Failed', { decline_code: outcome.declineCode, decline_message: outcome.message });
+        await deps.billing.operations.markPaymentStatus(tx, ctx, invoiceId, 'Failed');
+      }
+    });
+  }
+}
+
+export type Checkout = ReturnType<typeof createCheckout>;
