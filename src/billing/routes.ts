@@ -79,6 +79,11 @@ export const billingRoutes: FastifyPluginAsyncTypebox<{ billing: BillingService 
   app.get('/billing/jobs/:id', { config: { permission: 'billing:read' }, schema: { tags: ['billing'], params: IdParams } },
     async (req) => billing.runs.job(req.ctx, req.params.id));
 
+  app.get(verbPath('/billing/invoices/:id/pdf', 'generate'), { config: { permission: 'billing:read' }, schema: { tags: ['billing'], summary: 'The invoice as a PDF', params: IdParams } },
+    async (req, reply) => {
+      const pdf = await billing.pdf(req.ctx, req.params.id);
+      return reply.type('application/pdf').header('content-disposition', `inline; filename="${pdf.fileName}"`).send(pdf.bytes);
+    });
   app.get('/billing/invoices/:id', { config: { permission: 'billing:read' }, schema: { tags: ['billing'], params: IdParams } },
     async (req) => billing.getInvoice(req.ctx, req.params.id));
 

@@ -9,6 +9,7 @@ import type { NumberingService } from '../numbering/service.js';
 import { toCharge, type BillableLine, type BillingDefaults } from './charges.js';
 import { assembleInvoice, buildInvoice, firstPeriodItems, type Charge, type InvoiceDraft } from './invoice-builder.js';
 import { createInvoiceOperations } from './invoice-operations.js';
+import { renderInvoicePdf } from './invoice-pdf.js';
 import { createBillingRuns } from './billing-run.js';
 import type { CustomersService } from '../customers/service.js';
 import type { PaymentsService } from '../payments/service.js';
@@ -113,6 +114,19 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
       }
       const draft = buildInvoice(cs, [], { today: t, targetDate: i.targetDate, paymentTerm });
       return draft ? [previewView(ctx, draft, i.customerId)] : [];
+    },
+
+    /** The invoice as a PDF; Draft and Canceled invoices have none (409). */
+    async pdf(ctx: Ctx, id: string): Promise<{ fileName: string; bytes: Buffer }> {
+      const inv = await this.getInvoice(ctx, id);
+      if (inv.invoice.status !== 'Active') throw conflict('INVOICE_NOT_ACTIVE', `Invoice ${String(inv.invoice.name)} is ${String(inv.invoice.status)}; only Active invoices have a PDF`);
+      const c = await deps.customers.findCustomerRow(ctx.db, ctx, String(inv.invoice.customerId));
+      const s = (k: string) => (c[k] === null || c[k] === undefined ? null : String(c[k]));
+      const bytes = await renderInvoicePdf(inv, {
+        seller: { name: ctx.tenant.name },
+        customer: { name: String(c.name), street: s('billing_street'), city: s('billing_city'), state: s('billing_state'), postalCode: s('billing_postal_code'), country: s('billing_country') },
+      });
+      return { fileName: `${String(inv.invoice.name)}.pdf`, bytes };
     },
 
     async invoicesOfOrder(ctx: Ctx, orderId: string): Promise<InvoiceWithItems[]> {

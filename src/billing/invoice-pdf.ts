@@ -1,0 +1,49 @@
+import PDFDocument from 'pdfkit';
+import type { InvoiceWithItems } from './service.js';
+
+// The invoice as a PDF (pdfkit): seller, customer, items with their periods, tax, totals, balance.
+// Streams are left uncompressed: invoices are small, and the text stays checkable.
+
+export interface PdfParties {
+  seller: { name: string };
+  customer: { name: string; street: string | null; city: string | null; state: string | null; postalCode: string | null; country: string | null };
+}
+
+const money = (n: number, currency: string) => `${n.toFixed(2)} ${currency}`;
+
+export function renderInvoicePdf(inv: InvoiceWithItems, parties: PdfParties): Promise<Buffer> {
+  const doc = new PDFDocument({ size: 'A4', margin: 50, compress: false, info: { Title: `Invoice ${String(inv.invoice.name)}`, Author: parties.seller.name } });
+  const chunks: Buffer[] = [];
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('data', (c: Buffer) => chunks.push(c));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+  const i = inv.invoice;
+  const cur = String(i.currencyIsoCode);
+  doc.fontSize(20).text(parties.seller.name);
+  doc.moveDown(0.5).fontSize(14).text(`Invoice ${String(i.name)}`);
+  doc.fontSize(10)
+    .text(`Invoice date: ${String(i.invoiceDate)}`)
+    .text(`Due date: ${String(i.dueDate)}`)
+    .text(`Period: ${String(i.startDate)} to ${String(i.endDate)}`)
+    .text(`Status: ${String(i.status)} / ${String(i.paymentStatus)}`);
+  doc.moveDown().fontSize(11).text('Bill to');
+  const c = parties.customer;
+  doc.fontSize(10).text(c.name);
+  for (const line of [c.street, [c.city, c.state, c.postalCode].filter(Boolean).join(' '), c.country]) if (line) doc.text(line);
+
+  doc.moveDown().fontSize(11).text('Items');
+  doc.fontSize(9);
+  for (const it of inv.items) {
+    doc.text(`${String(it.name)}  ${String(it.productName ?? it.productId)} (${String(it.assetNumber)})`);
+    doc.text(`    ${String(it.startDate)} to ${String(it.endDate)}   qty ${it.transactionQuantity}   ${money(it.transactionAmount, cur)}   tax ${money(it.taxAmount, cur)}`);
+  }
+  doc.moveDown().fontSize(10)
+    .text(`Subtotal: ${money(Number(i.amountWithoutTax), cur)}`)
+    .text(`Tax: ${money(Number(i.taxAmount), cur)}`)
+    .text(`Total: ${money(Number(i.amount), cur)}`)
+    .text(`Balance due: ${money(Number(i.balance), cur)}`);
+  doc.end();
+  return done;
+}
