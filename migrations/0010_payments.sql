@@ -18,11 +18,13 @@ CREATE TABLE payments (
   decline_code       text,
   decline_message    text,
   idempotency_key    text,
+  invoice_id         uuid,              -- the invoice a gateway payment settles when it completes
   created_at         timestamptz NOT NULL DEFAULT now(),
   updated_at         timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (tenant_id, id),
   UNIQUE (tenant_id, payment_number)
 );
+CREATE INDEX payments_gateway_reference ON payments (gateway, gateway_reference);
 CREATE UNIQUE INDEX payments_gateway_key ON payments (tenant_id, gateway, idempotency_key) WHERE idempotency_key IS NOT NULL;
 
 CREATE TABLE payment_applications (

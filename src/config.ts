@@ -10,6 +10,18 @@ export interface Config {
   logLevel: string;
   publicUrl: string | undefined;
   loadDemo: boolean;
+  stripe: { secretKey: string; webhookSecret: string | undefined; host: string | undefined; port: number | undefined; protocol: 'http' | 'https' | undefined } | undefined;
+}
+
+/** STRIPE_API_BASE=http://127.0.0.1:12111 points the SDK at a local fake. */
+function stripeConfig(env: NodeJS.ProcessEnv): Config['stripe'] {
+  const secretKey = env.STRIPE_SECRET_KEY;
+  if (!secretKey) return undefined;
+  const base = env.STRIPE_API_BASE ? new URL(env.STRIPE_API_BASE) : undefined;
+  return {
+    secretKey, webhookSecret: env.STRIPE_WEBHOOK_SECRET || undefined, host: base?.hostname,
+    port: base?.port ? Number(base.port) : undefined, protocol: base ? (base.protocol === 'http:' ? 'http' : 'https') : undefined,
+  };
 }
 
 function intFrom(name: string, value: string | undefined, fallback: number): number {
@@ -35,5 +47,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     publicUrl: env.KEEL_PUBLIC_URL || undefined,
     loadDemo: !['0', 'false', 'no'].includes((env.KEEL_DEMO ?? '').toLowerCase()),
+    stripe: stripeConfig(env),
   };
 }

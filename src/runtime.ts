@@ -17,6 +17,8 @@ import { createOrdersService, type OrdersService } from './orders/service.js';
 import { createBillingService, type BillingService } from './billing/service.js';
 import { paymentsService } from './payments/service.js';
 import { testGateway } from './payments/gateway.js';
+import { outcomeOf, stripeGateway } from './payments/stripe-gateway.js';
+import type Stripe from 'stripe';
 import { createCheckout } from './orders/checkout.js';
 
 // Wires the process: database, migrations, services, the HTTP app. cli.ts and tests use it.
@@ -52,9 +54,19 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
     const customers = createCustomersService({ metrics: (ctx, ids) => assetsService.customerMetrics(ctx, ids) });
     const numbering = createNumberingService(database.db);
     const billing = createBillingService({ assets: assetsService, numbering, payments: paymentsService, customers });
-    const checkout = createCheckout({ billing, payments: paymentsService, numbering, gateways: { test: testGateway() } });
+    const stripe = config.stripe ? stripeGateway(config.stripe) : undefined;
+    const checkout = createCheckout({ billing, payments: paymentsService, numbering, gateways: { test: testGateway(), ...(stripe && { stripe }) } });
     const orders = createOrdersService({ customers, assets: assetsService, numbering, publishing, billing, checkout });
-    const app = await buildApp({ db: database.db, clock, tenancy, publishing, customers, orders, billing, adminToken: config.adminToken, logLevel: config.logLevel });
+    // Stripe's webhooks name a PaymentIntent; the payment that carries it names the tenant.
+    const onStripeEvent = async (event: Stripe.Event) => {
+      const pi = event.data.object as Stripe.PaymentIntent;
+      if (!event.type.startsWith('payment_intent.') || !pi?.id) return;
+      await checkout.onGatewayEvent('stripe', pi.id, outcomeOf(pi), (tenantId) => tenancy.systemContext(tenantId, 'stripe-webhook'), database.db);
+    };
+    const app = await buildApp({
+      db: database.db, clock, tenancy, publishing, customers, orders, billing, adminToken: config.adminToken, logLevel: config.logLevel,
+      ...(config.stripe?.webhookSecret && { stripeWebhook: { webhookSecret: config.stripe.webhookSecret, onEvent: onStripeEvent } }),
+    });
     // Idempotency records live 24 hours; sweep them hourly (and once now).
     const sweep = () => purgeExpired(database.db).catch((err: unknown) => app.log.warn({ err }, 'idempotency sweep failed'));
     await sweep();

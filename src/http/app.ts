@@ -16,6 +16,7 @@ import { orderRoutes } from '../orders/routes.js';
 import { assetRoutes } from '../assets/routes.js';
 import type { BillingService } from '../billing/service.js';
 import { billingRoutes } from '../billing/routes.js';
+import { stripeWebhookRoutes, type StripeWebhookDeps } from '../payments/routes.js';
 import { registerAuth } from './auth.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { registerIdempotency } from './idempotency.js';
@@ -32,6 +33,7 @@ export interface AppDeps {
   customers: CustomersService;
   orders: OrdersService;
   billing: BillingService;
+  stripeWebhook?: StripeWebhookDeps;
   adminToken: string | undefined;
   logLevel?: string;
 }
@@ -73,5 +75,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(orderRoutes, { orders: deps.orders });
   await app.register(assetRoutes);
   await app.register(billingRoutes, { billing: deps.billing });
+  if (deps.stripeWebhook) await app.register(stripeWebhookRoutes, deps.stripeWebhook);
   return app;
 }

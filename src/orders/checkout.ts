@@ -22,6 +22,16 @@ export interface CheckoutPayment {
 
 export interface CheckoutDeps { billing: BillingService; payments: PaymentsService; numbering: NumberingService; gateways: Record<string, PaymentGateway> }
 
+/** A gateway that does not answer (timeout, connection lost) leaves the payment Pending, never failed. */
+async function ask(f: () => Promise<GatewayOutcome>): Promise<GatewayOutcome> {
+  try {
+    return await f();
+  } catch (e) {
+    if (e instanceof DomainError) throw e;
+    return { status: 'pending', reference: null };
+  }
+}
+
 export function createCheckout(deps: CheckoutDeps) {
   const gatewayFor = (name: string | undefined): PaymentGateway => {
     const g = deps.gateways[name ?? 'test'];
@@ -29,11 +39,11 @@ export function createCheckout(deps: CheckoutDeps) {
     return g;
   };
 
-  async function record(ctx: Ctx, tx: Tx | null, p: { number: string; customerId: string | null; currency: string; amount: Dec; outcome: GatewayOutcome; gateway: string; key: string }) {
+  async function record(ctx: Ctx, tx: Tx | null, p: { number: string; customerId: string | null; currency: string; amount: Dec; outcome: GatewayOutcome; gateway: string; key: string; invoiceId?: string }) {
     const status = p.outcome.status === 'declined' ? 'Failed' : p.outcome.status === 'succeeded' ? 'Succeeded' : 'Pending';
     const write = (t: Tx) => deps.payments.record(t, ctx, {
       paymentNumber: p.number, customerId: p.customerId, currency: p.currency, amount: p.amount, kind: 'Payment', status, gateway: p.gateway,
-      gatewayReference: p.outcome.reference, paymentMethod: 'Electronic', idempotencyKey: p.key,
+      gatewayReference: p.outcome.reference, paymentMethod: 'Electronic', idempotencyKey: p.key, invoiceId: p.invoiceId ?? null,
       declineCode: p.outcome.status === 'declined' ? p.outcome.declineCode : null, declineMessage: p.outcome.status === 'declined' ? p.outcome.message : null,
     });
     return tx ? write(tx) : inTransaction(ctx.db, write);
@@ -47,6 +57,34 @@ export function createCheckout(deps: CheckoutDeps) {
 
   return {
     gatewayFor,
+
+    /** A gateway event about a payment (a Stripe PaymentIntent): the payment that carries its
+     * reference names the tenant, whose context `contextFor` builds. */
+    async onGatewayEvent(gateway: string, reference: string, outcome: GatewayOutcome, contextFor: (tenantId: string) => Promise<Ctx>, db: Ctx['db']) {
+      const payment = await deps.payments.findByReference(db, gateway, reference);
+      if (!payment) return;
+      await this.reconcile(await contextFor(String(payment.tenant_id)), payment, outcome);
+    },
+
+    /**
+     * A gateway's later word on a Pending payment (a webhook, or a poll): it settles the payment and
+     * the invoice it was for. A payment that is no longer Pending is left as it is, so duplicate
+     * and reordered events change nothing.
+     */
+    async reconcile(ctx: Ctx, payment: Record<string, unknown> & { id: string }, outcome: GatewayOutcome) {
+      if (payment.status !== 'Pending' || !payment.invoice_id) return;
+      let final = outcome;
+      if (outcome.status === 'authorized') final = await ask(() => gatewayFor(String(payment.gateway)).capture(String(payment.gateway_reference), `${String(payment.idempotency_key)}:capture`));
+      await inTransaction(ctx.db, async (tx) => {
+        if (final.status === 'succeeded') {
+          await deps.payments.setStatus(tx, ctx, payment.id, 'Succeeded');
+          await deps.billing.operations.applyPayment(tx, ctx, { invoiceId: String(payment.invoice_id), paymentId: payment.id, amount: new Dec(String(payment.amount)) });
+        } else if (final.status === 'declined') {
+          await deps.payments.setStatus(tx, ctx, payment.id, 'Failed', { decline_code: final.declineCode, decline_message: final.message });
+          await deps.billing.operations.markPaymentStatus(tx, ctx, String(payment.invoice_id), 'Failed');
+        }
+      });
+    },
 
     /**
      * Runs `writeAll` (the order's transaction, which returns the invoice it wrote) with the payment
@@ -63,31 +101,31 @@ export function createCheckout(deps: CheckoutDeps) {
       const amount = i.amount.toFixed(2);
 
       if (i.cancelOnPaymentFail) {
-        const auth = await gateway.authorize({ amount, currency: i.currency, token: i.token, idempotencyKey: key, capture: false });
+        const auth = await ask(() => gateway.authorize({ amount, currency: i.currency, token: i.token, idempotencyKey: key, capture: false }));
         if (auth.status === 'declined') {
           await record(ctx, null, { number: number!, customerId: i.customerIdHint, currency: i.currency, amount: i.amount, outcome: auth, gateway: gateway.name, key });
           throw new DomainError('payment_failed', 'PAYMENT_DECLINED', `The payment was declined: ${auth.message}`);
         }
         let written: { invoiceId: string | null; customerId: string };
         try {
-          written = await i.writeAll(async (tx, _invoiceId, customerId) => {
-            await record(ctx, tx, { number: number!, customerId, currency: i.currency, amount: i.amount, outcome: { status: 'pending', reference: auth.reference! }, gateway: gateway.name, key });
+          written = await i.writeAll(async (tx, invoiceId, customerId) => {
+            await record(ctx, tx, { number: number!, customerId, currency: i.currency, amount: i.amount, outcome: { status: 'pending', reference: auth.reference }, gateway: gateway.name, key, invoiceId });
           });
         } catch (e) {
           if (auth.reference) await gateway.void(auth.reference, `${key}:void`);
           throw e;
         }
         if (auth.status !== 'authorized' || !written.invoiceId) return view(number!, auth, i.amount, gateway.name);
-        const captured = await gateway.capture(auth.reference!, `${key}:capture`);
+        const captured = await ask(() => gateway.capture(auth.reference!, `${key}:capture`));
         await settle(ctx, written.invoiceId, key, gateway.name, captured, i.amount);
         return view(number!, captured, i.amount, gateway.name);
       }
 
       const written = await i.writeAll(async () => undefined);
       if (!written.invoiceId) return null;
-      const outcome = await gateway.authorize({ amount, currency: i.currency, token: i.token, idempotencyKey: key, capture: true });
+      const outcome = await ask(() => gateway.authorize({ amount, currency: i.currency, token: i.token, idempotencyKey: key, capture: true }));
       await inTransaction(ctx.db, async (tx) => {
-        const p = await record(ctx, tx, { number: number!, customerId: written.customerId, currency: i.currency, amount: i.amount, outcome, gateway: gateway.name, key });
+        const p = await record(ctx, tx, { number: number!, customerId: written.customerId, currency: i.currency, amount: i.amount, outcome, gateway: gateway.name, key, invoiceId: written.invoiceId! });
         if (outcome.status === 'succeeded') await deps.billing.operations.applyPayment(tx, ctx, { invoiceId: written.invoiceId!, paymentId: p.id, amount: i.amount });
         else await deps.billing.operations.markPaymentStatus(tx, ctx, written.invoiceId!, outcome.status === 'declined' ? 'Failed' : 'Transferred');
       });

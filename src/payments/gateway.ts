@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 export type GatewayOutcome =
   | { status: 'authorized' | 'succeeded'; reference: string }
   | { status: 'declined'; reference: string | null; declineCode: string; message: string }
-  | { status: 'requires_action' | 'pending'; reference: string };
+  | { status: 'requires_action'; reference: string }
+  | { status: 'pending'; reference: string | null };   // no answer (a timeout): settled later, under the same key
 
 export interface PaymentGateway {
   readonly name: string;

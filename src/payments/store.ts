@@ -43,3 +43,8 @@ export async function setPaymentStatus(db: Q, tenantId: string, id: string, stat
   const sets = Object.entries({ status, ...extra }).map(([c, v]) => sql`${sql.ref(c)} = ${v}`);
   await sql`update payments set ${sql.join([...sets, sql`updated_at = now()`])} where tenant_id = ${tenantId} and id = ${id}`.execute(db);
 }
+
+export async function findByReference(db: Q, gateway: string, reference: string): Promise<Row | undefined> {
+  const r = await sql<Row>`select * from payments where gateway = ${gateway} and gateway_reference = ${reference} order by created_at desc limit 1`.execute(db);
+  return r.rows[0];
+}

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig, type Config } from '../../src/config.js';
 import type { Clock } from '../../src/core/clock.js';
 import { startRuntime, type Runtime } from '../../src/runtime.js';
 import { testDatabase } from './db.js';
@@ -16,9 +16,9 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function testApp(opts: { clock?: Clock } = {}): Promise<TestApp> {
+export async function testApp(opts: { clock?: Clock; config?: Partial<Config> } = {}): Promise<TestApp> {
   const database = await testDatabase();
-  const config = { ...loadConfig({}), adminToken: ADMIN_TOKEN, jwtSecret: 'test-jwt-secret-test-jwt-secret!', logLevel: 'silent', loadDemo: false };
+  const config = { ...loadConfig({}), adminToken: ADMIN_TOKEN, jwtSecret: 'test-jwt-secret-test-jwt-secret!', logLevel: 'silent', loadDemo: false, ...opts.config };
   const rt = await startRuntime(config, { database, ...(opts.clock && { clock: opts.clock }) });
   const call: TestApp['call'] = (method, url, o = {}) => rt.app.inject({
     method, url,

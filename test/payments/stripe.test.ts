@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stripeGateway, toMinorUnits } from '../../src/payments/stripe-gateway.js';
+import { startFakeStripe, type FakeStripe } from '../support/fake-stripe.js';
+import { testApp, type TestApp } from '../support/app.js';
+import { orderFixture } from '../orders/support.js';
+
+let fake: FakeStripe;
+let t: TestApp;
+const WEBHOOK_SECRET = 'whsec_test_keel';
+beforeAll(async () => {
+  fake = await startFakeStripe(WEBHOOK_SECRET);
+  t = await testApp({ config: { stripe: { secretKey: 'sk_test_keel', webhookSecret: WEBHOOK_SECRET, host: fake.host, port: fake.port, protocol: 'http' } } });
+});
+afterAll(async () => {
+  await t.close();
+  await fake.close();
+});
+
+const gw = () => stripeGateway({ secretKey: 'sk_test_keel', host: fake.host, port: fake.port, protocol: 'http', timeoutMs: 2000 });
+
+describe('the Stripe gateway against the fake, through the official SDK', () => {
+  it('charges, authorizes and captures, voids, refunds', async () => {
+    expect(toMinorUnits('29.70', 'USD')).toBe(2970);
+    expect(toMinorUnits('1234', 'JPY')).toBe(1234);
+    const g = gw();
+    const charged = await g.authorize({ amount: '29.70', currency: 'USD', token: 'pm_card_visa', idempotencyKey: 'k-charge', capture: true });
+    expect(charged.status).toBe('succeeded');
+    expect(fake.intents.get(charged.reference!)).toMatchObject({ amount: 2970, currency: 'usd', status: 'succeeded', amount_received: 2970 });
+    const held = await g.authorize({ amount: '10.00', currency: 'USD', token: 'pm_card_visa', idempotencyKey: 'k-hold', capture: false });
+    expect(held.status).toBe('authorized');
+    expect((await g.capture(held.reference!, 'k-hold-capture')).status).toBe('succeeded');
+    const voided = await g.authorize({ amount: '10.00', currency: 'USD', token: 'pm_card_visa', idempotencyKey: 'k-void', capture: false });
+    await g.void(voided.reference!, 'k-void-void');
+    expect(fake.intents.get(voided.reference!)!.status).toBe('canceled');
+    const refund = await g.refund(charged.reference!, '9.70', 'k-refund');
+    expect(refund.status).toBe('succeeded');
+  });
+
+  it('a decline is an outcome, not an exception', async () => {
+    const out = await gw().authorize({ amount: '5.00', currency: 'USD', token: 'pm_card_chargeDeclined', idempotencyKey: 'k-decline', capture: true });
+    expect(out).toMatchObject({ status: 'declined', declineCode: 'generic_decline', message: 'Your card was declined.' });
+  });
+
+  it('a retry with the same key after a lost response charges once', async () => {
+    const before = fake.intents.size;
+    fake.dropNext();
+    const out = await gw().authorize({ amount: '12.00', currency: 'USD', token: 'pm_card_visa', idempotencyKey: 'k-retry', capture: true });
+    expect(out.status).toBe('succeeded');
+    expect(fake.intents.size).toBe(before + 1);
+    const keys = fake.requests.filter((r) => r.method === 'POST' && r.path === '/v1/payment_intents').slice(-2).map((r) => r.idempotencyKey);
+    expect(keys[0]).toBe(keys[1]);
+    const again = await gw().authorize({ amount: '12.00', currency: 'USD', token: 'pm_card_visa', idempotencyKey: 'k-retry', capture: true });
+    expect(again.reference).toBe(out.reference);
+    expect(fake.intents.size).toBe(before + 1);
+  });
+});
+
+describe('checkout through Stripe', () => {
+  const place = async (f: Awaited<ReturnType<typeof orderFixture>>, token: string) => t.call('POST', '/orders', { headers: f.h, body: {
+    options: { activateInvoice: true, cancelOnPaymentFail: true }, customer: { name: 'Stripe buyer' }, paymentMethod: { token, gateway: 'stripe' },
+    lines: [{ productId: f.ids.platform, quantity: 10, subscriptionTerm: 12, subscriptionStartDate: '2023-06-22' }],
+  } });
+
+  it('authorizes, writes, captures: the invoice is Paid and Stripe holds one succeeded intent', async () => {
+    const f = await orderFixture(t, { today: '2023-06-22' });
+    const before = fake.intents.size;
+    const res = await place(f, 'pm_card_visa');
+    expect(res.statusCode).toBe(200);
+    expect(res.json().payment).toMatchObject({ status: 'Succeeded', gateway: 'stripe', amount: 29.7 });
+    expect(res.json().invoices[0].invoice).toMatchObject({ paymentStatus: 'Paid', balance: 0 });
+    const created = [...fake.intents.values()].slice(before);
+    expect(created.map((i) => [i.amount, i.capture_method, i.status])).toEqual([[2970, 'manual', 'succeeded']]);
+  });
+
+  it('3-D Secure: 202 Pending, then the signed webhook settles it', async () => {
+    const f = await orderFixture(t, { today: '2023-06-22' });
+    const res = await place(f, 'pm_card_authenticationRequired');
+    expect(res.statusCode).toBe(202);
+    const invoiceId = res.json().invoices[0].invoice.id;
+    const pi = [...fake.intents.values()].at(-1)!;
+    expect(pi.status).toBe('requires_action');
+    const hook = await fake.authenticate(String(pi.id), 'succeed');
+    const forged = await t.call('POST', '/payments/stripe/webhook', { payload: hook.payload, headers: { 'content-type': 'application/json', 'stripe-signature': hook.signature.replace(/v1=../, 'v1=00') } });
+    expect([forged.statusCode, forged.json().errorCode]).toEqual([400, 'INVALID_SIGNATURE']);
+    const ok = await t.call('POST', '/payments/stripe/webhook', { payload: hook.payload, headers: { 'content-type': 'application/json', 'stripe-signature': hook.signature } });
+    expect(ok.statusCode).toBe(200);
+    // authorized after 3DS (manual capture): Keel captured it and settled the invoice
+    expect(fake.intents.get(String(pi.id))!.status).toBe('succeeded');
+    const inv = (await t.call('GET', `/billing/invoices/${invoiceId}`, { headers: f.h })).json().invoice;
+    expect(inv).toMatchObject({ paymentStatus: 'Paid', balance: 0 });
+    // a duplicate delivery changes nothing
+    expect((await t.call('POST', '/payments/stripe/webhook', { payload: hook.payload, headers: { 'content-type': 'application/json', 'stripe-signature': hook.signature } })).statusCode).toBe(200);
+    expect((await t.call('GET', `/billing/invoices/${invoiceId}`, { headers: f.h })).json().invoice.balance).toBe(0);
+  });
+
+  it('a decline under cancelOnPaymentFail is a 402', async () => {
+    const f = await orderFixture(t, { today: '2023-06-22' });
+    const res = await place(f, 'pm_card_chargeDeclined');
+    expect([res.statusCode, res.json().errorCode]).toEqual([402, 'PAYMENT_DECLINED']);
+  });
+});
