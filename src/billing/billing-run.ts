@@ -25,7 +25,7 @@ const toJob = (r: store.Row): BillingJob => ({
   invoiceIds: r.invoice_ids as string[], creditMemoIds: r.credit_memo_ids as string[], errors: r.errors as BillingJob['errors'],
 });
 
-export function createBillingRuns(deps: { assets: AssetsService; customers: CustomersService; numbering: NumberingService }) {
+export function createBillingRuns(deps: { assets: AssetsService; customers: CustomersService; numbering: NumberingService; afterActivate: (tx: Tx, ctx: Ctx, invoiceId: string) => Promise<void> }) {
   function defaults(ctx: Ctx): BillingDefaults {
     const s = ctx.tenant.settings;
     return { termBasis: s.termBasis, prorationEnabled: s.prorationEnabled, billingPeriod: s.billingPeriod, billingTiming: s.billingTiming, billCycleDay: s.billCycleDay };
@@ -74,6 +74,7 @@ export function createBillingRuns(deps: { assets: AssetsService; customers: Cust
         nextItem += items.length;
         await store.insertItems(tx, rows.items);
         await store.insertDetails(tx, rows.details);
+        if (autoActivate) await deps.afterActivate(tx, ctx, invoiceId);
         ids.push(invoiceId);
       }
       return ids;

@@ -18,7 +18,12 @@ const ACTIVE_ONLY = (inv: store.Row, action: string) => {
   if (inv.status !== 'Active') throw conflict('INVOICE_NOT_ACTIVE', `Invoice ${String(inv.invoice_number)} is ${String(inv.status)}; only an Active invoice can be ${action}`);
 };
 
-export function createInvoiceOperations(deps: { payments: PaymentsService; numbering: NumberingService }) {
+export interface CreditIssuer {
+  /** A credit memo for a refund, applied to the invoice at once (inside the refund's transaction). */
+  (tx: Tx, ctx: Ctx, i: { number: string; invoice: store.Row; amount: Dec }): Promise<void>;
+}
+
+export function createInvoiceOperations(deps: { payments: PaymentsService; numbering: NumberingService; issueCredit: CreditIssuer }) {
   /** Recomputes an invoice's balance and payment status from its applications. */
   async function recompute(tx: Tx, ctx: Ctx, invoiceId: string): Promise<store.Row> {
     const inv = (await store.getInvoice(tx, ctx.tenantId, invoiceId))!;
@@ -49,6 +54,8 @@ export function createInvoiceOperations(deps: { payments: PaymentsService; numbe
 
   return {
     recompute,
+
+    lockInvoice,
 
     /** A gateway payment settled: applied to the invoice, whose balance and status follow. */
     async applyPayment(tx: Tx, ctx: Ctx, i: { invoiceId: string; paymentId: string; amount: Dec }) {
@@ -91,6 +98,7 @@ export function createInvoiceOperations(deps: { payments: PaymentsService; numbe
     async refund(ctx: Ctx, body: { refundInvoices?: unknown }) {
       const items = lines(body.refundInvoices, 'refundInvoices');
       const numbers = await deps.numbering.nextNumbers(ctx, 'payment', items.length);
+      const memoNumbers = await deps.numbering.nextNumbers(ctx, 'creditMemo', items.length);
       return inTransaction(ctx.db, async (tx) => {
         const out = [];
         for (const [i, l] of items.entries()) {
@@ -106,8 +114,8 @@ export function createInvoiceOperations(deps: { payments: PaymentsService; numbe
             gateway: 'manual', paymentMethod: 'Electronic', paymentSource: l.paymentSource ?? null, externalReference: l.paymentId ?? null,
           });
           const appId = await deps.payments.apply(tx, ctx, { invoiceId: inv.id, paymentId: p.id, kind: 'Refund', amount, paymentMethod: 'Electronic' });
-          if (l.reopen !== true) await deps.payments.apply(tx, ctx, { invoiceId: inv.id, paymentId: p.id, kind: 'Credit', amount, paymentMethod: 'Credit' });
           await recompute(tx, ctx, inv.id);
+          if (l.reopen !== true) await deps.issueCredit(tx, ctx, { number: memoNumbers[i]!, invoice: (await store.getInvoice(tx, ctx.tenantId, inv.id))!, amount });
           out.push({ ...view(appId, inv.id, p.id, amount, 'Electronic'), paymentNumber: p.paymentNumber });
         }
         return { paymentApplications: out };

@@ -65,6 +65,24 @@ export const billingRoutes: FastifyPluginAsyncTypebox<{ billing: BillingService 
   app.patch('/billing/invoices/:id', { config: write, schema: { tags: ['billing'], params: IdParams, body: Body } },
     async (req) => billing.getInvoice(req.ctx, await ops.patch(req.ctx, req.params.id, req.body)));
 
+  // --- credit memos -------------------------------------------------------------------------
+  const memos = billing.creditMemos;
+  app.post('/billing/credit-memos', { config: write, schema: { tags: ['credit memos'], summary: 'Create a credit memo {customerId, amount, taxAmount?, reason?, status?}', body: Body } },
+    async (req, reply) => reply.status(201).send(await memos.create(req.ctx, req.body, async (id) => billing.customerCurrency(req.ctx, id))));
+  app.get('/billing/credit-memos/:id', { config: { permission: 'billing:read' }, schema: { tags: ['credit memos'], params: IdParams } },
+    async (req) => memos.get(req.ctx, req.params.id));
+  app.patch('/billing/credit-memos/:id', { config: write, schema: { tags: ['credit memos'], params: IdParams, body: Body } },
+    async (req) => memos.patch(req.ctx, req.params.id, req.body));
+  app.get('/billing/credit-memos/:id/invoices', { config: { permission: 'billing:read' }, schema: { tags: ['credit memos'], params: IdParams } },
+    async (req) => memos.invoicesOf(req.ctx, req.params.id));
+  app.get('/billing/invoices/:id/credit-memos', { config: { permission: 'billing:read' }, schema: { tags: ['credit memos'], params: IdParams } },
+    async (req) => { await billing.getInvoice(req.ctx, req.params.id); return memos.memosOfInvoice(req.ctx, req.params.id.toLowerCase()); });
+  app.post(verbPath('/billing/credit-memos', 'activate'), { config: write, schema: { tags: ['credit memos'], body: Body } }, async (req) => memos.activate(req.ctx, req.body));
+  app.post(verbPath('/billing/credit-memos', 'apply'), { config: write, schema: { tags: ['credit memos'], body: Body } }, async (req) => memos.apply(req.ctx, req.body));
+  app.post(verbPath('/billing/credit-memos', 'unapply'), { config: write, schema: { tags: ['credit memos'], body: Body } }, async (req) => memos.unapply(req.ctx, req.body));
+  app.post(verbPath('/billing/credit-memos', 'async-cancel'), { config: write, schema: { tags: ['credit memos'], body: Body } }, async (req) => memos.cancel(req.ctx, req.body));
+  app.delete(verbPath('/billing/credit-memos', 'async-delete'), { config: write, schema: { tags: ['credit memos'], body: Body } }, async (req) => memos.remove(req.ctx, req.body));
+
   // An on-demand billing run is a OneTime schedule with autoActivate: it runs at once and answers with its job.
   app.post('/billing/schedules', {
     config: write,

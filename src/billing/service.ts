@@ -11,6 +11,7 @@ import { assembleInvoice, buildInvoice, firstPeriodItems, type Charge, type Invo
 import { createInvoiceOperations } from './invoice-operations.js';
 import { renderInvoicePdf } from './invoice-pdf.js';
 import { createBillingRuns } from './billing-run.js';
+import { createCreditMemos, type CreditMemos } from './credit-memos.js';
 import type { CustomersService } from '../customers/service.js';
 import type { PaymentsService } from '../payments/service.js';
 import * as store from './store.js';
@@ -48,8 +49,12 @@ function previewView(ctx: Ctx, draft: InvoiceDraft, customerId: string | null): 
 export type BillingService = ReturnType<typeof createBillingService>;
 
 export function createBillingService(deps: { assets: AssetsService; numbering: NumberingService; payments: PaymentsService; customers: CustomersService }) {
-  const operations = createInvoiceOperations({ payments: deps.payments, numbering: deps.numbering });
-  const runs = createBillingRuns({ assets: deps.assets, customers: deps.customers, numbering: deps.numbering });
+  // refunds issue credit memos, and credit memos recompute invoices: each reaches the other at call time
+  let creditMemos: CreditMemos | undefined;
+  const operations = createInvoiceOperations({ payments: deps.payments, numbering: deps.numbering, issueCredit: (tx, ctx, i) => creditMemos!.creditForRefund(tx, ctx, i) });
+  creditMemos = createCreditMemos({ numbering: deps.numbering, payments: deps.payments, invoices: operations });
+  const memos = creditMemos;
+  const runs = createBillingRuns({ assets: deps.assets, customers: deps.customers, numbering: deps.numbering, afterActivate: (tx, ctx, id) => memos.autoApply(tx, ctx, id) });
   async function withItems(ctx: Ctx, q: Tx | Ctx['db'], invoices: store.Row[]): Promise<InvoiceWithItems[]> {
     const ids = invoices.map((i) => i.id);
     const [items, details] = await Promise.all([store.itemsOf(q, ctx.tenantId, ids), store.detailsOf(q, ctx.tenantId, ids)]);
@@ -62,6 +67,7 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
   return {
     operations,
     runs,
+    creditMemos: memos,
 
     /** Numbers for an order's first invoice, reserved before its transaction (unused ones are gaps). */
     async reserveForOrder(ctx: Ctx, lineCount: number): Promise<InvoiceReservation> {
@@ -97,6 +103,7 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
       const rows = itemRows(ctx, invoiceId, draft, o.reservation.itemNumbers, await store.nextRevisions(tx, ctx.tenantId, numbers), o.customerId, status);
       await store.insertItems(tx, rows.items);
       await store.insertDetails(tx, rows.details);
+      if (o.activate) await memos.autoApply(tx, ctx, invoiceId);
       return invoiceId;
     },
 
@@ -114,6 +121,12 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
       }
       const draft = buildInvoice(cs, [], { today: t, targetDate: i.targetDate, paymentTerm });
       return draft ? [previewView(ctx, draft, i.customerId)] : [];
+    },
+
+    /** A customer's currency (its first order fixed it), else the tenant's. */
+    async customerCurrency(ctx: Ctx, customerId: string): Promise<string> {
+      const c = await deps.customers.findCustomerRow(ctx.db, ctx, customerId);
+      return (c.currency_iso_code as string | null) ?? ctx.tenant.currency;
     },
 
     /** The invoice as a PDF; Draft and Canceled invoices have none (409). */
@@ -149,6 +162,7 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
           if (!inv) throw notFound('INVOICE_NOT_FOUND', `Invoice ${id} does not exist`);
           if (inv.status !== 'Draft') throw conflict('INVOICE_NOT_DRAFT', `Invoice ${String(inv.invoice_number)} is ${String(inv.status)}; only a Draft invoice can be activated`);
           await store.setInvoiceStatus(tx, ctx.tenantId, inv.id, { status: 'Active', activated_time: ctx.clock.now(), activated_by_id: principalId(ctx) });
+          await memos.autoApply(tx, ctx, inv.id);
           out.push((await store.getInvoice(tx, ctx.tenantId, inv.id))!);
         }
         return out;

@@ -265,8 +265,10 @@ export function createOrdersService(deps: OrdersDeps) {
       }
       // the first invoice's total, from the same builder, before anything is written
       const [first] = deps.billing.previewLines(ctx, { lines: lines.map((l) => plannedBillable(l, currency)), customerId: null, paymentTerm: null });
+      // open credit memos apply before any charge; only the rest is charged
+      const credit = customer ? await deps.billing.creditMemos.availableCredit(ctx.db, ctx, String(customer.id), currency) : new Dec(0);
       const payment = await deps.checkout.placeAndPay(ctx, {
-        token: req.paymentMethod.token, gateway: req.paymentMethod.gateway, amount: new Dec(first?.invoice.amount ?? 0), currency,
+        token: req.paymentMethod.token, gateway: req.paymentMethod.gateway, amount: Dec.max(0, new Dec(first?.invoice.amount ?? 0).minus(credit)), currency,
         customerIdHint: customer ? String(customer.id) : null, cancelOnPaymentFail: req.options.cancelOnPaymentFail,
         requestKey: ctx.idempotencyKey ?? req.refId ?? orderId, writeAll,
       });

@@ -26,10 +26,11 @@ export const paymentsService = {
     return { id, paymentNumber: p.paymentNumber };
   },
 
-  async apply(tx: Tx, ctx: Ctx, a: { invoiceId: string; paymentId: string | null; kind: Applied['kind']; amount: Dec; paymentMethod?: string | null }): Promise<string> {
+  async apply(tx: Tx, ctx: Ctx, a: { invoiceId: string; paymentId: string | null; kind: Applied['kind']; amount: Dec; paymentMethod?: string | null; creditMemoId?: string | null }): Promise<string> {
     const id = randomUUID();
     await store.insertApplication(tx, {
       tenant_id: ctx.tenantId, id, invoice_id: a.invoiceId, payment_id: a.paymentId, kind: a.kind, amount: a.amount.toString(), payment_method: a.paymentMethod ?? null,
+      credit_memo_id: a.creditMemoId ?? null,
     });
     return id;
   },

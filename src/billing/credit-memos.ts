@@ -1,0 +1,274 @@
+import { sql } from 'kysely';
+import type { Ctx } from '../context.js';
+import { conflict, invalid, notFound } from '../core/errors.js';
+import { isDateString } from '../core/dates.js';
+import { Dec, parseAmount, roundMoney } from '../core/money.js';
+import type { Db } from '../db/connect.js';
+import { inTransaction, type Tx } from '../db/transaction.js';
+import { isUuid } from '../metadata/validate.js';
+import type { NumberingService } from '../numbering/service.js';
+import type { PaymentsService } from '../payments/service.js';
+import type { InvoiceOperations } from './invoice-operations.js';
+import * as store from './store.js';
+
+// Credit memos (seed 002 part C §1.4): money owed back to a customer, applied to invoices. Active
+// memos apply automatically, oldest first, to each newly activated invoice of the same customer
+// and currency (DESIGN "Invoices and balances"). Applying never takes an invoice or a memo below zero.
+
+type Q = Db | Tx;
+type Row = Record<string, unknown> & { id: string };
+const n = (v: unknown) => Number(v ?? 0);
+
+export function toCreditMemoView(m: Row) {
+  return {
+    id: m.id, name: m.credit_memo_number, creditMemoNumber: m.credit_memo_number, recordType: 'CreditMemo', status: m.status, source: m.source,
+    customerId: m.customer_id, accountId: m.customer_id, currencyIsoCode: m.currency_iso_code, creditMemoDate: m.credit_memo_date,
+    startDate: m.start_date, endDate: m.end_date, amountWithoutTax: n(m.amount_without_tax), taxAmount: n(m.tax_amount), amount: n(m.amount),
+    balance: n(m.balance), paymentStatus: m.payment_status, sourceInvoiceId: m.source_invoice_id ?? null, reason: m.reason ?? null,
+    customFields: m.custom_fields ?? {}, createdDate: (m.created_at as Date).toISOString(),
+  };
+}
+
+async function getMemo(q: Q, tenantId: string, id: string, forUpdate = false): Promise<Row | undefined> {
+  const r = await sql<Row>`select * from credit_memos where tenant_id = ${tenantId} and id = ${id}${forUpdate ? sql` for update` : sql``}`.execute(q);
+  return r.rows[0];
+}
+
+async function appliedOf(q: Q, tenantId: string, memoId: string): Promise<Dec> {
+  const r = await sql<{ s: string }>`select coalesce(sum(amount), 0) as s from payment_applications where tenant_id = ${tenantId} and credit_memo_id = ${memoId} and status = 'Applied'`.execute(q);
+  return new Dec(r.rows[0]!.s);
+}
+
+export function createCreditMemos(deps: { numbering: NumberingService; payments: PaymentsService; invoices: InvoiceOperations }) {
+  async function recomputeMemo(tx: Tx, ctx: Ctx, memoId: string): Promise<void> {
+    const m = (await getMemo(tx, ctx.tenantId, memoId))!;
+    const applied = await appliedOf(tx, ctx.tenantId, memoId);
+    const balance = new Dec(String(m.amount)).minus(applied);
+    const status = applied.isZero() ? 'NotTransferred' : balance.isZero() ? 'Applied' : 'PartiallyApplied';
+    await sql`update credit_memos set balance = ${balance.toString()}, payment_status = ${status}, updated_at = now() where tenant_id = ${ctx.tenantId} and id = ${memoId}`.execute(tx);
+  }
+
+  /** Applies `amount` of a memo to an invoice, inside tx; both must be Active, same customer and currency. */
+  async function applyOne(tx: Tx, ctx: Ctx, memo: Row, invoice: store.Row, amount: Dec, at: string): Promise<string> {
+    if (memo.status !== 'Active') throw conflict('CREDIT_MEMO_NOT_ACTIVE', `${at}: credit memo ${String(memo.credit_memo_number)} is ${String(memo.status)}`);
+    if (invoice.status !== 'Active') throw conflict('INVOICE_NOT_ACTIVE', `${at}: invoice ${String(invoice.invoice_number)} is ${String(invoice.status)}`);
+    if (memo.customer_id !== invoice.customer_id || memo.currency_iso_code !== invoice.currency_iso_code) {
+      throw conflict('CREDIT_MEMO_MISMATCH', `${at}: the memo and the invoice belong to different customers or currencies`);
+    }
+    if (amount.gt(String(memo.balance))) throw conflict('OVER_APPLIED', `${at}: ${amount.toString()} is more than the memo's balance ${String(memo.balance)}`);
+    if (amount.gt(String(invoice.balance))) throw conflict('OVER_APPLIED', `${at}: ${amount.toString()} is more than the invoice's balance ${String(invoice.balance)}`);
+    const id = await deps.payments.apply(tx, ctx, { invoiceId: invoice.id, paymentId: null, kind: 'Credit', amount, paymentMethod: 'CreditMemo', creditMemoId: memo.id });
+    await deps.invoices.recompute(tx, ctx, invoice.id);
+    await recomputeMemo(tx, ctx, memo.id);
+    return id;
+  }
+
+  const lockInvoice = async (tx: Tx, ctx: Ctx, id: string, at: string) => {
+    const inv = isUuid(id) ? await store.getInvoice(tx, ctx.tenantId, id.toLowerCase(), { forUpdate: true }) : undefined;
+    if (!inv) throw notFound('INVOICE_NOT_FOUND', `${at}: invoice ${id} does not exist`);
+    return inv;
+  };
+  const lockMemo = async (tx: Tx, ctx: Ctx, id: string, at: string) => {
+    const m = isUuid(id) ? await getMemo(tx, ctx.tenantId, id.toLowerCase(), true) : undefined;
+    if (!m) throw notFound('CREDIT_MEMO_NOT_FOUND', `${at}: credit memo ${id} does not exist`);
+    return m;
+  };
+
+  const ids = (v: unknown, field: string): string[] => {
+    if (!Array.isArray(v) || v.length === 0) throw invalid('INVALID_FIELD', `body/${field} must be a non-empty array`);
+    return v.map((x, i) => { if (!isUuid(x)) throw invalid('INVALID_FIELD', `body/${field}/${i} must be an id`); return String(x).toLowerCase(); });
+  };
+
+  return {
+    /** Writes a memo inside the caller's transaction (refund credits, negative billing). */
+    async createInTx(tx: Tx, ctx: Ctx, m: { number: string; customerId: string; currency: string; amount: Dec; taxAmount: Dec; source: string; status: 'Draft' | 'Active'; reason: string | null; sourceInvoiceId: string | null }): Promise<string> {
+      const today = ctx.clock.today(ctx.timeZone).toString();
+      const r = await sql<{ id: string }>`insert into credit_memos (tenant_id, credit_memo_number, status, source, customer_id, currency_iso_code, credit_memo_date,
+        start_date, end_date, amount_without_tax, tax_amount, amount, balance, source_invoice_id, reason, activated_time)
+        values (${ctx.tenantId}, ${m.number}, ${m.status}, ${m.source}, ${m.customerId}, ${m.currency}, ${today}, ${today}, ${today},
+          ${m.amount.minus(m.taxAmount).toString()}, ${m.taxAmount.toString()}, ${m.amount.toString()}, ${m.amount.toString()}, ${m.sourceInvoiceId}, ${m.reason},
+          ${m.status === 'Active' ? ctx.clock.now() : null}) returning id`.execute(tx);
+      return r.rows[0]!.id;
+    },
+
+    applyOne,
+    recomputeMemo,
+
+    /** The credit of a refund: the money went back, the invoice stays settled (DESIGN). */
+    async creditForRefund(tx: Tx, ctx: Ctx, i: { number: string; invoice: store.Row; amount: Dec }): Promise<void> {
+      const memoId = await this.createInTx(tx, ctx, {
+        number: i.number, customerId: String(i.invoice.customer_id), currency: String(i.invoice.currency_iso_code), amount: i.amount,
+        taxAmount: new Dec(0), source: 'PaymentOperation', status: 'Active', reason: 'Refund', sourceInvoiceId: i.invoice.id,
+      });
+      await applyOne(tx, ctx, (await getMemo(tx, ctx.tenantId, memoId))!, i.invoice, i.amount, 'refund');
+    },
+
+    /** A memo by hand: {customerId, amount, taxAmount?, currencyIsoCode?, reason?, status?}. */
+    async create(ctx: Ctx, body: Record<string, unknown>, customerCurrency: (customerId: string) => Promise<string>) {
+      if (!isUuid(body.customerId)) throw invalid('INVALID_FIELD', 'body/customerId is required and must be an id');
+      const own = await customerCurrency(String(body.customerId)); // also: the customer exists in this tenant
+      const currency = typeof body.currencyIsoCode === 'string' ? body.currencyIsoCode : own;
+      const amount = roundMoney(parseAmount(body.amount, 'body/amount'), currency);
+      const tax = roundMoney(parseAmount(body.taxAmount ?? 0, 'body/taxAmount'), currency);
+      if (amount.lte(0)) throw invalid('INVALID_FIELD', 'body/amount must be > 0');
+      if (tax.lt(0) || tax.gt(amount)) throw invalid('INVALID_FIELD', 'body/taxAmount must be between 0 and the amount');
+      const status = body.status === undefined ? 'Draft' : body.status;
+      if (status !== 'Draft' && status !== 'Active') throw invalid('INVALID_FIELD', 'body/status must be Draft or Active');
+      const [number] = await deps.numbering.nextNumbers(ctx, 'creditMemo', 1);
+      const id = await inTransaction(ctx.db, (tx) => this.createInTx(tx, ctx, {
+        number: number!, customerId: String(body.customerId).toLowerCase(), currency, amount, taxAmount: tax, source: 'Manual', status,
+        reason: typeof body.reason === 'string' ? body.reason : null, sourceInvoiceId: null,
+      }));
+      return this.get(ctx, id);
+    },
+
+    async get(ctx: Ctx, id: string) {
+      const m = isUuid(id) ? await getMemo(ctx.db, ctx.tenantId, id.toLowerCase()) : undefined;
+      if (!m) throw notFound('CREDIT_MEMO_NOT_FOUND', `Credit memo ${id} does not exist`);
+      return toCreditMemoView(m);
+    },
+
+    async activate(ctx: Ctx, body: { creditMemoIds?: unknown }) {
+      const list = ids(body.creditMemoIds, 'creditMemoIds');
+      await inTransaction(ctx.db, async (tx) => {
+        for (const [i, id] of list.entries()) {
+          const m = await lockMemo(tx, ctx, id, `body/creditMemoIds/${i}`);
+          if (m.status !== 'Draft') throw conflict('CREDIT_MEMO_NOT_DRAFT', `Credit memo ${String(m.credit_memo_number)} is ${String(m.status)}; only Draft memos can be activated`);
+          await sql`update credit_memos set status = 'Active', activated_time = ${ctx.clock.now()}, updated_at = now() where tenant_id = ${ctx.tenantId} and id = ${m.id}`.execute(tx);
+        }
+      });
+      return Promise.all(list.map((id) => this.get(ctx, id)));
+    },
+
+    async apply(ctx: Ctx, body: { appliedInvoices?: unknown }) {
+      const items = body.appliedInvoices;
+      if (!Array.isArray(items) || items.length === 0) throw invalid('INVALID_FIELD', 'body/appliedInvoices must be a non-empty array');
+      return inTransaction(ctx.db, async (tx) => {
+        const out = [];
+        for (const [i, raw] of items.entries()) {
+          const at = `body/appliedInvoices/${i}`;
+          const l = raw as Record<string, unknown>;
+          const memo = await lockMemo(tx, ctx, String(l.creditMemoId), at);
+          const invoice = await lockInvoice(tx, ctx, String(l.invoiceId), at);
+          const amount = roundMoney(parseAmount(l.transactionAmount, `${at}/transactionAmount`), String(invoice.currency_iso_code));
+          if (amount.lte(0)) throw invalid('INVALID_FIELD', `${at}/transactionAmount must be > 0`);
+          const appId = await applyOne(tx, ctx, memo, invoice, amount, at);
+          out.push({ id: appId, invoiceId: invoice.id, creditMemoId: memo.id, debitMemoId: null, paymentId: null, paymentMethod: 'CreditMemo', transactionAmount: amount.toNumber(), errorCode: null, errorMessage: null });
+        }
+        return { paymentApplications: out };
+      });
+    },
+
+    /** Takes back `transactionAmount` of what a memo applied to an invoice. */
+    async unapply(ctx: Ctx, body: { unappliedInvoices?: unknown }) {
+      const items = body.unappliedInvoices;
+      if (!Array.isArray(items) || items.length === 0) throw invalid('INVALID_FIELD', 'body/unappliedInvoices must be a non-empty array');
+      return inTransaction(ctx.db, async (tx) => {
+        const out = [];
+        for (const [i, raw] of items.entries()) {
+          const at = `body/unappliedInvoices/${i}`;
+          const l = raw as Record<string, unknown>;
+          const memo = await lockMemo(tx, ctx, String(l.creditMemoId), at);
+          const invoice = await lockInvoice(tx, ctx, String(l.invoiceId), at);
+          const amount = roundMoney(parseAmount(l.transactionAmount, `${at}/transactionAmount`), String(invoice.currency_iso_code));
+          const r = await sql<{ s: string }>`update payment_applications set status = 'Reversed' where tenant_id = ${ctx.tenantId}
+            and credit_memo_id = ${memo.id} and invoice_id = ${invoice.id} and status = 'Applied' returning amount as s`.execute(tx);
+          const was = r.rows.reduce((a, x) => a.plus(x.s), new Dec(0));
+          if (amount.lte(0) || amount.gt(was)) throw conflict('OVER_UNAPPLIED', `${at}: ${amount.toString()} is more than the memo applied to the invoice (${was.toString()})`);
+          if (was.gt(amount)) await deps.payments.apply(tx, ctx, { invoiceId: invoice.id, paymentId: null, kind: 'Credit', amount: was.minus(amount), paymentMethod: 'CreditMemo', creditMemoId: memo.id });
+          await deps.invoices.recompute(tx, ctx, invoice.id);
+          await recomputeMemo(tx, ctx, memo.id);
+          out.push({ invoiceId: invoice.id, creditMemoId: memo.id, transactionAmount: amount.toNumber(), errorCode: null, errorMessage: null });
+        }
+        return { paymentApplications: out };
+      });
+    },
+
+    async cancel(ctx: Ctx, body: { creditMemoIds?: unknown }) {
+      const list = ids(body.creditMemoIds, 'creditMemoIds');
+      await inTransaction(ctx.db, async (tx) => {
+        for (const [i, id] of list.entries()) {
+          const m = await lockMemo(tx, ctx, id, `body/creditMemoIds/${i}`);
+          if (m.status === 'Canceled') throw conflict('CREDIT_MEMO_CANCELED', `Credit memo ${String(m.credit_memo_number)} is already canceled`);
+          if ((await appliedOf(tx, ctx.tenantId, m.id)).gt(0)) throw conflict('CREDIT_MEMO_APPLIED', `Credit memo ${String(m.credit_memo_number)} is applied; unapply it first`);
+          await sql`update credit_memos set status = 'Canceled', canceled_date = ${ctx.clock.now()}, payment_status = 'Canceled', updated_at = now() where tenant_id = ${ctx.tenantId} and id = ${m.id}`.execute(tx);
+        }
+      });
+      return { jobId: null, status: 'Completed', creditMemoIds: list };
+    },
+
+    async remove(ctx: Ctx, body: { creditMemoIds?: unknown }) {
+      const list = ids(body.creditMemoIds, 'creditMemoIds');
+      await inTransaction(ctx.db, async (tx) => {
+        for (const [i, id] of list.entries()) {
+          const m = await lockMemo(tx, ctx, id, `body/creditMemoIds/${i}`);
+          if (m.status !== 'Canceled') throw conflict('CREDIT_MEMO_NOT_CANCELED', `Credit memo ${String(m.credit_memo_number)} is ${String(m.status)}; only Canceled memos can be deleted`);
+          await sql`delete from credit_memos where tenant_id = ${ctx.tenantId} and id = ${m.id}`.execute(tx);
+        }
+      });
+      return { jobId: null, status: 'Completed', creditMemoIds: list };
+    },
+
+    async patch(ctx: Ctx, id: string, body: Record<string, unknown>) {
+      await inTransaction(ctx.db, async (tx) => {
+        const m = await lockMemo(tx, ctx, id, 'credit memo');
+        if (m.status === 'Canceled') throw conflict('CREDIT_MEMO_FROZEN', `Credit memo ${String(m.credit_memo_number)} is Canceled`);
+        for (const [k, v] of Object.entries(body)) {
+          if (k === 'creditMemoDate') {
+            if (m.status !== 'Draft') throw conflict('CREDIT_MEMO_FIELD_FROZEN', 'body/creditMemoDate can change only while the memo is Draft');
+            if (typeof v !== 'string' || !isDateString(v)) throw invalid('INVALID_FIELD', 'body/creditMemoDate must be a date YYYY-MM-DD');
+            await sql`update credit_memos set credit_memo_date = ${v} where tenant_id = ${ctx.tenantId} and id = ${m.id}`.execute(tx);
+          } else if (k === 'reason' && (typeof v === 'string' || v === null)) {
+            await sql`update credit_memos set reason = ${v} where tenant_id = ${ctx.tenantId} and id = ${m.id}`.execute(tx);
+          } else if (k === 'customFields' && typeof v === 'object' && v !== null && !Array.isArray(v)) {
+            await sql`update credit_memos set custom_fields = custom_fields || ${JSON.stringify(v)}::jsonb where tenant_id = ${ctx.tenantId} and id = ${m.id}`.execute(tx);
+          } else if (k !== 'paymentDetails' && k !== 'billToContactId') {
+            throw conflict('CREDIT_MEMO_FIELD_FROZEN', `body/${k} cannot be changed on a credit memo`);
+          }
+        }
+      });
+      return this.get(ctx, id);
+    },
+
+    /** Invoices a memo was applied to, with the amounts. */
+    async invoicesOf(ctx: Ctx, id: string) {
+      await this.get(ctx, id);
+      const r = await sql<{ invoice_id: string; invoice_number: string; amount: string }>`select a.invoice_id, i.invoice_number, sum(a.amount) as amount
+        from payment_applications a join invoices i on i.tenant_id = a.tenant_id and i.id = a.invoice_id
+        where a.tenant_id = ${ctx.tenantId} and a.credit_memo_id = ${id.toLowerCase()} and a.status = 'Applied' group by a.invoice_id, i.invoice_number`.execute(ctx.db);
+      return r.rows.map((x) => ({ invoiceId: x.invoice_id, invoiceNumber: x.invoice_number, appliedAmount: Number(x.amount) }));
+    },
+
+    /** Credit memos applied to an invoice. */
+    async memosOfInvoice(ctx: Ctx, invoiceId: string) {
+      const r = await sql<Row & { applied: string }>`select m.*, sum(a.amount) as applied from payment_applications a
+        join credit_memos m on m.tenant_id = a.tenant_id and m.id = a.credit_memo_id
+        where a.tenant_id = ${ctx.tenantId} and a.invoice_id = ${invoiceId} and a.status = 'Applied' group by m.tenant_id, m.id order by m.created_at`.execute(ctx.db);
+      return r.rows.map((m) => ({ ...toCreditMemoView(m), appliedAmount: Number(m.applied) }));
+    },
+
+    /** Active memos of the invoice's customer and currency, oldest first, until its balance is 0. */
+    async autoApply(tx: Tx, ctx: Ctx, invoiceId: string): Promise<void> {
+      let invoice = (await store.getInvoice(tx, ctx.tenantId, invoiceId, { forUpdate: true }))!;
+      if (invoice.status !== 'Active') return;
+      const memos = await sql<Row>`select * from credit_memos where tenant_id = ${ctx.tenantId} and customer_id = ${invoice.customer_id}
+        and currency_iso_code = ${invoice.currency_iso_code} and status = 'Active' and balance > 0 order by created_at, credit_memo_number for update`.execute(tx);
+      for (const memo of memos.rows) {
+        const due = new Dec(String(invoice.balance));
+        if (due.lte(0)) break;
+        const amount = Dec.min(due, String(memo.balance));
+        await applyOne(tx, ctx, memo, invoice, amount, 'auto-apply');
+        invoice = (await store.getInvoice(tx, ctx.tenantId, invoiceId))!;
+      }
+    },
+
+    /** What an existing customer holds in open credit (a checkout charges only the rest). */
+    async availableCredit(q: Q, ctx: Ctx, customerId: string, currency: string): Promise<Dec> {
+      const r = await sql<{ s: string }>`select coalesce(sum(balance), 0) as s from credit_memos where tenant_id = ${ctx.tenantId}
+        and customer_id = ${customerId} and currency_iso_code = ${currency} and status = 'Active'`.execute(q);
+      return new Dec(r.rows[0]!.s);
+    },
+  };
+}
+
+export type CreditMemos = ReturnType<typeof createCreditMemos>;
