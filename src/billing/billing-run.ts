@@ -28,7 +28,7 @@ const toJob = (r: store.Row): BillingJob => ({
 export function createBillingRuns(deps: { assets: AssetsService; customers: CustomersService; numbering: NumberingService; afterActivate: (tx: Tx, ctx: Ctx, invoiceId: string) => Promise<void> }) {
   function defaults(ctx: Ctx): BillingDefaults {
     const s = ctx.tenant.settings;
-    return { termBasis: s.termBasis, prorationEnabled: s.prorationEnabled, billingPeriod: s.billingPeriod, billingTiming: s.billingTiming, billCycleDay: s.billCycleDay };
+    return { termBasis: s.termBasis, prorationEnabled: s.prorationEnabled, billingPeriod: s.billingPeriod, billingTiming: s.billingTiming, billCycleDay: s.billCycleDay, billingStartMonth: s.billingStartMonth };
   }
 
   /** Bills one customer to the target date; returns the invoices written. */

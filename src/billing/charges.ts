@@ -42,6 +42,7 @@ export interface BillingDefaults {
   billingPeriod: BillingPeriod;
   billingTiming: 'InAdvance' | 'InArrears';
   billCycleDay: number;
+  billingStartMonth: number | null;
 }
 
 /** Usage lines bill as overage from rated usage, not from the contract: no charge here. */
@@ -59,7 +60,7 @@ export function toCharge(l: BillableLine, d: BillingDefaults): Charge | null {
       start: parseDate(l.startDate, 'startDate'), end: l.endDate ? parseDate(l.endDate, 'endDate') : null,
       termMonths: months && months.gt(0) ? months : null,
       billingPeriod: (l.billingPeriod as BillingPeriod | null) ?? d.billingPeriod, billCycleDay: l.billCycleDay ?? d.billCycleDay,
-      billingStartMonth: l.billCycleStartMonth, basis: d.termBasis, prorationEnabled: d.prorationEnabled,
+      billingStartMonth: l.billCycleStartMonth ?? d.billingStartMonth, basis: d.termBasis, prorationEnabled: d.prorationEnabled,
     },
   };
 }

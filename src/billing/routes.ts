@@ -7,6 +7,8 @@ import { verbPath } from '../http/paths.js';
 import { isUuid } from '../metadata/validate.js';
 import type { BillableLine } from './charges.js';
 import type { BillingService } from './service.js';
+import type { TenancyService } from '../tenancy/service.js';
+import { exportSettings, importPatch } from './tenant-settings.js';
 
 const IdParams = Type.Object({ id: Type.String() });
 
@@ -46,7 +48,7 @@ function previewLines(body: Record<string, unknown>, currency: string): Billable
   });
 }
 
-export const billingRoutes: FastifyPluginAsyncTypebox<{ billing: BillingService }> = async (app, { billing }) => {
+export const billingRoutes: FastifyPluginAsyncTypebox<{ billing: BillingService; tenancy: TenancyService }> = async (app, { billing, tenancy }) => {
   const ops = billing.operations;
   const write = { permission: 'billing:write' } as const;
   const Body = Type.Record(Type.String(), Type.Unknown());
@@ -64,6 +66,12 @@ export const billingRoutes: FastifyPluginAsyncTypebox<{ billing: BillingService 
     async (req, reply) => reply.status(201).send(await ops.remove(req.ctx, req.body)));
   app.patch('/billing/invoices/:id', { config: write, schema: { tags: ['billing'], params: IdParams, body: Body } },
     async (req) => billing.getInvoice(req.ctx, await ops.patch(req.ctx, req.params.id, req.body)));
+
+  // --- tenant billing settings ----------------------------------------------------------------
+  app.get(verbPath('/billing/tenant-settings/setting', 'export'), { config: { permission: 'tenant:read' }, schema: { tags: ['billing'], summary: 'The tenant\'s billing settings in the seed\'s shape' } },
+    async (req) => exportSettings(req.ctx.tenant.settings));
+  app.post(verbPath('/billing/tenant-settings/setting', 'import'), { config: { permission: 'tenant:admin' }, schema: { tags: ['billing'], body: Body } },
+    async (req) => exportSettings((await tenancy.updateTenant(req.ctx, { settings: importPatch(req.body) })).settings));
 
   // --- credit memos -------------------------------------------------------------------------
   const memos = billing.creditMemos;

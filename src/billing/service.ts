@@ -27,7 +27,7 @@ export type InvoiceWithItems = { invoice: ReturnType<typeof toInvoiceView>; item
 
 function defaults(ctx: Ctx): BillingDefaults {
   const s = ctx.tenant.settings;
-  return { termBasis: s.termBasis, prorationEnabled: s.prorationEnabled, billingPeriod: s.billingPeriod, billingTiming: s.billingTiming, billCycleDay: s.billCycleDay };
+  return { termBasis: s.termBasis, prorationEnabled: s.prorationEnabled, billingPeriod: s.billingPeriod, billingTiming: s.billingTiming, billCycleDay: s.billCycleDay, billingStartMonth: s.billingStartMonth };
 }
 const today = (ctx: Ctx) => ctx.clock.today(ctx.timeZone);
 const charges = (ctx: Ctx, lines: readonly BillableLine[]) => lines.map((l) => toCharge(l, defaults(ctx))).filter((c): c is Charge => c !== null);

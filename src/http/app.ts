@@ -74,7 +74,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(taxRoutes);
   await app.register(orderRoutes, { orders: deps.orders });
   await app.register(assetRoutes);
-  await app.register(billingRoutes, { billing: deps.billing });
+  await app.register(billingRoutes, { billing: deps.billing, tenancy: deps.tenancy });
   if (deps.stripeWebhook) await app.register(stripeWebhookRoutes, deps.stripeWebhook);
   return app;
 }

@@ -12,7 +12,12 @@ export interface TenantSettings {
   billingTiming: BillingTiming;
   paymentTerm: string;
   prorationEnabled: boolean;
+  billingStartMonth: number | null;
+  creditMemoMode: string;
+  hideZeroItems: boolean;
   numberFormats: Record<string, string>;
+  /** Imported billing settings Keel keeps but does not act on yet (auto BCD mode, CRM alignment, grouping). */
+  billingExtras: Record<string, unknown>;
 }
 
 export const DEFAULT_SETTINGS: TenantSettings = {
@@ -22,7 +27,11 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   billingTiming: 'InAdvance',
   paymentTerm: 'Net 30',
   prorationEnabled: true,
+  billingStartMonth: null,
+  creditMemoMode: 'Disabled',
+  hideZeroItems: false,
   numberFormats: {},
+  billingExtras: {},
 };
 
 export interface Tenant {

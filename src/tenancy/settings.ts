@@ -11,6 +11,10 @@ const ALIASES: Record<string, keyof TenantSettings> = {
   'Payment Term': 'paymentTerm', paymentTerm: 'paymentTerm',
   prorationEnabled: 'prorationEnabled', 'Proration Enabled': 'prorationEnabled',
   numberFormats: 'numberFormats',
+  'Billing Start Month': 'billingStartMonth', billingStartMonth: 'billingStartMonth',
+  'Credit Memo Mode': 'creditMemoMode', creditMemoMode: 'creditMemoMode',
+  hideZeroItems: 'hideZeroItems',
+  billingExtras: 'billingExtras',
 };
 
 const TIMING: Record<string, TenantSettings['billingTiming']> = {
@@ -51,6 +55,22 @@ export function validateSettingsPatch(current: TenantSettings, patch: Record<str
       case 'prorationEnabled':
         if (typeof value !== 'boolean') throw invalid('INVALID_FIELD', `${field} must be true or false`);
         next.prorationEnabled = value;
+        break;
+      case 'billingStartMonth':
+        if (value !== null && (!Number.isInteger(value) || (value as number) < 1 || (value as number) > 12)) throw invalid('INVALID_FIELD', `${field} must be an integer from 1 to 12`);
+        next.billingStartMonth = value as number | null;
+        break;
+      case 'creditMemoMode':
+        if (typeof value !== 'string') throw invalid('INVALID_FIELD', `${field} must be a string`);
+        next.creditMemoMode = value;
+        break;
+      case 'hideZeroItems':
+        if (typeof value !== 'boolean') throw invalid('INVALID_FIELD', `${field} must be true or false`);
+        next.hideZeroItems = value;
+        break;
+      case 'billingExtras':
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid('INVALID_FIELD', `${field} must be an object`);
+        next.billingExtras = { ...next.billingExtras, ...(value as Record<string, unknown>) };
         break;
       case 'numberFormats': {
         if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid('INVALID_FIELD', `${field} must be an object`);
