@@ -73,6 +73,20 @@ export const billingRoutes: FastifyPluginAsyncTypebox<{ billing: BillingService;
   app.post(verbPath('/billing/tenant-settings/setting', 'import'), { config: { permission: 'tenant:admin' }, schema: { tags: ['billing'], body: Body } },
     async (req) => exportSettings((await tenancy.updateTenant(req.ctx, { settings: importPatch(req.body) })).settings));
 
+  // --- debit memos --------------------------------------------------------------------------
+  const debit = billing.debitMemos;
+  const currencyOf = (req: { ctx: Parameters<BillingService['customerCurrency']>[0] }) => (id: string) => billing.customerCurrency(req.ctx, id);
+  app.post('/billing/debit-memos', { config: write, schema: { tags: ['debit memos'], body: Body } },
+    async (req) => debit.create(req.ctx, req.body, currencyOf(req)));
+  app.post(verbPath('/billing/debit-memos', 'update'), { config: write, schema: { tags: ['debit memos'], body: Body } },
+    async (req) => debit.update(req.ctx, req.body, currencyOf(req)));
+  app.post(verbPath('/billing/debit-memos', 'activate'), { config: write, schema: { tags: ['debit memos'], body: Body } },
+    async (req, reply) => { await debit.activate(req.ctx, req.body); return reply.status(200).send({}); });
+  app.post('/billing/debit-memos/cancel', { config: write, schema: { tags: ['debit memos'], body: Body } },
+    async (req, reply) => { await debit.cancel(req.ctx, req.body); return reply.status(200).send({}); });
+  app.get('/billing/debit-memos/:id', { config: { permission: 'billing:read' }, schema: { tags: ['debit memos'], params: IdParams } },
+    async (req) => debit.get(req.ctx, req.params.id));
+
   // --- credit memos -------------------------------------------------------------------------
   const memos = billing.creditMemos;
   app.post('/billing/credit-memos', { config: write, schema: { tags: ['credit memos'], summary: 'Create a credit memo {customerId, amount, taxAmount?, reason?, status?}', body: Body } },

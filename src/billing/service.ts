@@ -12,6 +12,7 @@ import { createInvoiceOperations } from './invoice-operations.js';
 import { renderInvoicePdf } from './invoice-pdf.js';
 import { createBillingRuns } from './billing-run.js';
 import { createCreditMemos, type CreditMemos } from './credit-memos.js';
+import { createDebitMemos } from './debit-memos.js';
 import type { CustomersService } from '../customers/service.js';
 import type { PaymentsService } from '../payments/service.js';
 import * as store from './store.js';
@@ -68,6 +69,7 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
     operations,
     runs,
     creditMemos: memos,
+    debitMemos: createDebitMemos({ numbering: deps.numbering }),
 
     /** Numbers for an order's first invoice, reserved before its transaction (unused ones are gaps). */
     async reserveForOrder(ctx: Ctx, lineCount: number): Promise<InvoiceReservation> {

@@ -1,0 +1,27 @@
+-- Debit memos: charges owed outside billing (late fees, adjustments), seed 002 part C §1.2.
+CREATE TABLE debit_memos (
+  tenant_id          uuid NOT NULL REFERENCES tenants (id),
+  id                 uuid NOT NULL DEFAULT gen_random_uuid(),
+  debit_memo_number  text NOT NULL,
+  status             text NOT NULL CHECK (status IN ('Draft', 'Active', 'Canceled')),
+  customer_id        uuid NOT NULL,
+  currency_iso_code  text NOT NULL,
+  debit_memo_date    date NOT NULL,
+  start_date         date,
+  end_date           date,
+  amount             numeric NOT NULL CHECK (amount > 0),
+  tax_amount         numeric NOT NULL CHECK (tax_amount >= 0),
+  balance            numeric NOT NULL,
+  source_id          uuid,
+  source_type        text,
+  charge_reason      text,
+  description        text,
+  payment_status     text NOT NULL DEFAULT 'NotTransferred',
+  activated_time     timestamptz,
+  canceled_date      timestamptz,
+  created_at         timestamptz NOT NULL DEFAULT now(),
+  updated_at         timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (tenant_id, id),
+  UNIQUE (tenant_id, debit_memo_number),
+  FOREIGN KEY (tenant_id, customer_id) REFERENCES customers (tenant_id, id)
+);

@@ -1,0 +1,129 @@
+import { sql } from 'kysely';
+import type { Ctx } from '../context.js';
+import { conflict, invalid, notFound } from '../core/errors.js';
+import { isDateString } from '../core/dates.js';
+import { Dec, parseAmount, roundMoney } from '../core/money.js';
+import { inTransaction, type Tx } from '../db/transaction.js';
+import { isUuid } from '../metadata/validate.js';
+import type { NumberingService } from '../numbering/service.js';
+
+// Debit memos (seed 002 part C §1.2): charges owed outside the billing of assets, such as late
+// fees. Created Draft or Active; Draft ones activate; Draft or Active ones cancel.
+type Row = Record<string, unknown> & { id: string };
+
+export function toDebitMemoView(m: Row) {
+  const n = (v: unknown) => Number(v ?? 0);
+  return {
+    id: m.id, name: m.debit_memo_number, debitMemoNumber: m.debit_memo_number, status: m.status, customerId: m.customer_id,
+    currencyCode: m.currency_iso_code, currencyIsoCode: m.currency_iso_code, debitMemoDate: m.debit_memo_date, startDate: m.start_date ?? null,
+    endDate: m.end_date ?? null, amount: n(m.amount), taxAmount: n(m.tax_amount), balance: n(m.balance), sourceId: m.source_id ?? null,
+    sourceType: m.source_type ?? null, chargeReason: m.charge_reason ?? null, description: m.description ?? null, paymentStatus: m.payment_status,
+  };
+}
+
+interface MemoInput { customerId: string; amount: Dec; taxAmount: Dec; currency: string; startDate: string | null; endDate: string | null; sourceId: string | null; sourceType: string | null; chargeReason: string | null; description: string | null; status: 'Draft' | 'Active' }
+
+function readMemo(body: unknown, currencyOf: (customerId: string) => Promise<string>): Promise<MemoInput> {
+  const d = (body as { debitMemo?: unknown } | null)?.debitMemo as Record<string, unknown> | undefined;
+  if (typeof d !== 'object' || d === null) throw invalid('INVALID_FIELD', 'body/debitMemo must be an object');
+  const at = 'body/debitMemo';
+  if (!isUuid(d.customerId)) throw invalid('INVALID_FIELD', `${at}/customerId is required and must be an id`);
+  const date = (k: string) => {
+    const v = d[k];
+    if (v === undefined || v === null) return null;
+    if (typeof v !== 'string' || !isDateString(v)) throw invalid('INVALID_FIELD', `${at}/${k} must be a date YYYY-MM-DD`);
+    return v;
+  };
+  const text = (k: string) => (typeof d[k] === 'string' ? d[k] as string : null);
+  const status = d.status ?? 'Draft';
+  if (status !== 'Draft' && status !== 'Active') throw invalid('INVALID_FIELD', `${at}/status must be Draft or Active`);
+  const start = date('startDate');
+  const end = date('endDate');
+  if (start && end && end < start) throw invalid('INVALID_FIELD', `${at}/endDate must not be before startDate`);
+  if (d.sourceId !== undefined && d.sourceId !== null && !isUuid(d.sourceId)) throw invalid('INVALID_FIELD', `${at}/sourceId must be an id`);
+  return (async () => {
+    const own = await currencyOf(String(d.customerId)); // also: the customer exists in this tenant
+    const currency = typeof d.currencyCode === 'string' ? d.currencyCode : own;
+    const amount = roundMoney(parseAmount(d.amount, `${at}/amount`), currency);
+    const tax = roundMoney(parseAmount(d.taxAmount ?? 0, `${at}/taxAmount`), currency);
+    if (amount.lte(0)) throw invalid('INVALID_FIELD', `${at}/amount must be > 0`);
+    if (tax.lt(0)) throw invalid('INVALID_FIELD', `${at}/taxAmount must be >= 0`);
+    return {
+      customerId: String(d.customerId).toLowerCase(), amount, taxAmount: tax, currency, startDate: start, endDate: end,
+      sourceId: (d.sourceId as string | undefined) ?? null, sourceType: text('sourceType'), chargeReason: text('chargeReason'), description: text('description'), status,
+    };
+  })();
+}
+
+export function createDebitMemos(deps: { numbering: NumberingService }) {
+  const lock = async (tx: Tx, ctx: Ctx, id: unknown, at: string) => {
+    const r = isUuid(id) ? await sql<Row>`select * from debit_memos where tenant_id = ${ctx.tenantId} and id = ${id} for update`.execute(tx) : undefined;
+    const m = r?.rows[0];
+    if (!m) throw notFound('DEBIT_MEMO_NOT_FOUND', `${at}: debit memo ${String(id)} does not exist`);
+    return m;
+  };
+  const ids = (v: unknown) => {
+    if (!Array.isArray(v) || v.length === 0) throw invalid('INVALID_FIELD', 'body/debitMemoIds must be a non-empty array');
+    return v;
+  };
+  const get = async (ctx: Ctx, id: string) => {
+    const r = isUuid(id) ? await sql<Row>`select * from debit_memos where tenant_id = ${ctx.tenantId} and id = ${id}`.execute(ctx.db) : undefined;
+    if (!r?.rows[0]) throw notFound('DEBIT_MEMO_NOT_FOUND', `Debit memo ${id} does not exist`);
+    return toDebitMemoView(r.rows[0]);
+  };
+
+  return {
+    get,
+    async create(ctx: Ctx, body: unknown, currencyOf: (customerId: string) => Promise<string>) {
+      const m = await readMemo(body, currencyOf);
+      const [number] = await deps.numbering.nextNumbers(ctx, 'debitMemo', 1);
+      const today = ctx.clock.today(ctx.timeZone).toString();
+      const r = await sql<{ id: string }>`insert into debit_memos (tenant_id, debit_memo_number, status, customer_id, currency_iso_code, debit_memo_date,
+        start_date, end_date, amount, tax_amount, balance, source_id, source_type, charge_reason, description, activated_time)
+        values (${ctx.tenantId}, ${number!}, ${m.status}, ${m.customerId}, ${m.currency}, ${today}, ${m.startDate}, ${m.endDate}, ${m.amount.toString()},
+          ${m.taxAmount.toString()}, ${m.amount.toString()}, ${m.sourceId}, ${m.sourceType}, ${m.chargeReason}, ${m.description}, ${m.status === 'Active' ? ctx.clock.now() : null})
+        returning id`.execute(ctx.db);
+      return get(ctx, r.rows[0]!.id);
+    },
+    /** :update changes a Draft memo; an Active one only its description and reason. */
+    async update(ctx: Ctx, body: unknown, currencyOf: (customerId: string) => Promise<string>) {
+      const id = ((body as { debitMemo?: { id?: unknown } } | null)?.debitMemo)?.id;
+      const m = await readMemo(body, currencyOf);
+      await inTransaction(ctx.db, async (tx) => {
+        const row = await lock(tx, ctx, id, 'body/debitMemo/id');
+        if (row.status === 'Canceled') throw conflict('DEBIT_MEMO_FROZEN', `Debit memo ${String(row.debit_memo_number)} is Canceled`);
+        if (row.status === 'Active') {
+          if (!m.amount.equals(String(row.amount)) || !m.taxAmount.equals(String(row.tax_amount)) || m.customerId !== row.customer_id) {
+            throw conflict('DEBIT_MEMO_FIELD_FROZEN', 'An Active debit memo keeps its customer and amounts');
+          }
+          await sql`update debit_memos set description = ${m.description}, charge_reason = ${m.chargeReason}, updated_at = now() where tenant_id = ${ctx.tenantId} and id = ${row.id}`.execute(tx);
+        } else {
+          await sql`update debit_memos set customer_id = ${m.customerId}, currency_iso_code = ${m.currency}, start_date = ${m.startDate}, end_date = ${m.endDate},
+            amount = ${m.amount.toString()}, tax_amount = ${m.taxAmount.toString()}, balance = ${m.amount.toString()}, source_id = ${m.sourceId},
+            source_type = ${m.sourceType}, charge_reason = ${m.chargeReason}, description = ${m.description}, updated_at = now() where tenant_id = ${ctx.tenantId} and id = ${row.id}`.execute(tx);
+        }
+      });
+      return get(ctx, String(id));
+    },
+    async activate(ctx: Ctx, body: { debitMemoIds?: unknown }) {
+      const list = ids(body.debitMemoIds);
+      await inTransaction(ctx.db, async (tx) => {
+        for (const [i, id] of list.entries()) {
+          const row = await lock(tx, ctx, id, `body/debitMemoIds/${i}`);
+          if (row.status !== 'Draft') throw conflict('DEBIT_MEMO_NOT_DRAFT', `Debit memo ${String(row.debit_memo_number)} is ${String(row.status)}; only Draft memos can be activated`);
+          await sql`update debit_memos set status = 'Active', activated_time = ${ctx.clock.now()}, updated_at = now() where tenant_id = ${ctx.tenantId} and id = ${row.id}`.execute(tx);
+        }
+      });
+    },
+    async cancel(ctx: Ctx, body: { debitMemoIds?: unknown }) {
+      const list = ids(body.debitMemoIds);
+      await inTransaction(ctx.db, async (tx) => {
+        for (const [i, id] of list.entries()) {
+          const row = await lock(tx, ctx, id, `body/debitMemoIds/${i}`);
+          if (row.status === 'Canceled') throw conflict('DEBIT_MEMO_CANCELED', `Debit memo ${String(row.debit_memo_number)} is already canceled`);
+          await sql`update debit_memos set status = 'Canceled', canceled_date = ${ctx.clock.now()}, payment_status = 'Canceled', updated_at = now() where tenant_id = ${ctx.tenantId} and id = ${row.id}`.execute(tx);
+        }
+      });
+    },
+  };
+}
