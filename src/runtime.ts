@@ -71,11 +71,19 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
     const sweep = () => purgeExpired(database.db).catch((err: unknown) => app.log.warn({ err }, 'idempotency sweep failed'));
     await sweep();
     const sweeper = setInterval(sweep, 3600_000).unref();
+    // The billing scheduler: every minute, each tenant's Active schedules that fired since their last run.
+    const schedule = async () => {
+      for (const tenantId of await billing.schedules.tenantsWithActiveSchedules(database.db)) {
+        await billing.schedules.runDue(await tenancy.systemContext(tenantId, 'scheduler'));
+      }
+    };
+    const scheduler = setInterval(() => { schedule().catch((err: unknown) => app.log.error({ err }, 'billing scheduler failed')); }, 60_000).unref();
     return {
       app, database, tenancy, publishing, customers, orders, billing, migrations,
       bootstrap: boot && { tenantName: boot.tenant.name, apiKey: boot.apiKey },
       async close() {
         clearInterval(sweeper);
+        clearInterval(scheduler);
         try { await app.close(); } finally { if (!opts.database) await database.close(); }
       },
     };

@@ -18,10 +18,10 @@ import { itemRows } from './invoice-rows.js';
 // crash, finds the periods already billed and bills nothing twice (the billed-ledger key enforces
 // it even when two runs race).
 
-export interface BillingJob { id: string; status: string; targetDate: string; autoActivate: boolean; invoiceIds: string[]; creditMemoIds: string[]; errors: { customerId: string; errorCode: string; message: string }[] }
+export interface BillingJob { id: string; scheduleId: string | null; status: string; targetDate: string; autoActivate: boolean; invoiceIds: string[]; creditMemoIds: string[]; errors: { customerId: string; errorCode: string; message: string }[] }
 
 const toJob = (r: store.Row): BillingJob => ({
-  id: r.id, status: String(r.status), targetDate: String(r.target_date), autoActivate: Boolean(r.auto_activate),
+  id: r.id, scheduleId: (r.schedule_id as string | null) ?? null, status: String(r.status), targetDate: String(r.target_date), autoActivate: Boolean(r.auto_activate),
   invoiceIds: r.invoice_ids as string[], creditMemoIds: r.credit_memo_ids as string[], errors: r.errors as BillingJob['errors'],
 });
 
@@ -85,11 +85,11 @@ export function createBillingRuns(deps: { assets: AssetsService; customers: Cust
     billCustomer,
 
     /** A run over the tenant's customers (or the ones named), recorded as a job. */
-    async run(ctx: Ctx, i: { targetDate: string; autoActivate: boolean; customerIds?: string[] | undefined }): Promise<BillingJob> {
+    async run(ctx: Ctx, i: { targetDate: string; autoActivate: boolean; customerIds?: string[] | undefined; scheduleId?: string }): Promise<BillingJob> {
       const target = parseDate(i.targetDate, 'body/targetDate');
       i.customerIds?.forEach((c, k) => { if (!isUuid(c)) throw invalid('INVALID_FIELD', `body/customerIds/${k} must be an id`); });
       const jobId = randomUUID();
-      await store.insertJob(ctx.db, { tenant_id: ctx.tenantId, id: jobId, status: 'Running', target_date: i.targetDate, auto_activate: i.autoActivate });
+      await store.insertJob(ctx.db, { tenant_id: ctx.tenantId, id: jobId, status: 'Running', target_date: i.targetDate, auto_activate: i.autoActivate, schedule_id: i.scheduleId ?? null });
       const customers = i.customerIds ?? await deps.assets.customersWithAssets(ctx);
       const invoiceIds: string[] = [];
       const errors: BillingJob['errors'] = [];

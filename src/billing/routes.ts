@@ -105,17 +105,34 @@ export const billingRoutes: FastifyPluginAsyncTypebox<{ billing: BillingService;
   app.post(verbPath('/billing/credit-memos', 'async-cancel'), { config: write, schema: { tags: ['credit memos'], body: Body } }, async (req) => memos.cancel(req.ctx, req.body));
   app.delete(verbPath('/billing/credit-memos', 'async-delete'), { config: write, schema: { tags: ['credit memos'], body: Body } }, async (req) => memos.remove(req.ctx, req.body));
 
-  // An on-demand billing run is a OneTime schedule with autoActivate: it runs at once and answers with its job.
+  // An on-demand billing run is a OneTime schedule: it runs at once and answers with its job.
+  // A Recurring schedule (Quartz cron) is stored as Draft; activated, the server's scheduler runs it.
+  const schedules = billing.schedules;
   app.post('/billing/schedules', {
     config: write,
     schema: {
-      tags: ['billing'], summary: 'Run billing now (scheduleType OneTime) for a target date',
+      tags: ['billing'], summary: 'Run billing now (scheduleType OneTime, targetDate) or create a Recurring schedule (recurringSchedule cron)',
       body: Type.Object({
-        scheduleType: Type.Enum(['OneTime']), targetDate: Type.String({ format: 'date' }), autoActivate: Type.Optional(Type.Boolean()),
+        scheduleType: Type.Enum(['OneTime', 'Recurring']), targetDate: Type.Optional(Type.Union([Type.String({ format: 'date' }), Type.Null()])), autoActivate: Type.Optional(Type.Boolean()),
         customerIds: Type.Optional(Type.Array(Type.String(), { maxItems: 1000 })), name: Type.Optional(Type.String()),
       }, { additionalProperties: true }),
     },
-  }, async (req, reply) => reply.status(201).send(await billing.runs.run(req.ctx, { targetDate: req.body.targetDate, autoActivate: req.body.autoActivate ?? false, customerIds: req.body.customerIds })));
+  }, async (req, reply) => {
+    if (req.body.scheduleType === 'Recurring') return reply.status(201).send(await schedules.create(req.ctx, req.body));
+    if (!req.body.targetDate) throw invalid('INVALID_FIELD', 'body/targetDate is required for a OneTime run');
+    return reply.status(201).send(await billing.runs.run(req.ctx, { targetDate: req.body.targetDate, autoActivate: req.body.autoActivate ?? false, customerIds: req.body.customerIds }));
+  });
+  const Ids = Type.Object({ scheduleIds: Type.Array(Type.String(), { minItems: 1 }) });
+  app.patch('/billing/schedules/activate', { config: write, schema: { tags: ['billing'], body: Ids } }, async (req) => ({ scheduleIds: await schedules.activate(req.ctx, req.body) }));
+  app.patch('/billing/schedules/cancel', { config: write, schema: { tags: ['billing'], body: Ids } }, async (req) => ({ scheduleIds: await schedules.cancel(req.ctx, req.body) }));
+  app.get('/billing/schedules/:id', { config: { permission: 'billing:read' }, schema: { tags: ['billing'], params: IdParams } }, async (req) => schedules.get(req.ctx, req.params.id));
+  app.patch('/billing/schedules/:id', { config: write, schema: { tags: ['billing'], params: IdParams, body: Body } }, async (req) => schedules.patch(req.ctx, req.params.id, req.body));
+  app.post(verbPath('/billing/schedules/:id', 'duplicate'), { config: write, schema: { tags: ['billing'], params: IdParams } },
+    async (req, reply) => reply.status(201).send(await schedules.duplicate(req.ctx, req.params.id)));
+  app.delete('/billing/schedules/:id', { config: write, schema: { tags: ['billing'], params: IdParams } },
+    async (req, reply) => { await schedules.remove(req.ctx, req.params.id); return reply.status(204).send(); });
+  app.get('/billing/job/:id/error-log', { config: { permission: 'billing:read' }, schema: { tags: ['billing'], params: IdParams } },
+    async (req) => (await billing.runs.job(req.ctx, req.params.id)).errors);
   app.get('/billing/jobs/:id', { config: { permission: 'billing:read' }, schema: { tags: ['billing'], params: IdParams } },
     async (req) => billing.runs.job(req.ctx, req.params.id));
 

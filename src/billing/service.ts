@@ -13,6 +13,7 @@ import { renderInvoicePdf } from './invoice-pdf.js';
 import { createBillingRuns } from './billing-run.js';
 import { createCreditMemos, type CreditMemos } from './credit-memos.js';
 import { createDebitMemos } from './debit-memos.js';
+import { createSchedules } from './schedules.js';
 import type { CustomersService } from '../customers/service.js';
 import type { PaymentsService } from '../payments/service.js';
 import * as store from './store.js';
@@ -69,6 +70,7 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
     operations,
     runs,
     creditMemos: memos,
+    schedules: createSchedules(runs),
     debitMemos: createDebitMemos({ numbering: deps.numbering }),
 
     /** Numbers for an order's first invoice, reserved before its transaction (unused ones are gaps). */
