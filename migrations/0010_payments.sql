@@ -19,6 +19,7 @@ CREATE TABLE payments (
   decline_message    text,
   idempotency_key    text,
   invoice_id         uuid,              -- the invoice a gateway payment settles when it completes
+  payment_token      text,              -- the gateway's payment method token, for a payment charged later (asyncPayment)
   created_at         timestamptz NOT NULL DEFAULT now(),
   updated_at         timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (tenant_id, id),

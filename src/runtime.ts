@@ -19,6 +19,7 @@ import { paymentsService } from './payments/service.js';
 import { testGateway } from './payments/gateway.js';
 import { outcomeOf, stripeGateway } from './payments/stripe-gateway.js';
 import type Stripe from 'stripe';
+import type { Ctx } from './context.js';
 import { createCheckout } from './orders/checkout.js';
 
 // Wires the process: database, migrations, services, the HTTP app. cli.ts and tests use it.
@@ -31,6 +32,8 @@ export interface Runtime {
   customers: CustomersService;
   orders: OrdersService;
   billing: BillingService;
+  /** The checkout's reconciler, for tests that settle payments without waiting for the scheduler. */
+  checkoutForTests: { reconcilePending(ctx: Ctx, minAgeSeconds?: number): Promise<number> };
   migrations: string[];
   bootstrap: { tenantName: string; apiKey: string } | undefined;
   close(): Promise<void>;
@@ -76,10 +79,14 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
       for (const tenantId of await billing.schedules.tenantsWithActiveSchedules(database.db)) {
         await billing.schedules.runDue(await tenancy.systemContext(tenantId, 'scheduler'));
       }
+      // pending payments no webhook settled within two minutes: charge or poll them
+      for (const tenantId of await paymentsService.tenantsWithPending(database.db)) {
+        await checkout.reconcilePending(await tenancy.systemContext(tenantId, 'reconciler'), 120);
+      }
     };
     const scheduler = setInterval(() => { schedule().catch((err: unknown) => app.log.error({ err }, 'billing scheduler failed')); }, 60_000).unref();
     return {
-      app, database, tenancy, publishing, customers, orders, billing, migrations,
+      app, database, tenancy, publishing, customers, orders, billing, checkoutForTests: checkout, migrations,
       bootstrap: boot && { tenantName: boot.tenant.name, apiKey: boot.apiKey },
       async close() {
         clearInterval(sweeper);

@@ -33,6 +33,8 @@ async function ask(f: () => Promise<GatewayOutcome>): Promise<GatewayOutcome> {
 }
 
 export function createCheckout(deps: CheckoutDeps) {
+  // set by the orders service: what a payment that fails later under cancelOnPaymentFail undoes
+  let cancelOrder: ((ctx: Ctx, invoiceId: string) => Promise<void>) | null = null;
   const gatewayFor = (name: string | undefined): PaymentGateway => {
     const g = deps.gateways[name ?? 'test'];
     if (!g) throw invalid('UNKNOWN_GATEWAY', `body/paymentMethod/gateway: no gateway named ${name}`);
@@ -57,6 +59,21 @@ export function createCheckout(deps: CheckoutDeps) {
 
   return {
     gatewayFor,
+    setOrderCanceler(f: (ctx: Ctx, invoiceId: string) => Promise<void>) { cancelOrder = f; },
+
+    /** Settles Pending payments no webhook settled: charges the ones never sent (asyncPayment), polls the rest. */
+    async reconcilePending(ctx: Ctx, minAgeSeconds = 0): Promise<number> {
+      const pending = await deps.payments.pending(ctx.db, ctx, minAgeSeconds);
+      for (const p of pending) {
+        const gateway = gatewayFor(String(p.gateway));
+        const outcome = p.gateway_reference
+          ? await ask(() => gateway.status(String(p.gateway_reference)))
+          : await ask(() => gateway.authorize({ amount: new Dec(String(p.amount)).toFixed(2), currency: String(p.currency_iso_code), token: String(p.payment_token), idempotencyKey: String(p.idempotency_key), capture: true }));
+        if (!p.gateway_reference && outcome.reference) await inTransaction(ctx.db, (tx) => deps.payments.setStatus(tx, ctx, p.id, 'Pending', { gateway_reference: outcome.reference }));
+        await this.reconcile(ctx, { ...p, gateway_reference: outcome.reference ?? p.gateway_reference }, outcome);
+      }
+      return pending.length;
+    },
 
     /** A gateway event about a payment (a Stripe PaymentIntent): the payment that carries its
      * reference names the tenant, whose context `contextFor` builds. */
@@ -84,6 +101,8 @@ export function createCheckout(deps: CheckoutDeps) {
           await deps.billing.operations.markPaymentStatus(tx, ctx, String(payment.invoice_id), 'Failed');
         }
       });
+      // under cancelOnPaymentFail, a payment that fails later cancels the order, its invoice and its assets
+      if (final.status === 'declined' && cancelOrder) await cancelOrder(ctx, String(payment.invoice_id));
     },
 
     /**
@@ -92,6 +111,7 @@ export function createCheckout(deps: CheckoutDeps) {
      */
     async placeAndPay(ctx: Ctx, i: {
       token: string; gateway: string | undefined; amount: Dec; currency: string; customerIdHint: string | null; cancelOnPaymentFail: boolean; requestKey: string;
+      asyncPayment?: boolean;
       writeAll: (extra: (tx: Tx, invoiceId: string, customerId: string) => Promise<void>) => Promise<{ invoiceId: string | null; customerId: string }>;
     }): Promise<CheckoutPayment | null> {
       const gateway = gatewayFor(i.gateway);
@@ -99,6 +119,17 @@ export function createCheckout(deps: CheckoutDeps) {
       const key = `${ctx.tenantId}:${i.requestKey}:1`;
       const [number] = await deps.numbering.nextNumbers(ctx, 'payment', 1);
       const amount = i.amount.toFixed(2);
+
+      if (i.asyncPayment) {
+        // answer at once: everything is written with the payment Pending; the reconciler charges it
+        await i.writeAll(async (tx, invoiceId, customerId) => {
+          await deps.payments.record(tx, ctx, {
+            paymentNumber: number!, customerId, currency: i.currency, amount: i.amount, kind: 'Payment', status: 'Pending', gateway: gateway.name,
+            paymentMethod: 'Electronic', idempotencyKey: key, invoiceId, paymentToken: i.token,
+          });
+        });
+        return view(number!, { status: 'pending', reference: null }, i.amount, gateway.name);
+      }
 
       if (i.cancelOnPaymentFail) {
         const auth = await ask(() => gateway.authorize({ amount, currency: i.currency, token: i.token, idempotencyKey: key, capture: false }));

@@ -104,6 +104,20 @@ function provisionLine(l: store.LineRow, currency: string, priceBookId: string |
 export type OrdersService = ReturnType<typeof createOrdersService>;
 
 export function createOrdersService(deps: OrdersDeps) {
+  // a payment that fails after the order was written, under cancelOnPaymentFail, undoes the order
+  deps.checkout.setOrderCanceler(async (ctx, invoiceId) => {
+    const { invoice } = await deps.billing.getInvoice(ctx, invoiceId);
+    const orderId = invoice.orderId as string | null;
+    if (!orderId) return;
+    const order = await store.getOrder(ctx.db, ctx.tenantId, orderId);
+    if (!order?.cancel_on_payment_fail || order.status !== 'Activated') return;
+    await deps.billing.operations.cancel(ctx, { invoiceIds: [invoiceId] });
+    await inTransaction(ctx.db, async (tx) => {
+      await deps.assets.cancelForOrder(tx, ctx, orderId);
+      await store.updateOrder(tx, ctx.tenantId, orderId, { status: 'Canceled', canceled_date: ctx.clock.now() });
+      await store.setLineStatus(tx, ctx.tenantId, orderId, 'Canceled');
+    });
+  });
 
   async function trees(ctx: Ctx, ids: string[]): Promise<Map<string, ApiRecord>> {
     return isSelfService(ctx) ? deps.publishing.publishedProducts(ctx, ids) : catalogService.productTrees(ctx, ids);
@@ -269,6 +283,7 @@ export function createOrdersService(deps: OrdersDeps) {
       const credit = customer ? await deps.billing.creditMemos.availableCredit(ctx.db, ctx, String(customer.id), currency) : new Dec(0);
       const payment = await deps.checkout.placeAndPay(ctx, {
         token: req.paymentMethod.token, gateway: req.paymentMethod.gateway, amount: Dec.max(0, new Dec(first?.invoice.amount ?? 0).minus(credit)), currency,
+        asyncPayment: req.options.asyncPayment,
         customerIdHint: customer ? String(customer.id) : null, cancelOnPaymentFail: req.options.cancelOnPaymentFail,
         requestKey: ctx.idempotencyKey ?? req.refId ?? orderId, writeAll,
       });
@@ -332,10 +347,13 @@ export function createOrdersService(deps: OrdersDeps) {
     /** Cancels a Draft, or an Activated order with nothing invoiced; what it provisioned is canceled too. */
     async cancelOrder(ctx: Ctx, id: string) {
       if (!isUuid(id)) throw notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`);
+      // read before the transaction: the embedded engine has one connection
+      const invoiced = (await deps.billing.invoicesOfOrder(ctx, id.toLowerCase())).filter((i) => i.invoice.status === 'Active');
       await inTransaction(ctx.db, async (tx) => {
         const order = await store.getOrder(tx, ctx.tenantId, id.toLowerCase(), { forUpdate: true });
         if (!order) throw notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`);
         if (order.status === 'Canceled') throw conflict('ORDER_CANCELED', `Order ${order.order_number} is already canceled`);
+        if (invoiced.length > 0) throw conflict('ORDER_INVOICED', `Order ${order.order_number} has Active invoices (${invoiced.map((i) => String(i.invoice.name)).join(', ')}); cancel them first, or change the order with a change order`);
         if (order.status === 'Activated') await deps.assets.cancelForOrder(tx, ctx, order.id);
         await store.updateOrder(tx, ctx.tenantId, order.id, { status: 'Canceled', canceled_date: ctx.clock.now() });
         await store.setLineStatus(tx, ctx.tenantId, order.id, 'Canceled');

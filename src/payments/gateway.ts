@@ -16,6 +16,8 @@ export interface PaymentGateway {
   capture(reference: string, idempotencyKey: string): Promise<GatewayOutcome>;
   void(reference: string, idempotencyKey: string): Promise<void>;
   refund(reference: string, amount: string, idempotencyKey: string): Promise<GatewayOutcome>;
+  /** Where a payment stands now (the reconciler polls when no webhook came). */
+  status(reference: string): Promise<GatewayOutcome>;
 }
 
 /**
@@ -25,12 +27,14 @@ export interface PaymentGateway {
  */
 export function testGateway(): PaymentGateway {
   const seen = new Map<string, GatewayOutcome>();
+  const byReference = new Map<string, GatewayOutcome>();
   const ref = (key: string) => `test_${createHash('sha256').update(key).digest('hex').slice(0, 24)}`;
   const once = (key: string, f: () => GatewayOutcome): GatewayOutcome => {
     const hit = seen.get(key);
     if (hit) return hit;
     const out = f();
     seen.set(key, out);
+    if (out.reference) byReference.set(out.reference, out);
     return out;
   };
   return {
@@ -48,5 +52,6 @@ export function testGateway(): PaymentGateway {
     async capture(reference, key) { return once(key, () => ({ status: 'succeeded', reference })); },
     async void() { /* nothing held on the test gateway */ },
     async refund(reference, _amount, key) { return once(key, () => ({ status: 'succeeded', reference })); },
+    async status(reference) { return byReference.get(reference) ?? { status: 'pending', reference }; },
   };
 }

@@ -14,14 +14,14 @@ export const paymentsService = {
   async record(tx: Tx, ctx: Ctx, p: {
     paymentNumber: string; customerId: string | null; currency: string; amount: Dec; kind: 'Payment' | 'Refund'; status: 'Pending' | 'Succeeded' | 'Failed';
     gateway: string; gatewayReference?: string | null; paymentMethod: string; paymentSource?: string | null; externalReference?: string | null;
-    declineCode?: string | null; declineMessage?: string | null; idempotencyKey?: string | null; invoiceId?: string | null;
+    declineCode?: string | null; declineMessage?: string | null; idempotencyKey?: string | null; invoiceId?: string | null; paymentToken?: string | null;
   }): Promise<RecordedPayment> {
     const id = randomUUID();
     await store.insertPayment(tx, {
       tenant_id: ctx.tenantId, id, payment_number: p.paymentNumber, customer_id: p.customerId, currency_iso_code: p.currency, amount: p.amount.toString(),
       kind: p.kind, status: p.status, gateway: p.gateway, gateway_reference: p.gatewayReference ?? null, payment_method: p.paymentMethod,
       payment_source: p.paymentSource ?? null, external_reference: p.externalReference ?? null, decline_code: p.declineCode ?? null,
-      decline_message: p.declineMessage ?? null, idempotency_key: p.idempotencyKey ?? null, invoice_id: p.invoiceId ?? null,
+      decline_message: p.declineMessage ?? null, idempotency_key: p.idempotencyKey ?? null, invoice_id: p.invoiceId ?? null, payment_token: p.paymentToken ?? null,
     });
     return { id, paymentNumber: p.paymentNumber };
   },
@@ -55,6 +55,9 @@ export const paymentsService = {
   },
 
   findByKey: (q: Tx | Ctx['db'], ctx: Ctx, gateway: string, key: string) => store.findPaymentByKey(q, ctx.tenantId, gateway, key),
+  /** Pending gateway payments of a tenant older than `minAgeSeconds` (the reconciler's work list). */
+  pending: (q: Ctx['db'], ctx: Ctx, minAgeSeconds: number) => store.pendingPayments(q, ctx.tenantId, minAgeSeconds),
+  tenantsWithPending: (q: Ctx['db']) => store.tenantsWithPending(q),
   /** A gateway's reference names one payment across tenants (webhooks arrive without a tenant). */
   findByReference: (q: Ctx['db'], gateway: string, reference: string) => store.findByReference(q, gateway, reference),
   setStatus: (tx: Tx, ctx: Ctx, id: string, status: string, extra: Record<string, unknown> = {}) => store.setPaymentStatus(tx, ctx.tenantId, id, status, extra),

@@ -48,3 +48,14 @@ export async function findByReference(db: Q, gateway: string, reference: string)
   const r = await sql<Row>`select * from payments where gateway = ${gateway} and gateway_reference = ${reference} order by created_at desc limit 1`.execute(db);
   return r.rows[0];
 }
+
+export async function pendingPayments(db: Q, tenantId: string, minAgeSeconds: number): Promise<Row[]> {
+  const r = await sql<Row>`select * from payments where tenant_id = ${tenantId} and status = 'Pending' and gateway <> 'manual'
+    and created_at <= now() - make_interval(secs => ${minAgeSeconds}) order by created_at`.execute(db);
+  return r.rows;
+}
+
+export async function tenantsWithPending(db: Q): Promise<string[]> {
+  const r = await sql<{ tenant_id: string }>`select distinct tenant_id from payments where status = 'Pending'`.execute(db);
+  return r.rows.map((x) => x.tenant_id);
+}

@@ -71,6 +71,9 @@ export function stripeGateway(cfg: StripeConfig, client: Stripe = stripeClient(c
     async void(reference, key) {
       await client.paymentIntents.cancel(reference, { cancellation_reason: 'abandoned' }, { idempotencyKey: hashKey(key) });
     },
+    status(reference) {
+      return call(() => client.paymentIntents.retrieve(reference));
+    },
     async refund(reference, amount, key) {
       const pi = await client.paymentIntents.retrieve(reference);
       const refund = await client.refunds.create({ payment_intent: reference, amount: toMinorUnits(amount, pi.currency.toUpperCase()) }, { idempotencyKey: hashKey(key) });

@@ -75,3 +75,35 @@ describe('paying the first invoice at checkout', () => {
     expect(await counts()).toEqual(before);
   });
 });
+
+describe('asynchronous payments and the reconciler', () => {
+  const ctx = () => t.rt.tenancy.systemContext(f.tenant.id, 'test');
+
+  it('asyncPayment answers 202 at once; the reconciler charges it and the invoice is Paid', async () => {
+    const res = await place('pm_card_visa', { asyncPayment: true });
+    expect(res.statusCode).toBe(202);
+    expect(res.json().payment.status).toBe('Pending');
+    const invoiceId = res.json().invoices[0].invoice.id;
+    expect((await t.call('GET', `/billing/invoices/${invoiceId}`, { headers: f.h })).json().invoice.balance).toBe(29.7);
+    expect(await t.rt.checkoutForTests.reconcilePending(await ctx())).toBeGreaterThanOrEqual(1);
+    expect((await t.call('GET', `/billing/invoices/${invoiceId}`, { headers: f.h })).json().invoice).toMatchObject({ balance: 0, paymentStatus: 'Paid' });
+    expect(await count('payments', sql`status = 'Pending' and invoice_id = ${invoiceId}`)).toBe(0);
+  });
+
+  it('a payment that fails later under cancelOnPaymentFail cancels the order, its invoice and its subscriptions', async () => {
+    const res = await place('pm_card_chargeDeclined', { asyncPayment: true, cancelOnPaymentFail: true });
+    expect(res.statusCode).toBe(202);
+    const { order, invoices } = res.json();
+    await t.rt.checkoutForTests.reconcilePending(await ctx());
+    const after = (await t.call('GET', `/orders/${order.id}`, { headers: f.h })).json();
+    expect(after.order.status).toBe('Canceled');
+    expect(after.subscriptions.map((s: { status: string }) => s.status)).toEqual(['Canceled']);
+    expect((await t.call('GET', `/billing/invoices/${invoices[0].invoice.id}`, { headers: f.h })).json().invoice.status).toBe('Canceled');
+  });
+
+  it('an order with an Active invoice cannot be canceled: change it instead', async () => {
+    const res = await place('pm_card_visa', {});
+    const cancel = await t.call('POST', `/orders/${res.json().order.id}:cancel`, { headers: f.h });
+    expect([cancel.statusCode, cancel.json().errorCode]).toEqual([409, 'ORDER_INVOICED']);
+  });
+});
