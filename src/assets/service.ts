@@ -7,6 +7,8 @@ import type { CustomerMetrics } from '../customers/service.js';
 import type { AssetKind, ProvisionLine, VersionRow } from './model.js';
 import type { BillableLine } from '../billing/charges.js';
 import { planProvisioning } from './provisioning.js';
+import { planRenewal } from './renewal.js';
+import { inTransaction } from '../db/transaction.js';
 import * as store from './store.js';
 import { toAssetView, toEntitlementView, toSubscriptionView } from './views.js';
 
@@ -47,6 +49,28 @@ export const assetsService = {
   },
 
   lockForBilling: (tx: Tx, ctx: Ctx, numbers: readonly string[]) => store.lockHeads(tx, ctx.tenantId, numbers),
+
+  /**
+   * Renews the customer's auto-renew subscriptions whose end date falls before `target` (as many
+   * times as it takes), each renewal a new version. Billing runs call this before they bill.
+   */
+  async renewDue(ctx: Ctx, customerId: string, target: string): Promise<number> {
+    let renewed = 0;
+    for (;;) {
+      const due = (await store.latestVersions(ctx.db, ctx.tenantId, { customerId }))
+        .filter((v) => v.auto_renew && v.end_date !== null && v.end_date < target && planRenewal(v) !== null);
+      if (due.length === 0) return renewed;
+      for (const v of due) {
+        await inTransaction(ctx.db, async (tx) => {
+          await store.lockHeads(tx, ctx.tenantId, [v.asset_number]);
+          const [latest] = (await store.latestVersions(tx, ctx.tenantId, { customerId })).filter((x) => x.asset_number === v.asset_number);
+          if (!latest || latest.id !== v.id) return; // renewed meanwhile by another run
+          await store.insertVersions(tx, ctx.tenantId, [planRenewal(v)!]);
+          renewed++;
+        });
+      }
+    }
+  },
 
   /** Customers that own anything (billing runs visit them). */
   customersWithAssets: (ctx: Ctx) => store.customersWithAssets(ctx.db, ctx.tenantId),

@@ -34,6 +34,8 @@ export function createBillingRuns(deps: { assets: AssetsService; customers: Cust
   /** Bills one customer to the target date; returns the invoices written. */
   async function billCustomer(ctx: Ctx, customerId: string, target: PlainDate, autoActivate: boolean): Promise<string[]> {
     const customer = await deps.customers.findCustomerRow(ctx.db, ctx, customerId);
+    // auto-renew subscriptions that reached their end date renew before anything is billed
+    await deps.assets.renewDue(ctx, customerId, target.toString());
     const today = ctx.clock.today(ctx.timeZone);
     const plan = async (q: Tx | Ctx['db']) => {
       const charges = (await deps.assets.billableLines(q, ctx, { customerId })).map((l) => toCharge(l, defaults(ctx))).filter((c): c is Charge => c !== null);

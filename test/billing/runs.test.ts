@@ -79,3 +79,32 @@ describe('billing runs', () => {
     expect((await t.call('GET', '/billing/jobs/00000000-0000-4000-8000-000000000000', { headers: f.h })).statusCode).toBe(404);
   });
 });
+
+describe('auto-renewal', () => {
+  it('a billing run past the end date renews an auto-renew subscription as a new version and bills on', async () => {
+    const f = await orderFixture(t, { today: '2023-06-22' });
+    const order = await f.post('/orders', {
+      options: { activateInvoice: true }, customer: { name: 'Renewer' },
+      lines: [{ productId: f.ids.platform, quantity: 1, subscriptionTerm: 12, subscriptionStartDate: '2023-06-22', autoRenew: true, renewalTerm: 12 }],
+    });
+    await f.post('/test/clock', { today: '2024-07-01' });
+    const job = (await t.call('POST', '/billing/schedules', { body: { scheduleType: 'OneTime', targetDate: '2024-07-01' }, headers: f.h })).json();
+    expect(job.errors).toEqual([]);
+    const after = (await t.call('GET', `/orders/${order.order.id}`, { headers: f.h })).json();
+    const [v1, v2] = after.subscriptions;
+    expect([v1.subscriptionVersion, v1.isLatest, v2.subscriptionVersion, v2.isLatest]).toEqual([1, false, 2, true]);
+    expect(v2).toMatchObject({
+      name: v1.name, subscriptionCompositeId: `${v1.name}_2`, lastVersionedSubscriptionId: v1.id, originalSubscriptionId: v1.id,
+      subscriptionStartDate: '2023-06-22', subscriptionEndDate: '2025-06-21', subscriptionTerm: 24, effectiveFrom: '2024-06-22',
+      totalPrice: 237.6, tcv: 237.6, totalTCV: 237.6,
+    });
+    const inv = (await t.call('GET', `/billing/invoices/${job.invoiceIds[0]}`, { headers: f.h })).json();
+    // June 2024 is now a whole month of the renewed term, and July follows
+    expect(inv.items.slice(-2).map((i: any) => [i.startDate, i.endDate, i.transactionAmount])).toEqual([['2024-06-01', '2024-06-30', 9.9], ['2024-07-01', '2024-07-31', 9.9]]);
+    const r = await sql<{ amount: string }>`select sum(amount_without_tax) as amount from invoice_items where tenant_id = ${f.tenant.id} and status <> 'Canceled'`.execute(t.rt.database.db);
+    expect(r.rows[0]!.amount).toBe('131.67'); // 9.9 × (0.3 + 13 months)
+    // a rerun renews nothing more and bills nothing twice
+    const again = (await t.call('POST', '/billing/schedules', { body: { scheduleType: 'OneTime', targetDate: '2024-07-01' }, headers: f.h })).json();
+    expect(again.invoiceIds).toEqual([]);
+  });
+});
