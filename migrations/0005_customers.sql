@@ -53,6 +53,8 @@ CREATE TABLE customers (
   external_id text,
   einvoicing_schema_id text,
   einvoicing_endpoint_id text,
+  default_payment_method_token text,
+  default_payment_gateway text,
   custom_fields jsonb NOT NULL DEFAULT '{}'::jsonb,
   created_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now(),

@@ -21,6 +21,8 @@ export const CUSTOMER: ObjectDef = {
     int('billCycleStartMonth', { min: 1, max: 12 }), bool('billingProrationEnabled'), f('customerSince', 'date'), str('site'),
     f('latestOrderDate', 'date', { readOnly: true }), f('lastInvoiceDate', 'date', { readOnly: true }), str('accountSource'), str('paymentTerm'),
     str('externalId', { readOnly: true }), str('einvoicingSchemaId'), str('einvoicingEndpointId'),
+    // the default payment method: a gateway token only, never card data
+    str('defaultPaymentMethodToken'), str('defaultPaymentGateway'),
   ],
   children: [{ key: 'contacts', object: 'Contact', parentField: 'customerId' }],
   fieldAliases: zipAliases,

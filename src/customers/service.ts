@@ -213,6 +213,13 @@ export function createCustomersService(deps: { metrics?: MetricsProvider } = {})
       return { customer, contactId };
     },
 
+    /** Keeps a checkout's payment method as the customer's default, if it has none (token only). */
+    async rememberPaymentMethod(tx: Tx, ctx: Ctx, customerId: string, token: string, gateway: string): Promise<void> {
+      const [row] = await rows.getRows(tx, ctx.tenantId, CUSTOMER, [customerId]);
+      if (!row || row.default_payment_method_token) return;
+      await rows.updateRowColumns(tx, ctx.tenantId, CUSTOMER, customerId, { default_payment_method_token: token, default_payment_gateway: gateway });
+    },
+
     async findCustomerRow(q: Tx | Ctx['db'], ctx: Ctx, id: string) {
       return getCustomerRow(q, ctx, id);
     },

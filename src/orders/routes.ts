@@ -22,7 +22,10 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ orders: OrdersService }> =
   }, async (req) => orders.updateDraft(req.ctx, req.params.id, req.body));
   app.post(verbPath('/orders/:id', 'activate'), {
     config: write, schema: { tags: ['orders'], params: IdParams, body: Type.Optional(Type.Unknown()) },
-  }, async (req) => orders.activateOrder(req.ctx, req.params.id, req.body ?? {}));
+  }, async (req, reply) => {
+    const res = await orders.activateOrder(req.ctx, req.params.id, req.body ?? {});
+    return reply.status('payment' in res && res.payment?.status === 'Pending' ? 202 : 200).send(res);
+  });
   app.post(verbPath('/orders/:id', 'cancel'), { config: write, schema: { tags: ['orders'], params: IdParams } },
     async (req) => orders.cancelOrder(req.ctx, req.params.id));
   app.delete('/orders', {

@@ -35,6 +35,12 @@ export interface OrdersDeps {
   checkout: Checkout;
 }
 
+/** The customer's stored default payment method, if any. */
+function storedMethod(customer: Record<string, unknown> | null): { token: string; gateway: string | undefined } | undefined {
+  const token = customer?.default_payment_method_token;
+  return typeof token === 'string' && token ? { token, gateway: (customer!.default_payment_gateway as string | null) ?? undefined } : undefined;
+}
+
 /** A planned (not yet written) line as billing sees it, to price the first invoice before paying it. */
 function plannedBillable(l: PlannedLine, currency: string): BillableLine {
   return {
@@ -273,7 +279,9 @@ export function createOrdersService(deps: OrdersDeps) {
         if (invoiceId) await extra(tx, invoiceId, String(c.id));
         return { invoiceId, customerId: String(c.id) };
       });
-      if (!(req.options.activateInvoice && req.paymentMethod)) {
+      // the request's payment method, else the customer's stored default
+      const method = req.paymentMethod ?? storedMethod(customer);
+      if (!(req.options.activateInvoice && method)) {
         await writeAll(async () => undefined);
         return finish(ctx, orderId, req.options, req.transactionHub);
       }
@@ -281,11 +289,16 @@ export function createOrdersService(deps: OrdersDeps) {
       const [first] = deps.billing.previewLines(ctx, { lines: lines.map((l) => plannedBillable(l, currency)), customerId: null, paymentTerm: null });
       // open credit memos apply before any charge; only the rest is charged
       const credit = customer ? await deps.billing.creditMemos.availableCredit(ctx.db, ctx, String(customer.id), currency) : new Dec(0);
+      const gatewayName = method.gateway ?? 'test';
       const payment = await deps.checkout.placeAndPay(ctx, {
-        token: req.paymentMethod.token, gateway: req.paymentMethod.gateway, amount: Dec.max(0, new Dec(first?.invoice.amount ?? 0).minus(credit)), currency,
+        token: method.token, gateway: method.gateway, amount: Dec.max(0, new Dec(first?.invoice.amount ?? 0).minus(credit)), currency,
         asyncPayment: req.options.asyncPayment,
         customerIdHint: customer ? String(customer.id) : null, cancelOnPaymentFail: req.options.cancelOnPaymentFail,
-        requestKey: ctx.idempotencyKey ?? req.refId ?? orderId, writeAll,
+        requestKey: ctx.idempotencyKey ?? req.refId ?? orderId,
+        writeAll: (extra) => writeAll(async (tx, invoiceId, customerId) => {
+          await deps.customers.rememberPaymentMethod(tx, ctx, customerId, method.token, gatewayName);
+          await extra(tx, invoiceId, customerId);
+        }),
       });
       return { ...(await finish(ctx, orderId, req.options, req.transactionHub)), payment };
     },
@@ -336,12 +349,32 @@ export function createOrdersService(deps: OrdersDeps) {
       const lines = await store.getLines(ctx.db, ctx.tenantId, id.toLowerCase());
       const { numbers } = await reserveNumbers(ctx, lines.map((l) => ({ productType: String(l.product_type) })), false);
       const reservation = await reserveInvoice(ctx, options, lines.length);
-      await inTransaction(ctx.db, async (tx) => {
+      const activate = (extra: (tx: Tx, invoiceId: string, customerId: string) => Promise<void>) => inTransaction(ctx.db, async (tx) => {
         const order = await getDraftForUpdate(tx, ctx, id);
         if (Object.keys(columns).length > 0) await store.updateOrder(tx, ctx.tenantId, order.id, columns);
-        await activateInTx(tx, ctx, order, numbers, { options, reservation });
+        const invoiceId = await activateInTx(tx, ctx, order, numbers, { options, reservation });
+        if (invoiceId) await extra(tx, invoiceId, order.customer_id);
+        return { invoiceId, customerId: order.customer_id };
       });
-      return finish(ctx, id.toLowerCase(), options);
+      const draft = await store.getOrder(ctx.db, ctx.tenantId, id.toLowerCase());
+      if (!draft) throw notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`);
+      const customer = await deps.customers.findCustomerRow(ctx.db, ctx, draft.customer_id);
+      const pm = b.paymentMethod as { token?: unknown; gateway?: unknown } | undefined;
+      if (pm !== undefined && (typeof pm !== 'object' || pm === null || typeof pm.token !== 'string')) throw invalid('INVALID_FIELD', 'body/paymentMethod/token is required');
+      const method = pm ? { token: String(pm.token), gateway: typeof pm.gateway === 'string' ? pm.gateway : undefined } : storedMethod(customer);
+      if (!(options.activateInvoice && method)) {
+        await activate(async () => undefined);
+        return finish(ctx, id.toLowerCase(), options);
+      }
+      const currency = String(draft.currency_iso_code);
+      const [first] = deps.billing.previewLines(ctx, { lines: lines.map((l) => previewLine(l, currency)), customerId: null, paymentTerm: null });
+      const credit = await deps.billing.creditMemos.availableCredit(ctx.db, ctx, draft.customer_id, currency);
+      const payment = await deps.checkout.placeAndPay(ctx, {
+        token: method.token, gateway: method.gateway, amount: Dec.max(0, new Dec(first?.invoice.amount ?? 0).minus(credit)), currency,
+        asyncPayment: options.asyncPayment, customerIdHint: draft.customer_id, cancelOnPaymentFail: options.cancelOnPaymentFail,
+        requestKey: ctx.idempotencyKey ?? String(draft.ref_id ?? draft.id), writeAll: activate,
+      });
+      return { ...(await finish(ctx, id.toLowerCase(), options)), payment };
     },
 
     /** Cancels a Draft, or an Activated order with nothing invoiced; what it provisioned is canceled too. */

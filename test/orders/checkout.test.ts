@@ -107,3 +107,26 @@ describe('asynchronous payments and the reconciler', () => {
     expect([cancel.statusCode, cancel.json().errorCode]).toEqual([409, 'ORDER_INVOICED']);
   });
 });
+
+describe('stored payment methods and paying at activation', () => {
+  it('the first checkout keeps the token as the customer\'s default; activating a cart later charges it', async () => {
+    const first = (await place('pm_card_visa', {})).json();
+    const customerId = first.order.customerId;
+    const c = (await t.call('GET', `/orders/customers/${customerId}`, { headers: f.h })).json();
+    expect([c.defaultPaymentMethodToken, c.defaultPaymentGateway]).toEqual(['pm_card_visa', 'test']);
+    const cart = (await t.call('POST', '/orders', { headers: f.h, body: { options: { activateOrder: false }, customerId, lines: [{ productId: f.ids.platform, quantity: 10, subscriptionTerm: 12, subscriptionStartDate: '2023-06-22' }] } })).json();
+    const res = await t.call('POST', `/orders/${cart.order.id}:activate`, { headers: f.h, body: { activateInvoice: true } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().payment).toMatchObject({ status: 'Succeeded', amount: 29.7 });
+    expect(res.json().invoices[0].invoice).toMatchObject({ status: 'Active', paymentStatus: 'Paid', balance: 0 });
+  });
+
+  it('a decline at activation under cancelOnPaymentFail is a 402 and the order stays a Draft', async () => {
+    const [c] = (await t.call('POST', '/orders/customers', { body: [{ name: 'Activator' }], headers: f.h })).json();
+    const cart = (await t.call('POST', '/orders', { headers: f.h, body: { options: { activateOrder: false }, customerId: c.id, lines: [{ productId: f.ids.platform, quantity: 1, subscriptionTerm: 12 }] } })).json();
+    const res = await t.call('POST', `/orders/${cart.order.id}:activate`, { headers: f.h, body: { activateInvoice: true, cancelOnPaymentFail: true, paymentMethod: { token: 'pm_card_chargeDeclined' } } });
+    expect([res.statusCode, res.json().errorCode]).toEqual([402, 'PAYMENT_DECLINED']);
+    const after = (await t.call('GET', `/orders/${cart.order.id}`, { headers: f.h })).json();
+    expect([after.order.status, after.subscriptions, after.invoices]).toEqual(['Draft', [], []]);
+  });
+});
