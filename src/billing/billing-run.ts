@@ -8,7 +8,7 @@ import { isUuid } from '../metadata/validate.js';
 import type { AssetsService } from '../assets/service.js';
 import type { CustomersService } from '../customers/service.js';
 import type { NumberingService } from '../numbering/service.js';
-import { toCharge, type BillingDefaults } from './charges.js';
+import { billingDefaults, toCharge } from './charges.js';
 import { dueItems, assembleInvoice, type Charge, type InvoiceItemDraft } from './invoice-builder.js';
 import * as store from './store.js';
 import { itemRows } from './invoice-rows.js';
@@ -26,10 +26,7 @@ const toJob = (r: store.Row): BillingJob => ({
 });
 
 export function createBillingRuns(deps: { assets: AssetsService; customers: CustomersService; numbering: NumberingService; afterActivate: (tx: Tx, ctx: Ctx, invoiceId: string) => Promise<void> }) {
-  function defaults(ctx: Ctx): BillingDefaults {
-    const s = ctx.tenant.settings;
-    return { termBasis: s.termBasis, prorationEnabled: s.prorationEnabled, billingPeriod: s.billingPeriod, billingTiming: s.billingTiming, billCycleDay: s.billCycleDay, billingStartMonth: s.billingStartMonth };
-  }
+  const defaults = (ctx: Ctx) => billingDefaults(ctx.tenant.settings);
 
   /** Bills one customer to the target date; returns the invoices written. */
   async function billCustomer(ctx: Ctx, customerId: string, target: PlainDate, autoActivate: boolean): Promise<string[]> {

@@ -45,6 +45,11 @@ export interface BillingDefaults {
   billingStartMonth: number | null;
 }
 
+/** The tenant's billing settings as defaults for lines that do not say. */
+export function billingDefaults(s: { termBasis: TermBasis; prorationEnabled: boolean; billingPeriod: BillingPeriod; billingTiming: 'InAdvance' | 'InArrears'; billCycleDay: number; billingStartMonth: number | null }): BillingDefaults {
+  return { termBasis: s.termBasis, prorationEnabled: s.prorationEnabled, billingPeriod: s.billingPeriod, billingTiming: s.billingTiming, billCycleDay: s.billCycleDay, billingStartMonth: s.billingStartMonth };
+}
+
 /** Usage lines bill as overage from rated usage, not from the contract: no charge here. */
 export function toCharge(l: BillableLine, d: BillingDefaults): Charge | null {
   if (l.priceModel === 'Usage') return null;

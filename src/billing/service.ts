@@ -6,7 +6,7 @@ import { inTransaction, type Tx } from '../db/transaction.js';
 import { isUuid } from '../metadata/validate.js';
 import type { AssetsService } from '../assets/service.js';
 import type { NumberingService } from '../numbering/service.js';
-import { toCharge, type BillableLine, type BillingDefaults } from './charges.js';
+import { billingDefaults, toCharge, type BillableLine } from './charges.js';
 import { assembleInvoice, buildInvoice, firstPeriodItems, type Charge, type InvoiceDraft } from './invoice-builder.js';
 import { createInvoiceOperations } from './invoice-operations.js';
 import { renderInvoicePdf } from './invoice-pdf.js';
@@ -27,10 +27,7 @@ import { toInvoiceView, toItemView } from './views.js';
 export interface InvoiceReservation { invoiceNumber: string; itemNumbers: string[] }
 export type InvoiceWithItems = { invoice: ReturnType<typeof toInvoiceView>; items: ReturnType<typeof toItemView>[] };
 
-function defaults(ctx: Ctx): BillingDefaults {
-  const s = ctx.tenant.settings;
-  return { termBasis: s.termBasis, prorationEnabled: s.prorationEnabled, billingPeriod: s.billingPeriod, billingTiming: s.billingTiming, billCycleDay: s.billCycleDay, billingStartMonth: s.billingStartMonth };
-}
+const defaults = (ctx: Ctx) => billingDefaults(ctx.tenant.settings);
 const today = (ctx: Ctx) => ctx.clock.today(ctx.timeZone);
 const charges = (ctx: Ctx, lines: readonly BillableLine[]) => lines.map((l) => toCharge(l, defaults(ctx))).filter((c): c is Charge => c !== null);
 

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/connect.js';
 import type { Tx } from '../db/transaction.js';
+import { insertRows } from '../db/rows.js';
 import type { BilledPeriod } from './invoice-builder.js';
 import { Dec } from '../core/money.js';
 
@@ -8,15 +9,9 @@ import { Dec } from '../core/money.js';
 type Q = Db | Tx;
 export type Row = Record<string, unknown> & { id: string };
 
-async function insert(db: Q, table: string, rows: Record<string, unknown>[]): Promise<void> {
-  if (rows.length === 0) return;
-  const cols = Object.keys(rows[0]!);
-  await sql`insert into ${sql.table(table)} (${sql.join(cols.map((c) => sql.ref(c)))})
-    values ${sql.join(rows.map((r) => sql`(${sql.join(cols.map((c) => (c === 'custom_fields' ? JSON.stringify(r[c]) : r[c])))})`))}`.execute(db);
-}
-export const insertInvoice = (db: Q, row: Record<string, unknown>) => insert(db, 'invoices', [row]);
-export const insertItems = (db: Q, rows: Record<string, unknown>[]) => insert(db, 'invoice_items', rows);
-export const insertDetails = (db: Q, rows: Record<string, unknown>[]) => insert(db, 'invoice_item_details', rows);
+export const insertInvoice = (db: Q, row: Record<string, unknown>) => insertRows(db, 'invoices', [row]);
+export const insertItems = (db: Q, rows: Record<string, unknown>[]) => insertRows(db, 'invoice_items', rows);
+export const insertDetails = (db: Q, rows: Record<string, unknown>[]) => insertRows(db, 'invoice_item_details', rows);
 
 /** What non-canceled items already billed for these asset numbers. */
 export async function billedPeriods(db: Q, tenantId: string, assetNumbers: readonly string[]): Promise<BilledPeriod[]> {
@@ -70,10 +65,7 @@ export async function deleteInvoice(db: Q, tenantId: string, id: string): Promis
   await sql`delete from invoices where tenant_id = ${tenantId} and id = ${id}`.execute(db);
 }
 
-export async function insertJob(db: Q, row: Record<string, unknown>): Promise<void> {
-  const cols = Object.keys(row);
-  await sql`insert into billing_jobs (${sql.join(cols.map((c) => sql.ref(c)))}) values (${sql.join(cols.map((c) => row[c]))})`.execute(db);
-}
+export const insertJob = (db: Q, row: Record<string, unknown>) => insertRows(db, 'billing_jobs', [row]);
 
 export async function finishJob(db: Q, tenantId: string, id: string, columns: Record<string, unknown>): Promise<void> {
   const sets = Object.entries(columns).map(([c, v]) => sql`${sql.ref(c)} = ${v}`);

@@ -1,21 +1,15 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/connect.js';
 import type { Tx } from '../db/transaction.js';
+import { insertRows } from '../db/rows.js';
 
 // The only file that touches orders and order_products.
 type Q = Db | Tx;
 export type OrderRow = Record<string, unknown> & { id: string; status: string; customer_id: string; order_number: string };
 export type LineRow = Record<string, unknown> & { id: string; order_id: string };
 
-const insert = async (db: Q, table: string, values: Record<string, unknown>[]) => {
-  if (values.length === 0) return;
-  const cols = Object.keys(values[0]!);
-  const rows = values.map((v) => sql`(${sql.join(cols.map((c) => (c === 'options' || c === 'transaction_hub' || c === 'custom_fields' || c === 'applied_tags') && v[c] !== null ? JSON.stringify(v[c]) : v[c]))})`);
-  await sql`insert into ${sql.table(table)} (${sql.join(cols.map((c) => sql.ref(c)))}) values ${sql.join(rows)}`.execute(db);
-};
-
-export const insertOrder = (db: Q, row: Record<string, unknown>) => insert(db, 'orders', [row]);
-export const insertLines = (db: Q, rows: Record<string, unknown>[]) => insert(db, 'order_products', rows);
+export const insertOrder = (db: Q, row: Record<string, unknown>) => insertRows(db, 'orders', [row]);
+export const insertLines = (db: Q, rows: Record<string, unknown>[]) => insertRows(db, 'order_products', rows);
 
 export async function getOrder(db: Q, tenantId: string, id: string, opts: { forUpdate?: boolean } = {}): Promise<OrderRow | undefined> {
   const r = await sql<OrderRow>`select * from orders where tenant_id = ${tenantId} and id = ${id}${opts.forUpdate ? sql` for update` : sql``}`.execute(db);

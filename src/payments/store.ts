@@ -1,20 +1,14 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/connect.js';
 import type { Tx } from '../db/transaction.js';
+import { insertRows } from '../db/rows.js';
 
 // The only file that touches payments and payment_applications.
 type Q = Db | Tx;
 export type Row = Record<string, unknown> & { id: string };
 
-export async function insertPayment(db: Q, row: Record<string, unknown>): Promise<void> {
-  const cols = Object.keys(row);
-  await sql`insert into payments (${sql.join(cols.map((c) => sql.ref(c)))}) values (${sql.join(cols.map((c) => row[c]))})`.execute(db);
-}
-
-export async function insertApplication(db: Q, row: Record<string, unknown>): Promise<void> {
-  const cols = Object.keys(row);
-  await sql`insert into payment_applications (${sql.join(cols.map((c) => sql.ref(c)))}) values (${sql.join(cols.map((c) => row[c]))})`.execute(db);
-}
+export const insertPayment = (db: Q, row: Record<string, unknown>) => insertRows(db, 'payments', [row]);
+export const insertApplication = (db: Q, row: Record<string, unknown>) => insertRows(db, 'payment_applications', [row]);
 
 export async function appliedTo(db: Q, tenantId: string, invoiceIds: readonly string[]): Promise<Row[]> {
   if (invoiceIds.length === 0) return [];
