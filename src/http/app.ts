@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import formbody from '@fastify/formbody';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Clock } from '../core/clock.js';
@@ -18,7 +18,7 @@ import type { BillingService } from '../billing/service.js';
 import { billingRoutes } from '../billing/routes.js';
 import { stripeWebhookRoutes, type StripeWebhookDeps } from '../payments/routes.js';
 import { registerAuth } from './auth.js';
-import { errorHandler, notFoundHandler } from './errors.js';
+import { errorHandler, notFoundHandler, toErrorReply } from './errors.js';
 import { registerIdempotency } from './idempotency.js';
 import { registerObservability } from './observability.js';
 import { registerOpenApi } from './openapi.js';
@@ -50,6 +50,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     },
     requestIdHeader: false,
     rewriteUrl: (req) => rewriteUrl(req.url ?? '/'),
+    // the router's own refusals (a malformed URL) answer in the API's error shape too
+    frameworkErrors: (error, _req, reply) => {
+      const { status, body } = toErrorReply(Object.assign(error, { statusCode: (error as { statusCode?: number }).statusCode ?? 400 }));
+      void (reply as unknown as FastifyReply).status(status).send(body);
+    },
     bodyLimit: 5 * 1024 * 1024,
   }).withTypeProvider<TypeBoxTypeProvider>();
 

@@ -35,6 +35,7 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'INVALID_CONTENT_LENGTH',
   FST_ERR_CTP_BODY_TOO_LARGE: 'BODY_TOO_LARGE',
   FST_ERR_VALIDATION: 'INVALID_FIELD',
+  FST_ERR_BAD_URL: 'MALFORMED_URL',
 };
 
 export function toErrorReply(err: unknown): { status: number; body: ErrorBody } {

@@ -13,9 +13,10 @@ export function rewriteUrl(url: string): string {
   else if (path.startsWith('/v1/')) path = path.slice(3);
   const slash = path.lastIndexOf('/');
   const last = path.slice(slash + 1);
-  const decoded = last.includes('%3A') || last.includes('%3a') ? safeDecode(last) : last;
-  const m = VERB.exec(decoded);
-  if (m) path = `${path.slice(0, slash + 1)}${m[1]}/:${m[2]}`;
+  const encoded = last.includes('%3A') || last.includes('%3a');
+  const m = VERB.exec(encoded ? safeDecode(last) : last);
+  // an id that arrived percent-encoded stays encoded, so the router decodes it exactly once
+  if (m) path = `${path.slice(0, slash + 1)}${encoded ? encodeURIComponent(m[1]!) : m[1]}/:${m[2]}`;
   return path + query;
 }
 

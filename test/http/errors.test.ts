@@ -146,3 +146,14 @@ describe('operations endpoints', () => {
     expect(made.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
+
+describe('malformed URLs', () => {
+  it('a bad percent-escape answers in the error shape', async () => {
+    for (const url of ['/apiKeys/%25%3AA-', '/apiKeys/%E0%A4%A', '/objects/Product/%']) {
+      const res = await t.call('GET', url, { headers: withKey(key) });
+      expect(res.statusCode, url).toBeGreaterThanOrEqual(400);
+      expect(res.statusCode, url).toBeLessThan(500);
+      errorShape(res.json());
+    }
+  });
+});

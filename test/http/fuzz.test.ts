@@ -42,6 +42,6 @@ describe('fuzzing every route', () => {
       });
       expect(res.statusCode, `${route.method} ${url} → ${res.body}`).toBeLessThan(500);
       if (res.statusCode >= 400) expect(Object.keys(res.json()).filter((k) => k !== 'errors').sort()).toEqual(['errorCode', 'errorType', 'message', 'title']);
-    }), { numRuns: 400 });
+    }), { numRuns: Number(process.env.KEEL_FUZZ_RUNS ?? 400) });
   });
 });
