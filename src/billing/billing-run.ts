@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 
-import { principalId, type Ctx } from '../context.js';
-import { conflict, DomainError, invalid, notFound } from '../core/errors.js';
+import type { Ctx } from '../context.js';
+import { DomainError, invalid, notFound } from '../core/errors.js';
 import { parseDate, type PlainDate } from '../core/dates.js';
+import { Dec } from '../core/money.js';
 import { inTransaction, type Tx } from '../db/transaction.js';
 import { isUuid } from '../metadata/validate.js';
 import type { AssetsService } from '../assets/service.js';
@@ -10,13 +11,15 @@ import type { CustomersService } from '../customers/service.js';
 import type { NumberingService } from '../numbering/service.js';
 import { billingDefaults, toCharge } from './charges.js';
 import { dueItems, assembleInvoice, type Charge, type InvoiceItemDraft } from './invoice-builder.js';
+import type { BilledDocuments } from './billed-documents.js';
 import * as store from './store.js';
-import { itemRows } from './invoice-rows.js';
 
 // Billing runs (DESIGN "Billing"): for every customer, what is due by the target date minus what
-// was billed becomes one invoice per currency. A run is restartable: a rerun, or a run after a
+// was billed becomes one invoice per currency (or one credit memo where it nets negative). A run is restartable: a rerun, or a run after a
 // crash, finds the periods already billed and bills nothing twice (the billed-ledger key enforces
 // it even when two runs race).
+
+const sum = (items: readonly InvoiceItemDraft[]) => items.reduce((a, i) => a.plus(i.amount).plus(i.taxAmount), new Dec(0));
 
 export interface BillingJob { id: string; scheduleId: string | null; status: string; targetDate: string; autoActivate: boolean; invoiceIds: string[]; creditMemoIds: string[]; errors: { customerId: string; errorCode: string; message: string }[] }
 
@@ -25,11 +28,11 @@ const toJob = (r: store.Row): BillingJob => ({
   invoiceIds: r.invoice_ids as string[], creditMemoIds: r.credit_memo_ids as string[], errors: r.errors as BillingJob['errors'],
 });
 
-export function createBillingRuns(deps: { assets: AssetsService; customers: CustomersService; numbering: NumberingService; afterActivate: (tx: Tx, ctx: Ctx, invoiceId: string) => Promise<void> }) {
+export function createBillingRuns(deps: { assets: AssetsService; customers: CustomersService; numbering: NumberingService; documents: BilledDocuments }) {
   const defaults = (ctx: Ctx) => billingDefaults(ctx.tenant.settings);
 
-  /** Bills one customer to the target date; returns the invoices written. */
-  async function billCustomer(ctx: Ctx, customerId: string, target: PlainDate, autoActivate: boolean): Promise<string[]> {
+  /** Bills one customer to the target date; returns the invoices and credit memos written. */
+  async function billCustomer(ctx: Ctx, customerId: string, target: PlainDate, autoActivate: boolean): Promise<{ invoiceIds: string[]; creditMemoIds: string[] }> {
     const customer = await deps.customers.findCustomerRow(ctx.db, ctx, customerId);
     // auto-renew subscriptions that reached their end date renew before anything is billed
     await deps.assets.renewDue(ctx, customerId, target.toString());
@@ -47,36 +50,31 @@ export function createBillingRuns(deps: { assets: AssetsService; customers: Cust
       return { numbers, byCurrency };
     };
     const first = await plan(ctx.db);
-    const itemCount = [...first.byCurrency.values()].reduce((n, items) => n + items.length, 0);
-    if (itemCount === 0) return [];
-    const invoiceNumbers = await deps.numbering.nextNumbers(ctx, 'invoice', first.byCurrency.size);
-    const itemNumbers = await deps.numbering.nextNumbers(ctx, 'invoiceItem', itemCount);
+    // invoices take numbers reserved before the transaction; credit memos take theirs inside it
+    const owed = [...first.byCurrency.values()].filter((items) => !sum(items).lt(0));
+    const itemCount = owed.reduce((n, items) => n + items.length, 0);
+    if (first.byCurrency.size === 0) return { invoiceIds: [], creditMemoIds: [] };
+    const invoiceNumbers = owed.length > 0 ? await deps.numbering.nextNumbers(ctx, 'invoice', owed.length) : [];
+    const itemNumbers = itemCount > 0 ? await deps.numbering.nextNumbers(ctx, 'invoiceItem', itemCount) : [];
     return inTransaction(ctx.db, async (tx) => {
       await deps.assets.lockForBilling(tx, ctx, first.numbers);
       const again = await plan(tx);
-      const ids: string[] = [];
+      const out = { invoiceIds: [] as string[], creditMemoIds: [] as string[] };
       let nextItem = 0;
+      let nextInvoice = 0;
       const revisions = await store.nextRevisions(tx, ctx.tenantId, again.numbers);
-      for (const [k, [currency, items]] of [...again.byCurrency.entries()].entries()) {
-        if (nextItem + items.length > itemNumbers.length || k >= invoiceNumbers.length) throw conflict('BILLING_CHANGED', 'What is due changed while the run was planning; run it again');
-        const paymentTerm = (customer.payment_term as string | null) ?? ctx.tenant.settings.paymentTerm;
+      const paymentTerm = (customer.payment_term as string | null) ?? ctx.tenant.settings.paymentTerm;
+      for (const [currency, items] of again.byCurrency) {
         const draft = assembleInvoice(items, currency, { today, targetDate: target, paymentTerm });
-        const invoiceId = randomUUID();
-        const status = autoActivate ? 'Active' : 'Draft';
-        await store.insertInvoice(tx, {
-          tenant_id: ctx.tenantId, id: invoiceId, invoice_number: invoiceNumbers[k], status, customer_id: customerId, currency_iso_code: currency,
-          invoice_date: draft.invoiceDate, due_date: draft.dueDate, start_date: draft.startDate, end_date: draft.endDate, target_date: draft.targetDate,
-          amount_without_tax: draft.amountWithoutTax.toString(), tax_amount: draft.taxAmount.toString(), amount: draft.amount.toString(),
-          balance: draft.amount.toString(), ...(autoActivate && { activated_time: ctx.clock.now(), activated_by_id: principalId(ctx) }),
+        const isInvoice = !draft.amount.lt(0);
+        const written = await deps.documents.write(tx, ctx, {
+          draft, customerId, orderId: null, billToContactId: null, activate: autoActivate, revisions,
+          invoiceNumber: isInvoice ? invoiceNumbers[nextInvoice++] ?? null : null,
+          itemNumbers: isInvoice ? itemNumbers.slice(nextItem, (nextItem += items.length)) : [],
         });
-        const rows = itemRows(ctx, invoiceId, draft, itemNumbers.slice(nextItem, nextItem + items.length), revisions, customerId, status);
-        nextItem += items.length;
-        await store.insertItems(tx, rows.items);
-        await store.insertDetails(tx, rows.details);
-        if (autoActivate) await deps.afterActivate(tx, ctx, invoiceId);
-        ids.push(invoiceId);
+        (written.kind === 'Invoice' ? out.invoiceIds : out.creditMemoIds).push(written.id);
       }
-      return ids;
+      return out;
     });
   }
 
@@ -91,16 +89,19 @@ export function createBillingRuns(deps: { assets: AssetsService; customers: Cust
       await store.insertJob(ctx.db, { tenant_id: ctx.tenantId, id: jobId, status: 'Running', target_date: i.targetDate, auto_activate: i.autoActivate, schedule_id: i.scheduleId ?? null });
       const customers = i.customerIds ?? await deps.assets.customersWithAssets(ctx);
       const invoiceIds: string[] = [];
+      const creditMemoIds: string[] = [];
       const errors: BillingJob['errors'] = [];
       for (const customerId of customers) {
         try {
-          invoiceIds.push(...await billCustomer(ctx, customerId.toLowerCase(), target, i.autoActivate));
+          const billed = await billCustomer(ctx, customerId.toLowerCase(), target, i.autoActivate);
+          invoiceIds.push(...billed.invoiceIds);
+          creditMemoIds.push(...billed.creditMemoIds);
         } catch (e) {
           if (!(e instanceof DomainError)) throw e;
           errors.push({ customerId, errorCode: e.code, message: e.message });
         }
       }
-      await store.finishJob(ctx.db, ctx.tenantId, jobId, { status: 'Completed', invoice_ids: JSON.stringify(invoiceIds), errors: JSON.stringify(errors), finished_at: ctx.clock.now() });
+      await store.finishJob(ctx.db, ctx.tenantId, jobId, { status: 'Completed', invoice_ids: JSON.stringify(invoiceIds), credit_memo_ids: JSON.stringify(creditMemoIds), errors: JSON.stringify(errors), finished_at: ctx.clock.now() });
       return toJob((await store.getJob(ctx.db, ctx.tenantId, jobId))!);
     },
 

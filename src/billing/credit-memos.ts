@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Ctx } from '../context.js';
 import { conflict, invalid, notFound } from '../core/errors.js';
@@ -9,21 +10,33 @@ import { isUuid } from '../metadata/validate.js';
 import type { NumberingService } from '../numbering/service.js';
 import type { PaymentsService } from '../payments/service.js';
 import type { InvoiceOperations } from './invoice-operations.js';
+import type { DebitMemos } from './debit-memos.js';
 import * as store from './store.js';
+import { toCreditMemoItemView } from './views.js';
 
 // Credit memos (seed 002 part C §1.4): money owed back to a customer, applied to invoices. Active
 // memos apply automatically, oldest first, to each newly activated invoice of the same customer
-// and currency (DESIGN "Invoices and balances"). Applying never takes an invoice or a memo below zero.
+// and currency (DESIGN "Invoices and balances"), and a memo that billing writes Active applies at
+// once to the customer's open invoices. Memos also apply to Active debit memos. Applying never takes
+// an invoice, a debit memo or a credit memo below zero. Memos from billing and credit conversion have
+// items in the billed ledger (negative amounts): canceling such a memo voids them, so what they
+// credited is due again.
 
 type Q = Db | Tx;
 type Row = Record<string, unknown> & { id: string };
 const n = (v: unknown) => Number(v ?? 0);
 
+export interface MemoInput {
+  id?: string; number: string; customerId: string; currency: string; amount: Dec; taxAmount: Dec; source: string; status: 'Draft' | 'Active';
+  reason: string | null; sourceInvoiceId: string | null; memoDate?: string; startDate?: string; endDate?: string; dueDate?: string;
+  targetDate?: string; orderId?: string | null; sourceCreditId?: string | null;
+}
+
 export function toCreditMemoView(m: Row) {
   return {
     id: m.id, name: m.credit_memo_number, creditMemoNumber: m.credit_memo_number, recordType: 'CreditMemo', status: m.status, source: m.source,
     customerId: m.customer_id, accountId: m.customer_id, currencyIsoCode: m.currency_iso_code, creditMemoDate: m.credit_memo_date,
-    startDate: m.start_date, endDate: m.end_date, amountWithoutTax: n(m.amount_without_tax), taxAmount: n(m.tax_amount), amount: n(m.amount),
+    startDate: m.start_date, endDate: m.end_date, dueDate: m.due_date ?? null, targetDate: m.target_date ?? null, orderId: m.order_id ?? null, amountWithoutTax: n(m.amount_without_tax), taxAmount: n(m.tax_amount), amount: n(m.amount),
     balance: n(m.balance), paymentStatus: m.payment_status, sourceInvoiceId: m.source_invoice_id ?? null, reason: m.reason ?? null,
     customFields: m.custom_fields ?? {}, createdDate: (m.created_at as Date).toISOString(),
   };
@@ -34,15 +47,17 @@ async function getMemo(q: Q, tenantId: string, id: string, forUpdate = false): P
   return r.rows[0];
 }
 
-async function appliedOf(q: Q, tenantId: string, memoId: string): Promise<Dec> {
-  const r = await sql<{ s: string }>`select coalesce(sum(amount), 0) as s from payment_applications where tenant_id = ${tenantId} and credit_memo_id = ${memoId} and status = 'Applied'`.execute(q);
-  return new Dec(r.rows[0]!.s);
+/** Memo status and its ledger items' status move together (a Canceled item no longer counts as billed). */
+async function setMemoStatus(tx: Tx, tenantId: string, memoId: string, status: string, extra: ReturnType<typeof sql> = sql``): Promise<void> {
+  await sql`update credit_memos set status = ${status}${extra}, updated_at = now() where tenant_id = ${tenantId} and id = ${memoId}`.execute(tx);
+  await sql`update invoice_items set status = ${status} where tenant_id = ${tenantId} and credit_memo_id = ${memoId}`.execute(tx);
 }
 
-export function createCreditMemos(deps: { numbering: NumberingService; payments: PaymentsService; invoices: InvoiceOperations }) {
+export function createCreditMemos(deps: { numbering: NumberingService; payments: PaymentsService; invoices: InvoiceOperations; debitMemos: DebitMemos }) {
+  const appliedOf = (q: Q, ctx: Ctx, memoId: string) => deps.payments.appliedFromCreditMemo(q, ctx, memoId);
   async function recomputeMemo(tx: Tx, ctx: Ctx, memoId: string): Promise<void> {
     const m = (await getMemo(tx, ctx.tenantId, memoId))!;
-    const applied = await appliedOf(tx, ctx.tenantId, memoId);
+    const applied = await appliedOf(tx, ctx, memoId);
     const balance = new Dec(String(m.amount)).minus(applied);
     const status = applied.isZero() ? 'NotTransferred' : balance.isZero() ? 'Applied' : 'PartiallyApplied';
     await sql`update credit_memos set balance = ${balance.toString()}, payment_status = ${status}, updated_at = now() where tenant_id = ${ctx.tenantId} and id = ${memoId}`.execute(tx);
@@ -63,6 +78,49 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
     return id;
   }
 
+  /** Applies `amount` of a memo to an Active debit memo of the same customer and currency. */
+  async function applyToDebitMemo(tx: Tx, ctx: Ctx, memo: Row, dm: Row, amount: Dec, at: string): Promise<string> {
+    if (memo.status !== 'Active') throw conflict('CREDIT_MEMO_NOT_ACTIVE', `${at}: credit memo ${String(memo.credit_memo_number)} is ${String(memo.status)}`);
+    if (dm.status !== 'Active') throw conflict('DEBIT_MEMO_NOT_ACTIVE', `${at}: debit memo ${String(dm.debit_memo_number)} is ${String(dm.status)}`);
+    if (memo.customer_id !== dm.customer_id || memo.currency_iso_code !== dm.currency_iso_code) {
+      throw conflict('CREDIT_MEMO_MISMATCH', `${at}: the credit memo and the debit memo belong to different customers or currencies`);
+    }
+    if (amount.gt(String(memo.balance))) throw conflict('OVER_APPLIED', `${at}: ${amount.toString()} is more than the credit memo's balance ${String(memo.balance)}`);
+    if (amount.gt(String(dm.balance))) throw conflict('OVER_APPLIED', `${at}: ${amount.toString()} is more than the debit memo's balance ${String(dm.balance)}`);
+    const id = await deps.payments.apply(tx, ctx, { invoiceId: null, debitMemoId: dm.id, paymentId: null, kind: 'Credit', amount, paymentMethod: 'CreditMemo', creditMemoId: memo.id });
+    await deps.debitMemos.recompute(tx, ctx, dm.id);
+    await recomputeMemo(tx, ctx, memo.id);
+    return id;
+  }
+
+  /** One line of :apply or :unapply: the memo, and the invoice or debit memo it names (locked). */
+  async function lockPair(tx: Tx, ctx: Ctx, l: Record<string, unknown>, at: string) {
+    const memo = await lockMemo(tx, ctx, String(l.creditMemoId), at);
+    const hasInvoice = l.invoiceId !== undefined && l.invoiceId !== null;
+    const hasDebit = l.debitMemoId !== undefined && l.debitMemoId !== null;
+    if (hasInvoice === hasDebit) throw invalid('INVALID_FIELD', `${at} must name exactly one of invoiceId and debitMemoId`);
+    const target = hasInvoice
+      ? { kind: 'invoice' as const, row: await lockInvoice(tx, ctx, String(l.invoiceId), at) }
+      : { kind: 'debitMemo' as const, row: await deps.debitMemos.lock(tx, ctx, l.debitMemoId, at) };
+    const amount = roundMoney(parseAmount(l.transactionAmount, `${at}/transactionAmount`), String(memo.currency_iso_code));
+    if (amount.lte(0)) throw invalid('INVALID_FIELD', `${at}/transactionAmount must be > 0`);
+    return { memo, target, amount };
+  }
+
+  /** A memo just made Active by billing: it pays the customer's open invoices, oldest first. */
+  async function applyToOpenInvoices(tx: Tx, ctx: Ctx, memoId: string): Promise<void> {
+    const memo = (await getMemo(tx, ctx.tenantId, memoId, true))!;
+    const open = await sql<store.Row>`select * from invoices where tenant_id = ${ctx.tenantId} and customer_id = ${memo.customer_id}
+      and currency_iso_code = ${memo.currency_iso_code} and status = 'Active' and balance > 0 order by invoice_date, invoice_number for update`.execute(tx);
+    let left = new Dec(String(memo.balance));
+    for (const invoice of open.rows) {
+      if (left.lte(0)) break;
+      const amount = Dec.min(left, String(invoice.balance));
+      await applyOne(tx, ctx, { ...memo, balance: left.toString() }, invoice, amount, 'auto-apply');
+      left = left.minus(amount);
+    }
+  }
+
   const lockInvoice = async (tx: Tx, ctx: Ctx, id: string, at: string) => {
     const inv = isUuid(id) ? await store.getInvoice(tx, ctx.tenantId, id.toLowerCase(), { forUpdate: true }) : undefined;
     if (!inv) throw notFound('INVOICE_NOT_FOUND', `${at}: invoice ${id} does not exist`);
@@ -74,6 +132,11 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
     return m;
   };
 
+  const applicationView = (id: string | null, memoId: string, target: { kind: 'invoice' | 'debitMemo'; row: Row }, amount: Dec) => ({
+    id, creditMemoId: memoId, invoiceId: target.kind === 'invoice' ? target.row.id : null, debitMemoId: target.kind === 'debitMemo' ? target.row.id : null,
+    paymentId: null, paymentMethod: 'CreditMemo', transactionAmount: amount.toNumber(), errorCode: null, errorMessage: null,
+  });
+
   const ids = (v: unknown, field: string): string[] => {
     if (!Array.isArray(v) || v.length === 0) throw invalid('INVALID_FIELD', `body/${field} must be a non-empty array`);
     return v.map((x, i) => { if (!isUuid(x)) throw invalid('INVALID_FIELD', `body/${field}/${i} must be an id`); return String(x).toLowerCase(); });
@@ -81,15 +144,18 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
 
   return {
     /** Writes a memo inside the caller's transaction (refund credits, negative billing). */
-    async createInTx(tx: Tx, ctx: Ctx, m: { number: string; customerId: string; currency: string; amount: Dec; taxAmount: Dec; source: string; status: 'Draft' | 'Active'; reason: string | null; sourceInvoiceId: string | null }): Promise<string> {
+    async createInTx(tx: Tx, ctx: Ctx, m: MemoInput): Promise<string> {
       const today = ctx.clock.today(ctx.timeZone).toString();
-      const r = await sql<{ id: string }>`insert into credit_memos (tenant_id, credit_memo_number, status, source, customer_id, currency_iso_code, credit_memo_date,
-        start_date, end_date, amount_without_tax, tax_amount, amount, balance, source_invoice_id, reason, activated_time)
-        values (${ctx.tenantId}, ${m.number}, ${m.status}, ${m.source}, ${m.customerId}, ${m.currency}, ${today}, ${today}, ${today},
+      const r = await sql<{ id: string }>`insert into credit_memos (tenant_id, id, credit_memo_number, status, source, customer_id, currency_iso_code, credit_memo_date,
+        start_date, end_date, due_date, target_date, order_id, source_credit_id, amount_without_tax, tax_amount, amount, balance, source_invoice_id, reason, activated_time)
+        values (${ctx.tenantId}, ${m.id ?? randomUUID()}, ${m.number}, ${m.status}, ${m.source}, ${m.customerId}, ${m.currency}, ${m.memoDate ?? today},
+          ${m.startDate ?? today}, ${m.endDate ?? today}, ${m.dueDate ?? null}, ${m.targetDate ?? null}, ${m.orderId ?? null}, ${m.sourceCreditId ?? null},
           ${m.amount.minus(m.taxAmount).toString()}, ${m.taxAmount.toString()}, ${m.amount.toString()}, ${m.amount.toString()}, ${m.sourceInvoiceId}, ${m.reason},
           ${m.status === 'Active' ? ctx.clock.now() : null}) returning id`.execute(tx);
       return r.rows[0]!.id;
     },
+
+    applyToOpenInvoices,
 
     applyOne,
     recomputeMemo,
@@ -125,7 +191,8 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
     async get(ctx: Ctx, id: string) {
       const m = isUuid(id) ? await getMemo(ctx.db, ctx.tenantId, id.toLowerCase()) : undefined;
       if (!m) throw notFound('CREDIT_MEMO_NOT_FOUND', `Credit memo ${id} does not exist`);
-      return toCreditMemoView(m);
+      const [items, details] = await Promise.all([store.memoItemsOf(ctx.db, ctx.tenantId, [m.id]), store.memoDetailsOf(ctx.db, ctx.tenantId, [m.id])]);
+      return { ...toCreditMemoView(m), items: items.map((it) => toCreditMemoItemView(it, m.credit_memo_number, details)) };
     },
 
     async activate(ctx: Ctx, body: { creditMemoIds?: unknown }) {
@@ -134,12 +201,13 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
         for (const [i, id] of list.entries()) {
           const m = await lockMemo(tx, ctx, id, `body/creditMemoIds/${i}`);
           if (m.status !== 'Draft') throw conflict('CREDIT_MEMO_NOT_DRAFT', `Credit memo ${String(m.credit_memo_number)} is ${String(m.status)}; only Draft memos can be activated`);
-          await sql`update credit_memos set status = 'Active', activated_time = ${ctx.clock.now()}, updated_at = now() where tenant_id = ${ctx.tenantId} and id = ${m.id}`.execute(tx);
+          await setMemoStatus(tx, ctx.tenantId, m.id, 'Active', sql`, activated_time = ${ctx.clock.now()}`);
         }
       });
       return Promise.all(list.map((id) => this.get(ctx, id)));
     },
 
+    /** Applies memos to invoices or debit memos: `appliedInvoices[{creditMemoId, invoiceId | debitMemoId, transactionAmount}]`. */
     async apply(ctx: Ctx, body: { appliedInvoices?: unknown }) {
       const items = body.appliedInvoices;
       if (!Array.isArray(items) || items.length === 0) throw invalid('INVALID_FIELD', 'body/appliedInvoices must be a non-empty array');
@@ -147,19 +215,15 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
         const out = [];
         for (const [i, raw] of items.entries()) {
           const at = `body/appliedInvoices/${i}`;
-          const l = raw as Record<string, unknown>;
-          const memo = await lockMemo(tx, ctx, String(l.creditMemoId), at);
-          const invoice = await lockInvoice(tx, ctx, String(l.invoiceId), at);
-          const amount = roundMoney(parseAmount(l.transactionAmount, `${at}/transactionAmount`), String(invoice.currency_iso_code));
-          if (amount.lte(0)) throw invalid('INVALID_FIELD', `${at}/transactionAmount must be > 0`);
-          const appId = await applyOne(tx, ctx, memo, invoice, amount, at);
-          out.push({ id: appId, invoiceId: invoice.id, creditMemoId: memo.id, debitMemoId: null, paymentId: null, paymentMethod: 'CreditMemo', transactionAmount: amount.toNumber(), errorCode: null, errorMessage: null });
+          const { memo, target, amount } = await lockPair(tx, ctx, raw as Record<string, unknown>, at);
+          const appId = target.kind === 'invoice' ? await applyOne(tx, ctx, memo, target.row, amount, at) : await applyToDebitMemo(tx, ctx, memo, target.row, amount, at);
+          out.push(applicationView(appId, memo.id, target, amount));
         }
         return { paymentApplications: out };
       });
     },
 
-    /** Takes back `transactionAmount` of what a memo applied to an invoice. */
+    /** Takes back `transactionAmount` of what a memo applied to an invoice or a debit memo. */
     async unapply(ctx: Ctx, body: { unappliedInvoices?: unknown }) {
       const items = body.unappliedInvoices;
       if (!Array.isArray(items) || items.length === 0) throw invalid('INVALID_FIELD', 'body/unappliedInvoices must be a non-empty array');
@@ -167,18 +231,17 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
         const out = [];
         for (const [i, raw] of items.entries()) {
           const at = `body/unappliedInvoices/${i}`;
-          const l = raw as Record<string, unknown>;
-          const memo = await lockMemo(tx, ctx, String(l.creditMemoId), at);
-          const invoice = await lockInvoice(tx, ctx, String(l.invoiceId), at);
-          const amount = roundMoney(parseAmount(l.transactionAmount, `${at}/transactionAmount`), String(invoice.currency_iso_code));
-          const r = await sql<{ s: string }>`update payment_applications set status = 'Reversed' where tenant_id = ${ctx.tenantId}
-            and credit_memo_id = ${memo.id} and invoice_id = ${invoice.id} and status = 'Applied' returning amount as s`.execute(tx);
-          const was = r.rows.reduce((a, x) => a.plus(x.s), new Dec(0));
-          if (amount.lte(0) || amount.gt(was)) throw conflict('OVER_UNAPPLIED', `${at}: ${amount.toString()} is more than the memo applied to the invoice (${was.toString()})`);
-          if (was.gt(amount)) await deps.payments.apply(tx, ctx, { invoiceId: invoice.id, paymentId: null, kind: 'Credit', amount: was.minus(amount), paymentMethod: 'CreditMemo', creditMemoId: memo.id });
-          await deps.invoices.recompute(tx, ctx, invoice.id);
+          const { memo, target, amount } = await lockPair(tx, ctx, raw as Record<string, unknown>, at);
+          const on = target.kind === 'invoice' ? { invoiceId: target.row.id } : { debitMemoId: target.row.id };
+          const was = await deps.payments.reverseCredit(tx, ctx, memo.id, on);
+          if (amount.gt(was)) throw conflict('OVER_UNAPPLIED', `${at}: ${amount.toString()} is more than the memo applied (${was.toString()})`);
+          if (was.gt(amount)) {
+            await deps.payments.apply(tx, ctx, { invoiceId: null, ...on, paymentId: null, kind: 'Credit', amount: was.minus(amount), paymentMethod: 'CreditMemo', creditMemoId: memo.id });
+          }
+          if (target.kind === 'invoice') await deps.invoices.recompute(tx, ctx, target.row.id);
+          else await deps.debitMemos.recompute(tx, ctx, target.row.id);
           await recomputeMemo(tx, ctx, memo.id);
-          out.push({ invoiceId: invoice.id, creditMemoId: memo.id, transactionAmount: amount.toNumber(), errorCode: null, errorMessage: null });
+          out.push(applicationView(null, memo.id, target, amount));
         }
         return { paymentApplications: out };
       });
@@ -190,8 +253,8 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
         for (const [i, id] of list.entries()) {
           const m = await lockMemo(tx, ctx, id, `body/creditMemoIds/${i}`);
           if (m.status === 'Canceled') throw conflict('CREDIT_MEMO_CANCELED', `Credit memo ${String(m.credit_memo_number)} is already canceled`);
-          if ((await appliedOf(tx, ctx.tenantId, m.id)).gt(0)) throw conflict('CREDIT_MEMO_APPLIED', `Credit memo ${String(m.credit_memo_number)} is applied; unapply it first`);
-          await sql`update credit_memos set status = 'Canceled', canceled_date = ${ctx.clock.now()}, payment_status = 'Canceled', updated_at = now() where tenant_id = ${ctx.tenantId} and id = ${m.id}`.execute(tx);
+          if ((await appliedOf(tx, ctx, m.id)).gt(0)) throw conflict('CREDIT_MEMO_APPLIED', `Credit memo ${String(m.credit_memo_number)} is applied; unapply it first`);
+          await setMemoStatus(tx, ctx.tenantId, m.id, 'Canceled', sql`, canceled_date = ${ctx.clock.now()}, payment_status = 'Canceled'`);
         }
       });
       return { jobId: null, status: 'Completed', creditMemoIds: list };
@@ -237,6 +300,12 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
         from payment_applications a join invoices i on i.tenant_id = a.tenant_id and i.id = a.invoice_id
         where a.tenant_id = ${ctx.tenantId} and a.credit_memo_id = ${id.toLowerCase()} and a.status = 'Applied' group by a.invoice_id, i.invoice_number`.execute(ctx.db);
       return r.rows.map((x) => ({ invoiceId: x.invoice_id, invoiceNumber: x.invoice_number, appliedAmount: Number(x.amount) }));
+    },
+
+    /** Debit memos a memo was applied to, with the amounts. */
+    async debitMemosOf(ctx: Ctx, id: string) {
+      await this.get(ctx, id);
+      return deps.debitMemos.creditedBy(ctx, id.toLowerCase());
     },
 
     /** Credit memos applied to an invoice. */

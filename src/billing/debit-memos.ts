@@ -6,9 +6,12 @@ import { Dec, parseAmount, roundMoney } from '../core/money.js';
 import { inTransaction, type Tx } from '../db/transaction.js';
 import { isUuid } from '../metadata/validate.js';
 import type { NumberingService } from '../numbering/service.js';
+import type { PaymentsService } from '../payments/service.js';
+import { paymentStatus, settle } from './balances.js';
 
 // Debit memos (seed 002 part C §1.2): charges owed outside the billing of assets, such as late
-// fees. Created Draft or Active; Draft ones activate; Draft or Active ones cancel.
+// fees. Created Draft or Active; Draft ones activate; Draft or Active ones cancel. Credit memos
+// apply to Active ones like to invoices: balance = amount − applied credits.
 type Row = Record<string, unknown> & { id: string };
 
 export function toDebitMemoView(m: Row) {
@@ -55,7 +58,7 @@ function readMemo(body: unknown, currencyOf: (customerId: string) => Promise<str
   })();
 }
 
-export function createDebitMemos(deps: { numbering: NumberingService }) {
+export function createDebitMemos(deps: { numbering: NumberingService; payments: PaymentsService }) {
   const lock = async (tx: Tx, ctx: Ctx, id: unknown, at: string) => {
     const r = isUuid(id) ? await sql<Row>`select * from debit_memos where tenant_id = ${ctx.tenantId} and id = ${id} for update`.execute(tx) : undefined;
     const m = r?.rows[0];
@@ -74,6 +77,25 @@ export function createDebitMemos(deps: { numbering: NumberingService }) {
 
   return {
     get,
+    lock,
+
+    /** Balance and payment status from the credits applied to it. */
+    async recompute(tx: Tx, ctx: Ctx, id: string): Promise<void> {
+      const row = (await sql<Row>`select * from debit_memos where tenant_id = ${ctx.tenantId} and id = ${id}`.execute(tx)).rows[0]!;
+      const amount = new Dec(String(row.amount));
+      const s = settle(amount, [{ kind: 'Credit', amount: await deps.payments.appliedToDebitMemo(tx, ctx, id) }]);
+      const status = paymentStatus(String(row.status), amount, s, 'NotTransferred');
+      await sql`update debit_memos set balance = ${s.balance.toString()}, payment_status = ${status}, updated_at = now() where tenant_id = ${ctx.tenantId} and id = ${id}`.execute(tx);
+    },
+
+    /** The debit memos a credit memo was applied to, with the amounts. */
+    async creditedBy(ctx: Ctx, creditMemoId: string) {
+      const r = await sql<Row & { applied: string }>`select d.*, sum(a.amount) as applied from payment_applications a
+        join debit_memos d on d.tenant_id = a.tenant_id and d.id = a.debit_memo_id
+        where a.tenant_id = ${ctx.tenantId} and a.credit_memo_id = ${creditMemoId} and a.status = 'Applied' group by d.tenant_id, d.id order by d.debit_memo_number`.execute(ctx.db);
+      return r.rows.map((d) => ({ ...toDebitMemoView(d), appliedAmount: Number(d.applied) }));
+    },
+
     async create(ctx: Ctx, body: unknown, currencyOf: (customerId: string) => Promise<string>) {
       const m = await readMemo(body, currencyOf);
       const [number] = await deps.numbering.nextNumbers(ctx, 'debitMemo', 1);
@@ -121,9 +143,12 @@ export function createDebitMemos(deps: { numbering: NumberingService }) {
         for (const [i, id] of list.entries()) {
           const row = await lock(tx, ctx, id, `body/debitMemoIds/${i}`);
           if (row.status === 'Canceled') throw conflict('DEBIT_MEMO_CANCELED', `Debit memo ${String(row.debit_memo_number)} is already canceled`);
+          if ((await deps.payments.appliedToDebitMemo(tx, ctx, row.id)).gt(0)) throw conflict('DEBIT_MEMO_CREDITED', `Debit memo ${String(row.debit_memo_number)} has credits applied; unapply them first`);
           await sql`update debit_memos set status = 'Canceled', canceled_date = ${ctx.clock.now()}, payment_status = 'Canceled', updated_at = now() where tenant_id = ${ctx.tenantId} and id = ${row.id}`.execute(tx);
         }
       });
     },
   };
 }
+
+export type DebitMemos = ReturnType<typeof createDebitMemos>;

@@ -97,6 +97,8 @@ export const billingRoutes: FastifyPluginAsyncTypebox<{ billing: BillingService;
     async (req) => memos.patch(req.ctx, req.params.id, req.body));
   app.get('/billing/credit-memos/:id/invoices', { config: { permission: 'billing:read' }, schema: { tags: ['credit memos'], params: IdParams } },
     async (req) => memos.invoicesOf(req.ctx, req.params.id));
+  app.get('/billing/credit-memos/:id/debit-memos', { config: { permission: 'billing:read' }, schema: { tags: ['credit memos'], summary: 'Debit memos the credit memo was applied to', params: IdParams } },
+    async (req) => memos.debitMemosOf(req.ctx, req.params.id));
   app.get('/billing/invoices/:id/credit-memos', { config: { permission: 'billing:read' }, schema: { tags: ['credit memos'], params: IdParams } },
     async (req) => { await billing.getInvoice(req.ctx, req.params.id); return memos.memosOfInvoice(req.ctx, req.params.id.toLowerCase()); });
   app.post(verbPath('/billing/credit-memos', 'activate'), { config: write, schema: { tags: ['credit memos'], body: Body } }, async (req) => memos.activate(req.ctx, req.body));

@@ -11,6 +11,7 @@ import { assembleInvoice, buildInvoice, firstPeriodItems, type Charge, type Invo
 import { createInvoiceOperations } from './invoice-operations.js';
 import { renderInvoicePdf } from './invoice-pdf.js';
 import { createBillingRuns } from './billing-run.js';
+import { createBilledDocuments } from './billed-documents.js';
 import { createCreditMemos, type CreditMemos } from './credit-memos.js';
 import { createDebitMemos } from './debit-memos.js';
 import { createSchedules } from './schedules.js';
@@ -41,7 +42,7 @@ function previewView(ctx: Ctx, draft: InvoiceDraft, customerId: string | null): 
     amount: draft.amount.toString(), balance: draft.amount.toString(), payment_status: 'NotTransferred', tax_status: 'NotCalculated', accounting_status: 'NotStarted',
     custom_fields: {},
   };
-  const { items, details } = itemRows(ctx, invoiceId, draft, draft.items.map(() => null), new Map(), customerId ?? '');
+  const { items, details } = itemRows(ctx, { invoiceId }, draft, draft.items.map(() => null), new Map(), customerId ?? '');
   return { invoice: toInvoiceView(row), items: items.map((it) => toItemView(it, null, details)) };
 }
 
@@ -51,9 +52,11 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
   // refunds issue credit memos, and credit memos recompute invoices: each reaches the other at call time
   let creditMemos: CreditMemos | undefined;
   const operations = createInvoiceOperations({ payments: deps.payments, numbering: deps.numbering, issueCredit: (tx, ctx, i) => creditMemos!.creditForRefund(tx, ctx, i) });
-  creditMemos = createCreditMemos({ numbering: deps.numbering, payments: deps.payments, invoices: operations });
+  const debitMemos = createDebitMemos({ numbering: deps.numbering, payments: deps.payments });
+  creditMemos = createCreditMemos({ numbering: deps.numbering, payments: deps.payments, invoices: operations, debitMemos });
   const memos = creditMemos;
-  const runs = createBillingRuns({ assets: deps.assets, customers: deps.customers, numbering: deps.numbering, afterActivate: (tx, ctx, id) => memos.autoApply(tx, ctx, id) });
+  const documents = createBilledDocuments({ numbering: deps.numbering, creditMemos: memos });
+  const runs = createBillingRuns({ assets: deps.assets, customers: deps.customers, numbering: deps.numbering, documents });
   async function withItems(ctx: Ctx, q: Tx | Ctx['db'], invoices: store.Row[]): Promise<InvoiceWithItems[]> {
     const ids = invoices.map((i) => i.id);
     const [items, details] = await Promise.all([store.itemsOf(q, ctx.tenantId, ids), store.detailsOf(q, ctx.tenantId, ids)]);
@@ -68,7 +71,7 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
     runs,
     creditMemos: memos,
     schedules: createSchedules(runs),
-    debitMemos: createDebitMemos({ numbering: deps.numbering }),
+    debitMemos,
 
     /** Numbers for an order's first invoice, reserved before its transaction (unused ones are gaps). */
     async reserveForOrder(ctx: Ctx, lineCount: number): Promise<InvoiceReservation> {
@@ -92,20 +95,11 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
       if (items.length > o.reservation.itemNumbers.length) throw conflict('NUMBERS_EXHAUSTED', 'More invoice items than reserved numbers; retry');
       const target = items.map((i) => parseDate(i.startDate, 'start')).reduce((a, b) => minDate(a, b));
       const draft = assembleInvoice(items, cs[0]!.currency, { today: today(ctx), targetDate: target, paymentTerm: o.paymentTerm ?? ctx.tenant.settings.paymentTerm });
-      const invoiceId = randomUUID();
-      const status = o.activate ? 'Active' : 'Draft';
-      await store.insertInvoice(tx, {
-        tenant_id: ctx.tenantId, id: invoiceId, invoice_number: o.reservation.invoiceNumber, status, customer_id: o.customerId,
-        bill_to_contact_id: o.billToContactId, order_id: o.orderId, currency_iso_code: draft.currency, invoice_date: draft.invoiceDate,
-        due_date: draft.dueDate, start_date: draft.startDate, end_date: draft.endDate, target_date: draft.targetDate,
-        amount_without_tax: draft.amountWithoutTax.toString(), tax_amount: draft.taxAmount.toString(), amount: draft.amount.toString(),
-        balance: draft.amount.toString(), ...(o.activate && { activated_time: ctx.clock.now(), activated_by_id: principalId(ctx) }),
+      const written = await documents.write(tx, ctx, {
+        draft, customerId: o.customerId, orderId: o.orderId, billToContactId: o.billToContactId, activate: o.activate,
+        invoiceNumber: o.reservation.invoiceNumber, itemNumbers: o.reservation.itemNumbers, revisions: await store.nextRevisions(tx, ctx.tenantId, numbers),
       });
-      const rows = itemRows(ctx, invoiceId, draft, o.reservation.itemNumbers, await store.nextRevisions(tx, ctx.tenantId, numbers), o.customerId, status);
-      await store.insertItems(tx, rows.items);
-      await store.insertDetails(tx, rows.details);
-      if (o.activate) await memos.autoApply(tx, ctx, invoiceId);
-      return invoiceId;
+      return written.kind === 'Invoice' ? written.id : null;
     },
 
     /** Previews, nothing stored: a cart's first invoice, or the first invoice as of a target date. */

@@ -76,3 +76,16 @@ export async function getJob(db: Q, tenantId: string, id: string): Promise<Row |
   const r = await sql<Row>`select * from billing_jobs where tenant_id = ${tenantId} and id = ${id}`.execute(db);
   return r.rows[0];
 }
+
+/** A credit memo's items in the billed ledger (stored with negative amounts). */
+export async function memoItemsOf(db: Q, tenantId: string, memoIds: readonly string[]): Promise<Row[]> {
+  if (memoIds.length === 0) return [];
+  const r = await sql<Row>`select * from invoice_items where tenant_id = ${tenantId} and credit_memo_id = any(${[...memoIds]}::uuid[]) order by invoice_item_number`.execute(db);
+  return r.rows;
+}
+
+export async function memoDetailsOf(db: Q, tenantId: string, memoIds: readonly string[]): Promise<Row[]> {
+  if (memoIds.length === 0) return [];
+  const r = await sql<Row>`select * from invoice_item_details where tenant_id = ${tenantId} and credit_memo_id = any(${[...memoIds]}::uuid[])`.execute(db);
+  return r.rows;
+}

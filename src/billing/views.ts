@@ -33,3 +33,20 @@ export function toItemView(it: Row, invoiceNumber: unknown, details: Row[]) {
     })),
   };
 }
+
+/** A credit memo's item: the ledger stores credits negative, the memo shows them positive. */
+export function toCreditMemoItemView(it: Row, creditMemoNumber: unknown, details: Row[]) {
+  const neg = (v: unknown) => -n(v) + 0;
+  return {
+    id: it.id, name: it.invoice_item_number, creditMemoItemNumber: it.invoice_item_number, creditMemoId: it.credit_memo_id, creditMemoNumber,
+    accountId: it.customer_id, status: it.status, assetId: it.asset_id, assetNumber: it.asset_number, assetType: it.asset_type,
+    productId: it.product_id, productName: it.product_name, uomId: it.uom_id ?? null, transactionDate: it.transaction_date,
+    transactionQuantity: n(it.transaction_quantity), transactionAmount: neg(it.amount), transactionAmountWithoutTax: neg(it.amount_without_tax),
+    taxAmount: neg(it.tax_amount), balance: neg(it.balance), startDate: it.start_date, endDate: it.end_date, billingTiming: it.billing_timing,
+    details: details.filter((d) => d.invoice_item_id === it.id).map((d) => ({
+      id: d.id, creditMemoItemId: d.invoice_item_id, creditMemoId: d.credit_memo_id, orderProductId: d.order_product_id,
+      transactionAmountWithoutTax: neg(d.billed_amount), transactionQuantity: n(d.transaction_quantity), taxAmount: neg(d.tax_amount),
+      startDate: d.start_date, endDate: d.end_date, billingTiming: d.billing_timing, status: it.status,
+    })),
+  };
+}

@@ -10,6 +10,8 @@ export const DEFAULT_NUMBER_FORMATS = {
   invoice: 'INV-{n:8}',
   invoiceItem: 'II-{n:8}',
   creditMemo: 'CM-{n:8}',
+  creditMemoItem: 'CMI-{n:8}',
+  credit: 'CRE-{n:12}',
   debitMemo: 'DM-{n:8}',
   payment: 'PAY-{n:8}',
 } as const;

@@ -1,6 +1,7 @@
 import { DEFAULT_NUMBER_FORMATS, formatDocumentNumber } from '../core/numbering-format.js';
 import type { Ctx } from '../context.js';
 import type { Db } from '../db/connect.js';
+import type { Tx } from '../db/transaction.js';
 import * as store from './store.js';
 
 // Per-tenant document numbers (ORD-00000001, SUB-000001, ...). Numbers come from blocks reserved
@@ -56,5 +57,16 @@ export function createNumberingService(db: Db, blockSize = DEFAULT_BLOCK_SIZE) {
     return seqs.map((n) => formatDocumentNumber(format, n));
   }
 
-  return { nextNumbers };
+  /**
+   * Numbers taken inside a business transaction, for documents that only the transaction itself
+   * discovers it needs (a credit memo when billing nets negative). They commit or roll back with
+   * it; the counter row stays locked until then, so keep this to rare documents.
+   */
+  async function nextNumbersInTx(tx: Tx, ctx: Pick<Ctx, 'tenantId' | 'tenant'>, kind: DocumentKind, count = 1): Promise<string[]> {
+    const format = ctx.tenant.settings.numberFormats[kind] ?? DEFAULT_NUMBER_FORMATS[kind];
+    const first = await store.reserveBlock(tx, ctx.tenantId, kind, count);
+    return Array.from({ length: count }, (_, i) => formatDocumentNumber(format, first + BigInt(i)));
+  }
+
+  return { nextNumbers, nextNumbersInTx };
 }

@@ -185,8 +185,9 @@ function readLine(l: unknown, at: string): LineRequest {
     addOns,
     clientPrices: {
       ...(amount(l, 'listPrice', at, 0) && { listPrice: amount(l, 'listPrice', at, 0)! }),
-      ...(amount(l, 'netSalesPrice', at, 0) && { netSalesPrice: amount(l, 'netSalesPrice', at, 0)! }),
-      ...(amount(l, 'totalPrice', at, 0) && { totalPrice: amount(l, 'totalPrice', at, 0)! }),
+      // below zero is a credit line (a rebate): billed as a credit memo when the invoice nets negative
+      ...(amount(l, 'netSalesPrice', at) && { netSalesPrice: amount(l, 'netSalesPrice', at)! }),
+      ...(amount(l, 'totalPrice', at) && { totalPrice: amount(l, 'totalPrice', at)! }),
     },
   };
 }

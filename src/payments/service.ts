@@ -26,10 +26,10 @@ export const paymentsService = {
     return { id, paymentNumber: p.paymentNumber };
   },
 
-  async apply(tx: Tx, ctx: Ctx, a: { invoiceId: string; paymentId: string | null; kind: Applied['kind']; amount: Dec; paymentMethod?: string | null; creditMemoId?: string | null }): Promise<string> {
+  async apply(tx: Tx, ctx: Ctx, a: { invoiceId: string | null; debitMemoId?: string | null; paymentId: string | null; kind: Applied['kind']; amount: Dec; paymentMethod?: string | null; creditMemoId?: string | null }): Promise<string> {
     const id = randomUUID();
     await store.insertApplication(tx, {
-      tenant_id: ctx.tenantId, id, invoice_id: a.invoiceId, payment_id: a.paymentId, kind: a.kind, amount: a.amount.toString(), payment_method: a.paymentMethod ?? null,
+      tenant_id: ctx.tenantId, id, invoice_id: a.invoiceId, debit_memo_id: a.debitMemoId ?? null, payment_id: a.paymentId, kind: a.kind, amount: a.amount.toString(), payment_method: a.paymentMethod ?? null,
       credit_memo_id: a.creditMemoId ?? null,
     });
     return id;
@@ -53,6 +53,13 @@ export const paymentsService = {
     for (const p of payments) await store.setPaymentStatus(tx, ctx.tenantId, p.id, 'Canceled');
     return { found: payments.map((p) => p.id), invoiceIds: await store.reverseApplications(tx, ctx.tenantId, payments.map((p) => p.id)) };
   },
+
+  /** What a credit memo has applied, to invoices and debit memos together. */
+  appliedFromCreditMemo: async (q: Tx | Ctx['db'], ctx: Ctx, creditMemoId: string) => new Dec(await store.appliedFromCreditMemo(q, ctx.tenantId, creditMemoId)),
+  appliedToDebitMemo: async (q: Tx | Ctx['db'], ctx: Ctx, debitMemoId: string) => new Dec(await store.appliedToDebitMemo(q, ctx.tenantId, debitMemoId)),
+  /** Takes back what a credit memo applied to one invoice or debit memo; returns the total taken back. */
+  reverseCredit: async (tx: Tx, ctx: Ctx, creditMemoId: string, target: { invoiceId: string } | { debitMemoId: string }) =>
+    (await store.reverseCreditApplications(tx, ctx.tenantId, creditMemoId, target)).reduce((a, x) => a.plus(x), new Dec(0)),
 
   findByKey: (q: Tx | Ctx['db'], ctx: Ctx, gateway: string, key: string) => store.findPaymentByKey(q, ctx.tenantId, gateway, key),
   /** Pending gateway payments of a tenant older than `minAgeSeconds` (the reconciler's work list). */

@@ -53,3 +53,23 @@ export async function tenantsWithPending(db: Q): Promise<string[]> {
   const r = await sql<{ tenant_id: string }>`select distinct tenant_id from payments where status = 'Pending'`.execute(db);
   return r.rows.map((x) => x.tenant_id);
 }
+
+/** The sum of a credit memo's live applications (to invoices and debit memos). */
+export async function appliedFromCreditMemo(db: Q, tenantId: string, creditMemoId: string): Promise<string> {
+  const r = await sql<{ s: string }>`select coalesce(sum(amount), 0) as s from payment_applications where tenant_id = ${tenantId} and credit_memo_id = ${creditMemoId} and status = 'Applied'`.execute(db);
+  return r.rows[0]!.s;
+}
+
+/** The sum of live applications to a debit memo. */
+export async function appliedToDebitMemo(db: Q, tenantId: string, debitMemoId: string): Promise<string> {
+  const r = await sql<{ s: string }>`select coalesce(sum(amount), 0) as s from payment_applications where tenant_id = ${tenantId} and debit_memo_id = ${debitMemoId} and status = 'Applied'`.execute(db);
+  return r.rows[0]!.s;
+}
+
+/** Reverses what a credit memo applied to one invoice or debit memo; returns the amounts reversed. */
+export async function reverseCreditApplications(db: Q, tenantId: string, creditMemoId: string, target: { invoiceId: string } | { debitMemoId: string }): Promise<string[]> {
+  const on = 'invoiceId' in target ? sql`invoice_id = ${target.invoiceId}` : sql`debit_memo_id = ${target.debitMemoId}`;
+  const r = await sql<{ amount: string }>`update payment_applications set status = 'Reversed' where tenant_id = ${tenantId}
+    and credit_memo_id = ${creditMemoId} and ${on} and status = 'Applied' returning amount`.execute(db);
+  return r.rows.map((x) => x.amount);
+}

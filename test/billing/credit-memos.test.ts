@@ -92,3 +92,31 @@ describe('credit memos', () => {
     expect(neg.statusCode).toBe(400);
   });
 });
+
+describe('credit memos on debit memos', () => {
+  it('apply to an Active debit memo, list it, unapply; never past either balance', async () => {
+    const c = await customer('Late fee credited');
+    const dm = (await call('POST', '/billing/debit-memos', { debitMemo: { customerId: c, amount: '100', taxAmount: '0', chargeReason: 'LateFee', status: 'Active' } })).json();
+    const m = await memo(c, 60);
+    const line = (amount: number) => ({ debitMemoId: dm.id, creditMemoId: m.id, transactionAmount: amount });
+    const over = await call('POST', '/billing/credit-memos:apply', { appliedInvoices: [line(61)] });
+    expect([over.statusCode, over.json().errorCode]).toEqual([409, 'OVER_APPLIED']);
+    const ok = (await call('POST', '/billing/credit-memos:apply', { appliedInvoices: [line(45.5)] })).json();
+    expect(ok.paymentApplications[0]).toMatchObject({ invoiceId: null, debitMemoId: dm.id, creditMemoId: m.id, transactionAmount: 45.5 });
+    expect((await call('GET', `/billing/debit-memos/${dm.id}`)).json()).toMatchObject({ balance: 54.5, paymentStatus: 'PartiallyApplied' });
+    expect((await call('GET', `/billing/credit-memos/${m.id}`)).json()).toMatchObject({ balance: 14.5, paymentStatus: 'PartiallyApplied' });
+    const listed = (await call('GET', `/billing/credit-memos/${m.id}/debit-memos`)).json();
+    expect(listed.map((x: any) => [x.id, x.appliedAmount])).toEqual([[dm.id, 45.5]]);
+    expect((await call('POST', '/billing/debit-memos/cancel', { debitMemoIds: [dm.id] })).json().errorCode).toBe('DEBIT_MEMO_CREDITED');
+    const both = await call('POST', '/billing/credit-memos:apply', { appliedInvoices: [{ ...line(1), invoiceId: '00000000-0000-4000-8000-000000000000' }] });
+    expect([both.statusCode, both.json().errorCode]).toEqual([400, 'INVALID_FIELD']);
+    expect((await call('POST', '/billing/credit-memos:unapply', { unappliedInvoices: [line(50)] })).json().errorCode).toBe('OVER_UNAPPLIED');
+    await call('POST', '/billing/credit-memos:unapply', { unappliedInvoices: [line(45.5)] });
+    expect((await call('GET', `/billing/debit-memos/${dm.id}`)).json()).toMatchObject({ balance: 100, paymentStatus: 'NotTransferred' });
+    expect((await call('GET', `/billing/credit-memos/${m.id}`)).json()).toMatchObject({ balance: 60, paymentStatus: 'NotTransferred' });
+    expect((await call('GET', `/billing/credit-memos/${m.id}/debit-memos`)).json()).toEqual([]);
+    const draft = (await call('POST', '/billing/debit-memos', { debitMemo: { customerId: c, amount: '5' } })).json();
+    const notActive = await call('POST', '/billing/credit-memos:apply', { appliedInvoices: [{ debitMemoId: draft.id, creditMemoId: m.id, transactionAmount: 1 }] });
+    expect(notActive.json().errorCode).toBe('DEBIT_MEMO_NOT_ACTIVE');
+  });
+});

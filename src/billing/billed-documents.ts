@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import { principalId, type Ctx } from '../context.js';
+import { conflict } from '../core/errors.js';
+import type { Tx } from '../db/transaction.js';
+import type { NumberingService } from '../numbering/service.js';
+import type { CreditMemos } from './credit-memos.js';
+import type { InvoiceDraft } from './invoice-builder.js';
+import { itemRows } from './invoice-rows.js';
+import * as store from './store.js';
+
+// Writes what billing drafted (DESIGN "Billing", "Change orders"): a total ≥ 0 is one invoice
+// (negative items allowed); a total < 0 is one credit memo (source Billing) whose items keep their
+// negative amounts in the billed ledger. Active documents settle at once: an invoice takes the
+// customer's open credit, a credit memo pays the customer's open invoices.
+
+export interface BilledWrite {
+  draft: InvoiceDraft;
+  customerId: string;
+  orderId: string | null;
+  billToContactId: string | null;
+  activate: boolean;
+  /** Numbers reserved before the transaction for an invoice; a credit memo takes its own inside it. */
+  invoiceNumber: string | null;
+  itemNumbers: readonly string[];
+  /** Next revision per billed-ledger key (updated as items are written). */
+  revisions: Map<string, number>;
+}
+
+export interface BilledResult { kind: 'Invoice' | 'CreditMemo'; id: string }
+
+export function createBilledDocuments(deps: { numbering: NumberingService; creditMemos: CreditMemos }) {
+  async function writeInvoice(tx: Tx, ctx: Ctx, w: BilledWrite): Promise<BilledResult> {
+    const { draft } = w;
+    if (!w.invoiceNumber || w.itemNumbers.length < draft.items.length) throw conflict('BILLING_CHANGED', 'What is due changed while billing was planning; run it again');
+    const id = randomUUID();
+    const status = w.activate ? 'Active' : 'Draft';
+    await store.insertInvoice(tx, {
+      tenant_id: ctx.tenantId, id, invoice_number: w.invoiceNumber, status, customer_id: w.customerId, bill_to_contact_id: w.billToContactId,
+      order_id: w.orderId, currency_iso_code: draft.currency, invoice_date: draft.invoiceDate, due_date: draft.dueDate, start_date: draft.startDate,
+      end_date: draft.endDate, target_date: draft.targetDate, amount_without_tax: draft.amountWithoutTax.toString(), tax_amount: draft.taxAmount.toString(),
+      amount: draft.amount.toString(), balance: draft.amount.toString(), ...(w.activate && { activated_time: ctx.clock.now(), activated_by_id: principalId(ctx) }),
+    });
+    const rows = itemRows(ctx, { invoiceId: id }, draft, [...w.itemNumbers], w.revisions, w.customerId, status);
+    await store.insertItems(tx, rows.items);
+    await store.insertDetails(tx, rows.details);
+    if (w.activate) await deps.creditMemos.autoApply(tx, ctx, id);
+    return { kind: 'Invoice', id };
+  }
+
+  async function writeCreditMemo(tx: Tx, ctx: Ctx, w: BilledWrite): Promise<BilledResult> {
+    const { draft } = w;
+    const [number] = await deps.numbering.nextNumbersInTx(tx, ctx, 'creditMemo', 1);
+    const itemNumbers = await deps.numbering.nextNumbersInTx(tx, ctx, 'creditMemoItem', draft.items.length);
+    const status = w.activate ? 'Active' : 'Draft';
+    const id = await deps.creditMemos.createInTx(tx, ctx, {
+      number: number!, customerId: w.customerId, currency: draft.currency, amount: draft.amount.negated(), taxAmount: draft.taxAmount.negated(),
+      source: 'Billing', status, reason: null, sourceInvoiceId: null, memoDate: draft.invoiceDate, startDate: draft.startDate, endDate: draft.endDate,
+      dueDate: draft.dueDate, targetDate: draft.targetDate, orderId: w.orderId,
+    });
+    const rows = itemRows(ctx, { creditMemoId: id }, draft, itemNumbers, w.revisions, w.customerId, status);
+    await store.insertItems(tx, rows.items);
+    await store.insertDetails(tx, rows.details);
+    if (w.activate) await deps.creditMemos.applyToOpenInvoices(tx, ctx, id);
+    return { kind: 'CreditMemo', id };
+  }
+
+  return {
+    /** One invoice or one credit memo for a drafted set of items, inside the caller's transaction. */
+    write: (tx: Tx, ctx: Ctx, w: BilledWrite): Promise<BilledResult> => (w.draft.amount.lt(0) ? writeCreditMemo(tx, ctx, w) : writeInvoice(tx, ctx, w)),
+  };
+}
+
+export type BilledDocuments = ReturnType<typeof createBilledDocuments>;
