@@ -29,6 +29,7 @@ export interface ProvisionLine {
   bundled: boolean;
   startDate: string;
   endDate: string | null;
+  freeTrialEndDate: string | null;
   term: number | null;
   renewalTerm: number | null;
   autoRenew: boolean;
@@ -73,6 +74,7 @@ export interface VersionRow {
   included_units: string;
   start_date: string;
   end_date: string | null;
+  free_trial_end_date: string | null;
   term: number | null;
   term_dimension: string | null;
   renewal_term: number | null;

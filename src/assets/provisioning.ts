@@ -27,7 +27,7 @@ export function planProvisioning(i: {
       order_product_id: l.orderProductId, product_id: l.productId, product_name: l.productName, price_book_id: l.priceBookId,
       price_book_entry_id: l.priceBookEntryId, uom_id: l.uomId, parent_id: parent?.id ?? null, root_id: parent?.root_id ?? id,
       level: parent ? parent.level + 1 : 1, bundled: l.bundled, original_id: id, last_versioned_id: null,
-      quantity: l.quantity, included_units: l.includedQuantity, start_date: l.startDate, end_date: l.endDate, term: l.term,
+      quantity: l.quantity, included_units: l.includedQuantity, start_date: l.startDate, end_date: l.endDate, free_trial_end_date: l.freeTrialEndDate, term: l.term,
       term_dimension: l.termDimension, renewal_term: l.renewalTerm, auto_renew: l.autoRenew, evergreen: false, price_model: l.priceModel,
       billing_period: l.billingPeriod, billing_timing: l.billingTiming, bill_cycle_day: l.billCycleDay, bill_cycle_start_month: l.billCycleStartMonth,
       currency_iso_code: l.currency, list_price: l.listPrice, sales_price: l.salesPrice, net_sales_price: l.netSalesPrice,

@@ -10,6 +10,11 @@ import type { NewVersion } from './provisioning.js';
 // renews for its renewal term at the current price, as a new version that continues from end + 1
 // day. Terms count from the original start, so renewals never drift. Pure.
 
+/** Terms count from the paid start: the day after a free trial, else the start. */
+function paidStart(v: VersionRow) {
+  return v.free_trial_end_date ? parseDate(v.free_trial_end_date, 'freeTrialEndDate').add({ days: 1 }) : parseDate(v.start_date, 'start');
+}
+
 export function planRenewal(v: VersionRow, newId: () => string = randomUUID): NewVersion | null {
   if (!v.auto_renew || v.status !== 'Active' || v.price_model !== 'Recurring' || !v.end_date || !v.term || !v.renewal_term || !v.term_dimension) return null;
   const dim = v.term_dimension as TermUnit;
@@ -24,7 +29,7 @@ export function planRenewal(v: VersionRow, newId: () => string = randomUUID): Ne
   const { created_at: _c, custom_fields: _f, ...base } = v;
   return {
     ...base, id: newId(), version: v.version + 1, last_versioned_id: v.id, term,
-    end_date: termEndDate(parseDate(v.start_date, 'start'), term, dim).toString(),
+    end_date: termEndDate(paidStart(v), term, dim).toString(),
     total_price: total.toString(), tax_amount: tax.toString(), total_amount: total.plus(tax).toString(), tcv: total.toString(),
     delta_tcv: delta.toString(), delta_acv: roundMoney(delta.times(12).dividedBy(Dec.max(12, renewalMonths)), v.currency_iso_code).toString(),
     effective_from: parseDate(v.end_date, 'end').add({ days: 1 }).toString(), effective_to: null,

@@ -36,7 +36,7 @@ function toBillable(v: VersionRow): BillableLine {
   return {
     assetId: v.id, assetNumber: v.asset_number, assetType: v.kind, orderProductId: v.order_product_id, productId: v.product_id,
     productName: v.product_name, uomId: v.uom_id, priceModel: v.price_model, termDimension: v.term_dimension, term: v.term,
-    startDate: v.start_date, endDate: v.end_date, quantity: v.quantity, includedQuantity: v.included_units, netSalesPrice: v.net_sales_price,
+    startDate: v.start_date, endDate: v.end_date, freeTrialEndDate: v.free_trial_end_date, quantity: v.quantity, includedQuantity: v.included_units, netSalesPrice: v.net_sales_price,
     monthlyPrice: v.monthly_price, totalPrice: v.total_price, taxAmount: v.tax_amount, billingPeriod: v.billing_period,
     billingTiming: v.billing_timing, billCycleDay: v.bill_cycle_day, billCycleStartMonth: v.bill_cycle_start_month, currency: v.currency_iso_code,
   };

@@ -10,7 +10,7 @@ type Q = Db | Tx;
 const COLUMNS = [
   'id', 'kind', 'asset_number', 'version', 'status', 'customer_id', 'order_id', 'order_product_id', 'product_id', 'product_name',
   'price_book_id', 'price_book_entry_id', 'uom_id', 'parent_id', 'root_id', 'level', 'bundled', 'original_id', 'last_versioned_id',
-  'quantity', 'included_units', 'start_date', 'end_date', 'term', 'term_dimension', 'renewal_term', 'auto_renew', 'evergreen', 'price_model',
+  'quantity', 'included_units', 'start_date', 'end_date', 'free_trial_end_date', 'term', 'term_dimension', 'renewal_term', 'auto_renew', 'evergreen', 'price_model',
   'billing_period', 'billing_timing', 'bill_cycle_day', 'bill_cycle_start_month', 'currency_iso_code', 'list_price', 'sales_price',
   'net_sales_price', 'total_price', 'tax_amount', 'total_amount', 'tcv', 'delta_tcv', 'delta_acv', 'monthly_price', 'effective_from',
   'effective_to', 'cancellation_date', 'description',

@@ -36,7 +36,7 @@ export function toSubscriptionView(r: VersionWithFigures) {
     originalSubscriptionId: r.original_id, originalSubscriptionNumber: r.asset_number,
     lastVersionedSubscriptionId: r.last_versioned_id, latestVersionedSubscriptionId: r.latest_id,
     subscriptionTerm: r.term, actualSubscriptionTerm: r.term, termDimension: r.term_dimension,
-    subscriptionStartDate: r.start_date, subscriptionEndDate: r.end_date,
+    subscriptionStartDate: r.start_date, subscriptionEndDate: r.end_date, freeTrialEndDate: r.free_trial_end_date ?? null,
     evergreen: r.evergreen, autoRenew: r.auto_renew, renewalTerm: r.renewal_term,
     totalTCV: n(r.total_tcv), totalACV: n(r.total_acv),
   };

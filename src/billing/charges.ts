@@ -23,6 +23,8 @@ export interface BillableLine {
   term: number | null;
   startDate: string;
   endDate: string | null;
+  /** A free trial to this date bills nothing; the paid term, and billing, start the day after. */
+  freeTrialEndDate?: string | null;
   quantity: string;
   includedQuantity: string;
   netSalesPrice: string;
@@ -50,6 +52,9 @@ export function billingDefaults(s: { termBasis: TermBasis; prorationEnabled: boo
   return { termBasis: s.termBasis, prorationEnabled: s.prorationEnabled, billingPeriod: s.billingPeriod, billingTiming: s.billingTiming, billCycleDay: s.billCycleDay, billingStartMonth: s.billingStartMonth };
 }
 
+/** Still in its free trial on `today`: the order-flow invoice leaves it to billing runs (DESIGN: a trial bills 0 until it ends). */
+export const inTrialOn = (l: BillableLine, today: string): boolean => !!l.freeTrialEndDate && l.freeTrialEndDate >= today;
+
 /** Usage lines bill as overage from rated usage, not from the contract: no charge here. */
 export function toCharge(l: BillableLine, d: BillingDefaults): Charge | null {
   if (l.priceModel === 'Usage') return null;
@@ -62,7 +67,7 @@ export function toCharge(l: BillableLine, d: BillingDefaults): Charge | null {
     timing: (l.billingTiming as 'InAdvance' | 'InArrears' | null) ?? d.billingTiming, quantity, netSalesPrice: new Dec(l.netSalesPrice),
     monthly: new Dec(l.monthlyPrice).times(chargeable), totalPrice: new Dec(l.totalPrice), taxAmount: new Dec(l.taxAmount), currency: l.currency,
     terms: {
-      start: parseDate(l.startDate, 'startDate'), end: l.endDate ? parseDate(l.endDate, 'endDate') : null,
+      start: l.freeTrialEndDate ? parseDate(l.freeTrialEndDate, 'freeTrialEndDate').add({ days: 1 }) : parseDate(l.startDate, 'startDate'), end: l.endDate ? parseDate(l.endDate, 'endDate') : null,
       termMonths: months && months.gt(0) ? months : null,
       billingPeriod: (l.billingPeriod as BillingPeriod | null) ?? d.billingPeriod, billCycleDay: l.billCycleDay ?? d.billCycleDay,
       billingStartMonth: l.billCycleStartMonth ?? d.billingStartMonth, basis: d.termBasis, prorationEnabled: d.prorationEnabled,

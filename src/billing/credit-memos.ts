@@ -255,6 +255,8 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
           if (m.status === 'Canceled') throw conflict('CREDIT_MEMO_CANCELED', `Credit memo ${String(m.credit_memo_number)} is already canceled`);
           if ((await appliedOf(tx, ctx, m.id)).gt(0)) throw conflict('CREDIT_MEMO_APPLIED', `Credit memo ${String(m.credit_memo_number)} is applied; unapply it first`);
           await setMemoStatus(tx, ctx.tenantId, m.id, 'Canceled', sql`, canceled_date = ${ctx.clock.now()}, payment_status = 'Canceled'`);
+          // a converted credit's cash goes back to the credit
+          if (m.source_credit_id) await store.moveCreditBalance(tx, ctx.tenantId, String(m.source_credit_id), String(m.amount));
         }
       });
       return { jobId: null, status: 'Completed', creditMemoIds: list };

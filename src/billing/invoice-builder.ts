@@ -11,6 +11,8 @@ import { dueDate, schedule, type ChargeTerms, type ScheduledPeriod } from './sch
 // and taxAmount. A one-time charge bills its whole totalPrice on the first invoice.
 
 export type ChargeKind = 'Recurring' | 'OneTime';
+/** What the billed ledger records: charges, and credits converted to credit memos (never due, never netted against charges). */
+export type LedgerCharge = ChargeKind | 'Credit';
 
 export interface Charge {
   assetId: string;
@@ -31,7 +33,7 @@ export interface Charge {
   currency: string;
 }
 
-export interface BilledPeriod { assetNumber: string; charge: ChargeKind; periodStart: string; amount: Dec; taxAmount: Dec }
+export interface BilledPeriod { assetNumber: string; charge: LedgerCharge; periodStart: string; amount: Dec; taxAmount: Dec }
 
 export interface InvoiceItemDraft {
   assetId: string;
@@ -41,7 +43,7 @@ export interface InvoiceItemDraft {
   productId: string;
   productName: string | null;
   uomId: string | null;
-  charge: ChargeKind;
+  charge: LedgerCharge;
   billingTiming: Charge['timing'];
   periodStart: string;           // the billing period the amount belongs to (the billed-ledger key)
   startDate: string;             // what it covers

@@ -87,6 +87,14 @@ export const billingRoutes: FastifyPluginAsyncTypebox<{ billing: BillingService;
   app.get('/billing/debit-memos/:id', { config: { permission: 'billing:read' }, schema: { tags: ['debit memos'], params: IdParams } },
     async (req) => debit.get(req.ctx, req.params.id));
 
+  // --- credits ------------------------------------------------------------------------------
+  app.post(verbPath('/billing/credits', 'convert'), { config: write, schema: { tags: ['credits'], summary: 'Convert credits to Active credit memos {credits:[{creditId|creditNumber, amount}]}', body: Body } },
+    async (req) => billing.credits.convert(req.ctx, req.body));
+  app.get('/billing/credits', { config: { permission: 'billing:read' }, schema: { tags: ['credits'], summary: 'A customer\'s credits (?customerId=)' } },
+    async (req) => billing.credits.ofCustomer(req.ctx, (req.query as { customerId?: unknown }).customerId));
+  app.get('/billing/credits/:id', { config: { permission: 'billing:read' }, schema: { tags: ['credits'], summary: 'A credit by id or CRE- number', params: IdParams } },
+    async (req) => billing.credits.get(req.ctx, req.params.id));
+
   // --- credit memos -------------------------------------------------------------------------
   const memos = billing.creditMemos;
   app.post('/billing/credit-memos', { config: write, schema: { tags: ['credit memos'], summary: 'Create a credit memo {customerId, amount, taxAmount?, reason?, status?}', body: Body } },
@@ -148,8 +156,8 @@ export const billingRoutes: FastifyPluginAsyncTypebox<{ billing: BillingService;
 
   app.post(verbPath('/billing/invoices', 'activate'), {
     config: { permission: 'billing:write' },
-    schema: { tags: ['billing'], summary: 'Activate Draft invoices: {invoiceIds: [...]}', body: Type.Object({ invoiceIds: Type.Array(Type.String(), { minItems: 1, maxItems: 200 }) }, { additionalProperties: true }) },
-  }, async (req) => billing.activateInvoices(req.ctx, req.body.invoiceIds));
+    schema: { tags: ['billing'], summary: 'Activate Draft invoices: {invoiceIds, invoiceDate?, data?: [{id, invoiceDate?, amount?, taxAmount?, invoiceItems: [{id, transactionAmount?, taxAmount?}]}], enabledAppliedCredits?}', body: Type.Object({ invoiceIds: Type.Array(Type.String(), { minItems: 1, maxItems: 200 }) }, { additionalProperties: true }) },
+  }, async (req) => billing.activateInvoices(req.ctx, req.body));
 
   app.post(verbPath('/orders/invoices', 'preview'), {
     config: { permission: 'billing:read' },

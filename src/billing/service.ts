@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { principalId, type Ctx } from '../context.js';
-import { conflict, invalid, notFound } from '../core/errors.js';
-import { minDate, parseDate, type PlainDate } from '../core/dates.js';
+import { conflict, notFound } from '../core/errors.js';
+import { daysBetween, minDate, parseDate, type PlainDate } from '../core/dates.js';
+import { Dec } from '../core/money.js';
+import { readActivation, applyOverrides } from './activation.js';
+import { asDate } from './schedule.js';
 import { inTransaction, type Tx } from '../db/transaction.js';
 import { isUuid } from '../metadata/validate.js';
 import type { AssetsService } from '../assets/service.js';
 import type { NumberingService } from '../numbering/service.js';
-import { billingDefaults, toCharge, type BillableLine } from './charges.js';
+import { billingDefaults, inTrialOn, toCharge, type BillableLine } from './charges.js';
 import { assembleInvoice, buildInvoice, firstPeriodItems, type Charge, type InvoiceDraft } from './invoice-builder.js';
 import { createInvoiceOperations } from './invoice-operations.js';
 import { renderInvoicePdf } from './invoice-pdf.js';
@@ -14,6 +17,7 @@ import { createBillingRuns } from './billing-run.js';
 import { createBilledDocuments } from './billed-documents.js';
 import { createCreditMemos, type CreditMemos } from './credit-memos.js';
 import { createDebitMemos } from './debit-memos.js';
+import { createCredits } from './credits.js';
 import { createSchedules } from './schedules.js';
 import type { CustomersService } from '../customers/service.js';
 import type { PaymentsService } from '../payments/service.js';
@@ -31,6 +35,8 @@ export type InvoiceWithItems = { invoice: ReturnType<typeof toInvoiceView>; item
 const defaults = (ctx: Ctx) => billingDefaults(ctx.tenant.settings);
 const today = (ctx: Ctx) => ctx.clock.today(ctx.timeZone);
 const charges = (ctx: Ctx, lines: readonly BillableLine[]) => lines.map((l) => toCharge(l, defaults(ctx))).filter((c): c is Charge => c !== null);
+/** The first invoice of new lines: what is not still in a free trial. */
+const firstInvoiceCharges = (ctx: Ctx, lines: readonly BillableLine[]) => charges(ctx, lines.filter((l) => !inTrialOn(l, today(ctx).toString())));
 
 /** A draft that was never stored, as the API shows previews (seed: Draft, NotCalculated). */
 function previewView(ctx: Ctx, draft: InvoiceDraft, customerId: string | null): InvoiceWithItems {
@@ -55,6 +61,7 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
   const debitMemos = createDebitMemos({ numbering: deps.numbering, payments: deps.payments });
   creditMemos = createCreditMemos({ numbering: deps.numbering, payments: deps.payments, invoices: operations, debitMemos });
   const memos = creditMemos;
+  const credits = createCredits({ numbering: deps.numbering, creditMemos: memos, customers: deps.customers });
   const documents = createBilledDocuments({ numbering: deps.numbering, creditMemos: memos });
   const runs = createBillingRuns({ assets: deps.assets, customers: deps.customers, numbering: deps.numbering, documents });
   async function withItems(ctx: Ctx, q: Tx | Ctx['db'], invoices: store.Row[]): Promise<InvoiceWithItems[]> {
@@ -72,6 +79,12 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
     creditMemos: memos,
     schedules: createSchedules(runs),
     debitMemos,
+    credits,
+
+    /** Credits for what the order bought that converts to credits (inside the order's transaction). */
+    async grantCreditsForOrder(tx: Tx, ctx: Ctx, o: { orderId: string; customerId: string }): Promise<void> {
+      await credits.grantForOrder(tx, ctx, o.customerId, await deps.assets.billableLines(tx, ctx, { orderId: o.orderId }));
+    },
 
     /** Numbers for an order's first invoice, reserved before its transaction (unused ones are gaps). */
     async reserveForOrder(ctx: Ctx, lineCount: number): Promise<InvoiceReservation> {
@@ -85,7 +98,7 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
      */
     async invoiceOrderInTx(tx: Tx, ctx: Ctx, o: { orderId: string; customerId: string; billToContactId: string | null; paymentTerm: string | null; activate: boolean; reservation: InvoiceReservation }): Promise<string | null> {
       const lines = await deps.assets.billableLines(tx, ctx, { orderId: o.orderId });
-      const cs = charges(ctx, lines);
+      const cs = firstInvoiceCharges(ctx, lines);
       if (cs.length === 0) return null;
       const numbers = [...new Set(cs.map((c) => c.assetNumber))];
       await deps.assets.lockForBilling(tx, ctx, numbers);
@@ -104,17 +117,18 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
 
     /** Previews, nothing stored: a cart's first invoice, or the first invoice as of a target date. */
     previewLines(ctx: Ctx, i: { lines: BillableLine[]; customerId: string | null; paymentTerm: string | null; targetDate?: PlainDate; firstInvoiceOnly?: boolean }): InvoiceWithItems[] {
-      const cs = charges(ctx, i.lines);
+      const target = i.firstInvoiceOnly ? undefined : i.targetDate;
+      const cs = target ? charges(ctx, i.lines) : firstInvoiceCharges(ctx, i.lines);
       if (cs.length === 0) return [];
       const t = today(ctx);
       const paymentTerm = i.paymentTerm ?? ctx.tenant.settings.paymentTerm;
-      if (!i.targetDate || i.firstInvoiceOnly) {
+      if (!target) {
         const items = firstPeriodItems(cs, [], t);
         if (items.length === 0) return [];
         const target = i.targetDate ?? items.map((x) => parseDate(x.startDate, 'start')).reduce((a, b) => minDate(a, b));
         return [previewView(ctx, assembleInvoice(items, cs[0]!.currency, { today: t, targetDate: target, paymentTerm }), i.customerId)];
       }
-      const draft = buildInvoice(cs, [], { today: t, targetDate: i.targetDate, paymentTerm });
+      const draft = buildInvoice(cs, [], { today: t, targetDate: target, paymentTerm });
       return draft ? [previewView(ctx, draft, i.customerId)] : [];
     },
 
@@ -147,17 +161,27 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
       return (await withItems(ctx, ctx.db, [inv]))[0]!;
     },
 
-    /** Draft → Active; the invoice date may be set (not before today's target). */
-    async activateInvoices(ctx: Ctx, ids: string[]): Promise<InvoiceWithItems[]> {
-      ids.forEach((id, i) => { if (!isUuid(id)) throw invalid('INVALID_FIELD', `body/${i}/id must be an id`); });
+    /** Draft → Active, with finance's corrections (billing/activation.ts): invoice dates, item amounts, credits on or off. */
+    async activateInvoices(ctx: Ctx, body: unknown): Promise<InvoiceWithItems[]> {
+      const req = readActivation(body);
       const rows = await inTransaction(ctx.db, async (tx) => {
         const out: store.Row[] = [];
-        for (const id of ids) {
-          const inv = await store.getInvoice(tx, ctx.tenantId, id.toLowerCase(), { forUpdate: true });
-          if (!inv) throw notFound('INVOICE_NOT_FOUND', `Invoice ${id} does not exist`);
+        for (const [k, id] of req.ids.entries()) {
+          const inv = await store.getInvoice(tx, ctx.tenantId, id, { forUpdate: true });
+          if (!inv) throw notFound('INVOICE_NOT_FOUND', `body/invoiceIds/${k}: invoice ${id} does not exist`);
           if (inv.status !== 'Draft') throw conflict('INVOICE_NOT_DRAFT', `Invoice ${String(inv.invoice_number)} is ${String(inv.status)}; only a Draft invoice can be activated`);
-          await store.setInvoiceStatus(tx, ctx.tenantId, inv.id, { status: 'Active', activated_time: ctx.clock.now(), activated_by_id: principalId(ctx) });
-          await memos.autoApply(tx, ctx, inv.id);
+          const o = req.overrides.get(id);
+          const items = await store.itemsOf(tx, ctx.tenantId, [id]);
+          const fixed = applyOverrides(items.map((i) => ({ id: i.id, amount: new Dec(String(i.amount_without_tax)), taxAmount: new Dec(String(i.tax_amount)) })), o, String(inv.currency_iso_code), `body/data for invoice ${id}`);
+          for (const i of fixed.items.filter((x) => o?.items.has(x.id))) await store.setItemAmounts(tx, ctx.tenantId, i.id, i.amount, i.taxAmount);
+          const invoiceDate = o?.invoiceDate ?? req.invoiceDate;
+          const dates = invoiceDate ? { invoice_date: invoiceDate, due_date: asDate(invoiceDate).add({ days: daysBetween(asDate(String(inv.invoice_date)), asDate(String(inv.due_date))) }).toString() } : {};
+          const amount = fixed.amountWithoutTax.plus(fixed.taxAmount).toString();
+          await store.setInvoiceStatus(tx, ctx.tenantId, inv.id, {
+            status: 'Active', activated_time: ctx.clock.now(), activated_by_id: principalId(ctx), ...dates,
+            amount_without_tax: fixed.amountWithoutTax.toString(), tax_amount: fixed.taxAmount.toString(), amount, balance: amount,
+          });
+          if (req.applyCredits) await memos.autoApply(tx, ctx, inv.id);
           out.push((await store.getInvoice(tx, ctx.tenantId, inv.id))!);
         }
         return out;

@@ -61,6 +61,14 @@ export async function setInvoiceStatus(db: Q, tenantId: string, id: string, colu
   }
 }
 
+/** An item's amounts as finance corrected them at activation (its one detail follows). */
+export async function setItemAmounts(db: Q, tenantId: string, itemId: string, amount: Dec, tax: Dec): Promise<void> {
+  const total = amount.plus(tax).toString();
+  await sql`update invoice_items set amount_without_tax = ${amount.toString()}, tax_amount = ${tax.toString()}, amount = ${total}, balance = ${total}
+    where tenant_id = ${tenantId} and id = ${itemId}`.execute(db);
+  await sql`update invoice_item_details set billed_amount = ${amount.toString()}, tax_amount = ${tax.toString()} where tenant_id = ${tenantId} and invoice_item_id = ${itemId}`.execute(db);
+}
+
 export async function deleteInvoice(db: Q, tenantId: string, id: string): Promise<void> {
   await sql`delete from invoices where tenant_id = ${tenantId} and id = ${id}`.execute(db);
 }
@@ -88,4 +96,26 @@ export async function memoDetailsOf(db: Q, tenantId: string, memoIds: readonly s
   if (memoIds.length === 0) return [];
   const r = await sql<Row>`select * from invoice_item_details where tenant_id = ${tenantId} and credit_memo_id = any(${[...memoIds]}::uuid[])`.execute(db);
   return r.rows;
+}
+
+// --- credits --------------------------------------------------------------------------------------
+
+export const insertCredits = (db: Q, rows: Record<string, unknown>[]) => insertRows(db, 'credits', rows);
+
+export async function getCredit(db: Q, tenantId: string, by: { id: string } | { number: string }, opts: { forUpdate?: boolean } = {}): Promise<Row | undefined> {
+  const where = 'id' in by ? sql`id = ${by.id}` : sql`credit_number = ${by.number}`;
+  const r = await sql<Row>`select * from credits where tenant_id = ${tenantId} and ${where}${opts.forUpdate ? sql` for update` : sql``}`.execute(db);
+  return r.rows[0];
+}
+
+export async function creditsOfCustomer(db: Q, tenantId: string, customerId: string): Promise<Row[]> {
+  const r = await sql<Row>`select * from credits where tenant_id = ${tenantId} and customer_id = ${customerId} order by credit_number`.execute(db);
+  return r.rows;
+}
+
+/** Moves a credit's balance by `delta` (negative converts, positive restores); the CHECKs keep it within 0..amount. */
+export async function moveCreditBalance(db: Q, tenantId: string, id: string, delta: string): Promise<void> {
+  await sql`update credits set balance = balance + ${delta}::numeric,
+    status = case when balance + ${delta}::numeric = 0 then 'Converted' else 'Active' end, updated_at = now()
+    where tenant_id = ${tenantId} and id = ${id}`.execute(db);
 }

@@ -18,6 +18,8 @@ import { translateWriteError } from './write-errors.js';
 // price book and price tag actions. Every call is one transaction: it writes, then checks what
 // spans objects (tier ranges), then marks published sources Outdated.
 
+export interface CreditConversion { id: string; creditTypeId: string; uomQuantity: string; creditQuantity: string; decimalScale: number; roundingMode: 'Up' | 'Down' }
+
 export function objectDef(objectName: string): ObjectDef {
   if (!isObjectName(objectName)) throw notFound('UNKNOWN_OBJECT', `There is no catalog object named ${objectName}`);
   return OBJECTS[objectName];
@@ -187,6 +189,15 @@ export const catalogService = {
   async productTrees(ctx: Ctx, ids: readonly string[]): Promise<Map<string, ApiRecord>> {
     const trees = await loadProductTrees(ctx.db, ctx.tenantId, [...new Set(ids)], { activeEntriesOnly: true });
     return new Map(trees.map((t) => [t.id, t]));
+  },
+
+  /** Credit conversions of products (inside the caller's transaction: orders grant credits as they activate). */
+  async creditConversions(q: Tx | Ctx['db'], ctx: Ctx, productIds: readonly string[]): Promise<Map<string, CreditConversion>> {
+    const rows = await store.creditConversionsOf(q, ctx.tenantId, [...new Set(productIds)]);
+    return new Map(rows.map((r) => [r.product_id, {
+      id: r.id, creditTypeId: r.credit_type_id, uomQuantity: r.uom_quantity, creditQuantity: r.credit_quantity,
+      decimalScale: Number(r.decimal_scale), roundingMode: r.rounding_mode === 'Down' ? 'Down' as const : 'Up' as const,
+    }]));
   },
 
   // --- products ------------------------------------------------------------------------------

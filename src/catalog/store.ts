@@ -66,3 +66,16 @@ export async function loadPublished(db: Q, tenantId: string): Promise<{ version:
   const row = r.rows[0]!;
   return { version: row.version ?? '0', snapshots: row.snapshots ?? [], selfServicePriceBooks: row.books ?? [] };
 }
+
+// --- credit conversions ---------------------------------------------------------------------------
+
+export interface CreditConversionRow { product_id: string; id: string; credit_type_id: string; uom_quantity: string; credit_quantity: string; decimal_scale: number; rounding_mode: string }
+
+/** The credit conversion of each of these products that has one. */
+export async function creditConversionsOf(db: Q, tenantId: string, productIds: readonly string[]): Promise<CreditConversionRow[]> {
+  if (productIds.length === 0) return [];
+  const r = await sql<CreditConversionRow>`select p.id as product_id, c.id, c.credit_type_id, c.uom_quantity, c.credit_quantity, c.decimal_scale, c.rounding_mode
+    from catalog_products p join catalog_credit_conversions c on c.tenant_id = p.tenant_id and c.id = p.credit_conversion_id
+    where p.tenant_id = ${tenantId} and p.id = any(${[...productIds]}::uuid[])`.execute(db);
+  return r.rows;
+}

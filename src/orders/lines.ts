@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { invalid } from '../core/errors.js';
-import { parseDate, termEndDate, type TermUnit } from '../core/dates.js';
+import { parseDate, termEndDate, type PlainDate, type TermUnit } from '../core/dates.js';
 import { Dec, roundMoney } from '../core/money.js';
 import type { ApiRecord } from '../metadata/records.js';
 import type { PricedLine, PricingTag, PricingUom } from '../pricing/model.js';
@@ -42,6 +42,7 @@ export interface PlannedLine {
   includedQuantity: Dec;
   startDate: string;
   endDate: string | null;
+  freeTrialEndDate: string | null;      // a free trial runs startDate..freeTrialEndDate; the paid term starts the day after
   term: number | null;
   renewalTerm: number | null;
   autoRenew: boolean;
@@ -103,6 +104,13 @@ function pickEntry(product: ApiRecord, req: { priceBookEntryId?: string | undefi
   return preferred;
 }
 
+/** The last day of the product's free trial from `start` (freeTrialUnit Days or Months), or null. */
+export function trialEnd(product: ApiRecord, start: PlainDate): string | null {
+  const units = Number(product.freeTrialUnit ?? 0);
+  if (!Number.isInteger(units) || units <= 0) return null;
+  return termEndDate(start, units, product.freeTrialType === 'Months' ? 'Month' : 'Day').toString();
+}
+
 export function planLines(req: OrderRequest, trees: ReadonlyMap<string, ApiRecord>, pc: PlanContext): PlannedLine[] {
   const out: PlannedLine[] = [];
   const effective = req.effectiveDate ?? pc.today;
@@ -126,7 +134,9 @@ export function planLines(req: OrderRequest, trees: ReadonlyMap<string, ApiRecor
     const term = parent ? parent.term : recurringTerm ? (r?.subscriptionTerm ?? (product.defaultSubscriptionTerm as number | null) ?? null) : null;
     if (recurringTerm && (!term || term <= 0)) throw invalid('INVALID_TERM', `${i.at}/subscriptionTerm is required: product ${String(product.sku)} has no default term`);
     const startDate = parent ? parent.startDate : (r?.subscriptionStartDate ?? effective);
-    const endDate = term && termDim ? termEndDate(parseDate(startDate, `${i.at}/subscriptionStartDate`), term, termDim as TermUnit).toString() : null;
+    const freeTrialEndDate = parent ? parent.freeTrialEndDate : recurringTerm ? trialEnd(product, parseDate(startDate, `${i.at}/subscriptionStartDate`)) : null;
+    const paidStart = freeTrialEndDate ? parseDate(freeTrialEndDate, 'freeTrialEndDate').add({ days: 1 }) : parseDate(startDate, `${i.at}/subscriptionStartDate`);
+    const endDate = term && termDim ? termEndDate(paidStart, term, termDim as TermUnit).toString() : null;
     const listPrice = d(entry?.listPrice ?? 0);
     const manual = !pc.calculatePrice && r?.clientPrices.netSalesPrice;
     const priced0 = priceLine({
@@ -149,7 +159,7 @@ export function planLines(req: OrderRequest, trees: ReadonlyMap<string, ApiRecor
       id, parentId: parent?.id ?? null, rootId: parent?.rootId ?? id, level: parent ? parent.level + 1 : 1, sortOrder: out.length + 1, at: i.at,
       request: r, productOptionId: i.optionId, product, entry, uom, uomId, priceModel,
       productType: (product.productType as string | null) ?? (product.recordType === 'Service' ? 'Service' : 'Subscription'),
-      bundled: i.included, includedQuantity: i.includedQuantity, startDate, endDate, term,
+      bundled: i.included, includedQuantity: i.includedQuantity, startDate, endDate, freeTrialEndDate, term,
       renewalTerm: r?.renewalTerm ?? (product.defaultRenewalTerm as number | null) ?? term,
       autoRenew: r?.autoRenew ?? (product.autoRenew as boolean | null) ?? false,
       billingPeriod: r?.billingPeriod ?? parent?.billingPeriod ?? req.billingPeriod ?? pc.customer.billingPeriod ?? (product.billingPeriod as string | null) ?? pc.settings.billingPeriod,

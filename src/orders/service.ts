@@ -60,7 +60,7 @@ function previewLine(l: store.LineRow, currency: string): BillableLine {
     assetId: `${String(l.product_id)}_preview`, assetNumber: `${String(l.product_id)}_preview`, assetType: kindFor(String(l.product_type)),
     orderProductId: l.id, productId: String(l.product_id), productName: s('product_name'), uomId: s('uom_id'), priceModel: String(l.price_model),
     termDimension: s('term_dimension'), term: (l.subscription_term as number | null) ?? null, startDate: String(l.subscription_start_date),
-    endDate: s('subscription_end_date'), quantity: String(l.quantity), includedQuantity: String(l.included_quantity), netSalesPrice: String(l.net_sales_price),
+    endDate: s('subscription_end_date'), freeTrialEndDate: s('free_trial_end_date'), quantity: String(l.quantity), includedQuantity: String(l.included_quantity), netSalesPrice: String(l.net_sales_price),
     monthlyPrice: String(l.monthly_price), totalPrice: String(l.total_price), taxAmount: String(l.tax_amount), billingPeriod: s('billing_period'),
     billingTiming: s('billing_timing'), billCycleDay: (l.bill_cycle_day as number | null) ?? null, billCycleStartMonth: (l.bill_cycle_start_month as number | null) ?? null,
     currency,
@@ -79,7 +79,7 @@ function lineRow(ctx: Ctx, orderId: string, l: PlannedLine, status: string): Rec
     parent_id: l.parentId, root_id: l.rootId, level: l.level, product_id: l.product.id, product_name: l.product.name ?? null, sku: l.product.sku ?? null,
     price_book_entry_id: l.entry?.id ?? null, product_option_id: l.productOptionId, uom_id: l.uomId, term_dimension: l.uom.termDimension,
     price_model: l.priceModel, product_type: l.productType, bundled: l.bundled, quantity: p.quantity.toString(), included_quantity: l.includedQuantity.toString(),
-    subscription_term: l.term, subscription_start_date: l.startDate, subscription_end_date: l.endDate, billing_timing: l.billingTiming,
+    subscription_term: l.term, subscription_start_date: l.startDate, subscription_end_date: l.endDate, free_trial_end_date: l.freeTrialEndDate, billing_timing: l.billingTiming,
     billing_period: l.billingPeriod, bill_cycle_day: l.billCycleDay, bill_cycle_start_month: l.billCycleStartMonth, auto_renew: l.autoRenew,
     renewal_term: l.renewalTerm, tax_code: l.taxCode, tax_mode: l.taxMode, list_price: p.listPrice.toString(), sales_price: p.salesPrice.toString(),
     net_sales_price: p.netSalesPrice.toString(), list_total_price: p.listTotalPrice.toString(), subtotal: p.subtotal.toString(), discount: p.discount.toString(),
@@ -98,7 +98,7 @@ function provisionLine(l: store.LineRow, currency: string, priceBookId: string |
     orderProductId: l.id, parentOrderProductId: s('parent_id'), productId: String(l.product_id), productName: s('product_name'), productType: String(l.product_type),
     priceModel: String(l.price_model), priceBookId, priceBookEntryId: s('price_book_entry_id'), uomId: s('uom_id'), termDimension: s('term_dimension'),
     quantity: String(l.quantity), includedQuantity: String(l.included_quantity), bundled: Boolean(l.bundled), startDate: String(l.subscription_start_date),
-    endDate: s('subscription_end_date'), term: (l.subscription_term as number | null) ?? null, renewalTerm: (l.renewal_term as number | null) ?? null,
+    endDate: s('subscription_end_date'), freeTrialEndDate: s('free_trial_end_date'), term: (l.subscription_term as number | null) ?? null, renewalTerm: (l.renewal_term as number | null) ?? null,
     autoRenew: Boolean(l.auto_renew), billingPeriod: s('billing_period'), billingTiming: s('billing_timing'), billCycleDay: (l.bill_cycle_day as number | null) ?? null,
     billCycleStartMonth: (l.bill_cycle_start_month as number | null) ?? null, currency, listPrice: String(l.list_price), salesPrice: String(l.sales_price),
     netSalesPrice: String(l.net_sales_price), totalPrice: String(l.total_price), taxAmount: String(l.tax_amount), totalAmount: String(l.total_amount),
@@ -181,6 +181,7 @@ export function createOrdersService(deps: OrdersDeps) {
     await store.updateOrder(tx, ctx.tenantId, order.id, { status: 'Activated', activated_date: ctx.clock.now(), activated_by_id: principalId(ctx), order_placed_date: ctx.clock.now() });
     await store.setLineStatus(tx, ctx.tenantId, order.id, 'Activated');
     await deps.customers.recordActivation(tx, ctx, order.customer_id, { currency: String(order.currency_iso_code), orderDate: String(order.effective_date) });
+    await deps.billing.grantCreditsForOrder(tx, ctx, { orderId: order.id, customerId: order.customer_id });
     if (invoice.options.generateInvoice && invoice.reservation) {
       const customer = await deps.customers.findCustomerRow(tx, ctx, order.customer_id);
       return deps.billing.invoiceOrderInTx(tx, ctx, {

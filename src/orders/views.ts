@@ -1,3 +1,4 @@
+import { parseDate } from '../core/dates.js';
 import type { LineRow, OrderRow } from './store.js';
 
 // Orders and lines as the seed's CreateOrderResponse shows them. Money is a JSON number, never null.
@@ -34,6 +35,7 @@ export function toLineView(l: LineRow) {
     quantity: n(l.quantity), actualQuantity: n(l.quantity), includedQuantity: n(l.included_quantity),
     subscriptionTerm: l.subscription_term ?? null, subscriptionTermDimension: l.term_dimension ?? null,
     subscriptionStartDate: l.subscription_start_date, subscriptionEndDate: l.subscription_end_date ?? null,
+    freeTrialEndDate: l.free_trial_end_date ?? null, freeTrialConversionDate: trialConversion(l.free_trial_end_date),
     billingTiming: l.billing_timing ?? null, billingPeriod: l.billing_period ?? null, billCycleDay: l.bill_cycle_day ?? null, billCycleStartMonth: l.bill_cycle_start_month ?? null,
     autoRenew: l.auto_renew ?? null, renewalTerm: l.renewal_term ?? null, defaultRenewalTerm: l.renewal_term ?? null, taxCode: l.tax_code ?? null, taxMode: l.tax_mode ?? null,
     listPrice: n(l.list_price), listTotalPrice: n(l.list_total_price), salesPrice: n(l.sales_price), netSalesPrice: n(l.net_sales_price),
@@ -42,4 +44,9 @@ export function toLineView(l: LineRow) {
     deltaCMRR: nn(l.delta_cmrr), deltaARR: nn(l.delta_arr), deltaACV: nn(l.delta_acv), deltaTCV: nn(l.delta_tcv),
     appliedPriceTags: l.applied_tags ?? [], description: l.description ?? null, refId: l.ref_id ?? null, customFields: l.custom_fields ?? {},
   };
+}
+
+/** The day a free trial converts to the paid term: the day after it ends. */
+function trialConversion(end: unknown): string | null {
+  return typeof end === 'string' ? parseDate(end, 'freeTrialEndDate').add({ days: 1 }).toString() : null;
 }

@@ -57,6 +57,52 @@ describe('the order-flow invoice', () => {
   });
 });
 
+describe('POST /billing/invoices:activate with corrections', () => {
+  const draft = async () => {
+    const res = await place({ generateInvoice: true }, [
+      { productId: f.ids.platform, quantity: 2, subscriptionTerm: 12, subscriptionStartDate: '2023-06-22' },
+      { productId: f.ids.key, quantity: 2 },
+    ]);
+    const { invoice, items } = res.invoices[0];
+    expect(invoice).toMatchObject({ status: 'Draft', amount: 103.94, invoiceDate: '2023-06-22', dueDate: '2023-07-22' });
+    return { invoice, key: items.find((i: any) => i.assetType === 'Asset'), sub: items.find((i: any) => i.assetType === 'Subscription'), customerId: res.order.customerId };
+  };
+
+  it('an invoice date for all, item amounts per invoice, credits off; the next run bills the shortfall', async () => {
+    const { invoice, key, sub, customerId } = await draft();
+    const memo = (await call('POST', '/billing/credit-memos', { customerId, amount: 10, status: 'Active' })).json();
+    const res = await call('POST', '/billing/invoices:activate', {
+      invoiceIds: [invoice.id], invoiceDate: '2023-07-01', enabledAppliedCredits: false,
+      data: [{ id: invoice.id, amount: 95.94, taxAmount: 0, invoiceItems: [{ id: key.id, invoiceId: invoice.id, transactionAmount: 90 }] }],
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const [{ invoice: after, items }] = res.json();
+    expect(after).toMatchObject({ status: 'Active', invoiceDate: '2023-07-01', dueDate: '2023-07-31', amountWithoutTax: 95.94, amount: 95.94, balance: 95.94 });
+    expect(items.find((i: any) => i.id === key.id)).toMatchObject({ transactionAmount: 90, amount: 90, balance: 90, details: [{ billedAmount: 90 }] });
+    expect(items.find((i: any) => i.id === sub.id)).toMatchObject({ transactionAmount: 5.94 });
+    expect((await call('GET', `/billing/credit-memos/${memo.id}`)).json().balance).toBe(10);
+    const job = (await call('POST', '/billing/schedules', { scheduleType: 'OneTime', targetDate: '2023-06-22', customerIds: [customerId] })).json();
+    const next = (await call('GET', `/billing/invoices/${job.invoiceIds[0]}`)).json();
+    expect(next.items.map((i: any) => [i.assetNumber, i.transactionAmount])).toEqual([[key.assetNumber, 8]]);
+  });
+
+  it('figures that do not add up, or items of another invoice, are 400s that change nothing', async () => {
+    const { invoice, key } = await draft();
+    const other = await draft();
+    for (const [data, code] of [
+      [[{ id: invoice.id, amount: 1 }], 'INVOICE_TOTAL_MISMATCH'],
+      [[{ id: invoice.id, invoiceItems: [{ id: other.key.id, transactionAmount: 1 }] }], 'INVALID_FIELD'],
+      [[{ id: other.invoice.id }], 'INVALID_FIELD'],
+      [[{ id: invoice.id, invoiceItems: [{ id: key.id, transactionAmount: -500 }] }], 'INVALID_FIELD'],
+      [[{ id: invoice.id, invoiceDate: '2023-02-30' }], 'INVALID_FIELD'],
+    ] as const) {
+      const res = await call('POST', '/billing/invoices:activate', { invoiceIds: [invoice.id], data });
+      expect([res.statusCode, res.json().errorCode], JSON.stringify(data)).toEqual([400, code]);
+    }
+    expect((await call('GET', `/billing/invoices/${invoice.id}`)).json().invoice).toMatchObject({ status: 'Draft', amount: 103.94 });
+  });
+});
+
 describe('POST /orders/invoices:preview', () => {
   it('TC-4: a line from 2023-10-06, target 2023-10-09, previewed on 2023-10-25 → 8.25, nothing stored', async () => {
     const g = await orderFixture(t, { today: '2023-10-25' });

@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import type { Ctx } from '../context.js';
+import { conflict, invalid, notFound } from '../core/errors.js';
+import { Dec, parseAmount, roundMoney } from '../core/money.js';
+import { inTransaction, type Tx } from '../db/transaction.js';
+import { isUuid } from '../metadata/validate.js';
+import { catalogService } from '../catalog/service.js';
+import type { CustomersService } from '../customers/service.js';
+import type { NumberingService } from '../numbering/service.js';
+import type { BillableLine } from './charges.js';
+import { convertedQuantity, creditGrant } from './credit-grant.js';
+import type { CreditMemos } from './credit-memos.js';
+import { dueDate } from './schedule.js';
+import * as store from './store.js';
+
+// Credits (DESIGN "Credits", billing README): an order that activates a product with a credit
+// conversion grants the customer one credit per asset (CRE-…). `POST /billing/credits:convert` turns
+// part of a credit's cash into an Active credit memo (source CreditConversion) with one item for the
+// asset; the credit's balance goes down by as much, so no cash is converted twice, and canceling
+// that memo gives it back.
+
+const n = (v: unknown) => Number(v ?? 0);
+
+export function toCreditView(c: store.Row) {
+  return {
+    id: c.id, name: c.credit_number, creditNumber: c.credit_number, status: c.status, customerId: c.customer_id, accountId: c.customer_id,
+    creditTypeId: c.credit_type_id ?? null, creditConversionId: c.credit_conversion_id ?? null, assetId: c.asset_id, assetNumber: c.asset_number,
+    assetType: c.asset_type, orderProductId: c.order_product_id, productId: c.product_id, productName: c.product_name ?? null,
+    currencyIsoCode: c.currency_iso_code, startDate: c.start_date, quantity: n(c.quantity), unitPrice: n(c.unit_price), amount: n(c.amount), balance: n(c.balance),
+  };
+}
+
+export function createCredits(deps: { numbering: NumberingService; creditMemos: CreditMemos; customers: CustomersService }) {
+  async function lockCredit(tx: Tx, ctx: Ctx, l: Record<string, unknown>, at: string): Promise<store.Row> {
+    const byId = l.creditId !== undefined && l.creditId !== null;
+    if (byId && !isUuid(l.creditId)) throw invalid('INVALID_FIELD', `${at}/creditId must be an id`);
+    if (!byId && typeof l.creditNumber !== 'string') throw invalid('INVALID_FIELD', `${at} must name a creditId or a creditNumber`);
+    const c = await store.getCredit(tx, ctx.tenantId, byId ? { id: String(l.creditId).toLowerCase() } : { number: String(l.creditNumber) }, { forUpdate: true });
+    if (!c) throw notFound('CREDIT_NOT_FOUND', `${at}: credit ${String(byId ? l.creditId : l.creditNumber)} does not exist`);
+    if (byId && typeof l.creditNumber === 'string' && l.creditNumber !== c.credit_number) {
+      throw invalid('INVALID_FIELD', `${at}/creditNumber ${l.creditNumber} is not the number of credit ${String(l.creditId)}`);
+    }
+    return c;
+  }
+
+  return {
+    /** Credits for the order's lines whose products convert to credits, inside the order's transaction. */
+    async grantForOrder(tx: Tx, ctx: Ctx, customerId: string, lines: readonly BillableLine[]): Promise<void> {
+      const conversions = await catalogService.creditConversions(tx, ctx, lines.map((l) => l.productId));
+      const grants = lines.flatMap((l) => {
+        const c = conversions.get(l.productId);
+        const g = c ? creditGrant(l, c) : null;
+        return g && c ? [{ line: l, conversion: c, grant: g }] : [];
+      });
+      if (grants.length === 0) return;
+      const numbers = await deps.numbering.nextNumbersInTx(tx, ctx, 'credit', grants.length);
+      await store.insertCredits(tx, grants.map(({ line, conversion, grant }, i) => ({
+        tenant_id: ctx.tenantId, id: randomUUID(), credit_number: numbers[i], status: 'Active', customer_id: customerId, credit_type_id: conversion.creditTypeId,
+        credit_conversion_id: conversion.id, asset_id: line.assetId, asset_number: line.assetNumber, asset_type: line.assetType, order_product_id: line.orderProductId,
+        product_id: line.productId, product_name: line.productName, uom_id: line.uomId, currency_iso_code: line.currency, start_date: line.startDate,
+        asset_quantity: line.quantity, unit_price: grant.unitPrice.toString(), quantity: grant.quantity.toString(), amount: grant.amount.toString(), balance: grant.amount.toString(),
+      })));
+    },
+
+    /** `{credits:[{creditId | creditNumber, amount}]}` → `{invoices: [credit memos]}` (the seed's key, A6). */
+    async convert(ctx: Ctx, body: { credits?: unknown }) {
+      const list = body.credits;
+      if (!Array.isArray(list) || list.length === 0) throw invalid('INVALID_FIELD', 'body/credits must be a non-empty array');
+      list.forEach((l, i) => { if (typeof l !== 'object' || l === null) throw invalid('INVALID_FIELD', `body/credits/${i} must be an object`); });
+      const memoNumbers = await deps.numbering.nextNumbers(ctx, 'creditMemo', list.length);
+      const itemNumbers = await deps.numbering.nextNumbers(ctx, 'creditMemoItem', list.length);
+      const today = ctx.clock.today(ctx.timeZone);
+      const ids = await inTransaction(ctx.db, async (tx) => {
+        const out: string[] = [];
+        for (const [i, raw] of (list as Record<string, unknown>[]).entries()) {
+          const at = `body/credits/${i}`;
+          const credit = await lockCredit(tx, ctx, raw, at);
+          const currency = String(credit.currency_iso_code);
+          const amount = roundMoney(parseAmount(raw.amount, `${at}/amount`), currency);
+          if (amount.lte(0)) throw invalid('INVALID_FIELD', `${at}/amount must be > 0`);
+          if (amount.gt(String(credit.balance))) throw conflict('OVER_CONVERTED', `${at}: ${amount.toString()} is more than what is left of credit ${String(credit.credit_number)} (${String(credit.balance)})`);
+          const customer = await deps.customers.findCustomerRow(tx, ctx, String(credit.customer_id));
+          const paymentTerm = (customer.payment_term as string | null) ?? ctx.tenant.settings.paymentTerm;
+          const start = String(credit.start_date);
+          const memoId = await deps.creditMemos.createInTx(tx, ctx, {
+            number: memoNumbers[i]!, customerId: String(credit.customer_id), currency, amount, taxAmount: new Dec(0), source: 'CreditConversion', status: 'Active',
+            reason: 'CreditConversion', sourceInvoiceId: null, memoDate: today.toString(), startDate: start, endDate: start,
+            dueDate: dueDate(today, paymentTerm).toString(), targetDate: today.toString(), sourceCreditId: credit.id,
+          });
+          await writeItem(tx, ctx, { memoId, number: itemNumbers[i]!, credit, amount, today: today.toString() });
+          await store.moveCreditBalance(tx, ctx.tenantId, credit.id, amount.negated().toString());
+          out.push(memoId);
+        }
+        return out;
+      });
+      return { invoices: await Promise.all(ids.map((id) => deps.creditMemos.get(ctx, id))) };
+    },
+
+    async get(ctx: Ctx, id: string) {
+      const c = isUuid(id) ? await store.getCredit(ctx.db, ctx.tenantId, { id: id.toLowerCase() }) : await store.getCredit(ctx.db, ctx.tenantId, { number: id });
+      if (!c) throw notFound('CREDIT_NOT_FOUND', `Credit ${id} does not exist`);
+      return toCreditView(c);
+    },
+
+    async ofCustomer(ctx: Ctx, customerId: unknown) {
+      if (!isUuid(customerId)) throw invalid('INVALID_FIELD', 'querystring/customerId is required and must be an id');
+      return (await store.creditsOfCustomer(ctx.db, ctx.tenantId, customerId.toLowerCase())).map(toCreditView);
+    },
+  };
+}
+
+/** The memo's one item, in the billed ledger as a `Credit` (it never nets against the asset's charges). */
+async function writeItem(tx: Tx, ctx: Ctx, i: { memoId: string; number: string; credit: store.Row; amount: Dec; today: string }): Promise<void> {
+  const c = i.credit;
+  const start = String(c.start_date);
+  const revision = (await store.nextRevisions(tx, ctx.tenantId, [String(c.asset_number)])).get(`${String(c.asset_number)}|Credit|${start}`) ?? 1;
+  const quantity = convertedQuantity(i.amount, new Dec(String(c.unit_price)));
+  const itemId = randomUUID();
+  const owed = i.amount.negated().toString();
+  await store.insertItems(tx, [{
+    tenant_id: ctx.tenantId, id: itemId, invoice_id: null, credit_memo_id: i.memoId, invoice_item_number: i.number, status: 'Active', customer_id: c.customer_id,
+    asset_id: c.asset_id, asset_number: c.asset_number, asset_type: c.asset_type, charge: 'Credit', product_id: c.product_id, product_name: c.product_name,
+    uom_id: c.uom_id, order_product_id: c.order_product_id, period_start: start, start_date: start, end_date: start, billing_timing: 'InAdvance',
+    transaction_date: i.today, transaction_quantity: quantity.toString(), net_sales_price: String(c.unit_price), proration_numerator: 1, proration_denominator: 1,
+    amount_without_tax: owed, tax_amount: '0', amount: owed, balance: owed, revision,
+  }]);
+  await store.insertDetails(tx, [{
+    tenant_id: ctx.tenantId, id: randomUUID(), invoice_id: null, credit_memo_id: i.memoId, invoice_item_id: itemId, order_product_id: c.order_product_id,
+    detail_type: 'Committed', start_date: start, end_date: start, billing_timing: 'InAdvance', transaction_quantity: quantity.toString(),
+    net_sales_price: String(c.unit_price), billed_amount: owed, tax_amount: '0',
+  }]);
+}
+
+export type Credits = ReturnType<typeof createCredits>;
