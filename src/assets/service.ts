@@ -5,7 +5,7 @@ import type { Tx } from '../db/transaction.js';
 import { isUuid } from '../metadata/validate.js';
 import type { CustomerMetrics } from '../customers/service.js';
 import type { AssetKind, ProvisionLine, VersionRow } from './model.js';
-import type { BillableLine } from '../billing/charges.js';
+import type { BillableLine, BillableVersion } from '../billing/charges.js';
 import { planProvisioning } from './provisioning.js';
 import { planRenewal } from './renewal.js';
 import { inTransaction } from '../db/transaction.js';
@@ -42,10 +42,25 @@ function toBillable(v: VersionRow): BillableLine {
   };
 }
 
+function toBillableVersion(v: VersionRow): BillableVersion {
+  return {
+    assetId: v.id, orderProductId: v.order_product_id, effectiveFrom: v.effective_from, startDate: v.start_date, endDate: v.end_date,
+    freeTrialEndDate: v.free_trial_end_date, term: v.term, termDimension: v.term_dimension, quantity: v.quantity, includedQuantity: v.included_units,
+    netSalesPrice: v.net_sales_price, monthlyPrice: v.monthly_price, taxAmount: v.tax_amount,
+  };
+}
+
 export const assetsService = {
   /** The billable state of an order's (or a customer's) assets: their latest versions. */
-  async billableLines(q: Tx | Ctx['db'], ctx: Ctx, filter: { orderId?: string; customerId?: string }): Promise<BillableLine[]> {
-    return (await store.latestVersions(q, ctx.tenantId, filter)).map(toBillable);
+  async billableLines(q: Tx | Ctx['db'], ctx: Ctx, filter: { orderId?: string; customerId?: string; assetNumbers?: readonly string[] }): Promise<BillableLine[]> {
+    const latest = filter.assetNumbers
+      ? (await store.latestOfNumbers(q, ctx.tenantId, filter.assetNumbers))
+      : await store.latestVersions(q, ctx.tenantId, filter);
+    // assets that changed bill under each of their versions (one more query for all of them)
+    const changed = latest.filter((v) => v.version > 1).map((v) => v.asset_number);
+    const chains = new Map<string, VersionRow[]>();
+    for (const v of await store.versionsOfNumbers(q, ctx.tenantId, changed)) chains.set(v.asset_number, [...(chains.get(v.asset_number) ?? []), v]);
+    return latest.map((v) => ({ ...toBillable(v), ...(chains.has(v.asset_number) && { versions: chains.get(v.asset_number)!.map(toBillableVersion) }) }));
   },
 
   lockForBilling: (tx: Tx, ctx: Ctx, numbers: readonly string[]) => store.lockHeads(tx, ctx.tenantId, numbers),

@@ -99,6 +99,23 @@ export async function latestVersions(db: Q, tenantId: string, filter: { orderId?
   return r.rows;
 }
 
+/** The latest version of each of these asset numbers (canceled ones left out). */
+export async function latestOfNumbers(db: Q, tenantId: string, numbers: readonly string[]): Promise<VersionRow[]> {
+  if (numbers.length === 0) return [];
+  const r = await sql<VersionRow>`select v.* from asset_versions v
+    join asset_heads h on h.tenant_id = v.tenant_id and h.asset_number = v.asset_number and h.latest_id = v.id
+    where v.tenant_id = ${tenantId} and v.asset_number = any(${[...numbers]}::text[]) and v.status <> 'Canceled' order by v.level, v.asset_number`.execute(db);
+  return r.rows;
+}
+
+/** Every version of these asset numbers, oldest first per number (canceled ones left out). */
+export async function versionsOfNumbers(db: Q, tenantId: string, numbers: readonly string[]): Promise<VersionRow[]> {
+  if (numbers.length === 0) return [];
+  const r = await sql<VersionRow>`select * from asset_versions where tenant_id = ${tenantId} and asset_number = any(${[...numbers]}::text[])
+    and status <> 'Canceled' order by asset_number, version`.execute(db);
+  return r.rows;
+}
+
 /** Locks the heads of these asset numbers for the rest of the transaction (billing writes under it). */
 export async function lockHeads(db: Q, tenantId: string, numbers: readonly string[]): Promise<void> {
   if (numbers.length === 0) return;

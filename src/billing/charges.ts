@@ -1,10 +1,11 @@
 import type { BillingPeriod } from '../core/billing-periods.js';
-import { parseDate } from '../core/dates.js';
+import { parseDate, termEndDate, type TermUnit } from '../core/dates.js';
 import type { TermBasis } from '../core/day-count.js';
 import { Dec } from '../core/money.js';
 import { termMonths } from '../pricing/price-line.js';
 import type { TermDimension } from '../pricing/model.js';
-import type { Charge } from './invoice-builder.js';
+import type { Charge, Segment } from './invoice-builder.js';
+import { contractMonths, type ChargeTerms } from './schedule.js';
 
 // What billing needs of a line, whoever owns it (an asset version, or a cart's order line for a
 // preview), and how it becomes a charge. Pure. Billing settings resolve line → ... → tenant
@@ -25,6 +26,8 @@ export interface BillableLine {
   endDate: string | null;
   /** A free trial to this date bills nothing; the paid term, and billing, start the day after. */
   freeTrialEndDate?: string | null;
+  /** Every version of the asset, oldest first (absent for previews of new lines: one version). */
+  versions?: BillableVersion[];
   quantity: string;
   includedQuantity: string;
   netSalesPrice: string;
@@ -36,6 +39,23 @@ export interface BillableLine {
   billCycleDay: number | null;
   billCycleStartMonth: number | null;
   currency: string;
+}
+
+/** A version of an asset as billing sees it: what it charges from the day it takes effect. */
+export interface BillableVersion {
+  assetId: string;
+  orderProductId: string;
+  effectiveFrom: string;
+  startDate: string;
+  endDate: string | null;
+  freeTrialEndDate: string | null;
+  term: number | null;
+  termDimension: string | null;
+  quantity: string;
+  includedQuantity: string;
+  netSalesPrice: string;
+  monthlyPrice: string;
+  taxAmount: string;
 }
 
 export interface BillingDefaults {
@@ -59,18 +79,46 @@ export const inTrialOn = (l: BillableLine, today: string): boolean => !!l.freeTr
 export function toCharge(l: BillableLine, d: BillingDefaults): Charge | null {
   if (l.priceModel === 'Usage') return null;
   const quantity = new Dec(l.quantity);
-  const chargeable = Dec.max(0, quantity.minus(l.includedQuantity));
-  const months = l.term ? termMonths(l.term, l.termDimension as TermDimension) : null;
-  return {
+  const terms = termsOf(l, l, d);
+  const charge: Charge = {
     assetId: l.assetId, assetNumber: l.assetNumber, assetType: l.assetType, orderProductId: l.orderProductId, productId: l.productId,
     productName: l.productName, uomId: l.uomId, kind: l.priceModel === 'Recurring' ? 'Recurring' : 'OneTime',
     timing: (l.billingTiming as 'InAdvance' | 'InArrears' | null) ?? d.billingTiming, quantity, netSalesPrice: new Dec(l.netSalesPrice),
-    monthly: new Dec(l.monthlyPrice).times(chargeable), totalPrice: new Dec(l.totalPrice), taxAmount: new Dec(l.taxAmount), currency: l.currency,
-    terms: {
-      start: l.freeTrialEndDate ? parseDate(l.freeTrialEndDate, 'freeTrialEndDate').add({ days: 1 }) : parseDate(l.startDate, 'startDate'), end: l.endDate ? parseDate(l.endDate, 'endDate') : null,
-      termMonths: months && months.gt(0) ? months : null,
-      billingPeriod: (l.billingPeriod as BillingPeriod | null) ?? d.billingPeriod, billCycleDay: l.billCycleDay ?? d.billCycleDay,
-      billingStartMonth: l.billCycleStartMonth ?? d.billingStartMonth, basis: d.termBasis, prorationEnabled: d.prorationEnabled,
-    },
+    monthly: monthlyOf(l), totalPrice: new Dec(l.totalPrice), taxAmount: new Dec(l.taxAmount), currency: l.currency, terms,
   };
+  if (l.versions && l.versions.length > 1) charge.segments = segmentsOf(l, l.versions, d);
+  return charge;
+}
+
+const monthlyOf = (v: { monthlyPrice: string; quantity: string; includedQuantity: string }) => new Dec(v.monthlyPrice).times(Dec.max(0, new Dec(v.quantity).minus(v.includedQuantity)));
+
+type Dated = Pick<BillableLine, 'startDate' | 'endDate' | 'freeTrialEndDate' | 'term' | 'termDimension'>;
+
+/**
+ * A version's contract terms. The paid term starts after a free trial; the term's months cap the
+ * last period only when the contract runs to the term's natural end (a co-termed or canceled
+ * contract ends where it ends).
+ */
+function termsOf(v: Dated, l: BillableLine, d: BillingDefaults): ChargeTerms {
+  const start = v.freeTrialEndDate ? parseDate(v.freeTrialEndDate, 'freeTrialEndDate').add({ days: 1 }) : parseDate(v.startDate, 'startDate');
+  const end = v.endDate ? parseDate(v.endDate, 'endDate') : null;
+  const months = v.term ? termMonths(v.term, v.termDimension as TermDimension) : null;
+  const natural = v.term && v.termDimension && end ? termEndDate(start, v.term, v.termDimension as TermUnit).equals(end) : false;
+  return {
+    start, end, termMonths: months && months.gt(0) && natural ? months : null,
+    billingPeriod: (l.billingPeriod as BillingPeriod | null) ?? d.billingPeriod, billCycleDay: l.billCycleDay ?? d.billCycleDay,
+    billingStartMonth: l.billCycleStartMonth ?? d.billingStartMonth, basis: d.termBasis, prorationEnabled: d.prorationEnabled,
+  };
+}
+
+/** Versions as segments: each in force from its effective date to the day before the next one's. */
+function segmentsOf(l: BillableLine, versions: readonly BillableVersion[], d: BillingDefaults): Segment[] {
+  return versions.map((v, i) => {
+    const next = versions[i + 1];
+    return {
+      from: parseDate(v.effectiveFrom, 'effectiveFrom'), to: next ? parseDate(next.effectiveFrom, 'effectiveFrom').subtract({ days: 1 }) : null,
+      monthly: monthlyOf(v), taxAmount: new Dec(v.taxAmount), taxMonths: contractMonths(termsOf(v, l, d)), quantity: new Dec(v.quantity),
+      netSalesPrice: new Dec(v.netSalesPrice), orderProductId: v.orderProductId, assetId: v.assetId,
+    };
+  });
 }

@@ -1,4 +1,5 @@
-import { compareDates, maxDate, type PlainDate } from '../core/dates.js';
+import { periodMonths, proratedFraction } from '../core/billing-periods.js';
+import { compareDates, maxDate, minDate, parseDate, type PlainDate } from '../core/dates.js';
 import { Dec, roundMoney } from '../core/money.js';
 import { dueDate, schedule, type ChargeTerms, type ScheduledPeriod } from './schedule.js';
 
@@ -31,9 +32,30 @@ export interface Charge {
   taxAmount: Dec;
   terms: ChargeTerms;
   currency: string;
+  /**
+   * The asset's versions over time, oldest first (DESIGN "Billing": due under the versions effective
+   * in each period). Absent: one segment, the charge itself, over the whole contract.
+   */
+  segments?: Segment[];
 }
 
-export interface BilledPeriod { assetNumber: string; charge: LedgerCharge; periodStart: string; amount: Dec; taxAmount: Dec }
+/** One version of an asset in force from `from` to `to` (inclusive; null = to the contract's end). */
+export interface Segment {
+  from: PlainDate;
+  to: PlainDate | null;
+  monthly: Dec;                  // P of this version
+  taxAmount: Dec;                // this version's tax over its whole contract ...
+  taxMonths: Dec | null;         // ... of these months (spread like its price); null: no tax spread
+  quantity: Dec;
+  netSalesPrice: Dec;
+  orderProductId: string;
+  assetId: string;
+}
+
+export interface BilledPeriod {
+  assetNumber: string; charge: LedgerCharge; periodStart: string; amount: Dec; taxAmount: Dec;
+  quantity?: Dec; startDate?: string; endDate?: string;   // what the billed items covered (corrections show them)
+}
 
 export interface InvoiceItemDraft {
   assetId: string;
@@ -84,12 +106,19 @@ export interface BuildOptions {
   firstPeriodOnly?: boolean;
 }
 
+interface Seen { amount: Dec; tax: Dec; quantity: Dec; startDate: string | null; endDate: string | null; periodStart: string; charge: LedgerCharge; assetNumber: string }
+const NONE = (assetNumber: string, charge: LedgerCharge, periodStart: string): Seen => ({ amount: new Dec(0), tax: new Dec(0), quantity: new Dec(0), startDate: null, endDate: null, periodStart, charge, assetNumber });
+
 export function dueItems(charges: readonly Charge[], billed: readonly BilledPeriod[], o: BuildOptions): InvoiceItemDraft[] {
-  const already = new Map<string, { amount: Dec; tax: Dec }>();
+  const already = new Map<string, Seen>();
   for (const b of billed) {
     const k = key(b.assetNumber, b.charge, b.periodStart);
-    const prev = already.get(k) ?? { amount: new Dec(0), tax: new Dec(0) };
-    already.set(k, { amount: prev.amount.plus(b.amount), tax: prev.tax.plus(b.taxAmount) });
+    const prev = already.get(k) ?? NONE(b.assetNumber, b.charge, b.periodStart);
+    already.set(k, {
+      ...prev, amount: prev.amount.plus(b.amount), tax: prev.tax.plus(b.taxAmount), quantity: prev.quantity.plus(b.quantity ?? 0),
+      startDate: [prev.startDate, b.startDate ?? null].filter((x): x is string => !!x).sort()[0] ?? null,
+      endDate: [prev.endDate, b.endDate ?? null].filter((x): x is string => !!x).sort().at(-1) ?? null,
+    });
   }
   const items: InvoiceItemDraft[] = [];
   for (const c of charges) {
@@ -99,35 +128,109 @@ export function dueItems(charges: readonly Charge[], billed: readonly BilledPeri
     };
     if (c.kind === 'OneTime') {
       const start = c.terms.start.toString();
-      const seen = already.get(key(c.assetNumber, 'OneTime', start)) ?? { amount: new Dec(0), tax: new Dec(0) };
+      const seen = already.get(key(c.assetNumber, 'OneTime', start)) ?? NONE(c.assetNumber, 'OneTime', start);
       const amount = c.totalPrice.minus(seen.amount);
       const tax = c.taxAmount.minus(seen.tax);
       if (compareDates(c.terms.start, o.targetDate) <= 0 && (!amount.isZero() || !tax.isZero())) {
-        items.push({ ...base, periodStart: start, startDate: start, endDate: (c.terms.end ?? c.terms.start).toString(), numerator: 1, denominator: 1, amount, taxAmount: tax });
+        items.push({ ...base, periodStart: start, startDate: start, endDate: (c.terms.end ?? c.terms.start).toString(), numerator: 1, denominator: 1, quantity: c.quantity.minus(seen.quantity), amount, taxAmount: tax });
       }
       continue;
     }
-    const periods = schedule(c.terms, o.targetDate);
-    const term = c.terms.termMonths;
-    let before = { amount: new Dec(0), tax: new Dec(0) };
-    for (const p of periods) {
-      const due = {
-        amount: roundMoney(c.monthly.times(p.cumulativeMonths), c.currency),
-        tax: term && !term.isZero() ? roundMoney(c.taxAmount.times(p.cumulativeMonths).dividedBy(term), c.currency) : new Dec(0),
-      };
-      const own = { amount: due.amount.minus(before.amount), tax: due.tax.minus(before.tax) };
-      before = due;
-      if (!isDue(p, c.timing, o.targetDate)) continue;
-      if (o.firstPeriodOnly && p.index > 0) break;
-      const ps = p.periodStart.toString();
-      const seen = already.get(key(c.assetNumber, 'Recurring', ps)) ?? { amount: new Dec(0), tax: new Dec(0) };
-      const amount = own.amount.minus(seen.amount);
-      const tax = own.tax.minus(seen.tax);
-      if (amount.isZero() && tax.isZero()) continue;
-      items.push({ ...base, periodStart: ps, startDate: p.start.toString(), endDate: p.end.toString(), numerator: p.numerator, denominator: p.denominator, amount, taxAmount: tax });
+    items.push(...recurringItems(c, already, o));
+  }
+  return items;
+}
+
+/** The asset's versions as segments; a charge without them is one segment over its whole contract. */
+function segmentsOf(c: Charge): Segment[] {
+  return c.segments ?? [{
+    from: c.terms.start, to: null, monthly: c.monthly, taxAmount: c.taxAmount, taxMonths: c.terms.termMonths, quantity: c.quantity,
+    netSalesPrice: c.netSalesPrice, orderProductId: c.orderProductId, assetId: c.assetId,
+  }];
+}
+
+/**
+ * A recurring charge's items. Each segment s bills a window [x, y] of a period as
+ * round(P_s·F(y)) − round(P_s·F(x−1)) (its tax likewise, spread over its own contract months), so a
+ * segment's windows add up to round(P_s·F(to)) − round(P_s·F(from−1)) exactly; the period's item is
+ * the sum minus what was billed for it. Periods billed in advance past a shortened contract's end
+ * are credited in full.
+ */
+function recurringItems(c: Charge, already: Map<string, Seen>, o: BuildOptions): InvoiceItemDraft[] {
+  const items: InvoiceItemDraft[] = [];
+  const segments = segmentsOf(c);
+  const months = periodMonths(c.terms.billingPeriod);
+  const periods = schedule(c.terms, o.targetDate);
+  const scheduled = new Set(periods.map((p) => p.periodStart.toString()));
+  for (const p of periods) {
+    if (!isDue(p, c.timing, o.targetDate)) continue;
+    if (o.firstPeriodOnly && p.index > 0) break;
+    const before = p.monthsBefore;
+    // F at a date inside this period (F(p.start − 1) = before, F(p.end) = the period's cumulative months)
+    const F = (d: PlainDate): Dec => {
+      if (compareDates(d, p.start) < 0) return before;
+      if (compareDates(d, p.end) >= 0) return p.cumulativeMonths;
+      if (!c.terms.prorationEnabled) return before;
+      return before.plus(proratedFraction({ start: p.start, endInclusive: d, period: { n: 0, start: p.periodStart, end: p.periodEnd }, months, basis: c.terms.basis }).fraction.times(months));
+    };
+    let amount = new Dec(0);
+    let tax = new Dec(0);
+    let last: { s: Segment; from: PlainDate } | null = null;
+    for (const s of segments) {
+      const x = maxDate(p.start, s.from);
+      const y = s.to ? minDate(p.end, s.to) : p.end;
+      if (compareDates(x, y) > 0) continue;
+      const [fy, fx] = [F(y), F(x.subtract({ days: 1 }))];
+      amount = amount.plus(roundMoney(s.monthly.times(fy), c.currency)).minus(roundMoney(s.monthly.times(fx), c.currency));
+      if (s.taxMonths && !s.taxMonths.isZero()) {
+        tax = tax.plus(roundMoney(s.taxAmount.times(fy).dividedBy(s.taxMonths), c.currency)).minus(roundMoney(s.taxAmount.times(fx).dividedBy(s.taxMonths), c.currency));
+      }
+      last = { s, from: x };
+    }
+    if (!last) continue;
+    const ps = p.periodStart.toString();
+    const seen = already.get(key(c.assetNumber, 'Recurring', ps)) ?? NONE(c.assetNumber, 'Recurring', ps);
+    const owed = amount.minus(seen.amount);
+    const owedTax = tax.minus(seen.tax);
+    if (owed.isZero() && owedTax.isZero()) continue;
+    // a first bill covers the period; a correction, the window its last version covers
+    const correction = seen.startDate !== null;
+    const start = correction ? last.from : p.start;
+    const end = correction && seen.endDate && compareDates(PlainDateOf(seen.endDate), p.end) > 0 ? PlainDateOf(seen.endDate) : p.end;
+    const f = correction ? windowFraction(start, minDate(end, p.periodEnd), p, months, c.terms.basis) : { numerator: p.numerator, denominator: p.denominator };
+    items.push({
+      ...base(c, last.s), periodStart: ps, startDate: start.toString(), endDate: end.toString(), numerator: f.numerator, denominator: f.denominator,
+      quantity: last.s.quantity.minus(seen.quantity), amount: owed, taxAmount: owedTax,
+    });
+  }
+  // billed in advance for periods past the contract's (new) end: all of it comes back
+  if (c.terms.end) {
+    for (const seen of already.values()) {
+      if (seen.assetNumber !== c.assetNumber || seen.charge !== 'Recurring' || scheduled.has(seen.periodStart)) continue;
+      if (compareDates(PlainDateOf(seen.periodStart), c.terms.end) <= 0) continue;
+      if (seen.amount.isZero() && seen.tax.isZero()) continue;
+      const last = segments.at(-1)!;
+      items.push({
+        ...base(c, last), periodStart: seen.periodStart, startDate: seen.startDate ?? seen.periodStart, endDate: seen.endDate ?? seen.periodStart,
+        numerator: 1, denominator: 1, quantity: seen.quantity.negated(), amount: seen.amount.negated(), taxAmount: seen.tax.negated(),
+      });
     }
   }
   return items;
+}
+
+const PlainDateOf = (s: string) => parseDate(s, 'date');
+
+function windowFraction(start: PlainDate, end: PlainDate, p: ScheduledPeriod, months: number, basis: ChargeTerms['basis']) {
+  if (compareDates(start, end) > 0) return { numerator: 0, denominator: 1 };
+  return proratedFraction({ start, endInclusive: end, period: { n: 0, start: p.periodStart, end: p.periodEnd }, months, basis });
+}
+
+function base(c: Charge, s: Segment) {
+  return {
+    assetId: s.assetId, assetNumber: c.assetNumber, assetType: c.assetType, orderProductId: s.orderProductId, productId: c.productId,
+    productName: c.productName, uomId: c.uomId, charge: 'Recurring' as const, billingTiming: c.timing, netSalesPrice: s.netSalesPrice,
+  };
 }
 
 /** One invoice of the items owed by the target date, or null when nothing is due. */

@@ -28,6 +28,7 @@ export interface ScheduledPeriod {
   denominator: number;
   months: Dec;                   // months covered (the share × the period's months)
   cumulativeMonths: Dec;         // F_k
+  monthsBefore: Dec;             // F_{k−1}, kept rather than recomputed (a difference of decimals can lose the last digit)
 }
 
 /** The periods of a charge that start on or before `through` (all of them when the charge ends first). */
@@ -50,11 +51,35 @@ export function schedule(t: ChargeTerms, through: PlainDate): ScheduledPeriod[] 
     let covered = f.fraction.times(months);
     const isLast = t.end !== null && compareDates(end, t.end) >= 0;
     if (isLast && t.termMonths) covered = t.termMonths.minus(cumulative); // the last period reaches exactly the term
+    const monthsBefore = cumulative;
     cumulative = cumulative.plus(covered);
-    out.push({ index: out.length, periodStart: p.start, periodEnd: p.end, start, end, numerator: f.numerator, denominator: f.denominator, months: covered, cumulativeMonths: cumulative });
+    out.push({ index: out.length, periodStart: p.start, periodEnd: p.end, start, end, numerator: f.numerator, denominator: f.denominator, months: covered, cumulativeMonths: cumulative, monthsBefore });
     if (isLast) break;
   }
   return out;
+}
+
+/**
+ * F(d): the contract's months from its start through `d` (inclusive) under the term basis — 0 before
+ * the start, the contract's months from its end on. Within a period it is the months before the
+ * period plus the prorated share to `d`; without proration a period counts once its end is reached
+ * (a change inside a period then takes effect from the next one).
+ */
+export function monthsThrough(t: ChargeTerms, d: PlainDate): Dec {
+  if (compareDates(d, t.start) < 0) return new Dec(0);
+  const p = schedule(t, d).at(-1)!;
+  if (compareDates(d, p.end) >= 0) return p.cumulativeMonths;
+  const before = p.monthsBefore;
+  if (!t.prorationEnabled) return before;
+  const months = periodMonths(t.billingPeriod);
+  const f = proratedFraction({ start: p.start, endInclusive: d, period: { n: 0, start: p.periodStart, end: p.periodEnd }, months, basis: t.basis });
+  return before.plus(f.fraction.times(months));
+}
+
+/** The months a whole contract covers: its term's when it runs to the term's end, else F(end); null when evergreen. */
+export function contractMonths(t: ChargeTerms): Dec | null {
+  if (t.termMonths) return t.termMonths;
+  return t.end ? monthsThrough(t, t.end) : null;
 }
 
 /** Due date = invoice date + the payment term's days ("Net 30"; "Due on Receipt" = 0). */

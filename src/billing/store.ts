@@ -16,11 +16,15 @@ export const insertDetails = (db: Q, rows: Record<string, unknown>[]) => insertR
 /** What non-canceled items already billed for these asset numbers. */
 export async function billedPeriods(db: Q, tenantId: string, assetNumbers: readonly string[]): Promise<BilledPeriod[]> {
   if (assetNumbers.length === 0) return [];
-  const r = await sql<{ asset_number: string; charge: string; period_start: string; amount: string; tax: string }>`
-    select asset_number, charge, period_start, sum(amount_without_tax) as amount, sum(tax_amount) as tax from invoice_items
+  const r = await sql<{ asset_number: string; charge: string; period_start: string; amount: string; tax: string; quantity: string; start_date: string; end_date: string }>`
+    select asset_number, charge, period_start, sum(amount_without_tax) as amount, sum(tax_amount) as tax, sum(transaction_quantity) as quantity,
+      min(start_date) as start_date, max(end_date) as end_date from invoice_items
     where tenant_id = ${tenantId} and asset_number = any(${[...assetNumbers]}::text[]) and status <> 'Canceled'
     group by asset_number, charge, period_start`.execute(db);
-  return r.rows.map((x) => ({ assetNumber: x.asset_number, charge: x.charge as BilledPeriod['charge'], periodStart: x.period_start, amount: new Dec(x.amount), taxAmount: new Dec(x.tax) }));
+  return r.rows.map((x) => ({
+    assetNumber: x.asset_number, charge: x.charge as BilledPeriod['charge'], periodStart: x.period_start, amount: new Dec(x.amount), taxAmount: new Dec(x.tax),
+    quantity: new Dec(x.quantity), startDate: x.start_date, endDate: x.end_date,
+  }));
 }
 
 /** The next revision of each (asset number, charge, period start) key. */

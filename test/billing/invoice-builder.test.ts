@@ -111,3 +111,75 @@ describe('cumulative rounding, property', () => {
       }));
   });
 });
+
+describe('versions as segments, property', () => {
+  const ledgerOf = (items: ReturnType<typeof dueItems>): BilledPeriod[] => items.map((i) => ({
+    assetNumber: i.assetNumber, charge: i.charge, periodStart: i.periodStart, amount: i.amount, taxAmount: i.taxAmount, quantity: i.quantity, startDate: i.startDate, endDate: i.endDate,
+  }));
+  const seg = (from: Temporal.PlainDate, to: Temporal.PlainDate | null, qty: number, unit: Dec, tax: Dec, months: Dec): NonNullable<Charge['segments']>[number] => ({
+    from, to, monthly: unit.times(qty), taxAmount: tax.times(qty), taxMonths: months, quantity: new Dec(qty), netSalesPrice: unit, orderProductId: `l${qty}`, assetId: `a${qty}`,
+  });
+  const total = (items: ReturnType<typeof dueItems>) => items.reduce((a, i) => a.plus(i.amount), new Dec(0));
+  const arb = fc.record({
+    start: day, term: fc.integer({ min: 1, max: 24 }), cents: fc.integer({ min: 1, max: 50_000 }), qty: fc.integer({ min: 1, max: 20 }), k: fc.integer({ min: 1, max: 10 }),
+    changeDay: fc.integer({ min: 0, max: 700 }), billEvery: fc.integer({ min: 1, max: 4 }),
+    period: fc.constantFrom<BillingPeriod>('Month', 'Quarter', 'Annual'), bcd: fc.integer({ min: 1, max: 31 }), basis: fc.constantFrom<TermBasis>('US30360', 'Actual'),
+  });
+  const setup = (a: fc.RecordValue<typeof arb> extends infer T ? T : never) => {
+    const unit = new Dec(a.cents).dividedBy(100);
+    const end = termEndDate(a.start, a.term, 'Month');
+    const months = new Dec(a.term);
+    const tax = roundMoney(unit.times(a.term).times('0.08625'), 'USD').dividedBy(1);
+    const base: Charge = {
+      ...charge(vectors[0]!.charge), monthly: unit.times(a.qty), quantity: new Dec(a.qty), netSalesPrice: unit, totalPrice: roundMoney(unit.times(a.qty).times(a.term), 'USD'), taxAmount: tax.times(a.qty),
+      terms: { start: a.start, end, termMonths: months, billingPeriod: a.period, billCycleDay: a.bcd, billingStartMonth: null, basis: a.basis, prorationEnabled: true },
+    };
+    const d = Temporal.PlainDate.from(a.start).add({ days: a.changeDay % Math.max(1, a.start.until(end).days + 1) });
+    return { unit, end, months, tax, base, d };
+  };
+
+  it('a change and its exact reversal on the same date net to zero money, however often billing ran between', () => {
+    fc.assert(fc.property(arb, (a) => {
+      const { unit, end, months, tax, base, d } = setup(a);
+      const after = end.add({ days: 1 });
+      const plain = dueItems([base], [], { today: after, targetDate: after, paymentTerm: null });
+      // bill up to the change, change (+k), bill through, reverse (−k) on the same date, bill to the end
+      let billed: BilledPeriod[] = ledgerOf(dueItems([base], [], { today: d, targetDate: d, paymentTerm: null }));
+      const up = { ...base, segments: [seg(a.start, d.subtract({ days: 1 }), a.qty, unit, tax, months), seg(d, null, a.qty + a.k, unit, tax, months)] };
+      billed = [...billed, ...ledgerOf(dueItems([up], billed, { today: d, targetDate: d.add({ months: a.billEvery }), paymentTerm: null }))];
+      const back = { ...base, segments: [seg(a.start, d.subtract({ days: 1 }), a.qty, unit, tax, months), seg(d, d.subtract({ days: 1 }), a.qty + a.k, unit, tax, months), seg(d, null, a.qty, unit, tax, months)] };
+      billed = [...billed, ...ledgerOf(dueItems([back], billed, { today: after, targetDate: after, paymentTerm: null }))];
+      const sum = (f: (b: BilledPeriod) => Dec) => billed.reduce((x, b) => x.plus(f(b)), new Dec(0));
+      expect(sum((b) => b.amount).equals(total(plain))).toBe(true);
+      expect(sum((b) => b.taxAmount).equals(plain.reduce((x, i) => x.plus(i.taxAmount), new Dec(0)))).toBe(true);
+      expect(sum((b) => b.amount).equals(base.totalPrice)).toBe(true);
+    }));
+  });
+
+  it('billing a changed asset in steps equals billing it at once, and one segment equals none', () => {
+    fc.assert(fc.property(arb, (a) => {
+      const { unit, end, months, tax, base, d } = setup(a);
+      const after = end.add({ days: 1 });
+      const one = { ...base, segments: [seg(a.start, null, a.qty, unit, tax, months)] };
+      expect(dueItems([one], [], { today: after, targetDate: after, paymentTerm: null }).map((i) => i.amount.toString()))
+        .toEqual(dueItems([base], [], { today: after, targetDate: after, paymentTerm: null }).map((i) => i.amount.toString()));
+      const changed = { ...base, segments: [seg(a.start, d.subtract({ days: 1 }), a.qty, unit, tax, months), seg(d, null, a.qty + a.k, unit, tax, months)] };
+      const atOnce = total(dueItems([changed], [], { today: after, targetDate: after, paymentTerm: null }));
+      let billed: BilledPeriod[] = ledgerOf(dueItems([base], [], { today: d, targetDate: d, paymentTerm: null }));
+      for (let t = d; t.until(after).days > 0; t = t.add({ months: a.billEvery })) {
+        billed = [...billed, ...ledgerOf(dueItems([changed], billed, { today: t, targetDate: t, paymentTerm: null }))];
+      }
+      billed = [...billed, ...ledgerOf(dueItems([changed], billed, { today: after, targetDate: after, paymentTerm: null }))];
+      expect(billed.reduce((x, b) => x.plus(b.amount), new Dec(0)).equals(atOnce)).toBe(true);
+    }));
+  });
+
+  it('Stripe S1: 10 → 20 a month at exactly mid-period is +5 for the rest of it', () => {
+    const c: Charge = { ...charge({ ...vectors[0]!.charge, start: '2024-01-01', end: '2024-12-31', termMonths: '12', monthly: '10', totalPrice: '120', taxAmount: '0', billCycleDay: 1 }) };
+    const first = dueItems([c], [], { today: D('2024-04-01'), targetDate: D('2024-04-01'), paymentTerm: null });
+    expect(first.at(-1)!.amount.toFixed(2)).toBe('10.00');
+    const up = { ...c, segments: [seg(D('2024-01-01'), D('2024-04-15'), 1, new Dec(10), new Dec(0), new Dec(12)), seg(D('2024-04-16'), null, 1, new Dec(20), new Dec(0), new Dec(12))] };
+    const delta = dueItems([up], ledgerOf(first), { today: D('2024-04-16'), targetDate: D('2024-04-16'), paymentTerm: null });
+    expect(delta.map((i) => [i.startDate, i.endDate, i.amount.toFixed(2), i.numerator, i.denominator])).toEqual([['2024-04-16', '2024-04-30', '5.00', 15, 30]]);
+  });
+});
