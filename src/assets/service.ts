@@ -6,7 +6,7 @@ import { isUuid } from '../metadata/validate.js';
 import type { CustomerMetrics } from '../customers/service.js';
 import type { AssetKind, ProvisionLine, VersionRow } from './model.js';
 import type { BillableLine, BillableVersion } from '../billing/charges.js';
-import { planProvisioning } from './provisioning.js';
+import { planProvisioning, type NewVersion } from './provisioning.js';
 import { planRenewal } from './renewal.js';
 import { inTransaction } from '../db/transaction.js';
 import * as store from './store.js';
@@ -57,7 +57,7 @@ export const assetsService = {
       ? (await store.latestOfNumbers(q, ctx.tenantId, filter.assetNumbers))
       : await store.latestVersions(q, ctx.tenantId, filter);
     // assets that changed bill under each of their versions (one more query for all of them)
-    const changed = latest.filter((v) => v.version > 1).map((v) => v.asset_number);
+    const changed = latest.filter((v) => filter.assetNumbers || v.version > 1).map((v) => v.asset_number);
     const chains = new Map<string, VersionRow[]>();
     for (const v of await store.versionsOfNumbers(q, ctx.tenantId, changed)) chains.set(v.asset_number, [...(chains.get(v.asset_number) ?? []), v]);
     return latest.map((v) => ({ ...toBillable(v), ...(chains.has(v.asset_number) && { versions: chains.get(v.asset_number)!.map(toBillableVersion) }) }));
@@ -85,6 +85,16 @@ export const assetsService = {
         });
       }
     }
+  },
+
+  /** The latest version of each of these asset numbers (change orders plan from them). */
+  latestOf: (q: Tx | Ctx['db'], ctx: Ctx, numbers: readonly string[]) => store.latestOfNumbers(q, ctx.tenantId, numbers),
+
+  nextVersions: (q: Tx | Ctx['db'], ctx: Ctx, numbers: readonly string[]) => store.nextVersions(q, ctx.tenantId, numbers),
+
+  /** New versions of existing assets (change orders), inside the caller's transaction; heads move to them. */
+  async addVersions(tx: Tx, ctx: Ctx, versions: readonly NewVersion[]): Promise<void> {
+    await store.insertVersions(tx, ctx.tenantId, versions);
   },
 
   /** Customers that own anything (billing runs visit them). */

@@ -20,7 +20,10 @@ export async function insertVersions(db: Q, tenantId: string, versions: readonly
   if (versions.length === 0) return;
   const values = versions.map((v) => sql`(${sql.join([tenantId, ...COLUMNS.map((c) => v[c])])})`);
   await sql`insert into asset_versions (tenant_id, ${sql.join(COLUMNS.map((c) => sql.ref(c)))}) values ${sql.join(values)}`.execute(db);
-  const heads = versions.map((v) => sql`(${tenantId}, ${v.asset_number}, ${v.kind}, ${v.customer_id}, ${v.id}, ${v.version})`);
+  // one head per number: its highest version (a temporary change writes two versions at once)
+  const top = new Map<string, NewVersion>();
+  for (const v of versions) if ((top.get(v.asset_number)?.version ?? 0) < v.version) top.set(v.asset_number, v);
+  const heads = [...top.values()].map((v) => sql`(${tenantId}, ${v.asset_number}, ${v.kind}, ${v.customer_id}, ${v.id}, ${v.version})`);
   await sql`insert into asset_heads (tenant_id, asset_number, kind, customer_id, latest_id, latest_version) values ${sql.join(heads)}
     on conflict (tenant_id, asset_number) do update set latest_id = excluded.latest_id, latest_version = excluded.latest_version`.execute(db);
 }
@@ -77,9 +80,17 @@ export async function customerFigures(db: Q, tenantId: string, customerIds: read
 }
 
 export async function cancelOrderVersions(db: Q, tenantId: string, orderId: string, on: string): Promise<number> {
-  const r = await sql`update asset_versions set status = 'Canceled', cancellation_date = ${on}::date
-    where tenant_id = ${tenantId} and order_id = ${orderId} and status <> 'Canceled'`.execute(db);
-  return Number(r.numAffectedRows ?? 0);
+  const r = await sql<{ asset_number: string }>`update asset_versions set status = 'Canceled', cancellation_date = ${on}::date
+    where tenant_id = ${tenantId} and order_id = ${orderId} and status <> 'Canceled' returning asset_number`.execute(db);
+  // a canceled change order's versions stop being the latest: heads go back to what came before
+  const numbers = [...new Set(r.rows.map((x) => x.asset_number))];
+  if (numbers.length > 0) {
+    await sql`update asset_heads h set latest_id = x.id, latest_version = x.version from (
+        select distinct on (asset_number) asset_number, id, version from asset_versions
+        where tenant_id = ${tenantId} and asset_number = any(${numbers}::text[]) and status <> 'Canceled' order by asset_number, version desc) x
+      where h.tenant_id = ${tenantId} and h.asset_number = x.asset_number`.execute(db);
+  }
+  return r.rows.length;
 }
 
 export async function patchDescriptive(db: Q, tenantId: string, id: string, patch: { description?: string | null; customFields?: Record<string, unknown> }): Promise<boolean> {
@@ -106,6 +117,14 @@ export async function latestOfNumbers(db: Q, tenantId: string, numbers: readonly
     join asset_heads h on h.tenant_id = v.tenant_id and h.asset_number = v.asset_number and h.latest_id = v.id
     where v.tenant_id = ${tenantId} and v.asset_number = any(${[...numbers]}::text[]) and v.status <> 'Canceled' order by v.level, v.asset_number`.execute(db);
   return r.rows;
+}
+
+/** The next version number of each asset number (canceled versions keep theirs). */
+export async function nextVersions(db: Q, tenantId: string, numbers: readonly string[]): Promise<Map<string, number>> {
+  if (numbers.length === 0) return new Map();
+  const r = await sql<{ asset_number: string; v: number }>`select asset_number, max(version) as v from asset_versions
+    where tenant_id = ${tenantId} and asset_number = any(${[...numbers]}::text[]) group by asset_number`.execute(db);
+  return new Map(r.rows.map((x) => [x.asset_number, Number(x.v) + 1]));
 }
 
 /** Every version of these asset numbers, oldest first per number (canceled ones left out). */

@@ -310,6 +310,12 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
       return deps.debitMemos.creditedBy(ctx, id.toLowerCase());
     },
 
+    /** Credit memos billing wrote for an order (a change order that nets negative). */
+    async memosOfOrder(ctx: Ctx, orderId: string) {
+      const r = await sql<Row>`select * from credit_memos where tenant_id = ${ctx.tenantId} and order_id = ${orderId} order by created_at, credit_memo_number`.execute(ctx.db);
+      return Promise.all(r.rows.map((m) => this.get(ctx, m.id)));
+    },
+
     /** Credit memos applied to an invoice. */
     async memosOfInvoice(ctx: Ctx, invoiceId: string) {
       const r = await sql<Row & { applied: string }>`select m.*, sum(a.amount) as applied from payment_applications a

@@ -68,6 +68,7 @@ export interface InvoiceItemDraft {
   charge: LedgerCharge;
   billingTiming: Charge['timing'];
   periodStart: string;           // the billing period the amount belongs to (the billed-ledger key)
+  periodEnd?: string;            // ... and its last day (recurring charges)
   startDate: string;             // what it covers
   endDate: string;
   quantity: Dec;
@@ -199,7 +200,7 @@ function recurringItems(c: Charge, already: Map<string, Seen>, o: BuildOptions):
     const end = correction && seen.endDate && compareDates(PlainDateOf(seen.endDate), p.end) > 0 ? PlainDateOf(seen.endDate) : p.end;
     const f = correction ? windowFraction(start, minDate(end, p.periodEnd), p, months, c.terms.basis) : { numerator: p.numerator, denominator: p.denominator };
     items.push({
-      ...base(c, last.s), periodStart: ps, startDate: start.toString(), endDate: end.toString(), numerator: f.numerator, denominator: f.denominator,
+      ...base(c, last.s), periodStart: ps, periodEnd: p.periodEnd.toString(), startDate: start.toString(), endDate: end.toString(), numerator: f.numerator, denominator: f.denominator,
       quantity: last.s.quantity.minus(seen.quantity), amount: owed, taxAmount: owedTax,
     });
   }

@@ -11,10 +11,12 @@ import type { AssetsService } from '../assets/service.js';
 import type { NumberingService } from '../numbering/service.js';
 import { billingDefaults, inTrialOn, toCharge, type BillableLine } from './charges.js';
 import { assembleInvoice, buildInvoice, firstPeriodItems, type Charge, type InvoiceDraft } from './invoice-builder.js';
+import { contractValue, monthsFrom, versionTotal, type ContractValue } from './contract-value.js';
+import { changeItems } from './change-invoice.js';
 import { createInvoiceOperations } from './invoice-operations.js';
 import { renderInvoicePdf } from './invoice-pdf.js';
 import { createBillingRuns } from './billing-run.js';
-import { createBilledDocuments } from './billed-documents.js';
+import { createBilledDocuments, type BilledResult } from './billed-documents.js';
 import { createCreditMemos, type CreditMemos } from './credit-memos.js';
 import { createDebitMemos } from './debit-memos.js';
 import { createCredits } from './credits.js';
@@ -115,6 +117,64 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
       return written.kind === 'Invoice' ? written.id : null;
     },
 
+    /**
+     * A change order's invoice (DESIGN "Change orders", billing/change-invoice.ts): per changed asset,
+     * the difference its new versions make, from the change date through the later of the end of the
+     * last period already billed and the end of the period containing the change date. InArrears
+     * charges wait for their next arrears invoice. `after` may be planned versions not stored yet.
+     */
+    async changeDraft(q: Tx | Ctx['db'], ctx: Ctx, i: { before: readonly BillableLine[]; after: readonly BillableLine[]; changes: ReadonlyMap<string, string>; paymentTerm: string | null }): Promise<InvoiceDraft | null> {
+      const after = charges(ctx, i.after).filter((c) => i.changes.has(c.assetNumber) && c.timing === 'InAdvance');
+      if (after.length === 0) return null;
+      const before = new Map(charges(ctx, i.before).map((c) => [c.assetNumber, c]));
+      const billed = await store.billedPeriods(q, ctx.tenantId, after.map((c) => c.assetNumber));
+      const t = today(ctx);
+      const items = after.flatMap((c) => {
+        const from = i.changes.get(c.assetNumber)!;
+        const lastBilled = billed.filter((b) => b.assetNumber === c.assetNumber && b.charge === c.kind).map((b) => b.endDate ?? b.periodStart).sort().at(-1);
+        const through = parseDate(lastBilled && lastBilled > from ? lastBilled : from, 'through');
+        return changeItems(before.get(c.assetNumber) ?? null, c, from, through, t);
+      });
+      if (items.length === 0) return null;
+      const target = parseDate([...i.changes.values()].sort()[0]!, 'target');
+      return assembleInvoice(items, after[0]!.currency, { today: t, targetDate: target, paymentTerm: i.paymentTerm ?? ctx.tenant.settings.paymentTerm });
+    },
+
+    /** The change order's invoice or credit memo, inside its transaction (its versions are written). */
+    async invoiceChangeInTx(tx: Tx, ctx: Ctx, o: { orderId: string; customerId: string; billToContactId: string | null; paymentTerm: string | null; activate: boolean; before: readonly BillableLine[]; after: readonly BillableLine[]; changes: ReadonlyMap<string, string>; reservation: InvoiceReservation }): Promise<BilledResult | null> {
+      const numbers = [...o.changes.keys()];
+      await deps.assets.lockForBilling(tx, ctx, numbers);
+      const draft = await this.changeDraft(tx, ctx, { before: o.before, after: o.after, changes: o.changes, paymentTerm: o.paymentTerm });
+      if (!draft) return null;
+      // the ledger names the version billed: the stored one, not the plan's stand-in
+      const stored = new Map((await deps.assets.billableLines(tx, ctx, { assetNumbers: numbers })).map((l) => [l.assetNumber, l]));
+      for (const item of draft.items) {
+        const l = stored.get(item.assetNumber);
+        if (l) Object.assign(item, { assetId: l.assetId, orderProductId: l.orderProductId });
+      }
+      return documents.write(tx, ctx, {
+        draft, customerId: o.customerId, orderId: o.orderId, billToContactId: o.billToContactId, activate: o.activate,
+        invoiceNumber: o.reservation.invoiceNumber, itemNumbers: o.reservation.itemNumbers, revisions: await store.nextRevisions(tx, ctx.tenantId, numbers),
+      });
+    },
+
+    /** A draft as the API shows previews (nothing stored). */
+    previewOf(ctx: Ctx, draft: InvoiceDraft, customerId: string | null): InvoiceWithItems {
+      return previewView(ctx, draft, customerId);
+    },
+
+    /** What contracts are worth over their whole life, and each version's own total (pure; change orders price deltas with it). */
+    values(ctx: Ctx, lines: readonly BillableLine[]): Map<string, ContractValue & { versionTotal: Dec; monthly: Dec; monthsFrom: (d: string) => Dec }> {
+      const out = new Map<string, ContractValue & { versionTotal: Dec; monthly: Dec; monthsFrom: (d: string) => Dec }>();
+      for (const l of lines) {
+        const c = toCharge(l, defaults(ctx));
+        if (!c) { out.set(l.assetNumber, { amount: new Dec(0), tax: new Dec(0), versionTotal: new Dec(0), monthly: new Dec(0), monthsFrom: () => new Dec(0) }); continue; }
+        const own = toCharge({ ...l, versions: undefined }, defaults(ctx))!;
+        out.set(l.assetNumber, { ...contractValue(c), versionTotal: versionTotal(own), monthly: c.kind === 'Recurring' ? own.monthly : new Dec(0), monthsFrom: (d) => monthsFrom(own, parseDate(d, 'date')) });
+      }
+      return out;
+    },
+
     /** Previews, nothing stored: a cart's first invoice, or the first invoice as of a target date. */
     previewLines(ctx: Ctx, i: { lines: BillableLine[]; customerId: string | null; paymentTerm: string | null; targetDate?: PlainDate; firstInvoiceOnly?: boolean }): InvoiceWithItems[] {
       const target = i.firstInvoiceOnly ? undefined : i.targetDate;
@@ -150,6 +210,8 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
       });
       return { fileName: `${String(inv.invoice.name)}.pdf`, bytes };
     },
+
+    creditMemosOfOrder: (ctx: Ctx, orderId: string) => memos.memosOfOrder(ctx, orderId),
 
     async invoicesOfOrder(ctx: Ctx, orderId: string): Promise<InvoiceWithItems[]> {
       return withItems(ctx, ctx.db, await store.invoicesOfOrder(ctx.db, ctx.tenantId, orderId));

@@ -14,6 +14,8 @@ import { taxRoutes } from '../tax/routes.js';
 import type { OrdersService } from '../orders/service.js';
 import { orderRoutes } from '../orders/routes.js';
 import { assetRoutes } from '../assets/routes.js';
+import type { ChangeOrdersService } from '../change-orders/service.js';
+import { changeOrderRoutes } from '../change-orders/routes.js';
 import type { BillingService } from '../billing/service.js';
 import { billingRoutes } from '../billing/routes.js';
 import { stripeWebhookRoutes, type StripeWebhookDeps } from '../payments/routes.js';
@@ -32,6 +34,7 @@ export interface AppDeps {
   publishing: Publishing;
   customers: CustomersService;
   orders: OrdersService;
+  changeOrders: ChangeOrdersService;
   billing: BillingService;
   stripeWebhook?: StripeWebhookDeps;
   adminToken: string | undefined;
@@ -78,6 +81,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(customerRoutes, { customers: deps.customers });
   await app.register(taxRoutes);
   await app.register(orderRoutes, { orders: deps.orders });
+  await app.register(changeOrderRoutes, { changeOrders: deps.changeOrders });
   await app.register(assetRoutes);
   await app.register(billingRoutes, { billing: deps.billing, tenancy: deps.tenancy });
   if (deps.stripeWebhook) await app.register(stripeWebhookRoutes, deps.stripeWebhook);

@@ -250,7 +250,35 @@ export function createOrdersService(deps: OrdersDeps) {
     };
   }
 
+  // set by the change-orders service: activating a Draft change order plans it again (DESIGN "Change orders")
+  let changeActivator: ((ctx: Ctx, id: string, body: unknown) => Promise<unknown>) | null = null;
+
   return {
+    setChangeActivator(f: (ctx: Ctx, id: string, body: unknown) => Promise<unknown>) { changeActivator = f; },
+
+    /** A change order's header and lines, inside the caller's transaction (change orders plan them). */
+    async insertChangeOrder(tx: Tx, ctx: Ctx, order: Record<string, unknown>, lines: Record<string, unknown>[]): Promise<void> {
+      await store.insertOrder(tx, order);
+      await store.insertLines(tx, lines);
+    },
+
+    /** Marks an order and its lines Activated (a change order after its versions are written). */
+    async markActivated(tx: Tx, ctx: Ctx, orderId: string): Promise<void> {
+      await store.updateOrder(tx, ctx.tenantId, orderId, { status: 'Activated', activated_date: ctx.clock.now(), activated_by_id: principalId(ctx), order_placed_date: ctx.clock.now() });
+      await store.setLineStatus(tx, ctx.tenantId, orderId, 'Activated');
+    },
+
+    /** A Draft change order, locked for its activation. */
+    getDraftForUpdate: (tx: Tx, ctx: Ctx, id: string) => getDraftForUpdate(tx, ctx, id),
+    getOrderRow: (ctx: Ctx, id: string) => store.getOrder(ctx.db, ctx.tenantId, id),
+    updateOrderColumns: (tx: Tx, ctx: Ctx, id: string, columns: Record<string, unknown>) => store.updateOrder(tx, ctx.tenantId, id, columns),
+    deleteLines: (tx: Tx, ctx: Ctx, id: string) => store.deleteLines(tx, ctx.tenantId, id),
+    insertLines: (tx: Tx, ctx: Ctx, lines: Record<string, unknown>[]) => store.insertLines(tx, lines),
+    response: (ctx: Ctx, orderId: string, extra: { previewInvoices?: unknown[] | null } = {}) => response(ctx, orderId, extra),
+    storedMethod: (customer: Record<string, unknown> | null) => storedMethod(customer),
+    lineView: (row: Record<string, unknown>) => toLineView(row as store.LineRow),
+    orderView: (row: Record<string, unknown>) => toOrderView(row as store.OrderRow),
+
     /** POST /orders: a cart (activateOrder false) or a placed order, customer and contact included, all or nothing. */
     async placeOrder(ctx: Ctx, body: unknown) {
       const req = readOrderRequest(body);
@@ -347,6 +375,8 @@ export function createOrdersService(deps: OrdersDeps) {
       if (typeof additional !== 'object' || Array.isArray(additional)) throw invalid('INVALID_FIELD', 'body/additionalFields must be an object');
       const columns = additionalColumns(additional as Record<string, unknown>);
       if (!isUuid(id)) throw notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`);
+      const head = await store.getOrder(ctx.db, ctx.tenantId, id.toLowerCase());
+      if (head?.order_type === 'Change' && changeActivator) return changeActivator(ctx, head.id, body) as ReturnType<typeof finish>;
       const lines = await store.getLines(ctx.db, ctx.tenantId, id.toLowerCase());
       const { numbers } = await reserveNumbers(ctx, lines.map((l) => ({ productType: String(l.product_type) })), false);
       const reservation = await reserveInvoice(ctx, options, lines.length);

@@ -27,9 +27,13 @@ export function toOrderView(o: OrderRow) {
 }
 
 export function toLineView(l: LineRow) {
+  const summary = l.line_type === 'SummaryItem';
+  // a change order's SummaryItem shows the resulting state: no unit sales price, no deltas (seed TC-3)
+  const delta = (v: unknown) => (summary ? null : nn(v));
   return {
     id: l.id, orderId: l.order_id, sortOrder: l.sort_order, lineType: l.line_type, status: l.status, isChange: l.is_change ?? null,
-    parentId: l.parent_id ?? null, rootId: l.root_id, level: l.level, summaryItemId: null,
+    parentId: l.parent_id ?? null, rootId: l.root_id, level: l.level, summaryItemId: l.summary_item_id ?? null,
+    changeType: l.change_type ?? null, changeAssetNumber: l.change_asset_number ?? null, cancellationDate: l.cancellation_date ?? null,
     productId: l.product_id, productName: l.product_name, sku: l.sku, priceBookEntryId: l.price_book_entry_id ?? null, productOptionId: l.product_option_id ?? null,
     uomId: l.uom_id ?? null, priceModel: l.price_model, productType: l.product_type, bundled: l.bundled,
     quantity: n(l.quantity), actualQuantity: n(l.quantity), includedQuantity: n(l.included_quantity),
@@ -38,10 +42,10 @@ export function toLineView(l: LineRow) {
     freeTrialEndDate: l.free_trial_end_date ?? null, freeTrialConversionDate: trialConversion(l.free_trial_end_date),
     billingTiming: l.billing_timing ?? null, billingPeriod: l.billing_period ?? null, billCycleDay: l.bill_cycle_day ?? null, billCycleStartMonth: l.bill_cycle_start_month ?? null,
     autoRenew: l.auto_renew ?? null, renewalTerm: l.renewal_term ?? null, defaultRenewalTerm: l.renewal_term ?? null, taxCode: l.tax_code ?? null, taxMode: l.tax_mode ?? null,
-    listPrice: n(l.list_price), listTotalPrice: n(l.list_total_price), salesPrice: n(l.sales_price), netSalesPrice: n(l.net_sales_price),
+    listPrice: n(l.list_price), listTotalPrice: n(l.list_total_price), salesPrice: summary ? null : n(l.sales_price), netSalesPrice: summary ? null : n(l.net_sales_price),
     subtotal: n(l.subtotal), totalPrice: n(l.total_price), taxPercentage: n(l.tax_percentage), taxAmount: n(l.tax_amount), totalAmount: n(l.total_amount),
     discount: n(l.discount), discountAmount: n(l.discount_amount), systemDiscount: n(l.system_discount), systemDiscountAmount: n(l.system_discount_amount),
-    deltaCMRR: nn(l.delta_cmrr), deltaARR: nn(l.delta_arr), deltaACV: nn(l.delta_acv), deltaTCV: nn(l.delta_tcv),
+    deltaCMRR: delta(l.delta_cmrr), deltaARR: delta(l.delta_arr), deltaACV: delta(l.delta_acv), deltaTCV: delta(l.delta_tcv),
     appliedPriceTags: l.applied_tags ?? [], description: l.description ?? null, refId: l.ref_id ?? null, customFields: l.custom_fields ?? {},
   };
 }

@@ -125,7 +125,7 @@ describe('versions as segments, property', () => {
     changeDay: fc.integer({ min: 0, max: 700 }), billEvery: fc.integer({ min: 1, max: 4 }),
     period: fc.constantFrom<BillingPeriod>('Month', 'Quarter', 'Annual'), bcd: fc.integer({ min: 1, max: 31 }), basis: fc.constantFrom<TermBasis>('US30360', 'Actual'),
   });
-  const setup = (a: fc.RecordValue<typeof arb> extends infer T ? T : never) => {
+  const setup = (a: typeof arb extends fc.Arbitrary<infer T> ? T : never) => {
     const unit = new Dec(a.cents).dividedBy(100);
     const end = termEndDate(a.start, a.term, 'Month');
     const months = new Dec(a.term);
