@@ -26,14 +26,21 @@ export function changeItems(before: Charge | null, after: Charge, from: string, 
     const tax = (n?.taxAmount ?? new Dec(0)).minus(o?.taxAmount ?? 0);
     if (amount.isZero() && tax.isZero()) continue;
     const like = n ?? o!;
-    const start = like.startDate < from ? from : like.startDate;
+    // what a shortened contract no longer covers starts the day after its new end
+    const start = n && o && n.endDate < o.endDate ? D(n.endDate).add({ days: 1 }).toString() : like.startDate < from ? from : like.startDate;
     const f = like.periodEnd && like.charge === 'Recurring'
       ? proratedFraction({ start: D(start), endInclusive: D(end < like.periodEnd ? end : like.periodEnd), period: { n: 0, start: D(like.periodStart), end: D(like.periodEnd) }, months: periodMonths(after.terms.billingPeriod), basis: after.terms.basis })
       : { numerator: like.numerator, denominator: like.denominator };
     out.push({
       ...like, startDate: start, endDate: end, numerator: f.numerator, denominator: f.denominator,
-      quantity: (n?.quantity ?? new Dec(0)).minus(o?.quantity ?? 0), amount, taxAmount: tax,
+      // the units added or removed; when only the dates moved, the units billed for them
+      quantity: quantityOf(n, o), amount, taxAmount: tax,
     });
   }
   return out.sort((a, b) => (a.periodStart < b.periodStart ? -1 : a.periodStart > b.periodStart ? 1 : 0));
+}
+
+function quantityOf(n: InvoiceItemDraft | undefined, o: InvoiceItemDraft | undefined): Dec {
+  const delta = (n?.quantity ?? new Dec(0)).minus(o?.quantity ?? 0);
+  return delta.isZero() && n ? n.quantity : delta;
 }
