@@ -22,6 +22,7 @@ import type Stripe from 'stripe';
 import type { Ctx } from './context.js';
 import { createCheckout } from './orders/checkout.js';
 import { createChangeOrdersService } from './change-orders/service.js';
+import { createBulkChanges } from './change-orders/bulk.js';
 
 // Wires the process: database, migrations, services, the HTTP app. cli.ts and tests use it.
 // A database passed in stays open on close (tests share one per worker).
@@ -62,6 +63,7 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
     const checkout = createCheckout({ billing, payments: paymentsService, numbering, gateways: { test: testGateway(), ...(stripe && { stripe }) } });
     const orders = createOrdersService({ customers, assets: assetsService, numbering, publishing, billing, checkout });
     const changeOrders = createChangeOrdersService({ orders, assets: assetsService, billing, customers, numbering, checkout });
+    const bulkChanges = createBulkChanges({ changeOrders, assets: assetsService });
     // Stripe's webhooks name a PaymentIntent; the payment that carries it names the tenant.
     const onStripeEvent = async (event: Stripe.Event) => {
       const pi = event.data.object as Stripe.PaymentIntent;
@@ -69,7 +71,7 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
       await checkout.onGatewayEvent('stripe', pi.id, outcomeOf(pi), (tenantId) => tenancy.systemContext(tenantId, 'stripe-webhook'), database.db);
     };
     const app = await buildApp({
-      db: database.db, clock, tenancy, publishing, customers, orders, changeOrders, billing, adminToken: config.adminToken, logLevel: config.logLevel,
+      db: database.db, clock, tenancy, publishing, customers, orders, changeOrders, bulkChanges, billing, adminToken: config.adminToken, logLevel: config.logLevel,
       ...(config.stripe?.webhookSecret && { stripeWebhook: { webhookSecret: config.stripe.webhookSecret, onEvent: onStripeEvent } }),
     });
     // Idempotency records live 24 hours; sweep them hourly (and once now).

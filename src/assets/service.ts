@@ -10,6 +10,7 @@ import { planProvisioning, type NewVersion } from './provisioning.js';
 import { planRenewal } from './renewal.js';
 import { inTransaction } from '../db/transaction.js';
 import * as store from './store.js';
+import type { Where } from '../graphql/where-filter.js';
 import { toAssetView, toEntitlementView, toSubscriptionView } from './views.js';
 
 // What customers own, version by version. Orders provision version 1 on activation; change
@@ -89,6 +90,10 @@ export const assetsService = {
 
   /** The latest version of each of these asset numbers (change orders plan from them). */
   latestOf: (q: Tx | Ctx['db'], ctx: Ctx, numbers: readonly string[]) => store.latestOfNumbers(q, ctx.tenantId, numbers),
+
+  /** The where dialect's schema over assets, and the latest versions matching a filter. */
+  filterSchema: store.ASSET_FILTER,
+  latestMatching: (q: Tx | Ctx['db'], ctx: Ctx, where: Where, limit: number) => store.latestMatching(q, ctx.tenantId, where, limit),
 
   nextVersions: (q: Tx | Ctx['db'], ctx: Ctx, numbers: readonly string[]) => store.nextVersions(q, ctx.tenantId, numbers),
 

@@ -3,6 +3,8 @@ import type { Db } from '../db/connect.js';
 import type { Tx } from '../db/transaction.js';
 import type { VersionRow } from './model.js';
 import type { NewVersion } from './provisioning.js';
+import type { Where, WhereSchema } from '../graphql/where-filter.js';
+import { whereSql, type ColumnMap } from '../graphql/where-sql.js';
 
 // The only file that touches asset_versions and asset_heads.
 type Q = Db | Tx;
@@ -144,4 +146,45 @@ export async function lockHeads(db: Q, tenantId: string, numbers: readonly strin
 export async function customersWithAssets(db: Q, tenantId: string): Promise<string[]> {
   const r = await sql<{ customer_id: string }>`select distinct customer_id from asset_heads where tenant_id = ${tenantId} order by customer_id`.execute(db);
   return r.rows.map((x) => x.customer_id);
+}
+
+// --- filters (the where dialect) over each asset number's latest version ----------------------------
+
+const V = (c: string) => sql.ref(`v.${c}`);
+const ASSET_COLUMNS: ColumnMap = {
+  columns: {
+    assetNumber: { sql: V('asset_number'), type: 'text' }, name: { sql: V('asset_number'), type: 'text' },
+    assetType: { sql: V('kind'), type: 'text' }, status: { sql: V('status'), type: 'text' },
+    customerId: { sql: V('customer_id'), type: 'uuid' }, productId: { sql: V('product_id'), type: 'uuid' }, productName: { sql: V('product_name'), type: 'text' },
+    priceBookId: { sql: V('price_book_id'), type: 'uuid' }, priceBookEntryId: { sql: V('price_book_entry_id'), type: 'uuid' },
+    currencyIsoCode: { sql: V('currency_iso_code'), type: 'text' }, priceModel: { sql: V('price_model'), type: 'text' },
+    quantity: { sql: V('quantity'), type: 'number' }, netSalesPrice: { sql: V('net_sales_price'), type: 'number' }, totalPrice: { sql: V('total_price'), type: 'number' },
+    startDate: { sql: V('start_date'), type: 'date' }, endDate: { sql: V('end_date'), type: 'date' },
+    subscriptionStartDate: { sql: V('start_date'), type: 'date' }, subscriptionEndDate: { sql: V('end_date'), type: 'date' },
+    autoRenew: { sql: V('auto_renew'), type: 'boolean' }, cancellationDate: { sql: V('cancellation_date'), type: 'date' },
+  },
+  relations: {
+    customer: {
+      exists: (inner) => sql`exists (select 1 from customers c where c.tenant_id = v.tenant_id and c.id = v.customer_id and ${inner})`,
+      map: { columns: {
+        id: { sql: sql.ref('c.id'), type: 'uuid' }, name: { sql: sql.ref('c.name'), type: 'text' }, email: { sql: sql.ref('c.email'), type: 'text' },
+        billingCountry: { sql: sql.ref('c.billing_country'), type: 'text' }, billingState: { sql: sql.ref('c.billing_state'), type: 'text' },
+      } },
+    },
+  },
+};
+
+/** What a filter over assets may name (readWhere checks it before SQL is built). */
+export const ASSET_FILTER: WhereSchema = {
+  fields: Object.keys(ASSET_COLUMNS.columns),
+  relations: { customer: { fields: Object.keys(ASSET_COLUMNS.relations!.customer!.map.columns) } },
+};
+
+/** The latest versions that match a filter, canceled ones left out; at most `limit`. */
+export async function latestMatching(db: Q, tenantId: string, where: Where, limit: number): Promise<VersionRow[]> {
+  const r = await sql<VersionRow>`select v.* from asset_versions v
+    join asset_heads h on h.tenant_id = v.tenant_id and h.asset_number = v.asset_number and h.latest_id = v.id
+    where v.tenant_id = ${tenantId} and v.status <> 'Canceled' and ${whereSql(where, ASSET_COLUMNS)}
+    order by v.customer_id, v.asset_number limit ${limit}`.execute(db);
+  return r.rows;
 }

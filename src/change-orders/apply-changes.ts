@@ -113,7 +113,7 @@ export function planAssetChanges(i: PlanInput): AssetPlan {
     let window: ChangeStep['window'];
     switch (c.changeType) {
       case 'ConvertFreeTrial': {
-        if (!s.freeTrialEndDate) throw conflict('NOT_IN_TRIAL', `${c.at}: ${i.assetNumber} has no free trial to convert`);
+        if (!s.freeTrialEndDate || (c.startDate ?? i.today) > s.freeTrialEndDate) throw conflict('NOT_IN_TRIAL', `${c.at}: ${i.assetNumber} is not in a free trial (on ${c.startDate ?? i.today})`);
         let trialEnd: string | null = s.freeTrialEndDate;
         if (c.startDate && c.overrideTrialEnd && c.startDate <= s.freeTrialEndDate) trialEnd = c.startDate <= s.startDate ? null : day(D(c.startDate).subtract({ days: 1 }));
         const term = c.term ?? s.term;

@@ -2,11 +2,12 @@ import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { verbPath } from '../http/paths.js';
 import type { ChangeOrdersService } from './service.js';
+import type { BulkChanges } from './bulk.js';
 
 // Change orders (seed 002 part B §1.8, part A §2.6): three paths for one use case, and the preview.
 const write = { permission: 'orders:write' } as const;
 
-export const changeOrderRoutes: FastifyPluginAsyncTypebox<{ changeOrders: ChangeOrdersService }> = async (app, { changeOrders }) => {
+export const changeOrderRoutes: FastifyPluginAsyncTypebox<{ changeOrders: ChangeOrdersService; bulk: BulkChanges }> = async (app, { changeOrders, bulk }) => {
   for (const path of ['/orders/change-orders', '/change-orders', '/cpq/change-order']) {
     app.post(path, {
       config: write,
@@ -21,4 +22,11 @@ export const changeOrderRoutes: FastifyPluginAsyncTypebox<{ changeOrders: Change
     config: { permission: 'orders:read' },
     schema: { tags: ['change orders'], summary: 'Preview a change order: lines, deltas, the invoice and a previewHash; nothing is stored', body: Type.Unknown() },
   }, async (req) => changeOrders.preview(req.ctx, req.body));
+  app.post('/cpq/change-order-in-bulk', {
+    config: write,
+    schema: { tags: ['change orders'], summary: 'AdjustPrice across many assets (by number or a graphqlQuery filter), in batches: 202 {jobId}', body: Type.Unknown() },
+  }, async (req, reply) => reply.status(202).send(await bulk.start(req.ctx, req.body)));
+  app.get('/cpq/change-order-in-bulk/jobs/:jobId', {
+    config: { permission: 'orders:read' }, schema: { tags: ['change orders'], params: Type.Object({ jobId: Type.String() }) },
+  }, async (req) => bulk.job(req.ctx, req.params.jobId));
 };

@@ -15,6 +15,7 @@ import type { OrdersService } from '../orders/service.js';
 import { orderRoutes } from '../orders/routes.js';
 import { assetRoutes } from '../assets/routes.js';
 import type { ChangeOrdersService } from '../change-orders/service.js';
+import type { BulkChanges } from '../change-orders/bulk.js';
 import { changeOrderRoutes } from '../change-orders/routes.js';
 import type { BillingService } from '../billing/service.js';
 import { billingRoutes } from '../billing/routes.js';
@@ -35,6 +36,7 @@ export interface AppDeps {
   customers: CustomersService;
   orders: OrdersService;
   changeOrders: ChangeOrdersService;
+  bulkChanges: BulkChanges;
   billing: BillingService;
   stripeWebhook?: StripeWebhookDeps;
   adminToken: string | undefined;
@@ -81,7 +83,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(customerRoutes, { customers: deps.customers });
   await app.register(taxRoutes);
   await app.register(orderRoutes, { orders: deps.orders });
-  await app.register(changeOrderRoutes, { changeOrders: deps.changeOrders });
+  await app.register(changeOrderRoutes, { changeOrders: deps.changeOrders, bulk: deps.bulkChanges });
   await app.register(assetRoutes);
   await app.register(billingRoutes, { billing: deps.billing, tenancy: deps.tenancy });
   if (deps.stripeWebhook) await app.register(stripeWebhookRoutes, deps.stripeWebhook);

@@ -1,20 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testApp, type TestApp } from '../support/app.js';
-import { orderFixture } from '../orders/support.js';
+import { describe, expect, it } from 'vitest';
+import { orderSuite } from '../orders/support.js';
 
 // DESIGN "Billing": billing that nets negative writes one credit memo (source Billing) whose items
 // stay in the billed ledger; canceling it makes what it credited due again.
-let t: TestApp;
-let f: Awaited<ReturnType<typeof orderFixture>>;
-beforeAll(async () => {
-  t = await testApp();
-  f = await orderFixture(t, { today: '2023-06-22' });
-});
-afterAll(() => t.close());
-
-const call = (method: 'POST' | 'GET', url: string, body?: unknown) => t.call(method, url, { body, headers: f.h });
+const s = orderSuite({ today: '2023-06-22' });
+const { call } = s;
 /** A rebate: a one-time line priced by hand below zero (calculatePrice false needs prices:override). */
-const rebate = (quantity: number) => ({ productId: f.ids.key, quantity, netSalesPrice: -20 });
+const rebate = (quantity: number) => ({ productId: s.f.ids.key, quantity, netSalesPrice: -20 });
 const manual = { calculatePrice: false };
 const customer = async (name: string) => (await call('POST', '/orders/customers', [{ name }])).json()[0].id as string;
 
@@ -22,7 +14,7 @@ describe('negative billing', () => {
   it('an order that nets negative gets one Active credit memo that pays the open invoice', async () => {
     const c = await customer('Rebated');
     const first = (await call('POST', '/orders', { options: { activateInvoice: true }, customerId: c,
-      lines: [{ productId: f.ids.platform, quantity: 10, subscriptionTerm: 12, subscriptionStartDate: '2023-06-22' }] })).json();
+      lines: [{ productId: s.f.ids.platform, quantity: 10, subscriptionTerm: 12, subscriptionStartDate: '2023-06-22' }] })).json();
     const inv = first.invoices[0].invoice;
     expect(inv).toMatchObject({ amount: 29.7, balance: 29.7 });
     const res = await call('POST', '/orders', { options: { ...manual, activateInvoice: true }, customerId: c, lines: [rebate(1)] });
@@ -38,7 +30,7 @@ describe('negative billing', () => {
       creditMemoDate: '2023-06-22', startDate: '2023-06-22', dueDate: '2023-07-22', orderId: res.json().order.id,
     });
     expect(m.items).toHaveLength(1);
-    expect(m.items[0]).toMatchObject({ creditMemoItemNumber: expect.stringMatching(/^CMI-\d{8}$/), assetType: 'Asset', transactionAmount: 20, transactionQuantity: 1, productId: f.ids.key });
+    expect(m.items[0]).toMatchObject({ creditMemoItemNumber: expect.stringMatching(/^CMI-\d{8}$/), assetType: 'Asset', transactionAmount: 20, transactionQuantity: 1, productId: s.f.ids.key });
     expect(m.items[0].details[0]).toMatchObject({ transactionAmountWithoutTax: 20, transactionQuantity: 1 });
     expect((await call('GET', `/billing/invoices/${inv.id}`)).json().invoice).toMatchObject({ balance: 9.7, paymentStatus: 'PartiallyApplied' });
   });

@@ -1,24 +1,16 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testApp, type TestApp } from '../support/app.js';
-import { orderFixture } from '../orders/support.js';
+import { describe, expect, it } from 'vitest';
+import { orderSuite } from '../orders/support.js';
 
 // Each change type on a 12-month 9.90/month subscription from 2023-06-22 (US30360, BCD 1, Month, in advance).
-let t: TestApp;
-let f: Awaited<ReturnType<typeof orderFixture>>;
-beforeAll(async () => {
-  t = await testApp();
-  f = await orderFixture(t, { today: '2023-06-22' });
-});
-afterAll(() => t.close());
-
-const call = (method: 'POST' | 'GET', url: string, body?: unknown) => t.call(method, url, { body, headers: f.h });
+const s = orderSuite({ today: '2023-06-22' });
+const { call } = s;
 const clock = (today: string) => call('POST', '/test/clock', { today });
 /** A new customer's subscription, its first invoice (2.97) Active. */
 async function subscribe(name: string, quantity = 1) {
   await clock('2023-06-22');
   const o = (await call('POST', '/orders', { options: { activateInvoice: true }, customer: { name },
-    lines: [{ productId: f.ids.platform, quantity, subscriptionTerm: 12, subscriptionStartDate: '2023-06-22' }] })).json();
+    lines: [{ productId: s.f.ids.platform, quantity, subscriptionTerm: 12, subscriptionStartDate: '2023-06-22' }] })).json();
   return { sub: o.subscriptions[0], customerId: o.order.customerId as string };
 }
 const change = async (assetChanges: Record<string, unknown>[], options: Record<string, unknown> = { activateInvoice: true }) => {
@@ -32,7 +24,7 @@ const run = async (customerId: string, targetDate: string) => {
 };
 /** Everything billed for the customer, net of credit memos. */
 const billedTotal = async (customerId: string) => (await sql<{ s: string }>`select coalesce(sum(amount_without_tax), 0) as s from invoice_items
-  where tenant_id = ${f.tenant.id} and customer_id = ${customerId} and status <> 'Canceled'`.execute(t.rt.database.db)).rows[0]!.s;
+  where tenant_id = ${s.f.tenant.id} and customer_id = ${customerId} and status <> 'Canceled'`.execute(s.t.rt.database.db)).rows[0]!.s;
 
 describe('change types', () => {
   it('cancellation mid-period: a credit memo for what was billed past it, applied to the open invoice', async () => {
@@ -96,7 +88,7 @@ describe('change types', () => {
     const co = await change([{ assetNumber: sub.name, changeType: 'UpdateQuantity', quantity: 5, startDate: '2023-07-01', endDate: '2023-09-30' }], { activateOrder: true });
     expect(co.orderProducts[1]).toMatchObject({ deltaTCV: 148.5, subscriptionStartDate: '2023-07-01', subscriptionEndDate: '2023-09-30' }); // 5 × 9.90 × 3
     const versions = (await sql<{ version: number; quantity: string; effective_from: string }>`select version, quantity, effective_from from asset_versions
-      where tenant_id = ${f.tenant.id} and asset_number = ${sub.name} order by version`.execute(t.rt.database.db)).rows;
+      where tenant_id = ${s.f.tenant.id} and asset_number = ${sub.name} order by version`.execute(s.t.rt.database.db)).rows;
     expect(versions.map((v) => [v.version, v.quantity, v.effective_from])).toEqual([[1, '1', '2023-06-22'], [2, '6', '2023-07-01'], [3, '1', '2023-10-01']]);
     await run(customerId, '2024-07-01');
     expect(await billedTotal(customerId)).toBe('267.30'); // 118.80 + 148.50
@@ -117,5 +109,29 @@ describe('change types', () => {
     await run(c2, '2024-07-01');
     expect(await billedTotal(c2)).toBe('118.80');
     void customerId;
+  });
+
+  it('ConvertFreeTrial with overrideTrialEnd: the paid term starts at once and its first period is billed', async () => {
+    await clock('2023-06-22');
+    const entry = { priceBookId: s.f.book.id, uomId: s.f.uom.id, currencyIsoCode: 'USD', listPrice: '9.90' };
+    const [trial] = await s.f.post('/objects/composite/ProductList', { persistentObjects: [{ referenceId: 'trial', content: {
+      name: 'Trial', sku: 'TRIAL-CO', status: 'Active', uomId: s.f.uom.id, defaultSubscriptionTerm: 12, freeTrialUnit: 14, freeTrialType: 'Days', priceBookEntries: [entry] } }] });
+    const o = (await call('POST', '/orders', { options: { activateInvoice: true }, customer: { name: 'Converter' }, lines: [{ productId: trial.id, quantity: 1, subscriptionStartDate: '2023-06-22' }] })).json();
+    expect(o.invoices).toEqual([]);
+    await clock('2023-06-25');
+    const co = await change([{ assetNumber: o.subscriptions[0].name, changeType: 'ConvertFreeTrial', startDate: '2023-06-25', overrideTrialEnd: true }]);
+    expect(co.subscriptions[0]).toMatchObject({ freeTrialEndDate: '2023-06-24', subscriptionEndDate: '2024-06-24', subscriptionVersion: 2 });
+    expect(co.invoices[0].items.map((i: any) => [i.startDate, i.endDate, i.transactionAmount])).toEqual([['2023-06-25', '2023-06-30', 1.98]]);
+    const again = await call('POST', '/orders/change-orders', { options: {}, assetChanges: [{ assetNumber: o.subscriptions[0].name, changeType: 'ConvertFreeTrial', startDate: '2023-06-26', overrideTrialEnd: true }] });
+    expect([again.statusCode, again.json().errorCode]).toEqual([409, 'NOT_IN_TRIAL']);
+  });
+
+  it('Reconfigure records its date as a new version with no money', async () => {
+    const { sub } = await subscribe('Reconfigured');
+    await clock('2023-07-01');
+    const co = await change([{ assetNumber: sub.name, changeType: 'Reconfigure', startDate: '2023-07-01' }]);
+    expect(co.orderProducts[1]).toMatchObject({ changeType: 'Reconfigure', deltaTCV: 0, deltaCMRR: 0, subscriptionStartDate: '2023-07-01' });
+    expect(co.subscriptions[0]).toMatchObject({ subscriptionVersion: 2, effectiveFrom: '2023-07-01', quantity: 1 });
+    expect(co.invoices).toEqual([]);
   });
 });

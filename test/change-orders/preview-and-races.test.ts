@@ -1,24 +1,16 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testApp, type TestApp } from '../support/app.js';
-import { orderFixture } from '../orders/support.js';
+import { describe, expect, it } from 'vitest';
+import { orderSuite } from '../orders/support.js';
 
-let t: TestApp;
-let f: Awaited<ReturnType<typeof orderFixture>>;
-beforeAll(async () => {
-  t = await testApp();
-  f = await orderFixture(t, { today: '2023-06-22' });
-});
-afterAll(() => t.close());
-
-const call = (method: 'POST' | 'GET', url: string, body?: unknown) => t.call(method, url, { body, headers: f.h });
+const s = orderSuite({ today: '2023-06-22' });
+const { call } = s;
 async function subscribe(name: string, extra: Record<string, unknown>[] = []) {
   await call('POST', '/test/clock', { today: '2023-06-22' });
   const o = (await call('POST', '/orders', { options: { activateInvoice: true }, customer: { name },
-    lines: [{ productId: f.ids.platform, quantity: 1, subscriptionTerm: 12, subscriptionStartDate: '2023-06-22' }, ...extra] })).json();
+    lines: [{ productId: s.f.ids.platform, quantity: 1, subscriptionTerm: 12, subscriptionStartDate: '2023-06-22' }, ...extra] })).json();
   return o;
 }
-const count = async (table: string) => Number((await sql<{ n: string }>`select count(*) as n from ${sql.table(table)} where tenant_id = ${f.tenant.id}`.execute(t.rt.database.db)).rows[0]!.n);
+const count = async (table: string) => Number((await sql<{ n: string }>`select count(*) as n from ${sql.table(table)} where tenant_id = ${s.f.tenant.id}`.execute(s.t.rt.database.db)).rows[0]!.n);
 const snapshot = async () => Object.fromEntries(await Promise.all(['orders', 'order_products', 'asset_versions', 'invoices', 'invoice_items', 'credit_memos'].map(async (x) => [x, await count(x)])));
 
 describe('preview == commit', () => {
@@ -75,7 +67,7 @@ describe('races and bad input', () => {
       expect(r.statusCode).toBe(409);
       expect(['PREVIEW_STALE', 'ASSET_CHANGED']).toContain(r.json().errorCode);
     }
-    const versions = (await sql<{ version: number }>`select version from asset_versions where tenant_id = ${f.tenant.id} and asset_number = ${sub} order by version`.execute(t.rt.database.db)).rows;
+    const versions = (await sql<{ version: number }>`select version from asset_versions where tenant_id = ${s.f.tenant.id} and asset_number = ${sub} order by version`.execute(s.t.rt.database.db)).rows;
     expect(versions.map((v) => v.version)).toEqual([1, 2]);
   });
 
@@ -111,7 +103,7 @@ describe('races and bad input', () => {
   });
 
   it('assets and entitlements change by number too: one more security key bills its price', async () => {
-    const o = await subscribe('Hardware', [{ productId: f.ids.key, quantity: 1 }]);
+    const o = await subscribe('Hardware', [{ productId: s.f.ids.key, quantity: 1 }]);
     const key = o.assets[0];
     const co = (await call('POST', '/orders/change-orders', { options: { activateInvoice: true }, assetChanges: [{ assetNumber: key.name, changeType: 'UpdateQuantity', quantity: 2, startDate: '2023-06-22' }] })).json();
     expect(co.assets[0]).toMatchObject({ assetVersion: 2, quantity: 3, totalPrice: 147 });

@@ -1,22 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testApp, type TestApp } from '../support/app.js';
-import { orderFixture } from '../orders/support.js';
+import { describe, expect, it } from 'vitest';
+import { orderSuite } from '../orders/support.js';
 
 // The seed's TC-2 → TC-3: UpdateQuantity +1 on the TC-2 subscription from 2023-06-22 (seed 002 part B §1.8, §4).
-let t: TestApp;
-let f: Awaited<ReturnType<typeof orderFixture>>;
-beforeAll(async () => {
-  t = await testApp();
-  f = await orderFixture(t, { today: '2023-06-22' });
-});
-afterAll(() => t.close());
-
-const call = (method: 'POST' | 'GET', url: string, body?: unknown) => t.call(method, url, { body, headers: f.h });
+const s = orderSuite({ today: '2023-06-22' });
+const { call } = s;
 
 describe('TC-3', () => {
   it('UpdateQuantity +1 from 2023-06-22 with activateInvoice: summary, change line, version 2, an Active invoice of 2.97', async () => {
     const tc2 = (await call('POST', '/orders', { options: { calculateTax: false }, customer: { name: 'TC-2' },
-      lines: [{ productId: f.ids.platform, quantity: 1, subscriptionTerm: 12, subscriptionStartDate: '2023-06-22' }] })).json();
+      lines: [{ productId: s.f.ids.platform, quantity: 1, subscriptionTerm: 12, subscriptionStartDate: '2023-06-22' }] })).json();
     const sub = tc2.subscriptions[0];
     expect(sub).toMatchObject({ subscriptionVersion: 1, tcv: 118.8 });
     expect(tc2.invoices).toEqual([]);

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testApp, type TestApp } from '../support/app.js';
-import { orderFixture } from '../orders/support.js';
+import { describe, expect, it } from 'vitest';
+import { orderSuite } from '../orders/support.js';
 
 // test/vectors/change-orders.json: each vector subscribes a new customer to 9.90/month for 12 months
 // from 2023-06-22, bills as it says, applies its changes and checks lines, invoice, memo and the life total.
@@ -17,15 +16,8 @@ interface Vector {
 }
 const vectors: Vector[] = JSON.parse(readFileSync(new URL('../vectors/change-orders.json', import.meta.url), 'utf8'));
 
-let t: TestApp;
-let f: Awaited<ReturnType<typeof orderFixture>>;
-beforeAll(async () => {
-  t = await testApp();
-  f = await orderFixture(t, { today: '2023-06-22' });
-});
-afterAll(() => t.close());
-
-const call = (method: 'POST' | 'GET', url: string, body?: unknown) => t.call(method, url, { body, headers: f.h });
+const s = orderSuite({ today: '2023-06-22' });
+const { call } = s;
 const run = async (customerId: string, targetDate: string) => {
   await call('POST', '/test/clock', { today: targetDate });
   const res = await call('POST', '/billing/schedules', { scheduleType: 'OneTime', targetDate, customerIds: [customerId], autoActivate: true });
@@ -36,7 +28,7 @@ describe('change-order vectors', () => {
   it.each(vectors)('$name', async (v) => {
     await call('POST', '/test/clock', { today: '2023-06-22' });
     const o = (await call('POST', '/orders', { options: v.subscription.firstInvoice ? { activateInvoice: true } : { calculateTax: false }, customer: { name: v.name },
-      lines: [{ productId: f.ids.platform, quantity: v.subscription.quantity, subscriptionTerm: 12, subscriptionStartDate: '2023-06-22' }] })).json();
+      lines: [{ productId: s.f.ids.platform, quantity: v.subscription.quantity, subscriptionTerm: 12, subscriptionStartDate: '2023-06-22' }] })).json();
     const customerId = o.order.customerId as string;
     const sub = o.subscriptions[0].name as string;
     if (v.subscription.billedThrough) await run(customerId, v.subscription.billedThrough);
@@ -57,7 +49,7 @@ describe('change-order vectors', () => {
     }
     await run(customerId, v.expect.billedThrough.targetDate);
     const total = (await sql<{ s: string }>`select coalesce(sum(amount_without_tax), 0) as s from invoice_items
-      where tenant_id = ${f.tenant.id} and customer_id = ${customerId} and status <> 'Canceled'`.execute(t.rt.database.db)).rows[0]!.s;
+      where tenant_id = ${s.f.tenant.id} and customer_id = ${customerId} and status <> 'Canceled'`.execute(s.t.rt.database.db)).rows[0]!.s;
     expect(total).toBe(v.expect.billedThrough.total);
   });
 });

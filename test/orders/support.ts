@@ -1,4 +1,5 @@
-import { withKey, type TestApp } from '../support/app.js';
+import { afterAll, beforeAll } from 'vitest';
+import { testApp, withKey, type TestApp } from '../support/app.js';
 
 /** A sandbox tenant with a test clock, a User/Month UOM, a self-service price book and a priced product. */
 export async function orderFixture(t: TestApp, o: { today?: string; listPrice?: string; defaultSubscriptionTerm?: number } = {}) {
@@ -30,4 +31,17 @@ export async function orderFixture(t: TestApp, o: { today?: string; listPrice?: 
   ] });
   const ids = Object.fromEntries(products.filter((p: { referenceId: string | null }) => p.referenceId).map((p: { referenceId: string; id: string }) => [p.referenceId, p.id]));
   return { tenant, h, post, uom, each, book, ids };
+}
+
+/** A test file's app and order fixture, opened before its tests and closed after; `call` sends the fixture's key. */
+export function orderSuite(o: Parameters<typeof orderFixture>[1] = {}) {
+  const s = {} as { t: TestApp; f: Awaited<ReturnType<typeof orderFixture>> };
+  beforeAll(async () => {
+    s.t = await testApp();
+    s.f = await orderFixture(s.t, o);
+  });
+  afterAll(() => s.t.close());
+  return Object.assign(s, {
+    call: (method: 'POST' | 'GET' | 'PATCH' | 'DELETE', url: string, body?: unknown) => s.t.call(method, url, { body, headers: s.f.h }),
+  });
 }
