@@ -163,21 +163,20 @@ const ASSET_COLUMNS: ColumnMap = {
     subscriptionStartDate: { sql: V('start_date'), type: 'date' }, subscriptionEndDate: { sql: V('end_date'), type: 'date' },
     autoRenew: { sql: V('auto_renew'), type: 'boolean' }, cancellationDate: { sql: V('cancellation_date'), type: 'date' },
   },
-  relations: {
-    customer: {
-      exists: (inner) => sql`exists (select 1 from customers c where c.tenant_id = v.tenant_id and c.id = v.customer_id and ${inner})`,
-      map: { columns: {
-        id: { sql: sql.ref('c.id'), type: 'uuid' }, name: { sql: sql.ref('c.name'), type: 'text' }, email: { sql: sql.ref('c.email'), type: 'text' },
-        billingCountry: { sql: sql.ref('c.billing_country'), type: 'text' }, billingState: { sql: sql.ref('c.billing_state'), type: 'text' },
-      } },
-    },
-  },
+  relation: (name) => (name !== 'customer' ? undefined : {
+    exists: (inner) => sql`exists (select 1 from customers c where c.tenant_id = v.tenant_id and c.id = v.customer_id and ${inner})`,
+    map: { columns: CUSTOMER_COLUMNS },
+  }),
+};
+const CUSTOMER_COLUMNS: ColumnMap['columns'] = {
+  id: { sql: sql.ref('c.id'), type: 'uuid' }, name: { sql: sql.ref('c.name'), type: 'text' }, email: { sql: sql.ref('c.email'), type: 'text' },
+  billingCountry: { sql: sql.ref('c.billing_country'), type: 'text' }, billingState: { sql: sql.ref('c.billing_state'), type: 'text' },
 };
 
 /** What a filter over assets may name (readWhere checks it before SQL is built). */
 export const ASSET_FILTER: WhereSchema = {
   fields: Object.keys(ASSET_COLUMNS.columns),
-  relations: { customer: { fields: Object.keys(ASSET_COLUMNS.relations!.customer!.map.columns) } },
+  relation: (name) => (name === 'customer' ? { fields: Object.keys(CUSTOMER_COLUMNS) } : undefined),
 };
 
 /** The latest versions that match a filter, canceled ones left out; at most `limit`. */

@@ -13,6 +13,7 @@ import { billingDefaults, toCharge } from './charges.js';
 import { dueItems, assembleInvoice, type Charge, type InvoiceItemDraft } from './invoice-builder.js';
 import type { BilledDocuments } from './billed-documents.js';
 import * as store from './store.js';
+import { idsMatching } from '../graphql/service.js';
 
 // Billing runs (DESIGN "Billing"): for every customer, what is due by the target date minus what
 // was billed becomes one invoice per currency (or one credit memo where it nets negative). A run is restartable: a rerun, or a run after a
@@ -28,17 +29,32 @@ const toJob = (r: store.Row): BillingJob => ({
   invoiceIds: r.invoice_ids as string[], creditMemoIds: r.credit_memo_ids as string[], errors: r.errors as BillingJob['errors'],
 });
 
+/** A run's filters in the where dialect: which customers (and whose bill cycle day), which products. */
+export interface RunFilters { customerFilter?: unknown; productFilter?: unknown; billCycleDayFilter?: unknown; orderFilter?: unknown }
+
+/** Resolves a run's filters through the GraphQL read model's one parser and compiler. */
+async function resolveFilters(ctx: Ctx, f: RunFilters): Promise<{ customers?: Set<string>; products?: Set<string> }> {
+  if (f.orderFilter !== undefined && f.orderFilter !== null) throw invalid('UNSUPPORTED_FILTER', 'orderFilter: runs choose customers and products; select the customers of those orders with customerFilter');
+  const out: { customers?: Set<string>; products?: Set<string> } = {};
+  const both = (a: Set<string> | undefined, b: string[]) => new Set(a ? b.filter((x) => a.has(x)) : b);
+  if (f.customerFilter !== undefined && f.customerFilter !== null) out.customers = both(out.customers, await idsMatching(ctx, 'Customer', f.customerFilter, 'customerFilter'));
+  if (f.billCycleDayFilter !== undefined && f.billCycleDayFilter !== null) out.customers = both(out.customers, await idsMatching(ctx, 'Customer', f.billCycleDayFilter, 'billCycleDayFilter'));
+  if (f.productFilter !== undefined && f.productFilter !== null) out.products = new Set(await idsMatching(ctx, 'Product', f.productFilter, 'productFilter'));
+  return out;
+}
+
 export function createBillingRuns(deps: { assets: AssetsService; customers: CustomersService; numbering: NumberingService; documents: BilledDocuments }) {
   const defaults = (ctx: Ctx) => billingDefaults(ctx.tenant.settings);
 
   /** Bills one customer to the target date; returns the invoices and credit memos written. */
-  async function billCustomer(ctx: Ctx, customerId: string, target: PlainDate, autoActivate: boolean): Promise<{ invoiceIds: string[]; creditMemoIds: string[] }> {
+  async function billCustomer(ctx: Ctx, customerId: string, target: PlainDate, autoActivate: boolean, productIds?: ReadonlySet<string>): Promise<{ invoiceIds: string[]; creditMemoIds: string[] }> {
     const customer = await deps.customers.findCustomerRow(ctx.db, ctx, customerId);
     // auto-renew subscriptions that reached their end date renew before anything is billed
     await deps.assets.renewDue(ctx, customerId, target.toString());
     const today = ctx.clock.today(ctx.timeZone);
     const plan = async (q: Tx | Ctx['db']) => {
-      const charges = (await deps.assets.billableLines(q, ctx, { customerId })).map((l) => toCharge(l, defaults(ctx))).filter((c): c is Charge => c !== null);
+      const charges = (await deps.assets.billableLines(q, ctx, { customerId })).filter((l) => !productIds || productIds.has(l.productId))
+        .map((l) => toCharge(l, defaults(ctx))).filter((c): c is Charge => c !== null);
       const numbers = [...new Set(charges.map((c) => c.assetNumber))];
       const billed = await store.billedPeriods(q, ctx.tenantId, numbers);
       const byCurrency = new Map<string, InvoiceItemDraft[]>();
@@ -82,18 +98,19 @@ export function createBillingRuns(deps: { assets: AssetsService; customers: Cust
     billCustomer,
 
     /** A run over the tenant's customers (or the ones named), recorded as a job. */
-    async run(ctx: Ctx, i: { targetDate: string; autoActivate: boolean; customerIds?: string[] | undefined; scheduleId?: string }): Promise<BillingJob> {
+    async run(ctx: Ctx, i: { targetDate: string; autoActivate: boolean; customerIds?: string[] | undefined; scheduleId?: string; filters?: RunFilters }): Promise<BillingJob> {
       const target = parseDate(i.targetDate, 'body/targetDate');
       i.customerIds?.forEach((c, k) => { if (!isUuid(c)) throw invalid('INVALID_FIELD', `body/customerIds/${k} must be an id`); });
+      const chosen = await resolveFilters(ctx, i.filters ?? {});
       const jobId = randomUUID();
       await store.insertJob(ctx.db, { tenant_id: ctx.tenantId, id: jobId, status: 'Running', target_date: i.targetDate, auto_activate: i.autoActivate, schedule_id: i.scheduleId ?? null });
-      const customers = i.customerIds ?? await deps.assets.customersWithAssets(ctx);
+      const customers = (i.customerIds ?? await deps.assets.customersWithAssets(ctx)).filter((c) => !chosen.customers || chosen.customers.has(c.toLowerCase()));
       const invoiceIds: string[] = [];
       const creditMemoIds: string[] = [];
       const errors: BillingJob['errors'] = [];
       for (const customerId of customers) {
         try {
-          const billed = await billCustomer(ctx, customerId.toLowerCase(), target, i.autoActivate);
+          const billed = await billCustomer(ctx, customerId.toLowerCase(), target, i.autoActivate, chosen.products);
           invoiceIds.push(...billed.invoiceIds);
           creditMemoIds.push(...billed.creditMemoIds);
         } catch (e) {

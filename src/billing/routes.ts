@@ -130,7 +130,11 @@ export const billingRoutes: FastifyPluginAsyncTypebox<{ billing: BillingService;
   }, async (req, reply) => {
     if (req.body.scheduleType === 'Recurring') return reply.status(201).send(await schedules.create(req.ctx, req.body));
     if (!req.body.targetDate) throw invalid('INVALID_FIELD', 'body/targetDate is required for a OneTime run');
-    return reply.status(201).send(await billing.runs.run(req.ctx, { targetDate: req.body.targetDate, autoActivate: req.body.autoActivate ?? false, customerIds: req.body.customerIds }));
+    const b = req.body as Record<string, unknown>;
+    return reply.status(201).send(await billing.runs.run(req.ctx, {
+      targetDate: req.body.targetDate, autoActivate: req.body.autoActivate ?? false, customerIds: req.body.customerIds,
+      filters: { customerFilter: b.customerFilter, productFilter: b.productFilter, billCycleDayFilter: b.billCycleDayFilter, orderFilter: b.orderFilter },
+    }));
   });
   const Ids = Type.Object({ scheduleIds: Type.Array(Type.String(), { minItems: 1 }) });
   app.patch('/billing/schedules/activate', { config: write, schema: { tags: ['billing'], body: Ids } }, async (req) => ({ scheduleIds: await schedules.activate(req.ctx, req.body) }));

@@ -8,6 +8,7 @@ import { inTransaction, type Tx } from '../db/transaction.js';
 import { isUuid } from '../metadata/validate.js';
 import type { BillingRuns } from './billing-run.js';
 import { lastFiring, parseCron } from './cron.js';
+import { idsMatching } from '../graphql/service.js';
 
 // Billing schedules (seed 002 part B §1.3): recurring billing jobs on a Quartz cron. The server's
 // scheduler asks `runDue` for each tenant; a schedule that missed firings (the server was down,
@@ -19,15 +20,32 @@ const toView = (r: Row) => ({
   id: r.id, name: r.name ?? null, scheduleType: r.schedule_type, status: r.status, recurringSchedule: r.recurring_schedule,
   scheduleStartDate: r.schedule_start_date, autoActivate: r.auto_activate, targetDateIncrement: String(r.target_increment),
   targetDateIncrementSign: Number(r.target_increment) < 0 ? 'Minus' : 'Plus', targetDateIncrementTimeUnit: 'Days',
-  customerIds: r.customer_ids ?? null, lastRunDate: r.last_run_date ?? null, recordType: 'BillingSchedule',
+  customerIds: r.customer_ids ?? null, customerFilter: r.customer_filter ?? null, productFilter: r.product_filter ?? null,
+  billCycleDayFilter: r.bill_cycle_day_filter ?? null, lastRunDate: r.last_run_date ?? null, recordType: 'BillingSchedule',
 });
 
-interface ScheduleInput { name: string | null; recurringSchedule: string; scheduleStartDate: string; autoActivate: boolean; targetIncrement: number; customerIds: string[] | null }
+interface ScheduleInput {
+  name: string | null; recurringSchedule: string; scheduleStartDate: string; autoActivate: boolean; targetIncrement: number; customerIds: string[] | null;
+  customerFilter: string | null; productFilter: string | null; billCycleDayFilter: string | null;
+}
 
-function readSchedule(b: Record<string, unknown>, today: string): ScheduleInput {
-  for (const k of ['customerFilter', 'orderFilter', 'productFilter', 'billCycleDayFilter']) {
-    if (b[k] !== undefined && b[k] !== null) throw invalid('UNSUPPORTED_FILTER', `body/${k}: GraphQL-style filters arrive with the GraphQL issue; name customers with customerIds`);
+const FILTERS = { customerFilter: 'Customer', productFilter: 'Product', billCycleDayFilter: 'Customer' } as const;
+
+/** The schedule's filters as stored (strings in the where dialect), each checked by running it once. */
+async function readFilters(ctx: Ctx, b: Record<string, unknown>): Promise<Pick<ScheduleInput, 'customerFilter' | 'productFilter' | 'billCycleDayFilter'>> {
+  if (b.orderFilter !== undefined && b.orderFilter !== null) throw invalid('UNSUPPORTED_FILTER', 'body/orderFilter: runs choose customers and products; select the customers of those orders with customerFilter');
+  const out = { customerFilter: null as string | null, productFilter: null as string | null, billCycleDayFilter: null as string | null };
+  for (const [k, entity] of Object.entries(FILTERS) as [keyof typeof FILTERS, string][]) {
+    const v = b[k];
+    if (v === undefined || v === null || v === '') continue;
+    const text = typeof v === 'string' ? v : JSON.stringify(v);
+    await idsMatching(ctx, entity, v, `body/${k}`);
+    out[k] = text;
   }
+  return out;
+}
+
+function readSchedule(b: Record<string, unknown>, today: string): Omit<ScheduleInput, 'customerFilter' | 'productFilter' | 'billCycleDayFilter'> {
   if (typeof b.recurringSchedule !== 'string') throw invalid('INVALID_FIELD', 'body/recurringSchedule is required (a Quartz cron, e.g. "0 0 3 * * ? *")');
   parseCron(b.recurringSchedule);
   const start = b.scheduleStartDate ?? today;
@@ -52,9 +70,10 @@ export function createSchedules(runs: BillingRuns) {
   };
   const insert = async (ctx: Ctx, s: ScheduleInput) => {
     const id = randomUUID();
-    await sql`insert into billing_schedules (tenant_id, id, name, schedule_type, status, recurring_schedule, schedule_start_date, auto_activate, target_increment, customer_ids)
+    await sql`insert into billing_schedules (tenant_id, id, name, schedule_type, status, recurring_schedule, schedule_start_date, auto_activate, target_increment, customer_ids,
+        customer_filter, product_filter, bill_cycle_day_filter)
       values (${ctx.tenantId}, ${id}, ${s.name}, 'Recurring', 'Draft', ${s.recurringSchedule}, ${s.scheduleStartDate}, ${s.autoActivate}, ${s.targetIncrement},
-        ${s.customerIds ? JSON.stringify(s.customerIds) : null})`.execute(ctx.db);
+        ${s.customerIds ? JSON.stringify(s.customerIds) : null}, ${s.customerFilter}, ${s.productFilter}, ${s.billCycleDayFilter})`.execute(ctx.db);
     return toView(await get(ctx.db, ctx, id));
   };
   const setStatus = async (ctx: Ctx, body: { scheduleIds?: unknown }, to: 'Active' | 'Canceled') => {
@@ -73,21 +92,25 @@ export function createSchedules(runs: BillingRuns) {
   };
 
   return {
-    create: (ctx: Ctx, body: Record<string, unknown>) => insert(ctx, readSchedule(body, ctx.clock.today(ctx.timeZone).toString())),
+    create: async (ctx: Ctx, body: Record<string, unknown>) => insert(ctx, { ...readSchedule(body, ctx.clock.today(ctx.timeZone).toString()), ...await readFilters(ctx, body) }),
+    readFilters,
     get: async (ctx: Ctx, id: string) => toView(await get(ctx.db, ctx, id)),
     /** Only Draft schedules change. */
     async patch(ctx: Ctx, id: string, body: Record<string, unknown>) {
       const s = await get(ctx.db, ctx, id);
       if (s.status !== 'Draft') throw conflict('SCHEDULE_NOT_DRAFT', `Billing schedule ${s.id} is ${String(s.status)}; only Draft schedules can be updated`);
-      const merged = readSchedule({ ...toView(s), ...body }, String(s.schedule_start_date));
+      const all = { ...toView(s), ...body };
+      const merged = { ...readSchedule(all, String(s.schedule_start_date)), ...await readFilters(ctx, all) };
       await sql`update billing_schedules set name = ${merged.name}, recurring_schedule = ${merged.recurringSchedule}, schedule_start_date = ${merged.scheduleStartDate},
         auto_activate = ${merged.autoActivate}, target_increment = ${merged.targetIncrement}, customer_ids = ${merged.customerIds ? JSON.stringify(merged.customerIds) : null},
+        customer_filter = ${merged.customerFilter}, product_filter = ${merged.productFilter}, bill_cycle_day_filter = ${merged.billCycleDayFilter},
         updated_at = now() where tenant_id = ${ctx.tenantId} and id = ${s.id}`.execute(ctx.db);
       return toView(await get(ctx.db, ctx, s.id));
     },
     async duplicate(ctx: Ctx, id: string) {
       const s = toView(await get(ctx.db, ctx, id));
-      return insert(ctx, readSchedule({ ...s, name: s.name ? `${String(s.name)} (Copy)` : null }, String(s.scheduleStartDate)));
+      const copy = { ...s, name: s.name ? `${String(s.name)} (Copy)` : null };
+      return insert(ctx, { ...readSchedule(copy, String(s.scheduleStartDate)), ...await readFilters(ctx, copy) });
     },
     activate: (ctx: Ctx, body: { scheduleIds?: unknown }) => setStatus(ctx, body, 'Active'),
     cancel: (ctx: Ctx, body: { scheduleIds?: unknown }) => setStatus(ctx, body, 'Canceled'),
@@ -118,7 +141,10 @@ export function createSchedules(runs: BillingRuns) {
           and (last_run_date is not distinct from ${s.last_run_date ?? null}::date)`.execute(ctx.db);
         if (Number(claimed.numAffectedRows ?? 0) !== 1 || !fired) continue;
         const target = fired.add({ days: Number(s.target_increment) });
-        jobs.push(await runs.run(ctx, { targetDate: target.toString(), autoActivate: Boolean(s.auto_activate), customerIds: (s.customer_ids as string[] | null) ?? undefined, scheduleId: s.id }));
+        jobs.push(await runs.run(ctx, {
+          targetDate: target.toString(), autoActivate: Boolean(s.auto_activate), customerIds: (s.customer_ids as string[] | null) ?? undefined, scheduleId: s.id,
+          filters: { customerFilter: s.customer_filter, productFilter: s.product_filter, billCycleDayFilter: s.bill_cycle_day_filter },
+        }));
       }
       return jobs;
     },

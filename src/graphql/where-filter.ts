@@ -117,8 +117,8 @@ export function readWhere(input: unknown, at: string, schema: WhereSchema, depth
       parts.push(k === '_and' ? { and: items } : { or: items });
     } else if (k === '_not') {
       parts.push({ not: readWhere(v, here, schema, depth + 1) });
-    } else if (schema.relations?.[k]) {
-      parts.push({ relation: k, where: readWhere(v, here, schema.relations[k]!, depth + 1) });
+    } else if (schema.relation?.(k)) {
+      parts.push({ relation: k, where: readWhere(v, here, schema.relation(k)!, depth + 1) });
     } else if (schema.fields.includes(k)) {
       if (!isObj(v)) throw invalid('INVALID_FILTER', `${here} must be an object of comparisons such as {_eq: ...}`);
       for (const [op, value] of Object.entries(v)) {
@@ -139,4 +139,5 @@ export function readWhere(input: unknown, at: string, schema: WhereSchema, depth
   return parts.length === 1 ? parts[0]! : { and: parts };
 }
 
-export interface WhereSchema { fields: readonly string[]; relations?: Record<string, WhereSchema> }
+/** What a filter may name: fields, and relations to filter through (looked up lazily: relations nest without end). */
+export interface WhereSchema { fields: readonly string[]; relation?: (name: string) => WhereSchema | undefined }

@@ -12,8 +12,8 @@ export interface Column { sql: RawBuilder<unknown>; type: ColumnType }
 
 export interface ColumnMap {
   columns: Record<string, Column>;
-  /** Relation → a correlated EXISTS over the related rows, given the related predicate. */
-  relations?: Record<string, { exists: (inner: RawBuilder<unknown>) => RawBuilder<unknown>; map: ColumnMap }>;
+  /** A relation: a correlated EXISTS over the related rows given their predicate, and their columns (built on demand). */
+  relation?: (name: string) => { exists: (inner: RawBuilder<unknown>) => RawBuilder<unknown>; map: ColumnMap } | undefined;
 }
 
 export function whereSql(w: Where, map: ColumnMap, at = 'where'): RawBuilder<unknown> {
@@ -21,7 +21,7 @@ export function whereSql(w: Where, map: ColumnMap, at = 'where'): RawBuilder<unk
   if ('or' in w) return w.or.length === 0 ? sql`false` : sql`(${sql.join(w.or.map((x) => whereSql(x, map, at)), sql` or `)})`;
   if ('not' in w) return sql`(not coalesce(${whereSql(w.not, map, at)}, false))`;
   if ('relation' in w) {
-    const r = map.relations?.[w.relation];
+    const r = map.relation?.(w.relation);
     if (!r) throw invalid('INVALID_FILTER', `${at}: there is no relation ${w.relation}`);
     return r.exists(whereSql(w.where, r.map, `${at}/${w.relation}`));
   }

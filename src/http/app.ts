@@ -17,6 +17,8 @@ import { assetRoutes } from '../assets/routes.js';
 import type { ChangeOrdersService } from '../change-orders/service.js';
 import type { BulkChanges } from '../change-orders/bulk.js';
 import { changeOrderRoutes } from '../change-orders/routes.js';
+import { graphqlService } from '../graphql/service.js';
+import { graphqlRoutes } from '../graphql/routes.js';
 import type { BillingService } from '../billing/service.js';
 import { billingRoutes } from '../billing/routes.js';
 import { stripeWebhookRoutes, type StripeWebhookDeps } from '../payments/routes.js';
@@ -85,6 +87,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(orderRoutes, { orders: deps.orders });
   await app.register(changeOrderRoutes, { changeOrders: deps.changeOrders, bulk: deps.bulkChanges });
   await app.register(assetRoutes);
+  await app.register(graphqlRoutes, { graphql: graphqlService });
   await app.register(billingRoutes, { billing: deps.billing, tenancy: deps.tenancy });
   if (deps.stripeWebhook) await app.register(stripeWebhookRoutes, deps.stripeWebhook);
   return app;

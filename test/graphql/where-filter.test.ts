@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../src/core/errors.js';
 import { parseLiteral, readWhere } from '../../src/graphql/where-filter.js';
 
-const schema = { fields: ['name', 'quantity', 'customerId', 'startDate'], relations: { customer: { fields: ['id', 'name'] } } };
+const schema = { fields: ['name', 'quantity', 'customerId', 'startDate'], relation: (n: string) => (n === 'customer' ? { fields: ['id', 'name'] } : undefined) };
 
 describe('the where dialect', () => {
   it('reads GraphQL input literals and JSON alike', () => {
