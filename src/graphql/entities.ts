@@ -284,5 +284,18 @@ const ENTITIES: Entity[] = [
   ...Object.values(OBJECTS).map((def) => fromObjectDef(def, 'catalog:read', 'public')),
 ];
 
+// Relations both ways: every reference (a `one` relation) gets its reverse list on the target, named
+// for the referring entity in the plural (Uom.products, Product.invoiceItems), unless one exists.
+const plural = (n: string) => `${n[0]!.toLowerCase()}${n.slice(1)}`.replace(/y$/, 'ie') + 's';
+for (const e of [...ENTITIES]) {
+  for (const r of e.relations) {
+    const target = ENTITIES.find((x) => x.name === r.target);
+    if (r.many || !target || target === e) continue;
+    const name = plural(e.name);
+    if (target.relations.some((x) => x.name === name) || target.fields.some((f) => f.name === name)) continue;
+    target.relations.push({ name, target: e.name, many: true, join: (p, c) => r.join(c, p) });
+  }
+}
+
 export const ENTITY_LIST: readonly Entity[] = ENTITIES;
 export const ENTITY_BY_NAME: ReadonlyMap<string, Entity> = new Map(ENTITIES.map((e) => [e.name, e]));
