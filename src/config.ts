@@ -10,6 +10,8 @@ export interface Config {
   logLevel: string;
   publicUrl: string | undefined;
   loadDemo: boolean;
+  /** How long a request holding an Idempotency-Key may go silent before a retry takes it over. */
+  idempotencyStaleMs: number;
   stripe: { secretKey: string; webhookSecret: string | undefined; host: string | undefined; port: number | undefined; protocol: 'http' | 'https' | undefined } | undefined;
 }
 
@@ -47,6 +49,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     publicUrl: env.KEEL_PUBLIC_URL || undefined,
     loadDemo: !['0', 'false', 'no'].includes((env.KEEL_DEMO ?? '').toLowerCase()),
+    idempotencyStaleMs: env.KEEL_IDEMPOTENCY_STALE_MS ? Math.max(0, Number(env.KEEL_IDEMPOTENCY_STALE_MS) || 0) : 60_000,
     stripe: stripeConfig(env),
   };
 }

@@ -71,7 +71,7 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
       await checkout.onGatewayEvent('stripe', pi.id, outcomeOf(pi), (tenantId) => tenancy.systemContext(tenantId, 'stripe-webhook'), database.db);
     };
     const app = await buildApp({
-      db: database.db, clock, tenancy, publishing, customers, orders, changeOrders, bulkChanges, billing, adminToken: config.adminToken, logLevel: config.logLevel,
+      db: database.db, clock, tenancy, publishing, customers, orders, changeOrders, bulkChanges, billing, adminToken: config.adminToken, logLevel: config.logLevel, idempotencyStaleMs: config.idempotencyStaleMs,
       ...(config.stripe?.webhookSecret && { stripeWebhook: { webhookSecret: config.stripe.webhookSecret, onEvent: onStripeEvent } }),
     });
     // Idempotency records live 24 hours; sweep them hourly (and once now).

@@ -265,6 +265,7 @@ export function createChangeOrdersService(deps: {
       if (p.hash !== draft.preview_hash) throw conflict('PREVIEW_STALE', `Change order ${draft.order_number} no longer plans as it did (prices, dates or the assets changed); create it again`);
       return activate(ctx, p, req, async (tx) => {
         await deps.orders.getDraftForUpdate(tx, ctx, draft.id);
+        await deps.orders.noteCommitted(tx, ctx, draft.id);
         await deps.orders.deleteLines(tx, ctx, draft.id);
         await deps.orders.insertLines(tx, ctx, p.lines);
       });

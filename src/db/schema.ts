@@ -105,6 +105,7 @@ export interface IdempotencyKeysTable {
   response_status: number | null;
   response_body: string | null;
   response_type: string | null;
+  committed_ref: string | null;
   locked_at: Timestamp;
   created_at: Timestamp;
 }

@@ -182,7 +182,7 @@ const ENTITIES: Entity[] = [
       effectiveDate:d orderStartDate:d orderEndDate:d endDate:d=order_end_date subscriptionStartDate:d=order_start_date billingPeriod billCycleDay:i billingTiming
       paymentTerm description poNumber poDate:d orderReferenceNumber billingAddress shippingAddress refId listTotal:n subtotal:n discountAmount:n
       systemDiscountAmount:n totalPrice:n taxAmount:n tax:n=tax_amount totalAmount:n orderTCV:n=order_tcv orderACV:n=order_acv cancelOnPaymentFail:b
-      orderPlacedDate:t activatedDate:t activatedById canceledDate:t ${STAMPS} companyAuthorizedById:0 companyAuthorizedDate:0 customerAuthorizedById:0
+      orderPlacedDate:t activatedDate:t activatedById canceledDate:t options:j ${STAMPS} companyAuthorizedById:0 companyAuthorizedDate:0 customerAuthorizedById:0
       customerAuthorizedDate:0 nextInvoiceDate:0 opportunityId:0 originalOrderId:0 ownerId:0 shippingAndHandling:0 subscriptionTerm:0`).concat(
       field('discount', 'Float', null, () => sql`0::float8`),
       field('systemDiscount', 'Float', null, (a) => sql`(case when ${sql.ref(`${a}.list_total`)} = 0 then 0 else round(${sql.ref(`${a}.system_discount_amount`)} * 100 / ${sql.ref(`${a}.list_total`)}, 6) end)::float8`),

@@ -43,6 +43,7 @@ export interface AppDeps {
   stripeWebhook?: StripeWebhookDeps;
   adminToken: string | undefined;
   logLevel?: string;
+  idempotencyStaleMs?: number;
 }
 
 export type App = FastifyInstance;
@@ -76,7 +77,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(formbody);
 
   registerAuth(app, { tenancy: deps.tenancy, adminToken: deps.adminToken });
-  registerIdempotency(app, deps.db);
+  registerIdempotency(app, deps.db, deps.idempotencyStaleMs);
   registerObservability(app, deps.db);
   await registerOpenApi(app);
 

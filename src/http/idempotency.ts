@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { invalid } from '../core/errors.js';
 import type { Db } from '../db/connect.js';
-import { beginRequest, finishRequest } from '../idempotency/service.js';
+import { beginRequest, finishRequest, keepAlive } from '../idempotency/service.js';
 import { header } from './auth.js';
 import './route-config.js';
 
@@ -11,7 +11,7 @@ const INSTALLATION_SCOPE = '00000000-0000-0000-0000-000000000000';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    idempotency: { scope: string; key: string } | null;
+    idempotency: { scope: string; key: string; stop: () => void } | null;
   }
 }
 
@@ -20,7 +20,7 @@ function fingerprint(req: FastifyRequest): string {
   return createHash('sha256').update(`${req.method} ${path}\n${JSON.stringify(req.body ?? null)}`).digest('hex');
 }
 
-export function registerIdempotency(app: FastifyInstance, db: Db): void {
+export function registerIdempotency(app: FastifyInstance, db: Db, staleMs?: number): void {
   app.decorateRequest('idempotency', null);
 
   // After validation: a request rejected by its schema never claims the key.
@@ -30,18 +30,28 @@ export function registerIdempotency(app: FastifyInstance, db: Db): void {
     if (key === undefined) return;
     if (key.length === 0 || key.length > 255) throw invalid('INVALID_IDEMPOTENCY_KEY', 'header/Idempotency-Key must be 1 to 255 characters');
     const scope = req.ctx?.tenantId ?? INSTALLATION_SCOPE;
-    const begin = await beginRequest(db, scope, key, fingerprint(req));
+    const begin = await beginRequest(db, scope, key, fingerprint(req), staleMs);
+    if (begin.kind === 'recover') {
+      // the first attempt committed and died before answering: answer with what it committed
+      const auth = Object.fromEntries(['authorization', 'apiaccesskey', 'nue-api-key'].filter((h) => req.headers[h]).map((h) => [h, String(req.headers[h])]));
+      const res = await app.inject({ method: 'GET', url: begin.ref, headers: auth });
+      await finishRequest(db, scope, key, { status: res.statusCode, body: res.body, type: String(res.headers['content-type'] ?? 'application/json') });
+      return reply.header('idempotent-replayed', 'true').status(res.statusCode).type(String(res.headers['content-type'] ?? 'application/json')).send(res.body);
+    }
     if (begin.kind === 'replay') {
       reply.header('idempotent-replayed', 'true').status(begin.status);
       if (begin.type) reply.type(begin.type);
       return reply.send(begin.body);
     }
-    req.idempotency = { scope, key };
+    req.idempotency = { scope, key, stop: keepAlive(db, scope, key, staleMs) };
   });
+  // a request that ends without a response (the client went away) stops its heartbeat too
+  app.addHook('onResponse', async (req) => { req.idempotency?.stop(); });
 
   app.addHook('onSend', async (req, reply, payload) => {
     const claim = req.idempotency;
     if (!claim) return payload;
+    claim.stop();
     req.idempotency = null;
     const type = reply.getHeader('content-type');
     await finishRequest(db, claim.scope, claim.key, {

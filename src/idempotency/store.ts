@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/connect.js';
+import type { Tx } from '../db/transaction.js';
 
 // The only file that touches idempotency_keys.
 export interface StoredRequest {
@@ -11,6 +12,7 @@ export interface StoredRequest {
   ageMs: number;
   lockAgeMs: number;
   lockToken: string; // locked_at as text: a takeover succeeds only if nobody moved it since
+  committedRef: string | null;
 }
 
 /** True when this call claimed the key (no live row existed). */
@@ -24,21 +26,21 @@ export async function claim(db: Db, tenantId: string, key: string, requestHash: 
 
 export async function find(db: Db, tenantId: string, key: string): Promise<StoredRequest | undefined> {
   const r = await db.selectFrom('idempotency_keys')
-    .select(['request_hash', 'state', 'response_status', 'response_body', 'response_type',
+    .select(['request_hash', 'state', 'response_status', 'response_body', 'response_type', 'committed_ref',
       sql<string>`(extract(epoch from now() - created_at) * 1000)::bigint`.as('age_ms'),
       sql<string>`(extract(epoch from now() - locked_at) * 1000)::bigint`.as('lock_age_ms'),
       sql<string>`locked_at::text`.as('lock_token')])
     .where('tenant_id', '=', tenantId).where('key', '=', key).executeTakeFirst();
   return r && {
     requestHash: r.request_hash, state: r.state, responseStatus: r.response_status, responseBody: r.response_body,
-    responseType: r.response_type, ageMs: Number(r.age_ms), lockAgeMs: Number(r.lock_age_ms), lockToken: r.lock_token,
+    responseType: r.response_type, ageMs: Number(r.age_ms), lockAgeMs: Number(r.lock_age_ms), lockToken: r.lock_token, committedRef: r.committed_ref,
   };
 }
 
 /** Takes over a key whose row expired or whose first request died; true when this call won. */
 export async function takeOver(db: Db, tenantId: string, key: string, seen: StoredRequest, requestHash: string): Promise<boolean> {
   const r = await db.updateTable('idempotency_keys')
-    .set({ request_hash: requestHash, state: 'running', response_status: null, response_body: null, response_type: null, locked_at: sql`now()`, created_at: sql`now()` })
+    .set({ request_hash: requestHash, state: 'running', response_status: null, response_body: null, response_type: null, committed_ref: null, locked_at: sql`now()`, created_at: sql`now()` })
     .where('tenant_id', '=', tenantId).where('key', '=', key)
     .where(sql<boolean>`locked_at::text = ${seen.lockToken}`)
     .executeTakeFirst();
@@ -58,4 +60,14 @@ export async function release(db: Db, tenantId: string, key: string): Promise<vo
 export async function purgeOlderThan(db: Db, hours: number): Promise<number> {
   const r = await db.deleteFrom('idempotency_keys').where(sql<boolean>`created_at < now() - make_interval(hours => ${hours})`).executeTakeFirst();
   return Number(r.numDeletedRows);
+}
+
+/** Inside the business transaction: what the running request committed (a resource to answer with). */
+export async function markCommitted(db: Db | Tx, tenantId: string, key: string, ref: string): Promise<void> {
+  await sql`update idempotency_keys set committed_ref = ${ref} where tenant_id = ${tenantId} and key = ${key} and state = 'running'`.execute(db);
+}
+
+/** A running request is alive: move its lock forward so no retry takes it over. */
+export async function heartbeat(db: Db, tenantId: string, key: string): Promise<void> {
+  await sql`update idempotency_keys set locked_at = now() where tenant_id = ${tenantId} and key = ${key} and state = 'running'`.execute(db);
 }

@@ -20,6 +20,7 @@ import type { Checkout } from './checkout.js';
 import { readOptions, readOrderRequest, type LineRequest, type OrderOptions, type OrderRequest } from './request.js';
 import * as store from './store.js';
 import { toLineView, toOrderView } from './views.js';
+import { markCommitted } from '../idempotency/service.js';
 
 // Carts and orders (seed 001 "Add to Cart", "Place New Order"). A cart is a Draft order; placing
 // an order creates its customer and bill-to contact, the order, its lines and what they provision,
@@ -65,6 +66,11 @@ function previewLine(l: store.LineRow, currency: string): BillableLine {
     billingTiming: s('billing_timing'), billCycleDay: (l.bill_cycle_day as number | null) ?? null, billCycleStartMonth: (l.bill_cycle_start_month as number | null) ?? null,
     currency,
   };
+}
+
+/** A retry of this request after a crash answers with the order instead of placing it again. */
+async function noteCommitted(tx: Tx, ctx: Ctx, orderId: string): Promise<void> {
+  if (ctx.idempotencyKey) await markCommitted(tx, ctx.tenantId, ctx.idempotencyKey, `/orders/${orderId}`);
 }
 
 function isSelfService(ctx: Ctx): boolean {
@@ -260,6 +266,7 @@ export function createOrdersService(deps: OrdersDeps) {
     async insertChangeOrder(tx: Tx, ctx: Ctx, order: Record<string, unknown>, lines: Record<string, unknown>[]): Promise<void> {
       await store.insertOrder(tx, order);
       await store.insertLines(tx, lines);
+      await noteCommitted(tx, ctx, String(order.id));
     },
 
     /** Marks an order and its lines Activated (a change order after its versions are written). */
@@ -277,6 +284,7 @@ export function createOrdersService(deps: OrdersDeps) {
     response: (ctx: Ctx, orderId: string, extra: { previewInvoices?: unknown[] | null } = {}) => response(ctx, orderId, extra),
     storedMethod: (customer: Record<string, unknown> | null) => storedMethod(customer),
     lineView: (row: Record<string, unknown>) => toLineView(row as store.LineRow),
+    noteCommitted,
     orderView: (row: Record<string, unknown>) => toOrderView(row as store.OrderRow),
 
     /** POST /orders: a cart (activateOrder false) or a placed order, customer and contact included, all or nothing. */
@@ -304,6 +312,7 @@ export function createOrdersService(deps: OrdersDeps) {
         const { customer: c, contactId } = await deps.customers.ensureForOrder(tx, ctx, parties, req.customerId);
         await store.insertOrder(tx, orderRow(ctx, req, orderId, orderNumber, String(c.id), contactId, lines, currency));
         await store.insertLines(tx, lines.map((l) => lineRow(ctx, orderId, l, 'Draft')));
+        await noteCommitted(tx, ctx, orderId);
         const invoiceId = activate ? await activateInTx(tx, ctx, (await store.getOrder(tx, ctx.tenantId, orderId))!, numbers, { options: req.options, reservation }) : null;
         if (invoiceId) await extra(tx, invoiceId, String(c.id));
         return { invoiceId, customerId: String(c.id) };
@@ -383,6 +392,7 @@ export function createOrdersService(deps: OrdersDeps) {
       const activate = (extra: (tx: Tx, invoiceId: string, customerId: string) => Promise<void>) => inTransaction(ctx.db, async (tx) => {
         const order = await getDraftForUpdate(tx, ctx, id);
         if (Object.keys(columns).length > 0) await store.updateOrder(tx, ctx.tenantId, order.id, columns);
+        await noteCommitted(tx, ctx, order.id);
         const invoiceId = await activateInTx(tx, ctx, order, numbers, { options, reservation });
         if (invoiceId) await extra(tx, invoiceId, order.customer_id);
         return { invoiceId, customerId: order.customer_id };

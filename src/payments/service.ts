@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../context.js';
 import { Dec } from '../core/money.js';
+import { conflict } from '../core/errors.js';
 import type { Tx } from '../db/transaction.js';
 import type { Applied } from '../billing/balances.js';
 import * as store from './store.js';
@@ -22,6 +23,12 @@ export const paymentsService = {
       kind: p.kind, status: p.status, gateway: p.gateway, gateway_reference: p.gatewayReference ?? null, payment_method: p.paymentMethod,
       payment_source: p.paymentSource ?? null, external_reference: p.externalReference ?? null, decline_code: p.declineCode ?? null,
       decline_message: p.declineMessage ?? null, idempotency_key: p.idempotencyKey ?? null, invoice_id: p.invoiceId ?? null, payment_token: p.paymentToken ?? null,
+    }).catch((e: unknown) => {
+      // the same gateway key twice: another attempt of this very request recorded it (and the gateway charged once)
+      if ((e as { code?: string; constraint?: string }).code === '23505' && (e as { constraint?: string }).constraint === 'payments_gateway_key') {
+        throw conflict('PAYMENT_IN_PROGRESS', 'Another attempt of this request already recorded its payment; retry with the same Idempotency-Key to get its answer');
+      }
+      throw e;
     });
     return { id, paymentNumber: p.paymentNumber };
   },

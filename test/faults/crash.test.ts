@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { orderFixture } from '../orders/support.js';
+import type { TestApp } from '../support/app.js';
+import { violations } from './invariants.js';
+import { engines, Server } from './server.js';
+
+// Kill the server (SIGKILL) at random moments while orders are placed and while a billing run
+// runs, start it again on the same database, retry what was cut off, and prove the invariants.
+const ROUNDS = Number(process.env.KEEL_FAULT_ROUNDS ?? 3);
+const servers: Server[] = [];
+afterAll(async () => { for (const s of servers) await s.kill(); });
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const jitter = (min: number, max: number) => min + Math.floor(Math.random() * (max - min));
+
+async function retryUntilAnswered(call: () => Promise<{ statusCode: number; body: string }>): Promise<{ statusCode: number; body: string }> {
+  for (let i = 0; i < 100; i++) {
+    const res = await call();
+    if (res.statusCode !== 409 || !res.body.includes('IN_PROGRESS')) return res;
+    await sleep(100);
+  }
+  throw new Error('still in progress');
+}
+
+describe.each(await engines())('crashes on $name', (engine) => {
+  it(`place-order: ${ROUNDS} rounds of kill -9 mid-flight; every key ends as exactly one whole order`, async () => {
+    const server = new Server(engine);
+    servers.push(server);
+    await server.start();
+    const client = server.client();
+    const f = await orderFixture(client as unknown as TestApp, { today: '2023-06-22' });
+    const keys: { key: string; body: unknown }[] = [];
+    let cutOff = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const batch = Array.from({ length: 24 }, (_, i) => {
+        const key = `crash-${round}-${i}-${randomUUID()}`;
+        return { key, body: {
+          refId: key, options: { activateInvoice: true, cancelOnPaymentFail: i % 2 === 0 }, customer: { name: `Crash ${round}.${i}` },
+          paymentMethod: { token: 'pm_card_visa' },
+          lines: [{ productId: f.ids.platform, quantity: 1 + (i % 3), subscriptionTerm: 12, subscriptionStartDate: '2023-06-22' }, { productId: f.ids.key, quantity: 1 }],
+        } };
+      });
+      keys.push(...batch);
+      const send = (k: { key: string; body: unknown }) => client.call('POST', '/orders', { body: k.body, headers: { ...f.h, 'Idempotency-Key': k.key } });
+      const flights = batch.map((k, i) => sleep(i * 15).then(() => send(k)).catch(() => null));
+      await sleep(jitter(60, 500));
+      await server.kill();
+      cutOff += (await Promise.all(flights)).filter((r) => r === null).length;
+      await server.start();
+      for (const k of batch) {
+        const res = await retryUntilAnswered(() => send(k));
+        expect([200, 202], res.body).toContain(res.statusCode);
+      }
+    }
+    expect(cutOff, 'requests cut off by the kills').toBeGreaterThan(0);
+    const { problems, orders } = await violations(client.call, f.h);
+    expect(problems).toEqual([]);
+    for (const k of keys) expect(orders.filter((o) => o.refId === k.key), k.key).toHaveLength(1);
+    await server.stop();
+  });
+
+  it('billing run: kill -9 mid-run, run again; every period billed exactly once', async () => {
+    const server = new Server(engine);
+    servers.push(server);
+    await server.start();
+    const client = server.client();
+    const f = await orderFixture(client as unknown as TestApp, { today: '2023-06-22' });
+    const subs = 40;
+    for (let i = 0; i < subs; i += 8) {
+      await Promise.all(Array.from({ length: Math.min(8, subs - i) }, (_, k) => client.call('POST', '/orders', { headers: f.h, body: {
+        options: { activateOrder: true }, customer: { name: `Run ${i + k}` }, lines: [{ productId: f.ids.platform, quantity: 1, subscriptionTerm: 12, subscriptionStartDate: '2023-06-22' }],
+      } })));
+    }
+    await client.call('POST', '/test/clock', { headers: f.h, body: { today: '2024-07-01' } });
+    const run = () => client.call('POST', '/billing/schedules', { headers: f.h, body: { scheduleType: 'OneTime', targetDate: '2024-07-01', autoActivate: true } });
+    for (let round = 0; round < ROUNDS; round++) {
+      const flight = run().catch(() => null);
+      await sleep(jitter(50, 400));
+      await server.kill();
+      await flight;
+      await server.start();
+    }
+    const final = await run();
+    expect(final.statusCode, final.body).toBe(201);
+    expect(final.json().errors).toEqual([]);
+    const { problems, invoices } = await violations(client.call, f.h);
+    expect(problems).toEqual([]);
+    const byAsset = new Map<string, number>();
+    for (const i of invoices) for (const x of i.items) byAsset.set(x.assetNumber, (byAsset.get(x.assetNumber) ?? 0) + Math.round(x.transactionAmount * 100));
+    expect(byAsset.size).toBe(subs);
+    for (const [asset, total] of byAsset) expect(total, asset).toBe(11880);
+    await server.stop();
+  });
+});
