@@ -25,6 +25,7 @@ import { stripeWebhookRoutes, type StripeWebhookDeps } from '../payments/routes.
 import { registerAuth } from './auth.js';
 import { errorHandler, notFoundHandler, toErrorReply } from './errors.js';
 import { registerIdempotency } from './idempotency.js';
+import { registerOrgScope } from './org-scope.js';
 import { registerObservability } from './observability.js';
 import { registerOpenApi } from './openapi.js';
 import { rewriteUrl } from './paths.js';
@@ -77,6 +78,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(formbody);
 
   registerAuth(app, { tenancy: deps.tenancy, adminToken: deps.adminToken });
+  registerOrgScope(app, deps.db);
   registerIdempotency(app, deps.db, deps.idempotencyStaleMs);
   registerObservability(app, deps.db);
   await registerOpenApi(app);
