@@ -11,7 +11,7 @@ import pg from 'pg';
 export const ADMIN = 'fault-admin-token';
 const ROOT = new URL('../..', import.meta.url).pathname;
 
-export interface Engine { name: 'pglite' | 'postgres'; env: Record<string, string> }
+export interface Engine { name: 'pglite' | 'postgres'; env: Record<string, string>; nodeArgs?: string[] }
 
 /** The engines to fault: the embedded one always; PostgreSQL when DATABASE_URL names a server. */
 export async function engines(): Promise<Engine[]> {
@@ -44,10 +44,11 @@ export class Server {
 
   async start(): Promise<void> {
     this.port = await freePort();
-    this.child = spawn(process.execPath, ['bin/keel.js', 'serve'], {
+    this.child = spawn(process.execPath, [...(this.engine.nodeArgs ?? []), 'bin/keel.js', 'serve'], {
       cwd: ROOT, stdio: ['ignore', process.env.KEEL_FAULT_LOG ? 'inherit' : 'ignore', 'inherit'],
       env: {
-        ...process.env, ...this.engine.env, PORT: String(this.port), HOST: '127.0.0.1', KEEL_ADMIN_TOKEN: ADMIN, KEEL_DEMO: '0', LOG_LEVEL: 'warn',
+        // the embedded engine must not pick up the PostgreSQL server the other engine uses
+        ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'DATABASE_URL')), ...this.engine.env, PORT: String(this.port), HOST: '127.0.0.1', KEEL_ADMIN_TOKEN: ADMIN, KEEL_DEMO: '0', LOG_LEVEL: 'warn',
         KEEL_JWT_SECRET: 'fault-suite-jwt-secret-0123456789', KEEL_IDEMPOTENCY_STALE_MS: '300',
       },
     });

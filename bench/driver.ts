@@ -1,0 +1,41 @@
+import http from 'node:http';
+
+// A purpose-built closed-loop load driver on loopback: `connections` clients each send a request,
+// wait for its answer, send the next, for `seconds`. Each request may differ (fresh keys, ids).
+export interface Req { method: string; path: string; body?: unknown; headers?: Record<string, string> }
+export interface Result { requests: number; errors: number; seconds: number; rps: number; p50: number; p99: number; max: number }
+
+export async function load(base: string, o: { connections: number; seconds: number; request: (i: number) => Req; ok?: (status: number) => boolean }): Promise<Result> {
+  const url = new URL(base);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: o.connections });
+  const latencies: number[] = [];
+  let errors = 0;
+  let n = 0;
+  const until = performance.now() + o.seconds * 1000;
+  const send = (r: Req) => new Promise<number>((resolve) => {
+    const payload = r.body === undefined ? undefined : JSON.stringify(r.body);
+    const req = http.request({
+      host: url.hostname, port: url.port, method: r.method, path: r.path, agent,
+      headers: { ...(payload && { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }), ...r.headers },
+    }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode ?? 0)); });
+    req.on('error', () => resolve(0));
+    if (payload) req.write(payload);
+    req.end();
+  });
+  const started = performance.now();
+  await Promise.all(Array.from({ length: o.connections }, async () => {
+    while (performance.now() < until) {
+      const i = n++;
+      const t0 = performance.now();
+      const status = await send(o.request(i));
+      latencies.push(performance.now() - t0);
+      if (!(o.ok ?? ((s: number) => s >= 200 && s < 300))(status)) errors++;
+    }
+  }));
+  const seconds = (performance.now() - started) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0;
+  const round = (x: number) => Math.round(x * 100) / 100;
+  return { requests: latencies.length, errors, seconds: round(seconds), rps: round(latencies.length / seconds), p50: round(pct(0.5)), p99: round(pct(0.99)), max: round(latencies.at(-1) ?? 0) };
+}

@@ -1,0 +1,227 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { sql } from 'kysely';
+import { openDatabase, type OpenDatabase } from '../src/db/connect.js';
+import { orderFixture } from '../test/orders/support.js';
+import type { TestApp } from '../test/support/app.js';
+import { engines, Server, type Engine } from '../test/faults/server.js';
+import { load, type Result } from './driver.js';
+
+// npm run bench: every scenario on PGlite and (with DATABASE_URL) PostgreSQL against a real Keel
+// server process over loopback, beside the floor of this machine measured in the same run — a bare
+// fastify route, Keel's lightest write (one-row POST) and a raw batched INSERT — so each figure is
+// also a ratio to the floor. Results: bench/results/<engine>-latest.json and bench/results/latest.md.
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const RUN_SIZES = (process.env.BENCH_RUN_SIZES ?? '10000,100000').split(',').map(Number);
+const GRAPHQL_ROWS = (e: Engine) => Number(process.env.BENCH_GRAPHQL_ROWS ?? (e.name === 'postgres' ? 1_000_000 : 200_000));
+const ROOT = new URL('..', import.meta.url).pathname;
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+interface Figures { [scenario: string]: Record<string, unknown> }
+
+async function floorServer(): Promise<{ url: string; stop: () => void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/floor-server.ts'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve) => child.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim())));
+  return { url, stop: () => child.kill('SIGKILL') };
+}
+
+/** The database behind a stopped server, for seeding and the raw INSERT floor. */
+async function direct(e: Engine): Promise<OpenDatabase> {
+  return e.env.DATABASE_URL ? openDatabase({ databaseUrl: e.env.DATABASE_URL }) : openDatabase({ dataDir: e.env.KEEL_DATA_DIR! });
+}
+
+/** A raw batched INSERT of `rows` rows, repeated: rows per second the database itself takes. */
+async function insertFloor(db: OpenDatabase, rows: number): Promise<{ rowsPerSecond: number; msPerBatch: number }> {
+  await sql`create table if not exists bench_floor (id uuid primary key, n int not null, payload text not null)`.execute(db.db);
+  const started = performance.now();
+  let batches = 0;
+  while (performance.now() - started < 3000) {
+    await sql`insert into bench_floor (id, n, payload) select gen_random_uuid(), g, md5(g::text) from generate_series(1, ${rows}::int) g`.execute(db.db);
+    batches++;
+  }
+  const ms = performance.now() - started;
+  await sql`drop table bench_floor`.execute(db.db);
+  return { rowsPerSecond: Math.round((batches * rows) / (ms / 1000)), msPerBatch: Math.round((ms / batches) * 100) / 100 };
+}
+
+/** `count` active 12-month subscriptions (10 per customer) seeded straight into the tables. */
+async function seedSubscriptions(db: OpenDatabase, tenantId: string, productId: string, count: number, prefix: string): Promise<void> {
+  const customers = Math.max(1, Math.ceil(count / 10));
+  const chunk = 50_000;
+  for (let from = 0; from < count; from += chunk) {
+    const n = Math.min(chunk, count - from);
+    const c0 = Math.floor(from / 10);
+    await sql`insert into customers (tenant_id, id, name, type)
+      select ${tenantId}::uuid, md5(${prefix}::text || g::text)::uuid, ${prefix}::text || ' customer ' || g, 'Direct Customer' from generate_series(${c0 + 1}::int, ${Math.min(customers, c0 + Math.ceil(n / 10))}::int) g
+      on conflict do nothing`.execute(db.db);
+    await sql`insert into asset_versions (tenant_id, id, kind, asset_number, version, status, customer_id, order_id, order_product_id, product_id, product_name,
+        root_id, original_id, level, quantity, included_units, start_date, end_date, term, term_dimension, renewal_term, auto_renew, price_model, billing_period,
+        billing_timing, bill_cycle_day, currency_iso_code, list_price, sales_price, net_sales_price, total_price, tax_amount, total_amount, tcv, delta_tcv, delta_acv,
+        monthly_price, effective_from)
+      select ${tenantId}::uuid, md5(${prefix}::text || 'v' || g)::uuid, 'Subscription', ${prefix}::text || '-' || lpad(g::text, 9, '0'), 1, 'Active', md5(${prefix}::text || (((g - 1) / 10) + 1)::text)::uuid, md5(${prefix}::text || 'o' || g)::uuid, md5(${prefix}::text || 'o' || g)::uuid,
+        ${productId}::uuid, 'Bench platform', md5(${prefix}::text || 'v' || g)::uuid, md5(${prefix}::text || 'v' || g)::uuid, 1, 1, 0, '2023-06-22', '2024-06-21', 12, 'Month', 12, false, 'Recurring', 'Month', 'InAdvance', 1, 'USD',
+        9.9, 9.9, 9.9, 118.8, 0, 118.8, 118.8, 118.8, 118.8, 9.9, '2023-06-22'
+      from generate_series(${from + 1}::int, ${from + n}::int) g`.execute(db.db);
+  }
+  await sql`insert into asset_heads (tenant_id, asset_number, kind, customer_id, latest_id, latest_version)
+    select tenant_id, asset_number, kind, customer_id, id, version from asset_versions where tenant_id = ${tenantId} and asset_number like ${`${prefix}-%`}`.execute(db.db);
+  await sql`analyze`.execute(db.db);
+}
+
+async function benchEngine(engine: Engine): Promise<Figures> {
+  const out: Figures = {};
+  const server = new Server(engine);
+  await server.start();
+  const client = server.client();
+  const fixture = await orderFixture(client as unknown as TestApp, { today: '2023-06-22' });
+  const base = server.url;
+  const h = fixture.h;
+  const customers = (await fixture.post('/orders/customers', Array.from({ length: 50 }, (_, i) => ({ name: `Bench buyer ${i}` })))).map((c: { id: string }) => c.id);
+
+  // --- the floor ------------------------------------------------------------------------------------
+  const floor = await floorServer();
+  out.floorFastify = { ...await load(floor.url, { connections: CONNECTIONS, seconds: SECONDS, request: (i) => ({ method: 'POST', path: '/ping', body: { n: i } }) }) };
+  floor.stop();
+  log(`${engine.name} floor fastify: ${JSON.stringify(out.floorFastify)}`);
+  out.oneRowPost = { ...await load(base, { connections: CONNECTIONS, seconds: SECONDS, request: (i) => ({ method: 'POST', path: '/orders/customers', body: [{ name: `One row ${i}` }], headers: h }) }) };
+  log(`${engine.name} one-row POST: ${JSON.stringify(out.oneRowPost)}`);
+
+  // --- scenarios over HTTP -------------------------------------------------------------------------
+  const line = (productId: string, quantity: number) => ({ productId, quantity, subscriptionTerm: 12, subscriptionStartDate: '2023-06-22' });
+  const cartLines = [...Array.from({ length: 6 }, (_, k) => line(fixture.ids.platform, k + 1)), ...Array.from({ length: 4 }, (_, k) => ({ productId: fixture.ids.key, quantity: k + 1 }))];
+  out.cartPricing = { ...await load(base, { connections: CONNECTIONS, seconds: SECONDS, request: (i) => ({
+    method: 'POST', path: '/orders', headers: h, body: { options: { activateOrder: false, previewInvoice: true }, customerId: customers[i % customers.length], lines: cartLines },
+  }) }) };
+  log(`${engine.name} cart: ${JSON.stringify(out.cartPricing)}`);
+  out.placeOrder = { ...await load(base, { connections: CONNECTIONS, seconds: SECONDS, request: (i) => ({
+    method: 'POST', path: '/orders', headers: { ...h, 'Idempotency-Key': `bench-${randomUUID()}` },
+    body: { options: { activateInvoice: true }, customerId: customers[i % customers.length], paymentMethod: { token: 'pm_card_visa' }, lines: [line(fixture.ids.platform, 1 + (i % 5))] },
+  }) }) };
+  log(`${engine.name} place order: ${JSON.stringify(out.placeOrder)}`);
+
+  // change order: preview, then commit with the preview's hash, on subscriptions the orders above made
+  const subs = ((await client.call('POST', '/async/graphql', { headers: h, body: { query: '{ Subscription(limit: 5000) { name } }' } })).json().data.Subscription as { name: string }[]).map((s) => s.name);
+  out.changeOrder = { ...await pairs(base, h, subs) };
+  log(`${engine.name} change order: ${JSON.stringify(out.changeOrder)}`);
+  await server.stop();
+
+  // --- seeded scenarios: billing runs and GraphQL over large tables -------------------------------
+  let db = await direct(engine);
+  out.insertFloor = { ...await insertFloor(db, 1000) };
+  log(`${engine.name} raw insert floor: ${JSON.stringify(out.insertFloor)}`);
+  const tenants: { size: number; key: Record<string, string>; tenantId: string }[] = [];
+  await db.close();
+  for (const size of RUN_SIZES) {
+    await server.start();
+    const f = await orderFixture(server.client() as unknown as TestApp, { today: '2023-06-22' });
+    tenants.push({ size, key: f.h, tenantId: f.tenant.id });
+    await server.stop();
+    db = await direct(engine);
+    const t0 = performance.now();
+    await seedSubscriptions(db, f.tenant.id, f.ids.platform, size, `R${size}`);
+    log(`${engine.name} seeded ${size} subscriptions in ${Math.round(performance.now() - t0)} ms`);
+    await db.close();
+  }
+  await server.start();
+  for (const t of tenants) {
+    const t0 = performance.now();
+    const res = await server.client().call('POST', '/billing/schedules', { headers: t.key, body: { scheduleType: 'OneTime', targetDate: '2023-06-22', autoActivate: true } });
+    const seconds = (performance.now() - t0) / 1000;
+    const job = res.json();
+    out[`billingRun${t.size}`] = { subscriptions: t.size, seconds: Math.round(seconds * 100) / 100, subscriptionsPerSecond: Math.round(t.size / seconds), msPerSubscription: Math.round((seconds * 1e6) / t.size) / 1000, invoices: job.invoiceIds?.length, errors: job.errors?.length, status: res.statusCode };
+    log(`${engine.name} billing run ${t.size}: ${JSON.stringify(out[`billingRun${t.size}`])}`);
+  }
+  await server.stop();
+
+  const rows = GRAPHQL_ROWS(engine);
+  await server.start();
+  const g = await orderFixture(server.client() as unknown as TestApp, { today: '2023-06-22' });
+  await server.stop();
+  db = await direct(engine);
+  const t0 = performance.now();
+  await seedSubscriptions(db, g.tenant.id, g.ids.platform, rows, 'G');
+  log(`${engine.name} seeded ${rows} subscriptions for GraphQL in ${Math.round(performance.now() - t0)} ms`);
+  await db.close();
+  await server.start();
+  const customerIds = Array.from({ length: 200 }, (_, k) => k * Math.floor(rows / 10 / 200) + 1);
+  const ids = await Promise.all(customerIds.map(async (n) => (await server.client().call('POST', '/async/graphql', { headers: g.h, body: { query: `{ Customer(where: {name: {_eq: "G customer ${n}"}}) { id } }` } })).json().data.Customer[0]?.id as string));
+  out.graphqlPage = { tableRows: rows, query: '100 subscriptions (limit 100) with their customer', ...await load(server.url, { connections: CONNECTIONS, seconds: SECONDS, request: (i) => ({
+    method: 'POST', path: '/async/graphql', headers: g.h,
+    body: { query: `{ Subscription(limit: 100, offset: ${(i * 100) % 10_000}) { name quantity subscriptionStartDate customer { id name } } }` },
+  }) }) };
+  out.graphqlCustomer = { tableRows: rows, query: 'one customer\'s subscriptions with the customer', ...await load(server.url, { connections: CONNECTIONS, seconds: SECONDS, request: (i) => ({
+    method: 'POST', path: '/async/graphql', headers: g.h,
+    body: { query: `{ Subscription(where: {customerId: {_eq: "${ids[i % ids.length]}"}}, limit: 100) { name quantity customer { id name todayCMRR } } }` },
+  }) }) };
+  log(`${engine.name} graphql: ${JSON.stringify(out.graphqlPage)} ${JSON.stringify(out.graphqlCustomer)}`);
+  await server.stop();
+  return out;
+}
+
+/** Change orders as a customer makes them: preview, then commit with the preview's hash. */
+async function pairs(base: string, h: Record<string, string>, subs: string[]): Promise<Result> {
+  let next = 0;
+  let errors = 0;
+  const latencies: number[] = [];
+  const until = performance.now() + SECONDS * 1000;
+  const started = performance.now();
+  const post = async (path: string, body: unknown) => {
+    const res = await fetch(`${base}${path}`, { method: 'POST', headers: { ...h, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: res.status, json: await res.json() as Record<string, unknown> };
+  };
+  await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
+    while (performance.now() < until && next < subs.length) {
+      const sub = subs[next++]!;
+      const change = { assetChanges: [{ assetNumber: sub, changeType: 'UpdateQuantity', quantity: 1, startDate: '2023-06-22' }] };
+      const t0 = performance.now();
+      const preview = await post('/cpq/change-order:preview', change);
+      const commit = preview.status === 200 ? await post('/orders/change-orders', { ...change, options: { activateInvoice: true, previewHash: preview.json.previewHash } }) : preview;
+      latencies.push(performance.now() - t0);
+      if (commit.status !== 200) errors++;
+    }
+  }));
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0;
+  const r = (x: number) => Math.round(x * 100) / 100;
+  return { requests: latencies.length, errors, seconds: r(seconds), rps: r(latencies.length / seconds), p50: r(pct(0.5)), p99: r(pct(0.99)), max: r(latencies.at(-1) ?? 0) };
+}
+
+const TARGETS: Record<string, string> = {
+  cartPricing: '≥ 2,000 req/s, p99 ≤ 20 ms (PostgreSQL)', placeOrder: '≥ 300 orders/s (PostgreSQL)', billingRun100000: '≤ 60 s',
+  graphqlPage: 'p99 ≤ 20 ms over 1M subscriptions', graphqlCustomer: 'p99 ≤ 20 ms over 1M subscriptions',
+};
+
+function markdown(all: Record<string, Figures>): string {
+  const rows: string[] = ['| engine | scenario | throughput | p50 ms | p99 ms | vs floor | target |', '|---|---|---|---|---|---|---|'];
+  for (const [engine, figures] of Object.entries(all)) {
+    const floor = figures.floorFastify as unknown as Result;
+    const oneRow = figures.oneRowPost as unknown as Result;
+    for (const [name, f] of Object.entries(figures)) {
+      const r = f as Record<string, number | string>;
+      if ('rps' in r) {
+        const ratio = name === 'floorFastify' ? '1' : `${(Number(r.rps) / floor.rps).toFixed(3)} of fastify${name === 'oneRowPost' ? '' : `, ${(Number(r.rps) / oneRow.rps).toFixed(2)} of one-row POST`}`;
+        rows.push(`| ${engine} | ${name} | ${r.rps} req/s | ${r.p50} | ${r.p99} | ${ratio} | ${TARGETS[name] ?? ''} |`);
+      } else if ('subscriptionsPerSecond' in r) {
+        rows.push(`| ${engine} | ${name} | ${r.subscriptionsPerSecond} subs/s (${r.seconds} s, ${r.msPerSubscription} ms each) | | | | ${TARGETS[name] ?? ''} |`);
+      } else if ('rowsPerSecond' in r) {
+        rows.push(`| ${engine} | raw batched INSERT (1,000 rows) | ${r.rowsPerSecond} rows/s | ${r.msPerBatch} per batch | | floor | |`);
+      }
+    }
+  }
+  return rows.join('\n');
+}
+
+const all: Record<string, Figures> = {};
+for (const engine of await engines()) {
+  log(`--- ${engine.name}`);
+  all[engine.name] = await benchEngine(engine);
+}
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+const stamp = { date: new Date().toISOString(), cpus: (await import('node:os')).cpus().length, node: process.version, seconds: SECONDS, connections: CONNECTIONS };
+writeFileSync(new URL('./results/latest.json', import.meta.url), `${JSON.stringify({ ...stamp, results: all }, null, 2)}\n`);
+writeFileSync(new URL('./results/latest.md', import.meta.url), `# Keel benchmarks\n\n${stamp.date}, ${stamp.cpus} CPUs, Node ${stamp.node}, ${CONNECTIONS} connections, ${SECONDS} s per scenario.\n\n${markdown(all)}\n`);
+process.stdout.write(`${markdown(all)}\n`);
+process.exit(0);
