@@ -1,6 +1,7 @@
+import { catalogTx } from './live-cache.js';
 import { principalId, type Ctx } from '../context.js';
 import { conflict, invalid, notFound } from '../core/errors.js';
-import { inTransaction, type Tx } from '../db/transaction.js';
+import type { Tx } from '../db/transaction.js';
 import { toApiRecord, type ApiRecord } from '../metadata/records.js';
 import { OBJECTS, type ObjectDef } from './objects.js';
 import type { SnapshotCache } from './snapshot-cache.js';
@@ -59,7 +60,7 @@ function parseFilter(filter: string): Record<string, unknown> {
 export function createPublishing(cache: SnapshotCache) {
   /** Commits, then refreshes this process's view so the next read sees the change. */
   async function committed<T>(ctx: Ctx, fn: (tx: Tx) => Promise<T>): Promise<T> {
-    const result = await inTransaction(ctx.db, async (tx) => {
+    const result = await catalogTx(ctx, async (tx) => {
       const r = await fn(tx);
       await store.bumpPublishVersion(tx, ctx.tenantId);
       return r;
@@ -91,7 +92,7 @@ export function createPublishing(cache: SnapshotCache) {
   /** Marks a published source Outdated by hand; self-service keeps the published snapshot. */
   async function outdate(ctx: Ctx, kind: Kind, id: string): Promise<ApiRecord> {
     const sid = sourceId(kind, id);
-    return inTransaction(ctx.db, async (tx) => {
+    return catalogTx(ctx, async (tx) => {
       const [row] = await rows.getRows(tx, ctx.tenantId, DEFS[kind], [sid]);
       if (!row) throw notFound('OBJECT_NOT_FOUND', `${LABEL[kind]} ${id} does not exist`);
       if (row.publish_status === 'Unpublished') throw conflict('NOT_PUBLISHED', `${LABEL[kind]} ${id} has not been published`);

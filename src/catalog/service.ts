@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../context.js';
 import { invalid, notFound } from '../core/errors.js';
-import { inTransaction, type Tx } from '../db/transaction.js';
+import type { Tx } from '../db/transaction.js';
 import { planComposite, inRequestOrder, type PlannedWrite } from './composite-plan.js';
 import { fieldValues, toApiRecord, type ApiRecord } from '../metadata/records.js';
 import { OBJECTS, isObjectName, type ObjectDef, type ObjectName } from './objects.js';
@@ -9,6 +9,7 @@ import { affectedSources } from './outdating.js';
 import * as rows from '../metadata/store.js';
 import * as store from './store.js';
 import { tierProblem } from './tiers.js';
+import { catalogTx, cachedProductTrees } from './live-cache.js';
 import { loadProductTrees, loadTagTrees, type TreeFilter } from './tree.js';
 import { isUuid, validateObjectInput, type ObjectInput } from '../metadata/validate.js';
 import { checkObjectRules, withCreateDefaults } from './rules.js';
@@ -134,7 +135,7 @@ export const catalogService = {
     const def = objectDef(objectName);
     const { items, at } = single ? { items: [body], at: () => 'body' } : listBody(body);
     const writes: Write[] = items.map((item, i) => ({ def, operation: 'Create', id: randomUUID(), input: withCreateDefaults(def, validateObjectInput(def, item, 'create', at(i))), at: at(i) }));
-    const out = await inTransaction(ctx.db, (tx) => runWrites(tx, ctx, writes));
+    const out = await catalogTx(ctx, (tx) => runWrites(tx, ctx, writes));
     return out as ApiRecord[];
   },
 
@@ -146,14 +147,14 @@ export const catalogService = {
       if (id === undefined && !isUuid(itemId)) throw invalid('INVALID_FIELD', `${at(i)}/id is required and must be an id`);
       return { def, operation: 'Patch', id: requireId(def, itemId as string), input: validateObjectInput(def, item, 'patch', at(i)), at: at(i) };
     });
-    return (await inTransaction(ctx.db, (tx) => runWrites(tx, ctx, writes))) as ApiRecord[];
+    return (await catalogTx(ctx, (tx) => runWrites(tx, ctx, writes))) as ApiRecord[];
   },
 
   async deleteObjects(ctx: Ctx, objectName: string, ids: string[] | unknown): Promise<string[]> {
     const def = objectDef(objectName);
     const list = Array.isArray(ids) ? ids as string[] : idListBody(ids);
     const writes: Write[] = list.map((id, i) => ({ def, operation: 'Delete', id: requireId(def, id), at: Array.isArray(ids) ? `${def.name} ${id}` : `body/idList/${i}` }));
-    await inTransaction(ctx.db, (tx) => runWrites(tx, ctx, writes));
+    await catalogTx(ctx, (tx) => runWrites(tx, ctx, writes));
     return writes.map((w) => w.id);
   },
 
@@ -181,15 +182,12 @@ export const catalogService = {
         ? withCreateDefaults(p.def, validateObjectInput(p.def, p.content, 'create', p.contentAt, skipChildren(p.def)))
         : validateObjectInput(p.def, p.content, 'patch', p.contentAt, skipChildren(p.def)) }),
     }));
-    await inTransaction(ctx.db, (tx) => runWrites(tx, ctx, writes));
+    await catalogTx(ctx, (tx) => runWrites(tx, ctx, writes));
     return inRequestOrder(planned).map((p) => ({ id: p.id, referenceId: p.referenceId, _action: p.operation }));
   },
 
-  /** Live product trees for pricing (internal callers), active entries only. */
-  async productTrees(ctx: Ctx, ids: readonly string[]): Promise<Map<string, ApiRecord>> {
-    const trees = await loadProductTrees(ctx.db, ctx.tenantId, [...new Set(ids)], { activeEntriesOnly: true });
-    return new Map(trees.map((t) => [t.id, t]));
-  },
+  /** Live product trees for pricing (internal callers), active entries only: from memory while current (live-cache.ts). */
+  productTrees: (ctx: Ctx, ids: readonly string[]): Promise<Map<string, ApiRecord>> => cachedProductTrees(ctx, ids),
 
   /** Credit conversions of products (inside the caller's transaction: orders grant credits as they activate). */
   async creditConversions(q: Tx | Ctx['db'], ctx: Ctx, productIds: readonly string[]): Promise<Map<string, CreditConversion>> {
@@ -205,20 +203,20 @@ export const catalogService = {
   async setProductStatus(ctx: Ctx, ids: string[], status: 'Active' | 'Inactive'): Promise<ApiRecord[]> {
     const def = OBJECTS.Product;
     const writes: Write[] = ids.map((id) => ({ def, operation: 'Patch', id: requireId(def, id), input: { fields: { status }, customFields: undefined }, at: `Product ${id}` }));
-    return (await inTransaction(ctx.db, (tx) => runWrites(tx, ctx, writes))) as ApiRecord[];
+    return (await catalogTx(ctx, (tx) => runWrites(tx, ctx, writes))) as ApiRecord[];
   },
 
   idListBody,
 
   async convertToBundle(ctx: Ctx, id: string): Promise<ApiRecord> {
     const def = OBJECTS.Product;
-    const [r] = await inTransaction(ctx.db, (tx) => runWrites(tx, ctx, [{ def, operation: 'Patch', id: requireId(def, id), input: { fields: { recordType: 'Bundle', configurable: true }, customFields: undefined }, at: `Product ${id}` }]));
+    const [r] = await catalogTx(ctx, (tx) => runWrites(tx, ctx, [{ def, operation: 'Patch', id: requireId(def, id), input: { fields: { recordType: 'Bundle', configurable: true }, customFields: undefined }, at: `Product ${id}` }]));
     return r!;
   },
 
   /** A deep copy of a product or bundle: features, options, entries and tag links; a new sku; Draft. */
   async duplicateProduct(ctx: Ctx, id: string): Promise<ApiRecord> {
-    return inTransaction(ctx.db, async (tx) => {
+    return catalogTx(ctx, async (tx) => {
       const P = OBJECTS.Product;
       const source = await getOrThrow(tx, ctx, P, id);
       const srcId = source.id as string;
@@ -269,7 +267,7 @@ export const catalogService = {
   /** A new price book with the same settings and no entries. */
   async clonePriceBook(ctx: Ctx, id: string): Promise<ApiRecord> {
     const def = OBJECTS.PriceBook;
-    return inTransaction(ctx.db, async (tx) => {
+    return catalogTx(ctx, async (tx) => {
       const source = await getOrThrow(tx, ctx, def, id);
       const fields = { ...copyable(def, source), name: `${source.name as string} (Clone)`, standard: false, selfServiceEnabled: false };
       const [r] = await runWrites(tx, ctx, [{ def, operation: 'Create', id: randomUUID(), input: { fields, customFields: undefined }, at: 'PriceBook clone' }]);
@@ -281,7 +279,7 @@ export const catalogService = {
   async copyPriceBookEntries(ctx: Ctx, id: string, fromPriceBookId: string): Promise<{ priceBookId: string; fromPriceBookId: string; copied: number; skipped: number }> {
     const PB = OBJECTS.PriceBook, E = OBJECTS.PriceBookEntry;
     if (!isUuid(fromPriceBookId)) throw invalid('INVALID_FIELD', 'body/fromPriceBookId must be an id');
-    return inTransaction(ctx.db, async (tx) => {
+    return catalogTx(ctx, async (tx) => {
       const target = await getOrThrow(tx, ctx, PB, id);
       const source = await getOrThrow(tx, ctx, PB, fromPriceBookId);
       if (target.id === source.id) throw invalid('INVALID_FIELD', 'body/fromPriceBookId must be another price book');
@@ -300,7 +298,7 @@ export const catalogService = {
   /** A copy of a price tag and its tiers under a new code. */
   async duplicatePriceTag(ctx: Ctx, id: string): Promise<ApiRecord> {
     const D = OBJECTS.PriceDimension, T = OBJECTS.PriceTier;
-    return inTransaction(ctx.db, async (tx) => {
+    return catalogTx(ctx, async (tx) => {
       const source = await getOrThrow(tx, ctx, D, id);
       const tiers = await rows.rowsWhere(tx, ctx.tenantId, T, 'price_dimension_id', [source.id as string]);
       const newId = randomUUID();

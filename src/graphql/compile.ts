@@ -198,11 +198,13 @@ export function compileQuery(doc: DocumentNode, operationName: string | undefine
     const where = whereOf(e, a, f, depth);
     const latest = e.latest && !where.versions ? e.latest(a) : sql`true`;
     const ord = orderOf(e, a, f);
-    return sql`(select coalesce(json_agg(x.j order by x.n), '[]'::json) from (
-      select ${rowJson(e, a, f, depth, rows)} as j, row_number() over (order by ${ord}) as n
-      from ${sql.table(e.table)} as ${sql.id(a)}
-      where ${access(e, a)} and ${join} and ${latest} and ${where.sql}
-      order by ${ord} ${limit !== null ? sql`limit ${limit}` : sql``} ${offset !== null ? sql`offset ${offset}` : sql``}) x)`;
+    // the page is chosen first (filter, order, limit: the database can use an index and stop early);
+    // only its rows are numbered and turned into JSON
+    return sql`(select coalesce(json_agg(${rowJson(e, a, f, depth, rows)} order by ${sql.ref(`${a}.keel_n`)}), '[]'::json) from (
+      select ${sql.ref(a)}.*, row_number() over () as keel_n from (
+        select * from ${sql.table(e.table)} as ${sql.id(a)}
+        where ${access(e, a)} and ${join} and ${latest} and ${where.sql}
+        order by ${ord} ${limit !== null ? sql`limit ${limit}` : sql``} ${offset !== null ? sql`offset ${offset}` : sql``}) as ${sql.id(a)}) as ${sql.id(a)})`;
   }
 
   const roots = fieldsOf(op.selectionSet).map((f) => {

@@ -204,11 +204,15 @@ export function createOrdersService(deps: OrdersDeps) {
     return options.activateOrder && options.generateInvoice ? deps.billing.reserveForOrder(ctx, lineCount) : null;
   }
 
-  async function response(ctx: Ctx, orderId: string, extra: { previewInvoices?: unknown[] | null; transactionHub?: unknown } = {}) {
-    const order = await store.getOrder(ctx.db, ctx.tenantId, orderId);
+  /** The order as the API answers it. A Draft owns nothing and has no invoice yet: two reads fewer. */
+  async function response(ctx: Ctx, orderId: string, extra: { previewInvoices?: unknown[] | null; transactionHub?: unknown } = {}, read?: { order: store.OrderRow; lines: store.LineRow[] }) {
+    const order = read?.order ?? await store.getOrder(ctx.db, ctx.tenantId, orderId);
     if (!order) throw notFound('ORDER_NOT_FOUND', `Order ${orderId} does not exist`);
+    const draft = order.status === 'Draft';
     const [lines, owned, invoices] = await Promise.all([
-      store.getLines(ctx.db, ctx.tenantId, orderId), deps.assets.ownedByOrder(ctx.db, ctx, orderId), deps.billing.invoicesOfOrder(ctx, orderId),
+      read?.lines ?? store.getLines(ctx.db, ctx.tenantId, orderId),
+      draft ? { subscriptions: [], assets: [], entitlements: [] } : deps.assets.ownedByOrder(ctx.db, ctx, orderId),
+      draft ? [] : deps.billing.invoicesOfOrder(ctx, orderId),
     ]);
     return {
       order: toOrderView(order), orderProducts: lines.map(toLineView), previewInvoices: extra.previewInvoices ?? null,
@@ -225,16 +229,17 @@ export function createOrdersService(deps: OrdersDeps) {
 
   async function finish(ctx: Ctx, orderId: string, options: OrderOptions, transactionHub?: unknown) {
     let previewInvoices: unknown[] | null = null;
+    let read: { order: store.OrderRow; lines: store.LineRow[] } | undefined;
     if (options.previewInvoice) {
-      const order = (await store.getOrder(ctx.db, ctx.tenantId, orderId))!;
-      const lines = await store.getLines(ctx.db, ctx.tenantId, orderId);
-      const customer = await deps.customers.findCustomerRow(ctx.db, ctx, order.customer_id);
+      const [order, lines] = await Promise.all([store.getOrder(ctx.db, ctx.tenantId, orderId), store.getLines(ctx.db, ctx.tenantId, orderId)]);
+      read = { order: order!, lines };
+      const customer = await deps.customers.findCustomerRow(ctx.db, ctx, order!.customer_id);
       previewInvoices = deps.billing.previewLines(ctx, {
-        lines: lines.map((l) => previewLine(l, String(order.currency_iso_code))), customerId: order.customer_id,
-        paymentTerm: (order.payment_term as string | null) ?? (customer.payment_term as string | null) ?? null,
+        lines: lines.map((l) => previewLine(l, String(order!.currency_iso_code))), customerId: order!.customer_id,
+        paymentTerm: (order!.payment_term as string | null) ?? (customer.payment_term as string | null) ?? null,
       });
     }
-    return response(ctx, orderId, { previewInvoices, ...(transactionHub !== undefined && { transactionHub }) });
+    return response(ctx, orderId, { previewInvoices, ...(transactionHub !== undefined && { transactionHub }) }, read);
   }
 
   function orderRow(ctx: Ctx, req: OrderRequest, id: string, orderNumber: string, customerId: string, contactId: string | null, lines: PlannedLine[], currency: string) {
