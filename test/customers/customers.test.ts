@@ -5,9 +5,12 @@ import { testApp, withKey, type TestApp } from '../support/app.js';
 
 let t: TestApp;
 let h: Record<string, string>;
+let tenantId: string;
 beforeAll(async () => {
   t = await testApp();
-  h = withKey((await t.newTenant()).apiKey);
+  const tenant = await t.newTenant();
+  tenantId = tenant.id;
+  h = withKey(tenant.apiKey);
 });
 afterAll(() => t.close());
 
@@ -97,6 +100,7 @@ describe('customer schema', () => {
 });
 
 async function count(): Promise<number> {
-  const r = await sql<{ n: string }>`select count(*) as n from customers`.execute(t.rt.database.db);
+  // this tenant's only: other test files write customers into the same database at the same time
+  const r = await sql<{ n: string }>`select count(*) as n from customers where tenant_id = ${tenantId}`.execute(t.rt.database.db);
   return Number(r.rows[0]!.n);
 }
