@@ -196,13 +196,15 @@ export function compileQuery(doc: DocumentNode, operationName: string | undefine
     cost += rows;
     if (cost > LIMITS.maxCost) throw err(`The query could read more than ${LIMITS.maxCost} rows; add limits`, f, 'QUERY_TOO_COSTLY');
     const where = whereOf(e, a, f, depth);
-    const latest = e.latest && !where.versions ? e.latest(a) : sql`true`;
+    const latestOnly = !!e.latest && !where.versions;
+    const from = latestOnly && e.latestSource ? sql`(${e.latestSource})` : sql.table(e.table);
+    const latest = latestOnly && !e.latestSource ? e.latest!(a) : sql`true`;
     const ord = orderOf(e, a, f);
     // the page is chosen first (filter, order, limit: the database can use an index and stop early);
     // only its rows are numbered and turned into JSON
     return sql`(select coalesce(json_agg(${rowJson(e, a, f, depth, rows)} order by ${sql.ref(`${a}.keel_n`)}), '[]'::json) from (
       select ${sql.ref(a)}.*, row_number() over () as keel_n from (
-        select * from ${sql.table(e.table)} as ${sql.id(a)}
+        select * from ${from} as ${sql.id(a)}
         where ${access(e, a)} and ${join} and ${latest} and ${where.sql}
         order by ${ord} ${limit !== null ? sql`limit ${limit}` : sql``} ${offset !== null ? sql`offset ${offset}` : sql``}) as ${sql.id(a)}) as ${sql.id(a)})`;
   }
