@@ -58,7 +58,7 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
     if (boot && config.loadDemo) await loadDemoCatalog(await tenancy.systemContext(boot.tenant.id, 'demo'), publishing);
     const customers = createCustomersService({ metrics: (ctx, ids) => assetsService.customerMetrics(ctx, ids) });
     const numbering = createNumberingService(database.db);
-    const billing = createBillingService({ assets: assetsService, numbering, payments: paymentsService, customers });
+    const billing = createBillingService({ assets: assetsService, numbering, payments: paymentsService, customers, runConcurrency: database.engine === 'postgres' ? 4 : 1 });
     const stripe = config.stripe ? stripeGateway(config.stripe) : undefined;
     const checkout = createCheckout({ billing, payments: paymentsService, numbering, gateways: { test: testGateway(), ...(stripe && { stripe }) } });
     const orders = createOrdersService({ customers, assets: assetsService, numbering, publishing, billing, checkout });

@@ -43,7 +43,13 @@ async function resolveFilters(ctx: Ctx, f: RunFilters): Promise<{ customers?: Se
   return out;
 }
 
-export function createBillingRuns(deps: { assets: AssetsService; customers: CustomersService; numbering: NumberingService; documents: BilledDocuments }) {
+/**
+ * `concurrency`: customers billed at once by a run, each in its own transaction — on PostgreSQL a few
+ * keep the database busy while Node waits (bench: +40%); the embedded engine has one connection, where
+ * interleaving only costs, so it bills one at a time.
+ */
+export function createBillingRuns(deps: { assets: AssetsService; customers: CustomersService; numbering: NumberingService; documents: BilledDocuments; concurrency?: number }) {
+  const RUN_CONCURRENCY = Math.max(1, deps.concurrency ?? 1);
   const defaults = (ctx: Ctx) => billingDefaults(ctx.tenant.settings);
 
   /** Bills one customer to the target date; returns the invoices and credit memos written. */
@@ -105,19 +111,25 @@ export function createBillingRuns(deps: { assets: AssetsService; customers: Cust
       const jobId = randomUUID();
       await store.insertJob(ctx.db, { tenant_id: ctx.tenantId, id: jobId, status: 'Running', target_date: i.targetDate, auto_activate: i.autoActivate, schedule_id: i.scheduleId ?? null });
       const customers = (i.customerIds ?? await deps.assets.customersWithAssets(ctx)).filter((c) => !chosen.customers || chosen.customers.has(c.toLowerCase()));
-      const invoiceIds: string[] = [];
-      const creditMemoIds: string[] = [];
-      const errors: BillingJob['errors'] = [];
-      for (const customerId of customers) {
-        try {
-          const billed = await billCustomer(ctx, customerId.toLowerCase(), target, i.autoActivate, chosen.products);
-          invoiceIds.push(...billed.invoiceIds);
-          creditMemoIds.push(...billed.creditMemoIds);
-        } catch (e) {
-          if (!(e instanceof DomainError)) throw e;
-          errors.push({ customerId, errorCode: e.code, message: e.message });
+      // customers bill independently (each in its own transaction, under its assets' head locks):
+      // a few at once keep the database busy while Node waits; results keep the customers' order
+      const results: ({ invoiceIds: string[]; creditMemoIds: string[] } | { customerId: string; errorCode: string; message: string })[] = new Array(customers.length);
+      let next = 0;
+      await Promise.all(Array.from({ length: Math.min(RUN_CONCURRENCY, customers.length) }, async () => {
+        while (next < customers.length) {
+          const k = next++;
+          const customerId = customers[k]!;
+          try {
+            results[k] = await billCustomer(ctx, customerId.toLowerCase(), target, i.autoActivate, chosen.products);
+          } catch (e) {
+            if (!(e instanceof DomainError)) throw e;
+            results[k] = { customerId, errorCode: e.code, message: e.message };
+          }
         }
-      }
+      }));
+      const invoiceIds = results.flatMap((r) => ('invoiceIds' in r ? r.invoiceIds : []));
+      const creditMemoIds = results.flatMap((r) => ('creditMemoIds' in r ? r.creditMemoIds : []));
+      const errors: BillingJob['errors'] = results.flatMap((r) => ('errorCode' in r ? [r] : []));
       await store.finishJob(ctx.db, ctx.tenantId, jobId, { status: 'Completed', invoice_ids: JSON.stringify(invoiceIds), credit_memo_ids: JSON.stringify(creditMemoIds), errors: JSON.stringify(errors), finished_at: ctx.clock.now() });
       return toJob((await store.getJob(ctx.db, ctx.tenantId, jobId))!);
     },
