@@ -32,8 +32,12 @@ export async function load(base: string, o: { connections: number; seconds: numb
       if (!(o.ok ?? ((s: number) => s >= 200 && s < 300))(status)) errors++;
     }
   }));
-  const seconds = (performance.now() - started) / 1000;
   agent.destroy();
+  return summarize(latencies, errors, (performance.now() - started) / 1000);
+}
+
+/** Throughput and percentiles of measured latencies (ms), to two decimals. */
+export function summarize(latencies: number[], errors: number, seconds: number): Result {
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0;
   const round = (x: number) => Math.round(x * 100) / 100;

@@ -7,7 +7,7 @@ import { openDatabase, type OpenDatabase } from '../src/db/connect.js';
 import { orderFixture } from '../test/orders/support.js';
 import type { TestApp } from '../test/support/app.js';
 import { engines, Server, type Engine } from '../test/faults/server.js';
-import { load, type Result } from './driver.js';
+import { load, summarize, type Result } from './driver.js';
 
 // npm run bench: every scenario on PGlite and (with DATABASE_URL) PostgreSQL against a real Keel
 // server process over loopback, beside the floor of this machine measured in the same run — a bare
@@ -198,11 +198,7 @@ async function pairs(base: string, h: Record<string, string>, subs: string[]): P
       if (commit.status !== 200) errors++;
     }
   }));
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0;
-  const r = (x: number) => Math.round(x * 100) / 100;
-  return { requests: latencies.length, errors, seconds: r(seconds), rps: r(latencies.length / seconds), p50: r(pct(0.5)), p99: r(pct(0.99)), max: r(latencies.at(-1) ?? 0) };
+  return summarize(latencies, errors, (performance.now() - started) / 1000);
 }
 
 const TARGETS: Record<string, string> = {

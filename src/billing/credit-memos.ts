@@ -63,35 +63,36 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
     await sql`update credit_memos set balance = ${balance.toString()}, payment_status = ${status}, updated_at = now() where tenant_id = ${ctx.tenantId} and id = ${memoId}`.execute(tx);
   }
 
-  /** Applies `amount` of a memo to an invoice, inside tx; both must be Active, same customer and currency. */
-  async function applyOne(tx: Tx, ctx: Ctx, memo: Row, invoice: store.Row, amount: Dec, at: string): Promise<string> {
-    if (memo.status !== 'Active') throw conflict('CREDIT_MEMO_NOT_ACTIVE', `${at}: credit memo ${String(memo.credit_memo_number)} is ${String(memo.status)}`);
-    if (invoice.status !== 'Active') throw conflict('INVOICE_NOT_ACTIVE', `${at}: invoice ${String(invoice.invoice_number)} is ${String(invoice.status)}`);
-    if (memo.customer_id !== invoice.customer_id || memo.currency_iso_code !== invoice.currency_iso_code) {
-      throw conflict('CREDIT_MEMO_MISMATCH', `${at}: the memo and the invoice belong to different customers or currencies`);
-    }
-    if (amount.gt(String(memo.balance))) throw conflict('OVER_APPLIED', `${at}: ${amount.toString()} is more than the memo's balance ${String(memo.balance)}`);
-    if (amount.gt(String(invoice.balance))) throw conflict('OVER_APPLIED', `${at}: ${amount.toString()} is more than the invoice's balance ${String(invoice.balance)}`);
-    const id = await deps.payments.apply(tx, ctx, { invoiceId: invoice.id, paymentId: null, kind: 'Credit', amount, paymentMethod: 'CreditMemo', creditMemoId: memo.id });
-    await deps.invoices.recompute(tx, ctx, invoice.id);
-    await recomputeMemo(tx, ctx, memo.id);
-    return id;
-  }
+  /** What a memo applies to: an invoice or a debit memo — how each is named, settled and recomputed. */
+  type Target = { kind: 'invoice' | 'debitMemo'; row: Row };
+  const TARGETS = {
+    invoice: {
+      number: 'invoice_number', notActive: 'INVOICE_NOT_ACTIVE', name: 'invoice', memo: 'memo', pair: 'the memo and the invoice',
+      on: (id: string) => ({ invoiceId: id }), recompute: (tx: Tx, ctx: Ctx, id: string) => deps.invoices.recompute(tx, ctx, id),
+    },
+    debitMemo: {
+      number: 'debit_memo_number', notActive: 'DEBIT_MEMO_NOT_ACTIVE', name: 'debit memo', memo: 'credit memo', pair: 'the credit memo and the debit memo',
+      on: (id: string) => ({ invoiceId: null, debitMemoId: id }), recompute: (tx: Tx, ctx: Ctx, id: string) => deps.debitMemos.recompute(tx, ctx, id),
+    },
+  } as const;
 
-  /** Applies `amount` of a memo to an Active debit memo of the same customer and currency. */
-  async function applyToDebitMemo(tx: Tx, ctx: Ctx, memo: Row, dm: Row, amount: Dec, at: string): Promise<string> {
+  /** Applies `amount` of a memo to an invoice or a debit memo, inside tx; both must be Active, same customer and currency. */
+  async function applyTo(tx: Tx, ctx: Ctx, memo: Row, target: Target, amount: Dec, at: string): Promise<string> {
+    const t = TARGETS[target.kind];
+    const row = target.row;
     if (memo.status !== 'Active') throw conflict('CREDIT_MEMO_NOT_ACTIVE', `${at}: credit memo ${String(memo.credit_memo_number)} is ${String(memo.status)}`);
-    if (dm.status !== 'Active') throw conflict('DEBIT_MEMO_NOT_ACTIVE', `${at}: debit memo ${String(dm.debit_memo_number)} is ${String(dm.status)}`);
-    if (memo.customer_id !== dm.customer_id || memo.currency_iso_code !== dm.currency_iso_code) {
-      throw conflict('CREDIT_MEMO_MISMATCH', `${at}: the credit memo and the debit memo belong to different customers or currencies`);
+    if (row.status !== 'Active') throw conflict(t.notActive, `${at}: ${t.name} ${String(row[t.number])} is ${String(row.status)}`);
+    if (memo.customer_id !== row.customer_id || memo.currency_iso_code !== row.currency_iso_code) {
+      throw conflict('CREDIT_MEMO_MISMATCH', `${at}: ${t.pair} belong to different customers or currencies`);
     }
-    if (amount.gt(String(memo.balance))) throw conflict('OVER_APPLIED', `${at}: ${amount.toString()} is more than the credit memo's balance ${String(memo.balance)}`);
-    if (amount.gt(String(dm.balance))) throw conflict('OVER_APPLIED', `${at}: ${amount.toString()} is more than the debit memo's balance ${String(dm.balance)}`);
-    const id = await deps.payments.apply(tx, ctx, { invoiceId: null, debitMemoId: dm.id, paymentId: null, kind: 'Credit', amount, paymentMethod: 'CreditMemo', creditMemoId: memo.id });
-    await deps.debitMemos.recompute(tx, ctx, dm.id);
+    if (amount.gt(String(memo.balance))) throw conflict('OVER_APPLIED', `${at}: ${amount.toString()} is more than the ${t.memo}'s balance ${String(memo.balance)}`);
+    if (amount.gt(String(row.balance))) throw conflict('OVER_APPLIED', `${at}: ${amount.toString()} is more than the ${t.name}'s balance ${String(row.balance)}`);
+    const id = await deps.payments.apply(tx, ctx, { ...t.on(row.id), paymentId: null, kind: 'Credit', amount, paymentMethod: 'CreditMemo', creditMemoId: memo.id });
+    await t.recompute(tx, ctx, row.id);
     await recomputeMemo(tx, ctx, memo.id);
     return id;
   }
+  const applyOne = (tx: Tx, ctx: Ctx, memo: Row, invoice: store.Row, amount: Dec, at: string) => applyTo(tx, ctx, memo, { kind: 'invoice', row: invoice }, amount, at);
 
   /** One line of :apply or :unapply: the memo, and the invoice or debit memo it names (locked). */
   async function lockPair(tx: Tx, ctx: Ctx, l: Record<string, unknown>, at: string) {
@@ -99,9 +100,9 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
     const hasInvoice = l.invoiceId !== undefined && l.invoiceId !== null;
     const hasDebit = l.debitMemoId !== undefined && l.debitMemoId !== null;
     if (hasInvoice === hasDebit) throw invalid('INVALID_FIELD', `${at} must name exactly one of invoiceId and debitMemoId`);
-    const target = hasInvoice
-      ? { kind: 'invoice' as const, row: await lockInvoice(tx, ctx, String(l.invoiceId), at) }
-      : { kind: 'debitMemo' as const, row: await deps.debitMemos.lock(tx, ctx, l.debitMemoId, at) };
+    const target: Target = hasInvoice
+      ? { kind: 'invoice', row: await lockInvoice(tx, ctx, String(l.invoiceId), at) }
+      : { kind: 'debitMemo', row: await deps.debitMemos.lock(tx, ctx, l.debitMemoId, at) };
     const amount = roundMoney(parseAmount(l.transactionAmount, `${at}/transactionAmount`), String(memo.currency_iso_code));
     if (amount.lte(0)) throw invalid('INVALID_FIELD', `${at}/transactionAmount must be > 0`);
     return { memo, target, amount };
@@ -132,7 +133,7 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
     return m;
   };
 
-  const applicationView = (id: string | null, memoId: string, target: { kind: 'invoice' | 'debitMemo'; row: Row }, amount: Dec) => ({
+  const applicationView = (id: string | null, memoId: string, target: Target, amount: Dec) => ({
     id, creditMemoId: memoId, invoiceId: target.kind === 'invoice' ? target.row.id : null, debitMemoId: target.kind === 'debitMemo' ? target.row.id : null,
     paymentId: null, paymentMethod: 'CreditMemo', transactionAmount: amount.toNumber(), errorCode: null, errorMessage: null,
   });
@@ -191,7 +192,7 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
     async get(ctx: Ctx, id: string) {
       const m = isUuid(id) ? await getMemo(ctx.db, ctx.tenantId, id.toLowerCase()) : undefined;
       if (!m) throw notFound('CREDIT_MEMO_NOT_FOUND', `Credit memo ${id} does not exist`);
-      const [items, details] = await Promise.all([store.memoItemsOf(ctx.db, ctx.tenantId, [m.id]), store.memoDetailsOf(ctx.db, ctx.tenantId, [m.id])]);
+      const [items, details] = await Promise.all([store.itemsOf(ctx.db, ctx.tenantId, [m.id], 'credit_memo_id'), store.detailsOf(ctx.db, ctx.tenantId, [m.id], 'credit_memo_id')]);
       return { ...toCreditMemoView(m), items: items.map((it) => toCreditMemoItemView(it, m.credit_memo_number, details)) };
     },
 
@@ -216,7 +217,7 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
         for (const [i, raw] of items.entries()) {
           const at = `body/appliedInvoices/${i}`;
           const { memo, target, amount } = await lockPair(tx, ctx, raw as Record<string, unknown>, at);
-          const appId = target.kind === 'invoice' ? await applyOne(tx, ctx, memo, target.row, amount, at) : await applyToDebitMemo(tx, ctx, memo, target.row, amount, at);
+          const appId = await applyTo(tx, ctx, memo, target, amount, at);
           out.push(applicationView(appId, memo.id, target, amount));
         }
         return { paymentApplications: out };
@@ -232,14 +233,13 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
         for (const [i, raw] of items.entries()) {
           const at = `body/unappliedInvoices/${i}`;
           const { memo, target, amount } = await lockPair(tx, ctx, raw as Record<string, unknown>, at);
-          const on = target.kind === 'invoice' ? { invoiceId: target.row.id } : { debitMemoId: target.row.id };
-          const was = await deps.payments.reverseCredit(tx, ctx, memo.id, on);
+          const t = TARGETS[target.kind];
+          const was = await deps.payments.reverseCredit(tx, ctx, memo.id, target.kind === 'invoice' ? { invoiceId: target.row.id } : { debitMemoId: target.row.id });
           if (amount.gt(was)) throw conflict('OVER_UNAPPLIED', `${at}: ${amount.toString()} is more than the memo applied (${was.toString()})`);
           if (was.gt(amount)) {
-            await deps.payments.apply(tx, ctx, { invoiceId: null, ...on, paymentId: null, kind: 'Credit', amount: was.minus(amount), paymentMethod: 'CreditMemo', creditMemoId: memo.id });
+            await deps.payments.apply(tx, ctx, { ...t.on(target.row.id), paymentId: null, kind: 'Credit', amount: was.minus(amount), paymentMethod: 'CreditMemo', creditMemoId: memo.id });
           }
-          if (target.kind === 'invoice') await deps.invoices.recompute(tx, ctx, target.row.id);
-          else await deps.debitMemos.recompute(tx, ctx, target.row.id);
+          await t.recompute(tx, ctx, target.row.id);
           await recomputeMemo(tx, ctx, memo.id);
           out.push(applicationView(null, memo.id, target, amount));
         }

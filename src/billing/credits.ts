@@ -11,6 +11,8 @@ import type { BillableLine } from './charges.js';
 import { convertedQuantity, creditGrant } from './credit-grant.js';
 import type { CreditMemos } from './credit-memos.js';
 import { dueDate } from './schedule.js';
+import type { InvoiceItemDraft } from './invoice-builder.js';
+import { itemRows } from './invoice-rows.js';
 import * as store from './store.js';
 
 // Credits (DESIGN "Credits", billing README): an order that activates a product with a credit
@@ -113,22 +115,17 @@ export function createCredits(deps: { numbering: NumberingService; creditMemos: 
 async function writeItem(tx: Tx, ctx: Ctx, i: { memoId: string; number: string; credit: store.Row; amount: Dec; today: string }): Promise<void> {
   const c = i.credit;
   const start = String(c.start_date);
-  const revision = (await store.nextRevisions(tx, ctx.tenantId, [String(c.asset_number)])).get(`${String(c.asset_number)}|Credit|${start}`) ?? 1;
-  const quantity = convertedQuantity(i.amount, new Dec(String(c.unit_price)));
-  const itemId = randomUUID();
-  const owed = i.amount.negated().toString();
-  await store.insertItems(tx, [{
-    tenant_id: ctx.tenantId, id: itemId, invoice_id: null, credit_memo_id: i.memoId, invoice_item_number: i.number, status: 'Active', customer_id: c.customer_id,
-    asset_id: c.asset_id, asset_number: c.asset_number, asset_type: c.asset_type, charge: 'Credit', product_id: c.product_id, product_name: c.product_name,
-    uom_id: c.uom_id, order_product_id: c.order_product_id, period_start: start, start_date: start, end_date: start, billing_timing: 'InAdvance',
-    transaction_date: i.today, transaction_quantity: quantity.toString(), net_sales_price: String(c.unit_price), proration_numerator: 1, proration_denominator: 1,
-    amount_without_tax: owed, tax_amount: '0', amount: owed, balance: owed, revision,
-  }]);
-  await store.insertDetails(tx, [{
-    tenant_id: ctx.tenantId, id: randomUUID(), invoice_id: null, credit_memo_id: i.memoId, invoice_item_id: itemId, order_product_id: c.order_product_id,
-    detail_type: 'Committed', start_date: start, end_date: start, billing_timing: 'InAdvance', transaction_quantity: quantity.toString(),
-    net_sales_price: String(c.unit_price), billed_amount: owed, tax_amount: '0',
-  }]);
+  const unitPrice = new Dec(String(c.unit_price));
+  const item: InvoiceItemDraft = {
+    assetId: String(c.asset_id), assetNumber: String(c.asset_number), assetType: c.asset_type as InvoiceItemDraft['assetType'], orderProductId: String(c.order_product_id),
+    productId: String(c.product_id), productName: (c.product_name as string | null) ?? null, uomId: (c.uom_id as string | null) ?? null, charge: 'Credit',
+    billingTiming: 'InAdvance', periodStart: start, startDate: start, endDate: start, quantity: convertedQuantity(i.amount, unitPrice), netSalesPrice: unitPrice,
+    numerator: 1, denominator: 1, amount: i.amount.negated(), taxAmount: new Dec(0),
+  };
+  const rows = itemRows(ctx, { creditMemoId: i.memoId }, { invoiceDate: i.today, items: [item] }, [i.number],
+    await store.nextRevisions(tx, ctx.tenantId, [item.assetNumber]), String(c.customer_id), 'Active');
+  await store.insertItems(tx, rows.items);
+  await store.insertDetails(tx, rows.details);
 }
 
 export type Credits = ReturnType<typeof createCredits>;

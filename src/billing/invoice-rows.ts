@@ -8,7 +8,7 @@ import type * as store from './store.js';
 // The document is an invoice, or a credit memo when billing nets negative (its items keep their sign).
 export type BilledDocument = { invoiceId: string } | { creditMemoId: string };
 
-export function itemRows(ctx: Ctx, doc: BilledDocument, draft: InvoiceDraft, numbers: (string | null)[], revisions: Map<string, number>, customerId: string, status = 'Draft') {
+export function itemRows(ctx: Ctx, doc: BilledDocument, draft: Pick<InvoiceDraft, 'invoiceDate' | 'items'>, numbers: (string | null)[], revisions: Map<string, number>, customerId: string, status = 'Draft') {
   const items: store.Row[] = [];
   const details: store.Row[] = [];
   const owner = 'invoiceId' in doc ? { invoice_id: doc.invoiceId, credit_memo_id: null } : { invoice_id: null, credit_memo_id: doc.creditMemoId };

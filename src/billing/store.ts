@@ -45,15 +45,16 @@ export async function invoicesOfOrder(db: Q, tenantId: string, orderId: string):
   return r.rows;
 }
 
-export async function itemsOf(db: Q, tenantId: string, invoiceIds: readonly string[]): Promise<Row[]> {
-  if (invoiceIds.length === 0) return [];
-  const r = await sql<Row>`select * from invoice_items where tenant_id = ${tenantId} and invoice_id = any(${[...invoiceIds]}::uuid[]) order by invoice_item_number`.execute(db);
+/** The documents' items in the billed ledger: of invoices (`invoice_id`) or of credit memos (`credit_memo_id`, negative amounts). */
+export async function itemsOf(db: Q, tenantId: string, ids: readonly string[], of: 'invoice_id' | 'credit_memo_id' = 'invoice_id'): Promise<Row[]> {
+  if (ids.length === 0) return [];
+  const r = await sql<Row>`select * from invoice_items where tenant_id = ${tenantId} and ${sql.ref(of)} = any(${[...ids]}::uuid[]) order by invoice_item_number`.execute(db);
   return r.rows;
 }
 
-export async function detailsOf(db: Q, tenantId: string, invoiceIds: readonly string[]): Promise<Row[]> {
-  if (invoiceIds.length === 0) return [];
-  const r = await sql<Row>`select * from invoice_item_details where tenant_id = ${tenantId} and invoice_id = any(${[...invoiceIds]}::uuid[])`.execute(db);
+export async function detailsOf(db: Q, tenantId: string, ids: readonly string[], of: 'invoice_id' | 'credit_memo_id' = 'invoice_id'): Promise<Row[]> {
+  if (ids.length === 0) return [];
+  const r = await sql<Row>`select * from invoice_item_details where tenant_id = ${tenantId} and ${sql.ref(of)} = any(${[...ids]}::uuid[])`.execute(db);
   return r.rows;
 }
 
@@ -87,19 +88,6 @@ export async function finishJob(db: Q, tenantId: string, id: string, columns: Re
 export async function getJob(db: Q, tenantId: string, id: string): Promise<Row | undefined> {
   const r = await sql<Row>`select * from billing_jobs where tenant_id = ${tenantId} and id = ${id}`.execute(db);
   return r.rows[0];
-}
-
-/** A credit memo's items in the billed ledger (stored with negative amounts). */
-export async function memoItemsOf(db: Q, tenantId: string, memoIds: readonly string[]): Promise<Row[]> {
-  if (memoIds.length === 0) return [];
-  const r = await sql<Row>`select * from invoice_items where tenant_id = ${tenantId} and credit_memo_id = any(${[...memoIds]}::uuid[]) order by invoice_item_number`.execute(db);
-  return r.rows;
-}
-
-export async function memoDetailsOf(db: Q, tenantId: string, memoIds: readonly string[]): Promise<Row[]> {
-  if (memoIds.length === 0) return [];
-  const r = await sql<Row>`select * from invoice_item_details where tenant_id = ${tenantId} and credit_memo_id = any(${[...memoIds]}::uuid[])`.execute(db);
-  return r.rows;
 }
 
 // --- credits --------------------------------------------------------------------------------------

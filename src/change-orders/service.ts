@@ -91,9 +91,15 @@ export function createChangeOrdersService(deps: {
       plans.push(p);
       changes.set(n, p.effectiveFrom);
       const rate = new Dec(row.total_price).isZero() ? new Dec(0) : new Dec(row.tax_amount).dividedBy(row.total_price);
+      // a state's own figures are asked for by every step that writes it, and again for the rows: once each
+      const known = new WeakMap<AssetState, VersionFigures>();
       const figures = (s: AssetState): VersionFigures => {
+        const hit = known.get(s);
+        if (hit) return hit;
         const totalPrice = value([ownLine(line, s, new Dec(0), new Dec(0))]).get(n)!.versionTotal;
-        return { totalPrice, taxAmount: roundMoney(totalPrice.times(rate), currency) };
+        const f = { totalPrice, taxAmount: roundMoney(totalPrice.times(rate), currency) };
+        known.set(s, f);
+        return f;
       };
       const chain = line.versions ?? [];
       const withVersions = (vs: { from: string; state: AssetState }[]) => {

@@ -5,6 +5,7 @@ import {
 } from 'graphql';
 import { DomainError } from '../core/errors.js';
 import type { Permission } from '../tenancy/roles.js';
+import { organisationScope } from '../customers/scope.js';
 import { ENTITY_BY_NAME, ENTITY_LIST, type Entity, type QueryParams } from './entities.js';
 import { SCHEMA, TYPES, rootNames } from './schema.js';
 import { readWhere, type Where, type WhereSchema } from './where-filter.js';
@@ -196,16 +197,14 @@ export function compileQuery(doc: DocumentNode, operationName: string | undefine
     cost += rows;
     if (cost > LIMITS.maxCost) throw err(`The query could read more than ${LIMITS.maxCost} rows; add limits`, f, 'QUERY_TOO_COSTLY');
     const where = whereOf(e, a, f, depth);
-    const latestOnly = !!e.latest && !where.versions;
-    const from = latestOnly && e.latestSource ? sql`(${e.latestSource})` : sql.table(e.table);
-    const latest = latestOnly && !e.latestSource ? e.latest!(a) : sql`true`;
+    const from = rowsOf(e, where.versions);
     const ord = orderOf(e, a, f);
     // the page is chosen first (filter, order, limit: the database can use an index and stop early);
     // only its rows are numbered and turned into JSON
     return sql`(select coalesce(json_agg(${rowJson(e, a, f, depth, rows)} order by ${sql.ref(`${a}.keel_n`)}), '[]'::json) from (
       select ${sql.ref(a)}.*, row_number() over () as keel_n from (
         select * from ${from} as ${sql.id(a)}
-        where ${access(e, a)} and ${join} and ${latest} and ${where.sql}
+        where ${access(e, a)} and ${join} and ${where.sql}
         order by ${ord} ${limit !== null ? sql`limit ${limit}` : sql``} ${offset !== null ? sql`offset ${offset}` : sql``}) as ${sql.id(a)}) as ${sql.id(a)})`;
   }
 
@@ -218,18 +217,19 @@ export function compileQuery(doc: DocumentNode, operationName: string | undefine
     const a = next();
     if (root.aggregate) {
       const where = whereOf(root.entity, a, f, 1);
-      const latest = root.entity.latest && !where.versions ? root.entity.latest(a) : sql`true`;
-      return sql`(select json_build_object('aggregate', json_build_object('count', count(*))) from ${sql.table(root.entity.table)} as ${sql.id(a)}
-        where ${access(root.entity, a)} and ${latest} and ${where.sql}) as ${sql.id(key)}`;
+      const from = rowsOf(root.entity, where.versions);
+      return sql`(select json_build_object('aggregate', json_build_object('count', count(*))) from ${from} as ${sql.id(a)}
+        where ${access(root.entity, a)} and ${where.sql}) as ${sql.id(key)}`;
     }
     return sql`${listJson(root.entity, a, f, 1, 1, sql`true`)} as ${sql.id(key)}`;
   });
-  const scope = caller.scopeCustomerId
-    ? sql`with recursive keel_scope(id) as (
-        select id from customers where tenant_id = ${caller.tenantId} and id = ${caller.scopeCustomerId}
-        union select c.id from customers c join keel_scope s on c.parent_customer_id = s.id where c.tenant_id = ${caller.tenantId}) `
-    : sql``;
+  const scope = caller.scopeCustomerId ? organisationScope(caller.tenantId, caller.scopeCustomerId) : sql``;
   return sql`${scope}select row_to_json(q) as data from (select ${sql.join(roots)}) q`;
+}
+
+/** Where an entity's rows come from: its table, or for versioned ones (unless `where` asks for versions) their latest versions. */
+function rowsOf(e: Entity, versions: boolean): RawBuilder<unknown> {
+  return e.latest && !versions ? sql`(${e.latest})` : sql.table(e.table);
 }
 
 const DIRECTIONS: Record<string, string> = {

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/connect.js';
 import { forbidden, notFound } from '../core/errors.js';
 import { toErrorReply } from './errors.js';
+import { organisationScope } from '../customers/scope.js';
 
 // A credential scoped to an organisation (an API client with `customerId`, seed 003) sees that
 // customer and its descendants only (DESIGN "Tenancy"). GraphQL enforces it in its SQL; for the
@@ -11,10 +12,7 @@ import { toErrorReply } from './errors.js';
 // replaced by a 404 — no handler can forget the check. A customer record counts by its own id.
 
 async function scopeOf(db: Db, tenantId: string, customerId: string): Promise<Set<string>> {
-  const r = await sql<{ id: string }>`with recursive s(id) as (
-      select id from customers where tenant_id = ${tenantId} and id = ${customerId}
-      union select c.id from customers c join s on c.parent_customer_id = s.id where c.tenant_id = ${tenantId})
-    select id from s`.execute(db);
+  const r = await sql<{ id: string }>`${organisationScope(tenantId, customerId)}select id from keel_scope`.execute(db);
   return new Set(r.rows.map((x) => x.id));
 }
 

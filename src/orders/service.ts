@@ -68,6 +68,12 @@ function previewLine(l: store.LineRow, currency: string): BillableLine {
   };
 }
 
+/** An order and its lines become Activated. */
+async function markActivated(tx: Tx, ctx: Ctx, orderId: string): Promise<void> {
+  await store.updateOrder(tx, ctx.tenantId, orderId, { status: 'Activated', activated_date: ctx.clock.now(), activated_by_id: principalId(ctx), order_placed_date: ctx.clock.now() });
+  await store.setLineStatus(tx, ctx.tenantId, orderId, 'Activated');
+}
+
 /** A retry of this request after a crash answers with the order instead of placing it again. */
 async function noteCommitted(tx: Tx, ctx: Ctx, orderId: string): Promise<void> {
   if (ctx.idempotencyKey) await markCommitted(tx, ctx.tenantId, ctx.idempotencyKey, `/orders/${orderId}`);
@@ -184,8 +190,7 @@ export function createOrdersService(deps: OrdersDeps) {
       orderId: order.id, customerId: order.customer_id, numbers,
       lines: lines.map((l) => provisionLine(l, String(order.currency_iso_code), (order.price_book_id as string | null) ?? null)),
     });
-    await store.updateOrder(tx, ctx.tenantId, order.id, { status: 'Activated', activated_date: ctx.clock.now(), activated_by_id: principalId(ctx), order_placed_date: ctx.clock.now() });
-    await store.setLineStatus(tx, ctx.tenantId, order.id, 'Activated');
+    await markActivated(tx, ctx, order.id);
     await deps.customers.recordActivation(tx, ctx, order.customer_id, { currency: String(order.currency_iso_code), orderDate: String(order.effective_date) });
     await deps.billing.grantCreditsForOrder(tx, ctx, { orderId: order.id, customerId: order.customer_id });
     if (invoice.options.generateInvoice && invoice.reservation) {
@@ -275,22 +280,17 @@ export function createOrdersService(deps: OrdersDeps) {
     },
 
     /** Marks an order and its lines Activated (a change order after its versions are written). */
-    async markActivated(tx: Tx, ctx: Ctx, orderId: string): Promise<void> {
-      await store.updateOrder(tx, ctx.tenantId, orderId, { status: 'Activated', activated_date: ctx.clock.now(), activated_by_id: principalId(ctx), order_placed_date: ctx.clock.now() });
-      await store.setLineStatus(tx, ctx.tenantId, orderId, 'Activated');
-    },
+    markActivated,
 
     /** A Draft change order, locked for its activation. */
     getDraftForUpdate: (tx: Tx, ctx: Ctx, id: string) => getDraftForUpdate(tx, ctx, id),
     getOrderRow: (ctx: Ctx, id: string) => store.getOrder(ctx.db, ctx.tenantId, id),
-    updateOrderColumns: (tx: Tx, ctx: Ctx, id: string, columns: Record<string, unknown>) => store.updateOrder(tx, ctx.tenantId, id, columns),
     deleteLines: (tx: Tx, ctx: Ctx, id: string) => store.deleteLines(tx, ctx.tenantId, id),
     insertLines: (tx: Tx, ctx: Ctx, lines: Record<string, unknown>[]) => store.insertLines(tx, lines),
     response: (ctx: Ctx, orderId: string, extra: { previewInvoices?: unknown[] | null } = {}) => response(ctx, orderId, extra),
     storedMethod: (customer: Record<string, unknown> | null) => storedMethod(customer),
     lineView: (row: Record<string, unknown>) => toLineView(row as store.LineRow),
     noteCommitted,
-    orderView: (row: Record<string, unknown>) => toOrderView(row as store.OrderRow),
 
     /** POST /orders: a cart (activateOrder false) or a placed order, customer and contact included, all or nothing. */
     async placeOrder(ctx: Ctx, body: unknown) {

@@ -62,8 +62,8 @@ export const paymentsService = {
   },
 
   /** What a credit memo has applied, to invoices and debit memos together. */
-  appliedFromCreditMemo: async (q: Tx | Ctx['db'], ctx: Ctx, creditMemoId: string) => new Dec(await store.appliedFromCreditMemo(q, ctx.tenantId, creditMemoId)),
-  appliedToDebitMemo: async (q: Tx | Ctx['db'], ctx: Ctx, debitMemoId: string) => new Dec(await store.appliedToDebitMemo(q, ctx.tenantId, debitMemoId)),
+  appliedFromCreditMemo: async (q: Tx | Ctx['db'], ctx: Ctx, creditMemoId: string) => new Dec(await store.appliedSum(q, ctx.tenantId, 'credit_memo_id', creditMemoId)),
+  appliedToDebitMemo: async (q: Tx | Ctx['db'], ctx: Ctx, debitMemoId: string) => new Dec(await store.appliedSum(q, ctx.tenantId, 'debit_memo_id', debitMemoId)),
   /** Takes back what a credit memo applied to one invoice or debit memo; returns the total taken back. */
   reverseCredit: async (tx: Tx, ctx: Ctx, creditMemoId: string, target: { invoiceId: string } | { debitMemoId: string }) =>
     (await store.reverseCreditApplications(tx, ctx.tenantId, creditMemoId, target)).reduce((a, x) => a.plus(x), new Dec(0)),

@@ -54,15 +54,9 @@ export async function tenantsWithPending(db: Q): Promise<string[]> {
   return r.rows.map((x) => x.tenant_id);
 }
 
-/** The sum of a credit memo's live applications (to invoices and debit memos). */
-export async function appliedFromCreditMemo(db: Q, tenantId: string, creditMemoId: string): Promise<string> {
-  const r = await sql<{ s: string }>`select coalesce(sum(amount), 0) as s from payment_applications where tenant_id = ${tenantId} and credit_memo_id = ${creditMemoId} and status = 'Applied'`.execute(db);
-  return r.rows[0]!.s;
-}
-
-/** The sum of live applications to a debit memo. */
-export async function appliedToDebitMemo(db: Q, tenantId: string, debitMemoId: string): Promise<string> {
-  const r = await sql<{ s: string }>`select coalesce(sum(amount), 0) as s from payment_applications where tenant_id = ${tenantId} and debit_memo_id = ${debitMemoId} and status = 'Applied'`.execute(db);
+/** The sum of live applications made by a credit memo (`credit_memo_id`) or made to a debit memo (`debit_memo_id`). */
+export async function appliedSum(db: Q, tenantId: string, by: 'credit_memo_id' | 'debit_memo_id', id: string): Promise<string> {
+  const r = await sql<{ s: string }>`select coalesce(sum(amount), 0) as s from payment_applications where tenant_id = ${tenantId} and ${sql.ref(by)} = ${id} and status = 'Applied'`.execute(db);
   return r.rows[0]!.s;
 }
 
