@@ -1,7 +1,8 @@
-import { loadConfig } from './config.js';
+import cluster from 'node:cluster';
+import { loadConfig, type Config } from './config.js';
 import { migrate } from './db/migrate.js';
 import { loadDemoCatalog } from './catalog/demo.js';
-import { openConfiguredDatabase, startRuntime } from './runtime.js';
+import { openConfiguredDatabase, startRuntime, type Runtime } from './runtime.js';
 
 // `keel serve | migrate | help`. The only place that listens on a port.
 const USAGE = `Usage: keel <command>
@@ -12,28 +13,68 @@ const USAGE = `Usage: keel <command>
   bill-run  bill a tenant to a date: --tenant NAME --target-date YYYY-MM-DD [--activate]
   help      show this text`;
 
-async function serve(): Promise<void> {
-  const config = loadConfig();
-  const rt = await startRuntime(config);
-  const address = await rt.app.listen({ port: config.port, host: config.host });
-  const url = config.publicUrl ?? address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
+function banner(url: string, config: Config, bootstrap: Runtime['bootstrap'], workers: number): string {
   const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`;
   const lines = [
     '',
-    `Keel is running at ${url}`,
+    `Keel is running at ${url}${workers > 1 ? ` (${workers} worker processes)` : ''}`,
     `API docs:   ${url}/docs  (OpenAPI: ${url}/openapi.json)`,
     `Database:   ${where}`,
   ];
-  if (rt.bootstrap) {
-    lines.push(`Tenant "${rt.bootstrap.tenantName}" created. Its admin API key (shown once, keep it):`,
-      `  ${rt.bootstrap.apiKey}`,
-      `Try:        curl -H "apiAccessKey: ${rt.bootstrap.apiKey}" ${url}/tenant`);
+  if (bootstrap) {
+    lines.push(`Tenant "${bootstrap.tenantName}" created. Its admin API key (shown once, keep it):`,
+      `  ${bootstrap.apiKey}`,
+      `Try:        curl -H "apiAccessKey: ${bootstrap.apiKey}" ${url}/tenant`);
   } else {
     lines.push('API key:    the default tenant\'s admin key was printed on first start (or set KEEL_BOOTSTRAP_API_KEY before it)');
   }
-  process.stdout.write(`${lines.join('\n')}\n\n`);
+  return `${lines.join('\n')}\n\n`;
+}
+
+const publicUrl = (config: Config, address: string) => config.publicUrl ?? address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
+
+async function serve(): Promise<void> {
+  const config = loadConfig();
+  if (cluster.isPrimary && config.workers > 1) return servePrimary(config);
+  const rt = await startRuntime(config);
+  const address = await rt.app.listen({ port: config.port, host: config.host });
+  if (cluster.isPrimary) process.stdout.write(banner(publicUrl(config, address), config, rt.bootstrap, 1));
   const stop = async () => {
     await rt.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+/**
+ * With PostgreSQL, `serve` runs one HTTP worker per core sharing the port (node:cluster): the
+ * primary applies migrations and the first-start bootstrap once, then forks; one worker runs the
+ * background loops. A worker that dies is started again; a primary that dies takes its workers with it.
+ */
+async function servePrimary(config: Config): Promise<void> {
+  const rt = await startRuntime({ ...config, background: false });
+  const bootstrap = rt.bootstrap;
+  await rt.close();
+  let stopping = false;
+  const fork = (index: number): void => {
+    const worker = cluster.fork({ KEEL_BACKGROUND: index === 0 ? '1' : '0' });
+    worker.on('exit', (code, signal) => {
+      if (stopping) return;
+      process.stderr.write(`keel: worker ${index} exited (${signal ?? code}); starting it again\n`);
+      setTimeout(() => fork(index), 500);
+    });
+  };
+  const listening = new Promise<string>((resolve) => {
+    let n = 0;
+    cluster.on('listening', (_w, a) => { if (++n === config.workers) resolve(`http://${a.address === '0.0.0.0' || a.address === null ? 'localhost' : a.address}:${a.port}`); });
+  });
+  for (let i = 0; i < config.workers; i++) fork(i);
+  process.stdout.write(banner(publicUrl(config, await listening), config, bootstrap, config.workers));
+  const stop = async () => {
+    stopping = true;
+    const workers = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined);
+    await Promise.all(workers.map((w) => new Promise<void>((resolve) => { w.once('exit', () => resolve()); w.process.kill('SIGTERM'); })));
     process.exit(0);
   };
   process.once('SIGINT', stop);

@@ -1,3 +1,5 @@
+import { availableParallelism } from 'node:os';
+
 // The only module that reads process.env. Everything else receives a Config.
 export interface Config {
   port: number;
@@ -12,6 +14,10 @@ export interface Config {
   loadDemo: boolean;
   /** How long a request holding an Idempotency-Key may go silent before a retry takes it over. */
   idempotencyStaleMs: number;
+  /** HTTP worker processes for `keel serve` (KEEL_WORKERS; PostgreSQL: one per core, the embedded engine: 1). */
+  workers: number;
+  /** Whether this process runs the background loops (billing scheduler, idempotency sweep): one process does. */
+  background: boolean;
   stripe: { secretKey: string; webhookSecret: string | undefined; host: string | undefined; port: number | undefined; protocol: 'http' | 'https' | undefined } | undefined;
 }
 
@@ -33,6 +39,15 @@ function intFrom(name: string, value: string | undefined, fallback: number): num
   return n;
 }
 
+/** The embedded engine is one process's files: it always serves from one process. */
+function workersFrom(env: NodeJS.ProcessEnv): number {
+  if (!env.DATABASE_URL) return 1;
+  if (env.KEEL_WORKERS === undefined || env.KEEL_WORKERS === '') return availableParallelism();
+  const n = Number(env.KEEL_WORKERS);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new Error(`KEEL_WORKERS must be a whole number from 1 to 256, got "${env.KEEL_WORKERS}"`);
+  return n;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const bootstrapApiKey = env.KEEL_BOOTSTRAP_API_KEY || undefined;
   if (bootstrapApiKey && !bootstrapApiKey.startsWith('keel_')) {
@@ -50,6 +65,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: env.KEEL_PUBLIC_URL || undefined,
     loadDemo: !['0', 'false', 'no'].includes((env.KEEL_DEMO ?? '').toLowerCase()),
     idempotencyStaleMs: env.KEEL_IDEMPOTENCY_STALE_MS ? Math.max(0, Number(env.KEEL_IDEMPOTENCY_STALE_MS) || 0) : 60_000,
+    workers: workersFrom(env),
+    background: !['0', 'false', 'no'].includes((env.KEEL_BACKGROUND ?? '').toLowerCase()),
     stripe: stripeConfig(env),
   };
 }

@@ -74,10 +74,10 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
       db: database.db, clock, tenancy, publishing, customers, orders, changeOrders, bulkChanges, billing, adminToken: config.adminToken, logLevel: config.logLevel, idempotencyStaleMs: config.idempotencyStaleMs,
       ...(config.stripe?.webhookSecret && { stripeWebhook: { webhookSecret: config.stripe.webhookSecret, onEvent: onStripeEvent } }),
     });
-    // Idempotency records live 24 hours; sweep them hourly (and once now).
+    // Idempotency records live 24 hours; sweep them hourly (and once now). One process of a cluster does.
     const sweep = () => purgeExpired(database.db).catch((err: unknown) => app.log.warn({ err }, 'idempotency sweep failed'));
-    await sweep();
-    const sweeper = setInterval(sweep, 3600_000).unref();
+    if (config.background) await sweep();
+    const sweeper = config.background ? setInterval(sweep, 3600_000).unref() : undefined;
     // The billing scheduler: every minute, each tenant's Active schedules that fired since their last run.
     const schedule = async () => {
       for (const tenantId of await billing.schedules.tenantsWithActiveSchedules(database.db)) {
@@ -88,7 +88,7 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
         await checkout.reconcilePending(await tenancy.systemContext(tenantId, 'reconciler'), 120);
       }
     };
-    const scheduler = setInterval(() => { schedule().catch((err: unknown) => app.log.error({ err }, 'billing scheduler failed')); }, 60_000).unref();
+    const scheduler = config.background ? setInterval(() => { schedule().catch((err: unknown) => app.log.error({ err }, 'billing scheduler failed')); }, 60_000).unref() : undefined;
     return {
       app, database, tenancy, publishing, customers, orders, billing, checkoutForTests: checkout, migrations,
       bootstrap: boot && { tenantName: boot.tenant.name, apiKey: boot.apiKey },

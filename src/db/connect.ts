@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import pg from 'pg';
+import { autoPrepare } from './prepared.js';
 import { Kysely, PostgresDialect } from 'kysely';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
@@ -29,6 +30,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<OpenDatabase>
     // JIT compiles a plan in tens of milliseconds: a loss for every statement Keel sends (bench: a
     // 19 ms GraphQL page took 290 ms with it)
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10, options: '-c jit=off' });
+    autoPrepare(pool);
     return wrap(pool, 'postgres', async () => undefined);
   }
   const lock = 'dataDir' in opts ? lockDataDir(opts.dataDir) : undefined;

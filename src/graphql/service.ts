@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { GraphQLError, parse, validate, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, parse, validate, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import type { Ctx } from '../context.js';
 import { DomainError, invalid } from '../core/errors.js';
 import { ENTITY_BY_NAME } from './entities.js';
@@ -16,20 +16,36 @@ export interface GraphqlResponse { data?: unknown; errors?: GraphQLFormattedErro
 
 const MAX_QUERY = 100_000;
 
+// Clients send the same query texts again and again (values in variables): a text parsed and
+// validated once is kept, most recently used last, so a repeat skips both.
+const DOCUMENTS_KEPT = 500;
+const documents = new Map<string, DocumentNode>();
+
+function keep(text: string, doc: DocumentNode): void {
+  if (documents.size >= DOCUMENTS_KEPT) documents.delete(documents.keys().next().value!);
+  documents.set(text, doc);
+}
+
 export const graphqlService = {
   schema: SCHEMA,
 
   async execute(ctx: Ctx, req: GraphqlRequest): Promise<GraphqlResponse> {
     if (req.query.length > MAX_QUERY) return { errors: [{ message: `The query is longer than ${MAX_QUERY} characters`, extensions: { code: 'QUERY_TOO_LONG' } }] };
-    let doc;
-    try {
-      doc = parse(req.query, { maxTokens: 20_000 });
-    } catch (e) {
-      if (e instanceof GraphQLError) return { errors: [{ ...e.toJSON(), extensions: { code: 'GRAPHQL_PARSE_FAILED' } }] };
-      throw e;
+    let doc = documents.get(req.query);
+    if (doc) {
+      documents.delete(req.query);
+      documents.set(req.query, doc);
+    } else {
+      try {
+        doc = parse(req.query, { maxTokens: 20_000 });
+      } catch (e) {
+        if (e instanceof GraphQLError) return { errors: [{ ...e.toJSON(), extensions: { code: 'GRAPHQL_PARSE_FAILED' } }] };
+        throw e;
+      }
+      const problems = validate(SCHEMA, doc, undefined, { maxErrors: 20 });
+      if (problems.length > 0) return { errors: problems.map((p) => ({ ...p.toJSON(), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })) };
+      keep(req.query, doc);
     }
-    const problems = validate(SCHEMA, doc, undefined, { maxErrors: 20 });
-    if (problems.length > 0) return { errors: problems.map((p) => ({ ...p.toJSON(), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })) };
     try {
       const statement = compileQuery(doc, req.operationName, req.variables ?? {}, {
         tenantId: ctx.tenantId, permissions: ctx.permissions, today: ctx.clock.today(ctx.timeZone).toString(),
