@@ -79,7 +79,7 @@ export function createBulkChanges(deps: { changeOrders: ChangeOrdersService; ass
       if (!Array.isArray(body.assetChanges) || body.assetChanges.length === 0) throw invalid('INVALID_FIELD', 'body/assetChanges must be a non-empty array');
       const list = await targets(ctx, body.assetChanges);
       const jobId = randomUUID();
-      await store.insertJob(ctx.db, { tenant_id: ctx.tenantId, id: jobId, status: 'Queued', request: JSON.stringify(body), batch_size: rawSize });
+      await store.insertJob(ctx.db, { tenant_id: ctx.tenantId, id: jobId, status: 'Queued', request: body, batch_size: rawSize });
       // the job outlives the request; it never charges twice under the request's idempotency key
       const jobCtx: Ctx = { ...ctx, idempotencyKey: undefined };
       run(jobCtx, jobId, list, orderOptions, rawSize).catch(async (err: unknown) => {

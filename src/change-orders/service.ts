@@ -155,7 +155,7 @@ export function createChangeOrdersService(deps: {
       billing_account_id: p.customerId, currency_iso_code: p.currency, effective_date: today(ctx),
       order_start_date: [...p.changes.values()].sort()[0] ?? null, order_end_date: ends.at(-1) ?? null,
       description: req.description ?? null, ref_id: req.refId ?? null, discount_amount: '0', system_discount_amount: '0', ...p.totals,
-      options: req.options, cancel_on_payment_fail: req.options.cancelOnPaymentFail, change_request: JSON.stringify(requestJson(req)), preview_hash: p.hash,
+      options: req.options, cancel_on_payment_fail: req.options.cancelOnPaymentFail, change_request: requestJson(req), preview_hash: p.hash,
     };
   }
 

@@ -4,6 +4,7 @@ import { DomainError, invalid, notFound, validateEach } from '../core/errors.js'
 import { inTransaction, type Tx } from '../db/transaction.js';
 import { toApiRecord, type ApiRecord } from '../metadata/records.js';
 import * as rows from '../metadata/store.js';
+import * as store from './store.js';
 import { isUuid, validateObjectInput, type ObjectInput } from '../metadata/validate.js';
 import { assertTimeZone } from '../tenancy/service.js';
 import { CONTACT, CUSTOMER, MAX_CONTACTS_PER_CUSTOMER, MAX_CUSTOMERS_PER_CALL } from './objects.js';
@@ -192,9 +193,10 @@ export function createCustomersService(deps: { metrics?: MetricsProvider } = {})
     },
 
     /** Writes (or finds) the order's customer and bill-to contact in the order's transaction. */
-    async ensureForOrder(tx: Tx, ctx: Ctx, plan: OrderPartiesPlan, customerId: string | undefined): Promise<{ customer: Record<string, unknown>; contactId: string | null }> {
+    /** `known`: the customer as the caller read it before the transaction (the order's foreign key still guards it). */
+    async ensureForOrder(tx: Tx, ctx: Ctx, plan: OrderPartiesPlan, customerId: string | undefined, known?: Record<string, unknown>): Promise<{ customer: Record<string, unknown>; contactId: string | null }> {
       let customer: Record<string, unknown>;
-      if (customerId) customer = await getCustomerRow(tx, ctx, customerId);
+      if (customerId) customer = known ?? await getCustomerRow(tx, ctx, customerId);
       else if (plan.customer) {
         await insertPlanned(tx, ctx, [plan.customer], () => 'body/customer');
         customer = (await rows.getRows(tx, ctx.tenantId, CUSTOMER, [plan.customer.id]))[0]!;
@@ -215,9 +217,7 @@ export function createCustomersService(deps: { metrics?: MetricsProvider } = {})
 
     /** Keeps a checkout's payment method as the customer's default, if it has none (token only). */
     async rememberPaymentMethod(tx: Tx, ctx: Ctx, customerId: string, token: string, gateway: string): Promise<void> {
-      const [row] = await rows.getRows(tx, ctx.tenantId, CUSTOMER, [customerId]);
-      if (!row || row.default_payment_method_token) return;
-      await rows.updateRowColumns(tx, ctx.tenantId, CUSTOMER, customerId, { default_payment_method_token: token, default_payment_gateway: gateway });
+      await store.rememberPaymentMethod(tx, ctx.tenantId, customerId, token, gateway);
     },
 
     async findCustomerRow(q: Tx | Ctx['db'], ctx: Ctx, id: string) {
@@ -232,16 +232,9 @@ export function createCustomersService(deps: { metrics?: MetricsProvider } = {})
 
     /** On an order's activation: a Prospect becomes a Direct Customer; its currency is fixed by its first order. */
     async recordActivation(tx: Tx, ctx: Ctx, customerId: string, change: { currency: string; orderDate: string }): Promise<void> {
-      const [row] = await rows.getRows(tx, ctx.tenantId, CUSTOMER, [customerId], { forUpdate: true });
-      if (!row) throw notFound('CUSTOMER_NOT_FOUND', `Customer ${customerId} does not exist`);
-      if (row.currency_iso_code && row.currency_iso_code !== change.currency) {
-        throw new DomainError('validation', 'CURRENCY_MISMATCH', `The order is in ${change.currency} but customer ${customerId} buys in ${String(row.currency_iso_code)}`);
-      }
-      await rows.updateRowColumns(tx, ctx.tenantId, CUSTOMER, customerId, {
-        type: row.type === 'Prospect' ? 'Direct Customer' : row.type,
-        currency_iso_code: change.currency,
-        latest_order_date: !row.latest_order_date || String(row.latest_order_date) < change.orderDate ? change.orderDate : row.latest_order_date,
-      });
+      if (await store.recordActivation(tx, ctx.tenantId, customerId, change.currency, change.orderDate)) return;
+      const row = await getCustomerRow(tx, ctx, customerId);
+      throw new DomainError('validation', 'CURRENCY_MISMATCH', `The order is in ${change.currency} but customer ${customerId} buys in ${String(row.currency_iso_code)}`);
     },
   };
 }

@@ -68,11 +68,14 @@ function previewLine(l: store.LineRow, currency: string): BillableLine {
   };
 }
 
-/** An order and its lines become Activated. */
-async function markActivated(tx: Tx, ctx: Ctx, orderId: string): Promise<void> {
-  await store.updateOrder(tx, ctx.tenantId, orderId, { status: 'Activated', activated_date: ctx.clock.now(), activated_by_id: principalId(ctx), order_placed_date: ctx.clock.now() });
-  await store.setLineStatus(tx, ctx.tenantId, orderId, 'Activated');
+/** An order and its lines become Activated; the rows as stored now. */
+async function markActivated(tx: Tx, ctx: Ctx, orderId: string): Promise<Written> {
+  const order = await store.updateOrder(tx, ctx.tenantId, orderId, { status: 'Activated', activated_date: ctx.clock.now(), activated_by_id: principalId(ctx), order_placed_date: ctx.clock.now() });
+  return { order: order!, lines: await store.setLineStatus(tx, ctx.tenantId, orderId, 'Activated') };
 }
+
+/** An order and its lines as the transaction that wrote them left them: the answer needs no read. */
+interface Written { order: store.OrderRow; lines: store.LineRow[] }
 
 /** A retry of this request after a crash answers with the order instead of placing it again. */
 async function noteCommitted(tx: Tx, ctx: Ctx, orderId: string): Promise<void> {
@@ -184,24 +187,23 @@ export function createOrdersService(deps: OrdersDeps) {
 
   /** Activation inside the caller's transaction: lines provision, the customer becomes a Direct Customer,
    * and with generateInvoice the first invoice is written in the same transaction. */
-  async function activateInTx(tx: Tx, ctx: Ctx, order: store.OrderRow, numbers: Record<AssetKind, string[]>, invoice: { options: OrderOptions; reservation: InvoiceReservation | null }): Promise<string | null> {
-    const lines = await store.getLines(tx, ctx.tenantId, order.id);
+  async function activateInTx(tx: Tx, ctx: Ctx, written: Written, numbers: Record<AssetKind, string[]>, invoice: { options: OrderOptions; reservation: InvoiceReservation | null }, customer: Record<string, unknown> | null): Promise<{ invoiceId: string | null; written: Written }> {
+    const { order, lines } = written;
     await deps.assets.provision(tx, ctx, {
       orderId: order.id, customerId: order.customer_id, numbers,
       lines: lines.map((l) => provisionLine(l, String(order.currency_iso_code), (order.price_book_id as string | null) ?? null)),
     });
-    await markActivated(tx, ctx, order.id);
+    const activated = await markActivated(tx, ctx, order.id);
     await deps.customers.recordActivation(tx, ctx, order.customer_id, { currency: String(order.currency_iso_code), orderDate: String(order.effective_date) });
     await deps.billing.grantCreditsForOrder(tx, ctx, { orderId: order.id, customerId: order.customer_id });
-    if (invoice.options.generateInvoice && invoice.reservation) {
-      const customer = await deps.customers.findCustomerRow(tx, ctx, order.customer_id);
-      return deps.billing.invoiceOrderInTx(tx, ctx, {
-        orderId: order.id, customerId: order.customer_id, billToContactId: (order.bill_to_contact_id as string | null) ?? null,
-        paymentTerm: (order.payment_term as string | null) ?? (customer.payment_term as string | null) ?? null,
-        activate: invoice.options.activateInvoice, reservation: invoice.reservation,
-      });
-    }
-    return null;
+    if (!(invoice.options.generateInvoice && invoice.reservation)) return { invoiceId: null, written: activated };
+    const c = customer ?? await deps.customers.findCustomerRow(tx, ctx, order.customer_id);
+    const invoiceId = await deps.billing.invoiceOrderInTx(tx, ctx, {
+      orderId: order.id, customerId: order.customer_id, billToContactId: (order.bill_to_contact_id as string | null) ?? null,
+      paymentTerm: (order.payment_term as string | null) ?? (c.payment_term as string | null) ?? null,
+      activate: invoice.options.activateInvoice, reservation: invoice.reservation,
+    });
+    return { invoiceId, written: activated };
   }
 
   /** Invoice numbers are reserved before the transaction, like every other number. */
@@ -232,16 +234,20 @@ export function createOrdersService(deps: OrdersDeps) {
     return order;
   }
 
-  async function finish(ctx: Ctx, orderId: string, options: OrderOptions, transactionHub?: unknown) {
+  /** The answer to a write: from the rows the write returned when it has them (and the customer it read), else read. */
+  async function finish(ctx: Ctx, orderId: string, options: OrderOptions, transactionHub?: unknown, known: { written?: Written; customer?: Record<string, unknown> | null } = {}) {
     let previewInvoices: unknown[] | null = null;
-    let read: { order: store.OrderRow; lines: store.LineRow[] } | undefined;
+    let read = known.written;
     if (options.previewInvoice) {
-      const [order, lines] = await Promise.all([store.getOrder(ctx.db, ctx.tenantId, orderId), store.getLines(ctx.db, ctx.tenantId, orderId)]);
-      read = { order: order!, lines };
-      const customer = await deps.customers.findCustomerRow(ctx.db, ctx, order!.customer_id);
+      if (!read) {
+        const [order, lines] = await Promise.all([store.getOrder(ctx.db, ctx.tenantId, orderId), store.getLines(ctx.db, ctx.tenantId, orderId)]);
+        read = { order: order!, lines };
+      }
+      const { order, lines } = read;
+      const customer = known.customer ?? await deps.customers.findCustomerRow(ctx.db, ctx, order.customer_id);
       previewInvoices = deps.billing.previewLines(ctx, {
-        lines: lines.map((l) => previewLine(l, String(order!.currency_iso_code))), customerId: order!.customer_id,
-        paymentTerm: (order!.payment_term as string | null) ?? (customer.payment_term as string | null) ?? null,
+        lines: lines.map((l) => previewLine(l, String(order.currency_iso_code))), customerId: order.customer_id,
+        paymentTerm: (order.payment_term as string | null) ?? (customer.payment_term as string | null) ?? null,
       });
     }
     return response(ctx, orderId, { previewInvoices, ...(transactionHub !== undefined && { transactionHub }) }, read);
@@ -313,20 +319,26 @@ export function createOrdersService(deps: OrdersDeps) {
       const { numbers, orderNumber } = await reserveNumbers(ctx, activate ? lines : [], true);
       const reservation = await reserveInvoice(ctx, req.options, lines.length);
       const orderId = randomUUID();
+      let written: Written | undefined;
+      let buyer = customer;
       const writeAll = (extra: (tx: Tx, invoiceId: string, customerId: string) => Promise<void>) => inTransaction(ctx.db, async (tx) => {
-        const { customer: c, contactId } = await deps.customers.ensureForOrder(tx, ctx, parties, req.customerId);
-        await store.insertOrder(tx, orderRow(ctx, req, orderId, orderNumber, String(c.id), contactId, lines, currency));
-        await store.insertLines(tx, lines.map((l) => lineRow(ctx, orderId, l, 'Draft')));
+        const { customer: c, contactId } = await deps.customers.ensureForOrder(tx, ctx, parties, req.customerId, customer ?? undefined);
+        buyer = c;
+        const draft: Written = {
+          order: await store.insertOrder(tx, orderRow(ctx, req, orderId, orderNumber, String(c.id), contactId, lines, currency)),
+          lines: await store.insertLines(tx, lines.map((l) => lineRow(ctx, orderId, l, 'Draft'))),
+        };
         await noteCommitted(tx, ctx, orderId);
-        const invoiceId = activate ? await activateInTx(tx, ctx, (await store.getOrder(tx, ctx.tenantId, orderId))!, numbers, { options: req.options, reservation }) : null;
-        if (invoiceId) await extra(tx, invoiceId, String(c.id));
-        return { invoiceId, customerId: String(c.id) };
+        const done = activate ? await activateInTx(tx, ctx, draft, numbers, { options: req.options, reservation }, c) : { invoiceId: null, written: draft };
+        if (done.invoiceId) await extra(tx, done.invoiceId, String(c.id));
+        written = done.written;
+        return { invoiceId: done.invoiceId, customerId: String(c.id) };
       });
       // the request's payment method, else the customer's stored default
       const method = req.paymentMethod ?? storedMethod(customer);
       if (!(req.options.activateInvoice && method)) {
         await writeAll(async () => undefined);
-        return finish(ctx, orderId, req.options, req.transactionHub);
+        return finish(ctx, orderId, req.options, req.transactionHub, { written, customer: buyer });
       }
       // the first invoice's total, from the same builder, before anything is written
       const [first] = deps.billing.previewLines(ctx, { lines: lines.map((l) => plannedBillable(l, currency)), customerId: null, paymentTerm: null });
@@ -343,7 +355,8 @@ export function createOrdersService(deps: OrdersDeps) {
           await extra(tx, invoiceId, customerId);
         }),
       });
-      return { ...(await finish(ctx, orderId, req.options, req.transactionHub)), payment };
+      // a payment settled after the transaction may have moved the order (cancelOnPaymentFail): read it again
+      return { ...(await finish(ctx, orderId, req.options, req.transactionHub, { customer: buyer })), payment };
     },
 
     async getOrder(ctx: Ctx, id: string) {
@@ -372,10 +385,10 @@ export function createOrdersService(deps: OrdersDeps) {
         const order = await getDraftForUpdate(tx, ctx, current.id);
         const row = orderRow(ctx, merged, order.id, order.order_number, order.customer_id, (order.bill_to_contact_id as string | null) ?? null, lines, String(merged.currencyIsoCode));
         const { tenant_id: _t, id: _i, order_number: _n, status: _s, ...columns } = row;
-        await store.updateOrder(tx, ctx.tenantId, order.id, columns);
+        const stored = (await store.updateOrder(tx, ctx.tenantId, order.id, columns))!;
         await store.deleteLines(tx, ctx.tenantId, order.id);
-        await store.insertLines(tx, lines.map((l) => lineRow(ctx, order.id, l, 'Draft')));
-        if (activate) await activateInTx(tx, ctx, (await store.getOrder(tx, ctx.tenantId, order.id))!, numbers, { options: req.options, reservation });
+        const updated: Written = { order: stored, lines: await store.insertLines(tx, lines.map((l) => lineRow(ctx, order.id, l, 'Draft'))) };
+        if (activate) await activateInTx(tx, ctx, updated, numbers, { options: req.options, reservation }, customer);
       });
       return finish(ctx, current.id, req.options);
     },
@@ -398,7 +411,7 @@ export function createOrdersService(deps: OrdersDeps) {
         const order = await getDraftForUpdate(tx, ctx, id);
         if (Object.keys(columns).length > 0) await store.updateOrder(tx, ctx.tenantId, order.id, columns);
         await noteCommitted(tx, ctx, order.id);
-        const invoiceId = await activateInTx(tx, ctx, order, numbers, { options, reservation });
+        const { invoiceId } = await activateInTx(tx, ctx, { order, lines: await store.getLines(tx, ctx.tenantId, order.id) }, numbers, { options, reservation }, null);
         if (invoiceId) await extra(tx, invoiceId, order.customer_id);
         return { invoiceId, customerId: order.customer_id };
       });
