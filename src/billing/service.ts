@@ -84,10 +84,6 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
     credits,
 
     /** Credits for what the order bought that converts to credits (inside the order's transaction). */
-    async grantCreditsForOrder(tx: Tx, ctx: Ctx, o: { orderId: string; customerId: string }): Promise<void> {
-      await credits.grantForOrder(tx, ctx, o.customerId, await deps.assets.billableLines(tx, ctx, { orderId: o.orderId }));
-    },
-
     /** Numbers for an order's first invoice, reserved before its transaction (unused ones are gaps). */
     async reserveForOrder(ctx: Ctx, lineCount: number): Promise<InvoiceReservation> {
       const [invoiceNumber] = await deps.numbering.nextNumbers(ctx, 'invoice', 1);
@@ -95,24 +91,25 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
     },
 
     /**
-     * The order-flow invoice, inside the order's transaction: the first billing period of each of
-     * its lines, as of each line's start (DESIGN "Orders"). Draft, or Active with `activate`.
+     * An order's activation, inside its transaction, for the assets it provisioned there: credits for
+     * the products that convert, and with `invoice` the order-flow invoice — the first billing period
+     * of each line, as of its start (DESIGN "Orders"), Draft or Active. The assets are new in this
+     * transaction, so none of their periods is billed and nobody else can lock them: no reads for that.
      */
-    async invoiceOrderInTx(tx: Tx, ctx: Ctx, o: { orderId: string; customerId: string; billToContactId: string | null; paymentTerm: string | null; activate: boolean; reservation: InvoiceReservation }): Promise<string | null> {
+    async activateOrderInTx(tx: Tx, ctx: Ctx, o: { orderId: string; customerId: string; invoice: { billToContactId: string | null; paymentTerm: string | null; activate: boolean; reservation: InvoiceReservation } | null }): Promise<string | null> {
       const lines = await deps.assets.billableLines(tx, ctx, { orderId: o.orderId });
+      await credits.grantForOrder(tx, ctx, o.customerId, lines);
+      if (!o.invoice) return null;
       const cs = firstInvoiceCharges(ctx, lines);
-      if (cs.length === 0) return null;
-      const numbers = [...new Set(cs.map((c) => c.assetNumber))];
-      await deps.assets.lockForBilling(tx, ctx, numbers);
-      const billed = await store.billedPeriods(tx, ctx.tenantId, numbers);
-      const items = firstPeriodItems(cs, billed, today(ctx));
+      const items = firstPeriodItems(cs, [], today(ctx));
       if (items.length === 0) return null;
-      if (items.length > o.reservation.itemNumbers.length) throw conflict('NUMBERS_EXHAUSTED', 'More invoice items than reserved numbers; retry');
+      const { reservation } = o.invoice;
+      if (items.length > reservation.itemNumbers.length) throw conflict('NUMBERS_EXHAUSTED', 'More invoice items than reserved numbers; retry');
       const target = items.map((i) => parseDate(i.startDate, 'start')).reduce((a, b) => minDate(a, b));
-      const draft = assembleInvoice(items, cs[0]!.currency, { today: today(ctx), targetDate: target, paymentTerm: o.paymentTerm ?? ctx.tenant.settings.paymentTerm });
+      const draft = assembleInvoice(items, cs[0]!.currency, { today: today(ctx), targetDate: target, paymentTerm: o.invoice.paymentTerm ?? ctx.tenant.settings.paymentTerm });
       const written = await documents.write(tx, ctx, {
-        draft, customerId: o.customerId, orderId: o.orderId, billToContactId: o.billToContactId, activate: o.activate,
-        invoiceNumber: o.reservation.invoiceNumber, itemNumbers: o.reservation.itemNumbers, revisions: await store.nextRevisions(tx, ctx.tenantId, numbers),
+        draft, customerId: o.customerId, orderId: o.orderId, billToContactId: o.invoice.billToContactId, activate: o.invoice.activate,
+        invoiceNumber: reservation.invoiceNumber, itemNumbers: reservation.itemNumbers, revisions: new Map(),
       });
       return written.kind === 'Invoice' ? written.id : null;
     },

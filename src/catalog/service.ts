@@ -9,7 +9,7 @@ import { affectedSources } from './outdating.js';
 import * as rows from '../metadata/store.js';
 import * as store from './store.js';
 import { tierProblem } from './tiers.js';
-import { catalogTx, cachedProductTrees } from './live-cache.js';
+import { catalogTx, cachedCreditConversions, cachedProductTrees } from './live-cache.js';
 import { loadProductTrees, loadTagTrees, type TreeFilter } from './tree.js';
 import { isUuid, validateObjectInput, type ObjectInput } from '../metadata/validate.js';
 import { checkObjectRules, withCreateDefaults } from './rules.js';
@@ -190,13 +190,14 @@ export const catalogService = {
   productTrees: (ctx: Ctx, ids: readonly string[]): Promise<Map<string, ApiRecord>> => cachedProductTrees(ctx, ids),
 
   /** Credit conversions of products (inside the caller's transaction: orders grant credits as they activate). */
-  async creditConversions(q: Tx | Ctx['db'], ctx: Ctx, productIds: readonly string[]): Promise<Map<string, CreditConversion>> {
-    const rows = await store.creditConversionsOf(q, ctx.tenantId, [...new Set(productIds)]);
+  /** Products' credit conversions, from this process's live catalog copy (`q` reads on a miss). */
+  creditConversions: (q: Tx | Ctx['db'], ctx: Ctx, productIds: readonly string[]): Promise<Map<string, CreditConversion>> => cachedCreditConversions(q, ctx, productIds, async (ids) => {
+    const rows = await store.creditConversionsOf(q, ctx.tenantId, ids);
     return new Map(rows.map((r) => [r.product_id, {
       id: r.id, creditTypeId: r.credit_type_id, uomQuantity: r.uom_quantity, creditQuantity: r.credit_quantity,
       decimalScale: Number(r.decimal_scale), roundingMode: r.rounding_mode === 'Down' ? 'Down' as const : 'Up' as const,
     }]));
-  },
+  }),
 
   // --- products ------------------------------------------------------------------------------
 

@@ -68,9 +68,12 @@ function previewLine(l: store.LineRow, currency: string): BillableLine {
   };
 }
 
+/** The columns an order's activation sets. */
+const activation = (ctx: Ctx) => ({ status: 'Activated', activated_date: ctx.clock.now(), activated_by_id: principalId(ctx), order_placed_date: ctx.clock.now() });
+
 /** An order and its lines become Activated; the rows as stored now. */
 async function markActivated(tx: Tx, ctx: Ctx, orderId: string): Promise<Written> {
-  const order = await store.updateOrder(tx, ctx.tenantId, orderId, { status: 'Activated', activated_date: ctx.clock.now(), activated_by_id: principalId(ctx), order_placed_date: ctx.clock.now() });
+  const order = await store.updateOrder(tx, ctx.tenantId, orderId, activation(ctx));
   return { order: order!, lines: await store.setLineStatus(tx, ctx.tenantId, orderId, 'Activated') };
 }
 
@@ -193,15 +196,17 @@ export function createOrdersService(deps: OrdersDeps) {
       orderId: order.id, customerId: order.customer_id, numbers,
       lines: lines.map((l) => provisionLine(l, String(order.currency_iso_code), (order.price_book_id as string | null) ?? null)),
     });
-    const activated = await markActivated(tx, ctx, order.id);
+    // an order placed activated was written so; a Draft becomes Activated here
+    const activated = order.status === 'Activated' ? written : await markActivated(tx, ctx, order.id);
     await deps.customers.recordActivation(tx, ctx, order.customer_id, { currency: String(order.currency_iso_code), orderDate: String(order.effective_date) });
-    await deps.billing.grantCreditsForOrder(tx, ctx, { orderId: order.id, customerId: order.customer_id });
-    if (!(invoice.options.generateInvoice && invoice.reservation)) return { invoiceId: null, written: activated };
-    const c = customer ?? await deps.customers.findCustomerRow(tx, ctx, order.customer_id);
-    const invoiceId = await deps.billing.invoiceOrderInTx(tx, ctx, {
-      orderId: order.id, customerId: order.customer_id, billToContactId: (order.bill_to_contact_id as string | null) ?? null,
-      paymentTerm: (order.payment_term as string | null) ?? (c.payment_term as string | null) ?? null,
-      activate: invoice.options.activateInvoice, reservation: invoice.reservation,
+    const invoicing = invoice.options.generateInvoice && invoice.reservation;
+    const c = invoicing ? customer ?? await deps.customers.findCustomerRow(tx, ctx, order.customer_id) : null;
+    const invoiceId = await deps.billing.activateOrderInTx(tx, ctx, {
+      orderId: order.id, customerId: order.customer_id,
+      invoice: invoicing && c ? {
+        billToContactId: (order.bill_to_contact_id as string | null) ?? null, paymentTerm: (order.payment_term as string | null) ?? (c.payment_term as string | null) ?? null,
+        activate: invoice.options.activateInvoice, reservation: invoice.reservation!,
+      } : null,
     });
     return { invoiceId, written: activated };
   }
@@ -324,9 +329,10 @@ export function createOrdersService(deps: OrdersDeps) {
       const writeAll = (extra: (tx: Tx, invoiceId: string, customerId: string) => Promise<void>) => inTransaction(ctx.db, async (tx) => {
         const { customer: c, contactId } = await deps.customers.ensureForOrder(tx, ctx, parties, req.customerId, customer ?? undefined);
         buyer = c;
+        const status = activate ? 'Activated' : 'Draft';
         const draft: Written = {
-          order: await store.insertOrder(tx, orderRow(ctx, req, orderId, orderNumber, String(c.id), contactId, lines, currency)),
-          lines: await store.insertLines(tx, lines.map((l) => lineRow(ctx, orderId, l, 'Draft'))),
+          order: await store.insertOrder(tx, { ...orderRow(ctx, req, orderId, orderNumber, String(c.id), contactId, lines, currency), ...(activate && activation(ctx)) }),
+          lines: await store.insertLines(tx, lines.map((l) => lineRow(ctx, orderId, l, status))),
         };
         await noteCommitted(tx, ctx, orderId);
         const done = activate ? await activateInTx(tx, ctx, draft, numbers, { options: req.options, reservation }, c) : { invoiceId: null, written: draft };
@@ -355,8 +361,9 @@ export function createOrdersService(deps: OrdersDeps) {
           await extra(tx, invoiceId, customerId);
         }),
       });
-      // a payment settled after the transaction may have moved the order (cancelOnPaymentFail): read it again
-      return { ...(await finish(ctx, orderId, req.options, req.transactionHub, { customer: buyer })), payment };
+      // a payment that did not succeed may have canceled the order (cancelOnPaymentFail): then read it again
+      const settled = payment === null || payment.status === 'Succeeded';
+      return { ...(await finish(ctx, orderId, req.options, req.transactionHub, { customer: buyer, ...(settled && { written }) })), payment };
     },
 
     async getOrder(ctx: Ctx, id: string) {
