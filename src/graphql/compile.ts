@@ -118,14 +118,14 @@ export function compileQuery(doc: DocumentNode, operationName: string | undefine
     };
   }
 
-  function whereOf(e: Entity, a: string, f: FieldNode, depth: number): { sql: RawBuilder<unknown>; versions: boolean } {
+  function whereOf(e: Entity, a: string, f: FieldNode, depth: number): { sql: RawBuilder<unknown>; versions: boolean; none: boolean } {
     const node = argNode(f, 'where');
-    if (!node) return { sql: sql`true`, versions: false };
+    if (!node) return { sql: sql`true`, versions: false, none: true };
     const value = valueFromAST(node, TYPES.get(e.name)!.where, variables);
-    if (value === undefined || value === null) return { sql: sql`true`, versions: false };
+    if (value === undefined || value === null) return { sql: sql`true`, versions: false, none: true };
     try {
       const tree = readWhere(value, `${f.name.value}/where`, whereSchemaOf(e));
-      return { sql: whereSql(tree, columnMap(e, a, depth), `${f.name.value}/where`), versions: namesVersion(tree, e.versionFields ?? []) };
+      return { sql: whereSql(tree, columnMap(e, a, depth), `${f.name.value}/where`), versions: namesVersion(tree, e.versionFields ?? []), none: false };
     } catch (e2) {
       if (e2 instanceof DomainError) throw err(e2.message, node, e2.code);
       throw e2;
@@ -190,14 +190,16 @@ export function compileQuery(doc: DocumentNode, operationName: string | undefine
     return listJson(e, c, f, depth, rows, join(c));
   }
 
-  function listJson(e: Entity, a: string, f: FieldNode, depth: number, parentRows: number, join: RawBuilder<unknown>): RawBuilder<unknown> {
+  function listJson(e: Entity, a: string, f: FieldNode, depth: number, parentRows: number, join: RawBuilder<unknown>, root = false): RawBuilder<unknown> {
     const limit = intArg(f, 'limit');
     const offset = intArg(f, 'offset');
     const rows = parentRows * (limit ?? (depth <= 1 ? LIMITS.assumedRootRows : LIMITS.assumedChildRows));
     cost += rows;
     if (cost > LIMITS.maxCost) throw err(`The query could read more than ${LIMITS.maxCost} rows; add limits`, f, 'QUERY_TOO_COSTLY');
     const where = whereOf(e, a, f, depth);
-    const from = rowsOf(e, where.versions);
+    // an unfiltered root page in the default order is chosen on the heads, limit and offset included
+    const onHeads = e.heads && root && where.none && !argNode(f, 'orderBy') ? e.heads : null;
+    const from = onHeads ? headsPage(e, onHeads, limit, offset) : rowsOf(e, where.versions);
     const ord = orderOf(e, a, f);
     // the page is chosen first (filter, order, limit: the database can use an index and stop early);
     // only its rows are numbered and turned into JSON
@@ -205,7 +207,15 @@ export function compileQuery(doc: DocumentNode, operationName: string | undefine
       select ${sql.ref(a)}.*, row_number() over () as keel_n from (
         select * from ${from} as ${sql.id(a)}
         where ${access(e, a)} and ${join} and ${where.sql}
-        order by ${ord} ${limit !== null ? sql`limit ${limit}` : sql``} ${offset !== null ? sql`offset ${offset}` : sql``}) as ${sql.id(a)}) as ${sql.id(a)})`;
+        order by ${ord} ${limit !== null ? sql`limit ${limit}` : sql``} ${offset !== null && !onHeads ? sql`offset ${offset}` : sql``}) as ${sql.id(a)}) as ${sql.id(a)})`;
+  }
+
+  function headsPage(e: Entity, h: NonNullable<Entity['heads']>, limit: number | null, offset: number | null): RawBuilder<unknown> {
+    const scope = caller.scopeCustomerId ? sql`and ${sql.ref(`h.${h.owner}`)} in (select id from keel_scope)` : sql``;
+    return sql`(select v.* from (select ${sql.ref(`h.${h.latestId}`)} as keel_latest from ${sql.table(h.table)} as h
+      where h.tenant_id = ${caller.tenantId} and ${h.base('h')} ${scope}
+      order by ${sql.ref(`h.${h.order}`)} ${limit !== null ? sql`limit ${limit}` : sql``} ${offset !== null ? sql`offset ${offset}` : sql``}) as p
+      join ${sql.table(e.table)} as v on v.tenant_id = ${caller.tenantId} and v.id = p.keel_latest)`;
   }
 
   const roots = fieldsOf(op.selectionSet).map((f) => {
@@ -221,7 +231,7 @@ export function compileQuery(doc: DocumentNode, operationName: string | undefine
       return sql`(select json_build_object('aggregate', json_build_object('count', count(*))) from ${from} as ${sql.id(a)}
         where ${access(root.entity, a)} and ${where.sql}) as ${sql.id(key)}`;
     }
-    return sql`${listJson(root.entity, a, f, 1, 1, sql`true`)} as ${sql.id(key)}`;
+    return sql`${listJson(root.entity, a, f, 1, 1, sql`true`, true)} as ${sql.id(key)}`;
   });
   const scope = caller.scopeCustomerId ? organisationScope(caller.tenantId, caller.scopeCustomerId) : sql``;
   return sql`${scope}select row_to_json(q) as data from (select ${sql.join(roots)}) q`;

@@ -30,6 +30,9 @@ export interface Entity {
   /** Versioned: the latest versions as a from-item, read unless `where` names one of `versionFields`. */
   latest?: RawBuilder<unknown>;
   versionFields?: string[];
+  /** The heads of a versioned entity (one row per asset number, naming its latest version): an unfiltered
+   * page in the default order is chosen on them, so a deep offset skips heads instead of joined versions. */
+  heads?: { table: string; order: string; latestId: string; owner: string; base: (a: string) => RawBuilder<unknown> };
   defaultOrder: (a: string) => RawBuilder<unknown>;
 }
 
@@ -126,6 +129,7 @@ function assetEntity(kind: 'Subscription' | 'Asset' | 'Entitlement'): Entity {
     // makes the planner expect 0.5% of rows and scan the table)
     latest: sql`select v.* from asset_heads h join asset_versions v on v.tenant_id = h.tenant_id and v.asset_number = h.asset_number and v.version = h.latest_version`,
     versionFields: [versionName, 'isLatest', 'id', `${w}CompositeId`, `lastVersioned${W}Id`],
+    heads: { table: 'asset_heads', order: 'asset_number', latestId: 'latest_id', owner: 'customer_id', base: (a) => sql`${sql.ref(`${a}.kind`)} = ${kind}` },
     defaultOrder: order('asset_number', 'version'),
     fields: [
       ...fields(`id:u name=asset_number status customerId:u orderId:u orderProductId:u productId:u productName priceBookId:u priceBookEntryId:u uomId:u

@@ -92,6 +92,19 @@ describe('relations, versions, counts', () => {
     expect(counts.data).toEqual({ Order_aggregate: { aggregate: { count: 5 } }, drafts: { aggregate: { count: 1 } } });
   });
 
+  it('unfiltered pages of subscriptions (chosen on the heads) are slices of the whole list, latest versions only', async () => {
+    const all = (await gql('{ Subscription { name subscriptionVersion isLatest quantity } }')).data.Subscription;
+    const stored = (await sql<{ asset_number: string; version: number; quantity: string }>`select v.asset_number, v.version, v.quantity from asset_heads h
+      join asset_versions v on v.tenant_id = h.tenant_id and v.id = h.latest_id where h.tenant_id = ${s.f.tenant.id} and h.kind = 'Subscription' order by h.asset_number`.execute(s.t.rt.database.db)).rows;
+    expect(all.map((x: any) => [x.name, x.subscriptionVersion, x.quantity])).toEqual(stored.map((r) => [r.asset_number, r.version, Number(r.quantity)]));
+    expect(all.every((x: any) => x.isLatest)).toBe(true);
+    expect(all.length).toBeGreaterThanOrEqual(4);
+    for (const [limit, offset] of [[2, 0], [2, 1], [3, 2], [10, 3], [1, all.length - 1], [5, all.length]]) {
+      const page = await gql('query ($l: Int, $o: Int) { Subscription(limit: $l, offset: $o) { name subscriptionVersion } }', { l: limit, o: offset });
+      expect(page.data.Subscription, `limit ${limit} offset ${offset}`).toEqual(all.slice(offset, offset + limit).map((x: any) => ({ name: x.name, subscriptionVersion: x.subscriptionVersion })));
+    }
+  });
+
   it('variables, aliases, fragments, offset and limit', async () => {
     const r = await gql(`query Q($n: String!, $lim: Int) { a: Order(where: {customer: {name: {_eq: $n}}}, orderBy: {orderNumber: asc}, limit: $lim, offset: 1) { ...O } }
       fragment O on Order { orderNumber __typename }`, { n: 'Alice Co', lim: 2 });
@@ -134,11 +147,12 @@ describe('isolation', () => {
     await s.f.post('/orders', { options: { activateOrder: true }, customerId: child, lines: [line(s.f.ids.platform, 1)] });
     const client = (await s.call('POST', '/apiClients', { name: 'alice portal', role: 'self-service', customerId: alice })).json();
     const token = (await s.t.call('POST', '/oauth/token', { body: { client_id: client.clientId, client_secret: client.clientSecret, grant_type: 'client_credentials' } })).json().access_token;
-    const r = await gql('{ Order { customerId } Customer { id } Subscription { customerId } Invoice { customerId } BillingSchedule { id } Product(limit: 1) { id } }', undefined, { authorization: `Bearer ${token}` });
+    const r = await gql('{ Order { customerId } Customer { id } Subscription { customerId } Invoice { customerId } BillingSchedule { id } Product(limit: 1) { id } page: Subscription(limit: 50, offset: 1) { customerId } }', undefined, { authorization: `Bearer ${token}` });
     expect(r.errors).toBeUndefined();
     expect(new Set(r.data.Order.map((o: any) => o.customerId))).toEqual(new Set([alice, child]));
     expect(r.data.Customer.map((c: any) => c.id).sort()).toEqual([alice, child].sort());
     expect(r.data.Subscription.every((x: any) => [alice, child].includes(x.customerId))).toBe(true);
+    expect(r.data.page).toEqual(r.data.Subscription.slice(1));
     expect(r.data.BillingSchedule).toEqual([]);
     expect(r.data.Product).toHaveLength(1);
     // through a relation too: Bob's orders never show up under any customer
