@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { openDatabase, type OpenDatabase } from './db/connect.js';
 import { migrate } from './db/migrate.js';
+import { analyzeGrownTables } from './db/maintenance.js';
 import { purgeExpired } from './idempotency/service.js';
 import { buildApp, type App } from './http/app.js';
 import { createTenancyService, type TenancyService } from './tenancy/service.js';
@@ -88,6 +89,9 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
         await checkout.reconcilePending(await tenancy.systemContext(tenantId, 'reconciler'), 120);
       }
     };
+    // the embedded engine has no autovacuum: its statistics are refreshed here
+    const analyzer = config.background && database.engine === 'pglite'
+      ? setInterval(() => { analyzeGrownTables(database.db).catch((err: unknown) => app.log.warn({ err }, 'analyze failed')); }, 5_000).unref() : undefined;
     const scheduler = config.background ? setInterval(() => { schedule().catch((err: unknown) => app.log.error({ err }, 'billing scheduler failed')); }, 60_000).unref() : undefined;
     return {
       app, database, tenancy, publishing, customers, orders, billing, checkoutForTests: checkout, migrations,
@@ -95,6 +99,7 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
       async close() {
         clearInterval(sweeper);
         clearInterval(scheduler);
+        clearInterval(analyzer);
         try { await app.close(); } finally { if (!opts.database) await database.close(); }
       },
     };
