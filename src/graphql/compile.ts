@@ -234,7 +234,7 @@ export function compileQuery(doc: DocumentNode, operationName: string | undefine
     return sql`${listJson(root.entity, a, f, 1, 1, sql`true`, true)} as ${sql.id(key)}`;
   });
   const scope = caller.scopeCustomerId ? organisationScope(caller.tenantId, caller.scopeCustomerId) : sql``;
-  return sql`${scope}select row_to_json(q) as data from (select ${sql.join(roots)}) q`;
+  return sql`${scope}select row_to_json(q)::text as data from (select ${sql.join(roots)}) q`;
 }
 
 /** Where an entity's rows come from: its table, or for versioned ones (unless `where` asks for versions) their latest versions. */

@@ -36,9 +36,9 @@ export const graphqlRoutes: FastifyPluginAsyncTypebox<{ graphql: GraphqlService 
   const query = Type.Object({ query: Type.Optional(Type.String()), variables: Type.Optional(Type.String()), operationName: Type.Optional(Type.String()) });
   for (const path of PATHS) {
     app.get(path, { schema: { tags: ['graphql'], summary: 'Run a GraphQL query (in the query string)', querystring: query } },
-      async (req) => graphql.execute(req.ctx, requestOf(undefined, req.query)));
+      async (req, reply) => reply.type('application/json; charset=utf-8').send(await graphql.executeBody(req.ctx, requestOf(undefined, req.query))));
     app.post(path, { schema: { tags: ['graphql'], summary: 'Run a GraphQL query: JSON {query, variables, operationName} or the raw query', body: Type.Unknown(), querystring: query } },
-      async (req) => graphql.execute(req.ctx, requestOf(req.body, req.query)));
+      async (req, reply) => reply.type('application/json; charset=utf-8').send(await graphql.executeBody(req.ctx, requestOf(req.body, req.query))));
   }
   app.get('/graphql', { config: { auth: 'none' }, schema: { tags: ['graphql'], summary: 'A query explorer for humans', hide: true } },
     async (_req, reply) => reply.type('text/html; charset=utf-8').send(EXPLORER_HTML));

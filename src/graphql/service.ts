@@ -26,42 +26,54 @@ function keep(text: string, doc: DocumentNode): void {
   documents.set(text, doc);
 }
 
+/** A query's outcome: its data as the database wrote the JSON text, or GraphQL errors. */
+type Outcome = { dataText: string } | { errors: GraphQLFormattedError[] };
+
+async function run(ctx: Ctx, req: GraphqlRequest): Promise<Outcome> {
+  if (req.query.length > MAX_QUERY) return { errors: [{ message: `The query is longer than ${MAX_QUERY} characters`, extensions: { code: 'QUERY_TOO_LONG' } }] };
+  let doc = documents.get(req.query);
+  if (doc) {
+    documents.delete(req.query);
+    documents.set(req.query, doc);
+  } else {
+    try {
+      doc = parse(req.query, { maxTokens: 20_000 });
+    } catch (e) {
+      if (e instanceof GraphQLError) return { errors: [{ ...e.toJSON(), extensions: { code: 'GRAPHQL_PARSE_FAILED' } }] };
+      throw e;
+    }
+    const problems = validate(SCHEMA, doc, undefined, { maxErrors: 20 });
+    if (problems.length > 0) return { errors: problems.map((p) => ({ ...p.toJSON(), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })) };
+    keep(req.query, doc);
+  }
+  try {
+    const statement = compileQuery(doc, req.operationName, req.variables ?? {}, {
+      tenantId: ctx.tenantId, permissions: ctx.permissions, today: ctx.clock.today(ctx.timeZone).toString(),
+      scopeCustomerId: ctx.principal.kind === 'client' ? ctx.principal.customerId : null,
+    });
+    const r = await sql<{ data: string }>`${statement}`.execute(ctx.db);
+    return { dataText: r.rows[0]!.data };
+  } catch (e) {
+    if (e instanceof GraphQLError) return { errors: [e.toJSON()] };
+    if (e instanceof DomainError) return { errors: [{ message: e.message, extensions: { code: e.code } }] };
+    throw e;
+  }
+}
+
 export const graphqlService = {
   schema: SCHEMA,
 
   async execute(ctx: Ctx, req: GraphqlRequest): Promise<GraphqlResponse> {
-    if (req.query.length > MAX_QUERY) return { errors: [{ message: `The query is longer than ${MAX_QUERY} characters`, extensions: { code: 'QUERY_TOO_LONG' } }] };
-    let doc = documents.get(req.query);
-    if (doc) {
-      documents.delete(req.query);
-      documents.set(req.query, doc);
-    } else {
-      try {
-        doc = parse(req.query, { maxTokens: 20_000 });
-      } catch (e) {
-        if (e instanceof GraphQLError) return { errors: [{ ...e.toJSON(), extensions: { code: 'GRAPHQL_PARSE_FAILED' } }] };
-        throw e;
-      }
-      const problems = validate(SCHEMA, doc, undefined, { maxErrors: 20 });
-      if (problems.length > 0) return { errors: problems.map((p) => ({ ...p.toJSON(), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })) };
-      keep(req.query, doc);
-    }
-    try {
-      const statement = compileQuery(doc, req.operationName, req.variables ?? {}, {
-        tenantId: ctx.tenantId, permissions: ctx.permissions, today: ctx.clock.today(ctx.timeZone).toString(),
-        scopeCustomerId: ctx.principal.kind === 'client' ? ctx.principal.customerId : null,
-      });
-      const r = await sql<{ data: unknown }>`${statement}`.execute(ctx.db);
-      const data = r.rows[0]!.data;
-      return { data: typeof data === 'string' ? JSON.parse(data) : data };
-    } catch (e) {
-      if (e instanceof GraphQLError) return { errors: [e.toJSON()] };
-      if (e instanceof DomainError) return { errors: [{ message: e.message, extensions: { code: e.code } }] };
-      throw e;
-    }
+    const out = await run(ctx, req);
+    return 'errors' in out ? out : { data: JSON.parse(out.dataText) };
+  },
+
+  /** The answer as the HTTP body: the data's JSON text goes out as the database wrote it, never parsed and serialised again. */
+  async executeBody(ctx: Ctx, req: GraphqlRequest): Promise<string> {
+    const out = await run(ctx, req);
+    return 'errors' in out ? JSON.stringify(out) : `{"data":${out.dataText}}`;
   },
 };
-
 
 /**
  * The ids of an entity's rows that a filter in the where dialect matches (a string such as
