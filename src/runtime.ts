@@ -89,8 +89,8 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
         await checkout.reconcilePending(await tenancy.systemContext(tenantId, 'reconciler'), 120);
       }
     };
-    // the embedded engine has no autovacuum: its statistics are refreshed here
-    const analyzer = config.background && database.engine === 'pglite'
+    // planner statistics of tables that outgrew them are refreshed every few seconds (db/maintenance.ts)
+    const analyzer = config.background
       ? setInterval(() => { analyzeGrownTables(database.db).catch((err: unknown) => app.log.warn({ err }, 'analyze failed')); }, 5_000).unref() : undefined;
     const scheduler = config.background ? setInterval(() => { schedule().catch((err: unknown) => app.log.error({ err }, 'billing scheduler failed')); }, 60_000).unref() : undefined;
     return {

@@ -1,11 +1,13 @@
 import { sql } from 'kysely';
 import type { Db } from './connect.js';
 
-// The embedded engine runs no autovacuum, so its planner statistics stay as the last ANALYZE left
-// them: a table that was empty then is planned as empty however far it grew (a billing run's
-// invoice items made each customer's billed-period read a scan: 1.9 ms a subscription at 10k, 4.8
-// at 30k). Keel does autovacuum's analyze itself there: a table grown by a fifth since its last
-// statistics is analyzed again.
+// Planner statistics go stale while a table grows fast, and plans cached meanwhile keep a tiny
+// table's choices: a prepared statement's generic plan, and PostgreSQL's own foreign-key checks
+// (a billing run's invoice item details checked each item by scanning invoice_items: 10 ms a
+// customer at 20k subscriptions, 0.9 ms once analyzed). The embedded engine runs no autovacuum at
+// all (PGlite billing: 4.8 ms a subscription at 30k, 2.6 with this), and the server's comes a minute
+// late. So every few seconds a table grown by a fifth past its statistics is analyzed, which also
+// makes every cached plan on it plan again.
 
 /** Analyzes the tables that outgrew their statistics; returns their names. */
 export async function analyzeGrownTables(db: Db): Promise<string[]> {
