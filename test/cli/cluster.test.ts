@@ -69,4 +69,14 @@ describe.skipIf(engine !== 'postgres')('keel serve with worker processes', () =>
     // no worker outlives its primary
     for (const pid of seen) expect(() => process.kill(pid, 0)).toThrow();
   }, 60_000);
+
+  it('a primary killed with SIGKILL takes its workers with it (a crash leaves nothing serving)', async () => {
+    const { child } = await serve();
+    const workers = children(child.pid!);
+    expect(workers).toHaveLength(2);
+    await new Promise<void>((resolve) => { child.removeAllListeners('exit'); child.once('exit', () => resolve()); child.kill('SIGKILL'); });
+    const alive = () => workers.filter((pid) => { try { process.kill(pid, 0); return true; } catch { return false; } });
+    for (let i = 0; i < 50 && alive().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(alive()).toEqual([]);
+  }, 60_000);
 });
