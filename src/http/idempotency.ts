@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { invalid } from '../core/errors.js';
 import type { Db } from '../db/connect.js';
-import { beginRequest, finishRequest, keepAlive } from '../idempotency/service.js';
+import { beginRequest, finishRequest, IN_PROGRESS, keepAlive } from '../idempotency/service.js';
 import { header } from './auth.js';
 import './route-config.js';
 
@@ -53,6 +53,8 @@ export function registerIdempotency(app: FastifyInstance, db: Db, staleMs?: numb
     if (!claim) return payload;
     claim.stop();
     req.idempotency = null;
+    // an attempt that found its request committed by another attempt leaves the key to that one
+    if (reply.statusCode === 409 && typeof payload === 'string' && payload.includes(`"${IN_PROGRESS}"`)) return payload;
     const type = reply.getHeader('content-type');
     await finishRequest(db, claim.scope, claim.key, {
       status: reply.statusCode,

@@ -26,11 +26,11 @@ export async function beginRequest(db: Db, tenantId: string, key: string, reques
     const expired = seen.ageMs >= RETENTION_MS;
     const abandoned = seen.state === 'running' && seen.lockAgeMs >= staleMs;
     if (abandoned && seen.requestHash === requestHash && seen.committedRef && !expired) {
-      if (await store.takeOver(db, tenantId, key, seen, requestHash)) return { kind: 'recover', ref: seen.committedRef };
+      if (await store.takeOver(db, tenantId, key, seen, requestHash, false)) return { kind: 'recover', ref: seen.committedRef };
       continue;
     }
     if (expired || (abandoned && seen.requestHash === requestHash)) {
-      if (await store.takeOver(db, tenantId, key, seen, requestHash)) return { kind: 'proceed' };
+      if (await store.takeOver(db, tenantId, key, seen, requestHash, expired)) return { kind: 'proceed' };
       continue;
     }
     if (seen.requestHash !== requestHash) {
@@ -38,11 +38,11 @@ export async function beginRequest(db: Db, tenantId: string, key: string, reques
         'This Idempotency-Key was used with a different request; use a new key for a new request');
     }
     if (seen.state === 'running') {
-      throw conflict('IDEMPOTENCY_REQUEST_IN_PROGRESS', 'A request with this Idempotency-Key is still running; retry later');
+      throw conflict(IN_PROGRESS, 'A request with this Idempotency-Key is still running; retry later');
     }
     return { kind: 'replay', status: seen.responseStatus ?? 200, body: seen.responseBody ?? '', type: seen.responseType };
   }
-  throw conflict('IDEMPOTENCY_REQUEST_IN_PROGRESS', 'A request with this Idempotency-Key is contended; retry later');
+  throw conflict(IN_PROGRESS, 'A request with this Idempotency-Key is contended; retry later');
 }
 
 /** Server errors release the key so the client may retry; any other answer is kept for replay. */
@@ -51,8 +51,17 @@ export async function finishRequest(db: Db, tenantId: string, key: string, res: 
   else await store.complete(db, tenantId, key, res);
 }
 
-/** Inside the business transaction of a request with an Idempotency-Key: what it committed. */
-export const markCommitted = (tx: Tx, tenantId: string, key: string, ref: string) => store.markCommitted(tx, tenantId, key, ref);
+/**
+ * Inside the business transaction of a request with an Idempotency-Key: what it committed. A request
+ * taken for dead while it was only slow may find that its first attempt committed meanwhile: then
+ * this one rolls back (a 409 in progress, never kept as the key's answer) and a retry gets the first's.
+ */
+export async function markCommitted(tx: Tx, tenantId: string, key: string, ref: string): Promise<void> {
+  if (!(await store.markCommitted(tx, tenantId, key, ref))) throw conflict(IN_PROGRESS, 'Another attempt of this request committed it first; retry with the same Idempotency-Key to get its answer');
+}
+
+/** The answer a duplicate gets while its key's request runs: never stored as the key's answer. */
+export const IN_PROGRESS = 'IDEMPOTENCY_REQUEST_IN_PROGRESS';
 
 /** While a request runs it keeps its claim fresh, so a slow request is never taken for a dead one. */
 export function keepAlive(db: Db, tenantId: string, key: string, staleMs = DEFAULT_STALE_MS): () => void {

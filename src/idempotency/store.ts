@@ -37,12 +37,17 @@ export async function find(db: Db, tenantId: string, key: string): Promise<Store
   };
 }
 
-/** Takes over a key whose row expired or whose first request died; true when this call won. */
-export async function takeOver(db: Db, tenantId: string, key: string, seen: StoredRequest, requestHash: string): Promise<boolean> {
+/**
+ * Takes over a key whose row expired or whose first request died; true when this call won. Only
+ * the row as it was read: a first request that committed meanwhile (or heartbeat) makes this fail.
+ * What a first request committed stays noted unless the row expired.
+ */
+export async function takeOver(db: Db, tenantId: string, key: string, seen: StoredRequest, requestHash: string, expired: boolean): Promise<boolean> {
   const r = await db.updateTable('idempotency_keys')
-    .set({ request_hash: requestHash, state: 'running', response_status: null, response_body: null, response_type: null, committed_ref: null, locked_at: sql`now()`, created_at: sql`now()` })
+    .set({ request_hash: requestHash, state: 'running', response_status: null, response_body: null, response_type: null, committed_ref: expired ? null : seen.committedRef, locked_at: sql`now()`, created_at: sql`now()` })
     .where('tenant_id', '=', tenantId).where('key', '=', key)
     .where(sql<boolean>`locked_at::text = ${seen.lockToken}`)
+    .where(sql<boolean>`committed_ref is not distinct from ${seen.committedRef}`)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
@@ -62,9 +67,13 @@ export async function purgeOlderThan(db: Db, hours: number): Promise<number> {
   return Number(r.numDeletedRows);
 }
 
-/** Inside the business transaction: what the running request committed (a resource to answer with). */
-export async function markCommitted(db: Db | Tx, tenantId: string, key: string, ref: string): Promise<void> {
-  await sql`update idempotency_keys set committed_ref = ${ref} where tenant_id = ${tenantId} and key = ${key} and state = 'running'`.execute(db);
+/**
+ * Inside the business transaction: what the running request committed (a resource to answer with).
+ * False when another attempt of the request committed first (its row lock makes this wait for it).
+ */
+export async function markCommitted(db: Db | Tx, tenantId: string, key: string, ref: string): Promise<boolean> {
+  const r = await sql`update idempotency_keys set committed_ref = ${ref} where tenant_id = ${tenantId} and key = ${key} and state = 'running' and committed_ref is null`.execute(db);
+  return Number(r.numAffectedRows ?? 0) === 1;
 }
 
 /** A running request is alive: move its lock forward so no retry takes it over. */

@@ -87,3 +87,25 @@ describe('Idempotency-Key', () => {
     expect([empty.statusCode, empty.json().errorCode]).toEqual([400, 'INVALID_IDEMPOTENCY_KEY']);
   });
 });
+
+describe('a slow first attempt taken for dead', () => {
+  it('commits once: the attempt that marks its commit second rolls back with an in-progress 409, and the key keeps the first answer', async () => {
+    const { beginRequest, markCommitted, finishRequest } = await import('../../src/idempotency/service.js');
+    const { inTransaction } = await import('../../src/db/transaction.js');
+    const db = t.rt.database.db;
+    const scope = tenant.id;
+    const key = `slow-${Date.now()}`;
+    expect(await beginRequest(db, scope, key, 'h', 60_000)).toEqual({ kind: 'proceed' });
+    // no heartbeat for longer than the stale time: a retry takes the request over and runs it too
+    await new Promise((r) => setTimeout(r, 30));
+    expect(await beginRequest(db, scope, key, 'h', 10)).toEqual({ kind: 'proceed' });
+    // the first attempt was only slow: it commits first
+    await inTransaction(db, (tx) => markCommitted(tx, scope, key, '/orders/first'));
+    await expect(inTransaction(db, (tx) => markCommitted(tx, scope, key, '/orders/second'))).rejects.toMatchObject({ code: 'IDEMPOTENCY_REQUEST_IN_PROGRESS' });
+    // a later retry, once the first is stale, answers with what the first committed
+    await new Promise((r) => setTimeout(r, 30));
+    expect(await beginRequest(db, scope, key, 'h', 10)).toEqual({ kind: 'recover', ref: '/orders/first' });
+    await finishRequest(db, scope, key, { status: 200, body: '{"first":true}', type: 'application/json' });
+    expect(await beginRequest(db, scope, key, 'h', 10)).toMatchObject({ kind: 'replay', body: '{"first":true}' });
+  });
+});
