@@ -134,7 +134,12 @@ async function benchEngine(engine: Engine): Promise<Figures> {
     method: 'POST', path: '/async/graphql', headers: g.h,
     body: { query: 'query ($customerId: ID) { Subscription(where: {customerId: {_eq: $customerId}}, limit: 100) { name quantity customer { id name todayCMRR } } }', variables: { customerId: ids[i % ids.length] } },
   }) }) };
-  log(`${engine.name} graphql: ${JSON.stringify(out.graphqlPage)} ${JSON.stringify(out.graphqlCustomer)}`);
+  // the same query from one client at a time: the latency of the query itself, without queueing behind 15 others
+  out.graphqlCustomer1 = { tableRows: rows, query: 'one customer\'s subscriptions with the customer, one connection', ...await load(server.url, { connections: 1, seconds: SECONDS, request: (i) => ({
+    method: 'POST', path: '/async/graphql', headers: g.h,
+    body: { query: 'query ($customerId: ID) { Subscription(where: {customerId: {_eq: $customerId}}, limit: 100) { name quantity customer { id name todayCMRR } } }', variables: { customerId: ids[(i * 7) % ids.length] } },
+  }) }) };
+  log(`${engine.name} graphql: ${JSON.stringify(out.graphqlPage)} ${JSON.stringify(out.graphqlCustomer)} ${JSON.stringify(out.graphqlCustomer1)}`);
   await server.stop();
   return out;
 }
@@ -180,7 +185,7 @@ async function pairs(base: string, h: Record<string, string>, subs: string[]): P
 
 const TARGETS: Record<string, string> = {
   cartPricing: '≥ 2,000 req/s, p99 ≤ 20 ms (PostgreSQL)', placeOrder: '≥ 300 orders/s (PostgreSQL)', billingRun100000: '≤ 60 s',
-  graphqlPage: 'p99 ≤ 20 ms over 1M subscriptions', graphqlCustomer: 'p99 ≤ 20 ms over 1M subscriptions',
+  graphqlPage: 'p99 ≤ 20 ms over 1M subscriptions', graphqlCustomer: 'p99 ≤ 20 ms over 1M subscriptions', graphqlCustomer1: 'p99 ≤ 20 ms over 1M subscriptions',
 };
 
 function markdown(all: Record<string, Figures>): string {
