@@ -4,7 +4,7 @@ import type { Tx } from '../db/transaction.js';
 import type { VersionRow } from './model.js';
 import type { NewVersion } from './provisioning.js';
 import type { Where, WhereSchema } from '../graphql/where-filter.js';
-import { whereSql, type ColumnMap } from '../graphql/where-sql.js';
+import { whereSql, type Column, type ColumnMap } from '../graphql/where-sql.js';
 
 // The only file that touches asset_versions and asset_heads.
 type Q = Db | Tx;
@@ -151,32 +151,34 @@ export async function customersWithAssets(db: Q, tenantId: string): Promise<stri
 // --- filters (the where dialect) over each asset number's latest version ----------------------------
 
 const V = (c: string) => sql.ref(`v.${c}`);
+const ASSET_FIELDS: Record<string, Column> = {
+  assetNumber: { sql: V('asset_number'), type: 'text' }, name: { sql: V('asset_number'), type: 'text' },
+  assetType: { sql: V('kind'), type: 'text' }, status: { sql: V('status'), type: 'text' },
+  customerId: { sql: V('customer_id'), type: 'uuid' }, productId: { sql: V('product_id'), type: 'uuid' }, productName: { sql: V('product_name'), type: 'text' },
+  priceBookId: { sql: V('price_book_id'), type: 'uuid' }, priceBookEntryId: { sql: V('price_book_entry_id'), type: 'uuid' },
+  currencyIsoCode: { sql: V('currency_iso_code'), type: 'text' }, priceModel: { sql: V('price_model'), type: 'text' },
+  quantity: { sql: V('quantity'), type: 'number' }, netSalesPrice: { sql: V('net_sales_price'), type: 'number' }, totalPrice: { sql: V('total_price'), type: 'number' },
+  startDate: { sql: V('start_date'), type: 'date' }, endDate: { sql: V('end_date'), type: 'date' },
+  subscriptionStartDate: { sql: V('start_date'), type: 'date' }, subscriptionEndDate: { sql: V('end_date'), type: 'date' },
+  autoRenew: { sql: V('auto_renew'), type: 'boolean' }, cancellationDate: { sql: V('cancellation_date'), type: 'date' },
+};
+const known = (fields: Record<string, Column>) => (name: string) => (Object.hasOwn(fields, name) ? fields[name] : undefined);
 const ASSET_COLUMNS: ColumnMap = {
-  columns: {
-    assetNumber: { sql: V('asset_number'), type: 'text' }, name: { sql: V('asset_number'), type: 'text' },
-    assetType: { sql: V('kind'), type: 'text' }, status: { sql: V('status'), type: 'text' },
-    customerId: { sql: V('customer_id'), type: 'uuid' }, productId: { sql: V('product_id'), type: 'uuid' }, productName: { sql: V('product_name'), type: 'text' },
-    priceBookId: { sql: V('price_book_id'), type: 'uuid' }, priceBookEntryId: { sql: V('price_book_entry_id'), type: 'uuid' },
-    currencyIsoCode: { sql: V('currency_iso_code'), type: 'text' }, priceModel: { sql: V('price_model'), type: 'text' },
-    quantity: { sql: V('quantity'), type: 'number' }, netSalesPrice: { sql: V('net_sales_price'), type: 'number' }, totalPrice: { sql: V('total_price'), type: 'number' },
-    startDate: { sql: V('start_date'), type: 'date' }, endDate: { sql: V('end_date'), type: 'date' },
-    subscriptionStartDate: { sql: V('start_date'), type: 'date' }, subscriptionEndDate: { sql: V('end_date'), type: 'date' },
-    autoRenew: { sql: V('auto_renew'), type: 'boolean' }, cancellationDate: { sql: V('cancellation_date'), type: 'date' },
-  },
+  column: known(ASSET_FIELDS),
   relation: (name) => (name !== 'customer' ? undefined : {
     exists: (inner) => sql`exists (select 1 from customers c where c.tenant_id = v.tenant_id and c.id = v.customer_id and ${inner})`,
-    map: { columns: CUSTOMER_COLUMNS },
+    map: { column: known(CUSTOMER_FIELDS) },
   }),
 };
-const CUSTOMER_COLUMNS: ColumnMap['columns'] = {
+const CUSTOMER_FIELDS: Record<string, Column> = {
   id: { sql: sql.ref('c.id'), type: 'uuid' }, name: { sql: sql.ref('c.name'), type: 'text' }, email: { sql: sql.ref('c.email'), type: 'text' },
   billingCountry: { sql: sql.ref('c.billing_country'), type: 'text' }, billingState: { sql: sql.ref('c.billing_state'), type: 'text' },
 };
 
 /** What a filter over assets may name (readWhere checks it before SQL is built). */
 export const ASSET_FILTER: WhereSchema = {
-  fields: Object.keys(ASSET_COLUMNS.columns),
-  relation: (name) => (name === 'customer' ? { fields: Object.keys(CUSTOMER_COLUMNS) } : undefined),
+  fields: Object.keys(ASSET_FIELDS),
+  relation: (name) => (name === 'customer' ? { fields: Object.keys(CUSTOMER_FIELDS) } : undefined),
 };
 
 /** The latest versions that match a filter, canceled ones left out; at most `limit`. */

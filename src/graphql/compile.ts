@@ -102,7 +102,10 @@ export function compileQuery(doc: DocumentNode, operationName: string | undefine
 
   function columnMap(e: Entity, a: string, depth: number): ColumnMap {
     return {
-      columns: Object.fromEntries(e.fields.filter((f) => f.filter !== null).map((f) => [f.name, { sql: f.sql(a, params), type: f.filter! }])),
+      column: (name) => {
+        const f = e.fields.find((x) => x.name === name && x.filter !== null);
+        return f ? { sql: f.sql(a, params), type: f.filter! } : undefined;
+      },
       relation: (name) => {
         const r = e.relations.find((x) => x.name === name);
         if (!r) return undefined;

@@ -11,7 +11,8 @@ export type ColumnType = 'text' | 'number' | 'date' | 'boolean' | 'uuid';
 export interface Column { sql: RawBuilder<unknown>; type: ColumnType }
 
 export interface ColumnMap {
-  columns: Record<string, Column>;
+  /** A filterable field's column, built when a filter names it. */
+  column: (name: string) => Column | undefined;
   /** A relation: a correlated EXISTS over the related rows given their predicate, and their columns (built on demand). */
   relation?: (name: string) => { exists: (inner: RawBuilder<unknown>) => RawBuilder<unknown>; map: ColumnMap } | undefined;
 }
@@ -25,7 +26,7 @@ export function whereSql(w: Where, map: ColumnMap, at = 'where'): RawBuilder<unk
     if (!r) throw invalid('INVALID_FILTER', `${at}: there is no relation ${w.relation}`);
     return r.exists(whereSql(w.where, r.map, `${at}/${w.relation}`));
   }
-  const col = map.columns[w.field];
+  const col = map.column(w.field);
   if (!col) throw invalid('INVALID_FILTER', `${at}: there is no field ${w.field}`);
   const here = `${at}/${w.field}/${w.op}`;
   if (w.op === '_is_null') return w.value ? sql`(${col.sql}) is null` : sql`(${col.sql}) is not null`;
