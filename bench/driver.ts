@@ -5,13 +5,16 @@ import http from 'node:http';
 export interface Req { method: string; path: string; body?: unknown; headers?: Record<string, string> }
 export interface Result { requests: number; errors: number; seconds: number; rps: number; p50: number; p99: number; max: number }
 
-export async function load(base: string, o: { connections: number; seconds: number; request: (i: number) => Req; ok?: (status: number) => boolean }): Promise<Result> {
+// A warm-up of `warmup` seconds (BENCH_WARMUP, default 2) runs first and is not counted: the server's
+// JIT, its caches and each connection's prepared statements settle as they would in a running service.
+export async function load(base: string, o: { connections: number; seconds: number; request: (i: number) => Req; ok?: (status: number) => boolean; warmup?: number }): Promise<Result> {
   const url = new URL(base);
   const agent = new http.Agent({ keepAlive: true, maxSockets: o.connections });
-  const latencies: number[] = [];
+  let latencies: number[] = [];
   let errors = 0;
   let n = 0;
-  const until = performance.now() + o.seconds * 1000;
+  const warmup = o.warmup ?? Number(process.env.BENCH_WARMUP ?? 2);
+  let until = performance.now() + warmup * 1000;
   const send = (r: Req) => new Promise<number>((resolve) => {
     const payload = r.body === undefined ? undefined : JSON.stringify(r.body);
     const req = http.request({
@@ -22,8 +25,7 @@ export async function load(base: string, o: { connections: number; seconds: numb
     if (payload) req.write(payload);
     req.end();
   });
-  const started = performance.now();
-  await Promise.all(Array.from({ length: o.connections }, async () => {
+  const run = () => Promise.all(Array.from({ length: o.connections }, async () => {
     while (performance.now() < until) {
       const i = n++;
       const t0 = performance.now();
@@ -32,6 +34,12 @@ export async function load(base: string, o: { connections: number; seconds: numb
       if (!(o.ok ?? ((s: number) => s >= 200 && s < 300))(status)) errors++;
     }
   }));
+  if (warmup > 0) await run();
+  latencies = [];
+  errors = 0;
+  until = performance.now() + o.seconds * 1000;
+  const started = performance.now();
+  await run();
   agent.destroy();
   return summarize(latencies, errors, (performance.now() - started) / 1000);
 }
