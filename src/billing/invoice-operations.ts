@@ -30,8 +30,7 @@ export function createInvoiceOperations(deps: { payments: PaymentsService; numbe
     const applied = (await deps.payments.applied(tx, ctx, [invoiceId])).get(invoiceId) ?? [];
     const s = settle(new Dec(String(inv.amount)), applied);
     const base = ['NotTransferred', 'Transferred', 'TransferError', 'Failed'].includes(String(inv.payment_status)) ? String(inv.payment_status) : 'NotTransferred';
-    await store.setInvoiceStatus(tx, ctx.tenantId, invoiceId, { balance: s.balance.toString(), payment_status: paymentStatus(String(inv.status), new Dec(String(inv.amount)), s, base) });
-    return (await store.getInvoice(tx, ctx.tenantId, invoiceId))!;
+    return (await store.setInvoiceStatus(tx, ctx.tenantId, invoiceId, { balance: s.balance.toString(), payment_status: paymentStatus(String(inv.status), new Dec(String(inv.amount)), s, base) }))!;
   }
 
   async function lockInvoice(tx: Tx, ctx: Ctx, id: string, at: string): Promise<store.Row> {

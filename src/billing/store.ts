@@ -58,12 +58,14 @@ export async function detailsOf(db: Q, tenantId: string, ids: readonly string[],
   return r.rows;
 }
 
-export async function setInvoiceStatus(db: Q, tenantId: string, id: string, columns: Record<string, unknown>): Promise<void> {
+/** Sets an invoice's columns (its items follow its status); the invoice as stored now. */
+export async function setInvoiceStatus(db: Q, tenantId: string, id: string, columns: Record<string, unknown>): Promise<Row | undefined> {
   const sets = Object.entries(columns).map(([c, v]) => sql`${sql.ref(c)} = ${v}`);
-  await sql`update invoices set ${sql.join([...sets, sql`updated_at = now()`])} where tenant_id = ${tenantId} and id = ${id}`.execute(db);
+  const r = await sql<Row>`update invoices set ${sql.join([...sets, sql`updated_at = now()`])} where tenant_id = ${tenantId} and id = ${id} returning *`.execute(db);
   if (typeof columns.status === 'string') {
     await sql`update invoice_items set status = ${columns.status} where tenant_id = ${tenantId} and invoice_id = ${id}`.execute(db);
   }
+  return r.rows[0];
 }
 
 /** An item's amounts as finance corrected them at activation (its one detail follows). */
