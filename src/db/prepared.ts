@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { Lru } from '../core/lru.js';
 
 // Automatic prepared statements for a PostgreSQL pool. Every statement Keel sends is parameterised
 // and most have a fixed text (a store's query, GraphQL's compiled shape, an insert of n rows), so
@@ -16,17 +17,12 @@ interface Tracked { client: pg.PoolClient & { connection: { parsedStatements: Re
 
 export function autoPrepare(pool: pg.Pool, opts: { maxPerConnection?: number } = {}): void {
   const maxPerConnection = opts.maxPerConnection ?? 400;
-  const seen = new Map<string, string | null>(); // text → its statement name once seen twice
+  const seen = new Lru<string, string | null>(SEEN_LIMIT); // text → its statement name once seen twice
   let next = 0;
   const nameFor = (text: string): string | null => {
     const known = seen.get(text);
     if (known) return known;
-    if (known === undefined) {
-      if (seen.size >= SEEN_LIMIT) seen.clear();
-      seen.set(text, null);
-      return null;
-    }
-    const name = `k${(next++).toString(36)}`;
+    const name = known === undefined ? null : `k${(next++).toString(36)}`;
     seen.set(text, name);
     return name;
   };

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { GraphQLError, parse, validate, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import type { Ctx } from '../context.js';
 import { DomainError, invalid } from '../core/errors.js';
+import { Lru } from '../core/lru.js';
 import { ENTITY_BY_NAME } from './entities.js';
 import { parseLiteral } from './where-filter.js';
 import { compileQuery } from './compile.js';
@@ -18,13 +19,7 @@ const MAX_QUERY = 100_000;
 
 // Clients send the same query texts again and again (values in variables): a text parsed and
 // validated once is kept, most recently used last, so a repeat skips both.
-const DOCUMENTS_KEPT = 500;
-const documents = new Map<string, DocumentNode>();
-
-function keep(text: string, doc: DocumentNode): void {
-  if (documents.size >= DOCUMENTS_KEPT) documents.delete(documents.keys().next().value!);
-  documents.set(text, doc);
-}
+const documents = new Lru<string, DocumentNode>(500);
 
 /** A query's outcome: its data as the database wrote the JSON text, or GraphQL errors. */
 type Outcome = { dataText: string } | { errors: GraphQLFormattedError[] };
@@ -32,10 +27,7 @@ type Outcome = { dataText: string } | { errors: GraphQLFormattedError[] };
 async function run(ctx: Ctx, req: GraphqlRequest): Promise<Outcome> {
   if (req.query.length > MAX_QUERY) return { errors: [{ message: `The query is longer than ${MAX_QUERY} characters`, extensions: { code: 'QUERY_TOO_LONG' } }] };
   let doc = documents.get(req.query);
-  if (doc) {
-    documents.delete(req.query);
-    documents.set(req.query, doc);
-  } else {
+  if (!doc) {
     try {
       doc = parse(req.query, { maxTokens: 20_000 });
     } catch (e) {
@@ -44,7 +36,7 @@ async function run(ctx: Ctx, req: GraphqlRequest): Promise<Outcome> {
     }
     const problems = validate(SCHEMA, doc, undefined, { maxErrors: 20 });
     if (problems.length > 0) return { errors: problems.map((p) => ({ ...p.toJSON(), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })) };
-    keep(req.query, doc);
+    documents.set(req.query, doc);
   }
   try {
     const statement = compileQuery(doc, req.operationName, req.variables ?? {}, {
