@@ -13,7 +13,8 @@ import type { CreditConversion } from './service.js';
 // second asks the database once). Self-service reads the published snapshots instead.
 
 const MAX_STALENESS_MS = 1000;
-interface Entry { version: string; checkedAt: number; trees: Map<string, ApiRecord>; conversions: Map<string, CreditConversion | null> }
+// null: the product has none (an inactive or unknown product has no live tree, most have no conversion)
+interface Entry { version: string; checkedAt: number; trees: Map<string, ApiRecord | null>; conversions: Map<string, CreditConversion | null> }
 const entries = new Map<string, Entry>();
 
 async function editVersion(db: Db | Tx, tenantId: string): Promise<string> {
@@ -47,30 +48,29 @@ async function current(q: Db | Tx, tenantId: string): Promise<Entry> {
   return e;
 }
 
+/** `ids` from one of the entry's maps, the missing ones loaded (and kept unless a write dropped the entry meanwhile); ids without a value are left out. */
+async function through<T>(tenantId: string, entry: Entry, kept: Map<string, T | null>, ids: readonly string[], load: (missing: string[]) => Promise<Map<string, T>>): Promise<Map<string, T>> {
+  const wanted = [...new Set(ids)];
+  const missing = wanted.filter((id) => !kept.has(id));
+  const loaded = missing.length > 0 ? await load(missing) : new Map<string, T>();
+  if (entries.get(tenantId) === entry) for (const id of missing) kept.set(id, loaded.get(id) ?? null);
+  const out = new Map<string, T>();
+  for (const id of wanted) {
+    const v = loaded.get(id) ?? kept.get(id);
+    if (v) out.set(id, v);
+  }
+  return out;
+}
+
 /** Live product trees (active entries only), from memory when this process has them and they are current. */
 export async function cachedProductTrees(ctx: Ctx, ids: readonly string[]): Promise<Map<string, ApiRecord>> {
   const entry = await current(ctx.db, ctx.tenantId);
-  const missing = [...new Set(ids)].filter((id) => !entry.trees.has(id));
-  if (missing.length > 0) {
-    const loaded = await loadProductTrees(ctx.db, ctx.tenantId, missing, { activeEntriesOnly: true });
-    // a write that committed meanwhile dropped the entry: keep what was loaded out of it
-    if (entries.get(ctx.tenantId) === entry) for (const t of loaded) entry.trees.set(t.id, t);
-    return new Map([...[...new Set(ids)].flatMap((id) => (entry.trees.has(id) ? [[id, entry.trees.get(id)!] as const] : [])), ...loaded.map((t) => [t.id, t] as const)]);
-  }
-  return new Map([...new Set(ids)].map((id) => [id, entry.trees.get(id)!]));
+  return through(ctx.tenantId, entry, entry.trees, ids, async (missing) =>
+    new Map((await loadProductTrees(ctx.db, ctx.tenantId, missing, { activeEntriesOnly: true })).map((t) => [t.id, t] as const)));
 }
 
 /** The credit conversion of each product that has one, from memory like the trees. */
 export async function cachedCreditConversions(q: Db | Tx, ctx: Ctx, ids: readonly string[], load: (ids: string[]) => Promise<Map<string, CreditConversion>>): Promise<Map<string, CreditConversion>> {
   const entry = await current(q, ctx.tenantId);
-  const wanted = [...new Set(ids)];
-  const missing = wanted.filter((id) => !entry.conversions.has(id));
-  const loaded = missing.length > 0 ? await load(missing) : new Map<string, CreditConversion>();
-  if (entries.get(ctx.tenantId) === entry) for (const id of missing) entry.conversions.set(id, loaded.get(id) ?? null);
-  const out = new Map<string, CreditConversion>();
-  for (const id of wanted) {
-    const c = loaded.get(id) ?? entry.conversions.get(id);
-    if (c) out.set(id, c);
-  }
-  return out;
+  return through(ctx.tenantId, entry, entry.conversions, ids, load);
 }
