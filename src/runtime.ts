@@ -24,6 +24,9 @@ import type { Ctx } from './context.js';
 import { createCheckout } from './orders/checkout.js';
 import { createChangeOrdersService } from './change-orders/service.js';
 import { createBulkChanges } from './change-orders/bulk.js';
+import { createJobs, type Jobs, type JobsOptions } from './jobs/service.js';
+import { createDayBoundary, enqueueCrossedDays } from './jobs/day-boundary.js';
+import { registerBackgroundWork, scheduleBackgroundWork } from './jobs/background.js';
 
 // Wires the process: database, migrations, services, the HTTP app. cli.ts and tests use it.
 // A database passed in stays open on close (tests share one per worker).
@@ -35,6 +38,8 @@ export interface Runtime {
   customers: CustomersService;
   orders: OrdersService;
   billing: BillingService;
+  /** The background runtime (src/jobs): its loop runs only where `config.background` is set. */
+  jobs: Jobs;
   /** The checkout's reconciler, for tests that settle payments without waiting for the scheduler. */
   checkoutForTests: { reconcilePending(ctx: Ctx, minAgeSeconds?: number): Promise<number> };
   migrations: string[];
@@ -46,20 +51,27 @@ export async function openConfiguredDatabase(config: Pick<Config, 'databaseUrl' 
   return config.databaseUrl ? openDatabase({ databaseUrl: config.databaseUrl }) : openDatabase({ dataDir: config.dataDir });
 }
 
-export async function startRuntime(config: Config, opts: { database?: OpenDatabase; clock?: Clock } = {}): Promise<Runtime> {
+/** `jobs`: the background runtime's lease, poll interval and owner name (tests shorten them). */
+export async function startRuntime(config: Config, opts: { database?: OpenDatabase; clock?: Clock; jobs?: Pick<JobsOptions, 'leaseMs' | 'pollMs' | 'owner'> } = {}): Promise<Runtime> {
   const database = opts.database ?? await openConfiguredDatabase(config);
   try {
     const migrations = await migrate(database.db);
     const secret = config.jwtSecret ?? await getOrCreateSecret(database.db, 'jwt', randomBytes(32).toString('base64url'));
     const clock = opts.clock ?? systemClock;
-    const tenancy = createTenancyService({ db: database.db, clock, jwtKey: new TextEncoder().encode(secret) });
+    let app: App | undefined;
+    const log: JobsOptions['log'] = { warn: (obj, msg) => app?.log.warn(obj, msg), error: (obj, msg) => app?.log.error(obj, msg) };
+    const jobs = createJobs({ db: database.db, clock, log, concurrency: database.engine === 'postgres' ? 4 : 1, ...opts.jobs });
+    // a sandbox tenant's test clock moved forward: one day-boundary job per day it crossed
+    const onTestClockMoved = (tx: Parameters<typeof enqueueCrossedDays>[1], tenantId: string, from: string, to: string) => enqueueCrossedDays(jobs, tx, tenantId, from, to).then(() => undefined);
+    const tenancy = createTenancyService({ db: database.db, clock, jwtKey: new TextEncoder().encode(secret), onTestClockMoved });
     const publishing = createPublishing(createSnapshotCache(database.db));
     const boot = await tenancy.bootstrap({ apiKey: config.bootstrapApiKey });
     // A new installation gets the demo catalog in its default tenant.
     if (boot && config.loadDemo) await loadDemoCatalog(await tenancy.systemContext(boot.tenant.id, 'demo'), publishing);
     const customers = createCustomersService({ metrics: (ctx, ids) => assetsService.customerMetrics(ctx, ids) });
     const numbering = createNumberingService(database.db);
-    const billing = createBillingService({ assets: assetsService, numbering, payments: paymentsService, customers, runConcurrency: database.engine === 'postgres' ? 4 : 1 });
+    const dayBoundary = createDayBoundary({ assets: assetsService });
+    const billing = createBillingService({ assets: assetsService, numbering, payments: paymentsService, customers, runConcurrency: database.engine === 'postgres' ? 4 : 1, dayBoundary });
     const stripe = config.stripe ? stripeGateway(config.stripe) : undefined;
     const checkout = createCheckout({ billing, payments: paymentsService, numbering, gateways: { test: testGateway(), ...(stripe && { stripe }) } });
     const orders = createOrdersService({ customers, assets: assetsService, numbering, publishing, billing, checkout });
@@ -71,36 +83,33 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
       if (!event.type.startsWith('payment_intent.') || !pi?.id) return;
       await checkout.onGatewayEvent('stripe', pi.id, outcomeOf(pi), (tenantId) => tenancy.systemContext(tenantId, 'stripe-webhook'), database.db);
     };
-    const app = await buildApp({
+    app = await buildApp({
       db: database.db, clock, tenancy, publishing, customers, orders, changeOrders, bulkChanges, billing, adminToken: config.adminToken, logLevel: config.logLevel, idempotencyStaleMs: config.idempotencyStaleMs,
       ...(config.stripe?.webhookSecret && { stripeWebhook: { webhookSecret: config.stripe.webhookSecret, onEvent: onStripeEvent } }),
     });
-    // Idempotency records live 24 hours; sweep them hourly (and once now). One process of a cluster does.
-    const sweep = () => purgeExpired(database.db).catch((err: unknown) => app.log.warn({ err }, 'idempotency sweep failed'));
-    if (config.background) await sweep();
-    const sweeper = config.background ? setInterval(sweep, 3600_000).unref() : undefined;
-    // The billing scheduler: every minute, each tenant's Active schedules that fired since their last run.
-    const schedule = async () => {
-      for (const tenantId of await billing.schedules.tenantsWithActiveSchedules(database.db)) {
-        await billing.schedules.runDue(await tenancy.systemContext(tenantId, 'scheduler'));
-      }
-      // pending payments no webhook settled within two minutes: charge or poll them
-      for (const tenantId of await paymentsService.tenantsWithPending(database.db)) {
-        await checkout.reconcilePending(await tenancy.systemContext(tenantId, 'reconciler'), 120);
-      }
-    };
-    // planner statistics of tables that outgrew them are refreshed every few seconds (db/maintenance.ts)
-    const analyzer = config.background
-      ? setInterval(() => { analyzeGrownTables(database.db).catch((err: unknown) => app.log.warn({ err }, 'analyze failed')); }, 5_000).unref() : undefined;
-    const scheduler = config.background ? setInterval(() => { schedule().catch((err: unknown) => app.log.error({ err }, 'billing scheduler failed')); }, 60_000).unref() : undefined;
+    // Background work is jobs (src/jobs/background.ts): the sweeper, the billing scheduler, the
+    // payment reconciler, the statistics upkeep and each tenant's day boundary. Every process can
+    // enqueue; one process of a cluster (config.background) claims and works them.
+    registerBackgroundWork({
+      db: database.db, jobs, dayBoundary,
+      systemContext: (tenantId, name) => tenancy.systemContext(tenantId, name),
+      tenantZones: () => tenancy.tenantZones(),
+      sweepIdempotency: purgeExpired,
+      analyze: analyzeGrownTables,
+      billingTenants: (db) => billing.schedules.tenantsWithActiveSchedules(db),
+      runDueSchedules: (ctx) => billing.schedules.runDue(ctx),
+      paymentTenants: (db) => paymentsService.tenantsWithPending(db),
+      reconcilePending: (ctx, minAge) => checkout.reconcilePending(ctx, minAge),
+    });
+    if (config.background) {
+      await scheduleBackgroundWork(jobs, database.db);
+      jobs.start();
+    }
     return {
-      app, database, tenancy, publishing, customers, orders, billing, checkoutForTests: checkout, migrations,
+      app: app!, database, tenancy, publishing, customers, orders, billing, jobs, checkoutForTests: checkout, migrations,
       bootstrap: boot && { tenantName: boot.tenant.name, apiKey: boot.apiKey },
       async close() {
-        clearInterval(sweeper);
-        clearInterval(scheduler);
-        clearInterval(analyzer);
-        try { await app.close(); } finally { if (!opts.database) await database.close(); }
+        try { await jobs.stop(); await app!.close(); } finally { if (!opts.database) await database.close(); }
       },
     };
   } catch (e) {

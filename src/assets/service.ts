@@ -67,19 +67,19 @@ export const assetsService = {
   lockForBilling: (tx: Tx, ctx: Ctx, numbers: readonly string[]) => store.lockHeads(tx, ctx.tenantId, numbers),
 
   /**
-   * Renews the customer's auto-renew subscriptions whose end date falls before `target` (as many
-   * times as it takes), each renewal a new version. Billing runs call this before they bill.
+   * Renews the tenant's auto-renew subscriptions whose end date falls before `target` (as many
+   * times as it takes), each renewal a new version. The day-boundary job calls this for its day
+   * (src/jobs/day-boundary.ts); billing runs have it done through their target date first.
    */
-  async renewDue(ctx: Ctx, customerId: string, target: string): Promise<number> {
+  async renewDue(ctx: Ctx, target: string): Promise<number> {
     let renewed = 0;
     for (;;) {
-      const due = (await store.latestVersions(ctx.db, ctx.tenantId, { customerId }))
-        .filter((v) => v.auto_renew && v.end_date !== null && v.end_date < target && planRenewal(v) !== null);
+      const due = (await store.renewalCandidates(ctx.db, ctx.tenantId, target)).filter((v) => planRenewal(v) !== null);
       if (due.length === 0) return renewed;
       for (const v of due) {
         await inTransaction(ctx.db, async (tx) => {
           await store.lockHeads(tx, ctx.tenantId, [v.asset_number]);
-          const [latest] = (await store.latestVersions(tx, ctx.tenantId, { customerId })).filter((x) => x.asset_number === v.asset_number);
+          const [latest] = await store.latestOfNumbers(tx, ctx.tenantId, [v.asset_number]);
           if (!latest || latest.id !== v.id) return; // renewed meanwhile by another run
           await store.insertVersions(tx, ctx.tenantId, [planRenewal(v)!]);
           renewed++;

@@ -112,6 +112,14 @@ export async function latestVersions(db: Q, tenantId: string, filter: { orderId?
   return r.rows;
 }
 
+/** The tenant's latest versions that auto-renew and ended before `target` (renewal candidates). */
+export async function renewalCandidates(db: Q, tenantId: string, target: string): Promise<VersionRow[]> {
+  const r = await sql<VersionRow>`select v.* from asset_versions v
+    join asset_heads h on h.tenant_id = v.tenant_id and h.asset_number = v.asset_number and h.latest_id = v.id
+    where v.tenant_id = ${tenantId} and v.auto_renew and v.status = 'Active' and v.end_date < ${target}::date order by v.level, v.asset_number`.execute(db);
+  return r.rows;
+}
+
 /** The latest version of each of these asset numbers (canceled ones left out). */
 export async function latestOfNumbers(db: Q, tenantId: string, numbers: readonly string[]): Promise<VersionRow[]> {
   if (numbers.length === 0) return [];

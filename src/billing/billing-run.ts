@@ -22,6 +22,9 @@ import { idsMatching } from '../graphql/service.js';
 
 const sum = (items: readonly InvoiceItemDraft[]) => items.reduce((a, i) => a.plus(i.amount).plus(i.taxAmount), new Dec(0));
 
+/** The tenant's day-boundary work through a date (src/jobs/day-boundary.ts): renewals that fall before it. */
+export type DayBoundaryWork = (ctx: Ctx, day: string) => Promise<unknown>;
+
 export interface BillingJob { id: string; scheduleId: string | null; status: string; targetDate: string; autoActivate: boolean; invoiceIds: string[]; creditMemoIds: string[]; errors: { customerId: string; errorCode: string; message: string }[] }
 
 const toJob = (r: store.Row): BillingJob => ({
@@ -48,15 +51,13 @@ async function resolveFilters(ctx: Ctx, f: RunFilters): Promise<{ customers?: Se
  * keep the database busy while Node waits (bench: +40%); the embedded engine has one connection, where
  * interleaving only costs, so it bills one at a time.
  */
-export function createBillingRuns(deps: { assets: AssetsService; customers: CustomersService; numbering: NumberingService; documents: BilledDocuments; concurrency?: number }) {
+export function createBillingRuns(deps: { assets: AssetsService; customers: CustomersService; numbering: NumberingService; documents: BilledDocuments; concurrency?: number; dayBoundary: DayBoundaryWork }) {
   const RUN_CONCURRENCY = Math.max(1, deps.concurrency ?? 1);
   const defaults = (ctx: Ctx) => billingDefaults(ctx.tenant.settings);
 
   /** Bills one customer to the target date; returns the invoices and credit memos written. */
   async function billCustomer(ctx: Ctx, customerId: string, target: PlainDate, autoActivate: boolean, productIds?: ReadonlySet<string>): Promise<{ invoiceIds: string[]; creditMemoIds: string[] }> {
     const customer = await deps.customers.findCustomerRow(ctx.db, ctx, customerId);
-    // auto-renew subscriptions that reached their end date renew before anything is billed
-    await deps.assets.renewDue(ctx, customerId, target.toString());
     const today = ctx.clock.today(ctx.timeZone);
     const plan = async (q: Tx | Ctx['db']) => {
       const charges = (await deps.assets.billableLines(q, ctx, { customerId })).filter((l) => !productIds || productIds.has(l.productId))
@@ -108,6 +109,8 @@ export function createBillingRuns(deps: { assets: AssetsService; customers: Cust
       const target = parseDate(i.targetDate, 'body/targetDate');
       i.customerIds?.forEach((c, k) => { if (!isUuid(c)) throw invalid('INVALID_FIELD', `body/customerIds/${k} must be an id`); });
       const chosen = await resolveFilters(ctx, i.filters ?? {});
+      // the day boundaries up to the target date come first: subscriptions that reached their end date renew before anything is billed
+      await deps.dayBoundary(ctx, i.targetDate);
       const jobId = randomUUID();
       await store.insertJob(ctx.db, { tenant_id: ctx.tenantId, id: jobId, status: 'Running', target_date: i.targetDate, auto_activate: i.autoActivate, schedule_id: i.scheduleId ?? null });
       const customers = (i.customerIds ?? await deps.assets.customersWithAssets(ctx)).filter((c) => !chosen.customers || chosen.customers.has(c.toLowerCase()));

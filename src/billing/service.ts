@@ -15,7 +15,7 @@ import { contractValue, monthsFrom, versionTotal, type ContractValue } from './c
 import { changeItems } from './change-invoice.js';
 import { createInvoiceOperations } from './invoice-operations.js';
 import { renderInvoicePdf } from './invoice-pdf.js';
-import { createBillingRuns } from './billing-run.js';
+import { createBillingRuns, type DayBoundaryWork } from './billing-run.js';
 import { createBilledDocuments, type BilledResult } from './billed-documents.js';
 import { createCreditMemos, type CreditMemos } from './credit-memos.js';
 import { createDebitMemos } from './debit-memos.js';
@@ -56,7 +56,7 @@ function previewView(ctx: Ctx, draft: InvoiceDraft, customerId: string | null): 
 
 export type BillingService = ReturnType<typeof createBillingService>;
 
-export function createBillingService(deps: { assets: AssetsService; numbering: NumberingService; payments: PaymentsService; customers: CustomersService; runConcurrency?: number }) {
+export function createBillingService(deps: { assets: AssetsService; numbering: NumberingService; payments: PaymentsService; customers: CustomersService; runConcurrency?: number; dayBoundary: DayBoundaryWork }) {
   // refunds issue credit memos, and credit memos recompute invoices: each reaches the other at call time
   let creditMemos: CreditMemos | undefined;
   const operations = createInvoiceOperations({ payments: deps.payments, numbering: deps.numbering, issueCredit: (tx, ctx, i) => creditMemos!.creditForRefund(tx, ctx, i) });
@@ -65,7 +65,7 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
   const memos = creditMemos;
   const credits = createCredits({ numbering: deps.numbering, creditMemos: memos, customers: deps.customers });
   const documents = createBilledDocuments({ numbering: deps.numbering, creditMemos: memos });
-  const runs = createBillingRuns({ assets: deps.assets, customers: deps.customers, numbering: deps.numbering, documents, concurrency: deps.runConcurrency ?? 1 });
+  const runs = createBillingRuns({ assets: deps.assets, customers: deps.customers, numbering: deps.numbering, documents, concurrency: deps.runConcurrency ?? 1, dayBoundary: deps.dayBoundary });
   async function withItems(ctx: Ctx, q: Tx | Ctx['db'], invoices: store.Row[]): Promise<InvoiceWithItems[]> {
     const ids = invoices.map((i) => i.id);
     const [items, details] = await Promise.all([store.itemsOf(q, ctx.tenantId, ids), store.detailsOf(q, ctx.tenantId, ids)]);

@@ -135,3 +135,42 @@ export interface Database {
   document_sequences: DocumentSequencesTable;
   keel_migrations: KeelMigrationsTable;
 }
+
+// --- src/jobs (migrations/0021_jobs.sql); merged into Database above -----------------------------
+export type JobStatusColumn = 'Queued' | 'Processing' | 'Completed' | 'Failed' | 'Interrupted' | 'Canceled';
+
+export interface JobsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  kind: string;
+  payload: ColumnType<unknown, string, string>;
+  status: ColumnType<JobStatusColumn, JobStatusColumn | undefined, JobStatusColumn>;
+  run_at: Timestamp;
+  attempt: Generated<number>;
+  max_attempts: Generated<number>;
+  lease_owner: string | null;
+  lease_until: Timestamp | null;
+  last_error: string | null;
+  result: ColumnType<unknown, string | null, string | null>;
+  schedule_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  finished_at: Timestamp | null;
+}
+
+export interface JobSchedulesTable {
+  tenant_id: string;
+  id: Generated<string>;
+  kind: string;
+  payload: ColumnType<unknown, string, string>;
+  every_seconds: number | null;
+  time_zone: string | null;
+  next_run_at: Timestamp;
+  last_run_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+export interface Database {
+  jobs: JobsTable;
+  job_schedules: JobSchedulesTable;
+}

@@ -3,7 +3,7 @@ import { Temporal } from 'temporal-polyfill';
 import { testClock, type Clock } from '../core/clock.js';
 import { conflict, forbidden, invalid, notFound, unauthorized } from '../core/errors.js';
 import type { Db } from '../db/connect.js';
-import { inTransaction } from '../db/transaction.js';
+import { inTransaction, type Tx } from '../db/transaction.js';
 import type { Ctx } from '../context.js';
 import type { ApiClientInfo, ApiKeyInfo, Authenticated, LoginRecord, Tenant, TenantSettings, User } from './model.js';
 import { ROLES, isRoleId, permissionsOf, type RoleId } from './roles.js';
@@ -16,6 +16,8 @@ export interface TenancyDeps {
   db: Db;
   clock: Clock;
   jwtKey: Uint8Array;
+  /** A sandbox tenant's test clock moved from one day to a later one, in the transaction that moved it (src/jobs enqueues the day boundaries crossed). */
+  onTestClockMoved?: (tx: Tx, tenantId: string, from: string, to: string) => Promise<void>;
 }
 
 export interface AuthenticationResult {
@@ -333,7 +335,13 @@ export function createTenancyService(deps: TenancyDeps) {
 
     async setTestClock(ctx: Ctx, today: string | null): Promise<string> {
       if (!ctx.tenant.sandbox) throw forbidden('NOT_A_SANDBOX', 'The test clock exists only for sandbox tenants');
-      const t = await store.updateTenant(db, ctx.tenantId, { testClockDate: today });
+      const from = ctx.clock.today(ctx.timeZone).toString();
+      const t = await inTransaction(db, async (tx) => {
+        const t = await store.updateTenant(tx, ctx.tenantId, { testClockDate: today });
+        const to = t.testClockDate ?? clock.today(t.timeZone).toString();
+        if (deps.onTestClockMoved && to > from) await deps.onTestClockMoved(tx, ctx.tenantId, from, to);
+        return t;
+      });
       invalidate();
       return t.testClockDate ?? clock.today(t.timeZone).toString();
     },
@@ -355,6 +363,9 @@ export function createTenancyService(deps: TenancyDeps) {
     },
 
     findTenantByName: (name: string) => store.findTenantByName(db, name),
+
+    /** Every tenant's id and time zone (src/jobs keeps a day-boundary schedule for each). */
+    tenantZones: () => store.tenantZones(db),
   };
 }
 

@@ -31,6 +31,11 @@ export async function countTenants(db: Q): Promise<number> {
   return Number(r.n);
 }
 
+export async function tenantZones(db: Q): Promise<{ id: string; timeZone: string }[]> {
+  const r = await db.selectFrom('tenants').select(['id', 'time_zone']).orderBy('id').execute();
+  return r.map((t) => ({ id: t.id, timeZone: t.time_zone }));
+}
+
 /** Undefined when the name is taken. */
 export async function insertTenant(db: Q, t: { name: string; accessKey: string; currency: string; timeZone: string; sandbox: boolean }): Promise<Tenant | undefined> {
   const row = await db.insertInto('tenants')

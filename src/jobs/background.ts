@@ -1,0 +1,79 @@
+import type { Ctx } from '../context.js';
+import type { Db } from '../db/connect.js';
+import { inTransaction } from '../db/transaction.js';
+import { DAY_BOUNDARY } from './day-boundary.js';
+import { SYSTEM_TENANT } from './model.js';
+import type { Jobs } from './service.js';
+
+// Keel's recurring background work as job kinds and schedules (README.md). The runtime registers
+// these in every process (any process may enqueue); only the background process claims them.
+
+export interface BackgroundDeps {
+  db: Db;
+  jobs: Jobs;
+  systemContext(tenantId: string, name: string): Promise<Ctx>;
+  tenantZones(): Promise<{ id: string; timeZone: string }[]>;
+  /** The tenant's day-boundary work through a day (day-boundary.ts). */
+  dayBoundary(ctx: Ctx, day: string): Promise<unknown>;
+  sweepIdempotency(db: Db): Promise<unknown>;
+  analyze(db: Db): Promise<string[]>;
+  billingTenants(db: Db): Promise<string[]>;
+  runDueSchedules(ctx: Ctx): Promise<unknown>;
+  paymentTenants(db: Db): Promise<string[]>;
+  reconcilePending(ctx: Ctx, minAgeSeconds: number): Promise<number>;
+}
+
+export const KINDS = {
+  sweep: 'idempotency.sweep',
+  purgeJobs: 'jobs.purge',
+  analyze: 'db.analyze',
+  tenantSchedules: 'jobs.tenant-schedules',
+  billingTick: 'billing.scheduler',
+  billingRunDue: 'billing.run-due',
+  reconcileTick: 'payments.reconciler',
+  reconcile: 'payments.reconcile',
+  dayBoundary: DAY_BOUNDARY,
+} as const;
+
+/** Days finished jobs (Completed, Canceled) are kept. */
+const KEEP_FINISHED_DAYS = 7;
+
+export function registerBackgroundWork(d: BackgroundDeps): void {
+  const { jobs, db } = d;
+  const fanOut = async (kind: string, tenantIds: string[]) => {
+    const ids = await inTransaction(db, (tx) => jobs.enqueueMany(tx, tenantIds.map((tenantId) => ({ tenantId, kind })), { unlessQueued: true }));
+    return { enqueued: ids.length };
+  };
+  // idempotency records live 24 hours: swept hourly
+  jobs.register(KINDS.sweep, async () => ({ purged: await d.sweepIdempotency(db) }));
+  jobs.register(KINDS.purgeJobs, async (job) => ({ purged: await jobs.purgeFinished(new Date(new Date(String(job.payload.scheduledAt ?? Date.now())).getTime() - KEEP_FINISHED_DAYS * 86_400_000)) }));
+  // planner statistics of tables that outgrew them (db/maintenance.ts)
+  jobs.register(KINDS.analyze, async () => ({ analyzed: await d.analyze(db) }), { maxAttempts: 1 });
+  // each tenant's day-boundary schedule follows its time zone; new tenants get one within a minute
+  jobs.register(KINDS.tenantSchedules, async () => {
+    const tenants = await d.tenantZones();
+    await jobs.schedule(db, tenants.map((t) => ({ tenantId: t.id, kind: KINDS.dayBoundary, cadence: { dailyAtMidnight: t.timeZone } })));
+    return { tenants: tenants.length };
+  });
+  // the billing scheduler: each tenant's Active schedules that fired since their last run
+  jobs.register(KINDS.billingTick, async () => fanOut(KINDS.billingRunDue, await d.billingTenants(db)), { maxAttempts: 1 });
+  jobs.register(KINDS.billingRunDue, async (job) => { await d.runDueSchedules(await d.systemContext(job.tenantId, 'scheduler')); return null; });
+  // pending payments no webhook settled within two minutes: charge or poll them
+  jobs.register(KINDS.reconcileTick, async () => fanOut(KINDS.reconcile, await d.paymentTenants(db)), { maxAttempts: 1 });
+  jobs.register(KINDS.reconcile, async (job) => ({ settled: await d.reconcilePending(await d.systemContext(job.tenantId, 'reconciler'), 120) }));
+  // at the tenant's midnight (the schedule) or for a day its test clock crossed (payload.day)
+  jobs.register(KINDS.dayBoundary, async (job) => {
+    const ctx = await d.systemContext(job.tenantId, 'day-boundary');
+    const day = typeof job.payload.day === 'string' ? job.payload.day : ctx.clock.today(ctx.timeZone).toString();
+    return d.dayBoundary(ctx, day);
+  });
+}
+
+/** The system schedules (idempotent: an unchanged schedule keeps its next run). */
+export async function scheduleBackgroundWork(jobs: Jobs, db: Db): Promise<void> {
+  const every = (kind: string, everySeconds: number) => ({ tenantId: SYSTEM_TENANT, kind, cadence: { everySeconds } });
+  await jobs.schedule(db, [
+    every(KINDS.sweep, 3600), every(KINDS.purgeJobs, 3600), every(KINDS.analyze, 5), every(KINDS.tenantSchedules, 60),
+    every(KINDS.billingTick, 60), every(KINDS.reconcileTick, 60),
+  ]);
+}

@@ -1,0 +1,58 @@
+// Types of the background runtime (README.md). One status enum for every job.
+export const JOB_STATUSES = ['Queued', 'Processing', 'Completed', 'Failed', 'Interrupted', 'Canceled'] as const;
+export type JobStatus = typeof JOB_STATUSES[number];
+
+/** Keel's own work that belongs to no tenant (the sweeper, the statistics upkeep, fan-outs). */
+export const SYSTEM_TENANT = '00000000-0000-0000-0000-000000000000';
+
+export interface Job {
+  tenantId: string;
+  id: string;
+  kind: string;
+  payload: Record<string, unknown>;
+  status: JobStatus;
+  runAt: Date;
+  /** How many times it was claimed; the claim that set it owns the row until its lease runs out. */
+  attempt: number;
+  maxAttempts: number;
+  leaseOwner: string | null;
+  leaseUntil: Date | null;
+  lastError: string | null;
+  result: unknown;
+  scheduleId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  finishedAt: Date | null;
+}
+
+/** Every `everySeconds`, or daily at midnight in `timeZone`. */
+export type Cadence = { everySeconds: number } | { dailyAtMidnight: string };
+
+export interface JobSchedule {
+  tenantId: string;
+  id: string;
+  kind: string;
+  payload: Record<string, unknown>;
+  cadence: Cadence;
+  nextRunAt: Date;
+  lastRunAt: Date | null;
+}
+
+export interface NewJob {
+  tenantId: string;
+  kind: string;
+  payload?: Record<string, unknown>;
+  runAt: Date;
+  maxAttempts?: number;
+  scheduleId?: string | null;
+}
+
+/** The work of one kind. What it returns is stored as the job's result (JSON). Runs outside any transaction. */
+export type JobHandler = (job: Job) => Promise<unknown>;
+
+export interface HandlerOptions {
+  /** Claims before the job is Failed (default 5). */
+  maxAttempts?: number;
+  /** Delay before attempt `attempt + 1` after attempt `attempt` failed (default: backoffMs). */
+  backoff?: (attempt: number) => number;
+}

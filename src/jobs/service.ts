@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Clock } from '../core/clock.js';
+import type { Db } from '../db/connect.js';
+import { inTransaction, type Tx } from '../db/transaction.js';
+import { advance, backoffMs, firstRun } from './cadence.js';
+import type { Cadence, HandlerOptions, Job, JobHandler, JobSchedule } from './model.js';
+import * as store from './store.js';
+
+// The one background runtime (README.md): jobs enqueued in their caller's transaction, claimed by
+// state in short transactions, worked outside any transaction, their outcome fenced by attempt.
+
+export interface JobsOptions {
+  db: Db;
+  clock: Clock;
+  /** Names this process's claims (lease_owner). */
+  owner?: string;
+  /** How long a claim is this worker's; a running job's lease is renewed every third of it. */
+  leaseMs?: number;
+  /** How long the loop sleeps when nothing was ready. */
+  pollMs?: number;
+  /** Jobs claimed at once, and how many of them run at a time (the embedded engine: 1). */
+  batch?: number;
+  concurrency?: number;
+  log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+}
+
+export type Jobs = ReturnType<typeof createJobs>;
+
+const message = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e)).slice(0, 2000);
+
+export function createJobs(o: JobsOptions) {
+  const { db, clock } = o;
+  const owner = o.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const leaseMs = o.leaseMs ?? 60_000;
+  const pollMs = o.pollMs ?? 1000;
+  const batch = Math.max(1, o.batch ?? 16);
+  const concurrency = Math.max(1, o.concurrency ?? 1);
+  const handlers = new Map<string, { handler: JobHandler; options: HandlerOptions }>();
+  const inFlight = new Set<Promise<void>>();
+  let running = false;
+  let wake: (() => void) | undefined;
+  let loop: Promise<void> | undefined;
+
+  const maxAttemptsOf = (kind: string) => handlers.get(kind)?.options.maxAttempts ?? 5;
+  const now = () => clock.now();
+
+  /** Fires the due schedules of registered kinds: one job each (unless one is still waiting), next run moved past now. */
+  async function fireSchedules(): Promise<number> {
+    const kinds = [...handlers.keys()];
+    if (kinds.length === 0) return 0;
+    return inTransaction(db, async (tx) => {
+      const at = now();
+      const due = await store.dueSchedules(tx, kinds, at, 100);
+      for (const s of due) {
+        const { next, periods } = advance(s.cadence, s.nextRunAt, at);
+        await store.insertJobs(tx, [{
+          tenantId: s.tenantId, kind: s.kind, runAt: at, scheduleId: s.id, maxAttempts: maxAttemptsOf(s.kind),
+          payload: { ...s.payload, scheduledAt: s.nextRunAt.toISOString(), periods },
+        }], at, { unlessQueued: true });
+        await store.advanceSchedule(tx, s, next, at);
+      }
+      return due.length;
+    });
+  }
+
+  async function runOne(job: Job): Promise<void> {
+    const entry = handlers.get(job.kind)!;
+    const beat = setInterval(() => {
+      store.extendLease(db, job, new Date(now().getTime() + leaseMs))
+        .catch((err: unknown) => o.log?.warn({ err, jobId: job.id }, 'job lease renewal failed'));
+    }, Math.max(10, Math.floor(leaseMs / 3)));
+    beat.unref?.();
+    let outcome: Parameters<typeof store.finish>[3];
+    try {
+      outcome = { status: 'Completed', result: (await entry.handler(job)) ?? null };
+    } catch (e) {
+      const error = message(e);
+      outcome = job.attempt >= job.maxAttempts
+        ? { status: 'Failed', error }
+        : { status: 'Queued', error, runAt: new Date(now().getTime() + (entry.options.backoff ?? backoffMs)(job.attempt)) };
+      o.log?.warn({ err: e, jobId: job.id, kind: job.kind, attempt: job.attempt }, `job ${outcome.status === 'Failed' ? 'failed' : 'will retry'}`);
+    } finally {
+      clearInterval(beat);
+    }
+    if (!await store.finish(db, job, now(), outcome)) o.log?.warn({ jobId: job.id, kind: job.kind, attempt: job.attempt }, 'job lease lost: its outcome was not recorded');
+  }
+
+  /** Claims one batch and works it; returns how many were claimed. */
+  async function workBatch(): Promise<number> {
+    const kinds = [...handlers.keys()];
+    if (kinds.length === 0) return 0;
+    const claimed = await inTransaction(db, (tx) => {
+      const at = now();
+      return store.claim(tx, { kinds, owner, now: at, leaseUntil: new Date(at.getTime() + leaseMs), limit: batch });
+    });
+    let next = 0;
+    await Promise.all(Array.from({ length: Math.min(concurrency, claimed.length) }, async () => {
+      while (next < claimed.length) {
+        const job = claimed[next++]!;
+        await runOne(job).catch((err: unknown) => o.log?.error({ err, jobId: job.id }, 'job outcome not recorded'));
+      }
+    }));
+    return claimed.length;
+  }
+
+  /** One round: fire due schedules, then claim and work a batch. Returns the jobs worked. */
+  async function tick(): Promise<number> {
+    await fireSchedules();
+    return workBatch();
+  }
+
+  return {
+    owner,
+
+    /** Registers the work of a kind. A process claims only kinds it registered. */
+    register(kind: string, handler: JobHandler, options: HandlerOptions = {}): void {
+      handlers.set(kind, { handler, options });
+    },
+
+    /** Enqueues a job in the caller's transaction: it exists only if that transaction commits. */
+    async enqueue(tx: Tx | Db, tenantId: string, kind: string, payload: Record<string, unknown> = {}, runAt: Date = now()): Promise<string> {
+      const [id] = await store.insertJobs(tx, [{ tenantId, kind, payload, runAt, maxAttempts: maxAttemptsOf(kind) }], now());
+      return id!;
+    },
+
+    /** Enqueues many jobs in one statement (the test clock's day boundaries, fan-outs); `unlessQueued` skips a tenant's kind already waiting. */
+    async enqueueMany(tx: Tx | Db, jobs: readonly { tenantId: string; kind: string; payload?: Record<string, unknown>; runAt?: Date }[], opts: { unlessQueued?: boolean } = {}): Promise<string[]> {
+      const at = now();
+      return store.insertJobs(tx, jobs.map((j) => ({ ...j, runAt: j.runAt ?? at, maxAttempts: maxAttemptsOf(j.kind) })), at, opts);
+    },
+
+    /** Creates or updates recurring schedules by (tenant, kind); an unchanged cadence keeps its next run. */
+    async schedule(q: Tx | Db, rows: readonly { tenantId: string; kind: string; cadence: Cadence; payload?: Record<string, unknown> }[]): Promise<void> {
+      const at = now();
+      await store.upsertSchedules(q, rows.map((r) => ({ ...r, payload: r.payload ?? {}, firstRunAt: firstRun(r.cadence, at) })), at);
+    },
+
+    unschedule: (q: Tx | Db, tenantId: string, kind: string) => store.deleteSchedule(q, tenantId, kind),
+    getSchedule: (tenantId: string, kind: string): Promise<JobSchedule | undefined> => store.getSchedule(db, tenantId, kind),
+    get: (tenantId: string, id: string) => store.getJob(db, tenantId, id),
+    list: (tenantId: string, kind: string) => store.listJobs(db, tenantId, kind),
+    cancel: (tenantId: string, id: string) => store.cancel(db, tenantId, id, now()),
+    purgeFinished: (before: Date) => store.purgeFinished(db, before),
+
+    tick,
+
+    /** Ticks until a round claims nothing (tests, and callers that must see queued work done). */
+    async runUntilIdle(maxRounds = 1000): Promise<number> {
+      let total = 0;
+      for (let i = 0; i < maxRounds; i++) {
+        const n = await tick();
+        total += n;
+        if (n === 0) return total;
+      }
+      return total;
+    },
+
+    /** Starts the polling loop (the process that runs background work). */
+    start(): void {
+      if (running) return;
+      running = true;
+      loop = (async () => {
+        while (running) {
+          let worked = 0;
+          const round = tick().then((n) => { worked = n; }, (err: unknown) => o.log?.error({ err }, 'jobs round failed'));
+          inFlight.add(round);
+          await round;
+          inFlight.delete(round);
+          if (!running) break;
+          if (worked < batch) await new Promise<void>((resolve) => { const t = setTimeout(resolve, pollMs); t.unref?.(); wake = () => { clearTimeout(t); resolve(); }; });
+          wake = undefined;
+        }
+      })();
+    },
+
+    /** Stops the loop and waits for the round in flight (its jobs finish and record their outcome). */
+    async stop(): Promise<void> {
+      running = false;
+      wake?.();
+      await loop;
+      await Promise.all(inFlight);
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KINDS } from '../../src/jobs/background.js';
+import { Temporal } from 'temporal-polyfill';
+import { DAY_BOUNDARY } from '../../src/jobs/day-boundary.js';
+import { SYSTEM_TENANT } from '../../src/jobs/model.js';
+import { testApp, type TestApp } from '../support/app.js';
+import { orderFixture } from '../orders/support.js';
+
+// The per-tenant day-boundary job: one per day a sandbox tenant's test clock crosses, and a daily
+// schedule at the tenant's midnight. It renews auto-renew subscriptions without any billing run.
+// This app runs no background loop: the test works the queue itself.
+let t: TestApp;
+beforeAll(async () => { t = await testApp({ config: { background: false } }); });
+afterAll(() => t.close());
+
+describe('day-boundary job', () => {
+  it('the test clock moving forward enqueues one job per day crossed; the day after the end date renews', async () => {
+    const f = await orderFixture(t, { today: '2023-06-22' });
+    const order = await f.post('/orders', {
+      options: { activateInvoice: true }, customer: { name: 'Renewer' },
+      lines: [{ productId: f.ids.platform, quantity: 1, subscriptionTerm: 12, subscriptionStartDate: '2023-06-22', autoRenew: true, renewalTerm: 12 }],
+    });
+    const subscriptions = async () => (await t.call('GET', `/orders/${order.order.id}`, { headers: f.h })).json().subscriptions as { subscriptionVersion: number; subscriptionEndDate: string; isLatest: boolean }[];
+    const dayJobs = async () => (await t.rt.jobs.list(f.tenant.id, DAY_BOUNDARY)).sort((a, b) => String(a.payload.day).localeCompare(String(b.payload.day)));
+    expect(await dayJobs(), 'moving the clock back crosses no day').toEqual([]);
+
+    await f.post('/test/clock', { today: '2024-06-21' });
+    const year = await dayJobs();
+    expect(year).toHaveLength(365);
+    expect([year[0]!.payload, year.at(-1)!.payload]).toEqual([{ day: '2023-06-23' }, { day: '2024-06-21' }]);
+    await t.rt.jobs.runUntilIdle();
+    expect((await dayJobs()).every((j) => j.status === 'Completed' && (j.result as { renewed: number }).renewed === 0)).toBe(true);
+    expect((await subscriptions()).map((s) => s.subscriptionVersion)).toEqual([1]);
+
+    await f.post('/test/clock', { today: '2024-06-23' });
+    await t.rt.jobs.runUntilIdle();
+    const last = (await dayJobs()).slice(365);
+    expect(last.map((j) => [j.payload.day, j.status, j.result])).toEqual([
+      ['2024-06-22', 'Completed', { day: '2024-06-22', renewed: 1 }],
+      ['2024-06-23', 'Completed', { day: '2024-06-23', renewed: 0 }],
+    ]);
+    const subs = await subscriptions();
+    expect(subs.map((s) => [s.subscriptionVersion, s.isLatest, s.subscriptionEndDate])).toEqual([[1, false, '2024-06-21'], [2, true, '2025-06-21']]);
+
+    await f.post('/test/clock', { today: '2024-06-01' });
+    expect(await dayJobs()).toHaveLength(367);
+  });
+
+  it('every tenant gets a daily schedule at midnight in its time zone', async () => {
+    const tenant = await t.newTenant({ timeZone: 'Asia/Tokyo' });
+    await t.rt.jobs.enqueue(t.rt.database.db, SYSTEM_TENANT, KINDS.tenantSchedules);
+    await t.rt.jobs.runUntilIdle();
+    const s = await t.rt.jobs.getSchedule(tenant.id, DAY_BOUNDARY);
+    expect(s?.cadence).toEqual({ dailyAtMidnight: 'Asia/Tokyo' });
+    // the next midnight in Tokyo, within a day
+    const at = Temporal.Instant.fromEpochMilliseconds(s!.nextRunAt.getTime()).toZonedDateTimeISO('Asia/Tokyo');
+    expect([at.hour, at.minute, at.second]).toEqual([0, 0, 0]);
+    expect(s!.nextRunAt.getTime() - Date.now()).toBeLessThanOrEqual(86_400_000);
+  });
+});
