@@ -74,25 +74,33 @@ export function assetRows(i: {
   });
   const deltaTCV = i.steps.reduce((a, s) => a.plus(s.deltaTCV), new Dec(0));
   const deltaACV = changes.reduce((a, c) => a.plus(c.deltaACV), new Dec(0));
-  let previous = v;
+  let previous: VersionRow | NewVersion = v;
   const versions: NewVersion[] = i.plan.versions.map((pv, k) => {
-    const f = i.finalFigures[k]!;
-    const { created_at: _c, custom_fields: _f, ...from } = previous as VersionRow;
     const row: NewVersion = {
-      ...from, id: id(), version: i.nextVersion + k, last_versioned_id: previous.id, order_id: i.orderId, order_product_id: summaryId, status: 'Active',
-      quantity: pv.state.quantity.toString(), start_date: pv.state.startDate, end_date: pv.state.endDate, free_trial_end_date: pv.state.freeTrialEndDate,
-      term: pv.state.term, renewal_term: pv.state.renewalTerm, auto_renew: pv.state.autoRenew, evergreen: pv.state.evergreen,
-      list_price: money(pv.state.listPrice), sales_price: money(pv.state.salesPrice), net_sales_price: money(pv.state.netSalesPrice),
-      monthly_price: money(pv.state.monthlyPrice), total_price: money(f.totalPrice), tax_amount: money(f.taxAmount),
-      total_amount: money(f.totalPrice.plus(f.taxAmount)), tcv: money(f.totalPrice),
+      ...versionIn(previous, pv.from, pv.state, i.finalFigures[k]!), id: id(), version: i.nextVersion + k, last_versioned_id: previous.id, order_id: i.orderId,
+      order_product_id: summaryId, status: 'Active',
       // the whole delta sits on the order's first new version: the chain's TCV is the sum of deltas
       delta_tcv: money(k === 0 ? deltaTCV : new Dec(0)), delta_acv: money(k === 0 ? deltaACV : new Dec(0)),
-      effective_from: pv.from, effective_to: null, cancellation_date: pv.state.cancellationDate,
     };
-    previous = { ...row, created_at: new Date(), custom_fields: {} };
+    previous = row;
     return row;
   });
   return { summary, changes, versions };
+}
+
+/** A version in the contract state `s` from `from`, on top of `previous` (its product, billing settings and
+ * ids): what change orders value while planning, and what assetRows writes with its own ids. */
+export function versionIn(previous: VersionRow | NewVersion, from: string, s: AssetState, f: VersionFigures): NewVersion {
+  const { created_at: _c, custom_fields: _f, ...base } = previous as VersionRow;
+  const money = (d: Dec) => d.toString();
+  return {
+    ...base, quantity: s.quantity.toString(), start_date: s.startDate, end_date: s.endDate, free_trial_end_date: s.freeTrialEndDate,
+    term: s.term, renewal_term: s.renewalTerm, auto_renew: s.autoRenew, evergreen: s.evergreen,
+    list_price: money(s.listPrice), sales_price: money(s.salesPrice), net_sales_price: money(s.netSalesPrice),
+    monthly_price: money(s.monthlyPrice), total_price: money(f.totalPrice), tax_amount: money(f.taxAmount),
+    total_amount: money(f.totalPrice.plus(f.taxAmount)), tcv: money(f.totalPrice),
+    effective_from: from, effective_to: null, cancellation_date: s.cancellationDate,
+  };
 }
 
 /** A change line's quantity: the units added or removed, the units canceled (negative), else the asset's units. */

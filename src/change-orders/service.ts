@@ -6,7 +6,7 @@ import { Dec, roundMoney } from '../core/money.js';
 import type { Tx } from '../db/transaction.js';
 import type { AssetsService } from '../assets/service.js';
 import type { VersionRow } from '../assets/model.js';
-import type { BillableLine, BillableVersion } from '../billing/charges.js';
+import { billableOf, type BillableLine, type ChargeableVersion } from '../billing/charges.js';
 import type { InvoiceDraft } from '../billing/invoice-builder.js';
 import type { BillingService, InvoiceReservation } from '../billing/service.js';
 import type { CustomersService } from '../customers/service.js';
@@ -15,7 +15,7 @@ import { readOptions } from '../orders/request.js';
 import type { ChangeLine, ChangeOrder } from '../orders/model.js';
 import type { OrdersService } from '../orders/service.js';
 import { planAssetChanges } from './apply-changes.js';
-import { assetRows, stateOf, type AssetRows, type StepFigures, type VersionFigures } from './change-lines.js';
+import { assetRows, stateOf, versionIn, type AssetRows, type StepFigures, type VersionFigures } from './change-lines.js';
 import { readChangeRequest } from './change-request.js';
 import type { AssetChange, AssetPlan, AssetState, ChangeRequest } from './model.js';
 
@@ -49,20 +49,6 @@ export function createChangeOrdersService(deps: {
 }) {
   const today = (ctx: Ctx) => ctx.clock.today(ctx.timeZone).toString();
 
-  /** A state as billing sees a version of the asset. */
-  const versionOf = (line: BillableLine, from: string, s: AssetState, taxAmount: Dec, id: string): BillableVersion => ({
-    assetId: id, orderProductId: id, effectiveFrom: from, startDate: s.startDate, endDate: s.endDate, freeTrialEndDate: s.freeTrialEndDate,
-    term: s.term, termDimension: line.termDimension, quantity: s.quantity.toString(), includedQuantity: line.includedQuantity,
-    netSalesPrice: s.netSalesPrice.toString(), monthlyPrice: s.monthlyPrice.toString(), taxAmount: taxAmount.toString(),
-  });
-  const ownLine = (line: BillableLine, s: AssetState, total: Dec, tax: Dec): BillableLine => {
-    const { versions: _v, ...rest } = line;
-    return {
-      ...rest, startDate: s.startDate, endDate: s.endDate, freeTrialEndDate: s.freeTrialEndDate, term: s.term, quantity: s.quantity.toString(),
-      netSalesPrice: s.netSalesPrice.toString(), monthlyPrice: s.monthlyPrice.toString(), totalPrice: total.toString(), taxAmount: tax.toString(),
-    };
-  };
-
   async function plan(ctx: Ctx, req: ChangeRequest, orderId: string, q: Tx | Ctx['db'] = ctx.db): Promise<Planned> {
     const byAsset = new Map<string, AssetChange[]>();
     for (const c of req.assetChanges) byAsset.set(c.assetNumber, [...(byAsset.get(c.assetNumber) ?? []), c]);
@@ -75,13 +61,14 @@ export function createChangeOrdersService(deps: {
     const other = latest.find((v) => v.customer_id !== customerId || v.currency_iso_code !== latest[0]!.currency_iso_code);
     if (other) throw invalid('MIXED_CUSTOMERS', `${byAsset.get(other.asset_number)![0]!.at}: one change order changes the assets of one customer in one currency; ${other.asset_number} is another's`);
     const currency = latest[0]!.currency_iso_code;
-    const stored = new Map((await deps.assets.billableLines(q, ctx, { assetNumbers: numbers })).map((l) => [l.assetNumber, l]));
+    const chains = await deps.assets.versionChains(q, ctx, numbers);
+    const stored = new Map(latest.map((v) => [v.asset_number, billableOf(v, chains.get(v.asset_number) ?? [])]));
     const nextVersions = await deps.assets.nextVersions(q, ctx, numbers);
     const value = (lines: BillableLine[]) => deps.billing.values(ctx, lines);
 
     const plans: AssetPlan[] = [];
     const rows: AssetRows[] = [];
-    const planned: BillableLine[] = [];
+    const after: BillableLine[] = [];
     const changes = new Map<string, string>();
     let sort = 1;
     for (const n of numbers) {
@@ -91,36 +78,33 @@ export function createChangeOrdersService(deps: {
       plans.push(p);
       changes.set(n, p.effectiveFrom);
       const rate = new Dec(row.total_price).isZero() ? new Dec(0) : new Dec(row.tax_amount).dividedBy(row.total_price);
+      // a state as billing sees it: a version planned on top of the latest (its own figures: none yet)
+      const own = (s: AssetState) => billableOf(versionIn(row, row.effective_from, s, { totalPrice: new Dec(0), taxAmount: new Dec(0) }));
       // a state's own figures are asked for by every step that writes it, and again for the rows: once each
       const known = new WeakMap<AssetState, VersionFigures>();
       const figures = (s: AssetState): VersionFigures => {
         const hit = known.get(s);
         if (hit) return hit;
-        const totalPrice = value([ownLine(line, s, new Dec(0), new Dec(0))]).get(n)!.versionTotal;
+        const totalPrice = value([own(s)]).get(n)!.versionTotal;
         const f = { totalPrice, taxAmount: roundMoney(totalPrice.times(rate), currency) };
         known.set(s, f);
         return f;
       };
-      const chain = line.versions ?? [];
-      const withVersions = (vs: { from: string; state: AssetState }[]) => {
-        const figs = vs.map((v) => figures(v.state));
-        const last = vs.at(-1)!.state;
-        return {
-          ...ownLine(line, last, figs.at(-1)!.totalPrice, figs.at(-1)!.taxAmount),
-          versions: [...chain, ...vs.map((v, k) => versionOf(line, v.from, v.state, figs[k]!.taxAmount, randomUUID()))],
-        };
-      };
+      const chain = chains.get(n) ?? [];
+      // the asset as billing sees it with these versions planned after its stored ones
+      const withVersions = (vs: readonly ChargeableVersion[]) => billableOf(vs.at(-1)!, [...chain, ...vs]);
+      const planned = (vs: { from: string; state: AssetState }[]) => withVersions(vs.map((v) => versionIn(row, v.from, v.state, figures(v.state))));
       const monthly = (s: AssetState) => (row.price_model === 'Recurring' ? roundMoney(s.monthlyPrice.times(Dec.max(0, s.quantity.minus(row.included_units))), currency) : new Dec(0));
       const valueBefore = value([line]).get(n)!;
       let prev = { amount: valueBefore.amount, tax: valueBefore.tax, state: stateOf(row) };
       const steps: StepFigures[] = p.steps.map((step) => {
-        const v = value([withVersions(step.versions)]).get(n)!;
+        const v = value([planned(step.versions)]).get(n)!;
         const cmrr = step.change.changeType === 'Cancel' ? monthly(prev.state).negated()
           : ['UpdateQuantity', 'AdjustPrice'].includes(step.change.changeType) ? monthly(step.after).minus(monthly(prev.state)) : new Dec(0);
         const months = (s: AssetState) => {
-          const own = value([ownLine(line, s, new Dec(0), new Dec(0))]).get(n)!;
-          const to = step.window.to ? own.monthsFrom(addDay(step.window.to)) : new Dec(0);
-          return own.monthsFrom(step.window.from).minus(to);
+          const o = value([own(s)]).get(n)!;
+          const to = step.window.to ? o.monthsFrom(addDay(step.window.to)) : new Dec(0);
+          return o.monthsFrom(step.window.from).minus(to);
         };
         const f = { deltaTCV: v.amount.minus(prev.amount), deltaTax: v.tax.minus(prev.tax), deltaCMRR: cmrr, windowMonths: Dec.max(months(prev.state), months(step.after)) };
         prev = { amount: v.amount, tax: v.tax, state: step.after };
@@ -132,7 +116,8 @@ export function createChangeOrdersService(deps: {
       });
       sort += 1 + r.changes.length;
       rows.push(r);
-      planned.push(withVersions(p.versions));
+      // after: the versions this change order writes, with their own ids (the invoice names them, no read)
+      after.push(withVersions(r.versions));
     }
     const lines = rows.flatMap((r) => [r.summary, ...r.changes]);
     const changeLines = rows.flatMap((r) => r.changes);
@@ -143,9 +128,9 @@ export function createChangeOrdersService(deps: {
     };
     const customer = await deps.customers.findCustomerRow(q, ctx, customerId);
     const before = numbers.map((n) => stored.get(n)!);
-    const draft = await deps.billing.changeDraft(q, ctx, { before, after: planned, changes, paymentTerm: (customer.payment_term as string | null) ?? null });
+    const draft = await deps.billing.changeDraft(q, ctx, { before, after, changes, paymentTerm: (customer.payment_term as string | null) ?? null });
     const hash = previewHash(req, latest, rows, draft);
-    return { orderId, customerId, currency, latest, plans, rows, lines, totals, changes, before, after: planned, draft, hash };
+    return { orderId, customerId, currency, latest, plans, rows, lines, totals, changes, before, after, draft, hash };
   }
 
   function header(ctx: Ctx, p: Planned, req: ChangeRequest, orderNumber: string): ChangeOrder {

@@ -7,9 +7,9 @@ import type { ApiRecord } from '../metadata/records.js';
 import { isUuid } from '../metadata/validate.js';
 import type { AssetsService } from '../assets/service.js';
 import { NUMBER_KIND, kindFor, type AssetKind, type ProvisionLine } from '../assets/model.js';
-import type { BillableLine } from '../billing/charges.js';
+import { billableOf, type ChargeableVersion } from '../billing/charges.js';
 import type { BillingService, InvoiceReservation } from '../billing/service.js';
-import { numbersNeeded } from '../assets/provisioning.js';
+import { numbersNeeded, planProvisioning } from '../assets/provisioning.js';
 import { catalogService } from '../catalog/service.js';
 import type { Publishing } from '../catalog/publishing.js';
 import type { CustomersService, OrderPartiesPlan } from '../customers/service.js';
@@ -41,29 +41,29 @@ function storedMethod(customer: Record<string, unknown> | null): { token: string
   return typeof token === 'string' && token ? { token, gateway: (customer!.default_payment_gateway as string | null) ?? undefined } : undefined;
 }
 
-/** A planned (not yet written) line as billing sees it, to price the first invoice before paying it. */
-function plannedBillable(l: PlannedLine, currency: string): BillableLine {
-  return {
-    assetId: l.id, assetNumber: l.id, assetType: kindFor(l.productType), orderProductId: l.id, productId: l.product.id,
-    productName: (l.product.name as string | null) ?? null, uomId: l.uomId, priceModel: l.priceModel, termDimension: l.uom.termDimension,
-    term: l.term, startDate: l.startDate, endDate: l.endDate, quantity: l.priced.quantity.toString(), includedQuantity: l.includedQuantity.toString(),
-    netSalesPrice: l.priced.netSalesPrice.toString(), monthlyPrice: l.priced.monthlyPrice.toString(), totalPrice: l.priced.totalPrice.toString(),
-    taxAmount: l.taxAmount.toString(), billingPeriod: l.billingPeriod, billingTiming: l.billingTiming, billCycleDay: l.billCycleDay,
-    billCycleStartMonth: l.billCycleStartMonth, currency,
-  };
+/**
+ * The versions lines would provision, as billing prices them before anything is written (a cart's
+ * preview, the amount to charge at checkout): planned as provisioning plans them, each keyed by its
+ * product (`<productId>_preview`), since no asset number is taken yet.
+ */
+function plannedVersions(lines: readonly ProvisionLine[], orderId: string, customerId: string): ChargeableVersion[] {
+  const numbers: Record<AssetKind, string[]> = { Subscription: [], Asset: [], Entitlement: [] };
+  for (const l of lines) numbers[kindFor(l.productType)].push(`${l.productId}_preview`);
+  return planProvisioning({ lines, orderId, customerId, numbers }).map((v) => ({ ...v, id: v.asset_number }));
 }
 
-/** A cart line as billing sees it for a preview: no asset yet, so it is keyed by its product. */
-function previewLine(l: store.LineRow, currency: string): BillableLine {
-  const s = (k: string) => (l[k] === null || l[k] === undefined ? null : String(l[k]));
+/** What a planned (not yet written) line provisions. */
+function plannedProvisionLine(l: PlannedLine, currency: string, priceBookId: string | null): ProvisionLine {
+  const p = l.priced;
   return {
-    assetId: `${String(l.product_id)}_preview`, assetNumber: `${String(l.product_id)}_preview`, assetType: kindFor(String(l.product_type)),
-    orderProductId: l.id, productId: String(l.product_id), productName: s('product_name'), uomId: s('uom_id'), priceModel: String(l.price_model),
-    termDimension: s('term_dimension'), term: (l.subscription_term as number | null) ?? null, startDate: String(l.subscription_start_date),
-    endDate: s('subscription_end_date'), freeTrialEndDate: s('free_trial_end_date'), quantity: String(l.quantity), includedQuantity: String(l.included_quantity), netSalesPrice: String(l.net_sales_price),
-    monthlyPrice: String(l.monthly_price), totalPrice: String(l.total_price), taxAmount: String(l.tax_amount), billingPeriod: s('billing_period'),
-    billingTiming: s('billing_timing'), billCycleDay: (l.bill_cycle_day as number | null) ?? null, billCycleStartMonth: (l.bill_cycle_start_month as number | null) ?? null,
-    currency,
+    orderProductId: l.id, parentOrderProductId: l.parentId, productId: l.product.id, productName: (l.product.name as string | null) ?? null, productType: l.productType,
+    priceModel: l.priceModel, priceBookId, priceBookEntryId: (l.entry?.id as string | undefined) ?? null, uomId: l.uomId, termDimension: l.uom.termDimension,
+    quantity: p.quantity.toString(), includedQuantity: l.includedQuantity.toString(), bundled: l.bundled, startDate: l.startDate,
+    endDate: l.endDate, freeTrialEndDate: l.freeTrialEndDate, term: l.term, renewalTerm: l.renewalTerm,
+    autoRenew: l.autoRenew, billingPeriod: l.billingPeriod, billingTiming: l.billingTiming, billCycleDay: l.billCycleDay,
+    billCycleStartMonth: l.billCycleStartMonth, currency, listPrice: p.listPrice.toString(), salesPrice: p.salesPrice.toString(),
+    netSalesPrice: p.netSalesPrice.toString(), totalPrice: p.totalPrice.toString(), taxAmount: l.taxAmount.toString(), totalAmount: l.totalAmount.toString(),
+    deltaTCV: p.deltaTCV.toString(), deltaACV: p.deltaACV.toString(), monthlyPrice: p.monthlyPrice.toString(), description: l.request?.description ?? null,
   };
 }
 
@@ -208,7 +208,7 @@ export function createOrdersService(deps: OrdersDeps) {
    * and with generateInvoice the first invoice is written in the same transaction. */
   async function activateInTx(tx: Tx, ctx: Ctx, written: Written, numbers: Record<AssetKind, string[]>, invoice: { options: OrderOptions; reservation: InvoiceReservation | null }, customer: Record<string, unknown> | null): Promise<{ invoiceId: string | null; written: Written }> {
     const { order, lines } = written;
-    await deps.assets.provision(tx, ctx, {
+    const versions = await deps.assets.provision(tx, ctx, {
       orderId: order.id, customerId: order.customer_id, numbers,
       lines: lines.map((l) => provisionLine(l, String(order.currency_iso_code), (order.price_book_id as string | null) ?? null)),
     });
@@ -218,7 +218,7 @@ export function createOrdersService(deps: OrdersDeps) {
     const invoicing = invoice.options.generateInvoice && invoice.reservation;
     const c = invoicing ? customer ?? await deps.customers.findCustomerRow(tx, ctx, order.customer_id) : null;
     const invoiceId = await deps.billing.activateOrderInTx(tx, ctx, {
-      orderId: order.id, customerId: order.customer_id,
+      orderId: order.id, customerId: order.customer_id, versions,
       invoice: invoicing && c ? {
         billToContactId: (order.bill_to_contact_id as string | null) ?? null, paymentTerm: (order.payment_term as string | null) ?? (c.payment_term as string | null) ?? null,
         activate: invoice.options.activateInvoice, reservation: invoice.reservation!,
@@ -266,8 +266,9 @@ export function createOrdersService(deps: OrdersDeps) {
       }
       const { order, lines } = read;
       const customer = known.customer ?? await deps.customers.findCustomerRow(ctx.db, ctx, order.customer_id);
+      const provisions = lines.map((l) => provisionLine(l, String(order.currency_iso_code), (order.price_book_id as string | null) ?? null));
       previewInvoices = deps.billing.previewLines(ctx, {
-        lines: lines.map((l) => previewLine(l, String(order.currency_iso_code))), customerId: order.customer_id,
+        lines: plannedVersions(provisions, order.id, order.customer_id).map((v) => billableOf(v)), customerId: order.customer_id,
         paymentTerm: (order.payment_term as string | null) ?? (customer.payment_term as string | null) ?? null,
       });
     }
@@ -378,7 +379,8 @@ export function createOrdersService(deps: OrdersDeps) {
 
     /** The first invoice's total, from the same builder, before anything is written. */
     firstInvoiceTotal(ctx: Ctx, p: Placement): Dec {
-      const [first] = deps.billing.previewLines(ctx, { lines: p.lines.map((l) => plannedBillable(l, p.currency)), customerId: null, paymentTerm: null });
+      const provisions = p.lines.map((l) => plannedProvisionLine(l, p.currency, null));
+      const [first] = deps.billing.previewLines(ctx, { lines: plannedVersions(provisions, p.orderId, '').map((v) => billableOf(v)), customerId: null, paymentTerm: null });
       return new Dec(first?.invoice.amount ?? 0);
     },
 
@@ -459,7 +461,8 @@ export function createOrdersService(deps: OrdersDeps) {
 
     /** The activated order's first invoice total, from the stored lines, before anything is written. */
     activationInvoiceTotal(ctx: Ctx, a: Activation): Dec {
-      const [first] = deps.billing.previewLines(ctx, { lines: a.lines.map((l) => previewLine(l, a.currency)), customerId: null, paymentTerm: null });
+      const provisions = a.lines.map((l) => provisionLine(l, a.currency, null));
+      const [first] = deps.billing.previewLines(ctx, { lines: plannedVersions(provisions, a.orderId, a.customerId).map((v) => billableOf(v)), customerId: null, paymentTerm: null });
       return new Dec(first?.invoice.amount ?? 0);
     },
 
