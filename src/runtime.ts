@@ -21,7 +21,8 @@ import { testGateway } from './payments/gateway.js';
 import { outcomeOf, stripeGateway } from './payments/stripe-gateway.js';
 import type Stripe from 'stripe';
 import type { Ctx } from './context.js';
-import { createCheckout } from './orders/checkout.js';
+import { createCollection } from './workflows/collect.js';
+import { createWorkflows } from './workflows/orders.js';
 import { createChangeOrdersService } from './change-orders/service.js';
 import { createBulkChanges } from './change-orders/bulk.js';
 import { createJobs, type Jobs, type JobsOptions } from './jobs/service.js';
@@ -73,10 +74,11 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
     const dayBoundary = createDayBoundary({ assets: assetsService });
     const billing = createBillingService({ assets: assetsService, numbering, payments: paymentsService, customers, runConcurrency: database.engine === 'postgres' ? 4 : 1, dayBoundary });
     const stripe = config.stripe ? stripeGateway(config.stripe) : undefined;
-    const checkout = createCheckout({ billing, payments: paymentsService, numbering, gateways: { test: testGateway(), ...(stripe && { stripe }) } });
-    const orders = createOrdersService({ customers, assets: assetsService, numbering, publishing, billing, checkout });
-    const changeOrders = createChangeOrdersService({ orders, assets: assetsService, billing, customers, numbering, checkout });
-    const bulkChanges = createBulkChanges({ changeOrders, assets: assetsService });
+    const orders = createOrdersService({ customers, assets: assetsService, numbering, publishing, billing });
+    const changeOrders = createChangeOrdersService({ orders, assets: assetsService, billing, customers, numbering });
+    const checkout = createCollection({ billing, payments: paymentsService, numbering, orders, gateways: { test: testGateway(), ...(stripe && { stripe }) } });
+    const workflows = createWorkflows({ orders, changeOrders, billing, customers, collection: checkout });
+    const bulkChanges = createBulkChanges({ createChangeOrder: workflows.createChangeOrder, assets: assetsService });
     // Stripe's webhooks name a PaymentIntent; the payment that carries it names the tenant.
     const onStripeEvent = async (event: Stripe.Event) => {
       const pi = event.data.object as Stripe.PaymentIntent;
@@ -84,7 +86,7 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
       await checkout.onGatewayEvent('stripe', pi.id, outcomeOf(pi), (tenantId) => tenancy.systemContext(tenantId, 'stripe-webhook'), database.db);
     };
     app = await buildApp({
-      db: database.db, clock, tenancy, publishing, customers, orders, changeOrders, bulkChanges, billing, adminToken: config.adminToken, logLevel: config.logLevel, idempotencyStaleMs: config.idempotencyStaleMs,
+      db: database.db, clock, tenancy, publishing, customers, orders, changeOrders, workflows, bulkChanges, billing, adminToken: config.adminToken, logLevel: config.logLevel, idempotencyStaleMs: config.idempotencyStaleMs,
       ...(config.stripe?.webhookSecret && { stripeWebhook: { webhookSecret: config.stripe.webhookSecret, onEvent: onStripeEvent } }),
     });
     // Background work is jobs (src/jobs/background.ts): the sweeper, the billing scheduler, the

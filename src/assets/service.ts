@@ -5,7 +5,7 @@ import type { Tx } from '../db/transaction.js';
 import { isUuid } from '../metadata/validate.js';
 import type { CustomerMetrics } from '../customers/service.js';
 import type { AssetKind, ProvisionLine, VersionRow } from './model.js';
-import type { BillableLine, BillableVersion } from '../billing/charges.js';
+import { billableOf, type BillableLine } from '../billing/charges.js';
 import { planProvisioning, type NewVersion } from './provisioning.js';
 import { planRenewal } from './renewal.js';
 import { inTransaction } from '../db/transaction.js';
@@ -32,25 +32,6 @@ function split(rows: store.VersionWithFigures[]): OwnedByOrder {
 
 const today = (ctx: Ctx) => ctx.clock.today(ctx.timeZone).toString();
 
-/** What billing needs of a version. */
-function toBillable(v: VersionRow): BillableLine {
-  return {
-    assetId: v.id, assetNumber: v.asset_number, assetType: v.kind, orderProductId: v.order_product_id, productId: v.product_id,
-    productName: v.product_name, uomId: v.uom_id, priceModel: v.price_model, termDimension: v.term_dimension, term: v.term,
-    startDate: v.start_date, endDate: v.end_date, freeTrialEndDate: v.free_trial_end_date, quantity: v.quantity, includedQuantity: v.included_units, netSalesPrice: v.net_sales_price,
-    monthlyPrice: v.monthly_price, totalPrice: v.total_price, taxAmount: v.tax_amount, billingPeriod: v.billing_period,
-    billingTiming: v.billing_timing, billCycleDay: v.bill_cycle_day, billCycleStartMonth: v.bill_cycle_start_month, currency: v.currency_iso_code,
-  };
-}
-
-function toBillableVersion(v: VersionRow): BillableVersion {
-  return {
-    assetId: v.id, orderProductId: v.order_product_id, effectiveFrom: v.effective_from, startDate: v.start_date, endDate: v.end_date,
-    freeTrialEndDate: v.free_trial_end_date, term: v.term, termDimension: v.term_dimension, quantity: v.quantity, includedQuantity: v.included_units,
-    netSalesPrice: v.net_sales_price, monthlyPrice: v.monthly_price, taxAmount: v.tax_amount,
-  };
-}
-
 export const assetsService = {
   /** The billable state of an order's (or a customer's) assets: their latest versions. */
   async billableLines(q: Tx | Ctx['db'], ctx: Ctx, filter: { orderId?: string; customerId?: string; assetNumbers?: readonly string[] }): Promise<BillableLine[]> {
@@ -61,7 +42,7 @@ export const assetsService = {
     const changed = latest.filter((v) => filter.assetNumbers || v.version > 1).map((v) => v.asset_number);
     const chains = new Map<string, VersionRow[]>();
     for (const v of await store.versionsOfNumbers(q, ctx.tenantId, changed)) chains.set(v.asset_number, [...(chains.get(v.asset_number) ?? []), v]);
-    return latest.map((v) => ({ ...toBillable(v), ...(chains.has(v.asset_number) && { versions: chains.get(v.asset_number)!.map(toBillableVersion) }) }));
+    return latest.map((v) => billableOf(v, chains.get(v.asset_number)));
   },
 
   lockForBilling: (tx: Tx, ctx: Ctx, numbers: readonly string[]) => store.lockHeads(tx, ctx.tenantId, numbers),
@@ -105,9 +86,19 @@ export const assetsService = {
   /** Customers that own anything (billing runs visit them). */
   customersWithAssets: (ctx: Ctx) => store.customersWithAssets(ctx.db, ctx.tenantId),
 
-  /** Version 1 of everything an activated order's lines become; numbers reserved by the caller. */
-  async provision(tx: Tx, ctx: Ctx, i: { orderId: string; customerId: string; lines: ProvisionLine[]; numbers: Record<AssetKind, string[]> }): Promise<void> {
-    await store.insertVersions(tx, ctx.tenantId, planProvisioning(i));
+  /** Version 1 of everything an activated order's lines become; numbers reserved by the caller. Returns
+   * the versions written, in the order the heads read (level, then number), so nobody reads them again. */
+  async provision(tx: Tx, ctx: Ctx, i: { orderId: string; customerId: string; lines: ProvisionLine[]; numbers: Record<AssetKind, string[]> }): Promise<NewVersion[]> {
+    const versions = planProvisioning(i);
+    await store.insertVersions(tx, ctx.tenantId, versions);
+    return [...versions].sort((a, b) => a.level - b.level || (a.asset_number < b.asset_number ? -1 : a.asset_number > b.asset_number ? 1 : 0));
+  },
+
+  /** Every version of these asset numbers not canceled, oldest first, by number (change orders plan against them). */
+  async versionChains(q: Tx | Ctx['db'], ctx: Ctx, numbers: readonly string[]): Promise<Map<string, VersionRow[]>> {
+    const chains = new Map<string, VersionRow[]>();
+    for (const v of await store.versionsOfNumbers(q, ctx.tenantId, numbers)) chains.set(v.asset_number, [...(chains.get(v.asset_number) ?? []), v]);
+    return chains;
   },
 
   async ownedByOrder(q: Tx | Ctx['db'], ctx: Ctx, orderId: string): Promise<OwnedByOrder> {

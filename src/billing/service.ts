@@ -9,7 +9,7 @@ import { inTransaction, type Tx } from '../db/transaction.js';
 import { isUuid } from '../metadata/validate.js';
 import type { AssetsService } from '../assets/service.js';
 import type { NumberingService } from '../numbering/service.js';
-import { billingDefaults, inTrialOn, toCharge, type BillableLine } from './charges.js';
+import { billableOf, billingDefaults, inTrialOn, toCharge, type BillableLine, type ChargeableVersion } from './charges.js';
 import { assembleInvoice, buildInvoice, firstPeriodItems, type Charge, type InvoiceDraft } from './invoice-builder.js';
 import { contractValue, monthsFrom, versionTotal, type ContractValue } from './contract-value.js';
 import { changeItems } from './change-invoice.js';
@@ -94,10 +94,11 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
      * An order's activation, inside its transaction, for the assets it provisioned there: credits for
      * the products that convert, and with `invoice` the order-flow invoice — the first billing period
      * of each line, as of its start (DESIGN "Orders"), Draft or Active. The assets are new in this
-     * transaction, so none of their periods is billed and nobody else can lock them: no reads for that.
+     * transaction (`versions`: what provisioning wrote), so none of their periods is billed and nobody
+     * else can lock them: no reads for that.
      */
-    async activateOrderInTx(tx: Tx, ctx: Ctx, o: { orderId: string; customerId: string; invoice: { billToContactId: string | null; paymentTerm: string | null; activate: boolean; reservation: InvoiceReservation } | null }): Promise<string | null> {
-      const lines = await deps.assets.billableLines(tx, ctx, { orderId: o.orderId });
+    async activateOrderInTx(tx: Tx, ctx: Ctx, o: { orderId: string; customerId: string; versions: readonly ChargeableVersion[]; invoice: { billToContactId: string | null; paymentTerm: string | null; activate: boolean; reservation: InvoiceReservation } | null }): Promise<string | null> {
+      const lines = o.versions.map((v) => billableOf(v));
       await credits.grantForOrder(tx, ctx, o.customerId, lines);
       if (!o.invoice) return null;
       const cs = firstInvoiceCharges(ctx, lines);
@@ -143,10 +144,10 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
       await deps.assets.lockForBilling(tx, ctx, numbers);
       const draft = await this.changeDraft(tx, ctx, { before: o.before, after: o.after, changes: o.changes, paymentTerm: o.paymentTerm });
       if (!draft) return null;
-      // the ledger names the version billed: the stored one, not the plan's stand-in
-      const stored = new Map((await deps.assets.billableLines(tx, ctx, { assetNumbers: numbers })).map((l) => [l.assetNumber, l]));
+      // the ledger names the asset's latest version as written in this transaction (`after` carries it: no read)
+      const written = new Map(o.after.map((l) => [l.assetNumber, l]));
       for (const item of draft.items) {
-        const l = stored.get(item.assetNumber);
+        const l = written.get(item.assetNumber);
         if (l) Object.assign(item, { assetId: l.assetId, orderProductId: l.orderProductId });
       }
       return documents.write(tx, ctx, {

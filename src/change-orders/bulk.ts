@@ -5,7 +5,6 @@ import { isUuid } from '../metadata/validate.js';
 import type { AssetsService } from '../assets/service.js';
 import { readWhere } from '../graphql/where-filter.js';
 import { readAssetChange } from './change-request.js';
-import type { ChangeOrdersService } from './service.js';
 import * as store from './store.js';
 
 // Bulk price adjustment (seed 002 part A §2.6): AdjustPrice across many assets, chosen by number or
@@ -20,7 +19,10 @@ const MAX_TARGETS = 100_000;
 interface Target { assetNumber: string; customerId: string; change: Obj }
 interface Stage { id: string; startTime: string; endTime: string | null; status: string; processResult: { assetNumbers: string[]; orderIds: string[]; errors: { customerId: string; errorCode: string; message: string }[] } }
 
-export function createBulkChanges(deps: { changeOrders: ChangeOrdersService; assets: AssetsService }) {
+/** The change-order workflow's create (src/workflows/orders.ts), one change order per customer per batch. */
+type CreateChangeOrder = (ctx: Ctx, body: unknown) => Promise<{ order: { id: unknown } } & Record<string, unknown>>;
+
+export function createBulkChanges(deps: { createChangeOrder: CreateChangeOrder; assets: AssetsService }) {
   async function targets(ctx: Ctx, changes: unknown[]): Promise<Target[]> {
     const out = new Map<string, Target>();
     for (const [i, raw] of changes.entries()) {
@@ -50,7 +52,7 @@ export function createBulkChanges(deps: { changeOrders: ChangeOrdersService; ass
       for (const b of batch) byCustomer.set(b.customerId, [...(byCustomer.get(b.customerId) ?? []), b]);
       for (const [customerId, group] of byCustomer) {
         try {
-          const res = await deps.changeOrders.create(ctx, { options: { activateOrder: true, ...options }, assetChanges: group.map((g) => ({ ...g.change, assetNumber: g.assetNumber })) });
+          const res = await deps.createChangeOrder(ctx, { options: { activateOrder: true, ...options }, assetChanges: group.map((g) => ({ ...g.change, assetNumber: g.assetNumber })) });
           stage.processResult.orderIds.push(String((res.order as { id: unknown }).id));
         } catch (e) {
           if (!(e instanceof DomainError)) throw e;

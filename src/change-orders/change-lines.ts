@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Dec, roundMoney } from '../core/money.js';
 import type { VersionRow } from '../assets/model.js';
 import type { NewVersion } from '../assets/provisioning.js';
+import type { ChangeLine } from '../orders/model.js';
 import type { AssetPlan, AssetState, ChangeStep } from './model.js';
 
 // The rows a planned change order writes (DESIGN "Change orders"). Pure: the caller values the
 // contract before and after each step (billing's contract value) and passes the figures in.
 //   per changed asset: one SummaryItem (the resulting state, isChange false, no deltas)
 //                      + one LineItem per change (isChange true, its delta, summaryItemId);
+//   lines are the orders domain's ChangeLine (orders writes them);
 //   one new version from the changes' date (+ the version a temporary change returns to);
 //   order totals count the change lines only.
 
@@ -15,83 +17,90 @@ export interface StepFigures { deltaTCV: Dec; deltaTax: Dec; deltaCMRR: Dec; win
 export interface VersionFigures { totalPrice: Dec; taxAmount: Dec }
 
 export interface AssetRows {
-  summary: Record<string, unknown>;
-  changes: Record<string, unknown>[];
+  summary: ChangeLine;
+  changes: ChangeLine[];
   versions: NewVersion[];
 }
 
 const KIND_TYPE: Record<string, string> = { Subscription: 'Subscription', Asset: 'Physical Good', Entitlement: 'Service' };
 
-/** The line columns every change-order line shares, from the asset's latest version. */
-function lineBase(tenantId: string, orderId: string, v: VersionRow) {
+/** What every line of an asset's changes shares, from its latest version. */
+function lineBase(v: VersionRow) {
   return {
-    tenant_id: tenantId, order_id: orderId, status: 'Draft', parent_id: null, level: 1, product_id: v.product_id, product_name: v.product_name, sku: null,
-    price_book_entry_id: v.price_book_entry_id, product_option_id: null, uom_id: v.uom_id, term_dimension: v.term_dimension, price_model: v.price_model,
-    product_type: KIND_TYPE[v.kind] ?? 'Subscription', bundled: v.bundled, included_quantity: v.included_units, billing_timing: v.billing_timing,
-    billing_period: v.billing_period, bill_cycle_day: v.bill_cycle_day, bill_cycle_start_month: v.bill_cycle_start_month, tax_code: null, tax_mode: 'Exclusive',
-    discount: '0', discount_amount: '0', system_discount: '0', system_discount_amount: '0', applied_tags: [], change_asset_number: v.asset_number,
-    custom_fields: {},
+    productId: v.product_id, productName: v.product_name, priceBookEntryId: v.price_book_entry_id, uomId: v.uom_id, termDimension: v.term_dimension,
+    priceModel: v.price_model, productType: KIND_TYPE[v.kind] ?? 'Subscription', bundled: v.bundled, includedQuantity: v.included_units,
+    billingTiming: v.billing_timing, billingPeriod: v.billing_period, billCycleDay: v.bill_cycle_day, billCycleStartMonth: v.bill_cycle_start_month,
+    changeAssetNumber: v.asset_number,
   };
 }
 
 const months12 = new Dec(12);
+const zero = new Dec(0);
 
 export function assetRows(i: {
-  tenantId: string; orderId: string; sortFrom: number; latest: VersionRow; nextVersion: number; plan: AssetPlan; steps: StepFigures[]; finalFigures: VersionFigures[];
+  orderId: string; sortFrom: number; latest: VersionRow; nextVersion: number; plan: AssetPlan; steps: StepFigures[]; finalFigures: VersionFigures[];
   currency: string; newId?: () => string;
 }): AssetRows {
   const id = i.newId ?? randomUUID;
   const v = i.latest;
-  const base = lineBase(i.tenantId, i.orderId, v);
+  const base = lineBase(v);
   const final = i.plan.versions[0]!.state;
   const summaryId = id();
   const money = (d: Dec) => d.toString();
   const f0 = i.finalFigures[0]!;
-  const summary = {
-    ...base, id: summaryId, sort_order: i.sortFrom, line_type: 'SummaryItem', is_change: false, root_id: summaryId, change_type: null, summary_item_id: null,
-    quantity: final.quantity.toString(), subscription_term: final.term, subscription_start_date: final.startDate, subscription_end_date: final.endDate,
-    free_trial_end_date: final.freeTrialEndDate, auto_renew: final.autoRenew, renewal_term: final.renewalTerm, cancellation_date: final.cancellationDate,
-    list_price: money(final.listPrice), sales_price: money(final.salesPrice), net_sales_price: money(final.netSalesPrice), monthly_price: money(final.monthlyPrice),
-    list_total_price: money(f0.totalPrice), subtotal: money(f0.totalPrice), total_price: money(f0.totalPrice), tax_percentage: '0',
-    tax_amount: money(f0.taxAmount), total_amount: money(f0.totalPrice.plus(f0.taxAmount)),
-    delta_cmrr: '0', delta_arr: '0', delta_acv: '0', delta_tcv: '0', description: null, ref_id: null,
+  const summary: ChangeLine = {
+    ...base, id: summaryId, sortOrder: i.sortFrom, lineType: 'SummaryItem', isChange: false, rootId: summaryId, changeType: null, summaryItemId: null,
+    quantity: final.quantity, term: final.term, startDate: final.startDate, endDate: final.endDate,
+    freeTrialEndDate: final.freeTrialEndDate, autoRenew: final.autoRenew, renewalTerm: final.renewalTerm, cancellationDate: final.cancellationDate,
+    listPrice: final.listPrice, salesPrice: final.salesPrice, netSalesPrice: final.netSalesPrice, monthlyPrice: final.monthlyPrice,
+    listTotalPrice: f0.totalPrice, subtotal: f0.totalPrice, totalPrice: f0.totalPrice,
+    taxAmount: f0.taxAmount, totalAmount: f0.totalPrice.plus(f0.taxAmount),
+    deltaCMRR: zero, deltaARR: zero, deltaACV: zero, deltaTCV: zero,
   };
-  const changes = i.plan.steps.map((step: ChangeStep, k) => {
+  const changes = i.plan.steps.map((step: ChangeStep, k): ChangeLine => {
     const f = i.steps[k]!;
     const lineId = id();
     const acv = roundMoney(f.deltaTCV.times(12).dividedBy(Dec.max(months12, f.windowMonths)), i.currency);
     return {
-      ...base, id: lineId, sort_order: i.sortFrom + 1 + k, line_type: 'LineItem', is_change: true, root_id: summaryId, change_type: step.change.changeType,
-      summary_item_id: summaryId, quantity: changeQuantity(step, k === 0 ? stateOf(v) : i.plan.steps[k - 1]!.after).toString(),
-      subscription_term: step.after.term, subscription_start_date: step.window.from, subscription_end_date: step.window.to,
-      free_trial_end_date: step.after.freeTrialEndDate, auto_renew: step.after.autoRenew, renewal_term: step.after.renewalTerm, cancellation_date: step.after.cancellationDate,
-      list_price: money(step.after.listPrice), sales_price: money(step.after.salesPrice), net_sales_price: money(step.after.netSalesPrice), monthly_price: money(step.after.monthlyPrice),
-      list_total_price: money(f.deltaTCV), subtotal: money(f.deltaTCV), total_price: money(f.deltaTCV), tax_percentage: '0', tax_amount: money(f.deltaTax),
-      total_amount: money(f.deltaTCV.plus(f.deltaTax)), delta_cmrr: money(f.deltaCMRR), delta_arr: money(f.deltaCMRR.times(12)), delta_acv: money(acv),
-      delta_tcv: money(f.deltaTCV), description: null, ref_id: null,
+      ...base, id: lineId, sortOrder: i.sortFrom + 1 + k, lineType: 'LineItem', isChange: true, rootId: summaryId, changeType: step.change.changeType,
+      summaryItemId: summaryId, quantity: changeQuantity(step, k === 0 ? stateOf(v) : i.plan.steps[k - 1]!.after),
+      term: step.after.term, startDate: step.window.from, endDate: step.window.to,
+      freeTrialEndDate: step.after.freeTrialEndDate, autoRenew: step.after.autoRenew, renewalTerm: step.after.renewalTerm, cancellationDate: step.after.cancellationDate,
+      listPrice: step.after.listPrice, salesPrice: step.after.salesPrice, netSalesPrice: step.after.netSalesPrice, monthlyPrice: step.after.monthlyPrice,
+      listTotalPrice: f.deltaTCV, subtotal: f.deltaTCV, totalPrice: f.deltaTCV, taxAmount: f.deltaTax,
+      totalAmount: f.deltaTCV.plus(f.deltaTax), deltaCMRR: f.deltaCMRR, deltaARR: f.deltaCMRR.times(12), deltaACV: acv,
+      deltaTCV: f.deltaTCV,
     };
   });
   const deltaTCV = i.steps.reduce((a, s) => a.plus(s.deltaTCV), new Dec(0));
-  const deltaACV = changes.reduce((a, c) => a.plus(c.delta_acv), new Dec(0));
-  let previous = v;
+  const deltaACV = changes.reduce((a, c) => a.plus(c.deltaACV), new Dec(0));
+  let previous: VersionRow | NewVersion = v;
   const versions: NewVersion[] = i.plan.versions.map((pv, k) => {
-    const f = i.finalFigures[k]!;
-    const { created_at: _c, custom_fields: _f, ...from } = previous as VersionRow;
     const row: NewVersion = {
-      ...from, id: id(), version: i.nextVersion + k, last_versioned_id: previous.id, order_id: i.orderId, order_product_id: summaryId, status: 'Active',
-      quantity: pv.state.quantity.toString(), start_date: pv.state.startDate, end_date: pv.state.endDate, free_trial_end_date: pv.state.freeTrialEndDate,
-      term: pv.state.term, renewal_term: pv.state.renewalTerm, auto_renew: pv.state.autoRenew, evergreen: pv.state.evergreen,
-      list_price: money(pv.state.listPrice), sales_price: money(pv.state.salesPrice), net_sales_price: money(pv.state.netSalesPrice),
-      monthly_price: money(pv.state.monthlyPrice), total_price: money(f.totalPrice), tax_amount: money(f.taxAmount),
-      total_amount: money(f.totalPrice.plus(f.taxAmount)), tcv: money(f.totalPrice),
+      ...versionIn(previous, pv.from, pv.state, i.finalFigures[k]!), id: id(), version: i.nextVersion + k, last_versioned_id: previous.id, order_id: i.orderId,
+      order_product_id: summaryId, status: 'Active',
       // the whole delta sits on the order's first new version: the chain's TCV is the sum of deltas
       delta_tcv: money(k === 0 ? deltaTCV : new Dec(0)), delta_acv: money(k === 0 ? deltaACV : new Dec(0)),
-      effective_from: pv.from, effective_to: null, cancellation_date: pv.state.cancellationDate,
     };
-    previous = { ...row, created_at: new Date(), custom_fields: {} };
+    previous = row;
     return row;
   });
   return { summary, changes, versions };
+}
+
+/** A version in the contract state `s` from `from`, on top of `previous` (its product, billing settings and
+ * ids): what change orders value while planning, and what assetRows writes with its own ids. */
+export function versionIn(previous: VersionRow | NewVersion, from: string, s: AssetState, f: VersionFigures): NewVersion {
+  const { created_at: _c, custom_fields: _f, ...base } = previous as VersionRow;
+  const money = (d: Dec) => d.toString();
+  return {
+    ...base, quantity: s.quantity.toString(), start_date: s.startDate, end_date: s.endDate, free_trial_end_date: s.freeTrialEndDate,
+    term: s.term, renewal_term: s.renewalTerm, auto_renew: s.autoRenew, evergreen: s.evergreen,
+    list_price: money(s.listPrice), sales_price: money(s.salesPrice), net_sales_price: money(s.netSalesPrice),
+    monthly_price: money(s.monthlyPrice), total_price: money(f.totalPrice), tax_amount: money(f.taxAmount),
+    total_amount: money(f.totalPrice.plus(f.taxAmount)), tcv: money(f.totalPrice),
+    effective_from: from, effective_to: null, cancellation_date: s.cancellationDate,
+  };
 }
 
 /** A change line's quantity: the units added or removed, the units canceled (negative), else the asset's units. */

@@ -3,17 +3,18 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { verbPath } from '../http/paths.js';
 import type { ChangeOrdersService } from './service.js';
 import type { BulkChanges } from './bulk.js';
+import type { Workflows } from '../workflows/orders.js';
 
 // Change orders (seed 002 part B §1.8, part A §2.6): three paths for one use case, and the preview.
 const write = { permission: 'orders:write' } as const;
 
-export const changeOrderRoutes: FastifyPluginAsyncTypebox<{ changeOrders: ChangeOrdersService; bulk: BulkChanges }> = async (app, { changeOrders, bulk }) => {
+export const changeOrderRoutes: FastifyPluginAsyncTypebox<{ changeOrders: ChangeOrdersService; workflows: Workflows; bulk: BulkChanges }> = async (app, { changeOrders, workflows, bulk }) => {
   for (const path of ['/orders/change-orders', '/change-orders', '/cpq/change-order']) {
     app.post(path, {
       config: write,
       schema: { tags: ['change orders'], summary: 'Change what customers own: {options, assetChanges: [{assetNumber, changeType, ...}]}', body: Type.Unknown() },
     }, async (req, reply) => {
-      const res = await changeOrders.create(req.ctx, req.body);
+      const res = await workflows.createChangeOrder(req.ctx, req.body);
       const pending = 'payment' in res && (res.payment as { status?: string } | null)?.status === 'Pending';
       return reply.status(pending ? 202 : 200).send(res);
     });

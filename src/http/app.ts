@@ -15,6 +15,7 @@ import type { OrdersService } from '../orders/service.js';
 import { orderRoutes } from '../orders/routes.js';
 import { assetRoutes } from '../assets/routes.js';
 import type { ChangeOrdersService } from '../change-orders/service.js';
+import type { Workflows } from '../workflows/orders.js';
 import type { BulkChanges } from '../change-orders/bulk.js';
 import { changeOrderRoutes } from '../change-orders/routes.js';
 import { graphqlService } from '../graphql/service.js';
@@ -39,6 +40,8 @@ export interface AppDeps {
   customers: CustomersService;
   orders: OrdersService;
   changeOrders: ChangeOrdersService;
+  /** Place order, activate order, change orders: the use cases that cross domains (src/workflows). */
+  workflows: Workflows;
   bulkChanges: BulkChanges;
   billing: BillingService;
   stripeWebhook?: StripeWebhookDeps;
@@ -87,8 +90,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(catalogRoutes, { publishing: deps.publishing });
   await app.register(customerRoutes, { customers: deps.customers });
   await app.register(taxRoutes);
-  await app.register(orderRoutes, { orders: deps.orders });
-  await app.register(changeOrderRoutes, { changeOrders: deps.changeOrders, bulk: deps.bulkChanges });
+  await app.register(orderRoutes, { orders: deps.orders, workflows: deps.workflows });
+  await app.register(changeOrderRoutes, { changeOrders: deps.changeOrders, workflows: deps.workflows, bulk: deps.bulkChanges });
   await app.register(assetRoutes);
   await app.register(graphqlRoutes, { graphql: graphqlService });
   await app.register(billingRoutes, { billing: deps.billing, tenancy: deps.tenancy });

@@ -2,16 +2,17 @@ import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { verbPath } from '../http/paths.js';
 import type { OrdersService } from './service.js';
+import type { Workflows } from '../workflows/orders.js';
 
 // Orders (seed 002 part B §1.5–1.6). Order bodies come in two shapes; request.ts reads both.
 const IdParams = Type.Object({ id: Type.String() });
 const write = { permission: 'orders:write' } as const;
 
-export const orderRoutes: FastifyPluginAsyncTypebox<{ orders: OrdersService }> = async (app, { orders }) => {
+export const orderRoutes: FastifyPluginAsyncTypebox<{ orders: OrdersService; workflows: Workflows }> = async (app, { orders, workflows }) => {
   app.post('/orders', {
     config: write, schema: { tags: ['orders'], summary: 'Create a cart (activateOrder: false) or place an order with its customer and contact', body: Type.Unknown() },
   }, async (req, reply) => {
-    const res = await orders.placeOrder(req.ctx, req.body);
+    const res = await workflows.placeOrder(req.ctx, req.body);
     // a payment waiting on the gateway or the customer: accepted, not yet settled
     return reply.status('payment' in res && res.payment?.status === 'Pending' ? 202 : 200).send(res);
   });
@@ -23,7 +24,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ orders: OrdersService }> =
   app.post(verbPath('/orders/:id', 'activate'), {
     config: write, schema: { tags: ['orders'], params: IdParams, body: Type.Optional(Type.Unknown()) },
   }, async (req, reply) => {
-    const res = await orders.activateOrder(req.ctx, req.params.id, req.body ?? {});
+    const res = await workflows.activateOrder(req.ctx, req.params.id, req.body ?? {});
     return reply.status('payment' in res && res.payment?.status === 'Pending' ? 202 : 200).send(res);
   });
   app.post(verbPath('/orders/:id', 'cancel'), { config: write, schema: { tags: ['orders'], params: IdParams } },
@@ -36,5 +37,5 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ orders: OrdersService }> =
     },
   }, async (req) => orders.deleteOrders(req.ctx, req.body));
   app.post('/cpq/create-order', { config: write, schema: { tags: ['orders'], summary: 'CPQ CreateOrderRequest', body: Type.Unknown() } },
-    async (req) => orders.cpqCreateOrder(req.ctx, req.body));
+    async (req) => workflows.cpqCreateOrder(req.ctx, req.body));
 };

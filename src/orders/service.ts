@@ -7,18 +7,18 @@ import type { ApiRecord } from '../metadata/records.js';
 import { isUuid } from '../metadata/validate.js';
 import type { AssetsService } from '../assets/service.js';
 import { NUMBER_KIND, kindFor, type AssetKind, type ProvisionLine } from '../assets/model.js';
-import type { BillableLine } from '../billing/charges.js';
+import { billableOf, type ChargeableVersion } from '../billing/charges.js';
 import type { BillingService, InvoiceReservation } from '../billing/service.js';
-import { numbersNeeded } from '../assets/provisioning.js';
+import { numbersNeeded, planProvisioning } from '../assets/provisioning.js';
 import { catalogService } from '../catalog/service.js';
 import type { Publishing } from '../catalog/publishing.js';
 import type { CustomersService, OrderPartiesPlan } from '../customers/service.js';
 import type { NumberingService } from '../numbering/service.js';
 import { taxService } from '../tax/service.js';
 import { orderTotals, planLines, type PlannedLine } from './lines.js';
-import type { Checkout } from './checkout.js';
 import { readOptions, readOrderRequest, type LineRequest, type OrderOptions, type OrderRequest } from './request.js';
 import * as store from './store.js';
+import type { ChangeLine, ChangeOrder, OrderHead } from './model.js';
 import { toLineView, toOrderView } from './views.js';
 import { markCommitted } from '../idempotency/service.js';
 
@@ -33,7 +33,6 @@ export interface OrdersDeps {
   numbering: NumberingService;
   publishing: Publishing;
   billing: BillingService;
-  checkout: Checkout;
 }
 
 /** The customer's stored default payment method, if any. */
@@ -42,29 +41,29 @@ function storedMethod(customer: Record<string, unknown> | null): { token: string
   return typeof token === 'string' && token ? { token, gateway: (customer!.default_payment_gateway as string | null) ?? undefined } : undefined;
 }
 
-/** A planned (not yet written) line as billing sees it, to price the first invoice before paying it. */
-function plannedBillable(l: PlannedLine, currency: string): BillableLine {
-  return {
-    assetId: l.id, assetNumber: l.id, assetType: kindFor(l.productType), orderProductId: l.id, productId: l.product.id,
-    productName: (l.product.name as string | null) ?? null, uomId: l.uomId, priceModel: l.priceModel, termDimension: l.uom.termDimension,
-    term: l.term, startDate: l.startDate, endDate: l.endDate, quantity: l.priced.quantity.toString(), includedQuantity: l.includedQuantity.toString(),
-    netSalesPrice: l.priced.netSalesPrice.toString(), monthlyPrice: l.priced.monthlyPrice.toString(), totalPrice: l.priced.totalPrice.toString(),
-    taxAmount: l.taxAmount.toString(), billingPeriod: l.billingPeriod, billingTiming: l.billingTiming, billCycleDay: l.billCycleDay,
-    billCycleStartMonth: l.billCycleStartMonth, currency,
-  };
+/**
+ * The versions lines would provision, as billing prices them before anything is written (a cart's
+ * preview, the amount to charge at checkout): planned as provisioning plans them, each keyed by its
+ * product (`<productId>_preview`), since no asset number is taken yet.
+ */
+function plannedVersions(lines: readonly ProvisionLine[], orderId: string, customerId: string): ChargeableVersion[] {
+  const numbers: Record<AssetKind, string[]> = { Subscription: [], Asset: [], Entitlement: [] };
+  for (const l of lines) numbers[kindFor(l.productType)].push(`${l.productId}_preview`);
+  return planProvisioning({ lines, orderId, customerId, numbers }).map((v) => ({ ...v, id: v.asset_number }));
 }
 
-/** A cart line as billing sees it for a preview: no asset yet, so it is keyed by its product. */
-function previewLine(l: store.LineRow, currency: string): BillableLine {
-  const s = (k: string) => (l[k] === null || l[k] === undefined ? null : String(l[k]));
+/** What a planned (not yet written) line provisions. */
+function plannedProvisionLine(l: PlannedLine, currency: string, priceBookId: string | null): ProvisionLine {
+  const p = l.priced;
   return {
-    assetId: `${String(l.product_id)}_preview`, assetNumber: `${String(l.product_id)}_preview`, assetType: kindFor(String(l.product_type)),
-    orderProductId: l.id, productId: String(l.product_id), productName: s('product_name'), uomId: s('uom_id'), priceModel: String(l.price_model),
-    termDimension: s('term_dimension'), term: (l.subscription_term as number | null) ?? null, startDate: String(l.subscription_start_date),
-    endDate: s('subscription_end_date'), freeTrialEndDate: s('free_trial_end_date'), quantity: String(l.quantity), includedQuantity: String(l.included_quantity), netSalesPrice: String(l.net_sales_price),
-    monthlyPrice: String(l.monthly_price), totalPrice: String(l.total_price), taxAmount: String(l.tax_amount), billingPeriod: s('billing_period'),
-    billingTiming: s('billing_timing'), billCycleDay: (l.bill_cycle_day as number | null) ?? null, billCycleStartMonth: (l.bill_cycle_start_month as number | null) ?? null,
-    currency,
+    orderProductId: l.id, parentOrderProductId: l.parentId, productId: l.product.id, productName: (l.product.name as string | null) ?? null, productType: l.productType,
+    priceModel: l.priceModel, priceBookId, priceBookEntryId: (l.entry?.id as string | undefined) ?? null, uomId: l.uomId, termDimension: l.uom.termDimension,
+    quantity: p.quantity.toString(), includedQuantity: l.includedQuantity.toString(), bundled: l.bundled, startDate: l.startDate,
+    endDate: l.endDate, freeTrialEndDate: l.freeTrialEndDate, term: l.term, renewalTerm: l.renewalTerm,
+    autoRenew: l.autoRenew, billingPeriod: l.billingPeriod, billingTiming: l.billingTiming, billCycleDay: l.billCycleDay,
+    billCycleStartMonth: l.billCycleStartMonth, currency, listPrice: p.listPrice.toString(), salesPrice: p.salesPrice.toString(),
+    netSalesPrice: p.netSalesPrice.toString(), totalPrice: p.totalPrice.toString(), taxAmount: l.taxAmount.toString(), totalAmount: l.totalAmount.toString(),
+    deltaTCV: p.deltaTCV.toString(), deltaACV: p.deltaACV.toString(), monthlyPrice: p.monthlyPrice.toString(), description: l.request?.description ?? null,
   };
 }
 
@@ -79,6 +78,38 @@ async function markActivated(tx: Tx, ctx: Ctx, orderId: string): Promise<Written
 
 /** An order and its lines as the transaction that wrote them left them: the answer needs no read. */
 interface Written { order: store.OrderRow; lines: store.LineRow[] }
+
+/** A placement planned before its transaction: prices, tax, numbers, the payment method. `buyer` and
+ * `written` are what the transaction wrote (the customer, the order and its lines), for the answer. */
+export interface Placement {
+  req: OrderRequest;
+  customer: Record<string, unknown> | null;
+  parties: OrderPartiesPlan;
+  lines: PlannedLine[];
+  currency: string;
+  numbers: Record<AssetKind, string[]>;
+  orderNumber: string;
+  reservation: InvoiceReservation | null;
+  orderId: string;
+  method: { token: string; gateway: string | undefined } | undefined;
+  buyer: Record<string, unknown> | null;
+  written?: Written;
+}
+
+/** A Draft's activation planned before its transaction (`id` as the caller named it). */
+export interface Activation {
+  id: string;
+  orderId: string;
+  options: OrderOptions;
+  columns: Record<string, unknown>;
+  numbers: Record<AssetKind, string[]>;
+  reservation: InvoiceReservation | null;
+  lines: store.LineRow[];
+  method: { token: string; gateway: string | undefined } | undefined;
+  customerId: string;
+  currency: string;
+  requestKey: string;
+}
 
 /** A retry of this request after a crash answers with the order instead of placing it again. */
 async function noteCommitted(tx: Tx, ctx: Ctx, orderId: string): Promise<void> {
@@ -128,21 +159,6 @@ function provisionLine(l: store.LineRow, currency: string, priceBookId: string |
 export type OrdersService = ReturnType<typeof createOrdersService>;
 
 export function createOrdersService(deps: OrdersDeps) {
-  // a payment that fails after the order was written, under cancelOnPaymentFail, undoes the order
-  deps.checkout.setOrderCanceler(async (ctx, invoiceId) => {
-    const { invoice } = await deps.billing.getInvoice(ctx, invoiceId);
-    const orderId = invoice.orderId as string | null;
-    if (!orderId) return;
-    const order = await store.getOrder(ctx.db, ctx.tenantId, orderId);
-    if (!order?.cancel_on_payment_fail || order.status !== 'Activated') return;
-    await deps.billing.operations.cancel(ctx, { invoiceIds: [invoiceId] });
-    await inTransaction(ctx.db, async (tx) => {
-      await deps.assets.cancelForOrder(tx, ctx, orderId);
-      await store.updateOrder(tx, ctx.tenantId, orderId, { status: 'Canceled', canceled_date: ctx.clock.now() });
-      await store.setLineStatus(tx, ctx.tenantId, orderId, 'Canceled');
-    });
-  });
-
   async function trees(ctx: Ctx, ids: string[]): Promise<Map<string, ApiRecord>> {
     return isSelfService(ctx) ? deps.publishing.publishedProducts(ctx, ids) : catalogService.productTrees(ctx, ids);
   }
@@ -192,7 +208,7 @@ export function createOrdersService(deps: OrdersDeps) {
    * and with generateInvoice the first invoice is written in the same transaction. */
   async function activateInTx(tx: Tx, ctx: Ctx, written: Written, numbers: Record<AssetKind, string[]>, invoice: { options: OrderOptions; reservation: InvoiceReservation | null }, customer: Record<string, unknown> | null): Promise<{ invoiceId: string | null; written: Written }> {
     const { order, lines } = written;
-    await deps.assets.provision(tx, ctx, {
+    const versions = await deps.assets.provision(tx, ctx, {
       orderId: order.id, customerId: order.customer_id, numbers,
       lines: lines.map((l) => provisionLine(l, String(order.currency_iso_code), (order.price_book_id as string | null) ?? null)),
     });
@@ -202,7 +218,7 @@ export function createOrdersService(deps: OrdersDeps) {
     const invoicing = invoice.options.generateInvoice && invoice.reservation;
     const c = invoicing ? customer ?? await deps.customers.findCustomerRow(tx, ctx, order.customer_id) : null;
     const invoiceId = await deps.billing.activateOrderInTx(tx, ctx, {
-      orderId: order.id, customerId: order.customer_id,
+      orderId: order.id, customerId: order.customer_id, versions,
       invoice: invoicing && c ? {
         billToContactId: (order.bill_to_contact_id as string | null) ?? null, paymentTerm: (order.payment_term as string | null) ?? (c.payment_term as string | null) ?? null,
         activate: invoice.options.activateInvoice, reservation: invoice.reservation!,
@@ -250,8 +266,9 @@ export function createOrdersService(deps: OrdersDeps) {
       }
       const { order, lines } = read;
       const customer = known.customer ?? await deps.customers.findCustomerRow(ctx.db, ctx, order.customer_id);
+      const provisions = lines.map((l) => provisionLine(l, String(order.currency_iso_code), (order.price_book_id as string | null) ?? null));
       previewInvoices = deps.billing.previewLines(ctx, {
-        lines: lines.map((l) => previewLine(l, String(order.currency_iso_code))), customerId: order.customer_id,
+        lines: plannedVersions(provisions, order.id, order.customer_id).map((v) => billableOf(v)), customerId: order.customer_id,
         paymentTerm: (order.payment_term as string | null) ?? (customer.payment_term as string | null) ?? null,
       });
     }
@@ -277,34 +294,48 @@ export function createOrdersService(deps: OrdersDeps) {
     };
   }
 
-  // set by the change-orders service: activating a Draft change order plans it again (DESIGN "Change orders")
-  let changeActivator: ((ctx: Ctx, id: string, body: unknown) => Promise<unknown>) | null = null;
-
   return {
-    setChangeActivator(f: (ctx: Ctx, id: string, body: unknown) => Promise<unknown>) { changeActivator = f; },
+    /** A change order, written Draft with its lines, inside the caller's transaction (change orders plan them). */
+    async createChangeOrder(tx: Tx, ctx: Ctx, order: ChangeOrder, lines: readonly ChangeLine[]): Promise<void> {
+      await store.insertOrder(tx, store.changeOrderRow(ctx.tenantId, order));
+      await store.insertLines(tx, lines.map((l) => store.changeLineRow(ctx.tenantId, order.id, l)));
+      await noteCommitted(tx, ctx, order.id);
+    },
 
-    /** A change order's header and lines, inside the caller's transaction (change orders plan them). */
-    async insertChangeOrder(tx: Tx, ctx: Ctx, order: Record<string, unknown>, lines: Record<string, unknown>[]): Promise<void> {
-      await store.insertOrder(tx, order);
-      await store.insertLines(tx, lines);
-      await noteCommitted(tx, ctx, String(order.id));
+    /** A Draft change order's lines, replaced by the ones planned again at its activation. */
+    async replaceChangeLines(tx: Tx, ctx: Ctx, orderId: string, lines: readonly ChangeLine[]): Promise<void> {
+      await store.deleteLines(tx, ctx.tenantId, orderId);
+      await store.insertLines(tx, lines.map((l) => store.changeLineRow(ctx.tenantId, orderId, l)));
     },
 
     /** Marks an order and its lines Activated (a change order after its versions are written). */
-    markActivated,
+    async markActivated(tx: Tx, ctx: Ctx, orderId: string): Promise<void> { await markActivated(tx, ctx, orderId); },
 
-    /** A Draft change order, locked for its activation. */
-    getDraftForUpdate: (tx: Tx, ctx: Ctx, id: string) => getDraftForUpdate(tx, ctx, id),
-    getOrderRow: (ctx: Ctx, id: string) => store.getOrder(ctx.db, ctx.tenantId, id),
-    deleteLines: (tx: Tx, ctx: Ctx, id: string) => store.deleteLines(tx, ctx.tenantId, id),
-    insertLines: (tx: Tx, ctx: Ctx, lines: Record<string, unknown>[]) => store.insertLines(tx, lines),
+    /** A Draft order, locked for its activation (409 ORDER_NOT_DRAFT otherwise). */
+    async lockDraft(tx: Tx, ctx: Ctx, id: string): Promise<void> { await getDraftForUpdate(tx, ctx, id); },
+
+    async findOrder(ctx: Ctx, id: string): Promise<OrderHead | undefined> {
+      const o = isUuid(id) ? await store.getOrder(ctx.db, ctx.tenantId, id.toLowerCase()) : undefined;
+      return o && store.toOrderHead(o);
+    },
+
+    /** Cancels an Activated order and what it provisioned (a payment that failed under cancelOnPaymentFail). */
+    async cancelActivated(ctx: Ctx, orderId: string): Promise<void> {
+      await inTransaction(ctx.db, async (tx) => {
+        await deps.assets.cancelForOrder(tx, ctx, orderId);
+        await store.updateOrder(tx, ctx.tenantId, orderId, { status: 'Canceled', canceled_date: ctx.clock.now() });
+        await store.setLineStatus(tx, ctx.tenantId, orderId, 'Canceled');
+      });
+    },
+
     response: (ctx: Ctx, orderId: string, extra: { previewInvoices?: unknown[] | null } = {}) => response(ctx, orderId, extra),
     storedMethod: (customer: Record<string, unknown> | null) => storedMethod(customer),
-    lineView: (row: Record<string, unknown>) => toLineView(row as store.LineRow),
+    /** A planned change line as the API shows it (a preview: nothing stored). */
+    changeLineView: (ctx: Ctx, orderId: string, l: ChangeLine) => toLineView(store.changeLineRow(ctx.tenantId, orderId, l)),
     noteCommitted,
 
-    /** POST /orders: a cart (activateOrder false) or a placed order, customer and contact included, all or nothing. */
-    async placeOrder(ctx: Ctx, body: unknown) {
+    /** POST /orders, planned: a cart (activateOrder false) or a placed order, customer and contact included; nothing written yet. */
+    async planPlacement(ctx: Ctx, body: unknown): Promise<Placement> {
       const req = readOrderRequest(body);
       let customer: Record<string, unknown> | null = null;
       let parties: OrderPartiesPlan;
@@ -323,47 +354,39 @@ export function createOrdersService(deps: OrdersDeps) {
       const activate = req.options.activateOrder;
       const { numbers, orderNumber } = await reserveNumbers(ctx, activate ? lines : [], true);
       const reservation = await reserveInvoice(ctx, req.options, lines.length);
-      const orderId = randomUUID();
-      let written: Written | undefined;
-      let buyer = customer;
-      const writeAll = (extra: (tx: Tx, invoiceId: string, customerId: string) => Promise<void>) => inTransaction(ctx.db, async (tx) => {
-        const { customer: c, contactId } = await deps.customers.ensureForOrder(tx, ctx, parties, req.customerId, customer ?? undefined);
-        buyer = c;
-        const status = activate ? 'Activated' : 'Draft';
-        const draft: Written = {
-          order: await store.insertOrder(tx, { ...orderRow(ctx, req, orderId, orderNumber, String(c.id), contactId, lines, currency), ...(activate && activation(ctx)) }),
-          lines: await store.insertLines(tx, lines.map((l) => lineRow(ctx, orderId, l, status))),
-        };
-        await noteCommitted(tx, ctx, orderId);
-        const done = activate ? await activateInTx(tx, ctx, draft, numbers, { options: req.options, reservation }, c) : { invoiceId: null, written: draft };
-        if (done.invoiceId) await extra(tx, done.invoiceId, String(c.id));
-        written = done.written;
-        return { invoiceId: done.invoiceId, customerId: String(c.id) };
-      });
       // the request's payment method, else the customer's stored default
       const method = req.paymentMethod ?? storedMethod(customer);
-      if (!(req.options.activateInvoice && method)) {
-        await writeAll(async () => undefined);
-        return finish(ctx, orderId, req.options, req.transactionHub, { written, customer: buyer });
-      }
-      // the first invoice's total, from the same builder, before anything is written
-      const [first] = deps.billing.previewLines(ctx, { lines: lines.map((l) => plannedBillable(l, currency)), customerId: null, paymentTerm: null });
-      // open credit memos apply before any charge; only the rest is charged
-      const credit = customer ? await deps.billing.creditMemos.availableCredit(ctx.db, ctx, String(customer.id), currency) : new Dec(0);
-      const gatewayName = method.gateway ?? 'test';
-      const payment = await deps.checkout.placeAndPay(ctx, {
-        token: method.token, gateway: method.gateway, amount: Dec.max(0, new Dec(first?.invoice.amount ?? 0).minus(credit)), currency,
-        asyncPayment: req.options.asyncPayment,
-        customerIdHint: customer ? String(customer.id) : null, cancelOnPaymentFail: req.options.cancelOnPaymentFail,
-        requestKey: ctx.idempotencyKey ?? req.refId ?? orderId,
-        writeAll: (extra) => writeAll(async (tx, invoiceId, customerId) => {
-          await deps.customers.rememberPaymentMethod(tx, ctx, customerId, method.token, gatewayName);
-          await extra(tx, invoiceId, customerId);
-        }),
-      });
-      // a payment that did not succeed may have canceled the order (cancelOnPaymentFail): then read it again
-      const settled = payment === null || payment.status === 'Succeeded';
-      return { ...(await finish(ctx, orderId, req.options, req.transactionHub, { customer: buyer, ...(settled && { written }) })), payment };
+      return { req, customer, parties, lines, currency, numbers, orderNumber, reservation, orderId: randomUUID(), method, buyer: customer };
+    },
+
+    /** Writes a planned placement inside the caller's transaction: customer, order, lines and, when activated,
+     * what they provision and the first invoice. The rows written stay on the placement for the answer. */
+    async writePlacement(tx: Tx, ctx: Ctx, p: Placement): Promise<{ invoiceId: string | null; customerId: string }> {
+      const { req, lines, orderId } = p;
+      const activate = req.options.activateOrder;
+      const { customer: c, contactId } = await deps.customers.ensureForOrder(tx, ctx, p.parties, req.customerId, p.customer ?? undefined);
+      p.buyer = c;
+      const status = activate ? 'Activated' : 'Draft';
+      const draft: Written = {
+        order: await store.insertOrder(tx, { ...orderRow(ctx, req, orderId, p.orderNumber, String(c.id), contactId, lines, p.currency), ...(activate && activation(ctx)) }),
+        lines: await store.insertLines(tx, lines.map((l) => lineRow(ctx, orderId, l, status))),
+      };
+      await noteCommitted(tx, ctx, orderId);
+      const done = activate ? await activateInTx(tx, ctx, draft, p.numbers, { options: req.options, reservation: p.reservation }, c) : { invoiceId: null, written: draft };
+      p.written = done.written;
+      return { invoiceId: done.invoiceId, customerId: String(c.id) };
+    },
+
+    /** The first invoice's total, from the same builder, before anything is written. */
+    firstInvoiceTotal(ctx: Ctx, p: Placement): Dec {
+      const provisions = p.lines.map((l) => plannedProvisionLine(l, p.currency, null));
+      const [first] = deps.billing.previewLines(ctx, { lines: plannedVersions(provisions, p.orderId, '').map((v) => billableOf(v)), customerId: null, paymentTerm: null });
+      return new Dec(first?.invoice.amount ?? 0);
+    },
+
+    /** The placed order as the API answers it; after a payment that did not succeed it is read again (it may have been canceled). */
+    answerPlacement(ctx: Ctx, p: Placement, settled = true) {
+      return finish(ctx, p.orderId, p.req.options, p.req.transactionHub, { customer: p.buyer, ...(settled && p.written && { written: p.written }) });
     },
 
     async getOrder(ctx: Ctx, id: string) {
@@ -400,8 +423,9 @@ export function createOrdersService(deps: OrdersDeps) {
       return finish(ctx, current.id, req.options);
     },
 
-    /** POST /orders/{id}:activate with the seed's ActivateOrderRequest. */
-    async activateOrder(ctx: Ctx, id: string, body: unknown) {
+    /** POST /orders/{id}:activate with the seed's ActivateOrderRequest, planned: a change order's Draft is
+     * the change-orders domain's to plan again (`{ change: id }`); nothing written yet. */
+    async planActivation(ctx: Ctx, id: string, body: unknown): Promise<Activation | { change: string }> {
       const b = (body ?? {}) as Record<string, unknown>;
       if (typeof b !== 'object' || Array.isArray(b)) throw invalid('INVALID_FIELD', 'body must be an object');
       const options = { ...readOptions(b, 'body'), activateOrder: true };
@@ -410,38 +434,39 @@ export function createOrdersService(deps: OrdersDeps) {
       const columns = additionalColumns(additional as Record<string, unknown>);
       if (!isUuid(id)) throw notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`);
       const head = await store.getOrder(ctx.db, ctx.tenantId, id.toLowerCase());
-      if (head?.order_type === 'Change' && changeActivator) return changeActivator(ctx, head.id, body) as ReturnType<typeof finish>;
+      if (head?.order_type === 'Change') return { change: head.id };
       const lines = await store.getLines(ctx.db, ctx.tenantId, id.toLowerCase());
       const { numbers } = await reserveNumbers(ctx, lines.map((l) => ({ productType: String(l.product_type) })), false);
       const reservation = await reserveInvoice(ctx, options, lines.length);
-      const activate = (extra: (tx: Tx, invoiceId: string, customerId: string) => Promise<void>) => inTransaction(ctx.db, async (tx) => {
-        const order = await getDraftForUpdate(tx, ctx, id);
-        if (Object.keys(columns).length > 0) await store.updateOrder(tx, ctx.tenantId, order.id, columns);
-        await noteCommitted(tx, ctx, order.id);
-        const { invoiceId } = await activateInTx(tx, ctx, { order, lines: await store.getLines(tx, ctx.tenantId, order.id) }, numbers, { options, reservation }, null);
-        if (invoiceId) await extra(tx, invoiceId, order.customer_id);
-        return { invoiceId, customerId: order.customer_id };
-      });
       const draft = await store.getOrder(ctx.db, ctx.tenantId, id.toLowerCase());
       if (!draft) throw notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`);
       const customer = await deps.customers.findCustomerRow(ctx.db, ctx, draft.customer_id);
       const pm = b.paymentMethod as { token?: unknown; gateway?: unknown } | undefined;
       if (pm !== undefined && (typeof pm !== 'object' || pm === null || typeof pm.token !== 'string')) throw invalid('INVALID_FIELD', 'body/paymentMethod/token is required');
       const method = pm ? { token: String(pm.token), gateway: typeof pm.gateway === 'string' ? pm.gateway : undefined } : storedMethod(customer);
-      if (!(options.activateInvoice && method)) {
-        await activate(async () => undefined);
-        return finish(ctx, id.toLowerCase(), options);
-      }
-      const currency = String(draft.currency_iso_code);
-      const [first] = deps.billing.previewLines(ctx, { lines: lines.map((l) => previewLine(l, currency)), customerId: null, paymentTerm: null });
-      const credit = await deps.billing.creditMemos.availableCredit(ctx.db, ctx, draft.customer_id, currency);
-      const payment = await deps.checkout.placeAndPay(ctx, {
-        token: method.token, gateway: method.gateway, amount: Dec.max(0, new Dec(first?.invoice.amount ?? 0).minus(credit)), currency,
-        asyncPayment: options.asyncPayment, customerIdHint: draft.customer_id, cancelOnPaymentFail: options.cancelOnPaymentFail,
-        requestKey: ctx.idempotencyKey ?? String(draft.ref_id ?? draft.id), writeAll: activate,
-      });
-      return { ...(await finish(ctx, id.toLowerCase(), options)), payment };
+      return {
+        id, orderId: draft.id, options, columns, numbers, reservation, lines, method, customerId: draft.customer_id,
+        currency: String(draft.currency_iso_code), requestKey: String(draft.ref_id ?? draft.id),
+      };
     },
+
+    /** Activates a planned Draft inside the caller's transaction: what it provisions and (as asked) its first invoice. */
+    async writeActivation(tx: Tx, ctx: Ctx, a: Activation): Promise<{ invoiceId: string | null; customerId: string }> {
+      const order = await getDraftForUpdate(tx, ctx, a.id);
+      if (Object.keys(a.columns).length > 0) await store.updateOrder(tx, ctx.tenantId, order.id, a.columns);
+      await noteCommitted(tx, ctx, order.id);
+      const { invoiceId } = await activateInTx(tx, ctx, { order, lines: await store.getLines(tx, ctx.tenantId, order.id) }, a.numbers, { options: a.options, reservation: a.reservation }, null);
+      return { invoiceId, customerId: order.customer_id };
+    },
+
+    /** The activated order's first invoice total, from the stored lines, before anything is written. */
+    activationInvoiceTotal(ctx: Ctx, a: Activation): Dec {
+      const provisions = a.lines.map((l) => provisionLine(l, a.currency, null));
+      const [first] = deps.billing.previewLines(ctx, { lines: plannedVersions(provisions, a.orderId, a.customerId).map((v) => billableOf(v)), customerId: null, paymentTerm: null });
+      return new Dec(first?.invoice.amount ?? 0);
+    },
+
+    answerActivation: (ctx: Ctx, a: Activation) => finish(ctx, a.orderId, a.options),
 
     /** Cancels a Draft, or an Activated order with nothing invoiced; what it provisioned is canceled too. */
     async cancelOrder(ctx: Ctx, id: string) {
@@ -477,13 +502,12 @@ export function createOrdersService(deps: OrdersDeps) {
       return { deletedOrderIds: ids };
     },
 
-    /** POST /cpq/create-order: the CPQ CreateOrderRequest (customerId, effectiveDate, priceBookId required). */
-    async cpqCreateOrder(ctx: Ctx, body: unknown) {
+    /** POST /cpq/create-order: the CPQ CreateOrderRequest (customerId, effectiveDate, priceBookId required), then placed as POST /orders. */
+    checkCpqCreateOrder(body: unknown): void {
       const b = body as Record<string, unknown> | null;
       for (const k of ['customerId', 'effectiveDate', 'priceBookId', 'orderProducts']) {
         if (!b || b[k] === undefined || b[k] === null) throw invalid('INVALID_FIELD', `body/${k} is required`);
       }
-      return this.placeOrder(ctx, body);
     },
   };
 

@@ -6,21 +6,26 @@ import type { BillingService } from '../billing/service.js';
 import type { NumberingService } from '../numbering/service.js';
 import type { GatewayOutcome, PaymentGateway } from '../payments/gateway.js';
 import type { PaymentsService } from '../payments/service.js';
+import type { OrdersService } from '../orders/service.js';
+import { saga } from './steps.js';
 
-// Paying the first invoice when an order is placed (DESIGN "Payments and atomicity"). No database
+// The collection workflow: paying the first invoice of an order or change order as it is written
+// (DESIGN "Payments and atomicity"), and settling later what the gateway says. No database
 // transaction is open while a gateway is called; the gateway's idempotency key comes from the
 // request's Idempotency-Key (or the order's refId), so a client retry never charges twice.
-//   cancelOnPaymentFail: authorize → write everything → capture (void if the write fails); a
-//     decline leaves nothing but the logged attempt and answers 402.
+//   cancelOnPaymentFail: authorize (undone by: void) → write everything, the payment Pending →
+//     capture → settle; a decline leaves nothing but the logged attempt and answers 402.
 //   otherwise: write everything → charge → record the outcome (Paid, or Failed for follow-up).
-//   A payment that needs the customer's action stays Pending (202).
+//   asyncPayment: write everything, the payment Pending; the reconciler charges it.
+//   A payment that needs the customer's action stays Pending (202). A payment that fails later
+//   under cancelOnPaymentFail cancels the invoice, then the order and what it provisioned.
 
 export interface CheckoutPayment {
   paymentNumber: string; status: 'Succeeded' | 'Failed' | 'Pending'; amount: number; gateway: string;
   declineCode: string | null; message: string | null;
 }
 
-export interface CheckoutDeps { billing: BillingService; payments: PaymentsService; numbering: NumberingService; gateways: Record<string, PaymentGateway> }
+export interface CollectionDeps { billing: BillingService; payments: PaymentsService; numbering: NumberingService; gateways: Record<string, PaymentGateway>; orders: OrdersService }
 
 /** A gateway that does not answer (timeout, connection lost) leaves the payment Pending, never failed. */
 async function ask(f: () => Promise<GatewayOutcome>): Promise<GatewayOutcome> {
@@ -32,9 +37,10 @@ async function ask(f: () => Promise<GatewayOutcome>): Promise<GatewayOutcome> {
   }
 }
 
-export function createCheckout(deps: CheckoutDeps) {
-  // set by the orders service: what a payment that fails later under cancelOnPaymentFail undoes
-  let cancelOrder: ((ctx: Ctx, invoiceId: string) => Promise<void>) | null = null;
+/** The order's writing transaction, given what to add to it once the invoice exists; it returns the invoice it wrote. */
+export type WriteAll = (extra: (tx: Tx, invoiceId: string, customerId: string) => Promise<void>) => Promise<{ invoiceId: string | null; customerId: string }>;
+
+export function createCollection(deps: CollectionDeps) {
   const gatewayFor = (name: string | undefined): PaymentGateway => {
     const g = deps.gateways[name ?? 'test'];
     if (!g) throw invalid('UNKNOWN_GATEWAY', `body/paymentMethod/gateway: no gateway named ${name}`);
@@ -59,7 +65,6 @@ export function createCheckout(deps: CheckoutDeps) {
 
   return {
     gatewayFor,
-    setOrderCanceler(f: (ctx: Ctx, invoiceId: string) => Promise<void>) { cancelOrder = f; },
 
     /** Settles Pending payments no webhook settled: charges the ones never sent (asyncPayment), polls the rest. */
     async reconcilePending(ctx: Ctx, minAgeSeconds = 0): Promise<number> {
@@ -102,17 +107,17 @@ export function createCheckout(deps: CheckoutDeps) {
         }
       });
       // under cancelOnPaymentFail, a payment that fails later cancels the order, its invoice and its assets
-      if (final.status === 'declined' && cancelOrder) await cancelOrder(ctx, String(payment.invoice_id));
+      if (final.status === 'declined') await cancelUnpaidOrder(ctx, String(payment.invoice_id));
     },
 
     /**
      * Runs `writeAll` (the order's transaction, which returns the invoice it wrote) with the payment
      * around it. `amount` is the first invoice's total, computed before anything is written.
      */
-    async placeAndPay(ctx: Ctx, i: {
+    async collectFirstInvoice(ctx: Ctx, i: {
       token: string; gateway: string | undefined; amount: Dec; currency: string; customerIdHint: string | null; cancelOnPaymentFail: boolean; requestKey: string;
       asyncPayment?: boolean;
-      writeAll: (extra: (tx: Tx, invoiceId: string, customerId: string) => Promise<void>) => Promise<{ invoiceId: string | null; customerId: string }>;
+      writeAll: WriteAll;
     }): Promise<CheckoutPayment | null> {
       const gateway = gatewayFor(i.gateway);
       if (i.amount.lte(0)) { await i.writeAll(async () => undefined); return null; }
@@ -132,21 +137,24 @@ export function createCheckout(deps: CheckoutDeps) {
       }
 
       if (i.cancelOnPaymentFail) {
-        const auth = await ask(() => gateway.authorize({ amount, currency: i.currency, token: i.token, idempotencyKey: key, capture: false }));
-        if (auth.status === 'declined') {
-          await record(ctx, null, { number: number!, customerId: i.customerIdHint, currency: i.currency, amount: i.amount, outcome: auth, gateway: gateway.name, key });
-          throw new DomainError('payment_failed', 'PAYMENT_DECLINED', `The payment was declined: ${auth.message}`);
-        }
-        let written: { invoiceId: string | null; customerId: string };
-        try {
-          written = await i.writeAll(async (tx, invoiceId, customerId) => {
-            await record(ctx, tx, { number: number!, customerId, currency: i.currency, amount: i.amount, outcome: { status: 'pending', reference: auth.reference }, gateway: gateway.name, key, invoiceId });
-          });
-        } catch (e) {
-          if (auth.reference) await gateway.void(auth.reference, `${key}:void`);
-          throw e;
-        }
+        const steps = saga();
+        // 1. authorize; a decline logs the attempt and answers 402 with nothing written. Undone by: void.
+        const auth = await steps.step('authorize', async () => {
+          const a = await ask(() => gateway.authorize({ amount, currency: i.currency, token: i.token, idempotencyKey: key, capture: false }));
+          if (a.status === 'declined') {
+            await record(ctx, null, { number: number!, customerId: i.customerIdHint, currency: i.currency, amount: i.amount, outcome: a, gateway: gateway.name, key });
+            throw new DomainError('payment_failed', 'PAYMENT_DECLINED', `The payment was declined: ${a.message}`);
+          }
+          return a;
+        }, async (a) => { if (a.reference) await gateway.void(a.reference, `${key}:void`); });
+        // 2. write everything, the payment Pending beside the invoice (a failure voids the authorization)
+        const written = await steps.step('write the order', () => i.writeAll(async (tx, invoiceId, customerId) => {
+          await record(ctx, tx, { number: number!, customerId, currency: i.currency, amount: i.amount, outcome: { status: 'pending', reference: auth.reference }, gateway: gateway.name, key, invoiceId });
+        }));
+        // the order stands from here: a later failure is recorded on the payment, never rolled back
+        steps.settle();
         if (auth.status !== 'authorized' || !written.invoiceId) return view(number!, auth, i.amount, gateway.name);
+        // 3. capture, 4. settle the payment and the invoice
         const captured = await ask(() => gateway.capture(auth.reference!, `${key}:capture`));
         await settle(ctx, written.invoiceId, key, gateway.name, captured, i.amount);
         return view(number!, captured, i.amount, gateway.name);
@@ -164,6 +172,18 @@ export function createCheckout(deps: CheckoutDeps) {
     },
   };
 
+  /** Under cancelOnPaymentFail, a payment that fails after the order was written undoes it: the
+   * invoice is canceled, then the order and what it provisioned (a change order's versions too). */
+  async function cancelUnpaidOrder(ctx: Ctx, invoiceId: string) {
+    const { invoice } = await deps.billing.getInvoice(ctx, invoiceId);
+    const orderId = invoice.orderId as string | null;
+    if (!orderId) return;
+    const order = await deps.orders.findOrder(ctx, orderId);
+    if (!order?.cancelOnPaymentFail || order.status !== 'Activated') return;
+    await deps.billing.operations.cancel(ctx, { invoiceIds: [invoiceId] });
+    await deps.orders.cancelActivated(ctx, orderId);
+  }
+
   /** After a capture: the pending payment becomes Succeeded and applies to the invoice. */
   async function settle(ctx: Ctx, invoiceId: string, key: string, gatewayName: string, outcome: GatewayOutcome, amount: Dec) {
     await inTransaction(ctx.db, async (tx) => {
@@ -180,4 +200,4 @@ export function createCheckout(deps: CheckoutDeps) {
   }
 }
 
-export type Checkout = ReturnType<typeof createCheckout>;
+export type Collection = ReturnType<typeof createCollection>;
