@@ -17,6 +17,7 @@ import { createNumberingService } from './numbering/service.js';
 import { createOrdersService, type OrdersService } from './orders/service.js';
 import { createBillingService, type BillingService } from './billing/service.js';
 import { paymentsService } from './payments/service.js';
+import { idsMatching } from './graphql/service.js';
 import { testGateway } from './payments/gateway.js';
 import { outcomeOf, stripeGateway } from './payments/stripe-gateway.js';
 import type Stripe from 'stripe';
@@ -59,7 +60,7 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
     if (boot && config.loadDemo) await loadDemoCatalog(await tenancy.systemContext(boot.tenant.id, 'demo'), publishing);
     const customers = createCustomersService({ metrics: (ctx, ids) => assetsService.customerMetrics(ctx, ids) });
     const numbering = createNumberingService(database.db);
-    const billing = createBillingService({ assets: assetsService, numbering, payments: paymentsService, customers, runConcurrency: database.engine === 'postgres' ? 4 : 1 });
+    const billing = createBillingService({ assets: assetsService, numbering, payments: paymentsService, customers, idsMatching, runConcurrency: database.engine === 'postgres' ? 4 : 1 });
     const stripe = config.stripe ? stripeGateway(config.stripe) : undefined;
     const checkout = createCheckout({ billing, payments: paymentsService, numbering, gateways: { test: testGateway(), ...(stripe && { stripe }) } });
     const orders = createOrdersService({ customers, assets: assetsService, numbering, publishing, billing, checkout });

@@ -4,7 +4,7 @@ import { conflict, invalid, notFound } from '../core/errors.js';
 import { parseDate } from '../core/dates.js';
 import { Dec, roundMoney } from '../core/money.js';
 import { inTransaction, type Tx } from '../db/transaction.js';
-import { isUuid } from '../metadata/validate.js';
+import { isUuid } from '../core/ids.js';
 import type { AssetsService } from '../assets/service.js';
 import type { VersionRow } from '../assets/model.js';
 import type { BillableLine, BillableVersion } from '../billing/charges.js';
