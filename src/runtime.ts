@@ -17,6 +17,7 @@ import { createNumberingService } from './numbering/service.js';
 import { createOrdersService, type OrdersService } from './orders/service.js';
 import { createBillingService, type BillingService } from './billing/service.js';
 import { paymentsService } from './payments/service.js';
+import { idsMatching } from './graphql/service.js';
 import { testGateway } from './payments/gateway.js';
 import { outcomeOf, stripeGateway } from './payments/stripe-gateway.js';
 import type Stripe from 'stripe';
@@ -72,7 +73,7 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
     const customers = createCustomersService({ metrics: (ctx, ids) => assetsService.customerMetrics(ctx, ids) });
     const numbering = createNumberingService(database.db);
     const dayBoundary = createDayBoundary({ assets: assetsService });
-    const billing = createBillingService({ assets: assetsService, numbering, payments: paymentsService, customers, runConcurrency: database.engine === 'postgres' ? 4 : 1, dayBoundary });
+    const billing = createBillingService({ assets: assetsService, numbering, payments: paymentsService, customers, idsMatching, runConcurrency: database.engine === 'postgres' ? 4 : 1, dayBoundary });
     const stripe = config.stripe ? stripeGateway(config.stripe) : undefined;
     const orders = createOrdersService({ customers, assets: assetsService, numbering, publishing, billing });
     const changeOrders = createChangeOrdersService({ orders, assets: assetsService, billing, customers, numbering });

@@ -2,7 +2,7 @@ import type { Ctx } from '../context.js';
 import { invalid, notFound } from '../core/errors.js';
 import { Dec, roundMoney } from '../core/money.js';
 import type { Tx } from '../db/transaction.js';
-import { isUuid } from '../metadata/validate.js';
+import { isUuid } from '../core/ids.js';
 import type { CustomerMetrics } from '../customers/service.js';
 import type { AssetKind, ProvisionLine, VersionRow } from './model.js';
 import { billableOf, type BillableLine } from '../billing/charges.js';
@@ -10,7 +10,7 @@ import { planProvisioning, type NewVersion } from './provisioning.js';
 import { planRenewal } from './renewal.js';
 import { inTransaction } from '../db/transaction.js';
 import * as store from './store.js';
-import type { Where } from '../graphql/where-filter.js';
+import type { Where } from '../filters/where-filter.js';
 import { toAssetView, toEntitlementView, toSubscriptionView } from './views.js';
 
 // What customers own, version by version. Orders provision version 1 on activation; change

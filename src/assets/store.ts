@@ -3,8 +3,8 @@ import type { Db } from '../db/connect.js';
 import type { Tx } from '../db/transaction.js';
 import type { VersionRow } from './model.js';
 import type { NewVersion } from './provisioning.js';
-import type { Where, WhereSchema } from '../graphql/where-filter.js';
-import { whereSql, type Column, type ColumnMap } from '../graphql/where-sql.js';
+import type { Where, WhereSchema } from '../filters/where-filter.js';
+import { whereSql, type Column, type ColumnMap } from '../filters/where-sql.js';
 
 // The only file that touches asset_versions and asset_heads.
 type Q = Db | Tx;

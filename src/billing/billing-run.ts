@@ -5,7 +5,7 @@ import { DomainError, invalid, notFound } from '../core/errors.js';
 import { parseDate, type PlainDate } from '../core/dates.js';
 import { Dec } from '../core/money.js';
 import { inTransaction, type Tx } from '../db/transaction.js';
-import { isUuid } from '../metadata/validate.js';
+import { isUuid } from '../core/ids.js';
 import type { AssetsService } from '../assets/service.js';
 import type { CustomersService } from '../customers/service.js';
 import type { NumberingService } from '../numbering/service.js';
@@ -13,7 +13,7 @@ import { billingDefaults, toCharge } from './charges.js';
 import { dueItems, assembleInvoice, type Charge, type InvoiceItemDraft } from './invoice-builder.js';
 import type { BilledDocuments } from './billed-documents.js';
 import * as store from './store.js';
-import { idsMatching } from '../graphql/service.js';
+import type { IdsMatching } from '../filters/model.js';
 
 // Billing runs (DESIGN "Billing"): for every customer, what is due by the target date minus what
 // was billed becomes one invoice per currency (or one credit memo where it nets negative). A run is restartable: a rerun, or a run after a
@@ -35,8 +35,8 @@ const toJob = (r: store.Row): BillingJob => ({
 /** A run's filters in the where dialect: which customers (and whose bill cycle day), which products. */
 export interface RunFilters { customerFilter?: unknown; productFilter?: unknown; billCycleDayFilter?: unknown; orderFilter?: unknown }
 
-/** Resolves a run's filters through the GraphQL read model's one parser and compiler. */
-async function resolveFilters(ctx: Ctx, f: RunFilters): Promise<{ customers?: Set<string>; products?: Set<string> }> {
+/** Resolves a run's filters through the where dialect (the read model answers them: `IdsMatching`). */
+async function resolveFilters(idsMatching: IdsMatching, ctx: Ctx, f: RunFilters): Promise<{ customers?: Set<string>; products?: Set<string> }> {
   if (f.orderFilter !== undefined && f.orderFilter !== null) throw invalid('UNSUPPORTED_FILTER', 'orderFilter: runs choose customers and products; select the customers of those orders with customerFilter');
   const out: { customers?: Set<string>; products?: Set<string> } = {};
   const both = (a: Set<string> | undefined, b: string[]) => new Set(a ? b.filter((x) => a.has(x)) : b);
@@ -51,7 +51,7 @@ async function resolveFilters(ctx: Ctx, f: RunFilters): Promise<{ customers?: Se
  * keep the database busy while Node waits (bench: +40%); the embedded engine has one connection, where
  * interleaving only costs, so it bills one at a time.
  */
-export function createBillingRuns(deps: { assets: AssetsService; customers: CustomersService; numbering: NumberingService; documents: BilledDocuments; concurrency?: number; dayBoundary: DayBoundaryWork }) {
+export function createBillingRuns(deps: { assets: AssetsService; customers: CustomersService; numbering: NumberingService; documents: BilledDocuments; idsMatching: IdsMatching; concurrency?: number; dayBoundary: DayBoundaryWork }) {
   const RUN_CONCURRENCY = Math.max(1, deps.concurrency ?? 1);
   const defaults = (ctx: Ctx) => billingDefaults(ctx.tenant.settings);
 
@@ -108,7 +108,7 @@ export function createBillingRuns(deps: { assets: AssetsService; customers: Cust
     async run(ctx: Ctx, i: { targetDate: string; autoActivate: boolean; customerIds?: string[] | undefined; scheduleId?: string; filters?: RunFilters }): Promise<BillingJob> {
       const target = parseDate(i.targetDate, 'body/targetDate');
       i.customerIds?.forEach((c, k) => { if (!isUuid(c)) throw invalid('INVALID_FIELD', `body/customerIds/${k} must be an id`); });
-      const chosen = await resolveFilters(ctx, i.filters ?? {});
+      const chosen = await resolveFilters(deps.idsMatching, ctx, i.filters ?? {});
       // the day boundaries up to the target date come first: subscriptions that reached their end date renew before anything is billed
       await deps.dayBoundary(ctx, i.targetDate);
       const jobId = randomUUID();

@@ -6,7 +6,7 @@ import { isDateString } from '../core/dates.js';
 import { Dec, parseAmount, roundMoney } from '../core/money.js';
 import type { Db } from '../db/connect.js';
 import { inTransaction, type Tx } from '../db/transaction.js';
-import { isUuid } from '../metadata/validate.js';
+import { isUuid } from '../core/ids.js';
 import type { NumberingService } from '../numbering/service.js';
 import type { PaymentsService } from '../payments/service.js';
 import type { InvoiceOperations } from './invoice-operations.js';

@@ -3,7 +3,7 @@ import type { Ctx } from '../context.js';
 import { conflict, invalid, notFound } from '../core/errors.js';
 import { Dec, parseAmount, roundMoney } from '../core/money.js';
 import { inTransaction, type Tx } from '../db/transaction.js';
-import { isUuid } from '../metadata/validate.js';
+import { isUuid } from '../core/ids.js';
 import { catalogService } from '../catalog/service.js';
 import type { CustomersService } from '../customers/service.js';
 import type { NumberingService } from '../numbering/service.js';

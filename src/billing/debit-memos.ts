@@ -4,7 +4,7 @@ import { conflict, invalid, notFound } from '../core/errors.js';
 import { isDateString } from '../core/dates.js';
 import { Dec, parseAmount, roundMoney } from '../core/money.js';
 import { inTransaction, type Tx } from '../db/transaction.js';
-import { isUuid } from '../metadata/validate.js';
+import { isUuid } from '../core/ids.js';
 import type { NumberingService } from '../numbering/service.js';
 import type { PaymentsService } from '../payments/service.js';
 import { paymentStatus, settle } from './balances.js';

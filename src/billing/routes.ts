@@ -4,7 +4,7 @@ import { invalid } from '../core/errors.js';
 import { isDateString, parseDate } from '../core/dates.js';
 import { parseAmount } from '../core/money.js';
 import { verbPath } from '../http/paths.js';
-import { isUuid } from '../metadata/validate.js';
+import { isUuid } from '../core/ids.js';
 import { billableOf, type BillableLine } from './charges.js';
 import type { BillingService } from './service.js';
 import type { TenancyService } from '../tenancy/service.js';

@@ -5,10 +5,10 @@ import { conflict, invalid, notFound } from '../core/errors.js';
 import { isDateString, parseDate } from '../core/dates.js';
 import type { Db } from '../db/connect.js';
 import { inTransaction, type Tx } from '../db/transaction.js';
-import { isUuid } from '../metadata/validate.js';
+import { isUuid } from '../core/ids.js';
 import type { BillingRuns } from './billing-run.js';
 import { lastFiring, parseCron } from './cron.js';
-import { idsMatching } from '../graphql/service.js';
+import type { IdsMatching } from '../filters/model.js';
 
 // Billing schedules (seed 002 part B §1.3): recurring billing jobs on a Quartz cron. The server's
 // scheduler asks `runDue` for each tenant; a schedule that missed firings (the server was down,
@@ -32,7 +32,7 @@ interface ScheduleInput {
 const FILTERS = { customerFilter: 'Customer', productFilter: 'Product', billCycleDayFilter: 'Customer' } as const;
 
 /** The schedule's filters as stored (strings in the where dialect), each checked by running it once. */
-async function readFilters(ctx: Ctx, b: Record<string, unknown>): Promise<Pick<ScheduleInput, 'customerFilter' | 'productFilter' | 'billCycleDayFilter'>> {
+async function readFilters(idsMatching: IdsMatching, ctx: Ctx, b: Record<string, unknown>): Promise<Pick<ScheduleInput, 'customerFilter' | 'productFilter' | 'billCycleDayFilter'>> {
   if (b.orderFilter !== undefined && b.orderFilter !== null) throw invalid('UNSUPPORTED_FILTER', 'body/orderFilter: runs choose customers and products; select the customers of those orders with customerFilter');
   const out = { customerFilter: null as string | null, productFilter: null as string | null, billCycleDayFilter: null as string | null };
   for (const [k, entity] of Object.entries(FILTERS) as [keyof typeof FILTERS, string][]) {
@@ -62,7 +62,7 @@ function readSchedule(b: Record<string, unknown>, today: string): Omit<ScheduleI
   };
 }
 
-export function createSchedules(runs: BillingRuns) {
+export function createSchedules(runs: BillingRuns, idsMatching: IdsMatching) {
   const get = async (q: Db | Tx, ctx: Ctx, id: string, lock = false): Promise<Row> => {
     const r = isUuid(id) ? await sql<Row>`select * from billing_schedules where tenant_id = ${ctx.tenantId} and id = ${id}${lock ? sql` for update` : sql``}`.execute(q) : undefined;
     if (!r?.rows[0]) throw notFound('SCHEDULE_NOT_FOUND', `Billing schedule ${id} does not exist`);
@@ -92,7 +92,7 @@ export function createSchedules(runs: BillingRuns) {
   };
 
   return {
-    create: async (ctx: Ctx, body: Record<string, unknown>) => insert(ctx, { ...readSchedule(body, ctx.clock.today(ctx.timeZone).toString()), ...await readFilters(ctx, body) }),
+    create: async (ctx: Ctx, body: Record<string, unknown>) => insert(ctx, { ...readSchedule(body, ctx.clock.today(ctx.timeZone).toString()), ...await readFilters(idsMatching, ctx, body) }),
     readFilters,
     get: async (ctx: Ctx, id: string) => toView(await get(ctx.db, ctx, id)),
     /** Only Draft schedules change. */
@@ -100,7 +100,7 @@ export function createSchedules(runs: BillingRuns) {
       const s = await get(ctx.db, ctx, id);
       if (s.status !== 'Draft') throw conflict('SCHEDULE_NOT_DRAFT', `Billing schedule ${s.id} is ${String(s.status)}; only Draft schedules can be updated`);
       const all = { ...toView(s), ...body };
-      const merged = { ...readSchedule(all, String(s.schedule_start_date)), ...await readFilters(ctx, all) };
+      const merged = { ...readSchedule(all, String(s.schedule_start_date)), ...await readFilters(idsMatching, ctx, all) };
       await sql`update billing_schedules set name = ${merged.name}, recurring_schedule = ${merged.recurringSchedule}, schedule_start_date = ${merged.scheduleStartDate},
         auto_activate = ${merged.autoActivate}, target_increment = ${merged.targetIncrement}, customer_ids = ${merged.customerIds ? JSON.stringify(merged.customerIds) : null},
         customer_filter = ${merged.customerFilter}, product_filter = ${merged.productFilter}, bill_cycle_day_filter = ${merged.billCycleDayFilter},
@@ -110,7 +110,7 @@ export function createSchedules(runs: BillingRuns) {
     async duplicate(ctx: Ctx, id: string) {
       const s = toView(await get(ctx.db, ctx, id));
       const copy = { ...s, name: s.name ? `${String(s.name)} (Copy)` : null };
-      return insert(ctx, { ...readSchedule(copy, String(s.scheduleStartDate)), ...await readFilters(ctx, copy) });
+      return insert(ctx, { ...readSchedule(copy, String(s.scheduleStartDate)), ...await readFilters(idsMatching, ctx, copy) });
     },
     activate: (ctx: Ctx, body: { scheduleIds?: unknown }) => setStatus(ctx, body, 'Active'),
     cancel: (ctx: Ctx, body: { scheduleIds?: unknown }) => setStatus(ctx, body, 'Canceled'),

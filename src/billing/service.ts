@@ -6,7 +6,7 @@ import { Dec } from '../core/money.js';
 import { readActivation, applyOverrides } from './activation.js';
 import { asDate } from './schedule.js';
 import { inTransaction, type Tx } from '../db/transaction.js';
-import { isUuid } from '../metadata/validate.js';
+import { isUuid } from '../core/ids.js';
 import type { AssetsService } from '../assets/service.js';
 import type { NumberingService } from '../numbering/service.js';
 import { billableOf, billingDefaults, inTrialOn, toCharge, type BillableLine, type ChargeableVersion } from './charges.js';
@@ -23,6 +23,7 @@ import { createCredits } from './credits.js';
 import { createSchedules } from './schedules.js';
 import type { CustomersService } from '../customers/service.js';
 import type { PaymentsService } from '../payments/service.js';
+import type { IdsMatching } from '../filters/model.js';
 import * as store from './store.js';
 import { itemRows } from './invoice-rows.js';
 import { toInvoiceView, toItemView } from './views.js';
@@ -56,7 +57,7 @@ function previewView(ctx: Ctx, draft: InvoiceDraft, customerId: string | null): 
 
 export type BillingService = ReturnType<typeof createBillingService>;
 
-export function createBillingService(deps: { assets: AssetsService; numbering: NumberingService; payments: PaymentsService; customers: CustomersService; runConcurrency?: number; dayBoundary: DayBoundaryWork }) {
+export function createBillingService(deps: { assets: AssetsService; numbering: NumberingService; payments: PaymentsService; customers: CustomersService; idsMatching: IdsMatching; runConcurrency?: number; dayBoundary: DayBoundaryWork }) {
   // refunds issue credit memos, and credit memos recompute invoices: each reaches the other at call time
   let creditMemos: CreditMemos | undefined;
   const operations = createInvoiceOperations({ payments: deps.payments, numbering: deps.numbering, issueCredit: (tx, ctx, i) => creditMemos!.creditForRefund(tx, ctx, i) });
@@ -65,7 +66,7 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
   const memos = creditMemos;
   const credits = createCredits({ numbering: deps.numbering, creditMemos: memos, customers: deps.customers });
   const documents = createBilledDocuments({ numbering: deps.numbering, creditMemos: memos });
-  const runs = createBillingRuns({ assets: deps.assets, customers: deps.customers, numbering: deps.numbering, documents, concurrency: deps.runConcurrency ?? 1, dayBoundary: deps.dayBoundary });
+  const runs = createBillingRuns({ assets: deps.assets, customers: deps.customers, numbering: deps.numbering, documents, idsMatching: deps.idsMatching, concurrency: deps.runConcurrency ?? 1, dayBoundary: deps.dayBoundary });
   async function withItems(ctx: Ctx, q: Tx | Ctx['db'], invoices: store.Row[]): Promise<InvoiceWithItems[]> {
     const ids = invoices.map((i) => i.id);
     const [items, details] = await Promise.all([store.itemsOf(q, ctx.tenantId, ids), store.detailsOf(q, ctx.tenantId, ids)]);
@@ -79,7 +80,7 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
     operations,
     runs,
     creditMemos: memos,
-    schedules: createSchedules(runs),
+    schedules: createSchedules(runs, deps.idsMatching),
     debitMemos,
     credits,
 

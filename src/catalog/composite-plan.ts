@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { invalid } from '../core/errors.js';
 import { OBJECTS, type ObjectDef, type ObjectName } from './objects.js';
-import { isUuid } from '../metadata/validate.js';
+import { isUuid } from '../core/ids.js';
 
 // Plans a composite call (`POST /objects/composite/{objectName}List`): flattens nested children
 // (a bundle's productFeatures → productOptions, priceBookEntries, ...), gives every created object

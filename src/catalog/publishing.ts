@@ -8,7 +8,7 @@ import type { SnapshotCache } from './snapshot-cache.js';
 import * as rows from '../metadata/store.js';
 import * as store from './store.js';
 import { loadProductTrees, loadSuiteTrees, loadTagTrees } from './tree.js';
-import { isUuid } from '../metadata/validate.js';
+import { isUuid } from '../core/ids.js';
 
 // Publishing to self-service (seed 001): a publish writes an immutable snapshot of the source's
 // tree; self-service reads only snapshots (from the in-memory cache), so editing a source changes

@@ -11,7 +11,8 @@ import * as store from './store.js';
 import { tierProblem } from './tiers.js';
 import { catalogTx, cachedCreditConversions, cachedProductTrees } from './live-cache.js';
 import { loadProductTrees, loadTagTrees, type TreeFilter } from './tree.js';
-import { isUuid, validateObjectInput, type ObjectInput } from '../metadata/validate.js';
+import { isUuid } from '../core/ids.js';
+import { validateObjectInput, type ObjectInput } from '../metadata/validate.js';
 import { checkObjectRules, withCreateDefaults } from './rules.js';
 import { translateWriteError } from './write-errors.js';
 

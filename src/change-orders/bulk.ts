@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../context.js';
 import { DomainError, invalid, notFound } from '../core/errors.js';
-import { isUuid } from '../metadata/validate.js';
+import { isUuid } from '../core/ids.js';
 import type { AssetsService } from '../assets/service.js';
-import { readWhere } from '../graphql/where-filter.js';
+import { readWhere } from '../filters/where-filter.js';
 import { readAssetChange } from './change-request.js';
 import * as store from './store.js';
 

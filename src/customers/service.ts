@@ -5,7 +5,8 @@ import { inTransaction, type Tx } from '../db/transaction.js';
 import { toApiRecord, type ApiRecord } from '../metadata/records.js';
 import * as rows from '../metadata/store.js';
 import * as store from './store.js';
-import { isUuid, validateObjectInput, type ObjectInput } from '../metadata/validate.js';
+import { isUuid } from '../core/ids.js';
+import { validateObjectInput, type ObjectInput } from '../metadata/validate.js';
 import { assertTimeZone } from '../tenancy/service.js';
 import { CONTACT, CUSTOMER, MAX_CONTACTS_PER_CUSTOMER, MAX_CUSTOMERS_PER_CALL } from './objects.js';
 

@@ -8,8 +8,8 @@ import type { Permission } from '../tenancy/roles.js';
 import { organisationScope } from '../customers/scope.js';
 import { ENTITY_BY_NAME, ENTITY_LIST, type Entity, type QueryParams } from './entities.js';
 import { SCHEMA, TYPES, rootNames } from './schema.js';
-import { readWhere, type Where, type WhereSchema } from './where-filter.js';
-import { whereSql, type ColumnMap } from './where-sql.js';
+import { readWhere, type Where, type WhereSchema } from '../filters/where-filter.js';
+import { whereSql, type ColumnMap } from '../filters/where-sql.js';
 
 // Compiles a validated GraphQL query into ONE SQL statement (DESIGN "GraphQL"): every list is a
 // json_agg over a subquery, every relation a correlated subquery, so no row costs a query of its

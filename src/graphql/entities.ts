@@ -3,7 +3,7 @@ import { OBJECTS } from '../catalog/objects.js';
 import { CONTACT, CUSTOMER } from '../customers/objects.js';
 import { snake, type FieldDef, type ObjectDef } from '../metadata/fields.js';
 import type { Permission } from '../tenancy/roles.js';
-import type { ColumnType } from './where-sql.js';
+import type { ColumnType } from '../filters/where-sql.js';
 
 // Every stored entity as the GraphQL read model sees it (DESIGN "GraphQL"): its table, its fields
 // by API name with their SQL, its relations both ways, who owns a row (the organisation scope) and

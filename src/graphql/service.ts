@@ -4,7 +4,8 @@ import type { Ctx } from '../context.js';
 import { DomainError, invalid } from '../core/errors.js';
 import { Lru } from '../core/lru.js';
 import { ENTITY_BY_NAME } from './entities.js';
-import { parseLiteral } from './where-filter.js';
+import { parseLiteral } from '../filters/where-filter.js';
+import type { IdsMatching } from '../filters/model.js';
 import { compileQuery } from './compile.js';
 import { SCHEMA } from './schema.js';
 
@@ -72,13 +73,13 @@ export const graphqlService = {
  * `{id: {_in: [...]}}` or an object): the filter strings of schedules and bulk jobs run through the
  * same parser, type checks and compiler as GraphQL, scoped to the caller. A bad filter is a 400.
  */
-export async function idsMatching(ctx: Ctx, entity: string, filter: unknown, at: string): Promise<string[]> {
+export const idsMatching: IdsMatching = async (ctx, entity, filter, at) => {
   if (!ENTITY_BY_NAME.has(entity)) throw new Error(`no entity ${entity}`);
   const where = typeof filter === 'string' ? parseLiteral(filter, at) : filter;
   if (typeof where !== 'object' || where === null || Array.isArray(where)) throw invalid('INVALID_FILTER', `${at} must be a filter object such as {id: {_in: [...]}}`);
   const res = await graphqlService.execute(ctx, { query: `query ($w: ${entity}_bool_exp) { ${entity}(where: $w) { id } }`, variables: { w: where } });
   if (res.errors) throw invalid('INVALID_FILTER', `${at}: ${res.errors[0]!.message.replace(/^Variable "\$w" got invalid value [^;]*; /, '')}`);
   return ((res.data as Record<string, { id: string }[]>)[entity] ?? []).map((r) => r.id);
-}
+};
 
 export type GraphqlService = typeof graphqlService;

@@ -1,6 +1,7 @@
 import { Temporal } from 'temporal-polyfill';
 import { invalid } from '../core/errors.js';
 import { isDateString } from '../core/dates.js';
+import { isUuid } from '../core/ids.js';
 import { isCurrency, parseAmount } from '../core/money.js';
 import type { FieldDef, ObjectDef } from './fields.js';
 
@@ -13,13 +14,8 @@ export interface ObjectInput {
   customFields: Record<string, unknown> | undefined;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ALWAYS_ALLOWED = new Set(['id', 'customFields', 'referenceId', 'createdDate', 'lastModifiedDate']);
 const MAX_STRING = 2000;
-
-export function isUuid(v: unknown): v is string {
-  return typeof v === 'string' && UUID.test(v);
-}
 
 function normalizeEnum(fd: FieldDef, v: unknown, at: string): string {
   const values = fd.values ?? [];

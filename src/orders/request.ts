@@ -1,7 +1,7 @@
 import { invalid } from '../core/errors.js';
 import { isDateString } from '../core/dates.js';
 import { Dec, isCurrency, parseAmount } from '../core/money.js';
-import { isUuid } from '../metadata/validate.js';
+import { isUuid } from '../core/ids.js';
 
 // Reads an order request in either shape the seed shows — the guide's (`lines`, `billingCycle`,
 // `customer{name,email}`, `refId`) or the schema's (`orderProducts`, `billingPeriod`, `customerId`)

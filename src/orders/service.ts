@@ -4,7 +4,7 @@ import { conflict, forbidden, invalid, notFound } from '../core/errors.js';
 import { Dec } from '../core/money.js';
 import { inTransaction, type Tx } from '../db/transaction.js';
 import type { ApiRecord } from '../metadata/records.js';
-import { isUuid } from '../metadata/validate.js';
+import { isUuid } from '../core/ids.js';
 import type { AssetsService } from '../assets/service.js';
 import { NUMBER_KIND, kindFor, type AssetKind, type ProvisionLine } from '../assets/model.js';
 import { billableOf, type ChargeableVersion } from '../billing/charges.js';

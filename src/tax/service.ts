@@ -4,7 +4,7 @@ import { conflict, invalid, notFound } from '../core/errors.js';
 import { Dec, parseAmount } from '../core/money.js';
 import type { Db } from '../db/connect.js';
 import type { Tx } from '../db/transaction.js';
-import { isUuid } from '../metadata/validate.js';
+import { isUuid } from '../core/ids.js';
 import { pickRate, type TaxAddress, type TaxRate } from './tax.js';
 
 // Tenant tax rate tables and the rate that applies to a line. A TaxProvider interface leaves room

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Temporal } from 'temporal-polyfill';
 import { testClock, type Clock } from '../core/clock.js';
 import { conflict, forbidden, invalid, notFound, unauthorized } from '../core/errors.js';
+import { isUuid } from '../core/ids.js';
 import type { Db } from '../db/connect.js';
 import { inTransaction, type Tx } from '../db/transaction.js';
 import type { Ctx } from '../context.js';
@@ -375,9 +376,6 @@ function checkRoles(values: string[], field: string): RoleId[] {
   return [...new Set(values)] as RoleId[];
 }
 
-export function isUuid(v: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
-}
 
 export function assertTimeZone(tz: string, field: string): void {
   try {

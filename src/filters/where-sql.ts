@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import { invalid } from '../core/errors.js';
 import { isDateString } from '../core/dates.js';
+import { isUuid } from '../core/ids.js';
 import type { Scalar, Where } from './where-filter.js';
 
 // Compiles a where tree to one SQL predicate. Values are always bound parameters, checked against
@@ -52,7 +53,6 @@ export function whereSql(w: Where, map: ColumnMap, at = 'where'): RawBuilder<unk
 }
 
 const pgType = (t: ColumnType) => ({ text: 'text', number: 'numeric', date: 'date', boolean: 'boolean', uuid: 'uuid' })[t];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The value as the column's type wants it, or a 400 naming it. */
 function typed(col: Column, v: Scalar, at: string): string | number | boolean | null {
@@ -70,7 +70,7 @@ function typed(col: Column, v: Scalar, at: string): string | number | boolean | 
       if (typeof v !== 'boolean') throw invalid('INVALID_FILTER', `${at}: ${JSON.stringify(v)} is not true or false`);
       return v;
     case 'uuid':
-      if (typeof v !== 'string' || !UUID.test(v)) throw invalid('INVALID_FILTER', `${at}: ${JSON.stringify(v)} is not an id`);
+      if (typeof v !== 'string' || !isUuid(v)) throw invalid('INVALID_FILTER', `${at}: ${JSON.stringify(v)} is not an id`);
       return v.toLowerCase();
     default:
       return String(v);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../src/core/errors.js';
-import { parseLiteral, readWhere } from '../../src/graphql/where-filter.js';
+import { parseLiteral, readWhere } from '../../src/filters/where-filter.js';
 
 const schema = { fields: ['name', 'quantity', 'customerId', 'startDate'], relation: (n: string) => (n === 'customer' ? { fields: ['id', 'name'] } : undefined) };
 
