@@ -69,8 +69,9 @@ export function registerBackgroundWork(d: BackgroundDeps): void {
   });
 }
 
-/** The system schedules (idempotent: an unchanged schedule keeps its next run). */
+/** The system schedules (idempotent: an unchanged schedule keeps its next run), and a sweep now, as every start did. */
 export async function scheduleBackgroundWork(jobs: Jobs, db: Db): Promise<void> {
+  await jobs.enqueueMany(db, [{ tenantId: SYSTEM_TENANT, kind: KINDS.sweep }], { unlessQueued: true });
   const every = (kind: string, everySeconds: number) => ({ tenantId: SYSTEM_TENANT, kind, cadence: { everySeconds } });
   await jobs.schedule(db, [
     every(KINDS.sweep, 3600), every(KINDS.purgeJobs, 3600), every(KINDS.analyze, 5), every(KINDS.tenantSchedules, 60),
