@@ -6,8 +6,7 @@ import { migrate } from './db/migrate.js';
 import { analyzeGrownTables } from './db/maintenance.js';
 import { purgeExpired } from './idempotency/service.js';
 import { buildApp, type App } from './http/app.js';
-import { createTenancyService, type TenancyService } from './tenancy/service.js';
-import { getOrCreateSecret } from './tenancy/store.js';
+import { createTenancyService, installationSecret, type TenancyService } from './tenancy/service.js';
 import { createPublishing, type Publishing } from './catalog/publishing.js';
 import { createSnapshotCache } from './catalog/snapshot-cache.js';
 import { loadDemoCatalog } from './catalog/demo.js';
@@ -58,7 +57,7 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
   const database = opts.database ?? await openConfiguredDatabase(config);
   try {
     const migrations = await migrate(database.db);
-    const secret = config.jwtSecret ?? await getOrCreateSecret(database.db, 'jwt', randomBytes(32).toString('base64url'));
+    const secret = config.jwtSecret ?? await installationSecret(database.db, 'jwt', randomBytes(32).toString('base64url'));
     const clock = opts.clock ?? systemClock;
     let app: App | undefined;
     const log: JobsOptions['log'] = { warn: (obj, msg) => app?.log.warn(obj, msg), error: (obj, msg) => app?.log.error(obj, msg) };

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import pg from 'pg';
 import { autoPrepare } from './prepared.js';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { installTypeParsers } from './type-parsers.js';
@@ -66,4 +66,9 @@ function wrap(pool: pg.Pool, engine: Engine, afterPoolEnd: () => Promise<void>):
       try { await db.destroy(); } finally { await afterPoolEnd(); }
     },
   };
+}
+
+/** The database answers (readiness). */
+export async function ping(db: Db): Promise<void> {
+  await sql`select 1`.execute(db);
 }

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
 import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Db } from '../db/connect.js';
+import { ping, type Db } from '../db/connect.js';
 import './route-config.js';
 
 // /healthz: the process answers. /readyz: the database answers. /metrics: Prometheus text.
@@ -23,7 +22,7 @@ export function registerObservability(app: FastifyInstance, db: Db): void {
   const open = { auth: 'none' as const, idempotent: false };
   app.get('/healthz', { config: open, schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { config: open, schema: { hide: true } }, async (_req, reply) => {
-    await sql`select 1`.execute(db);
+    await ping(db);
     return reply.send({ status: 'ready' });
   });
   app.get('/metrics', { config: open, schema: { hide: true } }, async (_req, reply) =>

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Ctx } from '../context.js';
 import { conflict, invalid, notFound } from '../core/errors.js';
 import { Dec, parseAmount } from '../core/money.js';
@@ -6,6 +5,7 @@ import type { Db } from '../db/connect.js';
 import type { Tx } from '../db/transaction.js';
 import { isUuid } from '../core/ids.js';
 import { pickRate, type TaxAddress, type TaxRate } from './tax.js';
+import { deleteRate, insertRate, listRates } from './store.js';
 
 // Tenant tax rate tables and the rate that applies to a line. A TaxProvider interface leaves room
 // for an external engine; the built-in one reads the tables.
@@ -14,14 +14,7 @@ export interface TaxProvider {
   rateFor(ctx: Ctx, q: Db | Tx, line: { address: TaxAddress; taxCode: string | null }): Promise<Dec>;
 }
 
-interface RateRow { id: string; name: string | null; country: string; state: string | null; tax_code: string | null; rate: string }
-const toRate = (r: RateRow): TaxRate => ({ id: r.id, name: r.name, country: r.country, state: r.state, taxCode: r.tax_code, rate: new Dec(r.rate) });
 const toView = (r: TaxRate) => ({ id: r.id, name: r.name, country: r.country, state: r.state, taxCode: r.taxCode, taxPercentage: r.rate.toNumber() });
-
-async function listRates(q: Db | Tx, tenantId: string): Promise<TaxRate[]> {
-  const r = await sql<RateRow>`select id, name, country, state, tax_code, rate from tax_rates where tenant_id = ${tenantId} order by country, state nulls first, tax_code nulls first`.execute(q);
-  return r.rows.map(toRate);
-}
 
 export const builtInTaxProvider: TaxProvider = {
   async rateFor(ctx, q, line) {
@@ -40,17 +33,14 @@ export const taxService = {
     const rate = parseAmount(body.taxPercentage, 'body/taxPercentage');
     if (rate.lt(0) || rate.gt(100)) throw invalid('INVALID_FIELD', 'body/taxPercentage must be between 0 and 100');
     try {
-      const r = await sql<RateRow>`insert into tax_rates (tenant_id, name, country, state, tax_code, rate)
-        values (${ctx.tenantId}, ${body.name ?? null}, ${body.country}, ${body.state ?? null}, ${body.taxCode ?? null}, ${rate.toString()})
-        returning id, name, country, state, tax_code, rate`.execute(ctx.db);
-      return toView(toRate(r.rows[0]!));
+      return toView(await insertRate(ctx.db, ctx.tenantId, { name: body.name ?? null, country: body.country, state: body.state ?? null, taxCode: body.taxCode ?? null, rate }));
     } catch (e) {
       if ((e as { code?: string }).code === '23505') throw conflict('DUPLICATE_TAX_RATE', 'A rate for this country, state and tax code exists; delete it first');
       throw e;
     }
   },
   async remove(ctx: Ctx, id: string) {
-    const r = isUuid(id) ? await sql`delete from tax_rates where tenant_id = ${ctx.tenantId} and id = ${id}`.execute(ctx.db) : undefined;
-    if (!r || Number(r.numAffectedRows ?? 0) === 0) throw notFound('TAX_RATE_NOT_FOUND', `Tax rate ${id} does not exist`);
+    const deleted = isUuid(id) ? await deleteRate(ctx.db, ctx.tenantId, id) : 0;
+    if (deleted === 0) throw notFound('TAX_RATE_NOT_FOUND', `Tax rate ${id} does not exist`);
   },
 };
