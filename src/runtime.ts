@@ -25,6 +25,7 @@ import { createCollection } from './workflows/collect.js';
 import { createWorkflows } from './workflows/orders.js';
 import { createChangeOrdersService } from './change-orders/service.js';
 import { createBulkChanges } from './change-orders/bulk.js';
+import type { Tx } from './db/transaction.js';
 import { createJobs, type Jobs, type JobsOptions } from './jobs/service.js';
 import { createDayBoundary, enqueueCrossedDays } from './jobs/day-boundary.js';
 import { registerBackgroundWork, scheduleBackgroundWork } from './jobs/background.js';
@@ -59,11 +60,11 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
     const migrations = await migrate(database.db);
     const secret = config.jwtSecret ?? await installationSecret(database.db, 'jwt', randomBytes(32).toString('base64url'));
     const clock = opts.clock ?? systemClock;
-    let app: App | undefined;
-    const log: JobsOptions['log'] = { warn: (obj, msg) => app?.log.warn(obj, msg), error: (obj, msg) => app?.log.error(obj, msg) };
+    let logger: App['log'] | undefined; // the app's, once it is built
+    const log: JobsOptions['log'] = { warn: (obj, msg) => logger?.warn(obj, msg), error: (obj, msg) => logger?.error(obj, msg) };
     const jobs = createJobs({ db: database.db, clock, log, concurrency: database.engine === 'postgres' ? 4 : 1, ...opts.jobs });
     // a sandbox tenant's test clock moved forward: one day-boundary job per day it crossed
-    const onTestClockMoved = (tx: Parameters<typeof enqueueCrossedDays>[1], tenantId: string, from: string, to: string) => enqueueCrossedDays(jobs, tx, tenantId, from, to).then(() => undefined);
+    const onTestClockMoved = async (tx: Tx, tenantId: string, from: string, to: string) => { await enqueueCrossedDays(jobs, tx, tenantId, from, to); };
     const tenancy = createTenancyService({ db: database.db, clock, jwtKey: new TextEncoder().encode(secret), onTestClockMoved });
     const publishing = createPublishing(createSnapshotCache(database.db));
     const boot = await tenancy.bootstrap({ apiKey: config.bootstrapApiKey });
@@ -85,10 +86,11 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
       if (!event.type.startsWith('payment_intent.') || !pi?.id) return;
       await checkout.onGatewayEvent('stripe', pi.id, outcomeOf(pi), (tenantId) => tenancy.systemContext(tenantId, 'stripe-webhook'), database.db);
     };
-    app = await buildApp({
+    const app = await buildApp({
       db: database.db, clock, tenancy, publishing, customers, orders, changeOrders, workflows, bulkChanges, billing, adminToken: config.adminToken, logLevel: config.logLevel, idempotencyStaleMs: config.idempotencyStaleMs,
       ...(config.stripe?.webhookSecret && { stripeWebhook: { webhookSecret: config.stripe.webhookSecret, onEvent: onStripeEvent } }),
     });
+    logger = app.log;
     // Background work is jobs (src/jobs/background.ts): the sweeper, the billing scheduler, the
     // payment reconciler, the statistics upkeep and each tenant's day boundary. Every process can
     // enqueue; one process of a cluster (config.background) claims and works them.
@@ -108,10 +110,10 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
       jobs.start();
     }
     return {
-      app: app!, database, tenancy, publishing, customers, orders, billing, jobs, checkoutForTests: checkout, migrations,
+      app, database, tenancy, publishing, customers, orders, billing, jobs, checkoutForTests: checkout, migrations,
       bootstrap: boot && { tenantName: boot.tenant.name, apiKey: boot.apiKey },
       async close() {
-        try { await jobs.stop(); await app!.close(); } finally { if (!opts.database) await database.close(); }
+        try { await jobs.stop(); await app.close(); } finally { if (!opts.database) await database.close(); }
       },
     };
   } catch (e) {
