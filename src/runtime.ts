@@ -78,7 +78,7 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
     const orders = createOrdersService({ customers, assets: assetsService, numbering, publishing, billing });
     const changeOrders = createChangeOrdersService({ orders, assets: assetsService, billing, customers, numbering });
     const checkout = createCollection({ billing, payments: paymentsService, numbering, orders, gateways: { test: testGateway(), ...(stripe && { stripe }) } });
-    const workflows = createWorkflows({ orders, changeOrders, billing, customers, collection: checkout });
+    const workflows = createWorkflows({ orders, changeOrders, assets: assetsService, billing, customers, collection: checkout });
     const bulkChanges = createBulkChanges({ createChangeOrder: workflows.createChangeOrder, assets: assetsService });
     // Stripe's webhooks name a PaymentIntent; the payment that carries it names the tenant.
     const onStripeEvent = async (event: Stripe.Event) => {

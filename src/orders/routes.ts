@@ -20,7 +20,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ orders: OrdersService; wor
     async (req) => orders.getOrder(req.ctx, req.params.id));
   app.post('/orders/:id', {
     config: write, schema: { tags: ['orders'], summary: 'Update a Draft order: replace or reprice its lines, apply the options', params: IdParams, body: Type.Unknown() },
-  }, async (req) => orders.updateDraft(req.ctx, req.params.id, req.body));
+  }, async (req) => workflows.updateDraft(req.ctx, req.params.id, req.body));
   app.post(verbPath('/orders/:id', 'activate'), {
     config: write, schema: { tags: ['orders'], params: IdParams, body: Type.Optional(Type.Unknown()) },
   }, async (req, reply) => {

@@ -76,11 +76,23 @@ async function markActivated(tx: Tx, ctx: Ctx, orderId: string): Promise<Written
   return { order: order!, lines: await store.setLineStatus(tx, ctx.tenantId, orderId, 'Activated') };
 }
 
-/** An order and its lines as the transaction that wrote them left them: the answer needs no read. */
+/** An order and its lines as the transaction that wrote them left them: the steps after it and the answer need no read. */
 interface Written { order: store.OrderRow; lines: store.LineRow[] }
+export type OrderWritten = Written;
 
-/** A placement planned before its transaction: prices, tax, numbers, the payment method. `buyer` and
- * `written` are what the transaction wrote (the customer, the order and its lines), for the answer. */
+/** A Draft's update planned before its transaction. */
+export interface DraftUpdate {
+  orderId: string;
+  options: OrderOptions;
+  merged: OrderRequest;
+  lines: PlannedLine[];
+  numbers: Record<AssetKind, string[]>;
+  reservation: InvoiceReservation | null;
+  customer: Record<string, unknown>;
+}
+
+/** A placement planned before its transaction: prices, tax, numbers, the payment method. `buyer` is
+ * the customer the transaction wrote or found, for the answer. */
 export interface Placement {
   req: OrderRequest;
   customer: Record<string, unknown> | null;
@@ -93,7 +105,6 @@ export interface Placement {
   orderId: string;
   method: { token: string; gateway: string | undefined } | undefined;
   buyer: Record<string, unknown> | null;
-  written?: Written;
 }
 
 /** A Draft's activation planned before its transaction (`id` as the caller named it). */
@@ -202,29 +213,6 @@ export function createOrdersService(deps: OrdersDeps) {
     }
     const orderNumber = withOrder ? (await deps.numbering.nextNumbers(ctx, 'order'))[0]! : '';
     return { numbers, orderNumber };
-  }
-
-  /** Activation inside the caller's transaction: lines provision, the customer becomes a Direct Customer,
-   * and with generateInvoice the first invoice is written in the same transaction. */
-  async function activateInTx(tx: Tx, ctx: Ctx, written: Written, numbers: Record<AssetKind, string[]>, invoice: { options: OrderOptions; reservation: InvoiceReservation | null }, customer: Record<string, unknown> | null): Promise<{ invoiceId: string | null; written: Written }> {
-    const { order, lines } = written;
-    const versions = await deps.assets.provision(tx, ctx, {
-      orderId: order.id, customerId: order.customer_id, numbers,
-      lines: lines.map((l) => provisionLine(l, String(order.currency_iso_code), (order.price_book_id as string | null) ?? null)),
-    });
-    // an order placed activated was written so; a Draft becomes Activated here
-    const activated = order.status === 'Activated' ? written : await markActivated(tx, ctx, order.id);
-    await deps.customers.recordActivation(tx, ctx, order.customer_id, { currency: String(order.currency_iso_code), orderDate: String(order.effective_date) });
-    const invoicing = invoice.options.generateInvoice && invoice.reservation;
-    const c = invoicing ? customer ?? await deps.customers.findCustomerRow(tx, ctx, order.customer_id) : null;
-    const invoiceId = await deps.billing.activateOrderInTx(tx, ctx, {
-      orderId: order.id, customerId: order.customer_id, versions,
-      invoice: invoicing && c ? {
-        billToContactId: (order.bill_to_contact_id as string | null) ?? null, paymentTerm: (order.payment_term as string | null) ?? (c.payment_term as string | null) ?? null,
-        activate: invoice.options.activateInvoice, reservation: invoice.reservation!,
-      } : null,
-    });
-    return { invoiceId, written: activated };
   }
 
   /** Invoice numbers are reserved before the transaction, like every other number. */
@@ -359,22 +347,40 @@ export function createOrdersService(deps: OrdersDeps) {
       return { req, customer, parties, lines, currency, numbers, orderNumber, reservation, orderId: randomUUID(), method, buyer: customer };
     },
 
-    /** Writes a planned placement inside the caller's transaction: customer, order, lines and, when activated,
-     * what they provision and the first invoice. The rows written stay on the placement for the answer. */
-    async writePlacement(tx: Tx, ctx: Ctx, p: Placement): Promise<{ invoiceId: string | null; customerId: string }> {
+    /** Writes a planned placement inside the caller's transaction: customer and contact, the order and its
+     * lines (Activated when placed so; provisioning and the first invoice are the workflow's next steps). */
+    async writePlacement(tx: Tx, ctx: Ctx, p: Placement): Promise<OrderWritten> {
       const { req, lines, orderId } = p;
       const activate = req.options.activateOrder;
       const { customer: c, contactId } = await deps.customers.ensureForOrder(tx, ctx, p.parties, req.customerId, p.customer ?? undefined);
       p.buyer = c;
       const status = activate ? 'Activated' : 'Draft';
-      const draft: Written = {
+      const written: Written = {
         order: await store.insertOrder(tx, { ...orderRow(ctx, req, orderId, p.orderNumber, String(c.id), contactId, lines, p.currency), ...(activate && activation(ctx)) }),
         lines: await store.insertLines(tx, lines.map((l) => lineRow(ctx, orderId, l, status))),
       };
       await noteCommitted(tx, ctx, orderId);
-      const done = activate ? await activateInTx(tx, ctx, draft, p.numbers, { options: req.options, reservation: p.reservation }, c) : { invoiceId: null, written: draft };
-      p.written = done.written;
-      return { invoiceId: done.invoiceId, customerId: String(c.id) };
+      return written;
+    },
+
+    /** What an order just written provisions: version 1 of each line (numbers come from the plan). */
+    provisioningOf(w: OrderWritten): { orderId: string; customerId: string; lines: ProvisionLine[] } {
+      const { order, lines } = w;
+      return { orderId: order.id, customerId: order.customer_id, lines: lines.map((l) => provisionLine(l, String(order.currency_iso_code), (order.price_book_id as string | null) ?? null)) };
+    },
+
+    /** The written order and its lines Activated (one placed activated was written so). */
+    async activateWritten(tx: Tx, ctx: Ctx, w: OrderWritten): Promise<OrderWritten> {
+      return w.order.status === 'Activated' ? w : markActivated(tx, ctx, w.order.id);
+    },
+
+    /** What the customer's activation and the first invoice take from the written order. */
+    factsOf(w: OrderWritten): { orderId: string; customerId: string; currency: string; orderDate: string; billToContactId: string | null; paymentTerm: string | null } {
+      const o = w.order;
+      return {
+        orderId: o.id, customerId: o.customer_id, currency: String(o.currency_iso_code), orderDate: String(o.effective_date),
+        billToContactId: (o.bill_to_contact_id as string | null) ?? null, paymentTerm: (o.payment_term as string | null) ?? null,
+      };
     },
 
     /** The first invoice's total, from the same builder, before anything is written. */
@@ -385,8 +391,8 @@ export function createOrdersService(deps: OrdersDeps) {
     },
 
     /** The placed order as the API answers it; after a payment that did not succeed it is read again (it may have been canceled). */
-    answerPlacement(ctx: Ctx, p: Placement, settled = true) {
-      return finish(ctx, p.orderId, p.req.options, p.req.transactionHub, { customer: p.buyer, ...(settled && p.written && { written: p.written }) });
+    answerPlacement(ctx: Ctx, p: Placement, written: OrderWritten | undefined, settled = true) {
+      return finish(ctx, p.orderId, p.req.options, p.req.transactionHub, { customer: p.buyer, ...(settled && written && { written }) });
     },
 
     async getOrder(ctx: Ctx, id: string) {
@@ -394,8 +400,8 @@ export function createOrdersService(deps: OrdersDeps) {
       return response(ctx, id.toLowerCase());
     },
 
-    /** POST /orders/{id}: replaces a Draft's lines (or reprices the ones it has) and applies the options. */
-    async updateDraft(ctx: Ctx, id: string, body: unknown) {
+    /** POST /orders/{id}, planned: a Draft's lines replaced (or the ones it has repriced), the options applied; nothing written yet. */
+    async planDraftUpdate(ctx: Ctx, id: string, body: unknown): Promise<DraftUpdate> {
       const req = readOrderRequest(body);
       if (!isUuid(id)) throw notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`);
       const current = await store.getOrder(ctx.db, ctx.tenantId, id.toLowerCase());
@@ -411,17 +417,20 @@ export function createOrdersService(deps: OrdersDeps) {
       const activate = req.options.activateOrder;
       const { numbers } = await reserveNumbers(ctx, activate ? lines : [], false);
       const reservation = await reserveInvoice(ctx, req.options, lines.length);
-      await inTransaction(ctx.db, async (tx) => {
-        const order = await getDraftForUpdate(tx, ctx, current.id);
-        const row = orderRow(ctx, merged, order.id, order.order_number, order.customer_id, (order.bill_to_contact_id as string | null) ?? null, lines, String(merged.currencyIsoCode));
-        const { tenant_id: _t, id: _i, order_number: _n, status: _s, ...columns } = row;
-        const stored = (await store.updateOrder(tx, ctx.tenantId, order.id, columns))!;
-        await store.deleteLines(tx, ctx.tenantId, order.id);
-        const updated: Written = { order: stored, lines: await store.insertLines(tx, lines.map((l) => lineRow(ctx, order.id, l, 'Draft'))) };
-        if (activate) await activateInTx(tx, ctx, updated, numbers, { options: req.options, reservation }, customer);
-      });
-      return finish(ctx, current.id, req.options);
+      return { orderId: current.id, options: req.options, merged, lines, numbers, reservation, customer };
     },
+
+    /** The Draft, locked, with the planned header and lines (inside the caller's transaction). */
+    async writeDraftUpdate(tx: Tx, ctx: Ctx, u: DraftUpdate): Promise<OrderWritten> {
+      const order = await getDraftForUpdate(tx, ctx, u.orderId);
+      const row = orderRow(ctx, u.merged, order.id, order.order_number, order.customer_id, (order.bill_to_contact_id as string | null) ?? null, u.lines, String(u.merged.currencyIsoCode));
+      const { tenant_id: _t, id: _i, order_number: _n, status: _s, ...columns } = row;
+      const stored = (await store.updateOrder(tx, ctx.tenantId, order.id, columns))!;
+      await store.deleteLines(tx, ctx.tenantId, order.id);
+      return { order: stored, lines: await store.insertLines(tx, u.lines.map((l) => lineRow(ctx, order.id, l, 'Draft'))) };
+    },
+
+    answerDraftUpdate: (ctx: Ctx, u: DraftUpdate) => finish(ctx, u.orderId, u.options),
 
     /** POST /orders/{id}:activate with the seed's ActivateOrderRequest, planned: a change order's Draft is
      * the change-orders domain's to plan again (`{ change: id }`); nothing written yet. */
@@ -450,13 +459,12 @@ export function createOrdersService(deps: OrdersDeps) {
       };
     },
 
-    /** Activates a planned Draft inside the caller's transaction: what it provisions and (as asked) its first invoice. */
-    async writeActivation(tx: Tx, ctx: Ctx, a: Activation): Promise<{ invoiceId: string | null; customerId: string }> {
+    /** The planned Draft, locked, with its additional fields (inside the caller's transaction; activation follows). */
+    async writeActivation(tx: Tx, ctx: Ctx, a: Activation): Promise<OrderWritten> {
       const order = await getDraftForUpdate(tx, ctx, a.id);
       if (Object.keys(a.columns).length > 0) await store.updateOrder(tx, ctx.tenantId, order.id, a.columns);
       await noteCommitted(tx, ctx, order.id);
-      const { invoiceId } = await activateInTx(tx, ctx, { order, lines: await store.getLines(tx, ctx.tenantId, order.id) }, a.numbers, { options: a.options, reservation: a.reservation }, null);
-      return { invoiceId, customerId: order.customer_id };
+      return { order, lines: await store.getLines(tx, ctx.tenantId, order.id) };
     },
 
     /** The activated order's first invoice total, from the stored lines, before anything is written. */

@@ -4,7 +4,11 @@ import { inTransaction, type Tx } from '../db/transaction.js';
 import type { BillingService } from '../billing/service.js';
 import type { ChangeOrdersService, PlannedChange } from '../change-orders/service.js';
 import type { CustomersService } from '../customers/service.js';
-import type { OrdersService } from '../orders/service.js';
+import type { AssetsService } from '../assets/service.js';
+import type { AssetKind } from '../assets/model.js';
+import type { InvoiceReservation } from '../billing/service.js';
+import type { OrderOptions } from '../orders/request.js';
+import type { OrdersService, OrderWritten } from '../orders/service.js';
 import type { Collection, WriteAll } from './collect.js';
 
 // The use cases that cross orders, change orders, assets, billing, customers and payments, each
@@ -17,6 +21,7 @@ import type { Collection, WriteAll } from './collect.js';
 export interface WorkflowDeps {
   orders: OrdersService;
   changeOrders: ChangeOrdersService;
+  assets: AssetsService;
   billing: BillingService;
   customers: CustomersService;
   collection: Collection;
@@ -25,53 +30,95 @@ export interface WorkflowDeps {
 export type Workflows = ReturnType<typeof createWorkflows>;
 
 export function createWorkflows(deps: WorkflowDeps) {
-  const { orders, changeOrders, billing, customers, collection } = deps;
+  const { orders, changeOrders, assets, billing, customers, collection } = deps;
 
   /** Open credit memos apply before any charge; only the rest is charged. */
   const toCharge = async (ctx: Ctx, total: Dec, customerId: string | null, currency: string) =>
     Dec.max(0, total.minus(customerId ? await billing.creditMemos.availableCredit(ctx.db, ctx, customerId, currency) : new Dec(0)));
 
-  /** Place order: plan → [pay:] the first invoice's total → one transaction (customer, contact, order,
-   * lines, provisioning, first invoice; the payment method remembered) inside collection → answer. */
+  /**
+   * Activation, inside the order's transaction (a failure rolls it all back: no compensations):
+   * 1. assets provision version 1 of every line and return the versions written;
+   * 2. the order and its lines become Activated (an order placed activated was written so);
+   * 3. the customer becomes a Direct Customer;
+   * 4. billing grants the credits the products convert to and, with generateInvoice, writes the
+   *    first invoice from the versions of step 1 (no read of them).
+   */
+  async function activateInTx(tx: Tx, ctx: Ctx, w: OrderWritten, numbers: Record<AssetKind, string[]>, options: OrderOptions, reservation: InvoiceReservation | null, customer: Record<string, unknown> | null) {
+    const versions = await assets.provision(tx, ctx, { ...orders.provisioningOf(w), numbers });
+    const written = await orders.activateWritten(tx, ctx, w);
+    const f = orders.factsOf(w);
+    await customers.recordActivation(tx, ctx, f.customerId, { currency: f.currency, orderDate: f.orderDate });
+    const invoicing = options.generateInvoice && reservation;
+    const c = invoicing ? customer ?? await customers.findCustomerRow(tx, ctx, f.customerId) : null;
+    const invoiceId = await billing.activateOrderInTx(tx, ctx, {
+      orderId: f.orderId, customerId: f.customerId, versions,
+      invoice: invoicing && c ? { billToContactId: f.billToContactId, paymentTerm: f.paymentTerm ?? (c.payment_term as string | null) ?? null, activate: options.activateInvoice, reservation } : null,
+    });
+    return { invoiceId, written, customerId: f.customerId };
+  }
+
+  /** Place order: plan → [pay:] the first invoice's total → one transaction (customer and contact, order
+   * and lines, then when activated the activation steps above; the payment method remembered) inside collection → answer. */
   async function placeOrder(ctx: Ctx, body: unknown) {
     // 1. plan: prices, tax, numbers; nothing written
     const p = await orders.planPlacement(ctx, body);
+    const { options } = p.req;
+    let written: OrderWritten | undefined;
+    const write = async (tx: Tx) => {
+      const w = await orders.writePlacement(tx, ctx, p);
+      const done = options.activateOrder ? await activateInTx(tx, ctx, w, p.numbers, options, p.reservation, p.buyer) : { invoiceId: null, written: w, customerId: w.order.customer_id };
+      written = done.written;
+      return done;
+    };
     const method = p.method;
-    if (!(p.req.options.activateInvoice && method)) {
+    if (!(options.activateInvoice && method)) {
       // 2. write it all in one transaction; nothing to collect
-      await inTransaction(ctx.db, (tx) => orders.writePlacement(tx, ctx, p));
-      return orders.answerPlacement(ctx, p);
+      await inTransaction(ctx.db, write);
+      return orders.answerPlacement(ctx, p, written);
     }
     // 2. the first invoice's total, before anything is written
     const amount = await toCharge(ctx, orders.firstInvoiceTotal(ctx, p), p.customer ? String(p.customer.id) : null, p.currency);
     const gatewayName = method.gateway ?? 'test';
     // 3. collection around the one transaction (see collect.ts for the payment's steps and compensations)
     const payment = await collection.collectFirstInvoice(ctx, {
-      token: method.token, gateway: method.gateway, amount, currency: p.currency, asyncPayment: p.req.options.asyncPayment,
-      customerIdHint: p.customer ? String(p.customer.id) : null, cancelOnPaymentFail: p.req.options.cancelOnPaymentFail,
+      token: method.token, gateway: method.gateway, amount, currency: p.currency, asyncPayment: options.asyncPayment,
+      customerIdHint: p.customer ? String(p.customer.id) : null, cancelOnPaymentFail: options.cancelOnPaymentFail,
       requestKey: ctx.idempotencyKey ?? p.req.refId ?? p.orderId,
       writeAll: (extra) => inTransaction(ctx.db, async (tx) => {
-        const w = await orders.writePlacement(tx, ctx, p);
+        const w = await write(tx);
         if (w.invoiceId) {
           await customers.rememberPaymentMethod(tx, ctx, w.customerId, method.token, gatewayName);
           await extra(tx, w.invoiceId, w.customerId);
         }
-        return w;
+        return { invoiceId: w.invoiceId, customerId: w.customerId };
       }),
     });
     // 4. answer; a payment that did not succeed may have canceled the order (cancelOnPaymentFail): then read it again
     const settled = payment === null || payment.status === 'Succeeded';
-    return { ...(await orders.answerPlacement(ctx, p, settled)), payment };
+    return { ...(await orders.answerPlacement(ctx, p, written, settled)), payment };
+  }
+
+  /** Update a Draft (`POST /orders/{id}`): plan → one transaction (the Draft locked, header and lines
+   * replaced, then with activateOrder the activation steps) → answer. Never paid here. */
+  async function updateDraft(ctx: Ctx, id: string, body: unknown) {
+    const u = await orders.planDraftUpdate(ctx, id, body);
+    await inTransaction(ctx.db, async (tx) => {
+      const w = await orders.writeDraftUpdate(tx, ctx, u);
+      if (u.options.activateOrder) await activateInTx(tx, ctx, w, u.numbers, u.options, u.reservation, u.customer);
+    });
+    return orders.answerDraftUpdate(ctx, u);
   }
 
   /** Activate order: plan (a change order's Draft goes to activateChangeOrder) → [pay:] the first
-   * invoice's total → one transaction (lock the Draft, provision, activate, first invoice) inside collection → answer. */
+   * invoice's total → one transaction (the Draft locked, then the activation steps) inside collection → answer. */
   async function activateOrder(ctx: Ctx, id: string, body: unknown) {
     const a = await orders.planActivation(ctx, id, body);
     if ('change' in a) return activateChangeOrder(ctx, a.change, body);
+    const write = async (tx: Tx) => activateInTx(tx, ctx, await orders.writeActivation(tx, ctx, a), a.numbers, a.options, a.reservation, null);
     const method = a.method;
     if (!(a.options.activateInvoice && method)) {
-      await inTransaction(ctx.db, (tx) => orders.writeActivation(tx, ctx, a));
+      await inTransaction(ctx.db, write);
       return orders.answerActivation(ctx, a);
     }
     const amount = await toCharge(ctx, orders.activationInvoiceTotal(ctx, a), a.customerId, a.currency);
@@ -80,9 +127,9 @@ export function createWorkflows(deps: WorkflowDeps) {
       asyncPayment: a.options.asyncPayment, customerIdHint: a.customerId, cancelOnPaymentFail: a.options.cancelOnPaymentFail,
       requestKey: ctx.idempotencyKey ?? a.requestKey,
       writeAll: (extra) => inTransaction(ctx.db, async (tx) => {
-        const w = await orders.writeActivation(tx, ctx, a);
+        const w = await write(tx);
         if (w.invoiceId) await extra(tx, w.invoiceId, w.customerId);
-        return w;
+        return { invoiceId: w.invoiceId, customerId: w.customerId };
       }),
     });
     return { ...(await orders.answerActivation(ctx, a)), payment };
@@ -133,6 +180,7 @@ export function createWorkflows(deps: WorkflowDeps) {
 
   return {
     placeOrder,
+    updateDraft,
     /** POST /cpq/create-order: the CPQ CreateOrderRequest, checked, then placed as POST /orders. */
     async cpqCreateOrder(ctx: Ctx, body: unknown) {
       orders.checkCpqCreateOrder(body);
