@@ -1,9 +1,9 @@
-import { sql } from 'kysely';
 import type { Ctx } from '../context.js';
 import type { Db } from '../db/connect.js';
 import { inTransaction, type Tx } from '../db/transaction.js';
 import type { ApiRecord } from '../metadata/records.js';
 import { loadProductTrees } from './tree.js';
+import { bumpCatalogEditVersion, catalogEditVersion } from './store.js';
 import type { CreditConversion } from './service.js';
 
 // The live catalog as pricing reads it (carts and orders of API credentials), held in memory per
@@ -17,17 +17,11 @@ const MAX_STALENESS_MS = 1000;
 interface Entry { version: string; checkedAt: number; trees: Map<string, ApiRecord | null>; conversions: Map<string, CreditConversion | null> }
 const entries = new Map<string, Entry>();
 
-async function editVersion(db: Db | Tx, tenantId: string): Promise<string> {
-  const r = await sql<{ version: string }>`select version::text as version from catalog_edit_versions where tenant_id = ${tenantId}`.execute(db);
-  return r.rows[0]?.version ?? '0';
-}
-
 /** A catalog write: its transaction moves the edit version; after commit this process forgets the tenant's trees. */
 export async function catalogTx<T>(ctx: Ctx, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const out = await inTransaction(ctx.db, async (tx) => {
     const r = await fn(tx);
-    await sql`insert into catalog_edit_versions (tenant_id, version) values (${ctx.tenantId}, 1)
-      on conflict (tenant_id) do update set version = catalog_edit_versions.version + 1`.execute(tx);
+    await bumpCatalogEditVersion(tx, ctx.tenantId);
     return r;
   });
   entries.delete(ctx.tenantId);
@@ -40,7 +34,7 @@ async function current(q: Db | Tx, tenantId: string): Promise<Entry> {
   const now = Date.now();
   let e = entries.get(tenantId);
   if (!e || now - e.checkedAt > MAX_STALENESS_MS) {
-    const version = await editVersion(q, tenantId);
+    const version = await catalogEditVersion(q, tenantId);
     if (!e || e.version !== version) e = { version, checkedAt: now, trees: new Map(), conversions: new Map() };
     else e.checkedAt = now;
     entries.set(tenantId, e);

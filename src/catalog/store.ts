@@ -79,3 +79,15 @@ export async function creditConversionsOf(db: Q, tenantId: string, productIds: r
     where p.tenant_id = ${tenantId} and p.id = any(${[...productIds]}::uuid[])`.execute(db);
   return r.rows;
 }
+
+/** The tenant's catalog edit version ('0' before its first catalog write); the live cache compares it. */
+export async function catalogEditVersion(db: Db | Tx, tenantId: string): Promise<string> {
+  const r = await sql<{ version: string }>`select version::text as version from catalog_edit_versions where tenant_id = ${tenantId}`.execute(db);
+  return r.rows[0]?.version ?? '0';
+}
+
+/** Moves the tenant's catalog edit version on, inside a catalog write's transaction. */
+export async function bumpCatalogEditVersion(tx: Tx, tenantId: string): Promise<void> {
+  await sql`insert into catalog_edit_versions (tenant_id, version) values (${tenantId}, 1)
+    on conflict (tenant_id) do update set version = catalog_edit_versions.version + 1`.execute(tx);
+}
