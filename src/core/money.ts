@@ -59,8 +59,21 @@ export function toJsonNumber(x: Dec): number {
   return Number(x.toString());
 }
 
+/** The amount as text with exactly the currency's minor digits (gateways, display): 29.7 USD → "29.70", 1234 JPY → "1234", 1.2345 KWD → "1.235". */
 export function toMoneyString(x: DecimalInput, currency: string): string {
   return roundMoney(x, currency).toFixed(minorUnits(currency));
+}
+
+/** A gateway amount: the rounded amount as a whole number of minor units. 29.70 USD → 2970; 1234 JPY → 1234; 1.235 KWD → 1235. */
+export function toMinorUnits(x: DecimalInput, currency: string): number {
+  return roundMoney(x, currency).times(new Dec(10).pow(minorUnits(currency))).toNumber();
+}
+
+/** The inverse of toMinorUnits: 2970 USD → 29.7; 1235 KWD → 1.235. */
+export function fromMinorUnits(units: number | string, currency: string): Dec {
+  const n = new Dec(units);
+  if (!n.isInteger()) throw invalid('INVALID_AMOUNT', `${String(units)} is not a whole number of minor units`);
+  return n.dividedBy(new Dec(10).pow(minorUnits(currency)));
 }
 
 export function sumMoney(xs: Iterable<DecimalInput>): Dec {

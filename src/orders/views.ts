@@ -1,9 +1,15 @@
 import { parseDate } from '../core/dates.js';
+import { Dec, toJsonNumber } from '../core/money.js';
 import type { LineRow, OrderRow } from './store.js';
 
 // Orders and lines as the seed's CreateOrderResponse shows them. Money is a JSON number, never null.
 const n = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
 const nn = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+/** part / whole in percent, six decimals, computed in decimal (halves up, as Math.round did); 0 when whole is 0. */
+const percent = (part: unknown, whole: unknown) => {
+  const w = new Dec(String(whole ?? 0));
+  return w.isZero() ? 0 : toJsonNumber(new Dec(String(part ?? 0)).dividedBy(w).times(100).toDecimalPlaces(6, Dec.ROUND_HALF_CEIL));
+};
 const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : v ?? null);
 
 export function toOrderView(o: OrderRow) {
@@ -17,8 +23,8 @@ export function toOrderView(o: OrderRow) {
     description: o.description ?? null, poNumber: o.po_number ?? null, poDate: o.po_date ?? null, orderReferenceNumber: o.order_reference_number ?? null,
     billingAddress: o.billing_address ?? null, shippingAddress: o.shipping_address ?? null, refId: o.ref_id ?? null,
     listTotal: n(o.list_total), subtotal, discount: 0, discountAmount: n(o.discount_amount),
-    discountPercentage: subtotal === 0 ? 0 : Math.round((n(o.discount_amount) / subtotal) * 1e8) / 1e6,
-    systemDiscount: n(o.list_total) === 0 ? 0 : Math.round((n(o.system_discount_amount) / n(o.list_total)) * 1e8) / 1e6,
+    discountPercentage: percent(o.discount_amount, o.subtotal),
+    systemDiscount: percent(o.system_discount_amount, o.list_total),
     systemDiscountAmount: n(o.system_discount_amount), totalPrice: n(o.total_price), taxAmount: n(o.tax_amount), totalAmount: n(o.total_amount),
     orderTCV: n(o.order_tcv), orderACV: n(o.order_acv), cancelOnPaymentFail: o.cancel_on_payment_fail,
     orderPlacedDate: iso(o.order_placed_date), activatedDate: iso(o.activated_date), activatedById: o.activated_by_id ?? null, canceledDate: iso(o.canceled_date),

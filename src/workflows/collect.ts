@@ -1,6 +1,6 @@
 import type { Ctx } from '../context.js';
 import { DomainError, invalid } from '../core/errors.js';
-import { Dec } from '../core/money.js';
+import { Dec, toMoneyString } from '../core/money.js';
 import { inTransaction, type Tx } from '../db/transaction.js';
 import type { BillingService } from '../billing/service.js';
 import type { NumberingService } from '../numbering/service.js';
@@ -73,7 +73,7 @@ export function createCollection(deps: CollectionDeps) {
         const gateway = gatewayFor(String(p.gateway));
         const outcome = p.gateway_reference
           ? await ask(() => gateway.status(String(p.gateway_reference)))
-          : await ask(() => gateway.authorize({ amount: new Dec(String(p.amount)).toFixed(2), currency: String(p.currency_iso_code), token: String(p.payment_token), idempotencyKey: String(p.idempotency_key), capture: true }));
+          : await ask(() => gateway.authorize({ amount: toMoneyString(String(p.amount), String(p.currency_iso_code)), currency: String(p.currency_iso_code), token: String(p.payment_token), idempotencyKey: String(p.idempotency_key), capture: true }));
         if (!p.gateway_reference && outcome.reference) await inTransaction(ctx.db, (tx) => deps.payments.setStatus(tx, ctx, p.id, 'Pending', { gateway_reference: outcome.reference }));
         await this.reconcile(ctx, { ...p, gateway_reference: outcome.reference ?? p.gateway_reference }, outcome);
       }
@@ -123,7 +123,7 @@ export function createCollection(deps: CollectionDeps) {
       if (i.amount.lte(0)) { await i.writeAll(async () => undefined); return null; }
       const key = `${ctx.tenantId}:${i.requestKey}:1`;
       const [number] = await deps.numbering.nextNumbers(ctx, 'payment', 1);
-      const amount = i.amount.toFixed(2);
+      const amount = toMoneyString(i.amount, i.currency);
 
       if (i.asyncPayment) {
         // answer at once: everything is written with the payment Pending; the reconciler charges it

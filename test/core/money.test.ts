@@ -64,3 +64,23 @@ describe('money', () => {
     }));
   });
 });
+
+describe('minor units per currency: gateway amounts and money strings', () => {
+  it('converts to and from whole minor units with ISO 4217 exponents', async () => {
+    const { toMinorUnits, fromMinorUnits, toMoneyString } = await import('../../src/core/money.js');
+    expect(toMinorUnits('29.70', 'USD')).toBe(2970);
+    expect(toMinorUnits('2.675', 'USD')).toBe(268);
+    expect(toMinorUnits('1234', 'JPY')).toBe(1234);
+    expect(toMinorUnits('1234.5', 'JPY')).toBe(1235);
+    expect(toMinorUnits('1.2345', 'KWD')).toBe(1235);
+    expect(toMinorUnits('-1.5', 'BHD')).toBe(-1500);
+    expect(fromMinorUnits(2970, 'USD').toString()).toBe('29.7');
+    expect(fromMinorUnits(1234, 'JPY').toString()).toBe('1234');
+    expect(fromMinorUnits(1235, 'KWD').toString()).toBe('1.235');
+    expect(() => fromMinorUnits(1.5, 'USD')).toThrow();
+    expect(toMoneyString('29.7', 'USD')).toBe('29.70');
+    expect(toMoneyString('1234', 'JPY')).toBe('1234');
+    expect(toMoneyString('1.2345', 'KWD')).toBe('1.235');
+    expect(toMoneyString('7', 'OMR')).toBe('7.000');
+  });
+});
