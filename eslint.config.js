@@ -96,7 +96,7 @@ const PROCESS_ENV = { selector: "MemberExpression[object.name='process'][propert
 export default tseslint.config(
   { ignores: ['node_modules/**', 'bench/results/**', '.keel-data/**', 'web/dist/**', '**/*.d.ts'] },
   {
-    files: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'web/**/*.ts'],
+    files: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'web/**/*.ts'],
     extends: [tseslint.configs.base],
     plugins: { keel },
     rules: {

@@ -1,7 +1,12 @@
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { DB } from './tables.generated.js';
+import type { JsonDocument } from './json.js';
 
-// Row types of every table, as the `pg` driver returns them (see type-parsers.ts):
-// numeric and int8 are strings, date is 'YYYY-MM-DD', timestamptz is a Date.
+// Row types of every table, as the `pg` driver returns them (see type-parsers.ts): numeric and
+// int8 are strings, date is 'YYYY-MM-DD', timestamptz is a Date. Every table's columns come from
+// tables.generated.ts (read off the migrated database by kysely-codegen, checked current by a test);
+// the interfaces below sharpen a few (states as unions, jsonb as its shape) and the compiler checks
+// that they name exactly the generated columns with the same nullability.
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type DateString = ColumnType<string, string, string>;
 
@@ -121,7 +126,42 @@ export interface KeelMigrationsTable {
   applied_at: Timestamp;
 }
 
-export interface Database {
+// --- src/jobs (migrations/0021_jobs.sql); merged into Database above -----------------------------
+export type JobStatusColumn = 'Queued' | 'Processing' | 'Completed' | 'Failed' | 'Interrupted' | 'Canceled';
+
+export interface JobsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  kind: string;
+  payload: ColumnType<JsonDocument, string, string>;
+  status: ColumnType<JobStatusColumn, JobStatusColumn | undefined, JobStatusColumn>;
+  run_at: Timestamp;
+  attempt: Generated<number>;
+  max_attempts: Generated<number>;
+  lease_owner: string | null;
+  lease_until: Timestamp | null;
+  last_error: string | null;
+  result: ColumnType<JsonDocument | null, string | null, string | null>;
+  schedule_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  finished_at: Timestamp | null;
+}
+
+export interface JobSchedulesTable {
+  tenant_id: string;
+  id: Generated<string>;
+  kind: string;
+  payload: ColumnType<JsonDocument, string, string>;
+  every_seconds: number | null;
+  time_zone: string | null;
+  next_run_at: Timestamp;
+  last_run_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+/** The sharpened tables; every other table is as generated. */
+interface Sharpened {
   tenants: TenantsTable;
   users: UsersTable;
   tenant_users: TenantUsersTable;
@@ -133,44 +173,25 @@ export interface Database {
   server_secrets: ServerSecretsTable;
   idempotency_keys: IdempotencyKeysTable;
   document_sequences: DocumentSequencesTable;
-  keel_migrations: KeelMigrationsTable;
-}
-
-// --- src/jobs (migrations/0021_jobs.sql); merged into Database above -----------------------------
-export type JobStatusColumn = 'Queued' | 'Processing' | 'Completed' | 'Failed' | 'Interrupted' | 'Canceled';
-
-export interface JobsTable {
-  tenant_id: string;
-  id: Generated<string>;
-  kind: string;
-  payload: ColumnType<unknown, string, string>;
-  status: ColumnType<JobStatusColumn, JobStatusColumn | undefined, JobStatusColumn>;
-  run_at: Timestamp;
-  attempt: Generated<number>;
-  max_attempts: Generated<number>;
-  lease_owner: string | null;
-  lease_until: Timestamp | null;
-  last_error: string | null;
-  result: ColumnType<unknown, string | null, string | null>;
-  schedule_id: string | null;
-  created_at: Timestamp;
-  updated_at: Timestamp;
-  finished_at: Timestamp | null;
-}
-
-export interface JobSchedulesTable {
-  tenant_id: string;
-  id: Generated<string>;
-  kind: string;
-  payload: ColumnType<unknown, string, string>;
-  every_seconds: number | null;
-  time_zone: string | null;
-  next_run_at: Timestamp;
-  last_run_at: Timestamp | null;
-  created_at: Timestamp;
-}
-
-export interface Database {
   jobs: JobsTable;
   job_schedules: JobSchedulesTable;
 }
+
+export interface Database extends Omit<DB, keyof Sharpened>, Sharpened {
+  keel_migrations: KeelMigrationsTable; // created by migrate.ts itself, before any migration
+}
+
+/** A table's row as a select returns it. Stores map these to their domain's types. */
+export type Row<T extends keyof Database> = Selectable<Database[T]>;
+
+// --- compile-time check: a sharpened table has the generated columns, nullable where they are ---
+type Nullable<T> = { [K in keyof T]-?: null extends T[K] ? K : never }[keyof T];
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Drift = {
+  [T in keyof Sharpened]: Same<keyof Sharpened[T], keyof DB[T]> extends true
+    ? Same<Nullable<Selectable<Sharpened[T]>>, Nullable<Selectable<DB[T]>>> extends true ? never : T
+    : T;
+}[keyof Sharpened];
+// A compile error here names the table whose interface above no longer matches its migration.
+const sharpenedMatchGenerated: [Drift] extends [never] ? true : { drift: Drift } = true;
+void sharpenedMatchGenerated;
