@@ -20,3 +20,34 @@ export async function insertRows(db: Db | Tx, table: string, rows: readonly Reco
     ${opts.returning ? sql`returning *` : sql``}`.execute(db);
   return opts.returning ? r.rows : undefined;
 }
+
+/**
+ * A domain type's fields, each named by the column it is stored in. One table per entity maps
+ * both ways (`fromRow` for reads, `toColumns` for writes), and `MapsRow` lets the compiler check
+ * that every column's type fits the field it fills.
+ */
+export type ColumnMap<D, R> = { readonly [K in keyof D]-?: keyof R & string };
+
+/** `true` when each mapped column's type is assignable to its field; else the fields that do not fit. */
+export type MapsRow<D, R, M extends ColumnMap<D, R>> =
+  [{ [K in keyof D]: R[M[K]] extends D[K] ? never : K }[keyof D]] extends [never] ? true : { misfit: { [K in keyof D]: R[M[K]] extends D[K] ? never : K }[keyof D] };
+
+/** A stored row as its domain type. */
+export function fromRow<D>(map: { readonly [K in keyof D]: string }, row: object): D {
+  const r = row as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(map)) out[k] = r[(map as Record<string, string>)[k]!];
+  return out as D;
+}
+
+/** The columns of (part of) a domain value, for an insert or an update; undefined fields are left out. */
+export function toColumns<D>(map: { readonly [K in keyof D]: string }, value: Partial<D>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (v === undefined) continue;
+    const column = (map as Record<string, string>)[k];
+    if (!column) throw new Error(`no column for field ${k}`);
+    out[column] = v;
+  }
+  return out;
+}

@@ -18,7 +18,7 @@ import { taxService } from '../tax/service.js';
 import { orderTotals, planLines, type PlannedLine } from './lines.js';
 import { readOptions, readOrderRequest, type LineRequest, type OrderOptions, type OrderRequest } from './request.js';
 import * as store from './store.js';
-import type { ChangeLine, ChangeOrder, OrderHead } from './model.js';
+import type { ChangeLine, ChangeOrder, NewOrder, Order, OrderHead, OrderLine } from './model.js';
 import { toLineView, toOrderView } from './views.js';
 import { markCommitted } from '../idempotency/service.js';
 
@@ -56,7 +56,7 @@ function plannedVersions(lines: readonly ProvisionLine[], orderId: string, custo
 function plannedProvisionLine(l: PlannedLine, currency: string, priceBookId: string | null): ProvisionLine {
   const p = l.priced;
   return {
-    orderProductId: l.id, parentOrderProductId: l.parentId, productId: l.product.id, productName: (l.product.name as string | null) ?? null, productType: l.productType,
+    orderProductId: l.id, parentOrderProductId: l.parentId, productId: l.product.id, productName: (l.product.name as string | null | undefined) ?? null, productType: l.productType,
     priceModel: l.priceModel, priceBookId, priceBookEntryId: (l.entry?.id as string | undefined) ?? null, uomId: l.uomId, termDimension: l.uom.termDimension,
     quantity: p.quantity.toString(), includedQuantity: l.includedQuantity.toString(), bundled: l.bundled, startDate: l.startDate,
     endDate: l.endDate, freeTrialEndDate: l.freeTrialEndDate, term: l.term, renewalTerm: l.renewalTerm,
@@ -68,7 +68,7 @@ function plannedProvisionLine(l: PlannedLine, currency: string, priceBookId: str
 }
 
 /** The columns an order's activation sets. */
-const activation = (ctx: Ctx) => ({ status: 'Activated', activated_date: ctx.clock.now(), activated_by_id: principalId(ctx), order_placed_date: ctx.clock.now() });
+const activation = (ctx: Ctx) => ({ status: 'Activated', activatedDate: ctx.clock.now(), activatedById: principalId(ctx), orderPlacedDate: ctx.clock.now() });
 
 /** An order and its lines become Activated; the rows as stored now. */
 async function markActivated(tx: Tx, ctx: Ctx, orderId: string): Promise<Written> {
@@ -77,7 +77,7 @@ async function markActivated(tx: Tx, ctx: Ctx, orderId: string): Promise<Written
 }
 
 /** An order and its lines as the transaction that wrote them left them: the steps after it and the answer need no read. */
-interface Written { order: store.OrderRow; lines: store.LineRow[] }
+interface Written { order: Order; lines: OrderLine[] }
 export type OrderWritten = Written;
 
 /** A Draft's update planned before its transaction. */
@@ -112,10 +112,10 @@ export interface Activation {
   id: string;
   orderId: string;
   options: OrderOptions;
-  columns: Record<string, unknown>;
+  columns: Partial<Order>;
   numbers: Record<AssetKind, string[]>;
   reservation: InvoiceReservation | null;
-  lines: store.LineRow[];
+  lines: OrderLine[];
   method: { token: string; gateway: string | undefined } | undefined;
   customerId: string;
   currency: string;
@@ -132,38 +132,39 @@ function isSelfService(ctx: Ctx): boolean {
   return (p.kind === 'apiKey' || p.kind === 'client') ? p.role === 'self-service' : p.kind === 'user' ? p.effectiveRole === 'self-service' : false;
 }
 
-function lineRow(ctx: Ctx, orderId: string, l: PlannedLine, status: string): Record<string, unknown> {
+function plannedLine(orderId: string, l: PlannedLine, status: string): OrderLine {
   const p = l.priced;
   return {
-    tenant_id: ctx.tenantId, id: l.id, order_id: orderId, sort_order: l.sortOrder, line_type: 'LineItem', status, is_change: null,
-    parent_id: l.parentId, root_id: l.rootId, level: l.level, product_id: l.product.id, product_name: l.product.name ?? null, sku: l.product.sku ?? null,
-    price_book_entry_id: l.entry?.id ?? null, product_option_id: l.productOptionId, uom_id: l.uomId, term_dimension: l.uom.termDimension,
-    price_model: l.priceModel, product_type: l.productType, bundled: l.bundled, quantity: p.quantity.toString(), included_quantity: l.includedQuantity.toString(),
-    subscription_term: l.term, subscription_start_date: l.startDate, subscription_end_date: l.endDate, free_trial_end_date: l.freeTrialEndDate, billing_timing: l.billingTiming,
-    billing_period: l.billingPeriod, bill_cycle_day: l.billCycleDay, bill_cycle_start_month: l.billCycleStartMonth, auto_renew: l.autoRenew,
-    renewal_term: l.renewalTerm, tax_code: l.taxCode, tax_mode: l.taxMode, list_price: p.listPrice.toString(), sales_price: p.salesPrice.toString(),
-    net_sales_price: p.netSalesPrice.toString(), list_total_price: p.listTotalPrice.toString(), subtotal: p.subtotal.toString(), discount: p.discount.toString(),
-    discount_amount: p.discountAmount.toString(), system_discount: p.systemDiscount.toString(), system_discount_amount: p.systemDiscountAmount.toString(),
-    total_price: p.totalPrice.toString(), tax_percentage: l.taxPercentage.toString(), tax_amount: l.taxAmount.toString(), total_amount: l.totalAmount.toString(),
-    delta_cmrr: p.deltaCMRR.toString(), delta_arr: p.deltaARR.toString(), delta_acv: p.deltaACV.toString(), delta_tcv: p.deltaTCV.toString(),
-    monthly_price: p.monthlyPrice.toString(),
-    applied_tags: p.appliedTags, description: l.request?.description ?? null, ref_id: l.request?.refId ?? null, custom_fields: l.request?.customFields ?? {},
+    id: l.id, orderId, sortOrder: l.sortOrder, lineType: 'LineItem', status, isChange: null, summaryItemId: null, changeType: null,
+    changeAssetNumber: null, cancellationDate: null,
+    parentId: l.parentId, rootId: l.rootId, level: l.level, productId: l.product.id, productName: (l.product.name as string | null | undefined) ?? null,
+    sku: (l.product.sku as string | null | undefined) ?? null, priceBookEntryId: (l.entry?.id as string | undefined) ?? null, productOptionId: l.productOptionId,
+    uomId: l.uomId, termDimension: l.uom.termDimension, priceModel: l.priceModel, productType: l.productType, bundled: l.bundled,
+    quantity: p.quantity.toString(), includedQuantity: l.includedQuantity.toString(), subscriptionTerm: l.term, subscriptionStartDate: l.startDate,
+    subscriptionEndDate: l.endDate, freeTrialEndDate: l.freeTrialEndDate, billingTiming: l.billingTiming, billingPeriod: l.billingPeriod,
+    billCycleDay: l.billCycleDay, billCycleStartMonth: l.billCycleStartMonth, autoRenew: l.autoRenew, renewalTerm: l.renewalTerm,
+    taxCode: l.taxCode, taxMode: l.taxMode, listPrice: p.listPrice.toString(), salesPrice: p.salesPrice.toString(),
+    netSalesPrice: p.netSalesPrice.toString(), listTotalPrice: p.listTotalPrice.toString(), subtotal: p.subtotal.toString(), discount: p.discount.toString(),
+    discountAmount: p.discountAmount.toString(), systemDiscount: p.systemDiscount.toString(), systemDiscountAmount: p.systemDiscountAmount.toString(),
+    totalPrice: p.totalPrice.toString(), taxPercentage: l.taxPercentage.toString(), taxAmount: l.taxAmount.toString(), totalAmount: l.totalAmount.toString(),
+    deltaCMRR: p.deltaCMRR.toString(), deltaARR: p.deltaARR.toString(), deltaACV: p.deltaACV.toString(), deltaTCV: p.deltaTCV.toString(),
+    monthlyPrice: p.monthlyPrice.toString(),
+    appliedTags: p.appliedTags, description: l.request?.description ?? null, refId: l.request?.refId ?? null, customFields: l.request?.customFields ?? {},
   };
 }
 
 /** What a stored line provisions. */
-function provisionLine(l: store.LineRow, currency: string, priceBookId: string | null): ProvisionLine {
-  const s = (k: string) => (l[k] === null || l[k] === undefined ? null : String(l[k]));
+function provisionLine(l: OrderLine, currency: string, priceBookId: string | null): ProvisionLine {
   return {
-    orderProductId: l.id, parentOrderProductId: s('parent_id'), productId: String(l.product_id), productName: s('product_name'), productType: String(l.product_type),
-    priceModel: String(l.price_model), priceBookId, priceBookEntryId: s('price_book_entry_id'), uomId: s('uom_id'), termDimension: s('term_dimension'),
-    quantity: String(l.quantity), includedQuantity: String(l.included_quantity), bundled: Boolean(l.bundled), startDate: String(l.subscription_start_date),
-    endDate: s('subscription_end_date'), freeTrialEndDate: s('free_trial_end_date'), term: (l.subscription_term as number | null) ?? null, renewalTerm: (l.renewal_term as number | null) ?? null,
-    autoRenew: Boolean(l.auto_renew), billingPeriod: s('billing_period'), billingTiming: s('billing_timing'), billCycleDay: (l.bill_cycle_day as number | null) ?? null,
-    billCycleStartMonth: (l.bill_cycle_start_month as number | null) ?? null, currency, listPrice: String(l.list_price), salesPrice: String(l.sales_price),
-    netSalesPrice: String(l.net_sales_price), totalPrice: String(l.total_price), taxAmount: String(l.tax_amount), totalAmount: String(l.total_amount),
-    deltaTCV: String(l.delta_tcv ?? l.total_price), deltaACV: String(l.delta_acv ?? l.total_price),
-    monthlyPrice: String(l.monthly_price), description: s('description'),
+    orderProductId: l.id, parentOrderProductId: l.parentId, productId: l.productId, productName: l.productName, productType: l.productType,
+    priceModel: l.priceModel, priceBookId, priceBookEntryId: l.priceBookEntryId, uomId: l.uomId, termDimension: l.termDimension,
+    quantity: l.quantity, includedQuantity: l.includedQuantity, bundled: l.bundled, startDate: l.subscriptionStartDate,
+    endDate: l.subscriptionEndDate, freeTrialEndDate: l.freeTrialEndDate, term: l.subscriptionTerm, renewalTerm: l.renewalTerm,
+    autoRenew: Boolean(l.autoRenew), billingPeriod: l.billingPeriod, billingTiming: l.billingTiming, billCycleDay: l.billCycleDay,
+    billCycleStartMonth: l.billCycleStartMonth, currency, listPrice: l.listPrice, salesPrice: l.salesPrice,
+    netSalesPrice: l.netSalesPrice, totalPrice: l.totalPrice, taxAmount: l.taxAmount, totalAmount: l.totalAmount,
+    deltaTCV: l.deltaTCV ?? l.totalPrice, deltaACV: l.deltaACV ?? l.totalPrice,
+    monthlyPrice: l.monthlyPrice, description: l.description,
   };
 }
 
@@ -221,7 +222,7 @@ export function createOrdersService(deps: OrdersDeps) {
   }
 
   /** The order as the API answers it. A Draft owns nothing and has no invoice yet: two reads fewer. */
-  async function response(ctx: Ctx, orderId: string, extra: { previewInvoices?: unknown[] | null; transactionHub?: unknown } = {}, read?: { order: store.OrderRow; lines: store.LineRow[] }) {
+  async function response(ctx: Ctx, orderId: string, extra: { previewInvoices?: unknown[] | null; transactionHub?: unknown } = {}, read?: Written) {
     const order = read?.order ?? await store.getOrder(ctx.db, ctx.tenantId, orderId);
     if (!order) throw notFound('ORDER_NOT_FOUND', `Order ${orderId} does not exist`);
     const draft = order.status === 'Draft';
@@ -232,14 +233,14 @@ export function createOrdersService(deps: OrdersDeps) {
     ]);
     return {
       order: toOrderView(order), orderProducts: lines.map(toLineView), previewInvoices: extra.previewInvoices ?? null,
-      ...owned, invoices, transactionHub: extra.transactionHub ?? order.transaction_hub ?? {},
+      ...owned, invoices, transactionHub: extra.transactionHub ?? order.transactionHub ?? {},
     };
   }
 
-  async function getDraftForUpdate(tx: Tx, ctx: Ctx, id: string): Promise<store.OrderRow> {
+  async function getDraftForUpdate(tx: Tx, ctx: Ctx, id: string): Promise<Order> {
     const order = isUuid(id) ? await store.getOrder(tx, ctx.tenantId, id.toLowerCase(), { forUpdate: true }) : undefined;
     if (!order) throw notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`);
-    if (order.status !== 'Draft') throw conflict('ORDER_NOT_DRAFT', `Order ${order.order_number} is ${order.status}; only a Draft order can be changed or activated`);
+    if (order.status !== 'Draft') throw conflict('ORDER_NOT_DRAFT', `Order ${order.orderNumber} is ${order.status}; only a Draft order can be changed or activated`);
     return order;
   }
 
@@ -253,47 +254,47 @@ export function createOrdersService(deps: OrdersDeps) {
         read = { order: order!, lines };
       }
       const { order, lines } = read;
-      const customer = known.customer ?? await deps.customers.findCustomerRow(ctx.db, ctx, order.customer_id);
-      const provisions = lines.map((l) => provisionLine(l, String(order.currency_iso_code), (order.price_book_id as string | null) ?? null));
+      const customer = known.customer ?? await deps.customers.findCustomerRow(ctx.db, ctx, order.customerId);
+      const provisions = lines.map((l) => provisionLine(l, order.currency, order.priceBookId));
       previewInvoices = deps.billing.previewLines(ctx, {
-        lines: plannedVersions(provisions, order.id, order.customer_id).map((v) => billableOf(v)), customerId: order.customer_id,
-        paymentTerm: (order.payment_term as string | null) ?? (customer.payment_term as string | null) ?? null,
+        lines: plannedVersions(provisions, order.id, order.customerId).map((v) => billableOf(v)), customerId: order.customerId,
+        paymentTerm: order.paymentTerm ?? (customer.payment_term as string | null) ?? null,
       });
     }
     return response(ctx, orderId, { previewInvoices, ...(transactionHub !== undefined && { transactionHub }) }, read);
   }
 
-  function orderRow(ctx: Ctx, req: OrderRequest, id: string, orderNumber: string, customerId: string, contactId: string | null, lines: PlannedLine[], currency: string) {
+  function plannedOrder(ctx: Ctx, req: OrderRequest, id: string, orderNumber: string, customerId: string, contactId: string | null, lines: PlannedLine[], currency: string): NewOrder {
     const t = orderTotals(lines);
     const starts = lines.map((l) => l.startDate).sort();
     const ends = lines.map((l) => l.endDate).filter((x): x is string => !!x).sort();
     return {
-      tenant_id: ctx.tenantId, id, order_number: orderNumber, name: req.name ?? null, status: 'Draft', customer_id: customerId,
-      billing_account_id: req.billingAccountId ?? customerId, bill_to_contact_id: contactId ?? req.billToContactId ?? null, ship_to_contact_id: req.shipToContactId ?? null,
-      price_book_id: req.priceBookId ?? (lines[0]?.entry?.priceBookId as string | null) ?? null, currency_iso_code: currency,
-      effective_date: req.effectiveDate ?? ctx.clock.today(ctx.timeZone).toString(), order_start_date: starts[0] ?? null, order_end_date: ends.at(-1) ?? null,
-      billing_period: req.billingPeriod ?? null, bill_cycle_day: req.billCycleDay ?? null, billing_timing: req.billingTiming ?? null,
-      payment_term: req.paymentTerm ?? null, description: req.description ?? null, po_number: req.poNumber ?? null, po_date: req.poDate ?? null,
-      order_reference_number: req.orderReferenceNumber ?? null, billing_address: req.billingAddress ?? null, shipping_address: req.shippingAddress ?? null,
-      ref_id: req.refId ?? null, list_total: t.listTotal.toString(), subtotal: t.subtotal.toString(), discount_amount: t.discountAmount.toString(),
-      system_discount_amount: t.systemDiscountAmount.toString(), total_price: t.totalPrice.toString(), tax_amount: t.taxAmount.toString(),
-      total_amount: t.totalAmount.toString(), order_tcv: t.orderTCV.toString(), order_acv: t.orderACV.toString(), options: req.options,
-      transaction_hub: req.transactionHub ?? {}, custom_fields: req.customFields ?? {}, cancel_on_payment_fail: req.options.cancelOnPaymentFail,
+      id, orderNumber, name: req.name ?? null, status: 'Draft', customerId,
+      billingAccountId: req.billingAccountId ?? customerId, billToContactId: contactId ?? req.billToContactId ?? null, shipToContactId: req.shipToContactId ?? null,
+      priceBookId: req.priceBookId ?? (lines[0]?.entry?.priceBookId as string | null) ?? null, currency,
+      effectiveDate: req.effectiveDate ?? ctx.clock.today(ctx.timeZone).toString(), orderStartDate: starts[0] ?? null, orderEndDate: ends.at(-1) ?? null,
+      billingPeriod: req.billingPeriod ?? null, billCycleDay: req.billCycleDay ?? null, billingTiming: req.billingTiming ?? null,
+      paymentTerm: req.paymentTerm ?? null, description: req.description ?? null, poNumber: req.poNumber ?? null, poDate: req.poDate ?? null,
+      orderReferenceNumber: req.orderReferenceNumber ?? null, billingAddress: req.billingAddress ?? null, shippingAddress: req.shippingAddress ?? null,
+      refId: req.refId ?? null, listTotal: t.listTotal.toString(), subtotal: t.subtotal.toString(), discountAmount: t.discountAmount.toString(),
+      systemDiscountAmount: t.systemDiscountAmount.toString(), totalPrice: t.totalPrice.toString(), taxAmount: t.taxAmount.toString(),
+      totalAmount: t.totalAmount.toString(), orderTCV: t.orderTCV.toString(), orderACV: t.orderACV.toString(), options: req.options,
+      transactionHub: req.transactionHub ?? {}, customFields: req.customFields ?? {}, cancelOnPaymentFail: req.options.cancelOnPaymentFail,
     };
   }
 
   return {
     /** A change order, written Draft with its lines, inside the caller's transaction (change orders plan them). */
     async createChangeOrder(tx: Tx, ctx: Ctx, order: ChangeOrder, lines: readonly ChangeLine[]): Promise<void> {
-      await store.insertOrder(tx, store.changeOrderRow(ctx.tenantId, order));
-      await store.insertLines(tx, lines.map((l) => store.changeLineRow(ctx.tenantId, order.id, l)));
+      await store.insertOrder(tx, ctx.tenantId, store.changeOrderAsOrder(order));
+      await store.insertLines(tx, ctx.tenantId, lines.map((l) => store.changeLineAsLine(order.id, l)));
       await noteCommitted(tx, ctx, order.id);
     },
 
     /** A Draft change order's lines, replaced by the ones planned again at its activation. */
     async replaceChangeLines(tx: Tx, ctx: Ctx, orderId: string, lines: readonly ChangeLine[]): Promise<void> {
       await store.deleteLines(tx, ctx.tenantId, orderId);
-      await store.insertLines(tx, lines.map((l) => store.changeLineRow(ctx.tenantId, orderId, l)));
+      await store.insertLines(tx, ctx.tenantId, lines.map((l) => store.changeLineAsLine(orderId, l)));
     },
 
     /** Marks an order and its lines Activated (a change order after its versions are written). */
@@ -311,7 +312,7 @@ export function createOrdersService(deps: OrdersDeps) {
     async cancelActivated(ctx: Ctx, orderId: string): Promise<void> {
       await inTransaction(ctx.db, async (tx) => {
         await deps.assets.cancelForOrder(tx, ctx, orderId);
-        await store.updateOrder(tx, ctx.tenantId, orderId, { status: 'Canceled', canceled_date: ctx.clock.now() });
+        await store.updateOrder(tx, ctx.tenantId, orderId, { status: 'Canceled', canceledDate: ctx.clock.now() });
         await store.setLineStatus(tx, ctx.tenantId, orderId, 'Canceled');
       });
     },
@@ -319,7 +320,7 @@ export function createOrdersService(deps: OrdersDeps) {
     response: (ctx: Ctx, orderId: string, extra: { previewInvoices?: unknown[] | null } = {}) => response(ctx, orderId, extra),
     storedMethod: (customer: Record<string, unknown> | null) => storedMethod(customer),
     /** A planned change line as the API shows it (a preview: nothing stored). */
-    changeLineView: (ctx: Ctx, orderId: string, l: ChangeLine) => toLineView(store.changeLineRow(ctx.tenantId, orderId, l)),
+    changeLineView: (ctx: Ctx, orderId: string, l: ChangeLine) => toLineView(store.changeLineAsLine(orderId, l)),
     noteCommitted,
 
     /** POST /orders, planned: a cart (activateOrder false) or a placed order, customer and contact included; nothing written yet. */
@@ -356,8 +357,8 @@ export function createOrdersService(deps: OrdersDeps) {
       p.buyer = c;
       const status = activate ? 'Activated' : 'Draft';
       const written: Written = {
-        order: await store.insertOrder(tx, { ...orderRow(ctx, req, orderId, p.orderNumber, String(c.id), contactId, lines, p.currency), ...(activate && activation(ctx)) }),
-        lines: await store.insertLines(tx, lines.map((l) => lineRow(ctx, orderId, l, status))),
+        order: await store.insertOrder(tx, ctx.tenantId, { ...plannedOrder(ctx, req, orderId, p.orderNumber, String(c.id), contactId, lines, p.currency), ...(activate && activation(ctx)) }),
+        lines: await store.insertLines(tx, ctx.tenantId, lines.map((l) => plannedLine(orderId, l, status))),
       };
       await noteCommitted(tx, ctx, orderId);
       return written;
@@ -366,7 +367,7 @@ export function createOrdersService(deps: OrdersDeps) {
     /** What an order just written provisions: version 1 of each line (numbers come from the plan). */
     provisioningOf(w: OrderWritten): { orderId: string; customerId: string; lines: ProvisionLine[] } {
       const { order, lines } = w;
-      return { orderId: order.id, customerId: order.customer_id, lines: lines.map((l) => provisionLine(l, String(order.currency_iso_code), (order.price_book_id as string | null) ?? null)) };
+      return { orderId: order.id, customerId: order.customerId, lines: lines.map((l) => provisionLine(l, order.currency, order.priceBookId)) };
     },
 
     /** The written order and its lines Activated (one placed activated was written so). */
@@ -378,8 +379,8 @@ export function createOrdersService(deps: OrdersDeps) {
     factsOf(w: OrderWritten): { orderId: string; customerId: string; currency: string; orderDate: string; billToContactId: string | null; paymentTerm: string | null } {
       const o = w.order;
       return {
-        orderId: o.id, customerId: o.customer_id, currency: String(o.currency_iso_code), orderDate: String(o.effective_date),
-        billToContactId: (o.bill_to_contact_id as string | null) ?? null, paymentTerm: (o.payment_term as string | null) ?? null,
+        orderId: o.id, customerId: o.customerId, currency: o.currency, orderDate: o.effectiveDate,
+        billToContactId: o.billToContactId, paymentTerm: o.paymentTerm,
       };
     },
 
@@ -406,12 +407,12 @@ export function createOrdersService(deps: OrdersDeps) {
       if (!isUuid(id)) throw notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`);
       const current = await store.getOrder(ctx.db, ctx.tenantId, id.toLowerCase());
       if (!current) throw notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`);
-      if (current.status !== 'Draft') throw conflict('ORDER_NOT_DRAFT', `Order ${current.order_number} is ${current.status}; only a Draft order can be changed`);
+      if (current.status !== 'Draft') throw conflict('ORDER_NOT_DRAFT', `Order ${current.orderNumber} is ${current.status}; only a Draft order can be changed`);
       if (req.lines.length === 0) req.lines = await storedLineRequests(ctx, current.id);
-      const customer = await deps.customers.findCustomerRow(ctx.db, ctx, current.customer_id);
+      const customer = await deps.customers.findCustomerRow(ctx.db, ctx, current.customerId);
       const merged: OrderRequest = {
-        ...req, customerId: current.customer_id, priceBookId: req.priceBookId ?? (current.price_book_id as string | undefined) ?? undefined,
-        currencyIsoCode: req.currencyIsoCode ?? String(current.currency_iso_code), effectiveDate: req.effectiveDate ?? String(current.effective_date),
+        ...req, customerId: current.customerId, priceBookId: req.priceBookId ?? (current.priceBookId as string | undefined) ?? undefined,
+        currencyIsoCode: req.currencyIsoCode ?? current.currency, effectiveDate: req.effectiveDate ?? current.effectiveDate,
       };
       const lines = await plan(ctx, merged, customer, null);
       const activate = req.options.activateOrder;
@@ -423,11 +424,11 @@ export function createOrdersService(deps: OrdersDeps) {
     /** The Draft, locked, with the planned header and lines (inside the caller's transaction). */
     async writeDraftUpdate(tx: Tx, ctx: Ctx, u: DraftUpdate): Promise<OrderWritten> {
       const order = await getDraftForUpdate(tx, ctx, u.orderId);
-      const row = orderRow(ctx, u.merged, order.id, order.order_number, order.customer_id, (order.bill_to_contact_id as string | null) ?? null, u.lines, String(u.merged.currencyIsoCode));
-      const { tenant_id: _t, id: _i, order_number: _n, status: _s, ...columns } = row;
-      const stored = (await store.updateOrder(tx, ctx.tenantId, order.id, columns))!;
+      const planned = plannedOrder(ctx, u.merged, order.id, order.orderNumber, order.customerId, order.billToContactId, u.lines, String(u.merged.currencyIsoCode));
+      const { id: _i, orderNumber: _n, status: _s, ...patch } = planned;
+      const stored = (await store.updateOrder(tx, ctx.tenantId, order.id, patch))!;
       await store.deleteLines(tx, ctx.tenantId, order.id);
-      return { order: stored, lines: await store.insertLines(tx, u.lines.map((l) => lineRow(ctx, order.id, l, 'Draft'))) };
+      return { order: stored, lines: await store.insertLines(tx, ctx.tenantId, u.lines.map((l) => plannedLine(order.id, l, 'Draft'))) };
     },
 
     answerDraftUpdate: (ctx: Ctx, u: DraftUpdate) => finish(ctx, u.orderId, u.options),
@@ -443,19 +444,19 @@ export function createOrdersService(deps: OrdersDeps) {
       const columns = additionalColumns(additional as Record<string, unknown>);
       if (!isUuid(id)) throw notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`);
       const head = await store.getOrder(ctx.db, ctx.tenantId, id.toLowerCase());
-      if (head?.order_type === 'Change') return { change: head.id };
+      if (head?.orderType === 'Change') return { change: head.id };
       const lines = await store.getLines(ctx.db, ctx.tenantId, id.toLowerCase());
-      const { numbers } = await reserveNumbers(ctx, lines.map((l) => ({ productType: String(l.product_type) })), false);
+      const { numbers } = await reserveNumbers(ctx, lines.map((l) => ({ productType: String(l.productType) })), false);
       const reservation = await reserveInvoice(ctx, options, lines.length);
       const draft = await store.getOrder(ctx.db, ctx.tenantId, id.toLowerCase());
       if (!draft) throw notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`);
-      const customer = await deps.customers.findCustomerRow(ctx.db, ctx, draft.customer_id);
+      const customer = await deps.customers.findCustomerRow(ctx.db, ctx, draft.customerId);
       const pm = b.paymentMethod as { token?: unknown; gateway?: unknown } | undefined;
       if (pm !== undefined && (typeof pm !== 'object' || pm === null || typeof pm.token !== 'string')) throw invalid('INVALID_FIELD', 'body/paymentMethod/token is required');
       const method = pm ? { token: String(pm.token), gateway: typeof pm.gateway === 'string' ? pm.gateway : undefined } : storedMethod(customer);
       return {
-        id, orderId: draft.id, options, columns, numbers, reservation, lines, method, customerId: draft.customer_id,
-        currency: String(draft.currency_iso_code), requestKey: String(draft.ref_id ?? draft.id),
+        id, orderId: draft.id, options, columns, numbers, reservation, lines, method, customerId: draft.customerId,
+        currency: draft.currency, requestKey: String(draft.refId ?? draft.id),
       };
     },
 
@@ -484,10 +485,10 @@ export function createOrdersService(deps: OrdersDeps) {
       await inTransaction(ctx.db, async (tx) => {
         const order = await store.getOrder(tx, ctx.tenantId, id.toLowerCase(), { forUpdate: true });
         if (!order) throw notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`);
-        if (order.status === 'Canceled') throw conflict('ORDER_CANCELED', `Order ${order.order_number} is already canceled`);
-        if (invoiced.length > 0) throw conflict('ORDER_INVOICED', `Order ${order.order_number} has Active invoices (${invoiced.map((i) => String(i.invoice.name)).join(', ')}); cancel them first, or change the order with a change order`);
+        if (order.status === 'Canceled') throw conflict('ORDER_CANCELED', `Order ${order.orderNumber} is already canceled`);
+        if (invoiced.length > 0) throw conflict('ORDER_INVOICED', `Order ${order.orderNumber} has Active invoices (${invoiced.map((i) => String(i.invoice.name)).join(', ')}); cancel them first, or change the order with a change order`);
         if (order.status === 'Activated') await deps.assets.cancelForOrder(tx, ctx, order.id);
-        await store.updateOrder(tx, ctx.tenantId, order.id, { status: 'Canceled', canceled_date: ctx.clock.now() });
+        await store.updateOrder(tx, ctx.tenantId, order.id, { status: 'Canceled', canceledDate: ctx.clock.now() });
         await store.setLineStatus(tx, ctx.tenantId, order.id, 'Canceled');
       });
       return response(ctx, id.toLowerCase());
@@ -503,7 +504,7 @@ export function createOrdersService(deps: OrdersDeps) {
           const o = orders.find((r) => r.id === x);
           if (!o) throw notFound('ORDER_NOT_FOUND', `Order ${x} does not exist`);
           const deletable = o.status === 'Draft' || (o.status === 'Canceled' && body.allowDeleteCanceledOrder);
-          if (!deletable) throw conflict('ORDER_NOT_DELETABLE', `Order ${o.order_number} is ${o.status}; only Draft orders (and Canceled ones with allowDeleteCanceledOrder) can be deleted`);
+          if (!deletable) throw conflict('ORDER_NOT_DELETABLE', `Order ${o.orderNumber} is ${o.status}; only Draft orders (and Canceled ones with allowDeleteCanceledOrder) can be deleted`);
         }
         await store.deleteOrders(tx, ctx.tenantId, ids);
       });
@@ -521,35 +522,31 @@ export function createOrdersService(deps: OrdersDeps) {
 
   async function storedLineRequests(ctx: Ctx, orderId: string): Promise<LineRequest[]> {
     const rows = await store.getLines(ctx.db, ctx.tenantId, orderId);
-    return rows.filter((r) => !r.parent_id).map((r, i) => ({
-      at: `order/lines/${i}`, productId: String(r.product_id), priceBookEntryId: (r.price_book_entry_id as string | null) ?? undefined,
-      quantity: new Dec(String(r.quantity)), subscriptionTerm: (r.subscription_term as number | null) ?? undefined,
-      subscriptionStartDate: String(r.subscription_start_date), description: (r.description as string | null) ?? undefined,
-      customFields: r.custom_fields as Record<string, unknown>, billingTiming: undefined, billingPeriod: undefined, billCycleDay: undefined,
-      billCycleStartMonth: undefined, autoRenew: (r.auto_renew as boolean | null) ?? undefined, renewalTerm: (r.renewal_term as number | null) ?? undefined,
-      refId: (r.ref_id as string | null) ?? undefined, discount: undefined, discountAmount: undefined,
-      addOns: rows.filter((c) => c.parent_id === r.id && c.product_option_id).map((c) => ({ productOptionId: String(c.product_option_id), quantity: new Dec(String(c.quantity)) })),
+    return rows.filter((r) => !r.parentId).map((r, i) => ({
+      at: `order/lines/${i}`, productId: String(r.productId), priceBookEntryId: (r.priceBookEntryId as string | null) ?? undefined,
+      quantity: new Dec(String(r.quantity)), subscriptionTerm: (r.subscriptionTerm as number | null) ?? undefined,
+      subscriptionStartDate: String(r.subscriptionStartDate), description: (r.description as string | null) ?? undefined,
+      customFields: r.customFields as Record<string, unknown>, billingTiming: undefined, billingPeriod: undefined, billCycleDay: undefined,
+      billCycleStartMonth: undefined, autoRenew: (r.autoRenew as boolean | null) ?? undefined, renewalTerm: (r.renewalTerm as number | null) ?? undefined,
+      refId: (r.refId as string | null) ?? undefined, discount: undefined, discountAmount: undefined,
+      addOns: rows.filter((c) => c.parentId === r.id && c.productOptionId).map((c) => ({ productOptionId: String(c.productOptionId), quantity: new Dec(String(c.quantity)) })),
       clientPrices: {},
     }));
   }
 }
 
-const ADDITIONAL: Record<string, string> = {
-  name: 'name', description: 'description', poNumber: 'po_number', poDate: 'po_date', orderReferenceNumber: 'order_reference_number',
-  billingAddress: 'billing_address', shippingAddress: 'shipping_address', customFields: 'custom_fields',
-};
+/** ActivateOrderRequest.additionalFields: the descriptive order fields written before activation. */
+const ADDITIONAL = ['name', 'description', 'poNumber', 'poDate', 'orderReferenceNumber', 'billingAddress', 'shippingAddress', 'customFields'] as const;
 
-/** ActivateOrderRequest.additionalFields: descriptive order fields written before activation. */
-function additionalColumns(fields: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+function additionalColumns(fields: Record<string, unknown>): Partial<Order> {
+  const out: Partial<Record<(typeof ADDITIONAL)[number], unknown>> = {};
   for (const [k, v] of Object.entries(fields)) {
-    const col = ADDITIONAL[k];
-    if (!col) throw invalid('INVALID_FIELD', `body/additionalFields/${k} cannot be set on activation (allowed: ${Object.keys(ADDITIONAL).join(', ')})`);
+    const field = ADDITIONAL.find((f) => f === k);
+    if (!field) throw invalid('INVALID_FIELD', `body/additionalFields/${k} cannot be set on activation (allowed: ${ADDITIONAL.join(', ')})`);
     if (k === 'customFields' ? (typeof v !== 'object' || v === null || Array.isArray(v)) : (v !== null && typeof v !== 'string')) {
       throw invalid('INVALID_FIELD', `body/additionalFields/${k} has the wrong type`);
     }
-    out[col] = v;
+    out[field] = v;
   }
-  return out;
+  return out as Partial<Order>;
 }
-

@@ -1,41 +1,91 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/connect.js';
 import type { Tx } from '../db/transaction.js';
-import { insertRows } from '../db/rows.js';
-import type { ChangeLine, ChangeOrder, OrderHead } from './model.js';
+import type { Row } from '../db/schema.js';
+import { fromRow, insertRows, toColumns, type ColumnMap, type MapsRow } from '../db/rows.js';
+import type { ChangeLine, ChangeOrder, NewOrder, Order, OrderHead, OrderLine } from './model.js';
 
-// The only file that touches orders and order_products.
+// The only file that touches orders and order_products, and the only one that knows their columns.
 type Q = Db | Tx;
-export type OrderRow = Record<string, unknown> & { id: string; status: string; customer_id: string; order_number: string };
-export type LineRow = Record<string, unknown> & { id: string; order_id: string };
 
-export const insertOrder = async (db: Q, row: Record<string, unknown>) => (await insertRows<OrderRow>(db, 'orders', [row], { returning: true }))[0]!;
-export const insertLines = async (db: Q, rows: Record<string, unknown>[]) => (await insertRows<LineRow>(db, 'order_products', rows, { returning: true })).sort((a, b) => Number(a.sort_order) - Number(b.sort_order));
+const ORDER = {
+  id: 'id', orderNumber: 'order_number', name: 'name', orderType: 'order_type', status: 'status', customerId: 'customer_id',
+  billingAccountId: 'billing_account_id', billToContactId: 'bill_to_contact_id', shipToContactId: 'ship_to_contact_id',
+  priceBookId: 'price_book_id', currency: 'currency_iso_code', effectiveDate: 'effective_date', orderStartDate: 'order_start_date',
+  orderEndDate: 'order_end_date', billingPeriod: 'billing_period', billCycleDay: 'bill_cycle_day', billingTiming: 'billing_timing',
+  paymentTerm: 'payment_term', description: 'description', poNumber: 'po_number', poDate: 'po_date',
+  orderReferenceNumber: 'order_reference_number', billingAddress: 'billing_address', shippingAddress: 'shipping_address', refId: 'ref_id',
+  listTotal: 'list_total', subtotal: 'subtotal', discountAmount: 'discount_amount', systemDiscountAmount: 'system_discount_amount',
+  totalPrice: 'total_price', taxAmount: 'tax_amount', totalAmount: 'total_amount', orderTCV: 'order_tcv', orderACV: 'order_acv',
+  options: 'options', transactionHub: 'transaction_hub', customFields: 'custom_fields', cancelOnPaymentFail: 'cancel_on_payment_fail',
+  changeRequest: 'change_request', previewHash: 'preview_hash', orderPlacedDate: 'order_placed_date', activatedDate: 'activated_date',
+  activatedById: 'activated_by_id', canceledDate: 'canceled_date', createdAt: 'created_at', updatedAt: 'updated_at',
+} as const satisfies ColumnMap<Order, Row<'orders'>>;
 
-export async function getOrder(db: Q, tenantId: string, id: string, opts: { forUpdate?: boolean } = {}): Promise<OrderRow | undefined> {
-  const r = await sql<OrderRow>`select * from orders where tenant_id = ${tenantId} and id = ${id}${opts.forUpdate ? sql` for update` : sql``}`.execute(db);
-  return r.rows[0];
+const LINE = {
+  id: 'id', orderId: 'order_id', sortOrder: 'sort_order', lineType: 'line_type', status: 'status', isChange: 'is_change',
+  parentId: 'parent_id', rootId: 'root_id', level: 'level', summaryItemId: 'summary_item_id', changeType: 'change_type',
+  changeAssetNumber: 'change_asset_number', cancellationDate: 'cancellation_date', productId: 'product_id', productName: 'product_name',
+  sku: 'sku', priceBookEntryId: 'price_book_entry_id', productOptionId: 'product_option_id', uomId: 'uom_id', termDimension: 'term_dimension',
+  priceModel: 'price_model', productType: 'product_type', bundled: 'bundled', quantity: 'quantity', includedQuantity: 'included_quantity',
+  subscriptionTerm: 'subscription_term', subscriptionStartDate: 'subscription_start_date', subscriptionEndDate: 'subscription_end_date',
+  freeTrialEndDate: 'free_trial_end_date', billingTiming: 'billing_timing', billingPeriod: 'billing_period', billCycleDay: 'bill_cycle_day',
+  billCycleStartMonth: 'bill_cycle_start_month', autoRenew: 'auto_renew', renewalTerm: 'renewal_term', taxCode: 'tax_code', taxMode: 'tax_mode',
+  listPrice: 'list_price', salesPrice: 'sales_price', netSalesPrice: 'net_sales_price', listTotalPrice: 'list_total_price', subtotal: 'subtotal',
+  discount: 'discount', discountAmount: 'discount_amount', systemDiscount: 'system_discount', systemDiscountAmount: 'system_discount_amount',
+  totalPrice: 'total_price', taxPercentage: 'tax_percentage', taxAmount: 'tax_amount', totalAmount: 'total_amount', monthlyPrice: 'monthly_price',
+  deltaCMRR: 'delta_cmrr', deltaARR: 'delta_arr', deltaACV: 'delta_acv', deltaTCV: 'delta_tcv', appliedTags: 'applied_tags',
+  description: 'description', refId: 'ref_id', customFields: 'custom_fields',
+} as const satisfies ColumnMap<OrderLine, Row<'order_products'>>;
+
+// the compiler checks that every column fits the field it fills
+const ordersMap: MapsRow<Order, Row<'orders'>, typeof ORDER> = true;
+const linesMap: MapsRow<OrderLine, Row<'order_products'>, typeof LINE> = true;
+void ordersMap; void linesMap;
+
+const toOrder = (r: Row<'orders'>): Order => fromRow<Order>(ORDER, r);
+const toLine = (r: Row<'order_products'>): OrderLine => fromRow<OrderLine>(LINE, r);
+const bySortOrder = (a: OrderLine, b: OrderLine) => a.sortOrder - b.sortOrder;
+
+export async function insertOrder(db: Q, tenantId: string, order: NewOrder): Promise<Order> {
+  const [row] = await insertRows<Row<'orders'>>(db, 'orders', [{ tenant_id: tenantId, ...toColumns<Order>(ORDER, order) }], { returning: true });
+  return toOrder(row!);
 }
 
-export async function getOrders(db: Q, tenantId: string, ids: readonly string[]): Promise<OrderRow[]> {
-  const r = await sql<OrderRow>`select * from orders where tenant_id = ${tenantId} and id = any(${[...ids]}::uuid[]) for update`.execute(db);
-  return r.rows;
+export async function insertLines(db: Q, tenantId: string, lines: readonly OrderLine[]): Promise<OrderLine[]> {
+  const rows = await insertRows<Row<'order_products'>>(db, 'order_products', lines.map((l) => ({ tenant_id: tenantId, ...toColumns<OrderLine>(LINE, l) })), { returning: true });
+  return rows.map(toLine).sort(bySortOrder);
 }
 
-export async function getLines(db: Q, tenantId: string, orderId: string): Promise<LineRow[]> {
-  const r = await sql<LineRow>`select * from order_products where tenant_id = ${tenantId} and order_id = ${orderId} order by sort_order`.execute(db);
-  return r.rows;
+export async function getOrder(db: Q, tenantId: string, id: string, opts: { forUpdate?: boolean } = {}): Promise<Order | undefined> {
+  const r = await sql<Row<'orders'>>`select * from orders where tenant_id = ${tenantId} and id = ${id}${opts.forUpdate ? sql` for update` : sql``}`.execute(db);
+  return r.rows[0] && toOrder(r.rows[0]);
 }
 
-export async function updateOrder(db: Q, tenantId: string, id: string, columns: Record<string, unknown>): Promise<OrderRow | undefined> {
-  const sets = Object.entries(columns).map(([c, v]) => sql`${sql.ref(c)} = ${(c === 'options' || c === 'transaction_hub' || c === 'custom_fields') && v !== null ? JSON.stringify(v) : v}`);
-  const r = await sql<OrderRow>`update orders set ${sql.join([...sets, sql`updated_at = now()`])} where tenant_id = ${tenantId} and id = ${id} returning *`.execute(db);
-  return r.rows[0];
+export async function getOrders(db: Q, tenantId: string, ids: readonly string[]): Promise<Order[]> {
+  const r = await sql<Row<'orders'>>`select * from orders where tenant_id = ${tenantId} and id = any(${[...ids]}::uuid[]) for update`.execute(db);
+  return r.rows.map(toOrder);
 }
 
-export async function setLineStatus(db: Q, tenantId: string, orderId: string, status: string): Promise<LineRow[]> {
-  const r = await sql<LineRow>`update order_products set status = ${status} where tenant_id = ${tenantId} and order_id = ${orderId} returning *`.execute(db);
-  return r.rows.sort((a, b) => Number(a.sort_order) - Number(b.sort_order));
+export async function getLines(db: Q, tenantId: string, orderId: string): Promise<OrderLine[]> {
+  const r = await sql<Row<'order_products'>>`select * from order_products where tenant_id = ${tenantId} and order_id = ${orderId} order by sort_order`.execute(db);
+  return r.rows.map(toLine);
+}
+
+const JSON_FIELDS = new Set<keyof Order>(['options', 'transactionHub', 'customFields', 'changeRequest']);
+
+export async function updateOrder(db: Q, tenantId: string, id: string, patch: Partial<Order>): Promise<Order | undefined> {
+  const sets = Object.entries(patch).filter(([, v]) => v !== undefined).map(([k, v]) => {
+    const field = k as keyof Order;
+    return sql`${sql.ref(ORDER[field])} = ${JSON_FIELDS.has(field) && v !== null ? JSON.stringify(v) : v}`;
+  });
+  const r = await sql<Row<'orders'>>`update orders set ${sql.join([...sets, sql`updated_at = now()`])} where tenant_id = ${tenantId} and id = ${id} returning *`.execute(db);
+  return r.rows[0] && toOrder(r.rows[0]);
+}
+
+export async function setLineStatus(db: Q, tenantId: string, orderId: string, status: string): Promise<OrderLine[]> {
+  const r = await sql<Row<'order_products'>>`update order_products set status = ${status} where tenant_id = ${tenantId} and order_id = ${orderId} returning *`.execute(db);
+  return r.rows.map(toLine).sort(bySortOrder);
 }
 
 export async function deleteLines(db: Q, tenantId: string, orderId: string): Promise<void> {
@@ -47,41 +97,43 @@ export async function deleteOrders(db: Q, tenantId: string, ids: readonly string
 }
 
 /** The head of a stored order, as callers see it. */
-export function toOrderHead(o: OrderRow): OrderHead {
+export function toOrderHead(o: Order): OrderHead {
   return {
-    id: o.id, orderNumber: o.order_number, orderType: String(o.order_type), status: o.status, customerId: o.customer_id,
-    cancelOnPaymentFail: Boolean(o.cancel_on_payment_fail), changeRequest: o.change_request, previewHash: (o.preview_hash as string | null) ?? null,
+    id: o.id, orderNumber: o.orderNumber, orderType: o.orderType, status: o.status, customerId: o.customerId,
+    cancelOnPaymentFail: o.cancelOnPaymentFail, changeRequest: o.changeRequest, previewHash: o.previewHash,
   };
 }
 
-/** A change order's header as its row (written Draft). */
-export function changeOrderRow(tenantId: string, o: ChangeOrder): Record<string, unknown> {
+/** A change order's header as an order (written Draft). */
+export function changeOrderAsOrder(o: ChangeOrder): NewOrder {
   const t = o.totals;
   return {
-    tenant_id: tenantId, id: o.id, order_number: o.orderNumber, order_type: 'Change', status: 'Draft', customer_id: o.customerId,
-    billing_account_id: o.customerId, currency_iso_code: o.currency, effective_date: o.effectiveDate,
-    order_start_date: o.startDate, order_end_date: o.endDate, description: o.description, ref_id: o.refId, discount_amount: '0', system_discount_amount: '0',
-    list_total: t.listTotal.toString(), subtotal: t.subtotal.toString(), total_price: t.totalPrice.toString(), tax_amount: t.taxAmount.toString(),
-    total_amount: t.totalAmount.toString(), order_tcv: t.orderTCV.toString(), order_acv: t.orderACV.toString(),
-    options: o.options, cancel_on_payment_fail: o.cancelOnPaymentFail, change_request: o.changeRequest, preview_hash: o.previewHash,
+    id: o.id, orderNumber: o.orderNumber, orderType: 'Change', status: 'Draft', customerId: o.customerId, name: null,
+    billingAccountId: o.customerId, billToContactId: null, shipToContactId: null, priceBookId: null, currency: o.currency,
+    effectiveDate: o.effectiveDate, orderStartDate: o.startDate, orderEndDate: o.endDate, billingPeriod: null, billCycleDay: null,
+    billingTiming: null, paymentTerm: null, description: o.description, poNumber: null, poDate: null, orderReferenceNumber: null,
+    billingAddress: null, shippingAddress: null, refId: o.refId, discountAmount: '0', systemDiscountAmount: '0',
+    listTotal: t.listTotal.toString(), subtotal: t.subtotal.toString(), totalPrice: t.totalPrice.toString(), taxAmount: t.taxAmount.toString(),
+    totalAmount: t.totalAmount.toString(), orderTCV: t.orderTCV.toString(), orderACV: t.orderACV.toString(),
+    options: o.options, transactionHub: {}, customFields: {}, cancelOnPaymentFail: o.cancelOnPaymentFail, changeRequest: o.changeRequest, previewHash: o.previewHash,
   };
 }
 
-/** A change order's line as its row; the columns every change line shares are fixed here. */
-export function changeLineRow(tenantId: string, orderId: string, l: ChangeLine, status = 'Draft'): LineRow {
+/** A change order's line as an order line; the fields every change line shares are fixed here. */
+export function changeLineAsLine(orderId: string, l: ChangeLine, status = 'Draft'): OrderLine {
   return {
-    tenant_id: tenantId, order_id: orderId, status, parent_id: null, level: 1, product_id: l.productId, product_name: l.productName, sku: null,
-    price_book_entry_id: l.priceBookEntryId, product_option_id: null, uom_id: l.uomId, term_dimension: l.termDimension, price_model: l.priceModel,
-    product_type: l.productType, bundled: l.bundled, included_quantity: l.includedQuantity, billing_timing: l.billingTiming,
-    billing_period: l.billingPeriod, bill_cycle_day: l.billCycleDay, bill_cycle_start_month: l.billCycleStartMonth, tax_code: null, tax_mode: 'Exclusive',
-    discount: '0', discount_amount: '0', system_discount: '0', system_discount_amount: '0', applied_tags: [], change_asset_number: l.changeAssetNumber,
-    custom_fields: {},
-    id: l.id, sort_order: l.sortOrder, line_type: l.lineType, is_change: l.isChange, root_id: l.rootId, change_type: l.changeType, summary_item_id: l.summaryItemId,
-    quantity: l.quantity.toString(), subscription_term: l.term, subscription_start_date: l.startDate, subscription_end_date: l.endDate,
-    free_trial_end_date: l.freeTrialEndDate, auto_renew: l.autoRenew, renewal_term: l.renewalTerm, cancellation_date: l.cancellationDate,
-    list_price: l.listPrice.toString(), sales_price: l.salesPrice.toString(), net_sales_price: l.netSalesPrice.toString(), monthly_price: l.monthlyPrice.toString(),
-    list_total_price: l.listTotalPrice.toString(), subtotal: l.subtotal.toString(), total_price: l.totalPrice.toString(), tax_percentage: '0',
-    tax_amount: l.taxAmount.toString(), total_amount: l.totalAmount.toString(),
-    delta_cmrr: l.deltaCMRR.toString(), delta_arr: l.deltaARR.toString(), delta_acv: l.deltaACV.toString(), delta_tcv: l.deltaTCV.toString(), description: null, ref_id: null,
+    orderId, status, parentId: null, level: 1, productId: l.productId, productName: l.productName, sku: null,
+    priceBookEntryId: l.priceBookEntryId, productOptionId: null, uomId: l.uomId, termDimension: l.termDimension, priceModel: l.priceModel,
+    productType: l.productType, bundled: l.bundled, includedQuantity: l.includedQuantity, billingTiming: l.billingTiming,
+    billingPeriod: l.billingPeriod, billCycleDay: l.billCycleDay, billCycleStartMonth: l.billCycleStartMonth, taxCode: null, taxMode: 'Exclusive',
+    discount: '0', discountAmount: '0', systemDiscount: '0', systemDiscountAmount: '0', appliedTags: [], changeAssetNumber: l.changeAssetNumber,
+    customFields: {},
+    id: l.id, sortOrder: l.sortOrder, lineType: l.lineType, isChange: l.isChange, rootId: l.rootId, changeType: l.changeType, summaryItemId: l.summaryItemId,
+    quantity: l.quantity.toString(), subscriptionTerm: l.term, subscriptionStartDate: l.startDate, subscriptionEndDate: l.endDate,
+    freeTrialEndDate: l.freeTrialEndDate, autoRenew: l.autoRenew, renewalTerm: l.renewalTerm, cancellationDate: l.cancellationDate,
+    listPrice: l.listPrice.toString(), salesPrice: l.salesPrice.toString(), netSalesPrice: l.netSalesPrice.toString(), monthlyPrice: l.monthlyPrice.toString(),
+    listTotalPrice: l.listTotalPrice.toString(), subtotal: l.subtotal.toString(), totalPrice: l.totalPrice.toString(), taxPercentage: '0',
+    taxAmount: l.taxAmount.toString(), totalAmount: l.totalAmount.toString(),
+    deltaCMRR: l.deltaCMRR.toString(), deltaARR: l.deltaARR.toString(), deltaACV: l.deltaACV.toString(), deltaTCV: l.deltaTCV.toString(), description: null, refId: null,
   };
 }

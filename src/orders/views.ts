@@ -1,6 +1,6 @@
 import { parseDate } from '../core/dates.js';
 import { Dec, toJsonNumber } from '../core/money.js';
-import type { LineRow, OrderRow } from './store.js';
+import type { Order, OrderLine } from './model.js';
 
 // Orders and lines as the seed's CreateOrderResponse shows them. Money is a JSON number, never null.
 const n = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
@@ -12,51 +12,50 @@ const percent = (part: unknown, whole: unknown) => {
 };
 const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : v ?? null);
 
-export function toOrderView(o: OrderRow) {
-  const subtotal = n(o.subtotal);
+export function toOrderView(o: Order) {
   return {
-    id: o.id, name: o.name ?? null, orderNumber: o.order_number, orderType: o.order_type, status: o.status,
-    customerId: o.customer_id, billingAccountId: o.billing_account_id ?? o.customer_id, billToContactId: o.bill_to_contact_id ?? null,
-    shipToContactId: o.ship_to_contact_id ?? null, priceBookId: o.price_book_id ?? null, currencyIsoCode: o.currency_iso_code,
-    effectiveDate: o.effective_date, orderStartDate: o.order_start_date ?? null, orderEndDate: o.order_end_date ?? null,
-    billingPeriod: o.billing_period ?? null, billCycleDay: o.bill_cycle_day ?? null, billingTiming: o.billing_timing ?? null, paymentTerm: o.payment_term ?? null,
-    description: o.description ?? null, poNumber: o.po_number ?? null, poDate: o.po_date ?? null, orderReferenceNumber: o.order_reference_number ?? null,
-    billingAddress: o.billing_address ?? null, shippingAddress: o.shipping_address ?? null, refId: o.ref_id ?? null,
-    listTotal: n(o.list_total), subtotal, discount: 0, discountAmount: n(o.discount_amount),
-    discountPercentage: percent(o.discount_amount, o.subtotal),
-    systemDiscount: percent(o.system_discount_amount, o.list_total),
-    systemDiscountAmount: n(o.system_discount_amount), totalPrice: n(o.total_price), taxAmount: n(o.tax_amount), totalAmount: n(o.total_amount),
-    orderTCV: n(o.order_tcv), orderACV: n(o.order_acv), cancelOnPaymentFail: o.cancel_on_payment_fail,
-    orderPlacedDate: iso(o.order_placed_date), activatedDate: iso(o.activated_date), activatedById: o.activated_by_id ?? null, canceledDate: iso(o.canceled_date),
-    customFields: o.custom_fields ?? {}, createdDate: iso(o.created_at), lastModifiedDate: iso(o.updated_at),
+    id: o.id, name: o.name, orderNumber: o.orderNumber, orderType: o.orderType, status: o.status,
+    customerId: o.customerId, billingAccountId: o.billingAccountId ?? o.customerId, billToContactId: o.billToContactId,
+    shipToContactId: o.shipToContactId, priceBookId: o.priceBookId, currencyIsoCode: o.currency,
+    effectiveDate: o.effectiveDate, orderStartDate: o.orderStartDate, orderEndDate: o.orderEndDate,
+    billingPeriod: o.billingPeriod, billCycleDay: o.billCycleDay, billingTiming: o.billingTiming, paymentTerm: o.paymentTerm,
+    description: o.description, poNumber: o.poNumber, poDate: o.poDate, orderReferenceNumber: o.orderReferenceNumber,
+    billingAddress: o.billingAddress, shippingAddress: o.shippingAddress, refId: o.refId,
+    listTotal: n(o.listTotal), subtotal: n(o.subtotal), discount: 0, discountAmount: n(o.discountAmount),
+    discountPercentage: percent(o.discountAmount, o.subtotal),
+    systemDiscount: percent(o.systemDiscountAmount, o.listTotal),
+    systemDiscountAmount: n(o.systemDiscountAmount), totalPrice: n(o.totalPrice), taxAmount: n(o.taxAmount), totalAmount: n(o.totalAmount),
+    orderTCV: n(o.orderTCV), orderACV: n(o.orderACV), cancelOnPaymentFail: o.cancelOnPaymentFail,
+    orderPlacedDate: iso(o.orderPlacedDate), activatedDate: iso(o.activatedDate), activatedById: o.activatedById, canceledDate: iso(o.canceledDate),
+    customFields: o.customFields ?? {}, createdDate: iso(o.createdAt), lastModifiedDate: iso(o.updatedAt),
   };
 }
 
-export function toLineView(l: LineRow) {
-  const summary = l.line_type === 'SummaryItem';
+export function toLineView(l: OrderLine) {
+  const summary = l.lineType === 'SummaryItem';
   // a change order's SummaryItem shows the resulting state: no unit sales price, no deltas (seed TC-3)
-  const delta = (v: unknown) => (summary ? null : nn(v));
+  const delta = (v: string | null) => (summary ? null : nn(v));
   return {
-    id: l.id, orderId: l.order_id, sortOrder: l.sort_order, lineType: l.line_type, status: l.status, isChange: l.is_change ?? null,
-    parentId: l.parent_id ?? null, rootId: l.root_id, level: l.level, summaryItemId: l.summary_item_id ?? null,
-    changeType: l.change_type ?? null, changeAssetNumber: l.change_asset_number ?? null, cancellationDate: l.cancellation_date ?? null,
-    productId: l.product_id, productName: l.product_name, sku: l.sku, priceBookEntryId: l.price_book_entry_id ?? null, productOptionId: l.product_option_id ?? null,
-    uomId: l.uom_id ?? null, priceModel: l.price_model, productType: l.product_type, bundled: l.bundled,
-    quantity: n(l.quantity), actualQuantity: n(l.quantity), includedQuantity: n(l.included_quantity),
-    subscriptionTerm: l.subscription_term ?? null, subscriptionTermDimension: l.term_dimension ?? null,
-    subscriptionStartDate: l.subscription_start_date, subscriptionEndDate: l.subscription_end_date ?? null,
-    freeTrialEndDate: l.free_trial_end_date ?? null, freeTrialConversionDate: trialConversion(l.free_trial_end_date),
-    billingTiming: l.billing_timing ?? null, billingPeriod: l.billing_period ?? null, billCycleDay: l.bill_cycle_day ?? null, billCycleStartMonth: l.bill_cycle_start_month ?? null,
-    autoRenew: l.auto_renew ?? null, renewalTerm: l.renewal_term ?? null, defaultRenewalTerm: l.renewal_term ?? null, taxCode: l.tax_code ?? null, taxMode: l.tax_mode ?? null,
-    listPrice: n(l.list_price), listTotalPrice: n(l.list_total_price), salesPrice: summary ? null : n(l.sales_price), netSalesPrice: summary ? null : n(l.net_sales_price),
-    subtotal: n(l.subtotal), totalPrice: n(l.total_price), taxPercentage: n(l.tax_percentage), taxAmount: n(l.tax_amount), totalAmount: n(l.total_amount),
-    discount: n(l.discount), discountAmount: n(l.discount_amount), systemDiscount: n(l.system_discount), systemDiscountAmount: n(l.system_discount_amount),
-    deltaCMRR: delta(l.delta_cmrr), deltaARR: delta(l.delta_arr), deltaACV: delta(l.delta_acv), deltaTCV: delta(l.delta_tcv),
-    appliedPriceTags: l.applied_tags ?? [], description: l.description ?? null, refId: l.ref_id ?? null, customFields: l.custom_fields ?? {},
+    id: l.id, orderId: l.orderId, sortOrder: l.sortOrder, lineType: l.lineType, status: l.status, isChange: l.isChange,
+    parentId: l.parentId, rootId: l.rootId, level: l.level, summaryItemId: l.summaryItemId,
+    changeType: l.changeType, changeAssetNumber: l.changeAssetNumber, cancellationDate: l.cancellationDate,
+    productId: l.productId, productName: l.productName, sku: l.sku, priceBookEntryId: l.priceBookEntryId, productOptionId: l.productOptionId,
+    uomId: l.uomId, priceModel: l.priceModel, productType: l.productType, bundled: l.bundled,
+    quantity: n(l.quantity), actualQuantity: n(l.quantity), includedQuantity: n(l.includedQuantity),
+    subscriptionTerm: l.subscriptionTerm, subscriptionTermDimension: l.termDimension,
+    subscriptionStartDate: l.subscriptionStartDate, subscriptionEndDate: l.subscriptionEndDate,
+    freeTrialEndDate: l.freeTrialEndDate, freeTrialConversionDate: trialConversion(l.freeTrialEndDate),
+    billingTiming: l.billingTiming, billingPeriod: l.billingPeriod, billCycleDay: l.billCycleDay, billCycleStartMonth: l.billCycleStartMonth,
+    autoRenew: l.autoRenew, renewalTerm: l.renewalTerm, defaultRenewalTerm: l.renewalTerm, taxCode: l.taxCode, taxMode: l.taxMode,
+    listPrice: n(l.listPrice), listTotalPrice: n(l.listTotalPrice), salesPrice: summary ? null : n(l.salesPrice), netSalesPrice: summary ? null : n(l.netSalesPrice),
+    subtotal: n(l.subtotal), totalPrice: n(l.totalPrice), taxPercentage: n(l.taxPercentage), taxAmount: n(l.taxAmount), totalAmount: n(l.totalAmount),
+    discount: n(l.discount), discountAmount: n(l.discountAmount), systemDiscount: n(l.systemDiscount), systemDiscountAmount: n(l.systemDiscountAmount),
+    deltaCMRR: delta(l.deltaCMRR), deltaARR: delta(l.deltaARR), deltaACV: delta(l.deltaACV), deltaTCV: delta(l.deltaTCV),
+    appliedPriceTags: l.appliedTags ?? [], description: l.description, refId: l.refId, customFields: l.customFields ?? {},
   };
 }
 
 /** The day a free trial converts to the paid term: the day after it ends. */
-function trialConversion(end: unknown): string | null {
-  return typeof end === 'string' ? parseDate(end, 'freeTrialEndDate').add({ days: 1 }).toString() : null;
+function trialConversion(end: string | null): string | null {
+  return end !== null ? parseDate(end, 'freeTrialEndDate').add({ days: 1 }).toString() : null;
 }

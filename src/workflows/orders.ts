@@ -67,7 +67,7 @@ export function createWorkflows(deps: WorkflowDeps) {
     let written: OrderWritten | undefined;
     const write = async (tx: Tx) => {
       const w = await orders.writePlacement(tx, ctx, p);
-      const done = options.activateOrder ? await activateInTx(tx, ctx, w, p.numbers, options, p.reservation, p.buyer) : { invoiceId: null, written: w, customerId: w.order.customer_id };
+      const done = options.activateOrder ? await activateInTx(tx, ctx, w, p.numbers, options, p.reservation, p.buyer) : { invoiceId: null, written: w, customerId: w.order.customerId };
       written = done.written;
       return done;
     };
