@@ -5,7 +5,7 @@ import { Dec } from '../core/money.js';
 import { termMonths } from '../pricing/price-line.js';
 import type { TermDimension } from '../pricing/model.js';
 import type { Charge, Segment } from './invoice-builder.js';
-import { contractMonths, type ChargeTerms } from './schedule.js';
+import { contractMonths, type ChargeTerms } from './periods.js';
 import type { NewVersion } from '../assets/provisioning.js';
 
 // What billing needs of a line, whoever owns it (an asset version, or a cart's order line for a

@@ -1,7 +1,7 @@
 import { compareDates, maxDate, minDate } from '../core/dates.js';
 import { Dec, roundMoney } from '../core/money.js';
 import type { Charge, Segment } from './invoice-builder.js';
-import { contractMonths, monthsThrough } from './schedule.js';
+import { contractMonths, monthsThrough } from './periods.js';
 
 // What a contract is worth over its whole life — the sum of everything billing will bill for it
 // (DESIGN "Change orders": deltas are differences of this). Pure.

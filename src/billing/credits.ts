@@ -10,7 +10,7 @@ import type { NumberingService } from '../numbering/service.js';
 import type { BillableLine } from './charges.js';
 import { convertedQuantity, creditGrant } from './credit-grant.js';
 import type { CreditMemos } from './credit-memos.js';
-import { dueDate } from './schedule.js';
+import { dueDate } from './periods.js';
 import type { InvoiceItemDraft } from './invoice-builder.js';
 import { itemRows } from './invoice-rows.js';
 import * as store from './store.js';

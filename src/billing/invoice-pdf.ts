@@ -1,5 +1,6 @@
 import PDFDocument from 'pdfkit';
 import type { InvoiceWithItems } from './service.js';
+import { toMoneyString, type DecimalInput } from '../core/money.js';
 
 // The invoice as a PDF (pdfkit): seller, customer, items with their periods, tax, totals, balance.
 // Streams are left uncompressed: invoices are small, and the text stays checkable.
@@ -9,7 +10,8 @@ export interface PdfParties {
   customer: { name: string; street: string | null; city: string | null; state: string | null; postalCode: string | null; country: string | null };
 }
 
-const money = (n: number, currency: string) => `${n.toFixed(2)} ${currency}`;
+// the currency's own minor digits (JPY none, KWD three), rounded in decimal
+const money = (x: DecimalInput, currency: string) => `${toMoneyString(x, currency)} ${currency}`;
 
 export function renderInvoicePdf(inv: InvoiceWithItems, parties: PdfParties): Promise<Buffer> {
   const doc = new PDFDocument({ size: 'A4', margin: 50, compress: false, info: { Title: `Invoice ${String(inv.invoice.name)}`, Author: parties.seller.name } });
@@ -40,10 +42,10 @@ export function renderInvoicePdf(inv: InvoiceWithItems, parties: PdfParties): Pr
     doc.text(`    ${String(it.startDate)} to ${String(it.endDate)}   qty ${it.transactionQuantity}   ${money(it.transactionAmount, cur)}   tax ${money(it.taxAmount, cur)}`);
   }
   doc.moveDown().fontSize(10)
-    .text(`Subtotal: ${money(Number(i.amountWithoutTax), cur)}`)
-    .text(`Tax: ${money(Number(i.taxAmount), cur)}`)
-    .text(`Total: ${money(Number(i.amount), cur)}`)
-    .text(`Balance due: ${money(Number(i.balance), cur)}`);
+    .text(`Subtotal: ${money(i.amountWithoutTax, cur)}`)
+    .text(`Tax: ${money(i.taxAmount, cur)}`)
+    .text(`Total: ${money(i.amount, cur)}`)
+    .text(`Balance due: ${money(i.balance, cur)}`);
   doc.end();
   return done;
 }

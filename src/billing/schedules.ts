@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Ctx } from '../context.js';
 import { conflict, invalid, notFound } from '../core/errors.js';
 import { isDateString, parseDate } from '../core/dates.js';
@@ -8,6 +7,8 @@ import { inTransaction, type Tx } from '../db/transaction.js';
 import { isUuid } from '../core/ids.js';
 import type { BillingRuns } from './billing-run.js';
 import { lastFiring, parseCron } from './cron.js';
+import * as store from './store.js';
+import type { ScheduleFields, ScheduleRow } from './store.js';
 import type { IdsMatching } from '../filters/model.js';
 
 // Billing schedules (seed 002 part B §1.3): recurring billing jobs on a Quartz cron. The server's
@@ -15,8 +16,7 @@ import type { IdsMatching } from '../filters/model.js';
 // the test clock jumped) catches up with one run to its latest firing day — billing is due minus
 // billed, so one run bills every period the missed ones would have.
 
-type Row = Record<string, unknown> & { id: string };
-const toView = (r: Row) => ({
+const toView = (r: ScheduleRow) => ({
   id: r.id, name: r.name ?? null, scheduleType: r.schedule_type, status: r.status, recurringSchedule: r.recurring_schedule,
   scheduleStartDate: r.schedule_start_date, autoActivate: r.auto_activate, targetDateIncrement: String(r.target_increment),
   targetDateIncrementSign: Number(r.target_increment) < 0 ? 'Minus' : 'Plus', targetDateIncrementTimeUnit: 'Days',
@@ -24,15 +24,10 @@ const toView = (r: Row) => ({
   billCycleDayFilter: r.bill_cycle_day_filter ?? null, lastRunDate: r.last_run_date ?? null, recordType: 'BillingSchedule',
 });
 
-interface ScheduleInput {
-  name: string | null; recurringSchedule: string; scheduleStartDate: string; autoActivate: boolean; targetIncrement: number; customerIds: string[] | null;
-  customerFilter: string | null; productFilter: string | null; billCycleDayFilter: string | null;
-}
-
 const FILTERS = { customerFilter: 'Customer', productFilter: 'Product', billCycleDayFilter: 'Customer' } as const;
 
 /** The schedule's filters as stored (strings in the where dialect), each checked by running it once. */
-async function readFilters(idsMatching: IdsMatching, ctx: Ctx, b: Record<string, unknown>): Promise<Pick<ScheduleInput, 'customerFilter' | 'productFilter' | 'billCycleDayFilter'>> {
+async function readFilters(idsMatching: IdsMatching, ctx: Ctx, b: Record<string, unknown>): Promise<Pick<ScheduleFields, 'customerFilter' | 'productFilter' | 'billCycleDayFilter'>> {
   if (b.orderFilter !== undefined && b.orderFilter !== null) throw invalid('UNSUPPORTED_FILTER', 'body/orderFilter: runs choose customers and products; select the customers of those orders with customerFilter');
   const out = { customerFilter: null as string | null, productFilter: null as string | null, billCycleDayFilter: null as string | null };
   for (const [k, entity] of Object.entries(FILTERS) as [keyof typeof FILTERS, string][]) {
@@ -45,7 +40,7 @@ async function readFilters(idsMatching: IdsMatching, ctx: Ctx, b: Record<string,
   return out;
 }
 
-function readSchedule(b: Record<string, unknown>, today: string): Omit<ScheduleInput, 'customerFilter' | 'productFilter' | 'billCycleDayFilter'> {
+function readSchedule(b: Record<string, unknown>, today: string): Omit<ScheduleFields, 'customerFilter' | 'productFilter' | 'billCycleDayFilter'> {
   if (typeof b.recurringSchedule !== 'string') throw invalid('INVALID_FIELD', 'body/recurringSchedule is required (a Quartz cron, e.g. "0 0 3 * * ? *")');
   parseCron(b.recurringSchedule);
   const start = b.scheduleStartDate ?? today;
@@ -63,17 +58,14 @@ function readSchedule(b: Record<string, unknown>, today: string): Omit<ScheduleI
 }
 
 export function createSchedules(runs: BillingRuns, idsMatching: IdsMatching) {
-  const get = async (q: Db | Tx, ctx: Ctx, id: string, lock = false): Promise<Row> => {
-    const r = isUuid(id) ? await sql<Row>`select * from billing_schedules where tenant_id = ${ctx.tenantId} and id = ${id}${lock ? sql` for update` : sql``}`.execute(q) : undefined;
-    if (!r?.rows[0]) throw notFound('SCHEDULE_NOT_FOUND', `Billing schedule ${id} does not exist`);
-    return r.rows[0];
+  const get = async (q: Db | Tx, ctx: Ctx, id: string, lock = false): Promise<ScheduleRow> => {
+    const r = isUuid(id) ? await store.getSchedule(q, ctx.tenantId, id, { forUpdate: lock }) : undefined;
+    if (!r) throw notFound('SCHEDULE_NOT_FOUND', `Billing schedule ${id} does not exist`);
+    return r;
   };
-  const insert = async (ctx: Ctx, s: ScheduleInput) => {
+  const insert = async (ctx: Ctx, s: ScheduleFields) => {
     const id = randomUUID();
-    await sql`insert into billing_schedules (tenant_id, id, name, schedule_type, status, recurring_schedule, schedule_start_date, auto_activate, target_increment, customer_ids,
-        customer_filter, product_filter, bill_cycle_day_filter)
-      values (${ctx.tenantId}, ${id}, ${s.name}, 'Recurring', 'Draft', ${s.recurringSchedule}, ${s.scheduleStartDate}, ${s.autoActivate}, ${s.targetIncrement},
-        ${s.customerIds ? JSON.stringify(s.customerIds) : null}, ${s.customerFilter}, ${s.productFilter}, ${s.billCycleDayFilter})`.execute(ctx.db);
+    await store.insertSchedule(ctx.db, ctx.tenantId, id, s);
     return toView(await get(ctx.db, ctx, id));
   };
   const setStatus = async (ctx: Ctx, body: { scheduleIds?: unknown }, to: 'Active' | 'Canceled') => {
@@ -84,7 +76,7 @@ export function createSchedules(runs: BillingRuns, idsMatching: IdsMatching) {
       for (const id of ids) {
         const s = await get(tx, ctx, String(id), true);
         if (s.status === 'Canceled') throw conflict('SCHEDULE_CANCELED', `Billing schedule ${s.id} is canceled`);
-        await sql`update billing_schedules set status = ${to}, updated_at = now() where tenant_id = ${ctx.tenantId} and id = ${s.id}`.execute(tx);
+        await store.setScheduleStatus(tx, ctx.tenantId, s.id, to);
         out.push(s.id);
       }
       return out;
@@ -101,10 +93,7 @@ export function createSchedules(runs: BillingRuns, idsMatching: IdsMatching) {
       if (s.status !== 'Draft') throw conflict('SCHEDULE_NOT_DRAFT', `Billing schedule ${s.id} is ${String(s.status)}; only Draft schedules can be updated`);
       const all = { ...toView(s), ...body };
       const merged = { ...readSchedule(all, String(s.schedule_start_date)), ...await readFilters(idsMatching, ctx, all) };
-      await sql`update billing_schedules set name = ${merged.name}, recurring_schedule = ${merged.recurringSchedule}, schedule_start_date = ${merged.scheduleStartDate},
-        auto_activate = ${merged.autoActivate}, target_increment = ${merged.targetIncrement}, customer_ids = ${merged.customerIds ? JSON.stringify(merged.customerIds) : null},
-        customer_filter = ${merged.customerFilter}, product_filter = ${merged.productFilter}, bill_cycle_day_filter = ${merged.billCycleDayFilter},
-        updated_at = now() where tenant_id = ${ctx.tenantId} and id = ${s.id}`.execute(ctx.db);
+      await store.updateSchedule(ctx.db, ctx.tenantId, s.id, merged);
       return toView(await get(ctx.db, ctx, s.id));
     },
     async duplicate(ctx: Ctx, id: string) {
@@ -117,32 +106,27 @@ export function createSchedules(runs: BillingRuns, idsMatching: IdsMatching) {
     async remove(ctx: Ctx, id: string) {
       const s = await get(ctx.db, ctx, id);
       if (s.status === 'Active') throw conflict('SCHEDULE_ACTIVE', 'Cancel an Active schedule before deleting it');
-      await sql`delete from billing_schedules where tenant_id = ${ctx.tenantId} and id = ${s.id}`.execute(ctx.db);
+      await store.deleteSchedule(ctx.db, ctx.tenantId, s.id);
     },
 
     /** Tenants with Active schedules: the scheduler visits only these. */
-    async tenantsWithActiveSchedules(db: Db): Promise<string[]> {
-      const r = await sql<{ tenant_id: string }>`select distinct tenant_id from billing_schedules where status = 'Active'`.execute(db);
-      return r.rows.map((x) => x.tenant_id);
-    },
+    tenantsWithActiveSchedules: (db: Db): Promise<string[]> => store.tenantsWithActiveSchedules(db),
 
     /** Runs every Active schedule of the tenant that fired since its last run (catch-up: once, to the latest firing). */
     async runDue(ctx: Ctx) {
       const today = ctx.clock.today(ctx.timeZone);
-      const due = await sql<Row>`select * from billing_schedules where tenant_id = ${ctx.tenantId} and status = 'Active' and schedule_start_date <= ${today.toString()}::date
-        and (last_run_date is null or last_run_date < ${today.toString()}::date)`.execute(ctx.db);
+      const due = await store.dueSchedules(ctx.db, ctx.tenantId, today.toString());
       const jobs = [];
-      for (const s of due.rows) {
-        const start = parseDate(String(s.schedule_start_date), 'start');
-        const after = s.last_run_date ? parseDate(String(s.last_run_date), 'last') : start.subtract({ days: 1 });
-        const fired = lastFiring(parseCron(String(s.recurring_schedule)), after, today);
+      for (const s of due) {
+        const start = parseDate(s.schedule_start_date, 'start');
+        const after = s.last_run_date ? parseDate(s.last_run_date, 'last') : start.subtract({ days: 1 });
+        const fired = lastFiring(parseCron(s.recurring_schedule), after, today);
         // claim the run first, so two schedulers never both run it
-        const claimed = await sql`update billing_schedules set last_run_date = ${today.toString()} where tenant_id = ${ctx.tenantId} and id = ${s.id}
-          and (last_run_date is not distinct from ${s.last_run_date ?? null}::date)`.execute(ctx.db);
-        if (Number(claimed.numAffectedRows ?? 0) !== 1 || !fired) continue;
+        const claimed = await store.claimScheduleRun(ctx.db, ctx.tenantId, s.id, today.toString(), s.last_run_date ?? null);
+        if (!claimed || !fired) continue;
         const target = fired.add({ days: Number(s.target_increment) });
         jobs.push(await runs.run(ctx, {
-          targetDate: target.toString(), autoActivate: Boolean(s.auto_activate), customerIds: (s.customer_ids as string[] | null) ?? undefined, scheduleId: s.id,
+          targetDate: target.toString(), autoActivate: Boolean(s.auto_activate), customerIds: s.customer_ids ?? undefined, scheduleId: s.id,
           filters: { customerFilter: s.customer_filter, productFilter: s.product_filter, billCycleDayFilter: s.bill_cycle_day_filter },
         }));
       }

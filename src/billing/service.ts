@@ -4,7 +4,7 @@ import { conflict, notFound } from '../core/errors.js';
 import { daysBetween, minDate, parseDate, type PlainDate } from '../core/dates.js';
 import { Dec } from '../core/money.js';
 import { readActivation, applyOverrides } from './activation.js';
-import { asDate } from './schedule.js';
+import { asDate } from './periods.js';
 import { inTransaction, type Tx } from '../db/transaction.js';
 import { isUuid } from '../core/ids.js';
 import type { AssetsService } from '../assets/service.js';

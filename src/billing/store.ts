@@ -113,3 +113,67 @@ export async function moveCreditBalance(db: Q, tenantId: string, id: string, del
     status = case when balance + ${delta}::numeric = 0 then 'Converted' else 'Active' end, updated_at = now()
     where tenant_id = ${tenantId} and id = ${id}`.execute(db);
 }
+
+// --- billing schedules ----------------------------------------------------------------------------
+
+/** A billing_schedules row as the driver returns it (dates 'YYYY-MM-DD', customer_ids parsed jsonb). */
+export interface ScheduleRow {
+  tenant_id: string; id: string; name: string | null; schedule_type: string; status: string; recurring_schedule: string;
+  schedule_start_date: string; auto_activate: boolean; target_increment: number; customer_ids: string[] | null;
+  customer_filter: string | null; product_filter: string | null; bill_cycle_day_filter: string | null;
+  last_run_date: string | null; created_at: Date; updated_at: Date;
+}
+
+/** What a schedule's writes set (the service reads and checks it). */
+export interface ScheduleFields {
+  name: string | null; recurringSchedule: string; scheduleStartDate: string; autoActivate: boolean; targetIncrement: number; customerIds: string[] | null;
+  customerFilter: string | null; productFilter: string | null; billCycleDayFilter: string | null;
+}
+
+export async function getSchedule(db: Q, tenantId: string, id: string, opts: { forUpdate?: boolean } = {}): Promise<ScheduleRow | undefined> {
+  const r = await sql<ScheduleRow>`select * from billing_schedules where tenant_id = ${tenantId} and id = ${id}${opts.forUpdate ? sql` for update` : sql``}`.execute(db);
+  return r.rows[0];
+}
+
+/** A new schedule: Recurring, Draft. */
+export async function insertSchedule(db: Q, tenantId: string, id: string, s: ScheduleFields): Promise<void> {
+  await sql`insert into billing_schedules (tenant_id, id, name, schedule_type, status, recurring_schedule, schedule_start_date, auto_activate, target_increment, customer_ids,
+      customer_filter, product_filter, bill_cycle_day_filter)
+    values (${tenantId}, ${id}, ${s.name}, 'Recurring', 'Draft', ${s.recurringSchedule}, ${s.scheduleStartDate}, ${s.autoActivate}, ${s.targetIncrement},
+      ${s.customerIds ? JSON.stringify(s.customerIds) : null}, ${s.customerFilter}, ${s.productFilter}, ${s.billCycleDayFilter})`.execute(db);
+}
+
+export async function updateSchedule(db: Q, tenantId: string, id: string, s: ScheduleFields): Promise<void> {
+  await sql`update billing_schedules set name = ${s.name}, recurring_schedule = ${s.recurringSchedule}, schedule_start_date = ${s.scheduleStartDate},
+    auto_activate = ${s.autoActivate}, target_increment = ${s.targetIncrement}, customer_ids = ${s.customerIds ? JSON.stringify(s.customerIds) : null},
+    customer_filter = ${s.customerFilter}, product_filter = ${s.productFilter}, bill_cycle_day_filter = ${s.billCycleDayFilter},
+    updated_at = now() where tenant_id = ${tenantId} and id = ${id}`.execute(db);
+}
+
+export async function setScheduleStatus(db: Q, tenantId: string, id: string, status: 'Active' | 'Canceled'): Promise<void> {
+  await sql`update billing_schedules set status = ${status}, updated_at = now() where tenant_id = ${tenantId} and id = ${id}`.execute(db);
+}
+
+export async function deleteSchedule(db: Q, tenantId: string, id: string): Promise<void> {
+  await sql`delete from billing_schedules where tenant_id = ${tenantId} and id = ${id}`.execute(db);
+}
+
+/** Tenants with Active schedules (across tenants: the scheduler's list of whom to visit). */
+export async function tenantsWithActiveSchedules(db: Q): Promise<string[]> {
+  const r = await sql<{ tenant_id: string }>`select distinct tenant_id from billing_schedules where status = 'Active'`.execute(db);
+  return r.rows.map((x) => x.tenant_id);
+}
+
+/** Active schedules started by `today` that have not run today. */
+export async function dueSchedules(db: Q, tenantId: string, today: string): Promise<ScheduleRow[]> {
+  const r = await sql<ScheduleRow>`select * from billing_schedules where tenant_id = ${tenantId} and status = 'Active' and schedule_start_date <= ${today}::date
+    and (last_run_date is null or last_run_date < ${today}::date)`.execute(db);
+  return r.rows;
+}
+
+/** Claims today's run of a schedule: false when another scheduler moved its last run date first. */
+export async function claimScheduleRun(db: Q, tenantId: string, id: string, today: string, lastRunDate: string | null): Promise<boolean> {
+  const r = await sql`update billing_schedules set last_run_date = ${today} where tenant_id = ${tenantId} and id = ${id}
+    and (last_run_date is not distinct from ${lastRunDate}::date)`.execute(db);
+  return Number(r.numAffectedRows ?? 0) === 1;
+}

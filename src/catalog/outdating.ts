@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
 import type { Tx } from '../db/transaction.js';
 import type { ObjectDef } from './objects.js';
+import * as store from './store.js';
 
 // Which published sources a set of writes touches (DESIGN: editing a source marks its snapshot
 // Outdated; self-service keeps seeing the published one until it is republished).
@@ -35,22 +35,7 @@ export async function affectedSources(tx: Tx, tenantId: string, touched: readonl
     }
   }
   if (products.size + tags.size + options.size + features.size + uoms.size === 0) return { products: [], tags: [], suites: [...suites] };
-  // One statement finds the bundles and products that embed what changed.
-  const r = await sql<{ id: string }>`
-    with changed_products as (select unnest(${[...products]}::uuid[]) as id),
-         changed_tags as (select unnest(${[...tags]}::uuid[]) as id)
-    select id from changed_products
-    union select configured_product_id from catalog_product_options where tenant_id = ${tenantId} and (option_product_id in (select id from changed_products) or id = any(${[...options]}::uuid[]))
-    union select configured_product_id from catalog_product_features where tenant_id = ${tenantId} and feature_id = any(${[...features]}::uuid[])
-    union select product_id from catalog_product_price_tags where tenant_id = ${tenantId} and price_tag_id in (select id from changed_tags)
-    union select o.configured_product_id from catalog_option_price_tags l join catalog_product_options o on o.tenant_id = l.tenant_id and o.id = l.product_option_id
-      where l.tenant_id = ${tenantId} and l.price_tag_id in (select id from changed_tags)
-    union select f.configured_product_id from catalog_feature_price_tags l join catalog_product_features f on f.tenant_id = l.tenant_id and f.feature_id = l.feature_id
-      where l.tenant_id = ${tenantId} and l.price_tag_id in (select id from changed_tags)
-    union select product_id from catalog_price_book_entries where tenant_id = ${tenantId} and uom_id = any(${[...uoms]}::uuid[])`.execute(tx);
-  const all = new Set(r.rows.map((x) => x.id));
-  const s = await sql<{ id: string }>`select distinct bundle_suite_id as id from catalog_bundle_suite_bundles
-    where tenant_id = ${tenantId} and product_id = any(${[...all]}::uuid[])`.execute(tx);
-  for (const x of s.rows) suites.add(x.id);
+  const all = new Set(await store.productsEmbedding(tx, tenantId, { products: [...products], tags: [...tags], options: [...options], features: [...features], uoms: [...uoms] }));
+  for (const id of await store.suitesOfProducts(tx, tenantId, [...all])) suites.add(id);
   return { products: [...all], tags: [...tags], suites: [...suites] };
 }

@@ -3,8 +3,8 @@ import type { Db } from '../db/connect.js';
 import type { Tx } from '../db/transaction.js';
 import type { ObjectDef } from './objects.js';
 
-// The catalog's own SQL beyond plain rows (src/metadata/store.ts): publish state, snapshots and
-// the publish version.
+// The catalog's own SQL beyond plain rows (src/metadata/store.ts): publish state, snapshots,
+// the publish version and which published sources an edit outdates.
 type Q = Db | Tx;
 
 export async function setPublishState(db: Q, tenantId: string, def: ObjectDef, ids: readonly string[], state: { status: string; by?: string | null; at?: Date }): Promise<void> {
@@ -90,4 +90,34 @@ export async function editVersion(db: Db | Tx, tenantId: string): Promise<string
 export async function bumpEditVersion(tx: Tx, tenantId: string): Promise<void> {
   await sql`insert into catalog_edit_versions (tenant_id, version) values (${tenantId}, 1)
     on conflict (tenant_id) do update set version = catalog_edit_versions.version + 1`.execute(tx);
+}
+
+// --- outdating ------------------------------------------------------------------------------------
+
+/** What changed, by kind: the sources whose snapshots embed any of it are found in the catalog. */
+export interface ChangedParts { products: string[]; tags: string[]; options: string[]; features: string[]; uoms: string[] }
+
+/** The changed products and every product that embeds a changed part (bundles through features and options, tag links, entries' UOMs). */
+export async function productsEmbedding(db: Q, tenantId: string, c: ChangedParts): Promise<string[]> {
+  // one statement finds the bundles and products that embed what changed
+  const r = await sql<{ id: string }>`
+    with changed_products as (select unnest(${c.products}::uuid[]) as id),
+         changed_tags as (select unnest(${c.tags}::uuid[]) as id)
+    select id from changed_products
+    union select configured_product_id from catalog_product_options where tenant_id = ${tenantId} and (option_product_id in (select id from changed_products) or id = any(${c.options}::uuid[]))
+    union select configured_product_id from catalog_product_features where tenant_id = ${tenantId} and feature_id = any(${c.features}::uuid[])
+    union select product_id from catalog_product_price_tags where tenant_id = ${tenantId} and price_tag_id in (select id from changed_tags)
+    union select o.configured_product_id from catalog_option_price_tags l join catalog_product_options o on o.tenant_id = l.tenant_id and o.id = l.product_option_id
+      where l.tenant_id = ${tenantId} and l.price_tag_id in (select id from changed_tags)
+    union select f.configured_product_id from catalog_feature_price_tags l join catalog_product_features f on f.tenant_id = l.tenant_id and f.feature_id = l.feature_id
+      where l.tenant_id = ${tenantId} and l.price_tag_id in (select id from changed_tags)
+    union select product_id from catalog_price_book_entries where tenant_id = ${tenantId} and uom_id = any(${c.uoms}::uuid[])`.execute(db);
+  return r.rows.map((x) => x.id);
+}
+
+/** The bundle suites that hold any of these products. */
+export async function suitesOfProducts(db: Q, tenantId: string, productIds: readonly string[]): Promise<string[]> {
+  const r = await sql<{ id: string }>`select distinct bundle_suite_id as id from catalog_bundle_suite_bundles
+    where tenant_id = ${tenantId} and product_id = any(${[...productIds]}::uuid[])`.execute(db);
+  return r.rows.map((x) => x.id);
 }

@@ -85,7 +85,7 @@ export function createBulkChanges(deps: { createChangeOrder: CreateChangeOrder; 
       // the job outlives the request; it never charges twice under the request's idempotency key
       const jobCtx: Ctx = { ...ctx, idempotencyKey: undefined };
       run(jobCtx, jobId, list, orderOptions, rawSize).catch(async (err: unknown) => {
-        await store.updateJob(ctx.db, ctx.tenantId, jobId, { status: 'Failed', error: err instanceof Error ? err.message : String(err), finished_at: new Date() }).catch(() => undefined);
+        await store.updateJob(ctx.db, ctx.tenantId, jobId, { status: 'Failed', error: err instanceof Error ? err.message : String(err), finished_at: ctx.clock.now() }).catch(() => undefined);
       });
       return { jobId };
     },

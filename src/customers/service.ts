@@ -17,6 +17,9 @@ import { CONTACT, CUSTOMER, MAX_CONTACTS_PER_CUSTOMER, MAX_CUSTOMERS_PER_CALL } 
 export interface CustomerMetrics { todayARR: number; todayCMRR: number; totalTCV: number; invoiceBalance: number }
 export type MetricsProvider = (ctx: Ctx, customerIds: readonly string[]) => Promise<Map<string, Partial<CustomerMetrics>>>;
 
+/** The organisation scope as SQL (a CTE `keel_scope(id)`): the GraphQL compiler puts it into every statement. */
+export { organisationScope } from './store.js';
+
 const ZERO_METRICS: CustomerMetrics = { todayARR: 0, todayCMRR: 0, totalTCV: 0, invoiceBalance: 0 };
 
 interface PlannedCustomer { id: string; input: ObjectInput; contacts: { id: string; input: ObjectInput }[] }
@@ -229,6 +232,11 @@ export function createCustomersService(deps: { metrics?: MetricsProvider } = {})
       if (!isUuid(contactId)) return false;
       const [row] = await rows.getRows(q, ctx.tenantId, CONTACT, [contactId.toLowerCase()]);
       return !!row && row.customer_id === customerId;
+    },
+
+    /** The customer and its descendants: all a credential scoped to this customer may see. */
+    async organisation(ctx: Ctx, customerId: string): Promise<Set<string>> {
+      return new Set(await store.organisationIds(ctx.db, ctx.tenantId, customerId));
     },
 
     /** On an order's activation: a Prospect becomes a Direct Customer; its currency is fixed by its first order. */

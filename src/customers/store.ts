@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/connect.js';
 import type { Tx } from '../db/transaction.js';
 
@@ -22,4 +22,21 @@ export async function recordActivation(db: Q, tenantId: string, id: string, curr
 export async function rememberPaymentMethod(db: Q, tenantId: string, id: string, token: string, gateway: string): Promise<void> {
   await sql`update customers set default_payment_method_token = ${token}, default_payment_gateway = ${gateway}, updated_at = now()
     where tenant_id = ${tenantId} and id = ${id} and coalesce(default_payment_method_token, '') = ''`.execute(db);
+}
+
+/**
+ * An organisation and its descendants (`parentCustomerId`, seed 003's reseller tiers) as the CTE
+ * `keel_scope(id)`: the one definition of what a credential scoped to a customer may see, used by
+ * the REST API's check and inside every GraphQL statement.
+ */
+export function organisationScope(tenantId: string, customerId: string): RawBuilder<unknown> {
+  return sql`with recursive keel_scope(id) as (
+      select id from customers where tenant_id = ${tenantId} and id = ${customerId}
+      union select c.id from customers c join keel_scope s on c.parent_customer_id = s.id where c.tenant_id = ${tenantId}) `;
+}
+
+/** The ids of the organisation's customers: the customer and its descendants. */
+export async function organisationIds(db: Q, tenantId: string, customerId: string): Promise<string[]> {
+  const r = await sql<{ id: string }>`${organisationScope(tenantId, customerId)}select id from keel_scope`.execute(db);
+  return r.rows.map((x) => x.id);
 }

@@ -5,7 +5,7 @@ import {
 } from 'graphql';
 import { DomainError } from '../core/errors.js';
 import type { Permission } from '../tenancy/roles.js';
-import { organisationScope } from '../customers/scope.js';
+import { organisationScope } from '../customers/service.js';
 import { ENTITY_BY_NAME, ENTITY_LIST, type Entity, type QueryParams } from './entities.js';
 import { SCHEMA, TYPES, rootNames } from './schema.js';
 import { readWhere, type Where, type WhereSchema } from '../filters/where-filter.js';

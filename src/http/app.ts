@@ -81,7 +81,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(formbody);
 
   registerAuth(app, { tenancy: deps.tenancy, adminToken: deps.adminToken });
-  registerOrgScope(app, deps.db);
+  registerOrgScope(app, deps.customers);
   registerIdempotency(app, deps.db, deps.idempotencyStaleMs);
   registerObservability(app, deps.db);
   await registerOpenApi(app);

@@ -1,20 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
-import type { Db } from '../db/connect.js';
 import { forbidden, notFound } from '../core/errors.js';
 import { toErrorReply } from './errors.js';
-import { organisationScope } from '../customers/scope.js';
+import type { CustomersService } from '../customers/service.js';
 
 // A credential scoped to an organisation (an API client with `customerId`, seed 003) sees that
 // customer and its descendants only (DESIGN "Tenancy"). GraphQL enforces it in its SQL; for the
 // REST API it is enforced here, once for every route: a write naming another customer is a 403,
 // and an answer that carries another customer's data (any `customerId` or `accountId` in it) is
 // replaced by a 404 — no handler can forget the check. A customer record counts by its own id.
-
-async function scopeOf(db: Db, tenantId: string, customerId: string): Promise<Set<string>> {
-  const r = await sql<{ id: string }>`${organisationScope(tenantId, customerId)}select id from keel_scope`.execute(db);
-  return new Set(r.rows.map((x) => x.id));
-}
 
 /** Every customer id an answer or a body names. */
 function customerIds(v: unknown, out: Set<string>, depth = 0): Set<string> {
@@ -30,12 +23,12 @@ function customerIds(v: unknown, out: Set<string>, depth = 0): Set<string> {
   return out;
 }
 
-export function registerOrgScope(app: FastifyInstance, db: Db): void {
+export function registerOrgScope(app: FastifyInstance, customers: Pick<CustomersService, 'organisation'>): void {
   app.decorateRequest('orgScope', null);
   app.addHook('preHandler', async (req) => {
     const p = req.ctx?.principal;
     if (!p || p.kind !== 'client' || !p.customerId) return;
-    const scope = await scopeOf(db, req.ctx.tenantId, p.customerId);
+    const scope = await customers.organisation(req.ctx, p.customerId);
     (req as unknown as { orgScope: Set<string> }).orgScope = scope;
     if (req.method !== 'GET' && !req.url.includes('graphql')) {
       for (const id of customerIds(req.body, new Set())) {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import Stripe from 'stripe';
-import { toMinorUnits as minorUnitsOf } from '../core/money.js';
+import { toMinorUnits } from '../core/money.js';
 import type { GatewayOutcome, PaymentGateway } from './gateway.js';
 
 // The Stripe gateway: PaymentIntents (manual capture to authorize, automatic to charge), refunds,
@@ -17,11 +17,6 @@ export interface StripeConfig {
 }
 
 const hashKey = (k: string) => `keel_${createHash('sha256').update(k).digest('hex')}`;
-
-/** 29.70 USD → 2970; 1234 JPY → 1234. */
-export function toMinorUnits(amount: string, currency: string): number {
-  return minorUnitsOf(amount, currency);
-}
 
 /** What a PaymentIntent's status means for Keel (also used for webhook events). */
 export function outcomeOf(pi: Stripe.PaymentIntent): GatewayOutcome {

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
 import { buildInvoice, dueItems, type BilledPeriod, type Charge } from '../../src/billing/invoice-builder.js';
-import { dueDate } from '../../src/billing/schedule.js';
+import { dueDate } from '../../src/billing/periods.js';
 import { termEndDate } from '../../src/core/dates.js';
 import { Dec, roundMoney } from '../../src/core/money.js';
 import type { BillingPeriod } from '../../src/core/billing-periods.js';

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stripeGateway, toMinorUnits } from '../../src/payments/stripe-gateway.js';
+import { stripeGateway } from '../../src/payments/stripe-gateway.js';
+import { toMinorUnits } from '../../src/core/money.js';
 import { startFakeStripe, type FakeStripe } from '../support/fake-stripe.js';
 import { testApp, type TestApp } from '../support/app.js';
 import { orderFixture } from '../orders/support.js';
