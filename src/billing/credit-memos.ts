@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Ctx } from '../context.js';
 import { conflict, invalid, notFound } from '../core/errors.js';
 import { isDateString } from '../core/dates.js';
@@ -11,6 +10,7 @@ import type { NumberingService } from '../numbering/service.js';
 import type { PaymentsService } from '../payments/service.js';
 import type { InvoiceOperations } from './invoice-operations.js';
 import type { DebitMemos } from './debit-memos.js';
+import { allocateCredit } from './credit-allocation.js';
 import * as store from './store.js';
 import { toCreditMemoItemView } from './views.js';
 
@@ -42,16 +42,7 @@ export function toCreditMemoView(m: Row) {
   };
 }
 
-async function getMemo(q: Q, tenantId: string, id: string, forUpdate = false): Promise<Row | undefined> {
-  const r = await sql<Row>`select * from credit_memos where tenant_id = ${tenantId} and id = ${id}${forUpdate ? sql` for update` : sql``}`.execute(q);
-  return r.rows[0];
-}
-
-/** Memo status and its ledger items' status move together (a Canceled item no longer counts as billed). */
-async function setMemoStatus(tx: Tx, tenantId: string, memoId: string, status: string, extra: ReturnType<typeof sql> = sql``): Promise<void> {
-  await sql`update credit_memos set status = ${status}${extra}, updated_at = now() where tenant_id = ${tenantId} and id = ${memoId}`.execute(tx);
-  await sql`update invoice_items set status = ${status} where tenant_id = ${tenantId} and credit_memo_id = ${memoId}`.execute(tx);
-}
+const getMemo = (q: Q, tenantId: string, id: string, forUpdate = false) => store.getCreditMemo(q, tenantId, id, { forUpdate });
 
 export function createCreditMemos(deps: { numbering: NumberingService; payments: PaymentsService; invoices: InvoiceOperations; debitMemos: DebitMemos }) {
   const appliedOf = (q: Q, ctx: Ctx, memoId: string) => deps.payments.appliedFromCreditMemo(q, ctx, memoId);
@@ -60,7 +51,7 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
     const applied = await appliedOf(tx, ctx, memoId);
     const balance = new Dec(String(m.amount)).minus(applied);
     const status = applied.isZero() ? 'NotTransferred' : balance.isZero() ? 'Applied' : 'PartiallyApplied';
-    await sql`update credit_memos set balance = ${balance.toString()}, payment_status = ${status}, updated_at = now() where tenant_id = ${ctx.tenantId} and id = ${memoId}`.execute(tx);
+    await store.setCreditMemoBalance(tx, ctx.tenantId, memoId, balance, status);
   }
 
   /** What a memo applies to: an invoice or a debit memo — how each is named, settled and recomputed. */
@@ -111,10 +102,9 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
   /** A memo just made Active by billing: it pays the customer's open invoices, oldest first. */
   async function applyToOpenInvoices(tx: Tx, ctx: Ctx, memoId: string): Promise<void> {
     const memo = (await getMemo(tx, ctx.tenantId, memoId, true))!;
-    const open = await sql<store.Row>`select * from invoices where tenant_id = ${ctx.tenantId} and customer_id = ${memo.customer_id}
-      and currency_iso_code = ${memo.currency_iso_code} and status = 'Active' and balance > 0 order by invoice_date, invoice_number for update`.execute(tx);
+    const open = await store.openInvoicesOf(tx, ctx.tenantId, String(memo.customer_id), String(memo.currency_iso_code));
     let left = new Dec(String(memo.balance));
-    for (const invoice of open.rows) {
+    for (const invoice of open) {
       if (left.lte(0)) break;
       const amount = Dec.min(left, String(invoice.balance));
       await applyOne(tx, ctx, { ...memo, balance: left.toString() }, invoice, amount, 'auto-apply');
@@ -147,13 +137,12 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
     /** Writes a memo inside the caller's transaction (refund credits, negative billing). */
     async createInTx(tx: Tx, ctx: Ctx, m: MemoInput): Promise<string> {
       const today = ctx.clock.today(ctx.timeZone).toString();
-      const r = await sql<{ id: string }>`insert into credit_memos (tenant_id, id, credit_memo_number, status, source, customer_id, currency_iso_code, credit_memo_date,
-        start_date, end_date, due_date, target_date, order_id, source_credit_id, amount_without_tax, tax_amount, amount, balance, source_invoice_id, reason, activated_time)
-        values (${ctx.tenantId}, ${m.id ?? randomUUID()}, ${m.number}, ${m.status}, ${m.source}, ${m.customerId}, ${m.currency}, ${m.memoDate ?? today},
-          ${m.startDate ?? today}, ${m.endDate ?? today}, ${m.dueDate ?? null}, ${m.targetDate ?? null}, ${m.orderId ?? null}, ${m.sourceCreditId ?? null},
-          ${m.amount.minus(m.taxAmount).toString()}, ${m.taxAmount.toString()}, ${m.amount.toString()}, ${m.amount.toString()}, ${m.sourceInvoiceId}, ${m.reason},
-          ${m.status === 'Active' ? ctx.clock.now() : null}) returning id`.execute(tx);
-      return r.rows[0]!.id;
+      return store.insertCreditMemo(tx, ctx.tenantId, {
+        id: m.id ?? randomUUID(), number: m.number, status: m.status, source: m.source, customerId: m.customerId, currency: m.currency,
+        memoDate: m.memoDate ?? today, startDate: m.startDate ?? today, endDate: m.endDate ?? today, dueDate: m.dueDate ?? null, targetDate: m.targetDate ?? null,
+        orderId: m.orderId ?? null, sourceCreditId: m.sourceCreditId ?? null, amount: m.amount, taxAmount: m.taxAmount, sourceInvoiceId: m.sourceInvoiceId,
+        reason: m.reason, activatedTime: m.status === 'Active' ? ctx.clock.now() : null,
+      });
     },
 
     applyToOpenInvoices,
@@ -202,7 +191,7 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
         for (const [i, id] of list.entries()) {
           const m = await lockMemo(tx, ctx, id, `body/creditMemoIds/${i}`);
           if (m.status !== 'Draft') throw conflict('CREDIT_MEMO_NOT_DRAFT', `Credit memo ${String(m.credit_memo_number)} is ${String(m.status)}; only Draft memos can be activated`);
-          await setMemoStatus(tx, ctx.tenantId, m.id, 'Active', sql`, activated_time = ${ctx.clock.now()}`);
+          await store.setCreditMemoStatus(tx, ctx.tenantId, m.id, 'Active', { activated_time: ctx.clock.now() });
         }
       });
       return Promise.all(list.map((id) => this.get(ctx, id)));
@@ -254,7 +243,7 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
           const m = await lockMemo(tx, ctx, id, `body/creditMemoIds/${i}`);
           if (m.status === 'Canceled') throw conflict('CREDIT_MEMO_CANCELED', `Credit memo ${String(m.credit_memo_number)} is already canceled`);
           if ((await appliedOf(tx, ctx, m.id)).gt(0)) throw conflict('CREDIT_MEMO_APPLIED', `Credit memo ${String(m.credit_memo_number)} is applied; unapply it first`);
-          await setMemoStatus(tx, ctx.tenantId, m.id, 'Canceled', sql`, canceled_date = ${ctx.clock.now()}, payment_status = 'Canceled'`);
+          await store.setCreditMemoStatus(tx, ctx.tenantId, m.id, 'Canceled', { canceled_date: ctx.clock.now(), payment_status: 'Canceled' });
           // a converted credit's cash goes back to the credit
           if (m.source_credit_id) await store.moveCreditBalance(tx, ctx.tenantId, String(m.source_credit_id), String(m.amount));
         }
@@ -268,7 +257,7 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
         for (const [i, id] of list.entries()) {
           const m = await lockMemo(tx, ctx, id, `body/creditMemoIds/${i}`);
           if (m.status !== 'Canceled') throw conflict('CREDIT_MEMO_NOT_CANCELED', `Credit memo ${String(m.credit_memo_number)} is ${String(m.status)}; only Canceled memos can be deleted`);
-          await sql`delete from credit_memos where tenant_id = ${ctx.tenantId} and id = ${m.id}`.execute(tx);
+          await store.deleteCreditMemo(tx, ctx.tenantId, m.id);
         }
       });
       return { jobId: null, status: 'Completed', creditMemoIds: list };
@@ -282,11 +271,11 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
           if (k === 'creditMemoDate') {
             if (m.status !== 'Draft') throw conflict('CREDIT_MEMO_FIELD_FROZEN', 'body/creditMemoDate can change only while the memo is Draft');
             if (typeof v !== 'string' || !isDateString(v)) throw invalid('INVALID_FIELD', 'body/creditMemoDate must be a date YYYY-MM-DD');
-            await sql`update credit_memos set credit_memo_date = ${v} where tenant_id = ${ctx.tenantId} and id = ${m.id}`.execute(tx);
+            await store.setCreditMemoFields(tx, ctx.tenantId, m.id, { credit_memo_date: v });
           } else if (k === 'reason' && (typeof v === 'string' || v === null)) {
-            await sql`update credit_memos set reason = ${v} where tenant_id = ${ctx.tenantId} and id = ${m.id}`.execute(tx);
+            await store.setCreditMemoFields(tx, ctx.tenantId, m.id, { reason: v });
           } else if (k === 'customFields' && typeof v === 'object' && v !== null && !Array.isArray(v)) {
-            await sql`update credit_memos set custom_fields = custom_fields || ${JSON.stringify(v)}::jsonb where tenant_id = ${ctx.tenantId} and id = ${m.id}`.execute(tx);
+            await store.mergeCreditMemoCustomFields(tx, ctx.tenantId, m.id, v as Record<string, unknown>);
           } else if (k !== 'paymentDetails' && k !== 'billToContactId') {
             throw conflict('CREDIT_MEMO_FIELD_FROZEN', `body/${k} cannot be changed on a credit memo`);
           }
@@ -298,10 +287,11 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
     /** Invoices a memo was applied to, with the amounts. */
     async invoicesOf(ctx: Ctx, id: string) {
       await this.get(ctx, id);
-      const r = await sql<{ invoice_id: string; invoice_number: string; amount: string }>`select a.invoice_id, i.invoice_number, sum(a.amount) as amount
-        from payment_applications a join invoices i on i.tenant_id = a.tenant_id and i.id = a.invoice_id
-        where a.tenant_id = ${ctx.tenantId} and a.credit_memo_id = ${id.toLowerCase()} and a.status = 'Applied' group by a.invoice_id, i.invoice_number`.execute(ctx.db);
-      return r.rows.map((x) => ({ invoiceId: x.invoice_id, invoiceNumber: x.invoice_number, appliedAmount: Number(x.amount) }));
+      // payments knows the amounts per invoice, billing the invoices
+      const applied = await deps.payments.creditedByMemo(ctx.db, ctx, id.toLowerCase(), 'invoice');
+      const invoices = await store.invoicesByIds(ctx.db, ctx.tenantId, applied.map((a) => a.id));
+      const amounts = new Map(applied.map((a) => [a.id, a.amount]));
+      return invoices.map((i) => ({ invoiceId: i.id, invoiceNumber: i.invoice_number, appliedAmount: amounts.get(i.id)!.toNumber() }));
     },
 
     /** Debit memos a memo was applied to, with the amounts. */
@@ -312,38 +302,35 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
 
     /** Credit memos billing wrote for an order (a change order that nets negative). */
     async memosOfOrder(ctx: Ctx, orderId: string) {
-      const r = await sql<Row>`select * from credit_memos where tenant_id = ${ctx.tenantId} and order_id = ${orderId} order by created_at, credit_memo_number`.execute(ctx.db);
-      return Promise.all(r.rows.map((m) => this.get(ctx, m.id)));
+      const memos = await store.creditMemosOfOrder(ctx.db, ctx.tenantId, orderId);
+      return Promise.all(memos.map((m) => this.get(ctx, m.id)));
     },
 
     /** Credit memos applied to an invoice. */
     async memosOfInvoice(ctx: Ctx, invoiceId: string) {
-      const r = await sql<Row & { applied: string }>`select m.*, sum(a.amount) as applied from payment_applications a
-        join credit_memos m on m.tenant_id = a.tenant_id and m.id = a.credit_memo_id
-        where a.tenant_id = ${ctx.tenantId} and a.invoice_id = ${invoiceId} and a.status = 'Applied' group by m.tenant_id, m.id order by m.created_at`.execute(ctx.db);
-      return r.rows.map((m) => ({ ...toCreditMemoView(m), appliedAmount: Number(m.applied) }));
+      const applied = await deps.payments.creditsOnInvoice(ctx.db, ctx, invoiceId);
+      const memos = await store.creditMemosByIds(ctx.db, ctx.tenantId, applied.map((a) => a.id));
+      const amounts = new Map(applied.map((a) => [a.id, a.amount]));
+      return memos.map((m) => ({ ...toCreditMemoView(m), appliedAmount: amounts.get(m.id)!.toNumber() }));
     },
 
     /** Active memos of the invoice's customer and currency, oldest first, until its balance is 0. */
     async autoApply(tx: Tx, ctx: Ctx, invoiceId: string): Promise<void> {
       let invoice = (await store.getInvoice(tx, ctx.tenantId, invoiceId, { forUpdate: true }))!;
       if (invoice.status !== 'Active') return;
-      const memos = await sql<Row>`select * from credit_memos where tenant_id = ${ctx.tenantId} and customer_id = ${invoice.customer_id}
-        and currency_iso_code = ${invoice.currency_iso_code} and status = 'Active' and balance > 0 order by created_at, credit_memo_number for update`.execute(tx);
-      for (const memo of memos.rows) {
-        const due = new Dec(String(invoice.balance));
-        if (due.lte(0)) break;
-        const amount = Dec.min(due, String(memo.balance));
-        await applyOne(tx, ctx, memo, invoice, amount, 'auto-apply');
+      const memos = await store.openCreditMemosOf(tx, ctx.tenantId, String(invoice.customer_id), String(invoice.currency_iso_code));
+      const byId = new Map(memos.map((m) => [m.id, m]));
+      const plan = allocateCredit(String(invoice.balance), memos.map((m) => ({ id: m.id, balance: String(m.balance) })));
+      for (const { memoId, amount } of plan) {
+        await applyOne(tx, ctx, byId.get(memoId)!, invoice, amount, 'auto-apply');
+        // applyOne checks against the invoice as it stands now
         invoice = (await store.getInvoice(tx, ctx.tenantId, invoiceId))!;
       }
     },
 
     /** What an existing customer holds in open credit (a checkout charges only the rest). */
     async availableCredit(q: Q, ctx: Ctx, customerId: string, currency: string): Promise<Dec> {
-      const r = await sql<{ s: string }>`select coalesce(sum(balance), 0) as s from credit_memos where tenant_id = ${ctx.tenantId}
-        and customer_id = ${customerId} and currency_iso_code = ${currency} and status = 'Active'`.execute(q);
-      return new Dec(r.rows[0]!.s);
+      return store.openCreditOf(q, ctx.tenantId, customerId, currency);
     },
   };
 }

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Ctx } from '../context.js';
 import { conflict, invalid, notFound } from '../core/errors.js';
 import { isDateString } from '../core/dates.js';
@@ -8,6 +7,7 @@ import { isUuid } from '../core/ids.js';
 import type { NumberingService } from '../numbering/service.js';
 import type { PaymentsService } from '../payments/service.js';
 import { paymentStatus, settle } from './balances.js';
+import * as store from './store.js';
 
 // Debit memos (seed 002 part C §1.2): charges owed outside the billing of assets, such as late
 // fees. Created Draft or Active; Draft ones activate; Draft or Active ones cancel. Credit memos
@@ -60,8 +60,7 @@ function readMemo(body: unknown, currencyOf: (customerId: string) => Promise<str
 
 export function createDebitMemos(deps: { numbering: NumberingService; payments: PaymentsService }) {
   const lock = async (tx: Tx, ctx: Ctx, id: unknown, at: string) => {
-    const r = isUuid(id) ? await sql<Row>`select * from debit_memos where tenant_id = ${ctx.tenantId} and id = ${id} for update`.execute(tx) : undefined;
-    const m = r?.rows[0];
+    const m = isUuid(id) ? await store.getDebitMemo(tx, ctx.tenantId, id, { forUpdate: true }) : undefined;
     if (!m) throw notFound('DEBIT_MEMO_NOT_FOUND', `${at}: debit memo ${String(id)} does not exist`);
     return m;
   };
@@ -70,9 +69,9 @@ export function createDebitMemos(deps: { numbering: NumberingService; payments: 
     return v;
   };
   const get = async (ctx: Ctx, id: string) => {
-    const r = isUuid(id) ? await sql<Row>`select * from debit_memos where tenant_id = ${ctx.tenantId} and id = ${id}`.execute(ctx.db) : undefined;
-    if (!r?.rows[0]) throw notFound('DEBIT_MEMO_NOT_FOUND', `Debit memo ${id} does not exist`);
-    return toDebitMemoView(r.rows[0]);
+    const m = isUuid(id) ? await store.getDebitMemo(ctx.db, ctx.tenantId, id) : undefined;
+    if (!m) throw notFound('DEBIT_MEMO_NOT_FOUND', `Debit memo ${id} does not exist`);
+    return toDebitMemoView(m);
   };
 
   return {
@@ -81,31 +80,28 @@ export function createDebitMemos(deps: { numbering: NumberingService; payments: 
 
     /** Balance and payment status from the credits applied to it. */
     async recompute(tx: Tx, ctx: Ctx, id: string): Promise<void> {
-      const row = (await sql<Row>`select * from debit_memos where tenant_id = ${ctx.tenantId} and id = ${id}`.execute(tx)).rows[0]!;
+      const row = (await store.getDebitMemo(tx, ctx.tenantId, id))!;
       const amount = new Dec(String(row.amount));
       const s = settle(amount, [{ kind: 'Credit', amount: await deps.payments.appliedToDebitMemo(tx, ctx, id) }]);
       const status = paymentStatus(String(row.status), amount, s, 'NotTransferred');
-      await sql`update debit_memos set balance = ${s.balance.toString()}, payment_status = ${status}, updated_at = now() where tenant_id = ${ctx.tenantId} and id = ${id}`.execute(tx);
+      await store.setDebitMemoBalance(tx, ctx.tenantId, id, s.balance, status);
     },
 
     /** The debit memos a credit memo was applied to, with the amounts. */
     async creditedBy(ctx: Ctx, creditMemoId: string) {
-      const r = await sql<Row & { applied: string }>`select d.*, sum(a.amount) as applied from payment_applications a
-        join debit_memos d on d.tenant_id = a.tenant_id and d.id = a.debit_memo_id
-        where a.tenant_id = ${ctx.tenantId} and a.credit_memo_id = ${creditMemoId} and a.status = 'Applied' group by d.tenant_id, d.id order by d.debit_memo_number`.execute(ctx.db);
-      return r.rows.map((d) => ({ ...toDebitMemoView(d), appliedAmount: Number(d.applied) }));
+      // payments knows the amounts per debit memo, billing the memos
+      const applied = await deps.payments.creditedByMemo(ctx.db, ctx, creditMemoId, 'debitMemo');
+      const memos = await store.debitMemosByIds(ctx.db, ctx.tenantId, applied.map((a) => a.id));
+      const amounts = new Map(applied.map((a) => [a.id, a.amount]));
+      return memos.map((d) => ({ ...toDebitMemoView(d), appliedAmount: amounts.get(d.id)!.toNumber() }));
     },
 
     async create(ctx: Ctx, body: unknown, currencyOf: (customerId: string) => Promise<string>) {
       const m = await readMemo(body, currencyOf);
       const [number] = await deps.numbering.nextNumbers(ctx, 'debitMemo', 1);
       const today = ctx.clock.today(ctx.timeZone).toString();
-      const r = await sql<{ id: string }>`insert into debit_memos (tenant_id, debit_memo_number, status, customer_id, currency_iso_code, debit_memo_date,
-        start_date, end_date, amount, tax_amount, balance, source_id, source_type, charge_reason, description, activated_time)
-        values (${ctx.tenantId}, ${number!}, ${m.status}, ${m.customerId}, ${m.currency}, ${today}, ${m.startDate}, ${m.endDate}, ${m.amount.toString()},
-          ${m.taxAmount.toString()}, ${m.amount.toString()}, ${m.sourceId}, ${m.sourceType}, ${m.chargeReason}, ${m.description}, ${m.status === 'Active' ? ctx.clock.now() : null})
-        returning id`.execute(ctx.db);
-      return get(ctx, r.rows[0]!.id);
+      const id = await store.insertDebitMemo(ctx.db, ctx.tenantId, { ...m, number: number!, memoDate: today, activatedTime: m.status === 'Active' ? ctx.clock.now() : null });
+      return get(ctx, id);
     },
     /** :update changes a Draft memo; an Active one only its description and reason. */
     async update(ctx: Ctx, body: unknown, currencyOf: (customerId: string) => Promise<string>) {
@@ -118,11 +114,9 @@ export function createDebitMemos(deps: { numbering: NumberingService; payments: 
           if (!m.amount.equals(String(row.amount)) || !m.taxAmount.equals(String(row.tax_amount)) || m.customerId !== row.customer_id) {
             throw conflict('DEBIT_MEMO_FIELD_FROZEN', 'An Active debit memo keeps its customer and amounts');
           }
-          await sql`update debit_memos set description = ${m.description}, charge_reason = ${m.chargeReason}, updated_at = now() where tenant_id = ${ctx.tenantId} and id = ${row.id}`.execute(tx);
+          await store.setDebitMemoText(tx, ctx.tenantId, row.id, m);
         } else {
-          await sql`update debit_memos set customer_id = ${m.customerId}, currency_iso_code = ${m.currency}, start_date = ${m.startDate}, end_date = ${m.endDate},
-            amount = ${m.amount.toString()}, tax_amount = ${m.taxAmount.toString()}, balance = ${m.amount.toString()}, source_id = ${m.sourceId},
-            source_type = ${m.sourceType}, charge_reason = ${m.chargeReason}, description = ${m.description}, updated_at = now() where tenant_id = ${ctx.tenantId} and id = ${row.id}`.execute(tx);
+          await store.rewriteDebitMemoDraft(tx, ctx.tenantId, row.id, m);
         }
       });
       return get(ctx, String(id));
@@ -133,7 +127,7 @@ export function createDebitMemos(deps: { numbering: NumberingService; payments: 
         for (const [i, id] of list.entries()) {
           const row = await lock(tx, ctx, id, `body/debitMemoIds/${i}`);
           if (row.status !== 'Draft') throw conflict('DEBIT_MEMO_NOT_DRAFT', `Debit memo ${String(row.debit_memo_number)} is ${String(row.status)}; only Draft memos can be activated`);
-          await sql`update debit_memos set status = 'Active', activated_time = ${ctx.clock.now()}, updated_at = now() where tenant_id = ${ctx.tenantId} and id = ${row.id}`.execute(tx);
+          await store.setDebitMemoStatus(tx, ctx.tenantId, row.id, 'Active', { activated_time: ctx.clock.now() });
         }
       });
     },
@@ -144,7 +138,7 @@ export function createDebitMemos(deps: { numbering: NumberingService; payments: 
           const row = await lock(tx, ctx, id, `body/debitMemoIds/${i}`);
           if (row.status === 'Canceled') throw conflict('DEBIT_MEMO_CANCELED', `Debit memo ${String(row.debit_memo_number)} is already canceled`);
           if ((await deps.payments.appliedToDebitMemo(tx, ctx, row.id)).gt(0)) throw conflict('DEBIT_MEMO_CREDITED', `Debit memo ${String(row.debit_memo_number)} has credits applied; unapply them first`);
-          await sql`update debit_memos set status = 'Canceled', canceled_date = ${ctx.clock.now()}, payment_status = 'Canceled', updated_at = now() where tenant_id = ${ctx.tenantId} and id = ${row.id}`.execute(tx);
+          await store.setDebitMemoStatus(tx, ctx.tenantId, row.id, 'Canceled', { canceled_date: ctx.clock.now(), payment_status: 'Canceled' });
         }
       });
     },

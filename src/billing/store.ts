@@ -5,7 +5,8 @@ import { insertRows } from '../db/rows.js';
 import type { BilledPeriod } from './invoice-builder.js';
 import { Dec } from '../core/money.js';
 
-// The only file that touches invoices, invoice_items and invoice_item_details.
+// The only file that touches billing's tables: invoices, invoice_items, invoice_item_details,
+// billing_jobs, billing_schedules, credits, credit_memos and debit_memos.
 type Q = Db | Tx;
 export type Row = Record<string, unknown> & { id: string };
 
@@ -38,6 +39,20 @@ export async function nextRevisions(db: Q, tenantId: string, assetNumbers: reado
 export async function getInvoice(db: Q, tenantId: string, id: string, opts: { forUpdate?: boolean } = {}): Promise<Row | undefined> {
   const r = await sql<Row>`select * from invoices where tenant_id = ${tenantId} and id = ${id}${opts.forUpdate ? sql` for update` : sql``}`.execute(db);
   return r.rows[0];
+}
+
+/** These invoices (missing ids are left out), by number. */
+export async function invoicesByIds(db: Q, tenantId: string, ids: readonly string[]): Promise<Row[]> {
+  if (ids.length === 0) return [];
+  const r = await sql<Row>`select * from invoices where tenant_id = ${tenantId} and id = any(${[...ids]}::uuid[]) order by invoice_number`.execute(db);
+  return r.rows;
+}
+
+/** A customer's Active invoices in a currency that still owe something, oldest first, locked. */
+export async function openInvoicesOf(db: Q, tenantId: string, customerId: string, currency: string): Promise<Row[]> {
+  const r = await sql<Row>`select * from invoices where tenant_id = ${tenantId} and customer_id = ${customerId}
+    and currency_iso_code = ${currency} and status = 'Active' and balance > 0 order by invoice_date, invoice_number for update`.execute(db);
+  return r.rows;
 }
 
 export async function invoicesOfOrder(db: Q, tenantId: string, orderId: string): Promise<Row[]> {
@@ -112,6 +127,137 @@ export async function moveCreditBalance(db: Q, tenantId: string, id: string, del
   await sql`update credits set balance = balance + ${delta}::numeric,
     status = case when balance + ${delta}::numeric = 0 then 'Converted' else 'Active' end, updated_at = now()
     where tenant_id = ${tenantId} and id = ${id}`.execute(db);
+}
+
+// --- credit memos ---------------------------------------------------------------------------------
+
+/** A credit memo as written, every column resolved (dates, activation time) by the caller. */
+export interface CreditMemoInsert {
+  id: string; number: string; status: string; source: string; customerId: string; currency: string; memoDate: string; startDate: string; endDate: string;
+  dueDate: string | null; targetDate: string | null; orderId: string | null; sourceCreditId: string | null; amount: Dec; taxAmount: Dec;
+  sourceInvoiceId: string | null; reason: string | null; activatedTime: Date | null;
+}
+
+/** Writes a memo whose balance is its whole amount; its id. */
+export async function insertCreditMemo(db: Q, tenantId: string, m: CreditMemoInsert): Promise<string> {
+  const r = await sql<{ id: string }>`insert into credit_memos (tenant_id, id, credit_memo_number, status, source, customer_id, currency_iso_code, credit_memo_date,
+    start_date, end_date, due_date, target_date, order_id, source_credit_id, amount_without_tax, tax_amount, amount, balance, source_invoice_id, reason, activated_time)
+    values (${tenantId}, ${m.id}, ${m.number}, ${m.status}, ${m.source}, ${m.customerId}, ${m.currency}, ${m.memoDate},
+      ${m.startDate}, ${m.endDate}, ${m.dueDate}, ${m.targetDate}, ${m.orderId}, ${m.sourceCreditId},
+      ${m.amount.minus(m.taxAmount).toString()}, ${m.taxAmount.toString()}, ${m.amount.toString()}, ${m.amount.toString()}, ${m.sourceInvoiceId}, ${m.reason},
+      ${m.activatedTime}) returning id`.execute(db);
+  return r.rows[0]!.id;
+}
+
+export async function getCreditMemo(db: Q, tenantId: string, id: string, opts: { forUpdate?: boolean } = {}): Promise<Row | undefined> {
+  const r = await sql<Row>`select * from credit_memos where tenant_id = ${tenantId} and id = ${id}${opts.forUpdate ? sql` for update` : sql``}`.execute(db);
+  return r.rows[0];
+}
+
+/** These memos (missing ids are left out), oldest first. */
+export async function creditMemosByIds(db: Q, tenantId: string, ids: readonly string[]): Promise<Row[]> {
+  if (ids.length === 0) return [];
+  const r = await sql<Row>`select * from credit_memos where tenant_id = ${tenantId} and id = any(${[...ids]}::uuid[]) order by created_at, credit_memo_number`.execute(db);
+  return r.rows;
+}
+
+export async function creditMemosOfOrder(db: Q, tenantId: string, orderId: string): Promise<Row[]> {
+  const r = await sql<Row>`select * from credit_memos where tenant_id = ${tenantId} and order_id = ${orderId} order by created_at, credit_memo_number`.execute(db);
+  return r.rows;
+}
+
+/** A customer's Active memos in a currency with credit left, oldest first, locked (the order credit applies in). */
+export async function openCreditMemosOf(db: Q, tenantId: string, customerId: string, currency: string): Promise<Row[]> {
+  const r = await sql<Row>`select * from credit_memos where tenant_id = ${tenantId} and customer_id = ${customerId}
+    and currency_iso_code = ${currency} and status = 'Active' and balance > 0 order by created_at, credit_memo_number for update`.execute(db);
+  return r.rows;
+}
+
+/** What a customer's Active memos in a currency hold together. */
+export async function openCreditOf(db: Q, tenantId: string, customerId: string, currency: string): Promise<Dec> {
+  const r = await sql<{ s: string }>`select coalesce(sum(balance), 0) as s from credit_memos where tenant_id = ${tenantId}
+    and customer_id = ${customerId} and currency_iso_code = ${currency} and status = 'Active'`.execute(db);
+  return new Dec(r.rows[0]!.s);
+}
+
+/** Memo status and its ledger items' status move together (a Canceled item no longer counts as billed); `columns` go with it. */
+export async function setCreditMemoStatus(db: Q, tenantId: string, id: string, status: string, columns: Record<string, unknown> = {}): Promise<void> {
+  const sets = Object.entries({ status, ...columns }).map(([c, v]) => sql`${sql.ref(c)} = ${v}`);
+  await sql`update credit_memos set ${sql.join([...sets, sql`updated_at = now()`])} where tenant_id = ${tenantId} and id = ${id}`.execute(db);
+  await sql`update invoice_items set status = ${status} where tenant_id = ${tenantId} and credit_memo_id = ${id}`.execute(db);
+}
+
+export async function setCreditMemoBalance(db: Q, tenantId: string, id: string, balance: Dec, paymentStatus: string): Promise<void> {
+  await sql`update credit_memos set balance = ${balance.toString()}, payment_status = ${paymentStatus}, updated_at = now() where tenant_id = ${tenantId} and id = ${id}`.execute(db);
+}
+
+/** What a patch may change: the memo date (Draft only, the caller checks) and the reason. */
+export async function setCreditMemoFields(db: Q, tenantId: string, id: string, columns: { credit_memo_date?: string; reason?: string | null }): Promise<void> {
+  const sets = Object.entries(columns).map(([c, v]) => sql`${sql.ref(c)} = ${v}`);
+  if (sets.length === 0) return;
+  await sql`update credit_memos set ${sql.join(sets)} where tenant_id = ${tenantId} and id = ${id}`.execute(db);
+}
+
+/** Custom fields merge: keys sent replace, keys not sent stay. */
+export async function mergeCreditMemoCustomFields(db: Q, tenantId: string, id: string, fields: Record<string, unknown>): Promise<void> {
+  await sql`update credit_memos set custom_fields = custom_fields || ${JSON.stringify(fields)}::jsonb where tenant_id = ${tenantId} and id = ${id}`.execute(db);
+}
+
+export async function deleteCreditMemo(db: Q, tenantId: string, id: string): Promise<void> {
+  await sql`delete from credit_memos where tenant_id = ${tenantId} and id = ${id}`.execute(db);
+}
+
+// --- debit memos ----------------------------------------------------------------------------------
+
+/** A debit memo as written (the caller takes its number and today); its balance is its amount. */
+export interface DebitMemoInsert {
+  number: string; status: string; customerId: string; currency: string; memoDate: string; startDate: string | null; endDate: string | null;
+  amount: Dec; taxAmount: Dec; sourceId: string | null; sourceType: string | null; chargeReason: string | null; description: string | null; activatedTime: Date | null;
+}
+
+/** What a Draft debit memo's :update rewrites (its balance follows the amount). */
+export type DebitMemoDraft = Omit<DebitMemoInsert, 'number' | 'status' | 'memoDate' | 'activatedTime'>;
+
+export async function insertDebitMemo(db: Q, tenantId: string, m: DebitMemoInsert): Promise<string> {
+  const r = await sql<{ id: string }>`insert into debit_memos (tenant_id, debit_memo_number, status, customer_id, currency_iso_code, debit_memo_date,
+    start_date, end_date, amount, tax_amount, balance, source_id, source_type, charge_reason, description, activated_time)
+    values (${tenantId}, ${m.number}, ${m.status}, ${m.customerId}, ${m.currency}, ${m.memoDate}, ${m.startDate}, ${m.endDate}, ${m.amount.toString()},
+      ${m.taxAmount.toString()}, ${m.amount.toString()}, ${m.sourceId}, ${m.sourceType}, ${m.chargeReason}, ${m.description}, ${m.activatedTime})
+    returning id`.execute(db);
+  return r.rows[0]!.id;
+}
+
+export async function getDebitMemo(db: Q, tenantId: string, id: string, opts: { forUpdate?: boolean } = {}): Promise<Row | undefined> {
+  const r = await sql<Row>`select * from debit_memos where tenant_id = ${tenantId} and id = ${id}${opts.forUpdate ? sql` for update` : sql``}`.execute(db);
+  return r.rows[0];
+}
+
+/** These debit memos (missing ids are left out), by number. */
+export async function debitMemosByIds(db: Q, tenantId: string, ids: readonly string[]): Promise<Row[]> {
+  if (ids.length === 0) return [];
+  const r = await sql<Row>`select * from debit_memos where tenant_id = ${tenantId} and id = any(${[...ids]}::uuid[]) order by debit_memo_number`.execute(db);
+  return r.rows;
+}
+
+/** Sets a debit memo's status and the columns that go with it (activated_time, canceled_date …). */
+export async function setDebitMemoStatus(db: Q, tenantId: string, id: string, status: string, columns: Record<string, unknown> = {}): Promise<void> {
+  const sets = Object.entries({ status, ...columns }).map(([c, v]) => sql`${sql.ref(c)} = ${v}`);
+  await sql`update debit_memos set ${sql.join([...sets, sql`updated_at = now()`])} where tenant_id = ${tenantId} and id = ${id}`.execute(db);
+}
+
+export async function setDebitMemoBalance(db: Q, tenantId: string, id: string, balance: Dec, paymentStatus: string): Promise<void> {
+  await sql`update debit_memos set balance = ${balance.toString()}, payment_status = ${paymentStatus}, updated_at = now() where tenant_id = ${tenantId} and id = ${id}`.execute(db);
+}
+
+/** What an Active debit memo's :update may change. */
+export async function setDebitMemoText(db: Q, tenantId: string, id: string, t: { description: string | null; chargeReason: string | null }): Promise<void> {
+  await sql`update debit_memos set description = ${t.description}, charge_reason = ${t.chargeReason}, updated_at = now() where tenant_id = ${tenantId} and id = ${id}`.execute(db);
+}
+
+export async function rewriteDebitMemoDraft(db: Q, tenantId: string, id: string, m: DebitMemoDraft): Promise<void> {
+  await sql`update debit_memos set customer_id = ${m.customerId}, currency_iso_code = ${m.currency}, start_date = ${m.startDate}, end_date = ${m.endDate},
+    amount = ${m.amount.toString()}, tax_amount = ${m.taxAmount.toString()}, balance = ${m.amount.toString()}, source_id = ${m.sourceId},
+    source_type = ${m.sourceType}, charge_reason = ${m.chargeReason}, description = ${m.description}, updated_at = now() where tenant_id = ${tenantId} and id = ${id}`.execute(db);
 }
 
 // --- billing schedules ----------------------------------------------------------------------------

@@ -10,6 +10,10 @@ import * as store from './store.js';
 // cases outside any transaction; this service only records, inside the caller's transaction.
 
 export interface RecordedPayment { id: string; paymentNumber: string }
+/** What live applications add up to for one document (an invoice, a credit or a debit memo). */
+export interface AppliedSum { id: string; amount: Dec }
+
+const sums = (rows: { id: string; amount: string }[]): AppliedSum[] => rows.map((r) => ({ id: r.id, amount: new Dec(r.amount) }));
 
 export const paymentsService = {
   async record(tx: Tx, ctx: Ctx, p: {
@@ -64,6 +68,11 @@ export const paymentsService = {
   /** What a credit memo has applied, to invoices and debit memos together. */
   appliedFromCreditMemo: async (q: Tx | Ctx['db'], ctx: Ctx, creditMemoId: string) => new Dec(await store.appliedSum(q, ctx.tenantId, 'credit_memo_id', creditMemoId)),
   appliedToDebitMemo: async (q: Tx | Ctx['db'], ctx: Ctx, debitMemoId: string) => new Dec(await store.appliedSum(q, ctx.tenantId, 'debit_memo_id', debitMemoId)),
+  /** What a credit memo applied to each invoice, or each debit memo, it was applied to (billing reads those by id). */
+  creditedByMemo: async (q: Tx | Ctx['db'], ctx: Ctx, creditMemoId: string, to: 'invoice' | 'debitMemo') =>
+    sums(await store.appliedSumsPer(q, ctx.tenantId, 'credit_memo_id', creditMemoId, to === 'invoice' ? 'invoice_id' : 'debit_memo_id')),
+  /** What each credit memo applied to an invoice. */
+  creditsOnInvoice: async (q: Tx | Ctx['db'], ctx: Ctx, invoiceId: string) => sums(await store.appliedSumsPer(q, ctx.tenantId, 'invoice_id', invoiceId, 'credit_memo_id')),
   /** Takes back what a credit memo applied to one invoice or debit memo; returns the total taken back. */
   reverseCredit: async (tx: Tx, ctx: Ctx, creditMemoId: string, target: { invoiceId: string } | { debitMemoId: string }) =>
     (await store.reverseCreditApplications(tx, ctx.tenantId, creditMemoId, target)).reduce((a, x) => a.plus(x), new Dec(0)),

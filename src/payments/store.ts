@@ -67,3 +67,12 @@ export async function reverseCreditApplications(db: Q, tenantId: string, creditM
     and credit_memo_id = ${creditMemoId} and ${on} and status = 'Applied' returning amount`.execute(db);
   return r.rows.map((x) => x.amount);
 }
+
+type Ref = 'invoice_id' | 'debit_memo_id' | 'credit_memo_id';
+
+/** Live applications where `by` = id, summed per `per` (applications without a `per` are left out): what a credit memo applied to each invoice, say. */
+export async function appliedSumsPer(db: Q, tenantId: string, by: Ref, id: string, per: Ref): Promise<{ id: string; amount: string }[]> {
+  const r = await sql<{ id: string; amount: string }>`select ${sql.ref(per)} as id, sum(amount) as amount from payment_applications
+    where tenant_id = ${tenantId} and ${sql.ref(by)} = ${id} and ${sql.ref(per)} is not null and status = 'Applied' group by ${sql.ref(per)}`.execute(db);
+  return r.rows;
+}

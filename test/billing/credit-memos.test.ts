@@ -93,6 +93,25 @@ describe('credit memos', () => {
   });
 });
 
+describe('what a memo was applied to, and what was applied to an invoice', () => {
+  it('sums live applications per document (reversed ones drop out), invoices by number, memos oldest first', async () => {
+    const c = await customer('Listed');
+    const first = await invoiceFor(c);
+    const second = await invoiceFor(c);
+    const older = await memo(c, 50);
+    const newer = await memo(c, 20);
+    const line = (m: any, inv: any, amount: number) => ({ creditMemoId: m.id, invoiceId: inv.id, transactionAmount: amount });
+    await call('POST', '/billing/credit-memos:apply', { appliedInvoices: [line(older, first, 10), line(older, first, 5), line(older, second, 20), line(newer, first, 7)] });
+    expect((await call('GET', `/billing/credit-memos/${older.id}/invoices`)).json())
+      .toEqual([{ invoiceId: first.id, invoiceNumber: first.name, appliedAmount: 15 }, { invoiceId: second.id, invoiceNumber: second.name, appliedAmount: 20 }]);
+    expect((await call('GET', `/billing/invoices/${first.id}/credit-memos`)).json().map((x: any) => [x.id, x.appliedAmount])).toEqual([[older.id, 15], [newer.id, 7]]);
+    expect((await call('GET', `/billing/credit-memos/${older.id}/debit-memos`)).json()).toEqual([]);
+    await call('POST', '/billing/credit-memos:unapply', { unappliedInvoices: [line(older, first, 15)] });
+    expect((await call('GET', `/billing/credit-memos/${older.id}/invoices`)).json()).toEqual([{ invoiceId: second.id, invoiceNumber: second.name, appliedAmount: 20 }]);
+    expect((await call('GET', `/billing/invoices/${first.id}/credit-memos`)).json().map((x: any) => [x.id, x.appliedAmount])).toEqual([[newer.id, 7]]);
+  });
+});
+
 describe('credit memos on debit memos', () => {
   it('apply to an Active debit memo, list it, unapply; never past either balance', async () => {
     const c = await customer('Late fee credited');
