@@ -4,7 +4,7 @@ import type { TermBasis } from '../core/day-count.js';
 import { Dec } from '../core/money.js';
 import { termMonths } from '../pricing/price-line.js';
 import type { TermDimension } from '../pricing/model.js';
-import type { Charge, Segment } from './invoice-builder.js';
+import type { Charge, Segment } from './invoices/builder.js';
 import { contractMonths, type ChargeTerms } from './periods.js';
 import type { NewVersion } from '../assets/provisioning.js';
 

@@ -1,6 +1,6 @@
 import { compareDates, maxDate, minDate } from '../core/dates.js';
 import { Dec, roundMoney } from '../core/money.js';
-import type { Charge, Segment } from './invoice-builder.js';
+import type { Charge, Segment } from './invoices/builder.js';
 import { contractMonths, monthsThrough } from './periods.js';
 
 // What a contract is worth over its whole life — the sum of everything billing will bill for it

@@ -3,30 +3,30 @@ import { principalId, type Ctx } from '../context.js';
 import { conflict, notFound } from '../core/errors.js';
 import { daysBetween, minDate, parseDate, type PlainDate } from '../core/dates.js';
 import { Dec } from '../core/money.js';
-import { readActivation, applyOverrides } from './activation.js';
+import { readActivation, applyOverrides } from './invoices/activation.js';
 import { asDate } from './periods.js';
 import { inTransaction, type Tx } from '../db/transaction.js';
 import { isUuid } from '../core/ids.js';
 import type { AssetsService } from '../assets/service.js';
 import type { NumberingService } from '../numbering/service.js';
 import { billableOf, billingDefaults, inTrialOn, toCharge, type BillableLine, type ChargeableVersion } from './charges.js';
-import { assembleInvoice, buildInvoice, firstPeriodItems, type Charge, type InvoiceDraft } from './invoice-builder.js';
+import { assembleInvoice, buildInvoice, firstPeriodItems, type Charge, type InvoiceDraft } from './invoices/builder.js';
 import { contractValue, monthsFrom, versionTotal, type ContractValue } from './contract-value.js';
-import { changeItems } from './change-invoice.js';
-import { createInvoiceOperations } from './invoice-operations.js';
-import { renderInvoicePdf } from './invoice-pdf.js';
-import { createBillingRuns, type DayBoundaryWork } from './billing-run.js';
-import { createBilledDocuments, type BilledResult } from './billed-documents.js';
-import { createCreditMemos, type CreditMemos } from './credit-memos.js';
-import { createDebitMemos } from './debit-memos.js';
-import { createCredits } from './credits.js';
-import { createSchedules } from './schedules.js';
+import { changeItems } from './invoices/change-invoice.js';
+import { createInvoiceOperations } from './invoices/operations.js';
+import { renderInvoicePdf } from './invoices/pdf.js';
+import { createBillingRuns, type DayBoundaryWork } from './runs/billing-run.js';
+import { createBilledDocuments, type BilledResult } from './invoices/billed-documents.js';
+import { createCreditMemos, type CreditMemos } from './memos/credit-memos.js';
+import { createDebitMemos } from './memos/debit-memos.js';
+import { createCredits } from './memos/credits.js';
+import { createSchedules } from './runs/schedules.js';
 import type { CustomersService } from '../customers/service.js';
 import type { PaymentsService } from '../payments/service.js';
 import type { IdsMatching } from '../filters/model.js';
 import * as store from './store.js';
-import { itemRows } from './invoice-rows.js';
-import { toInvoiceView, toItemView } from './views.js';
+import { itemRows } from './invoices/rows.js';
+import { toInvoiceView, toItemView } from './invoices/views.js';
 
 // Billing use cases: the first invoice of an order (inside the order's transaction), previews
 // (the same builder, nothing stored), reading and activating invoices. Payments, memos and billing
@@ -117,7 +117,7 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
     },
 
     /**
-     * A change order's invoice (DESIGN "Change orders", billing/change-invoice.ts): per changed asset,
+     * A change order's invoice (DESIGN "Change orders", billing/invoices/change-invoice.ts): per changed asset,
      * the difference its new versions make, from the change date through the later of the end of the
      * last period already billed and the end of the period containing the change date. InArrears
      * charges wait for their next arrears invoice. `after` may be planned versions not stored yet.
@@ -222,7 +222,7 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
       return (await withItems(ctx, ctx.db, [inv]))[0]!;
     },
 
-    /** Draft → Active, with finance's corrections (billing/activation.ts): invoice dates, item amounts, credits on or off. */
+    /** Draft → Active, with finance's corrections (billing/invoices/activation.ts): invoice dates, item amounts, credits on or off. */
     async activateInvoices(ctx: Ctx, body: unknown): Promise<InvoiceWithItems[]> {
       const req = readActivation(body);
       const rows = await inTransaction(ctx.db, async (tx) => {

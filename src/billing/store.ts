@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/connect.js';
 import type { Tx } from '../db/transaction.js';
 import { insertRows } from '../db/rows.js';
-import type { BilledPeriod } from './invoice-builder.js';
+import type { BilledPeriod } from './invoices/builder.js';
 import { Dec } from '../core/money.js';
 
 // The only file that touches billing's tables: invoices, invoice_items, invoice_item_details,

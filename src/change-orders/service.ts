@@ -7,7 +7,7 @@ import type { Tx } from '../db/transaction.js';
 import type { AssetsService } from '../assets/service.js';
 import type { VersionRow } from '../assets/model.js';
 import { billableOf, type BillableLine, type ChargeableVersion } from '../billing/charges.js';
-import type { InvoiceDraft } from '../billing/invoice-builder.js';
+import type { InvoiceDraft } from '../billing/invoices/builder.js';
 import type { BillingService, InvoiceReservation } from '../billing/service.js';
 import type { CustomersService } from '../customers/service.js';
 import type { NumberingService } from '../numbering/service.js';

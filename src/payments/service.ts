@@ -3,7 +3,7 @@ import type { Ctx } from '../context.js';
 import { Dec } from '../core/money.js';
 import { conflict } from '../core/errors.js';
 import type { Tx } from '../db/transaction.js';
-import type { Applied } from '../billing/balances.js';
+import type { Applied } from '../billing/invoices/balances.js';
 import * as store from './store.js';
 
 // Payment records (PAY-…) and their applications to invoices. Gateways are called by the use

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { allocateCredit, type CreditApplication, type OpenCredit } from '../../src/billing/credit-allocation.js';
+import { allocateCredit, type CreditApplication, type OpenCredit } from '../../src/billing/memos/credit-allocation.js';
 import { Dec } from '../../src/core/money.js';
 
 const shown = (apps: CreditApplication[]) => apps.map((a) => [a.memoId, a.amount.toString()]);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
-import { buildInvoice, dueItems, type BilledPeriod, type Charge } from '../../src/billing/invoice-builder.js';
+import { buildInvoice, dueItems, type BilledPeriod, type Charge } from '../../src/billing/invoices/builder.js';
 import { dueDate } from '../../src/billing/periods.js';
 import { termEndDate } from '../../src/core/dates.js';
 import { Dec, roundMoney } from '../../src/core/money.js';

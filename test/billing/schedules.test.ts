@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../support/app.js';
 import { orderFixture } from '../orders/support.js';
-import { firesOn, lastFiring, parseCron } from '../../src/billing/cron.js';
+import { firesOn, lastFiring, parseCron } from '../../src/billing/runs/cron.js';
 import { Temporal } from 'temporal-polyfill';
 
 let t: TestApp;

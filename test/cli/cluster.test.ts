@@ -8,7 +8,8 @@ import { engine } from '../support/db.js';
 // `keel serve` on PostgreSQL: one worker process per core (here KEEL_WORKERS=2) sharing the port.
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const bootstrapKey = 'keel_bootstrap_key_for_the_cluster_test_0123456';
-const children = (pid: number) => execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+// the workers only: the primary may also have a helper child (tsx's esbuild service)
+const children = (pid: number) => execFileSync('pgrep', ['-P', String(pid), '-f', 'keel.js'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
 
 describe.skipIf(engine !== 'postgres')('keel serve with worker processes', () => {
   const db = `keel_cluster_${randomUUID().replace(/-/g, '').slice(0, 12)}`;

@@ -1,13 +1,13 @@
-import type { Ctx } from '../context.js';
-import { conflict, invalid, notFound } from '../core/errors.js';
-import { isDateString } from '../core/dates.js';
-import { Dec, parseAmount, roundMoney } from '../core/money.js';
-import { inTransaction, type Tx } from '../db/transaction.js';
-import { isUuid } from '../core/ids.js';
-import type { NumberingService } from '../numbering/service.js';
-import type { PaymentsService } from '../payments/service.js';
-import { paymentStatus, settle } from './balances.js';
-import * as store from './store.js';
+import type { Ctx } from '../../context.js';
+import { conflict, invalid, notFound } from '../../core/errors.js';
+import { isDateString } from '../../core/dates.js';
+import { Dec, parseAmount, roundMoney } from '../../core/money.js';
+import { inTransaction, type Tx } from '../../db/transaction.js';
+import { isUuid } from '../../core/ids.js';
+import type { NumberingService } from '../../numbering/service.js';
+import type { PaymentsService } from '../../payments/service.js';
+import { paymentStatus, settle } from '../invoices/balances.js';
+import * as store from '../store.js';
 
 // Debit memos (seed 002 part C §1.2): charges owed outside the billing of assets, such as late
 // fees. Created Draft or Active; Draft ones activate; Draft or Active ones cancel. Credit memos

@@ -1,6 +1,6 @@
 import PDFDocument from 'pdfkit';
-import type { InvoiceWithItems } from './service.js';
-import { toMoneyString, type DecimalInput } from '../core/money.js';
+import type { InvoiceWithItems } from '../service.js';
+import { toMoneyString, type DecimalInput } from '../../core/money.js';
 
 // The invoice as a PDF (pdfkit): seller, customer, items with their periods, tax, totals, balance.
 // Streams are left uncompressed: invoices are small, and the text stays checkable.

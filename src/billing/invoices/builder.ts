@@ -1,7 +1,7 @@
-import { periodMonths, proratedFraction } from '../core/billing-periods.js';
-import { compareDates, maxDate, minDate, parseDate, type PlainDate } from '../core/dates.js';
-import { Dec, roundMoney } from '../core/money.js';
-import { dueDate, schedule, type ChargeTerms, type ScheduledPeriod } from './periods.js';
+import { periodMonths, proratedFraction } from '../../core/billing-periods.js';
+import { compareDates, maxDate, minDate, parseDate, type PlainDate } from '../../core/dates.js';
+import { Dec, roundMoney } from '../../core/money.js';
+import { dueDate, schedule, type ChargeTerms, type ScheduledPeriod } from '../periods.js';
 
 // The invoice builder (STYLE §1): due minus billed. Given the charges in force, a target date and
 // what was already billed per asset number, charge and period, it returns the invoice items still

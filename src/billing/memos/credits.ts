@@ -1,19 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import type { Ctx } from '../context.js';
-import { conflict, invalid, notFound } from '../core/errors.js';
-import { Dec, parseAmount, roundMoney } from '../core/money.js';
-import { inTransaction, type Tx } from '../db/transaction.js';
-import { isUuid } from '../core/ids.js';
-import { catalogService } from '../catalog/service.js';
-import type { CustomersService } from '../customers/service.js';
-import type { NumberingService } from '../numbering/service.js';
-import type { BillableLine } from './charges.js';
+import type { Ctx } from '../../context.js';
+import { conflict, invalid, notFound } from '../../core/errors.js';
+import { Dec, parseAmount, roundMoney } from '../../core/money.js';
+import { inTransaction, type Tx } from '../../db/transaction.js';
+import { isUuid } from '../../core/ids.js';
+import { catalogService } from '../../catalog/service.js';
+import type { CustomersService } from '../../customers/service.js';
+import type { NumberingService } from '../../numbering/service.js';
+import type { BillableLine } from '../charges.js';
 import { convertedQuantity, creditGrant } from './credit-grant.js';
 import type { CreditMemos } from './credit-memos.js';
-import { dueDate } from './periods.js';
-import type { InvoiceItemDraft } from './invoice-builder.js';
-import { itemRows } from './invoice-rows.js';
-import * as store from './store.js';
+import { dueDate } from '../periods.js';
+import type { InvoiceItemDraft } from '../invoices/builder.js';
+import { itemRows } from '../invoices/rows.js';
+import * as store from '../store.js';
 
 // Credits (DESIGN "Credits", billing README): an order that activates a product with a credit
 // conversion grants the customer one credit per asset (CRE-…). `POST /billing/credits:convert` turns

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { principalId, type Ctx } from '../context.js';
-import { conflict } from '../core/errors.js';
-import type { Tx } from '../db/transaction.js';
-import type { NumberingService } from '../numbering/service.js';
-import type { CreditMemos } from './credit-memos.js';
-import type { InvoiceDraft } from './invoice-builder.js';
-import { itemRows } from './invoice-rows.js';
-import * as store from './store.js';
+import { principalId, type Ctx } from '../../context.js';
+import { conflict } from '../../core/errors.js';
+import type { Tx } from '../../db/transaction.js';
+import type { NumberingService } from '../../numbering/service.js';
+import type { CreditMemos } from '../memos/credit-memos.js';
+import type { InvoiceDraft } from './builder.js';
+import { itemRows } from './rows.js';
+import * as store from '../store.js';
 
 // Writes what billing drafted (DESIGN "Billing", "Change orders"): a total ≥ 0 is one invoice
 // (negative items allowed); a total < 0 is one credit memo (source Billing) whose items keep their

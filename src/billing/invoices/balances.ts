@@ -1,4 +1,4 @@
-import { Dec } from '../core/money.js';
+import { Dec } from '../../core/money.js';
 
 // An invoice's balance and payment status from its applications (DESIGN "Invoices and balances").
 // Pure.

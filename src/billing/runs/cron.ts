@@ -1,5 +1,5 @@
-import { invalid } from '../core/errors.js';
-import type { PlainDate } from '../core/dates.js';
+import { invalid } from '../../core/errors.js';
+import type { PlainDate } from '../../core/dates.js';
 
 // Quartz cron expressions (`sec min hour day-of-month month day-of-week [year]`, as the seed's
 // "0 0 3 * * ? *"), read for the days they fire on: billing runs are per business day, in the

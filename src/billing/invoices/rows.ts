@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Ctx } from '../context.js';
-import type { InvoiceDraft, InvoiceItemDraft } from './invoice-builder.js';
-import type * as store from './store.js';
+import type { Ctx } from '../../context.js';
+import type { InvoiceDraft, InvoiceItemDraft } from './builder.js';
+import type * as store from '../store.js';
 
 // Rows for a drafted invoice's items and details. Each item takes the next revision of its
 // (asset number, charge, period start) key: the unique key that keeps a period from being billed twice.

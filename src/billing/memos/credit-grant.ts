@@ -1,4 +1,4 @@
-import { Dec } from '../core/money.js';
+import { Dec } from '../../core/money.js';
 
 // What a credit holds, and what converting part of it credits. Pure.
 //

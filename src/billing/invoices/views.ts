@@ -1,4 +1,4 @@
-import type { Row } from './store.js';
+import type { Row } from '../store.js';
 
 // Invoices as the seed shows them: {invoice, items[{..., details}]}. Money is a JSON number.
 const n = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));

@@ -1,4 +1,4 @@
-import { Dec } from '../core/money.js';
+import { Dec } from '../../core/money.js';
 
 // How open credit pays an invoice (DESIGN "Invoices and balances"): the memos come oldest first
 // (created_at, credit_memo_number) and each applies min(what the invoice still owes, its balance),

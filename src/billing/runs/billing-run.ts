@@ -1,19 +1,19 @@
 import { randomUUID } from 'node:crypto';
 
-import type { Ctx } from '../context.js';
-import { DomainError, invalid, notFound } from '../core/errors.js';
-import { parseDate, type PlainDate } from '../core/dates.js';
-import { Dec } from '../core/money.js';
-import { inTransaction, type Tx } from '../db/transaction.js';
-import { isUuid } from '../core/ids.js';
-import type { AssetsService } from '../assets/service.js';
-import type { CustomersService } from '../customers/service.js';
-import type { NumberingService } from '../numbering/service.js';
-import { billingDefaults, toCharge } from './charges.js';
-import { dueItems, assembleInvoice, type Charge, type InvoiceItemDraft } from './invoice-builder.js';
-import type { BilledDocuments } from './billed-documents.js';
-import * as store from './store.js';
-import type { IdsMatching } from '../filters/model.js';
+import type { Ctx } from '../../context.js';
+import { DomainError, invalid, notFound } from '../../core/errors.js';
+import { parseDate, type PlainDate } from '../../core/dates.js';
+import { Dec } from '../../core/money.js';
+import { inTransaction, type Tx } from '../../db/transaction.js';
+import { isUuid } from '../../core/ids.js';
+import type { AssetsService } from '../../assets/service.js';
+import type { CustomersService } from '../../customers/service.js';
+import type { NumberingService } from '../../numbering/service.js';
+import { billingDefaults, toCharge } from '../charges.js';
+import { dueItems, assembleInvoice, type Charge, type InvoiceItemDraft } from '../invoices/builder.js';
+import type { BilledDocuments } from '../invoices/billed-documents.js';
+import * as store from '../store.js';
+import type { IdsMatching } from '../../filters/model.js';
 
 // Billing runs (DESIGN "Billing"): for every customer, what is due by the target date minus what
 // was billed becomes one invoice per currency (or one credit memo where it nets negative). A run is restartable: a rerun, or a run after a

@@ -1,13 +1,13 @@
-import type { Ctx } from '../context.js';
-import { conflict, invalid, notFound } from '../core/errors.js';
-import { isDateString } from '../core/dates.js';
-import { Dec, parseAmount, roundMoney } from '../core/money.js';
-import { inTransaction, type Tx } from '../db/transaction.js';
-import { isUuid } from '../core/ids.js';
-import type { NumberingService } from '../numbering/service.js';
-import type { PaymentsService } from '../payments/service.js';
+import type { Ctx } from '../../context.js';
+import { conflict, invalid, notFound } from '../../core/errors.js';
+import { isDateString } from '../../core/dates.js';
+import { Dec, parseAmount, roundMoney } from '../../core/money.js';
+import { inTransaction, type Tx } from '../../db/transaction.js';
+import { isUuid } from '../../core/ids.js';
+import type { NumberingService } from '../../numbering/service.js';
+import type { PaymentsService } from '../../payments/service.js';
 import { paymentStatus, settle } from './balances.js';
-import * as store from './store.js';
+import * as store from '../store.js';
 
 // What finance does to invoices after they exist: pay, refund, write off, reverse payments,
 // cancel, delete and patch (seed 002 part C §1.5, §1.8; DESIGN "Invoices and balances").

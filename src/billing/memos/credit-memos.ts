@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import type { Ctx } from '../context.js';
-import { conflict, invalid, notFound } from '../core/errors.js';
-import { isDateString } from '../core/dates.js';
-import { Dec, parseAmount, roundMoney } from '../core/money.js';
-import type { Db } from '../db/connect.js';
-import { inTransaction, type Tx } from '../db/transaction.js';
-import { isUuid } from '../core/ids.js';
-import type { NumberingService } from '../numbering/service.js';
-import type { PaymentsService } from '../payments/service.js';
-import type { InvoiceOperations } from './invoice-operations.js';
+import type { Ctx } from '../../context.js';
+import { conflict, invalid, notFound } from '../../core/errors.js';
+import { isDateString } from '../../core/dates.js';
+import { Dec, parseAmount, roundMoney } from '../../core/money.js';
+import type { Db } from '../../db/connect.js';
+import { inTransaction, type Tx } from '../../db/transaction.js';
+import { isUuid } from '../../core/ids.js';
+import type { NumberingService } from '../../numbering/service.js';
+import type { PaymentsService } from '../../payments/service.js';
+import type { InvoiceOperations } from '../invoices/operations.js';
 import type { DebitMemos } from './debit-memos.js';
 import { allocateCredit } from './credit-allocation.js';
-import * as store from './store.js';
-import { toCreditMemoItemView } from './views.js';
+import * as store from '../store.js';
+import { toCreditMemoItemView } from '../invoices/views.js';
 
 // Credit memos (seed 002 part C §1.4): money owed back to a customer, applied to invoices. Active
 // memos apply automatically, oldest first, to each newly activated invoice of the same customer

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { Ctx } from '../context.js';
-import { conflict, invalid, notFound } from '../core/errors.js';
-import { isDateString, parseDate } from '../core/dates.js';
-import type { Db } from '../db/connect.js';
-import { inTransaction, type Tx } from '../db/transaction.js';
-import { isUuid } from '../core/ids.js';
+import type { Ctx } from '../../context.js';
+import { conflict, invalid, notFound } from '../../core/errors.js';
+import { isDateString, parseDate } from '../../core/dates.js';
+import type { Db } from '../../db/connect.js';
+import { inTransaction, type Tx } from '../../db/transaction.js';
+import { isUuid } from '../../core/ids.js';
 import type { BillingRuns } from './billing-run.js';
 import { lastFiring, parseCron } from './cron.js';
-import * as store from './store.js';
-import type { ScheduleFields, ScheduleRow } from './store.js';
-import type { IdsMatching } from '../filters/model.js';
+import * as store from '../store.js';
+import type { ScheduleFields, ScheduleRow } from '../store.js';
+import type { IdsMatching } from '../../filters/model.js';
 
 // Billing schedules (seed 002 part B §1.3): recurring billing jobs on a Quartz cron. The server's
 // scheduler asks `runDue` for each tenant; a schedule that missed firings (the server was down,

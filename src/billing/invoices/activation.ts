@@ -1,7 +1,7 @@
-import { invalid } from '../core/errors.js';
-import { isDateString } from '../core/dates.js';
-import { Dec, parseAmount, roundMoney } from '../core/money.js';
-import { isUuid } from '../core/ids.js';
+import { invalid } from '../../core/errors.js';
+import { isDateString } from '../../core/dates.js';
+import { Dec, parseAmount, roundMoney } from '../../core/money.js';
+import { isUuid } from '../../core/ids.js';
 
 // `POST /billing/invoices:activate` (seed 002 part C §1.5; A16): which Draft invoices to activate and
 // what finance corrects on the way: an invoice date for all (`invoiceDate`) or per invoice, item

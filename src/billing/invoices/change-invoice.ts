@@ -1,7 +1,7 @@
-import { periodMonths, proratedFraction } from '../core/billing-periods.js';
-import { parseDate, type PlainDate } from '../core/dates.js';
-import { Dec } from '../core/money.js';
-import { dueItems, type Charge, type InvoiceItemDraft } from './invoice-builder.js';
+import { periodMonths, proratedFraction } from '../../core/billing-periods.js';
+import { parseDate, type PlainDate } from '../../core/dates.js';
+import { Dec } from '../../core/money.js';
+import { dueItems, type Charge, type InvoiceItemDraft } from './builder.js';
 
 // A change order's invoice items (DESIGN "Change orders"): per period, what the asset owes under
 // its new versions minus what it owed under the previous ones — the difference, not what is unbilled —
