@@ -10,8 +10,9 @@ import type { ObjectDef, ObjectInput, ObjectTable } from './model.js';
 type Q = Db | Tx;
 
 /** A row of the definition's table as this store selects it: the system columns and every field's
- * column (the definitions name all of their table's columns), not `tenant_id` (the caller's own).
- * For a definition whose table is not known statically, the system columns only. */
+ * column, not `tenant_id` (the caller's own). A definition names all of its table's other columns
+ * (test/catalog/registry.test.ts and test/customers/customers.test.ts check it), so this is the
+ * whole row. For a definition whose table is not known statically, the system columns only. */
 export type ObjectRow<T extends ObjectTable = ObjectTable> = Omit<Row<T>, 'tenant_id'>;
 
 const SYSTEM = ['id', 'custom_fields', 'created_at', 'updated_at'];
