@@ -202,7 +202,7 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
       const inv = await this.getInvoice(ctx, id);
       if (inv.invoice.status !== 'Active') throw conflict('INVOICE_NOT_ACTIVE', `Invoice ${String(inv.invoice.name)} is ${String(inv.invoice.status)}; only Active invoices have a PDF`);
       const c = await deps.customers.findCustomerRow(ctx.db, ctx, String(inv.invoice.customerId));
-      const s = (k: string) => (c[k] === null || c[k] === undefined ? null : String(c[k]));
+      const s = (k: keyof typeof c) => (c[k] === null || c[k] === undefined ? null : String(c[k]));
       const bytes = await renderInvoicePdf(inv, {
         seller: { name: ctx.tenant.name },
         customer: { name: String(c.name), street: s('billing_street'), city: s('billing_city'), state: s('billing_state'), postalCode: s('billing_postal_code'), country: s('billing_country') },

@@ -29,7 +29,8 @@ const tagLink = (owner: string, ownerRef: ObjectName): FieldDef[] => [
   ref(owner, ownerRef, { required: true, onDelete: 'cascade' }), ref('priceTagId', 'PriceDimension', { required: true }),
 ];
 
-export const OBJECTS: Record<ObjectName, ObjectDef> = {
+// `satisfies` keeps each definition's table, so the row store answers with that table's rows.
+export const OBJECTS = {
   Uom: {
     name: 'Uom', table: 'catalog_uoms',
     fields: [
@@ -155,7 +156,7 @@ export const OBJECTS: Record<ObjectName, ObjectDef> = {
     name: 'BundleSuiteBundle', table: 'catalog_bundle_suite_bundles',
     fields: [str('name'), bool('popular', false), int('sortOrder', { min: 0 }), ref('bundleSuiteId', 'BundleSuite', { required: true, onDelete: 'cascade' }), ref('productId', 'Product', { required: true })],
   },
-};
+} satisfies Record<ObjectName, ObjectDef>;
 
 export function isObjectName(v: string): v is ObjectName {
   return (OBJECT_NAMES as readonly string[]).includes(v);

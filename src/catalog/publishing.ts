@@ -15,7 +15,7 @@ import { isUuid } from '../core/ids.js';
 // nothing it sees until the source is republished.
 
 type Kind = store.SnapshotKind;
-const DEFS: Record<Kind, ObjectDef> = { Product: OBJECTS.Product, PriceDimension: OBJECTS.PriceDimension, BundleSuite: OBJECTS.BundleSuite };
+const DEFS = { Product: OBJECTS.Product, PriceDimension: OBJECTS.PriceDimension, BundleSuite: OBJECTS.BundleSuite } satisfies Record<Kind, ObjectDef>;
 const LABEL: Record<Kind, string> = { Product: 'Product', PriceDimension: 'Price tag', BundleSuite: 'Bundle suite' };
 
 

@@ -3,6 +3,7 @@ import type { Ctx } from '../context.js';
 import { invalid, notFound } from '../core/errors.js';
 import type { Tx } from '../db/transaction.js';
 import { planComposite, inRequestOrder, type PlannedWrite } from './composite-plan.js';
+import type { ObjectTable } from '../metadata/fields.js';
 import { fieldValues, toApiRecord, type ApiRecord } from '../metadata/records.js';
 import { OBJECTS, isObjectName, type ObjectDef, type ObjectName } from './objects.js';
 import { affectedSources } from './outdating.js';
@@ -113,7 +114,7 @@ function requireId(def: ObjectDef, id: string): string {
   return id.toLowerCase();
 }
 
-async function getOrThrow(q: Tx | Ctx['db'], ctx: Ctx, def: ObjectDef, id: string): Promise<Record<string, unknown>> {
+async function getOrThrow<T extends ObjectTable>(q: Tx | Ctx['db'], ctx: Ctx, def: ObjectDef<T>, id: string): Promise<rows.ObjectRow<T>> {
   const [row] = await rows.getRows(q, ctx.tenantId, def, [requireId(def, id)]);
   if (!row) throw notFound('OBJECT_NOT_FOUND', `${def.name} ${id} does not exist`);
   return row;

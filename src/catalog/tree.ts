@@ -20,7 +20,7 @@ const group = (rows: ApiRecord[], key: string) => {
   }
   return m;
 };
-const api = (name: keyof typeof O) => (rows: Record<string, unknown>[]) => rows.map((r) => toApiRecord(O[name], r));
+const api = (name: keyof typeof O) => (rows: rows.ObjectRow[]) => rows.map((r) => toApiRecord(O[name], r));
 
 export interface TreeFilter { priceBookId?: string | undefined; uomId?: string | undefined; activeEntriesOnly?: boolean }
 

@@ -9,7 +9,7 @@ const zipAliases = {
   shippingZipCode: 'shippingPostalCode', shippingzipcode: 'shippingPostalCode', shippingZip: 'shippingPostalCode',
 };
 
-export const CUSTOMER: ObjectDef = {
+export const CUSTOMER: ObjectDef<'customers'> = {
   name: 'Customer', table: 'customers',
   fields: [
     str('name', { required: true }), f('description', 'text'), str('accountNumber'), str('email'), str('phone'), str('fax'), str('industry'),
@@ -28,7 +28,7 @@ export const CUSTOMER: ObjectDef = {
   fieldAliases: zipAliases,
 };
 
-export const CONTACT: ObjectDef = {
+export const CONTACT: ObjectDef<'contacts'> = {
   name: 'Contact', table: 'contacts',
   fields: [
     ref('customerId', 'Customer', { required: true }), str('name'), str('firstName'), str('lastName'), str('middleName'), str('suffix'), str('title'),

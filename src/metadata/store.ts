@@ -1,45 +1,51 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type RawBuilder, type Updateable } from 'kysely';
 import type { Db } from '../db/connect.js';
+import type { Database, Row } from '../db/schema.js';
 import type { Tx } from '../db/transaction.js';
-import type { ObjectDef } from './fields.js';
+import type { ObjectDef, ObjectInput, ObjectTable } from './model.js';
 
 // Row SQL for registry-backed objects. Table and column names come from the object definitions,
 // never from input; every value is a bound parameter. Each domain passes only its own definitions,
 // so each still touches only its own tables.
 type Q = Db | Tx;
-export type Row = Record<string, unknown> & { id: string };
+
+/** A row of the definition's table as this store selects it: the system columns and every field's
+ * column, not `tenant_id` (the caller's own). A definition names all of its table's other columns
+ * (test/catalog/registry.test.ts and test/customers/customers.test.ts check it), so this is the
+ * whole row. For a definition whose table is not known statically, the system columns only. */
+export type ObjectRow<T extends ObjectTable = ObjectTable> = Omit<Row<T>, 'tenant_id'>;
 
 const SYSTEM = ['id', 'custom_fields', 'created_at', 'updated_at'];
 const columnsOf = (def: ObjectDef) => [...SYSTEM, ...def.fields.map((f) => f.column)];
 const selectList = (def: ObjectDef) => sql.join(columnsOf(def).map((c) => sql.ref(c)));
 
-function toColumns(def: ObjectDef, fields: Record<string, unknown>): [string, unknown][] {
+function toColumns(def: ObjectDef, fields: ObjectInput['fields']): [string, unknown][] {
   return Object.entries(fields).map(([name, v]) => {
     const fd = def.fields.find((f) => f.name === name)!;
     return [fd.column, fd.type === 'json' && v !== null ? JSON.stringify(v) : v];
   });
 }
 
-export async function insertRow(db: Q, tenantId: string, def: ObjectDef, fields: Record<string, unknown>, customFields: Record<string, unknown> | undefined, id?: string): Promise<Row> {
+export async function insertRow<T extends ObjectTable>(db: Q, tenantId: string, def: ObjectDef<T>, fields: ObjectInput['fields'], customFields: ObjectInput['customFields'], id?: string): Promise<ObjectRow<T>> {
   const cols: [string, unknown][] = [['tenant_id', tenantId], ...toColumns(def, fields)];
   if (id) cols.push(['id', id]);
   if (customFields) cols.push(['custom_fields', JSON.stringify(customFields)]);
-  const r = await sql<Row>`insert into ${sql.table(def.table)} (${sql.join(cols.map(([c]) => sql.ref(c)))})
+  const r = await sql<ObjectRow<T>>`insert into ${sql.table(def.table)} (${sql.join(cols.map(([c]) => sql.ref(c)))})
     values (${sql.join(cols.map(([, v]) => v))}) returning ${selectList(def)}`.execute(db);
   return r.rows[0]!;
 }
 
-export async function updateRow(db: Q, tenantId: string, def: ObjectDef, id: string, fields: Record<string, unknown>, customFields: Record<string, unknown> | undefined): Promise<Row | undefined> {
+export async function updateRow<T extends ObjectTable>(db: Q, tenantId: string, def: ObjectDef<T>, id: string, fields: ObjectInput['fields'], customFields: ObjectInput['customFields']): Promise<ObjectRow<T> | undefined> {
   const sets: RawBuilder<unknown>[] = toColumns(def, fields).map(([c, v]) => sql`${sql.ref(c)} = ${v}`);
   if (customFields) sets.push(sql`custom_fields = custom_fields || ${JSON.stringify(customFields)}::jsonb`);
   sets.push(sql`updated_at = now()`);
-  const r = await sql<Row>`update ${sql.table(def.table)} set ${sql.join(sets)}
+  const r = await sql<ObjectRow<T>>`update ${sql.table(def.table)} set ${sql.join(sets)}
     where tenant_id = ${tenantId} and id = ${id} returning ${selectList(def)}`.execute(db);
   return r.rows[0];
 }
 
 /** Sets columns Keel owns (read-only to callers), by column name. */
-export async function updateRowColumns(db: Q, tenantId: string, def: ObjectDef, id: string, columns: Record<string, unknown>): Promise<void> {
+export async function updateRowColumns<T extends ObjectTable>(db: Q, tenantId: string, def: ObjectDef<T>, id: string, columns: Updateable<Database[T]>): Promise<void> {
   const known = new Set(def.fields.map((f) => f.column));
   const sets = Object.entries(columns).map(([c, v]) => {
     if (!known.has(c)) throw new Error(`${def.table} has no column ${c}`);
@@ -56,24 +62,24 @@ export async function deleteRows(db: Q, tenantId: string, def: ObjectDef, ids: r
   return r.rows.map((x) => x.id);
 }
 
-export async function getRows(db: Q, tenantId: string, def: ObjectDef, ids: readonly string[], opts: { forUpdate?: boolean } = {}): Promise<Row[]> {
+export async function getRows<T extends ObjectTable>(db: Q, tenantId: string, def: ObjectDef<T>, ids: readonly string[], opts: { forUpdate?: boolean } = {}): Promise<ObjectRow<T>[]> {
   if (ids.length === 0) return [];
-  const r = await sql<Row>`select ${selectList(def)} from ${sql.table(def.table)}
+  const r = await sql<ObjectRow<T>>`select ${selectList(def)} from ${sql.table(def.table)}
     where tenant_id = ${tenantId} and id = any(${[...ids]}::uuid[])${opts.forUpdate ? sql` for update` : sql``}`.execute(db);
   return r.rows;
 }
 
 /** Rows whose `column` is one of `values` (children of parents, links to tags). */
-export async function rowsWhere(db: Q, tenantId: string, def: ObjectDef, column: string, values: readonly string[]): Promise<Row[]> {
+export async function rowsWhere<T extends ObjectTable>(db: Q, tenantId: string, def: ObjectDef<T>, column: string, values: readonly string[]): Promise<ObjectRow<T>[]> {
   if (values.length === 0) return [];
   if (!columnsOf(def).includes(column)) throw new Error(`${def.table} has no column ${column}`);
-  const r = await sql<Row>`select ${selectList(def)} from ${sql.table(def.table)}
+  const r = await sql<ObjectRow<T>>`select ${selectList(def)} from ${sql.table(def.table)}
     where tenant_id = ${tenantId} and ${sql.ref(column)} = any(${[...values]}::uuid[]) order by created_at, id`.execute(db);
   return r.rows;
 }
 
-export async function listRows(db: Q, tenantId: string, def: ObjectDef, page: { after?: string | undefined; limit: number }): Promise<Row[]> {
-  const r = await sql<Row>`select ${selectList(def)} from ${sql.table(def.table)}
+export async function listRows<T extends ObjectTable>(db: Q, tenantId: string, def: ObjectDef<T>, page: { after?: string | undefined; limit: number }): Promise<ObjectRow<T>[]> {
+  const r = await sql<ObjectRow<T>>`select ${selectList(def)} from ${sql.table(def.table)}
     where tenant_id = ${tenantId}${page.after ? sql` and id > ${page.after}::uuid` : sql``}
     order by id limit ${page.limit}`.execute(db);
   return r.rows;
@@ -89,7 +95,7 @@ export async function existingIds(db: Q, tenantId: string, def: ObjectDef, ids: 
 /** Whether a unique column already holds `value` in this tenant. */
 export async function valueTaken(db: Q, tenantId: string, def: ObjectDef, column: string, value: string): Promise<boolean> {
   if (!columnsOf(def).includes(column)) throw new Error(`${def.table} has no column ${column}`);
-  const r = await sql`select 1 from ${sql.table(def.table)} where tenant_id = ${tenantId} and ${sql.ref(column)} = ${value} limit 1`.execute(db);
+  const r = await sql<{ taken: number }>`select 1 as taken from ${sql.table(def.table)} where tenant_id = ${tenantId} and ${sql.ref(column)} = ${value} limit 1`.execute(db);
   return r.rows.length > 0;
 }
 

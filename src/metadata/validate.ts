@@ -3,16 +3,13 @@ import { invalid } from '../core/errors.js';
 import { isDateString } from '../core/dates.js';
 import { isUuid } from '../core/ids.js';
 import { isCurrency, parseAmount } from '../core/money.js';
-import type { FieldDef, ObjectDef } from './fields.js';
+import type { FieldDef, ObjectDef, ObjectInput } from './model.js';
 
 // Pure input validation for registry-backed objects: names the offending field in every message
 // (`body/0/listPrice must be a decimal number`) and normalizes values to their stored form
 // (decimals as exact strings, enums in the schema's spelling, dates as YYYY-MM-DD).
 
-export interface ObjectInput {
-  fields: Record<string, unknown>;               // API name → normalized value (null clears)
-  customFields: Record<string, unknown> | undefined;
-}
+export type { ObjectInput } from './model.js';
 
 const ALWAYS_ALLOWED = new Set(['id', 'customFields', 'referenceId', 'createdDate', 'lastModifiedDate']);
 const MAX_STRING = 2000;

@@ -81,7 +81,7 @@ export interface Membership {
   effectiveRole: RoleId;
 }
 
-export interface ApiKeyInfo {
+export interface ApiKey {
   id: string;
   name: string;
   role: RoleId;
@@ -90,13 +90,25 @@ export interface ApiKeyInfo {
   revokedAt: Date | null;
 }
 
-export interface ApiClientInfo {
+export interface ApiClient {
   id: string;
   name: string;
   role: RoleId;
   customerId: string | null;
   createdAt: Date;
   revokedAt: Date | null;
+}
+
+/** A refresh token as stored (by its hash). `family` groups the tokens rotated from one sign-in. */
+export interface RefreshToken {
+  tokenHash: string;
+  userId: string;
+  tenantId: string;
+  family: string;
+  expiresAt: Date;
+  usedAt: Date | null;
+  revokedAt: Date | null;
+  createdAt: Date;
 }
 
 export interface LoginRecord {

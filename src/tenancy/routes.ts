@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { header } from '../http/auth.js';
 import { verbPath } from '../http/paths.js';
 import { CurrencyCode, DateString, Nullable, StringEnum } from '../http/schemas.js';
-import type { ApiKeyInfo, Tenant, User } from './model.js';
+import type { ApiKey, LoginRecord, Tenant, User } from './model.js';
 import { ROLE_IDS, ROLES, functionsOf, type RoleId } from './roles.js';
 import type { TenancyService } from './service.js';
 
@@ -30,7 +30,7 @@ const toUserView = (u: User, tenantId: string, roles: RoleId[], effectiveRole: R
   lastLoginTime: u.lastLoginAt?.toISOString() ?? null, createdDate: u.createdAt.toISOString(), mfaEnabled: false,
 });
 
-const toKeyView = (k: ApiKeyInfo) => ({
+const toKeyView = (k: ApiKey) => ({
   id: k.id, name: k.name, role: k.role, keyPrefix: k.keyPrefix, createdDate: k.createdAt.toISOString(),
   revokedDate: k.revokedAt?.toISOString() ?? null, status: k.revokedAt ? 'Revoked' : 'Active',
 });
@@ -187,7 +187,7 @@ export const tenancyRoutes: FastifyPluginAsyncTypebox<{ tenancy: TenancyService 
     startTime: Type.Optional(Type.String()), endTime: Type.Optional(Type.String()),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
   });
-  const toLoginView = (l: Awaited<ReturnType<TenancyService['loginHistory']>>[number]) => ({ ...l, loginTime: l.loginTime.toISOString(), username: l.userName });
+  const toLoginView = (l: LoginRecord) => ({ ...l, loginTime: l.loginTime.toISOString(), username: l.userName });
   app.get('/loginHistory', { config: { permission: 'users:read' }, schema: { tags: ['users'], querystring: LoginQuery } },
     async (req) => (await tenancy.loginHistory(req.ctx, req.query)).map(toLoginView));
   app.get('/loginHistory/user/:userId', {

@@ -6,7 +6,7 @@ import { isUuid } from '../core/ids.js';
 import type { Db } from '../db/connect.js';
 import { inTransaction, type Tx } from '../db/transaction.js';
 import type { Ctx } from '../context.js';
-import type { ApiClientInfo, ApiKeyInfo, Authenticated, LoginRecord, Tenant, TenantSettings, User } from './model.js';
+import type { ApiClient, ApiKey, Authenticated, LoginRecord, Tenant, TenantSettings, User } from './model.js';
 import { ROLES, isRoleId, permissionsOf, type RoleId } from './roles.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, hashSecret, isApiKey, newApiKey, newSecret, verifyPassword } from './secrets.js';
 import * as store from './store.js';
@@ -203,25 +203,25 @@ export function createTenancyService(deps: TenancyDeps) {
       // A reuse is recorded (the family revoked) even though the call fails, so the transaction
       // returns the verdict instead of throwing it.
       const outcome = await inTransaction(db, async (tx) => {
-        const row = await store.useRefreshToken(tx, hash, now);
-        if (!row) return 'INVALID_REFRESH_TOKEN' as const;
-        if (row.used_at) {
-          await store.revokeRefreshFamily(tx, row.family, now);
+        const token = await store.useRefreshToken(tx, hash, now);
+        if (!token) return 'INVALID_REFRESH_TOKEN' as const;
+        if (token.usedAt) {
+          await store.revokeRefreshFamily(tx, token.family, now);
           return 'REFRESH_TOKEN_REUSED' as const;
         }
-        if (row.revoked_at || row.expires_at.getTime() <= now.getTime()) return 'INVALID_REFRESH_TOKEN' as const;
-        return row;
+        if (token.revokedAt || token.expiresAt.getTime() <= now.getTime()) return 'INVALID_REFRESH_TOKEN' as const;
+        return token;
       });
       if (typeof outcome === 'string') {
         throw unauthorized(outcome, outcome === 'REFRESH_TOKEN_REUSED'
           ? 'The refresh token was already used; every token of its session is now revoked'
           : 'The refresh token is invalid, expired or revoked');
       }
-      const user = await store.findUser(db, outcome.user_id);
+      const user = await store.findUser(db, outcome.userId);
       if (!user || user.userName !== input.userName.toLowerCase() || user.status !== 'Active') {
         throw unauthorized('INVALID_REFRESH_TOKEN', 'The refresh token does not belong to this user');
       }
-      const tenantId = selector ? (await resolveSelector(selector)).id : outcome.tenant_id;
+      const tenantId = selector ? (await resolveSelector(selector)).id : outcome.tenantId;
       await authenticateUser(user.id, tenantId);
       return issueTokens(user.id, tenantId, outcome.family);
     },
@@ -235,11 +235,11 @@ export function createTenancyService(deps: TenancyDeps) {
 
     /** Revokes a refresh token and every token rotated from it. Unknown tokens answer the same. */
     async revokeRefreshToken(input: { token: string; userName: string }): Promise<void> {
-      const row = await store.findRefreshToken(db, hashSecret(input.token));
-      if (!row) return;
-      const user = await store.findUser(db, row.user_id);
+      const token = await store.findRefreshToken(db, hashSecret(input.token));
+      if (!token) return;
+      const user = await store.findUser(db, token.userId);
       if (!user || user.userName !== input.userName.toLowerCase()) return;
-      await store.revokeRefreshFamily(db, row.family, clock.now());
+      await store.revokeRefreshFamily(db, token.family, clock.now());
     },
 
     async clientCredentials(input: { clientId: string; clientSecret: string }) {
@@ -293,7 +293,7 @@ export function createTenancyService(deps: TenancyDeps) {
       });
     },
 
-    async createApiKey(ctx: Ctx, input: { name: string; role: string }): Promise<ApiKeyInfo & { apiKey: string }> {
+    async createApiKey(ctx: Ctx, input: { name: string; role: string }): Promise<ApiKey & { apiKey: string }> {
       const [role] = checkRoles([input.role], 'role');
       const apiKey = newApiKey();
       const info = await inTransaction(db, (tx) => store.insertApiKey(tx, ctx.tenantId, { name: input.name, keyHash: hashSecret(apiKey), keyPrefix: apiKey.slice(0, 12), role: role! }));
@@ -302,14 +302,14 @@ export function createTenancyService(deps: TenancyDeps) {
 
     listApiKeys: (ctx: Ctx) => store.listApiKeys(db, ctx.tenantId),
 
-    async revokeApiKey(ctx: Ctx, id: string): Promise<ApiKeyInfo> {
+    async revokeApiKey(ctx: Ctx, id: string): Promise<ApiKey> {
       const r = isUuid(id) ? await store.revokeApiKey(db, ctx.tenantId, id, clock.now()) : undefined;
       if (!r) throw notFound('API_KEY_NOT_FOUND', `API key ${id} does not exist`);
       invalidate();
       return r;
     },
 
-    async createApiClient(ctx: Ctx, input: { name: string; role: string; customerId?: string | undefined }): Promise<ApiClientInfo & { clientSecret: string }> {
+    async createApiClient(ctx: Ctx, input: { name: string; role: string; customerId?: string | undefined }): Promise<ApiClient & { clientSecret: string }> {
       const [role] = checkRoles([input.role], 'role');
       if (input.customerId !== undefined && !isUuid(input.customerId)) throw invalid('INVALID_FIELD', 'body/customerId must be a UUID');
       const clientSecret = newSecret('kcs_');

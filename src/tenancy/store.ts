@@ -1,15 +1,15 @@
-import { sql } from 'kysely';
+import { sql, type Updateable } from 'kysely';
 import type { Db } from '../db/connect.js';
 import type { Tx } from '../db/transaction.js';
-import type { ApiClientsTable, ApiKeysTable, TenantsTable, UsersTable } from '../db/schema.js';
-import type { Selectable } from 'kysely';
-import { DEFAULT_SETTINGS, type ApiClientInfo, type ApiKeyInfo, type LoginRecord, type Membership, type Tenant, type TenantSettings, type User } from './model.js';
+import type { Database, Row } from '../db/schema.js';
+import { DEFAULT_SETTINGS, type ApiClient, type ApiKey, type LoginRecord, type Membership, type RefreshToken, type Tenant, type TenantSettings, type User } from './model.js';
 import type { RoleId } from './roles.js';
 
-// The only file that touches the tenancy tables.
+// The only file that touches the tenancy tables, and the only one that sees their rows: each row
+// becomes its domain type (model.ts) in the one mapper below.
 type Q = Db | Tx;
 
-export function toTenant(r: Selectable<TenantsTable>): Tenant {
+function toTenant(r: Row<'tenants'>): Tenant {
   return {
     id: r.id, tenantNumber: r.tenant_number, name: r.name, accessKey: r.access_key, currency: r.currency,
     timeZone: r.time_zone, sandbox: r.sandbox,
@@ -18,7 +18,7 @@ export function toTenant(r: Selectable<TenantsTable>): Tenant {
   };
 }
 
-function toUser(r: Selectable<UsersTable>): User {
+function toUser(r: Row<'users'>): User {
   return {
     id: r.id, userName: r.user_name, email: r.email, firstName: r.first_name, lastName: r.last_name,
     phoneNumber: r.phone_number, timeZone: r.time_zone, locale: r.locale, status: r.status,
@@ -61,7 +61,7 @@ export async function findTenantBySelector(db: Q, selector: string): Promise<Ten
 }
 
 export async function updateTenant(db: Q, id: string, patch: { settings?: TenantSettings | undefined; currency?: string | undefined; timeZone?: string | undefined; testClockDate?: string | null | undefined }): Promise<Tenant> {
-  const set = {
+  const set: Updateable<Database['tenants']> = {
     ...(patch.settings && { settings: JSON.stringify(patch.settings) }),
     ...(patch.currency && { currency: patch.currency }),
     ...(patch.timeZone && { time_zone: patch.timeZone }),
@@ -73,19 +73,32 @@ export async function updateTenant(db: Q, id: string, patch: { settings?: Tenant
   return toTenant(await db.updateTable('tenants').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow());
 }
 
-// --- API keys and clients -------------------------------------------------------------------
+const toMembership = (r: Pick<Row<'tenant_users'>, 'tenant_id' | 'user_id' | 'roles' | 'effective_role'>): Membership =>
+  ({ tenantId: r.tenant_id, userId: r.user_id, roles: r.roles as RoleId[], effectiveRole: r.effective_role as RoleId });
 
-const toApiKeyInfo = (r: Selectable<ApiKeysTable>): ApiKeyInfo =>
+const toApiKey = (r: Row<'api_keys'>): ApiKey =>
   ({ id: r.id, name: r.name, role: r.role as RoleId, keyPrefix: r.key_prefix, createdAt: r.created_at, revokedAt: r.revoked_at });
-const toApiClientInfo = (r: Selectable<ApiClientsTable>): ApiClientInfo =>
+const toApiClient = (r: Row<'api_clients'>): ApiClient =>
   ({ id: r.id, name: r.name, role: r.role as RoleId, customerId: r.customer_id, createdAt: r.created_at, revokedAt: r.revoked_at });
 
-export async function insertApiKey(db: Q, tenantId: string, k: { name: string; keyHash: string; keyPrefix: string; role: RoleId }): Promise<ApiKeyInfo> {
+const toRefreshToken = (r: Row<'refresh_tokens'>): RefreshToken => ({
+  tokenHash: r.token_hash, userId: r.user_id, tenantId: r.tenant_id, family: r.family, expiresAt: r.expires_at,
+  usedAt: r.used_at, revokedAt: r.revoked_at, createdAt: r.created_at,
+});
+
+const toLoginRecord = (r: Row<'login_history'>): LoginRecord => ({
+  userId: r.user_id, tenantId: r.tenant_id, userName: r.user_name, loginTime: r.login_time, status: r.status as LoginRecord['status'],
+  browser: r.browser, loginUrl: r.login_url, role: r.role, errorMessage: r.error_message,
+});
+
+// --- API keys and clients -------------------------------------------------------------------
+
+export async function insertApiKey(db: Q, tenantId: string, k: { name: string; keyHash: string; keyPrefix: string; role: RoleId }): Promise<ApiKey> {
   await db.insertInto('credential_routes').values({ lookup: k.keyHash, tenant_id: tenantId }).execute();
   const r = await db.insertInto('api_keys')
     .values({ tenant_id: tenantId, name: k.name, key_hash: k.keyHash, key_prefix: k.keyPrefix, role: k.role })
     .returningAll().executeTakeFirstOrThrow();
-  return toApiKeyInfo(r);
+  return toApiKey(r);
 }
 
 /** One round trip: the key's route, the key and its tenant. */
@@ -101,32 +114,32 @@ export async function findActiveApiKey(db: Q, keyHash: string): Promise<{ keyId:
   return { keyId: key_id, role: key_role as RoleId, tenant: toTenant(t) };
 }
 
-export async function listApiKeys(db: Q, tenantId: string): Promise<ApiKeyInfo[]> {
+export async function listApiKeys(db: Q, tenantId: string): Promise<ApiKey[]> {
   const rows = await db.selectFrom('api_keys').selectAll().where('tenant_id', '=', tenantId).orderBy('created_at').execute();
-  return rows.map(toApiKeyInfo);
+  return rows.map(toApiKey);
 }
 
-export async function revokeApiKey(db: Q, tenantId: string, id: string, at: Date): Promise<ApiKeyInfo | undefined> {
+export async function revokeApiKey(db: Q, tenantId: string, id: string, at: Date): Promise<ApiKey | undefined> {
   const r = await db.updateTable('api_keys').set({ revoked_at: sql`coalesce(revoked_at, ${at})` })
     .where('tenant_id', '=', tenantId).where('id', '=', id).returningAll().executeTakeFirst();
-  return r && toApiKeyInfo(r);
+  return r && toApiKey(r);
 }
 
-export async function insertApiClient(db: Q, tenantId: string, c: { id: string; name: string; secretHash: string; role: RoleId; customerId: string | null }): Promise<ApiClientInfo> {
+export async function insertApiClient(db: Q, tenantId: string, c: { id: string; name: string; secretHash: string; role: RoleId; customerId: string | null }): Promise<ApiClient> {
   await db.insertInto('credential_routes').values({ lookup: `client:${c.id}`, tenant_id: tenantId }).execute();
   const r = await db.insertInto('api_clients')
     .values({ tenant_id: tenantId, id: c.id, name: c.name, secret_hash: c.secretHash, role: c.role, customer_id: c.customerId })
     .returningAll().executeTakeFirstOrThrow();
-  return toApiClientInfo(r);
+  return toApiClient(r);
 }
 
-export async function findApiClient(db: Q, clientId: string): Promise<{ tenantId: string; secretHash: string; info: ApiClientInfo } | undefined> {
+export async function findApiClient(db: Q, clientId: string): Promise<{ tenantId: string; secretHash: string; info: ApiClient } | undefined> {
   const r = await db.selectFrom('credential_routes as cr')
     .innerJoin('api_clients as c', (j) => j.onRef('c.tenant_id', '=', 'cr.tenant_id'))
     .selectAll('c')
     .where('cr.lookup', '=', `client:${clientId}`).where('c.id', '=', clientId)
     .executeTakeFirst();
-  return r && { tenantId: r.tenant_id, secretHash: r.secret_hash, info: toApiClientInfo(r) };
+  return r && { tenantId: r.tenant_id, secretHash: r.secret_hash, info: toApiClient(r) };
 }
 
 export async function revokeApiClient(db: Q, tenantId: string, id: string, at: Date): Promise<boolean> {
@@ -167,7 +180,7 @@ export async function upsertMembership(db: Q, m: Membership): Promise<void> {
 
 export async function findMembership(db: Q, tenantId: string, userId: string): Promise<Membership | undefined> {
   const r = await db.selectFrom('tenant_users').selectAll().where('tenant_id', '=', tenantId).where('user_id', '=', userId).executeTakeFirst();
-  return r && { tenantId: r.tenant_id, userId: r.user_id, roles: r.roles as RoleId[], effectiveRole: r.effective_role as RoleId };
+  return r && toMembership(r);
 }
 
 /** The member's tenant and roles in one round trip (request authentication). */
@@ -180,7 +193,7 @@ export async function findMemberTenant(db: Q, tenantId: string, userId: string):
     .executeTakeFirst();
   if (!r || r.u_status !== 'Active') return undefined;
   const { m_roles, m_effective, u_name, u_status: _s, ...t } = r;
-  return { tenant: toTenant(t), membership: { tenantId, userId, roles: m_roles as RoleId[], effectiveRole: m_effective as RoleId }, userName: u_name };
+  return { tenant: toTenant(t), membership: toMembership({ tenant_id: tenantId, user_id: userId, roles: m_roles, effective_role: m_effective }), userName: u_name };
 }
 
 export async function listMemberTenants(db: Q, userId: string): Promise<{ tenant: Tenant; membership: Membership }[]> {
@@ -188,7 +201,7 @@ export async function listMemberTenants(db: Q, userId: string): Promise<{ tenant
     .selectAll('t').select(['m.roles as m_roles', 'm.effective_role as m_effective'])
     .where('m.user_id', '=', userId).orderBy('t.tenant_number').execute();
   return rows.map(({ m_roles, m_effective, ...t }) => ({
-    tenant: toTenant(t), membership: { tenantId: t.id, userId, roles: m_roles as RoleId[], effectiveRole: m_effective as RoleId },
+    tenant: toTenant(t), membership: toMembership({ tenant_id: t.id, user_id: userId, roles: m_roles, effective_role: m_effective }),
   }));
 }
 
@@ -199,19 +212,20 @@ export async function insertRefreshToken(db: Q, t: { tokenHash: string; userId: 
 }
 
 /** Marks the token used and returns it as it was before, or undefined when there is none. */
-export async function useRefreshToken(db: Q, tokenHash: string, at: Date) {
+export async function useRefreshToken(db: Q, tokenHash: string, at: Date): Promise<RefreshToken | undefined> {
   const before = await db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', tokenHash).forUpdate().executeTakeFirst();
   if (!before) return undefined;
   await db.updateTable('refresh_tokens').set({ used_at: sql`coalesce(used_at, ${at})` }).where('token_hash', '=', tokenHash).execute();
-  return before;
+  return toRefreshToken(before);
 }
 
 export async function revokeRefreshFamily(db: Q, family: string, at: Date): Promise<void> {
   await db.updateTable('refresh_tokens').set({ revoked_at: sql`coalesce(revoked_at, ${at})` }).where('family', '=', family).execute();
 }
 
-export async function findRefreshToken(db: Q, tokenHash: string) {
-  return db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+export async function findRefreshToken(db: Q, tokenHash: string): Promise<RefreshToken | undefined> {
+  const r = await db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+  return r && toRefreshToken(r);
 }
 
 // --- login history and server secrets ------------------------------------------------------------
@@ -229,10 +243,7 @@ export async function listLogins(db: Q, tenantId: string, f: { userId?: string |
   if (f.from) q = q.where('login_time', '>=', f.from);
   if (f.to) q = q.where('login_time', '<=', f.to);
   const rows = await q.orderBy('login_time', 'desc').limit(f.limit).execute();
-  return rows.map((r) => ({
-    userId: r.user_id, tenantId: r.tenant_id, userName: r.user_name, loginTime: r.login_time, status: r.status as 'Success' | 'Error',
-    browser: r.browser, loginUrl: r.login_url, role: r.role, errorMessage: r.error_message,
-  }));
+  return rows.map(toLoginRecord);
 }
 
 export async function getOrCreateSecret(db: Q, name: string, fresh: string): Promise<string> {
