@@ -11,7 +11,8 @@ import { createPublishing, type Publishing } from './catalog/publishing.js';
 import { createSnapshotCache } from './catalog/snapshot-cache.js';
 import { loadDemoCatalog } from './catalog/demo.js';
 import { createCustomersService, type CustomersService } from './customers/service.js';
-import { assetsService } from './assets/service.js';
+import { createAssetsService } from './assets/service.js';
+import { createTaxService } from './tax/service.js';
 import { createNumberingService } from './numbering/service.js';
 import { createOrdersService, type OrdersService } from './orders/service.js';
 import { createBillingService, type BillingService } from './billing/service.js';
@@ -70,12 +71,14 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
     const boot = await tenancy.bootstrap({ apiKey: config.bootstrapApiKey });
     // A new installation gets the demo catalog in its default tenant.
     if (boot && config.loadDemo) await loadDemoCatalog(await tenancy.systemContext(boot.tenant.id, 'demo'), publishing);
+    const assetsService = createAssetsService();
+    const tax = createTaxService();
     const customers = createCustomersService({ metrics: (ctx, ids) => assetsService.customerMetrics(ctx, ids) });
     const numbering = createNumberingService(database.db);
     const dayBoundary = createDayBoundary({ assets: assetsService });
     const billing = createBillingService({ assets: assetsService, numbering, payments: paymentsService, customers, idsMatching, runConcurrency: database.engine === 'postgres' ? 4 : 1, dayBoundary });
     const stripe = config.stripe ? stripeGateway(config.stripe) : undefined;
-    const orders = createOrdersService({ customers, assets: assetsService, numbering, publishing, billing });
+    const orders = createOrdersService({ customers, assets: assetsService, numbering, publishing, billing, tax });
     const changeOrders = createChangeOrdersService({ orders, assets: assetsService, billing, customers, numbering });
     const checkout = createCollection({ billing, payments: paymentsService, numbering, orders, gateways: { test: testGateway(), ...(stripe && { stripe }) } });
     const workflows = createWorkflows({ orders, changeOrders, assets: assetsService, billing, customers, collection: checkout });
@@ -87,7 +90,7 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
       await checkout.onGatewayEvent('stripe', pi.id, outcomeOf(pi), (tenantId) => tenancy.systemContext(tenantId, 'stripe-webhook'), database.db);
     };
     const app = await buildApp({
-      db: database.db, clock, tenancy, publishing, customers, orders, changeOrders, workflows, bulkChanges, billing, adminToken: config.adminToken, logLevel: config.logLevel, idempotencyStaleMs: config.idempotencyStaleMs,
+      db: database.db, clock, tenancy, publishing, customers, assets: assetsService, tax, orders, changeOrders, workflows, bulkChanges, billing, adminToken: config.adminToken, logLevel: config.logLevel, idempotencyStaleMs: config.idempotencyStaleMs,
       ...(config.stripe?.webhookSecret && { stripeWebhook: { webhookSecret: config.stripe.webhookSecret, onEvent: onStripeEvent } }),
     });
     logger = app.log;

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { kindFor, type AssetKind, type ProvisionLine, type VersionRow } from './model.js';
+import { kindFor, type AssetKind, type ProvisionLine, type AssetVersion } from './model.js';
 
 // Plans version 1 of every asset an activated order creates (DESIGN "Provisioning", "Versions").
 // Pure: numbers are reserved by the caller, ids are made here. Bundle children point at their
 // parent's and root's version-1 ids, with their level.
 
-export type NewVersion = Omit<VersionRow, 'created_at' | 'custom_fields'>;
+export type NewVersion = Omit<AssetVersion, 'createdAt' | 'customFields'>;
 
 export function planProvisioning(i: {
   lines: readonly ProvisionLine[]; orderId: string; customerId: string;
@@ -23,17 +23,17 @@ export function planProvisioning(i: {
     const parent = l.parentOrderProductId ? byLine.get(l.parentOrderProductId) : undefined;
     if (l.parentOrderProductId && !parent) throw new Error('a bundle child must follow its parent');
     const v: NewVersion = {
-      id, kind, asset_number: number, version: 1, status: 'Active', customer_id: i.customerId, order_id: i.orderId,
-      order_product_id: l.orderProductId, product_id: l.productId, product_name: l.productName, price_book_id: l.priceBookId,
-      price_book_entry_id: l.priceBookEntryId, uom_id: l.uomId, parent_id: parent?.id ?? null, root_id: parent?.root_id ?? id,
-      level: parent ? parent.level + 1 : 1, bundled: l.bundled, original_id: id, last_versioned_id: null,
-      quantity: l.quantity, included_units: l.includedQuantity, start_date: l.startDate, end_date: l.endDate, free_trial_end_date: l.freeTrialEndDate, term: l.term,
-      term_dimension: l.termDimension, renewal_term: l.renewalTerm, auto_renew: l.autoRenew, evergreen: false, price_model: l.priceModel,
-      billing_period: l.billingPeriod, billing_timing: l.billingTiming, bill_cycle_day: l.billCycleDay, bill_cycle_start_month: l.billCycleStartMonth,
-      currency_iso_code: l.currency, list_price: l.listPrice, sales_price: l.salesPrice, net_sales_price: l.netSalesPrice,
-      total_price: l.totalPrice, tax_amount: l.taxAmount, total_amount: l.totalAmount, tcv: l.totalPrice,
-      delta_tcv: l.deltaTCV, delta_acv: l.deltaACV, monthly_price: l.monthlyPrice,
-      effective_from: l.startDate, effective_to: null, cancellation_date: null, description: l.description,
+      id, kind, assetNumber: number, version: 1, status: 'Active', customerId: i.customerId, orderId: i.orderId,
+      orderProductId: l.orderProductId, productId: l.productId, productName: l.productName, priceBookId: l.priceBookId,
+      priceBookEntryId: l.priceBookEntryId, uomId: l.uomId, parentId: parent?.id ?? null, rootId: parent?.rootId ?? id,
+      level: parent ? parent.level + 1 : 1, bundled: l.bundled, originalId: id, lastVersionedId: null,
+      quantity: l.quantity, includedUnits: l.includedQuantity, startDate: l.startDate, endDate: l.endDate, freeTrialEndDate: l.freeTrialEndDate, term: l.term,
+      termDimension: l.termDimension, renewalTerm: l.renewalTerm, autoRenew: l.autoRenew, evergreen: false, priceModel: l.priceModel,
+      billingPeriod: l.billingPeriod, billingTiming: l.billingTiming, billCycleDay: l.billCycleDay, billCycleStartMonth: l.billCycleStartMonth,
+      currency: l.currency, listPrice: l.listPrice, salesPrice: l.salesPrice, netSalesPrice: l.netSalesPrice,
+      totalPrice: l.totalPrice, taxAmount: l.taxAmount, totalAmount: l.totalAmount, tcv: l.totalPrice,
+      deltaTCV: l.deltaTCV, deltaACV: l.deltaACV, monthlyPrice: l.monthlyPrice,
+      effectiveFrom: l.startDate, effectiveTo: null, cancellationDate: null, description: l.description,
     };
     byLine.set(l.orderProductId, v);
     out.push(v);

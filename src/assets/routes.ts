@@ -1,10 +1,10 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { assetsService as assets } from './service.js';
+import type { AssetsService } from './service.js';
 
 const IdParams = Type.Object({ id: Type.String() });
 
-export const assetRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export const assetRoutes: FastifyPluginAsyncTypebox<{ assets: AssetsService }> = async (app, { assets }) => {
   app.get('/orders/subscriptions/:id', { config: { permission: 'orders:read' }, schema: { tags: ['subscriptions'], params: IdParams } },
     async (req) => assets.getSubscription(req.ctx, req.params.id));
   app.patch('/orders/subscriptions/:id', {

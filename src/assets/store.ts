@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/connect.js';
 import type { Tx } from '../db/transaction.js';
-import type { VersionRow } from './model.js';
+import type { Row } from '../db/schema.js';
+import { fromRow, type ColumnMap as RowColumns, type MapsRow } from '../db/rows.js';
+import type { AssetVersion } from './model.js';
 import type { NewVersion } from './provisioning.js';
 import type { Where, WhereSchema } from '../filters/where-filter.js';
 import { whereSql, type Column, type ColumnMap } from '../filters/where-sql.js';
@@ -9,42 +11,58 @@ import { whereSql, type Column, type ColumnMap } from '../filters/where-sql.js';
 // The only file that touches asset_versions and asset_heads.
 type Q = Db | Tx;
 
-const COLUMNS = [
-  'id', 'kind', 'asset_number', 'version', 'status', 'customer_id', 'order_id', 'order_product_id', 'product_id', 'product_name',
-  'price_book_id', 'price_book_entry_id', 'uom_id', 'parent_id', 'root_id', 'level', 'bundled', 'original_id', 'last_versioned_id',
-  'quantity', 'included_units', 'start_date', 'end_date', 'free_trial_end_date', 'term', 'term_dimension', 'renewal_term', 'auto_renew', 'evergreen', 'price_model',
-  'billing_period', 'billing_timing', 'bill_cycle_day', 'bill_cycle_start_month', 'currency_iso_code', 'list_price', 'sales_price',
-  'net_sales_price', 'total_price', 'tax_amount', 'total_amount', 'tcv', 'delta_tcv', 'delta_acv', 'monthly_price', 'effective_from',
-  'effective_to', 'cancellation_date', 'description',
-] as const;
+const VERSION = {
+  id: 'id', kind: 'kind', assetNumber: 'asset_number', version: 'version', status: 'status', customerId: 'customer_id', orderId:
+  'order_id', orderProductId: 'order_product_id', productId: 'product_id', productName: 'product_name', priceBookId:
+  'price_book_id', priceBookEntryId: 'price_book_entry_id', uomId: 'uom_id', parentId: 'parent_id', rootId: 'root_id', level:
+  'level', bundled: 'bundled', originalId: 'original_id', lastVersionedId: 'last_versioned_id', quantity: 'quantity',
+  includedUnits: 'included_units', startDate: 'start_date', endDate: 'end_date', freeTrialEndDate: 'free_trial_end_date', term:
+  'term', termDimension: 'term_dimension', renewalTerm: 'renewal_term', autoRenew: 'auto_renew', evergreen: 'evergreen',
+  priceModel: 'price_model', billingPeriod: 'billing_period', billingTiming: 'billing_timing', billCycleDay: 'bill_cycle_day',
+  billCycleStartMonth: 'bill_cycle_start_month', currency: 'currency_iso_code', listPrice: 'list_price', salesPrice:
+  'sales_price', netSalesPrice: 'net_sales_price', totalPrice: 'total_price', taxAmount: 'tax_amount', totalAmount:
+  'total_amount', tcv: 'tcv', deltaTCV: 'delta_tcv', deltaACV: 'delta_acv', monthlyPrice: 'monthly_price', effectiveFrom:
+  'effective_from', effectiveTo: 'effective_to', cancellationDate: 'cancellation_date', description: 'description', customFields:
+  'custom_fields', createdAt: 'created_at',
+} as const satisfies RowColumns<AssetVersion, Row<'asset_versions'>>;
+// the compiler checks every column against its field (kind is narrowed to AssetKind on the way out)
+const versionsMap: MapsRow<Omit<AssetVersion, 'kind'>, Row<'asset_versions'>, Omit<typeof VERSION, 'kind'>> = true;
+void versionsMap;
+
+const toVersion = (r: Row<'asset_versions'>): AssetVersion => fromRow<AssetVersion>(VERSION, r);
+/** What a new version writes: every column but the ones the database fills. */
+const WRITTEN = Object.entries(VERSION).filter(([f]) => f !== 'createdAt' && f !== 'customFields') as [keyof NewVersion, string][];
 
 export async function insertVersions(db: Q, tenantId: string, versions: readonly NewVersion[]): Promise<void> {
   if (versions.length === 0) return;
-  const values = versions.map((v) => sql`(${sql.join([tenantId, ...COLUMNS.map((c) => v[c])])})`);
-  await sql`insert into asset_versions (tenant_id, ${sql.join(COLUMNS.map((c) => sql.ref(c)))}) values ${sql.join(values)}`.execute(db);
+  const values = versions.map((v) => sql`(${sql.join([tenantId, ...WRITTEN.map(([f]) => v[f])])})`);
+  await sql`insert into asset_versions (tenant_id, ${sql.join(WRITTEN.map(([, c]) => sql.ref(c)))}) values ${sql.join(values)}`.execute(db);
   // one head per number: its highest version (a temporary change writes two versions at once)
   const top = new Map<string, NewVersion>();
-  for (const v of versions) if ((top.get(v.asset_number)?.version ?? 0) < v.version) top.set(v.asset_number, v);
-  const heads = [...top.values()].map((v) => sql`(${tenantId}, ${v.asset_number}, ${v.kind}, ${v.customer_id}, ${v.id}, ${v.version})`);
+  for (const v of versions) if ((top.get(v.assetNumber)?.version ?? 0) < v.version) top.set(v.assetNumber, v);
+  const heads = [...top.values()].map((v) => sql`(${tenantId}, ${v.assetNumber}, ${v.kind}, ${v.customerId}, ${v.id}, ${v.version})`);
   await sql`insert into asset_heads (tenant_id, asset_number, kind, customer_id, latest_id, latest_version) values ${sql.join(heads)}
     on conflict (tenant_id, asset_number) do update set latest_id = excluded.latest_id, latest_version = excluded.latest_version`.execute(db);
 }
 
-export interface VersionWithFigures extends VersionRow {
-  total_tcv: string;
-  total_acv: string;
-  latest_id: string;
-  latest_version: number;
-  today_quantity: string | null;
-  today_monthly: string | null;
-  today_included: string | null;
-  today_price_model: string | null;
+/** A version with what is read at query time: its chain's totals, its head, and the version in force today. */
+export interface VersionWithFigures extends AssetVersion {
+  totalTCV: string;
+  totalACV: string;
+  latestId: string;
+  latestVersion: number;
+  todayQuantity: string | null;
+  todayMonthly: string | null;
+  todayIncluded: string | null;
+  todayPriceModel: string | null;
 }
+type FiguresRow = Row<'asset_versions'> & { total_tcv: string; total_acv: string; latest_id: string; latest_version: number; today_quantity: string | null;
+  today_monthly: string | null; today_included: string | null; today_price_model: string | null };
 
 /** Versions with what is read at query time: the chain's totals, the head, and the version in force today. */
 export async function versionsWithFigures(db: Q, tenantId: string, filter: { ids?: readonly string[]; orderId?: string }, today: string): Promise<VersionWithFigures[]> {
   const where = filter.ids ? sql`id = any(${[...filter.ids]}::uuid[])` : sql`order_id = ${filter.orderId!}`;
-  const r = await sql<VersionWithFigures>`
+  const r = await sql<FiguresRow>`
     with v as (select * from asset_versions where tenant_id = ${tenantId} and ${where}),
     chain as (
       select asset_number, version, sum(delta_tcv) over w as total_tcv, sum(delta_acv) over w as total_acv
@@ -62,7 +80,10 @@ export async function versionsWithFigures(db: Q, tenantId: string, filter: { ids
       join asset_heads h on h.tenant_id = ${tenantId} and h.asset_number = v.asset_number
       left join today on today.asset_number = v.asset_number
     order by v.level, v.created_at, v.asset_number`.execute(db);
-  return r.rows;
+  return r.rows.map((x) => ({
+    ...toVersion(x), totalTCV: x.total_tcv, totalACV: x.total_acv, latestId: x.latest_id, latestVersion: x.latest_version,
+    todayQuantity: x.today_quantity, todayMonthly: x.today_monthly, todayIncluded: x.today_included, todayPriceModel: x.today_price_model,
+  }));
 }
 
 /** Per customer: the in-force-today figures of each asset number, and each number's chain TCV. */
@@ -78,7 +99,7 @@ export async function customerFigures(db: Q, tenantId: string, customerIds: read
       order by asset_number, version desc)
     select n.customer_id, t.monthly_price as monthly, t.quantity, t.included_units as included, t.price_model, t.currency_iso_code as currency, n.tcv
     from numbers n left join today t on t.asset_number = n.asset_number`.execute(db);
-  return r.rows;
+  return r.rows.map((x) => ({ customerId: x.customer_id, monthly: x.monthly, quantity: x.quantity, included: x.included, priceModel: x.price_model, currency: x.currency, tcv: x.tcv }));
 }
 
 export async function cancelOrderVersions(db: Q, tenantId: string, orderId: string, on: string): Promise<number> {
@@ -104,29 +125,29 @@ export async function patchDescriptive(db: Q, tenantId: string, id: string, patc
 }
 
 /** The latest version of each asset number of an order or a customer, canceled ones left out. */
-export async function latestVersions(db: Q, tenantId: string, filter: { orderId?: string; customerId?: string }): Promise<VersionRow[]> {
+export async function latestVersions(db: Q, tenantId: string, filter: { orderId?: string; customerId?: string }): Promise<AssetVersion[]> {
   const where = filter.orderId ? sql`v.order_id = ${filter.orderId}` : sql`v.customer_id = ${filter.customerId!}`;
-  const r = await sql<VersionRow>`select v.* from asset_versions v
+  const r = await sql<Row<'asset_versions'>>`select v.* from asset_versions v
     join asset_heads h on h.tenant_id = v.tenant_id and h.asset_number = v.asset_number and h.latest_id = v.id
     where v.tenant_id = ${tenantId} and ${where} and v.status <> 'Canceled' order by v.level, v.asset_number`.execute(db);
-  return r.rows;
+  return r.rows.map(toVersion);
 }
 
 /** The tenant's latest versions that auto-renew and ended before `target` (renewal candidates). */
-export async function renewalCandidates(db: Q, tenantId: string, target: string): Promise<VersionRow[]> {
-  const r = await sql<VersionRow>`select v.* from asset_versions v
+export async function renewalCandidates(db: Q, tenantId: string, target: string): Promise<AssetVersion[]> {
+  const r = await sql<Row<'asset_versions'>>`select v.* from asset_versions v
     join asset_heads h on h.tenant_id = v.tenant_id and h.asset_number = v.asset_number and h.latest_id = v.id
     where v.tenant_id = ${tenantId} and v.auto_renew and v.status = 'Active' and v.end_date < ${target}::date order by v.level, v.asset_number`.execute(db);
-  return r.rows;
+  return r.rows.map(toVersion);
 }
 
 /** The latest version of each of these asset numbers (canceled ones left out). */
-export async function latestOfNumbers(db: Q, tenantId: string, numbers: readonly string[]): Promise<VersionRow[]> {
+export async function latestOfNumbers(db: Q, tenantId: string, numbers: readonly string[]): Promise<AssetVersion[]> {
   if (numbers.length === 0) return [];
-  const r = await sql<VersionRow>`select v.* from asset_versions v
+  const r = await sql<Row<'asset_versions'>>`select v.* from asset_versions v
     join asset_heads h on h.tenant_id = v.tenant_id and h.asset_number = v.asset_number and h.latest_id = v.id
     where v.tenant_id = ${tenantId} and v.asset_number = any(${[...numbers]}::text[]) and v.status <> 'Canceled' order by v.level, v.asset_number`.execute(db);
-  return r.rows;
+  return r.rows.map(toVersion);
 }
 
 /** The next version number of each asset number (canceled versions keep theirs). */
@@ -138,11 +159,11 @@ export async function nextVersions(db: Q, tenantId: string, numbers: readonly st
 }
 
 /** Every version of these asset numbers, oldest first per number (canceled ones left out). */
-export async function versionsOfNumbers(db: Q, tenantId: string, numbers: readonly string[]): Promise<VersionRow[]> {
+export async function versionsOfNumbers(db: Q, tenantId: string, numbers: readonly string[]): Promise<AssetVersion[]> {
   if (numbers.length === 0) return [];
-  const r = await sql<VersionRow>`select * from asset_versions where tenant_id = ${tenantId} and asset_number = any(${[...numbers]}::text[])
+  const r = await sql<Row<'asset_versions'>>`select * from asset_versions where tenant_id = ${tenantId} and asset_number = any(${[...numbers]}::text[])
     and status <> 'Canceled' order by asset_number, version`.execute(db);
-  return r.rows;
+  return r.rows.map(toVersion);
 }
 
 /** Locks the heads of these asset numbers for the rest of the transaction (billing writes under it). */
@@ -190,10 +211,10 @@ export const ASSET_FILTER: WhereSchema = {
 };
 
 /** The latest versions that match a filter, canceled ones left out; at most `limit`. */
-export async function latestMatching(db: Q, tenantId: string, where: Where, limit: number): Promise<VersionRow[]> {
-  const r = await sql<VersionRow>`select v.* from asset_versions v
+export async function latestMatching(db: Q, tenantId: string, where: Where, limit: number): Promise<AssetVersion[]> {
+  const r = await sql<Row<'asset_versions'>>`select v.* from asset_versions v
     join asset_heads h on h.tenant_id = v.tenant_id and h.asset_number = v.asset_number and h.latest_id = v.id
     where v.tenant_id = ${tenantId} and v.status <> 'Canceled' and ${whereSql(where, ASSET_COLUMNS)}
     order by v.customer_id, v.asset_number limit ${limit}`.execute(db);
-  return r.rows;
+  return r.rows.map(toVersion);
 }

@@ -62,9 +62,9 @@ export interface BillableVersion {
 /** What billing reads of an asset version: a stored one, one planned in the same transaction
  * (provisioning, a change order) or one planned for a preview (keyed `<productId>_preview`). */
 export type ChargeableVersion = Pick<NewVersion,
-  'id' | 'asset_number' | 'kind' | 'order_product_id' | 'product_id' | 'product_name' | 'uom_id' | 'price_model' | 'term_dimension' | 'term' |
-  'start_date' | 'end_date' | 'free_trial_end_date' | 'quantity' | 'included_units' | 'net_sales_price' | 'monthly_price' | 'total_price' |
-  'tax_amount' | 'billing_period' | 'billing_timing' | 'bill_cycle_day' | 'bill_cycle_start_month' | 'currency_iso_code' | 'effective_from'>;
+  'id' | 'assetNumber' | 'kind' | 'orderProductId' | 'productId' | 'productName' | 'uomId' | 'priceModel' | 'termDimension' | 'term' |
+  'startDate' | 'endDate' | 'freeTrialEndDate' | 'quantity' | 'includedUnits' | 'netSalesPrice' | 'monthlyPrice' | 'totalPrice' |
+  'taxAmount' | 'billingPeriod' | 'billingTiming' | 'billCycleDay' | 'billCycleStartMonth' | 'currency' | 'effectiveFrom'>;
 
 /**
  * The one producer of billing's charge input: an asset version (its latest, with the asset's
@@ -73,16 +73,16 @@ export type ChargeableVersion = Pick<NewVersion,
  */
 export function billableOf(v: ChargeableVersion, chain?: readonly ChargeableVersion[]): BillableLine {
   return {
-    assetId: v.id, assetNumber: v.asset_number, assetType: v.kind, orderProductId: v.order_product_id, productId: v.product_id,
-    productName: v.product_name, uomId: v.uom_id, priceModel: v.price_model, termDimension: v.term_dimension, term: v.term,
-    startDate: v.start_date, endDate: v.end_date, freeTrialEndDate: v.free_trial_end_date, quantity: v.quantity, includedQuantity: v.included_units, netSalesPrice: v.net_sales_price,
-    monthlyPrice: v.monthly_price, totalPrice: v.total_price, taxAmount: v.tax_amount, billingPeriod: v.billing_period,
-    billingTiming: v.billing_timing, billCycleDay: v.bill_cycle_day, billCycleStartMonth: v.bill_cycle_start_month, currency: v.currency_iso_code,
+    assetId: v.id, assetNumber: v.assetNumber, assetType: v.kind, orderProductId: v.orderProductId, productId: v.productId,
+    productName: v.productName, uomId: v.uomId, priceModel: v.priceModel, termDimension: v.termDimension, term: v.term,
+    startDate: v.startDate, endDate: v.endDate, freeTrialEndDate: v.freeTrialEndDate, quantity: v.quantity, includedQuantity: v.includedUnits, netSalesPrice: v.netSalesPrice,
+    monthlyPrice: v.monthlyPrice, totalPrice: v.totalPrice, taxAmount: v.taxAmount, billingPeriod: v.billingPeriod,
+    billingTiming: v.billingTiming, billCycleDay: v.billCycleDay, billCycleStartMonth: v.billCycleStartMonth, currency: v.currency,
     ...(chain && {
       versions: chain.map((c) => ({
-        assetId: c.id, orderProductId: c.order_product_id, effectiveFrom: c.effective_from, startDate: c.start_date, endDate: c.end_date,
-        freeTrialEndDate: c.free_trial_end_date, term: c.term, termDimension: c.term_dimension, quantity: c.quantity, includedQuantity: c.included_units,
-        netSalesPrice: c.net_sales_price, monthlyPrice: c.monthly_price, taxAmount: c.tax_amount,
+        assetId: c.id, orderProductId: c.orderProductId, effectiveFrom: c.effectiveFrom, startDate: c.startDate, endDate: c.endDate,
+        freeTrialEndDate: c.freeTrialEndDate, term: c.term, termDimension: c.termDimension, quantity: c.quantity, includedQuantity: c.includedUnits,
+        netSalesPrice: c.netSalesPrice, monthlyPrice: c.monthlyPrice, taxAmount: c.taxAmount,
       })),
     }),
   };

@@ -38,13 +38,13 @@ function previewLines(body: Record<string, unknown>, currency: string): Billable
     const productId = typeof l.productId === 'string' ? l.productId : id;
     // a planned version, keyed by its product, made a charge input by the one producer
     return billableOf({
-      id: `${productId}_preview`, asset_number: `${productId}_preview`, kind: (l.assetType as BillableLine['assetType']) ?? 'Subscription',
-      order_product_id: id, product_id: productId, product_name: typeof l.productName === 'string' ? l.productName : null, uom_id: null,
-      price_model: /one-?time/i.test(priceModel) ? 'One-Time' : /usage/i.test(priceModel) ? 'Usage' : 'Recurring', term_dimension: 'Month', term,
-      start_date: start, end_date: end, free_trial_end_date: null, quantity: quantity.toString(), included_units: '0', net_sales_price: net.toString(), monthly_price: net.toString(),
-      total_price: total.toString(), tax_amount: tax.toString(), billing_period: (l.billingPeriod as string | undefined) ?? (body.billingCycle as string | undefined) ?? (body['Billing Period'] as string | undefined) ?? null,
-      billing_timing: (l.billingTiming as string | undefined)?.replace(' ', '') ?? null, bill_cycle_day: (body['Bill Cycle Day'] as number | undefined) ?? null,
-      bill_cycle_start_month: (body['Billing Start Month'] as number | undefined) ?? null, currency_iso_code: currency, effective_from: start,
+      id: `${productId}_preview`, assetNumber: `${productId}_preview`, kind: (l.assetType as BillableLine['assetType']) ?? 'Subscription',
+      orderProductId: id, productId: productId, productName: typeof l.productName === 'string' ? l.productName : null, uomId: null,
+      priceModel: /one-?time/i.test(priceModel) ? 'One-Time' : /usage/i.test(priceModel) ? 'Usage' : 'Recurring', termDimension: 'Month', term,
+      startDate: start, endDate: end, freeTrialEndDate: null, quantity: quantity.toString(), includedUnits: '0', netSalesPrice: net.toString(), monthlyPrice: net.toString(),
+      totalPrice: total.toString(), taxAmount: tax.toString(), billingPeriod: (l.billingPeriod as string | undefined) ?? (body.billingCycle as string | undefined) ?? (body['Billing Period'] as string | undefined) ?? null,
+      billingTiming: (l.billingTiming as string | undefined)?.replace(' ', '') ?? null, billCycleDay: (body['Bill Cycle Day'] as number | undefined) ?? null,
+      billCycleStartMonth: (body['Billing Start Month'] as number | undefined) ?? null, currency: currency, effectiveFrom: start,
     });
   });
 }

@@ -37,7 +37,7 @@ export function createBulkChanges(deps: { createChangeOrder: CreateChangeOrder; 
         ? await deps.assets.latestOf(ctx.db, ctx, [assetNumber])
         : await deps.assets.latestMatching(ctx.db, ctx, readWhere(filter, `${at}/graphqlQuery`, deps.assets.filterSchema), MAX_TARGETS);
       if (typeof assetNumber === 'string' && rows.length === 0) throw invalid('UNKNOWN_ASSET', `${at}/assetNumber: there is no subscription, asset or entitlement ${assetNumber}`);
-      for (const r of rows) if (!out.has(r.asset_number)) out.set(r.asset_number, { assetNumber: r.asset_number, customerId: r.customer_id, change });
+      for (const r of rows) if (!out.has(r.assetNumber)) out.set(r.assetNumber, { assetNumber: r.assetNumber, customerId: r.customerId, change });
     }
     return [...out.values()];
   }

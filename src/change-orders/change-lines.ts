@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Dec, roundMoney } from '../core/money.js';
-import type { VersionRow } from '../assets/model.js';
+import type { AssetVersion } from '../assets/model.js';
 import type { NewVersion } from '../assets/provisioning.js';
 import type { ChangeLine } from '../orders/model.js';
 import type { AssetPlan, AssetState, ChangeStep } from './model.js';
@@ -25,12 +25,12 @@ export interface AssetRows {
 const KIND_TYPE: Record<string, string> = { Subscription: 'Subscription', Asset: 'Physical Good', Entitlement: 'Service' };
 
 /** What every line of an asset's changes shares, from its latest version. */
-function lineBase(v: VersionRow) {
+function lineBase(v: AssetVersion) {
   return {
-    productId: v.product_id, productName: v.product_name, priceBookEntryId: v.price_book_entry_id, uomId: v.uom_id, termDimension: v.term_dimension,
-    priceModel: v.price_model, productType: KIND_TYPE[v.kind] ?? 'Subscription', bundled: v.bundled, includedQuantity: v.included_units,
-    billingTiming: v.billing_timing, billingPeriod: v.billing_period, billCycleDay: v.bill_cycle_day, billCycleStartMonth: v.bill_cycle_start_month,
-    changeAssetNumber: v.asset_number,
+    productId: v.productId, productName: v.productName, priceBookEntryId: v.priceBookEntryId, uomId: v.uomId, termDimension: v.termDimension,
+    priceModel: v.priceModel, productType: KIND_TYPE[v.kind] ?? 'Subscription', bundled: v.bundled, includedQuantity: v.includedUnits,
+    billingTiming: v.billingTiming, billingPeriod: v.billingPeriod, billCycleDay: v.billCycleDay, billCycleStartMonth: v.billCycleStartMonth,
+    changeAssetNumber: v.assetNumber,
   };
 }
 
@@ -38,7 +38,7 @@ const months12 = new Dec(12);
 const zero = new Dec(0);
 
 export function assetRows(i: {
-  orderId: string; sortFrom: number; latest: VersionRow; nextVersion: number; plan: AssetPlan; steps: StepFigures[]; finalFigures: VersionFigures[];
+  orderId: string; sortFrom: number; latest: AssetVersion; nextVersion: number; plan: AssetPlan; steps: StepFigures[]; finalFigures: VersionFigures[];
   currency: string; newId?: () => string;
 }): AssetRows {
   const id = i.newId ?? randomUUID;
@@ -74,13 +74,13 @@ export function assetRows(i: {
   });
   const deltaTCV = i.steps.reduce((a, s) => a.plus(s.deltaTCV), new Dec(0));
   const deltaACV = changes.reduce((a, c) => a.plus(c.deltaACV), new Dec(0));
-  let previous: VersionRow | NewVersion = v;
+  let previous: AssetVersion | NewVersion = v;
   const versions: NewVersion[] = i.plan.versions.map((pv, k) => {
     const row: NewVersion = {
-      ...versionIn(previous, pv.from, pv.state, i.finalFigures[k]!), id: id(), version: i.nextVersion + k, last_versioned_id: previous.id, order_id: i.orderId,
-      order_product_id: summaryId, status: 'Active',
+      ...versionIn(previous, pv.from, pv.state, i.finalFigures[k]!), id: id(), version: i.nextVersion + k, lastVersionedId: previous.id, orderId: i.orderId,
+      orderProductId: summaryId, status: 'Active',
       // the whole delta sits on the order's first new version: the chain's TCV is the sum of deltas
-      delta_tcv: money(k === 0 ? deltaTCV : new Dec(0)), delta_acv: money(k === 0 ? deltaACV : new Dec(0)),
+      deltaTCV: money(k === 0 ? deltaTCV : new Dec(0)), deltaACV: money(k === 0 ? deltaACV : new Dec(0)),
     };
     previous = row;
     return row;
@@ -90,16 +90,16 @@ export function assetRows(i: {
 
 /** A version in the contract state `s` from `from`, on top of `previous` (its product, billing settings and
  * ids): what change orders value while planning, and what assetRows writes with its own ids. */
-export function versionIn(previous: VersionRow | NewVersion, from: string, s: AssetState, f: VersionFigures): NewVersion {
-  const { created_at: _c, custom_fields: _f, ...base } = previous as VersionRow;
+export function versionIn(previous: AssetVersion | NewVersion, from: string, s: AssetState, f: VersionFigures): NewVersion {
+  const { createdAt: _c, customFields: _f, ...base } = previous as AssetVersion;
   const money = (d: Dec) => d.toString();
   return {
-    ...base, quantity: s.quantity.toString(), start_date: s.startDate, end_date: s.endDate, free_trial_end_date: s.freeTrialEndDate,
-    term: s.term, renewal_term: s.renewalTerm, auto_renew: s.autoRenew, evergreen: s.evergreen,
-    list_price: money(s.listPrice), sales_price: money(s.salesPrice), net_sales_price: money(s.netSalesPrice),
-    monthly_price: money(s.monthlyPrice), total_price: money(f.totalPrice), tax_amount: money(f.taxAmount),
-    total_amount: money(f.totalPrice.plus(f.taxAmount)), tcv: money(f.totalPrice),
-    effective_from: from, effective_to: null, cancellation_date: s.cancellationDate,
+    ...base, quantity: s.quantity.toString(), startDate: s.startDate, endDate: s.endDate, freeTrialEndDate: s.freeTrialEndDate,
+    term: s.term, renewalTerm: s.renewalTerm, autoRenew: s.autoRenew, evergreen: s.evergreen,
+    listPrice: money(s.listPrice), salesPrice: money(s.salesPrice), netSalesPrice: money(s.netSalesPrice),
+    monthlyPrice: money(s.monthlyPrice), totalPrice: money(f.totalPrice), taxAmount: money(f.taxAmount),
+    totalAmount: money(f.totalPrice.plus(f.taxAmount)), tcv: money(f.totalPrice),
+    effectiveFrom: from, effectiveTo: null, cancellationDate: s.cancellationDate,
   };
 }
 
@@ -111,10 +111,10 @@ function changeQuantity(step: ChangeStep, before: AssetState): Dec {
 }
 
 /** A stored version's contract state. */
-export function stateOf(v: VersionRow): AssetState {
+export function stateOf(v: AssetVersion): AssetState {
   return {
-    quantity: new Dec(v.quantity), startDate: v.start_date, endDate: v.end_date, freeTrialEndDate: v.free_trial_end_date, term: v.term,
-    termDimension: v.term_dimension, renewalTerm: v.renewal_term, autoRenew: v.auto_renew, evergreen: v.evergreen, listPrice: new Dec(v.list_price),
-    salesPrice: new Dec(v.sales_price), netSalesPrice: new Dec(v.net_sales_price), monthlyPrice: new Dec(v.monthly_price), cancellationDate: v.cancellation_date,
+    quantity: new Dec(v.quantity), startDate: v.startDate, endDate: v.endDate, freeTrialEndDate: v.freeTrialEndDate, term: v.term,
+    termDimension: v.termDimension, renewalTerm: v.renewalTerm, autoRenew: v.autoRenew, evergreen: v.evergreen, listPrice: new Dec(v.listPrice),
+    salesPrice: new Dec(v.salesPrice), netSalesPrice: new Dec(v.netSalesPrice), monthlyPrice: new Dec(v.monthlyPrice), cancellationDate: v.cancellationDate,
   };
 }

@@ -5,7 +5,7 @@ import { parseDate } from '../core/dates.js';
 import { Dec, roundMoney } from '../core/money.js';
 import type { Tx } from '../db/transaction.js';
 import type { AssetsService } from '../assets/service.js';
-import type { VersionRow } from '../assets/model.js';
+import type { AssetVersion } from '../assets/model.js';
 import { billableOf, type BillableLine, type ChargeableVersion } from '../billing/charges.js';
 import type { InvoiceDraft } from '../billing/invoices/builder.js';
 import type { BillingService, InvoiceReservation } from '../billing/service.js';
@@ -30,7 +30,7 @@ export interface Planned {
   orderId: string;
   customerId: string;
   currency: string;
-  latest: VersionRow[];
+  latest: AssetVersion[];
   plans: AssetPlan[];
   rows: AssetRows[];
   lines: ChangeLine[];
@@ -55,14 +55,14 @@ export function createChangeOrdersService(deps: {
     const numbers = [...byAsset.keys()];
     const latest = await deps.assets.latestOf(q, ctx, numbers);
     for (const n of numbers) {
-      if (!latest.some((v) => v.asset_number === n)) throw invalid('UNKNOWN_ASSET', `${byAsset.get(n)![0]!.at}/assetNumber: there is no subscription, asset or entitlement ${n}`);
+      if (!latest.some((v) => v.assetNumber === n)) throw invalid('UNKNOWN_ASSET', `${byAsset.get(n)![0]!.at}/assetNumber: there is no subscription, asset or entitlement ${n}`);
     }
-    const customerId = latest[0]!.customer_id;
-    const other = latest.find((v) => v.customer_id !== customerId || v.currency_iso_code !== latest[0]!.currency_iso_code);
-    if (other) throw invalid('MIXED_CUSTOMERS', `${byAsset.get(other.asset_number)![0]!.at}: one change order changes the assets of one customer in one currency; ${other.asset_number} is another's`);
-    const currency = latest[0]!.currency_iso_code;
+    const customerId = latest[0]!.customerId;
+    const other = latest.find((v) => v.customerId !== customerId || v.currency !== latest[0]!.currency);
+    if (other) throw invalid('MIXED_CUSTOMERS', `${byAsset.get(other.assetNumber)![0]!.at}: one change order changes the assets of one customer in one currency; ${other.assetNumber} is another's`);
+    const currency = latest[0]!.currency;
     const chains = await deps.assets.versionChains(q, ctx, numbers);
-    const stored = new Map(latest.map((v) => [v.asset_number, billableOf(v, chains.get(v.asset_number) ?? [])]));
+    const stored = new Map(latest.map((v) => [v.assetNumber, billableOf(v, chains.get(v.assetNumber) ?? [])]));
     const nextVersions = await deps.assets.nextVersions(q, ctx, numbers);
     const value = (lines: BillableLine[]) => deps.billing.values(ctx, lines);
 
@@ -72,14 +72,14 @@ export function createChangeOrdersService(deps: {
     const changes = new Map<string, string>();
     let sort = 1;
     for (const n of numbers) {
-      const row = latest.find((v) => v.asset_number === n)!;
+      const row = latest.find((v) => v.assetNumber === n)!;
       const line = stored.get(n)!;
-      const p = planAssetChanges({ assetNumber: n, latest: stateOf(row), latestEffectiveFrom: row.effective_from, priceModel: row.price_model, today: today(ctx), changes: byAsset.get(n)! });
+      const p = planAssetChanges({ assetNumber: n, latest: stateOf(row), latestEffectiveFrom: row.effectiveFrom, priceModel: row.priceModel, today: today(ctx), changes: byAsset.get(n)! });
       plans.push(p);
       changes.set(n, p.effectiveFrom);
-      const rate = new Dec(row.total_price).isZero() ? new Dec(0) : new Dec(row.tax_amount).dividedBy(row.total_price);
+      const rate = new Dec(row.totalPrice).isZero() ? new Dec(0) : new Dec(row.taxAmount).dividedBy(row.totalPrice);
       // a state as billing sees it: a version planned on top of the latest (its own figures: none yet)
-      const own = (s: AssetState) => billableOf(versionIn(row, row.effective_from, s, { totalPrice: new Dec(0), taxAmount: new Dec(0) }));
+      const own = (s: AssetState) => billableOf(versionIn(row, row.effectiveFrom, s, { totalPrice: new Dec(0), taxAmount: new Dec(0) }));
       // a state's own figures are asked for by every step that writes it, and again for the rows: once each
       const known = new WeakMap<AssetState, VersionFigures>();
       const figures = (s: AssetState): VersionFigures => {
@@ -94,7 +94,7 @@ export function createChangeOrdersService(deps: {
       // the asset as billing sees it with these versions planned after its stored ones
       const withVersions = (vs: readonly ChargeableVersion[]) => billableOf(vs.at(-1)!, [...chain, ...vs]);
       const planned = (vs: { from: string; state: AssetState }[]) => withVersions(vs.map((v) => versionIn(row, v.from, v.state, figures(v.state))));
-      const monthly = (s: AssetState) => (row.price_model === 'Recurring' ? roundMoney(s.monthlyPrice.times(Dec.max(0, s.quantity.minus(row.included_units))), currency) : new Dec(0));
+      const monthly = (s: AssetState) => (row.priceModel === 'Recurring' ? roundMoney(s.monthlyPrice.times(Dec.max(0, s.quantity.minus(row.includedUnits))), currency) : new Dec(0));
       const valueBefore = value([line]).get(n)!;
       let prev = { amount: valueBefore.amount, tax: valueBefore.tax, state: stateOf(row) };
       const steps: StepFigures[] = p.steps.map((step) => {
@@ -145,11 +145,11 @@ export function createChangeOrdersService(deps: {
 
   /** Writes the planned change order Activated, with its versions and (as asked) its invoice; returns the invoice to charge. */
   async function commitInTx(tx: Tx, ctx: Ctx, p: Planned, req: ChangeRequest, reservation: InvoiceReservation | null): Promise<string | null> {
-    const numbers = p.latest.map((v) => v.asset_number);
+    const numbers = p.latest.map((v) => v.assetNumber);
     await deps.assets.lockForBilling(tx, ctx, numbers);
     const now = await deps.assets.latestOf(tx, ctx, numbers);
     for (const v of p.latest) {
-      if (!now.some((x) => x.id === v.id)) throw conflict('ASSET_CHANGED', `${v.asset_number} changed while this change order was planned (another change order won); plan it again`);
+      if (!now.some((x) => x.id === v.id)) throw conflict('ASSET_CHANGED', `${v.assetNumber} changed while this change order was planned (another change order won); plan it again`);
     }
     await deps.assets.addVersions(tx, ctx, p.rows.flatMap((r) => r.versions));
     await deps.orders.markActivated(tx, ctx, p.orderId);
@@ -274,14 +274,14 @@ function requestJson(req: ChangeRequest) {
 }
 
 /** A hash of what the change order is and costs: the same inputs against the same versions give the same hash. */
-function previewHash(req: ChangeRequest, latest: readonly VersionRow[], rows: readonly AssetRows[], draft: InvoiceDraft | null): string {
+function previewHash(req: ChangeRequest, latest: readonly AssetVersion[], rows: readonly AssetRows[], draft: InvoiceDraft | null): string {
   const pick = (l: ChangeLine) => [l.lineType, l.changeType, l.changeAssetNumber, l.quantity.toString(), l.startDate, l.endDate,
     l.totalPrice.toString(), l.taxAmount.toString(), l.deltaCMRR.toString(), l.deltaACV.toString(), l.deltaTCV.toString()];
   const payload = {
     changes: requestJson(req).assetChanges,
-    versions: latest.map((v) => [v.asset_number, v.id]).sort(),
+    versions: latest.map((v) => [v.assetNumber, v.id]).sort(),
     lines: rows.map((r) => [pick(r.summary), ...r.changes.map(pick)]),
-    next: rows.map((r) => r.versions.map((v) => [v.asset_number, v.effective_from, v.quantity, v.end_date, v.total_price, v.tax_amount])),
+    next: rows.map((r) => r.versions.map((v) => [v.assetNumber, v.effectiveFrom, v.quantity, v.endDate, v.totalPrice, v.taxAmount])),
     invoice: draft ? [draft.invoiceDate, draft.amount.toString(), draft.items.map((i) => [i.assetNumber, i.periodStart, i.amount.toString(), i.taxAmount.toString()])] : null,
   };
   return createHash('sha256').update(JSON.stringify(payload)).digest('hex');

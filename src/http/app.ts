@@ -14,6 +14,8 @@ import { taxRoutes } from '../tax/routes.js';
 import type { OrdersService } from '../orders/service.js';
 import { orderRoutes } from '../orders/routes.js';
 import { assetRoutes } from '../assets/routes.js';
+import type { AssetsService } from '../assets/service.js';
+import type { TaxService } from '../tax/service.js';
 import type { ChangeOrdersService } from '../change-orders/service.js';
 import type { Workflows } from '../workflows/orders.js';
 import type { BulkChanges } from '../change-orders/bulk.js';
@@ -38,6 +40,8 @@ export interface AppDeps {
   tenancy: TenancyService;
   publishing: Publishing;
   customers: CustomersService;
+  assets: AssetsService;
+  tax: TaxService;
   orders: OrdersService;
   changeOrders: ChangeOrdersService;
   /** Place order, activate order, change orders: the use cases that cross domains (src/workflows). */
@@ -89,10 +93,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(tenancyRoutes, { tenancy: deps.tenancy });
   await app.register(catalogRoutes, { publishing: deps.publishing });
   await app.register(customerRoutes, { customers: deps.customers });
-  await app.register(taxRoutes);
+  await app.register(taxRoutes, { tax: deps.tax });
   await app.register(orderRoutes, { orders: deps.orders, workflows: deps.workflows });
   await app.register(changeOrderRoutes, { changeOrders: deps.changeOrders, workflows: deps.workflows, bulk: deps.bulkChanges });
-  await app.register(assetRoutes);
+  await app.register(assetRoutes, { assets: deps.assets });
   await app.register(graphqlRoutes, { graphql: graphqlService });
   await app.register(billingRoutes, { billing: deps.billing, tenancy: deps.tenancy });
   if (deps.stripeWebhook) await app.register(stripeWebhookRoutes, deps.stripeWebhook);

@@ -14,7 +14,7 @@ import { catalogService } from '../catalog/service.js';
 import type { Publishing } from '../catalog/publishing.js';
 import type { CustomersService, OrderPartiesPlan } from '../customers/service.js';
 import type { NumberingService } from '../numbering/service.js';
-import { taxService } from '../tax/service.js';
+import type { TaxService } from '../tax/service.js';
 import { orderTotals, planLines, type PlannedLine } from './lines.js';
 import { readOptions, readOrderRequest, type LineRequest, type OrderOptions, type OrderRequest } from './request.js';
 import * as store from './store.js';
@@ -33,6 +33,7 @@ export interface OrdersDeps {
   numbering: NumberingService;
   publishing: Publishing;
   billing: BillingService;
+  tax: TaxService;
 }
 
 /** The customer's stored default payment method, if any. */
@@ -49,7 +50,7 @@ function storedMethod(customer: Record<string, unknown> | null): { token: string
 function plannedVersions(lines: readonly ProvisionLine[], orderId: string, customerId: string): ChargeableVersion[] {
   const numbers: Record<AssetKind, string[]> = { Subscription: [], Asset: [], Entitlement: [] };
   for (const l of lines) numbers[kindFor(l.productType)].push(`${l.productId}_preview`);
-  return planProvisioning({ lines, orderId, customerId, numbers }).map((v) => ({ ...v, id: v.asset_number }));
+  return planProvisioning({ lines, orderId, customerId, numbers }).map((v) => ({ ...v, id: v.assetNumber }));
 }
 
 /** What a planned (not yet written) line provisions. */
@@ -200,7 +201,7 @@ export function createOrdersService(deps: OrdersDeps) {
       },
       tax: {
         enabled: req.options.calculateTax,
-        rates: req.options.calculateTax ? await taxService.rates(ctx) : [],
+        rates: req.options.calculateTax ? await deps.tax.rates(ctx) : [],
         address: { country: pick('billingCountry'), state: pick('billingState') },
       },
     });

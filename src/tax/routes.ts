@@ -1,8 +1,8 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { taxService } from './service.js';
+import type { TaxService } from './service.js';
 
-export const taxRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export const taxRoutes: FastifyPluginAsyncTypebox<{ tax: TaxService }> = async (app, { tax: taxService }) => {
   app.get('/tax/rates', { config: { permission: 'billing:read' }, schema: { tags: ['tax'] } }, async (req) => taxService.list(req.ctx));
   app.post('/tax/rates', {
     config: { permission: 'billing:write' },

@@ -22,25 +22,30 @@ export const builtInTaxProvider: TaxProvider = {
   },
 };
 
-export const taxService = {
-  /** The tenant's rate table (orders read it once, before their transaction). */
-  rates: (ctx: Ctx) => listRates(ctx.db, ctx.tenantId),
+/** The tax service (wired once in src/runtime.ts). */
+export function createTaxService() {
+  return {
+    /** The tenant's rate table (orders read it once, before their transaction). */
+    rates: (ctx: Ctx) => listRates(ctx.db, ctx.tenantId),
 
-  async list(ctx: Ctx) {
-    return (await listRates(ctx.db, ctx.tenantId)).map(toView);
-  },
-  async create(ctx: Ctx, body: { name?: string | undefined; country: string; state?: string | undefined; taxCode?: string | undefined; taxPercentage: unknown }) {
-    const rate = parseAmount(body.taxPercentage, 'body/taxPercentage');
-    if (rate.lt(0) || rate.gt(100)) throw invalid('INVALID_FIELD', 'body/taxPercentage must be between 0 and 100');
-    try {
-      return toView(await insertRate(ctx.db, ctx.tenantId, { name: body.name ?? null, country: body.country, state: body.state ?? null, taxCode: body.taxCode ?? null, rate }));
-    } catch (e) {
-      if ((e as { code?: string }).code === '23505') throw conflict('DUPLICATE_TAX_RATE', 'A rate for this country, state and tax code exists; delete it first');
-      throw e;
-    }
-  },
-  async remove(ctx: Ctx, id: string) {
-    const deleted = isUuid(id) ? await deleteRate(ctx.db, ctx.tenantId, id) : 0;
-    if (deleted === 0) throw notFound('TAX_RATE_NOT_FOUND', `Tax rate ${id} does not exist`);
-  },
+    async list(ctx: Ctx) {
+      return (await listRates(ctx.db, ctx.tenantId)).map(toView);
+    },
+    async create(ctx: Ctx, body: { name?: string | undefined; country: string; state?: string | undefined; taxCode?: string | undefined; taxPercentage: unknown }) {
+      const rate = parseAmount(body.taxPercentage, 'body/taxPercentage');
+      if (rate.lt(0) || rate.gt(100)) throw invalid('INVALID_FIELD', 'body/taxPercentage must be between 0 and 100');
+      try {
+        return toView(await insertRate(ctx.db, ctx.tenantId, { name: body.name ?? null, country: body.country, state: body.state ?? null, taxCode: body.taxCode ?? null, rate }));
+      } catch (e) {
+        if ((e as { code?: string }).code === '23505') throw conflict('DUPLICATE_TAX_RATE', 'A rate for this country, state and tax code exists; delete it first');
+        throw e;
+      }
+    },
+    async remove(ctx: Ctx, id: string) {
+      const deleted = isUuid(id) ? await deleteRate(ctx.db, ctx.tenantId, id) : 0;
+      if (deleted === 0) throw notFound('TAX_RATE_NOT_FOUND', `Tax rate ${id} does not exist`);
+    },
 };
+}
+
+export type TaxService = ReturnType<typeof createTaxService>;
