@@ -17,7 +17,7 @@ import { createNumberingService } from './numbering/service.js';
 import { createOrdersService, type OrdersService } from './orders/service.js';
 import { createBillingService, type BillingService } from './billing/service.js';
 import { paymentsService } from './payments/service.js';
-import { idsMatching } from './graphql/service.js';
+import { createGraphqlService } from './graphql/service.js';
 import { testGateway } from './payments/gateway.js';
 import { outcomeOf, stripeGateway } from './payments/stripe-gateway.js';
 import type Stripe from 'stripe';
@@ -71,12 +71,13 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
     const boot = await tenancy.bootstrap({ apiKey: config.bootstrapApiKey });
     // A new installation gets the demo catalog in its default tenant.
     if (boot && config.loadDemo) await loadDemoCatalog(await tenancy.systemContext(boot.tenant.id, 'demo'), publishing);
+    const graphql = createGraphqlService();
     const assetsService = createAssetsService();
     const tax = createTaxService();
     const customers = createCustomersService({ metrics: (ctx, ids) => assetsService.customerMetrics(ctx, ids) });
     const numbering = createNumberingService(database.db);
     const dayBoundary = createDayBoundary({ assets: assetsService });
-    const billing = createBillingService({ assets: assetsService, numbering, payments: paymentsService, customers, idsMatching, runConcurrency: database.engine === 'postgres' ? 4 : 1, dayBoundary });
+    const billing = createBillingService({ assets: assetsService, numbering, payments: paymentsService, customers, idsMatching: graphql.idsMatching, runConcurrency: database.engine === 'postgres' ? 4 : 1, dayBoundary });
     const stripe = config.stripe ? stripeGateway(config.stripe) : undefined;
     const orders = createOrdersService({ customers, assets: assetsService, numbering, publishing, billing, tax });
     const changeOrders = createChangeOrdersService({ orders, assets: assetsService, billing, customers, numbering });
@@ -90,7 +91,7 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
       await checkout.onGatewayEvent('stripe', pi.id, outcomeOf(pi), (tenantId) => tenancy.systemContext(tenantId, 'stripe-webhook'), database.db);
     };
     const app = await buildApp({
-      db: database.db, clock, tenancy, publishing, customers, assets: assetsService, tax, orders, changeOrders, workflows, bulkChanges, billing, adminToken: config.adminToken, logLevel: config.logLevel, idempotencyStaleMs: config.idempotencyStaleMs,
+      db: database.db, clock, tenancy, publishing, customers, assets: assetsService, tax, graphql, orders, changeOrders, workflows, bulkChanges, billing, adminToken: config.adminToken, logLevel: config.logLevel, idempotencyStaleMs: config.idempotencyStaleMs,
       ...(config.stripe?.webhookSecret && { stripeWebhook: { webhookSecret: config.stripe.webhookSecret, onEvent: onStripeEvent } }),
     });
     logger = app.log;

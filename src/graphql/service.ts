@@ -53,33 +53,38 @@ async function run(ctx: Ctx, req: GraphqlRequest): Promise<Outcome> {
   }
 }
 
-export const graphqlService = {
-  schema: SCHEMA,
-
-  async execute(ctx: Ctx, req: GraphqlRequest): Promise<GraphqlResponse> {
+/** The read model (wired once in src/runtime.ts): GraphQL queries, and the where dialect's `idsMatching` for writes. */
+export function createGraphqlService() {
+  async function execute(ctx: Ctx, req: GraphqlRequest): Promise<GraphqlResponse> {
     const out = await run(ctx, req);
     return 'errors' in out ? out : { data: JSON.parse(out.dataText) };
-  },
+  }
 
-  /** The answer as the HTTP body: the data's JSON text goes out as the database wrote it, never parsed and serialised again. */
-  async executeBody(ctx: Ctx, req: GraphqlRequest): Promise<string> {
-    const out = await run(ctx, req);
-    return 'errors' in out ? JSON.stringify(out) : `{"data":${out.dataText}}`;
-  },
-};
+  /**
+   * The ids of an entity's rows that a filter in the where dialect matches (a string such as
+   * `{id: {_in: [...]}}` or an object): the filter strings of schedules and bulk jobs run through the
+   * same parser, type checks and compiler as GraphQL, scoped to the caller. A bad filter is a 400.
+   */
+  const idsMatching: IdsMatching = async (ctx, entity, filter, at) => {
+    if (!ENTITY_BY_NAME.has(entity)) throw new Error(`no entity ${entity}`);
+    const where = typeof filter === 'string' ? parseLiteral(filter, at) : filter;
+    if (typeof where !== 'object' || where === null || Array.isArray(where)) throw invalid('INVALID_FILTER', `${at} must be a filter object such as {id: {_in: [...]}}`);
+    const res = await execute(ctx, { query: `query ($w: ${entity}_bool_exp) { ${entity}(where: $w) { id } }`, variables: { w: where } });
+    if (res.errors) throw invalid('INVALID_FILTER', `${at}: ${res.errors[0]!.message.replace(/^Variable "\$w" got invalid value [^;]*; /, '')}`);
+    return ((res.data as Record<string, { id: string }[]>)[entity] ?? []).map((r) => r.id);
+  };
 
-/**
- * The ids of an entity's rows that a filter in the where dialect matches (a string such as
- * `{id: {_in: [...]}}` or an object): the filter strings of schedules and bulk jobs run through the
- * same parser, type checks and compiler as GraphQL, scoped to the caller. A bad filter is a 400.
- */
-export const idsMatching: IdsMatching = async (ctx, entity, filter, at) => {
-  if (!ENTITY_BY_NAME.has(entity)) throw new Error(`no entity ${entity}`);
-  const where = typeof filter === 'string' ? parseLiteral(filter, at) : filter;
-  if (typeof where !== 'object' || where === null || Array.isArray(where)) throw invalid('INVALID_FILTER', `${at} must be a filter object such as {id: {_in: [...]}}`);
-  const res = await graphqlService.execute(ctx, { query: `query ($w: ${entity}_bool_exp) { ${entity}(where: $w) { id } }`, variables: { w: where } });
-  if (res.errors) throw invalid('INVALID_FILTER', `${at}: ${res.errors[0]!.message.replace(/^Variable "\$w" got invalid value [^;]*; /, '')}`);
-  return ((res.data as Record<string, { id: string }[]>)[entity] ?? []).map((r) => r.id);
-};
+  return {
+    schema: SCHEMA,
+    execute,
+    idsMatching,
 
-export type GraphqlService = typeof graphqlService;
+    /** The answer as the HTTP body: the data's JSON text goes out as the database wrote it, never parsed and serialised again. */
+    async executeBody(ctx: Ctx, req: GraphqlRequest): Promise<string> {
+      const out = await run(ctx, req);
+      return 'errors' in out ? JSON.stringify(out) : `{"data":${out.dataText}}`;
+    },
+  };
+}
+
+export type GraphqlService = ReturnType<typeof createGraphqlService>;

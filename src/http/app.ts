@@ -20,7 +20,7 @@ import type { ChangeOrdersService } from '../change-orders/service.js';
 import type { Workflows } from '../workflows/orders.js';
 import type { BulkChanges } from '../change-orders/bulk.js';
 import { changeOrderRoutes } from '../change-orders/routes.js';
-import { graphqlService } from '../graphql/service.js';
+import type { GraphqlService } from '../graphql/service.js';
 import { graphqlRoutes } from '../graphql/routes.js';
 import type { BillingService } from '../billing/service.js';
 import { billingRoutes } from '../billing/routes.js';
@@ -42,6 +42,7 @@ export interface AppDeps {
   customers: CustomersService;
   assets: AssetsService;
   tax: TaxService;
+  graphql: GraphqlService;
   orders: OrdersService;
   changeOrders: ChangeOrdersService;
   /** Place order, activate order, change orders: the use cases that cross domains (src/workflows). */
@@ -97,7 +98,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(orderRoutes, { orders: deps.orders, workflows: deps.workflows });
   await app.register(changeOrderRoutes, { changeOrders: deps.changeOrders, workflows: deps.workflows, bulk: deps.bulkChanges });
   await app.register(assetRoutes, { assets: deps.assets });
-  await app.register(graphqlRoutes, { graphql: graphqlService });
+  await app.register(graphqlRoutes, { graphql: deps.graphql });
   await app.register(billingRoutes, { billing: deps.billing, tenancy: deps.tenancy });
   if (deps.stripeWebhook) await app.register(stripeWebhookRoutes, deps.stripeWebhook);
   return app;

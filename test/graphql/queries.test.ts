@@ -116,7 +116,7 @@ describe('relations, versions, counts', () => {
 
 describe('one statement', () => {
   it('a query with nested relations on every level runs as one SQL statement', async () => {
-    const { graphqlService } = await import('../../src/graphql/service.js');
+    const graphqlService = (await import('../../src/graphql/service.js')).createGraphqlService();
     let statements = 0;
     const ctx = await s.t.rt.tenancy.systemContext(s.f.tenant.id, 'test');
     const counted = { ...ctx, db: ctx.db.withPlugin({ transformQuery: (a) => { statements++; return a.node; }, transformResult: async (a) => a.result }) };
