@@ -43,7 +43,7 @@ export function createBulkChanges(deps: { createChangeOrder: CreateChangeOrder; 
   }
 
   async function run(ctx: Ctx, jobId: string, list: Target[], options: Obj, batchSize: number): Promise<void> {
-    await store.updateJob(ctx.db, ctx.tenantId, jobId, { status: 'Processing', started_at: ctx.clock.now() });
+    await store.updateJob(ctx.db, ctx.tenantId, jobId, { status: 'Processing', startedAt: ctx.clock.now() });
     const stages: Stage[] = [];
     for (let k = 0; k < list.length; k += batchSize) {
       const batch = list.slice(k, k + batchSize);
@@ -66,7 +66,7 @@ export function createBulkChanges(deps: { createChangeOrder: CreateChangeOrder; 
     }
     const statuses = new Set(stages.map((s) => s.status));
     const status = statuses.size === 0 || (statuses.size === 1 && statuses.has('Completed')) ? 'Completed' : statuses.size === 1 && statuses.has('Failed') ? 'Failed' : 'PartialCompleted';
-    await store.updateJob(ctx.db, ctx.tenantId, jobId, { status, finished_at: ctx.clock.now() });
+    await store.updateJob(ctx.db, ctx.tenantId, jobId, { status, finishedAt: ctx.clock.now() });
   }
 
   return {
@@ -81,11 +81,11 @@ export function createBulkChanges(deps: { createChangeOrder: CreateChangeOrder; 
       if (!Array.isArray(body.assetChanges) || body.assetChanges.length === 0) throw invalid('INVALID_FIELD', 'body/assetChanges must be a non-empty array');
       const list = await targets(ctx, body.assetChanges);
       const jobId = randomUUID();
-      await store.insertJob(ctx.db, { tenant_id: ctx.tenantId, id: jobId, status: 'Queued', request: body, batch_size: rawSize });
+      await store.insertJob(ctx.db, ctx.tenantId, { id: jobId, status: 'Queued', request: body, batchSize: rawSize });
       // the job outlives the request; it never charges twice under the request's idempotency key
       const jobCtx: Ctx = { ...ctx, idempotencyKey: undefined };
       run(jobCtx, jobId, list, orderOptions, rawSize).catch(async (err: unknown) => {
-        await store.updateJob(ctx.db, ctx.tenantId, jobId, { status: 'Failed', error: err instanceof Error ? err.message : String(err), finished_at: ctx.clock.now() }).catch(() => undefined);
+        await store.updateJob(ctx.db, ctx.tenantId, jobId, { status: 'Failed', error: err instanceof Error ? err.message : String(err), finishedAt: ctx.clock.now() }).catch(() => undefined);
       });
       return { jobId };
     },
@@ -93,8 +93,7 @@ export function createBulkChanges(deps: { createChangeOrder: CreateChangeOrder; 
     async job(ctx: Ctx, id: string) {
       const row = isUuid(id) ? await store.getJob(ctx.db, ctx.tenantId, id.toLowerCase()) : undefined;
       if (!row) throw notFound('JOB_NOT_FOUND', `Job ${id} does not exist`);
-      const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : null);
-      return { id: row.id, status: row.status, error: row.error ?? null, jobType: row.job_type, startTime: iso(row.started_at), endTime: iso(row.finished_at), stages: row.stages };
+      return { id: row.id, status: row.status, error: row.error, jobType: row.jobType, startTime: row.startedAt?.toISOString() ?? null, endTime: row.finishedAt?.toISOString() ?? null, stages: row.stages };
     },
   };
 }

@@ -68,3 +68,17 @@ export interface AssetPlan {
   steps: ChangeStep[];
   versions: { from: string; state: AssetState }[];
 }
+
+/** A bulk change job (POST /orders/change-orders:bulk): its stages are the batches and their outcomes. */
+export interface BulkChangeJob {
+  id: string;
+  status: string;
+  jobType: string;
+  request: unknown;
+  batchSize: number;
+  stages: unknown;
+  error: string | null;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  createdAt: Date;
+}

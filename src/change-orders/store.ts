@@ -1,20 +1,29 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/connect.js';
 import type { Tx } from '../db/transaction.js';
-import { insertRows } from '../db/rows.js';
+import type { Row } from '../db/schema.js';
+import { fromRow, insertRows, toColumns, type ColumnMap, type MapsRow } from '../db/rows.js';
+import type { BulkChangeJob } from './model.js';
 
 // The only file that touches change_jobs (change orders themselves are orders: the orders domain stores them).
 type Q = Db | Tx;
-export type JobRow = Record<string, unknown> & { id: string; status: string; stages: unknown[] };
 
-export const insertJob = (db: Q, row: Record<string, unknown>) => insertRows(db, 'change_jobs', [row]);
+const JOB = {
+  id: 'id', status: 'status', jobType: 'job_type', request: 'request', batchSize: 'batch_size', stages: 'stages', error: 'error',
+  startedAt: 'started_at', finishedAt: 'finished_at', createdAt: 'created_at',
+} as const satisfies ColumnMap<BulkChangeJob, Row<'change_jobs'>>;
+const jobsMap: MapsRow<BulkChangeJob, Row<'change_jobs'>, typeof JOB> = true;
+void jobsMap;
 
-export async function getJob(db: Q, tenantId: string, id: string): Promise<JobRow | undefined> {
-  const r = await sql<JobRow>`select * from change_jobs where tenant_id = ${tenantId} and id = ${id}`.execute(db);
-  return r.rows[0];
+export const insertJob = (db: Q, tenantId: string, job: Pick<BulkChangeJob, 'id' | 'status' | 'request' | 'batchSize'>) =>
+  insertRows(db, 'change_jobs', [{ tenant_id: tenantId, ...toColumns<BulkChangeJob>(JOB, job) }]);
+
+export async function getJob(db: Q, tenantId: string, id: string): Promise<BulkChangeJob | undefined> {
+  const r = await sql<Row<'change_jobs'>>`select * from change_jobs where tenant_id = ${tenantId} and id = ${id}`.execute(db);
+  return r.rows[0] && fromRow<BulkChangeJob>(JOB, r.rows[0]);
 }
 
-export async function updateJob(db: Q, tenantId: string, id: string, columns: Record<string, unknown>): Promise<void> {
-  const sets = Object.entries(columns).map(([c, v]) => sql`${sql.ref(c)} = ${c === 'stages' ? JSON.stringify(v) : v}`);
+export async function updateJob(db: Q, tenantId: string, id: string, patch: Partial<BulkChangeJob>): Promise<void> {
+  const sets = Object.entries(toColumns<BulkChangeJob>(JOB, patch)).map(([c, v]) => sql`${sql.ref(c)} = ${c === 'stages' ? JSON.stringify(v) : v}`);
   await sql`update change_jobs set ${sql.join(sets)} where tenant_id = ${tenantId} and id = ${id}`.execute(db);
 }
