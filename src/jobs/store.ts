@@ -1,28 +1,25 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/connect.js';
 import type { Tx } from '../db/transaction.js';
-import type { Cadence, Job, JobSchedule, JobStatus, NewJob } from './model.js';
+import type { Row } from '../db/schema.js';
+import type { Cadence, Job, JobSchedule, NewJob } from './model.js';
 
 // All SQL of the jobs and job_schedules tables. Every write that records a job's outcome names
 // the attempt that claimed it (fencing): a worker whose lease ran out and was re-claimed writes nothing.
 type Q = Db | Tx;
 
-interface JobRow {
-  tenant_id: string; id: string; kind: string; payload: Record<string, unknown>; status: JobStatus; run_at: Date; attempt: number; max_attempts: number;
-  lease_owner: string | null; lease_until: Date | null; last_error: string | null; result: unknown; schedule_id: string | null;
-  created_at: Date; updated_at: Date; finished_at: Date | null;
-}
+type JobRow = Row<'jobs'>;
 
 const toJob = (r: JobRow): Job => ({
-  tenantId: r.tenant_id, id: r.id, kind: r.kind, payload: r.payload ?? {}, status: r.status, runAt: r.run_at, attempt: r.attempt, maxAttempts: r.max_attempts,
+  tenantId: r.tenant_id, id: r.id, kind: r.kind, payload: (r.payload ?? {}) as Record<string, unknown>, status: r.status, runAt: r.run_at, attempt: r.attempt, maxAttempts: r.max_attempts,
   leaseOwner: r.lease_owner, leaseUntil: r.lease_until, lastError: r.last_error, result: r.result, scheduleId: r.schedule_id,
   createdAt: r.created_at, updatedAt: r.updated_at, finishedAt: r.finished_at,
 });
 
-interface ScheduleRow { tenant_id: string; id: string; kind: string; payload: Record<string, unknown>; every_seconds: number | null; time_zone: string | null; next_run_at: Date; last_run_at: Date | null }
+type ScheduleRow = Row<'job_schedules'>;
 
 const toSchedule = (r: ScheduleRow): JobSchedule => ({
-  tenantId: r.tenant_id, id: r.id, kind: r.kind, payload: r.payload ?? {}, nextRunAt: r.next_run_at, lastRunAt: r.last_run_at,
+  tenantId: r.tenant_id, id: r.id, kind: r.kind, payload: (r.payload ?? {}) as Record<string, unknown>, nextRunAt: r.next_run_at, lastRunAt: r.last_run_at,
   cadence: r.every_seconds !== null ? { everySeconds: r.every_seconds } : { dailyAtMidnight: r.time_zone! },
 });
 
