@@ -31,6 +31,7 @@ export async function catalogTx<T>(ctx: Ctx, fn: (tx: Tx) => Promise<T>): Promis
 /** This process's current copy for the tenant: the version is asked at most once a second. `q` reads
  * (a transaction's own connection when called inside one: the embedded engine has only that one). */
 async function current(q: Db | Tx, tenantId: string): Promise<Entry> {
+  // eslint-disable-next-line no-restricted-syntax -- process timing (how stale this copy may be), not business time
   const now = Date.now();
   let e = entries.get(tenantId);
   if (!e || now - e.checkedAt > MAX_STALENESS_MS) {

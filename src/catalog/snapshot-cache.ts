@@ -50,6 +50,7 @@ export type SnapshotCache = ReturnType<typeof createSnapshotCache>;
 
 export function createSnapshotCache(db: Db, opts: { maxStalenessMs?: number; now?: () => number } = {}) {
   const maxStaleness = opts.maxStalenessMs ?? 1000;
+  // eslint-disable-next-line no-restricted-syntax -- process timing (how stale a copy may be), not business time
   const now = opts.now ?? (() => Date.now());
   const entries = new Map<string, Entry>();
 

@@ -46,7 +46,7 @@ export function registerBackgroundWork(d: BackgroundDeps): void {
   };
   // idempotency records live 24 hours: swept hourly
   jobs.register(KINDS.sweep, async () => ({ purged: await d.sweepIdempotency(db) }));
-  jobs.register(KINDS.purgeJobs, async (job) => ({ purged: await jobs.purgeFinished(new Date(new Date(String(job.payload.scheduledAt ?? Date.now())).getTime() - KEEP_FINISHED_DAYS * 86_400_000)) }));
+  jobs.register(KINDS.purgeJobs, async (job) => ({ purged: await jobs.purgeFinished(new Date(new Date(String(job.payload.scheduledAt ?? job.runAt.toISOString())).getTime() - KEEP_FINISHED_DAYS * 86_400_000)) }));
   // planner statistics of tables that outgrew them (db/maintenance.ts)
   jobs.register(KINDS.analyze, async () => ({ analyzed: await d.analyze(db) }), { maxAttempts: 1 });
   // each tenant's day-boundary schedule follows its time zone; new tenants get one within a minute

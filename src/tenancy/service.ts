@@ -49,12 +49,14 @@ export function createTenancyService(deps: TenancyDeps) {
   function cached(key: string): Authenticated | undefined {
     const hit = cache.get(key);
     if (!hit) return undefined;
+    // eslint-disable-next-line no-restricted-syntax -- a credential cache's lifetime is process timing, not business time
     if (hit.expires > Date.now()) return hit.value;
     cache.delete(key);
     return undefined;
   }
   function remember(key: string, value: Authenticated): Authenticated {
     if (cache.size >= CACHE_MAX) cache.clear();
+    // eslint-disable-next-line no-restricted-syntax -- as above
     cache.set(key, { value, expires: Date.now() + CACHE_MS });
     return value;
   }
@@ -379,7 +381,7 @@ function checkRoles(values: string[], field: string): RoleId[] {
 
 export function assertTimeZone(tz: string, field: string): void {
   try {
-    Temporal.Now.plainDateISO(tz);
+    Temporal.Instant.fromEpochMilliseconds(0).toZonedDateTimeISO(tz); // throws for an unknown zone
   } catch {
     throw invalid('INVALID_TIME_ZONE', `body/${field} must be an IANA time zone such as Europe/Paris`);
   }
