@@ -194,7 +194,7 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
     /** A customer's currency (its first order fixed it), else the tenant's. */
     async customerCurrency(ctx: Ctx, customerId: string): Promise<string> {
       const c = await deps.customers.findCustomerRow(ctx.db, ctx, customerId);
-      return (c.currency_iso_code as string | null) ?? ctx.tenant.currency;
+      return c.currencyIsoCode ?? ctx.tenant.currency;
     },
 
     /** The invoice as a PDF; Draft and Canceled invoices have none (409). */
@@ -205,7 +205,7 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
       const s = (k: keyof typeof c) => (c[k] === null || c[k] === undefined ? null : String(c[k]));
       const bytes = await renderInvoicePdf(inv, {
         seller: { name: ctx.tenant.name },
-        customer: { name: String(c.name), street: s('billing_street'), city: s('billing_city'), state: s('billing_state'), postalCode: s('billing_postal_code'), country: s('billing_country') },
+        customer: { name: String(c.name), street: s('billingStreet'), city: s('billingCity'), state: s('billingState'), postalCode: s('billingPostalCode'), country: s('billingCountry') },
       });
       return { fileName: `${String(inv.invoice.name)}.pdf`, bytes };
     },

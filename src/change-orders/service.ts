@@ -128,7 +128,7 @@ export function createChangeOrdersService(deps: {
     };
     const customer = await deps.customers.findCustomerRow(q, ctx, customerId);
     const before = numbers.map((n) => stored.get(n)!);
-    const draft = await deps.billing.changeDraft(q, ctx, { before, after, changes, paymentTerm: (customer.payment_term as string | null) ?? null });
+    const draft = await deps.billing.changeDraft(q, ctx, { before, after, changes, paymentTerm: customer.paymentTerm });
     const hash = previewHash(req, latest, rows, draft);
     return { orderId, customerId, currency, latest, plans, rows, lines, totals, changes, before, after, draft, hash };
   }
@@ -156,7 +156,7 @@ export function createChangeOrdersService(deps: {
     if (!req.options.generateInvoice || !reservation) return null;
     const customer = await deps.customers.findCustomerRow(tx, ctx, p.customerId);
     const written = await deps.billing.invoiceChangeInTx(tx, ctx, {
-      orderId: p.orderId, customerId: p.customerId, billToContactId: null, paymentTerm: (customer.payment_term as string | null) ?? null,
+      orderId: p.orderId, customerId: p.customerId, billToContactId: null, paymentTerm: customer.paymentTerm,
       activate: req.options.activateInvoice, before: p.before, after: p.after, changes: p.changes, reservation,
     });
     return written?.kind === 'Invoice' ? written.id : null;

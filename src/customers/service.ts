@@ -9,6 +9,7 @@ import { isUuid } from '../core/ids.js';
 import { validateObjectInput, type ObjectInput } from '../metadata/validate.js';
 import { assertTimeZone } from '../tenancy/service.js';
 import { CONTACT, CUSTOMER, MAX_CONTACTS_PER_CUSTOMER, MAX_CUSTOMERS_PER_CALL } from './objects.js';
+import type { Customer } from './model.js';
 
 // Customers (the organisations that buy) and their contacts (who are also self-service users).
 // Roll-ups are computed at read from what other domains own: subscriptions (todayARR, todayCMRR,
@@ -96,10 +97,10 @@ export function createCustomersService(deps: { metrics?: MetricsProvider } = {})
     }));
   }
 
-  async function getCustomerRow(q: Tx | Ctx['db'], ctx: Ctx, id: string) {
-    const [row] = isUuid(id) ? await rows.getRows(q, ctx.tenantId, CUSTOMER, [id.toLowerCase()]) : [];
-    if (!row) throw notFound('CUSTOMER_NOT_FOUND', `Customer ${id} does not exist`);
-    return row;
+  async function findCustomer(q: Tx | Ctx['db'], ctx: Ctx, id: string): Promise<Customer> {
+    const [customer] = isUuid(id) ? await store.getCustomers(q, ctx.tenantId, [id.toLowerCase()]) : [];
+    if (!customer) throw notFound('CUSTOMER_NOT_FOUND', `Customer ${id} does not exist`);
+    return customer;
   }
 
   return {
@@ -117,8 +118,8 @@ export function createCustomersService(deps: { metrics?: MetricsProvider } = {})
     },
 
     async getCustomer(ctx: Ctx, id: string): Promise<ApiRecord> {
-      const row = await getCustomerRow(ctx.db, ctx, id);
-      return (await views(ctx, ctx.db, [row.id]))[0]!;
+      const customer = await findCustomer(ctx.db, ctx, id);
+      return (await views(ctx, ctx.db, [customer.id]))[0]!;
     },
 
     /** Updates the customer's updatable fields; `contacts` with an id are patched, without one created. */
@@ -128,23 +129,23 @@ export function createCustomersService(deps: { metrics?: MetricsProvider } = {})
       const list = (body as { contacts?: unknown }).contacts;
       if (list !== undefined && !Array.isArray(list)) throw invalid('INVALID_FIELD', 'body/contacts must be an array');
       const customerId = await inTransaction(ctx.db, async (tx) => {
-        const row = await getCustomerRow(tx, ctx, id);
-        if (input.fields.parentCustomerId === row.id) throw invalid('INVALID_FIELD', 'body/parentCustomerId cannot be the customer itself');
+        const customer = await findCustomer(tx, ctx, id);
+        if (input.fields.parentCustomerId === customer.id) throw invalid('INVALID_FIELD', 'body/parentCustomerId cannot be the customer itself');
         try {
-          await rows.updateRow(tx, ctx.tenantId, CUSTOMER, row.id, input.fields, input.customFields);
+          await rows.updateRow(tx, ctx.tenantId, CUSTOMER, customer.id, input.fields, input.customFields);
         } catch (e) { throw translate(e, 'body'); }
         for (const [i, c] of ((list as unknown[] | undefined) ?? []).entries()) {
           const cid = (c as { id?: unknown } | null)?.id;
           if (isUuid(cid)) {
             const patch = validateObjectInput(CONTACT, c, 'patch', `body/contacts/${i}`);
             const updated = await rows.updateRow(tx, ctx.tenantId, CONTACT, cid.toLowerCase(), patch.fields, patch.customFields);
-            if (!updated || updated.customer_id !== row.id) throw notFound('CONTACT_NOT_FOUND', `body/contacts/${i}: contact ${cid} is not a contact of this customer`);
+            if (!updated || updated.customer_id !== customer.id) throw notFound('CONTACT_NOT_FOUND', `body/contacts/${i}: contact ${cid} is not a contact of this customer`);
           } else {
-            const [created] = contactInputs([c], `body/contacts/${i}`, row.id);
+            const [created] = contactInputs([c], `body/contacts/${i}`, customer.id);
             await rows.insertRow(tx, ctx.tenantId, CONTACT, created!.input.fields, created!.input.customFields, created!.id);
           }
         }
-        return row.id;
+        return customer.id;
       });
       return (await views(ctx, ctx.db, [customerId]))[0]!;
     },
@@ -155,7 +156,7 @@ export function createCustomersService(deps: { metrics?: MetricsProvider } = {})
       // the customer id is set when the rows are written; validation only needs a well-formed one
       const planned = validateEach([items], (list) => contactInputs(list, 'body', '00000000-0000-4000-8000-000000000000'))[0]!;
       return inTransaction(ctx.db, async (tx) => {
-        const customer = await getCustomerRow(tx, ctx, customerId);
+        const customer = await findCustomer(tx, ctx, customerId);
         const out: ApiRecord[] = [];
         for (const c of planned) {
           const row = await rows.insertRow(tx, ctx.tenantId, CONTACT, { ...c.input.fields, customerId: customer.id }, c.input.customFields, c.id);
@@ -198,18 +199,18 @@ export function createCustomersService(deps: { metrics?: MetricsProvider } = {})
 
     /** Writes (or finds) the order's customer and bill-to contact in the order's transaction. */
     /** `known`: the customer as the caller read it before the transaction (the order's foreign key still guards it). */
-    async ensureForOrder(tx: Tx, ctx: Ctx, plan: OrderPartiesPlan, customerId: string | undefined, known?: Record<string, unknown>): Promise<{ customer: Record<string, unknown>; contactId: string | null }> {
-      let customer: Record<string, unknown>;
-      if (customerId) customer = known ?? await getCustomerRow(tx, ctx, customerId);
+    async ensureForOrder(tx: Tx, ctx: Ctx, plan: OrderPartiesPlan, customerId: string | undefined, known?: Customer): Promise<{ customer: Customer; contactId: string | null }> {
+      let customer: Customer;
+      if (customerId) customer = known ?? await findCustomer(tx, ctx, customerId);
       else if (plan.customer) {
         await insertPlanned(tx, ctx, [plan.customer], () => 'body/customer');
-        customer = (await rows.getRows(tx, ctx.tenantId, CUSTOMER, [plan.customer.id]))[0]!;
+        customer = (await store.getCustomers(tx, ctx.tenantId, [plan.customer.id]))[0]!;
       } else throw invalid('CUSTOMER_REQUIRED', 'body/customer or body/customerId is required');
       let contactId: string | null = null;
       if (plan.contact) {
-        const existing = plan.contact.id ? (await rows.getRows(tx, ctx.tenantId, CONTACT, [plan.contact.id]))[0] : undefined;
+        const existing = plan.contact.id ? (await store.getContacts(tx, ctx.tenantId, [plan.contact.id]))[0] : undefined;
         if (existing) {
-          if (existing.customer_id !== customer.id) throw invalid('CONTACT_NOT_OF_CUSTOMER', 'body/billToContact/id names a contact of another customer');
+          if (existing.customerId !== customer.id) throw invalid('CONTACT_NOT_OF_CUSTOMER', 'body/billToContact/id names a contact of another customer');
           contactId = existing.id;
         } else {
           const row = await rows.insertRow(tx, ctx.tenantId, CONTACT, { ...plan.contact.input.fields, customerId: customer.id }, plan.contact.input.customFields, plan.contact.id ?? randomUUID());
@@ -224,14 +225,15 @@ export function createCustomersService(deps: { metrics?: MetricsProvider } = {})
       await store.rememberPaymentMethod(tx, ctx.tenantId, customerId, token, gateway);
     },
 
-    async findCustomerRow(q: Tx | Ctx['db'], ctx: Ctx, id: string) {
-      return getCustomerRow(q, ctx, id);
+    /** The stored customer (404 `CUSTOMER_NOT_FOUND`). */
+    async findCustomerRow(q: Tx | Ctx['db'], ctx: Ctx, id: string): Promise<Customer> {
+      return findCustomer(q, ctx, id);
     },
 
     async contactBelongsTo(q: Tx | Ctx['db'], ctx: Ctx, contactId: string, customerId: string): Promise<boolean> {
       if (!isUuid(contactId)) return false;
-      const [row] = await rows.getRows(q, ctx.tenantId, CONTACT, [contactId.toLowerCase()]);
-      return !!row && row.customer_id === customerId;
+      const [contact] = await store.getContacts(q, ctx.tenantId, [contactId.toLowerCase()]);
+      return !!contact && contact.customerId === customerId;
     },
 
     /** The customer and its descendants: all a credential scoped to this customer may see. */
@@ -242,8 +244,8 @@ export function createCustomersService(deps: { metrics?: MetricsProvider } = {})
     /** On an order's activation: a Prospect becomes a Direct Customer; its currency is fixed by its first order. */
     async recordActivation(tx: Tx, ctx: Ctx, customerId: string, change: { currency: string; orderDate: string }): Promise<void> {
       if (await store.recordActivation(tx, ctx.tenantId, customerId, change.currency, change.orderDate)) return;
-      const row = await getCustomerRow(tx, ctx, customerId);
-      throw new DomainError('validation', 'CURRENCY_MISMATCH', `The order is in ${change.currency} but customer ${customerId} buys in ${String(row.currency_iso_code)}`);
+      const customer = await findCustomer(tx, ctx, customerId);
+      throw new DomainError('validation', 'CURRENCY_MISMATCH', `The order is in ${change.currency} but customer ${customerId} buys in ${String(customer.currencyIsoCode)}`);
     },
   };
 }

@@ -1,10 +1,64 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/connect.js';
 import type { Tx } from '../db/transaction.js';
+import { fromRow, type ColumnMap, type MapsRow } from '../db/rows.js';
+import * as rows from '../metadata/store.js';
+import type { ObjectRow } from '../metadata/store.js';
+import { CONTACT, CUSTOMER } from './objects.js';
+import type { Contact, Customer } from './model.js';
 
-// Customer writes the order flow makes, each one statement (the registry's generic row SQL in
-// metadata/store.ts serves the CRUD API).
+// Customers and contacts as the domain's types (read through the registry's generic row SQL in
+// metadata/store.ts, which also serves the CRUD API), and the customer writes the order flow makes,
+// each one statement. The only file that maps their rows.
 type Q = Db | Tx;
+
+const CUSTOMER_COLUMNS = {
+  id: 'id', name: 'name', description: 'description', accountNumber: 'account_number', email: 'email', phone: 'phone', fax: 'fax',
+  industry: 'industry', parentCustomerId: 'parent_customer_id', recordType: 'record_type', autoRenew: 'auto_renew',
+  billingStreet: 'billing_street', billingCity: 'billing_city', billingState: 'billing_state', billingCountry: 'billing_country',
+  billingPostalCode: 'billing_postal_code', shippingStreet: 'shipping_street', shippingCity: 'shipping_city', shippingState: 'shipping_state',
+  shippingCountry: 'shipping_country', shippingPostalCode: 'shipping_postal_code', entityUseCode: 'entity_use_code',
+  orderPrimaryContact: 'order_primary_contact', orderPrimaryContactName: 'order_primary_contact_name',
+  orderPrimaryContactPhone: 'order_primary_contact_phone', taxExempt: 'tax_exempt', entityId: 'entity_id', legalEntityName: 'legal_entity_name',
+  annualRevenue: 'annual_revenue', companySize: 'company_size', numberOfEmployees: 'number_of_employees', ownership: 'ownership',
+  funding: 'funding', website: 'website', type: 'type', currencyIsoCode: 'currency_iso_code', salesAccountId: 'sales_account_id',
+  billingPeriod: 'billing_period', timezone: 'timezone', billCycleDay: 'bill_cycle_day', billCycleStartMonth: 'bill_cycle_start_month',
+  billingProrationEnabled: 'billing_proration_enabled', customerSince: 'customer_since', site: 'site', latestOrderDate: 'latest_order_date',
+  lastInvoiceDate: 'last_invoice_date', accountSource: 'account_source', paymentTerm: 'payment_term', externalId: 'external_id',
+  einvoicingSchemaId: 'einvoicing_schema_id', einvoicingEndpointId: 'einvoicing_endpoint_id',
+  defaultPaymentMethodToken: 'default_payment_method_token', defaultPaymentGateway: 'default_payment_gateway',
+  customFields: 'custom_fields', createdAt: 'created_at', updatedAt: 'updated_at',
+} as const satisfies ColumnMap<Customer, ObjectRow<'customers'>>;
+
+const CONTACT_COLUMNS = {
+  id: 'id', customerId: 'customer_id', name: 'name', firstName: 'first_name', lastName: 'last_name', middleName: 'middle_name',
+  suffix: 'suffix', title: 'title', birthday: 'birthday', email: 'email', mobilePhone: 'mobile_phone', phone: 'phone',
+  billingStreet: 'billing_street', billingCity: 'billing_city', billingState: 'billing_state', billingCountry: 'billing_country',
+  billingPostalCode: 'billing_postal_code', shippingStreet: 'shipping_street', shippingCity: 'shipping_city', shippingState: 'shipping_state',
+  shippingCountry: 'shipping_country', shippingPostalCode: 'shipping_postal_code', externalId: 'external_id',
+  customFields: 'custom_fields', createdAt: 'created_at', updatedAt: 'updated_at',
+} as const satisfies ColumnMap<Contact, ObjectRow<'contacts'>>;
+
+// the compiler checks that every column fits the field it fills, and that every column is mapped
+type Unmapped<R, M> = Exclude<keyof R, M[keyof M]>;
+const customersMap: MapsRow<Customer, ObjectRow<'customers'>, typeof CUSTOMER_COLUMNS> = true;
+const contactsMap: MapsRow<Contact, ObjectRow<'contacts'>, typeof CONTACT_COLUMNS> = true;
+const customersWhole: [Unmapped<ObjectRow<'customers'>, typeof CUSTOMER_COLUMNS>] extends [never] ? true : { unmapped: Unmapped<ObjectRow<'customers'>, typeof CUSTOMER_COLUMNS> } = true;
+const contactsWhole: [Unmapped<ObjectRow<'contacts'>, typeof CONTACT_COLUMNS>] extends [never] ? true : { unmapped: Unmapped<ObjectRow<'contacts'>, typeof CONTACT_COLUMNS> } = true;
+void customersMap; void contactsMap; void customersWhole; void contactsWhole;
+
+const toCustomer = (r: ObjectRow<'customers'>): Customer => fromRow<Customer>(CUSTOMER_COLUMNS, r);
+const toContact = (r: ObjectRow<'contacts'>): Contact => fromRow<Contact>(CONTACT_COLUMNS, r);
+
+/** The customers of these ids that exist (in no particular order). */
+export async function getCustomers(db: Q, tenantId: string, ids: readonly string[]): Promise<Customer[]> {
+  return (await rows.getRows(db, tenantId, CUSTOMER, ids)).map(toCustomer);
+}
+
+/** The contacts of these ids that exist (in no particular order). */
+export async function getContacts(db: Q, tenantId: string, ids: readonly string[]): Promise<Contact[]> {
+  return (await rows.getRows(db, tenantId, CONTACT, ids)).map(toContact);
+}
 
 /**
  * An activated order's mark on its customer: a Prospect becomes a Direct Customer, the currency is

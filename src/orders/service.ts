@@ -13,6 +13,7 @@ import { numbersNeeded, planProvisioning } from '../assets/provisioning.js';
 import { catalogService } from '../catalog/service.js';
 import type { Publishing } from '../catalog/publishing.js';
 import type { CustomersService, OrderPartiesPlan } from '../customers/service.js';
+import type { Customer } from '../customers/model.js';
 import type { NumberingService } from '../numbering/service.js';
 import type { TaxService } from '../tax/service.js';
 import { orderTotals, planLines, type PlannedLine } from './lines.js';
@@ -37,9 +38,9 @@ export interface OrdersDeps {
 }
 
 /** The customer's stored default payment method, if any. */
-function storedMethod(customer: Record<string, unknown> | null): { token: string; gateway: string | undefined } | undefined {
-  const token = customer?.default_payment_method_token;
-  return typeof token === 'string' && token ? { token, gateway: (customer!.default_payment_gateway as string | null) ?? undefined } : undefined;
+function storedMethod(customer: Customer | null): { token: string; gateway: string | undefined } | undefined {
+  const token = customer?.defaultPaymentMethodToken;
+  return token ? { token, gateway: customer?.defaultPaymentGateway ?? undefined } : undefined;
 }
 
 /**
@@ -89,14 +90,14 @@ export interface DraftUpdate {
   lines: PlannedLine[];
   numbers: Record<AssetKind, string[]>;
   reservation: InvoiceReservation | null;
-  customer: Record<string, unknown>;
+  customer: Customer;
 }
 
 /** A placement planned before its transaction: prices, tax, numbers, the payment method. `buyer` is
  * the customer the transaction wrote or found, for the answer. */
 export interface Placement {
   req: OrderRequest;
-  customer: Record<string, unknown> | null;
+  customer: Customer | null;
   parties: OrderPartiesPlan;
   lines: PlannedLine[];
   currency: string;
@@ -105,7 +106,7 @@ export interface Placement {
   reservation: InvoiceReservation | null;
   orderId: string;
   method: { token: string; gateway: string | undefined } | undefined;
-  buyer: Record<string, unknown> | null;
+  buyer: Customer | null;
 }
 
 /** A Draft's activation planned before its transaction (`id` as the caller named it). */
@@ -177,16 +178,17 @@ export function createOrdersService(deps: OrdersDeps) {
   }
 
   /** Prices and taxes the request's lines for a customer; no writes. */
-  async function plan(ctx: Ctx, req: OrderRequest, customer: Record<string, unknown> | null, parties: OrderPartiesPlan | null) {
+  async function plan(ctx: Ctx, req: OrderRequest, customer: Customer | null, parties: OrderPartiesPlan | null) {
     if (req.lines.length === 0) throw invalid('INVALID_FIELD', 'body/orderProducts must hold at least one line');
     if (!req.options.calculatePrice && !ctx.permissions.has('prices:override')) {
       throw forbidden('PERMISSION_DENIED', 'calculatePrice: false needs the prices:override permission');
     }
-    const currency = req.currencyIsoCode ?? (customer?.currency_iso_code as string | null | undefined) ?? ctx.tenant.currency;
+    const currency = req.currencyIsoCode ?? customer?.currencyIsoCode ?? ctx.tenant.currency;
     const contact = parties?.contact?.input.fields ?? {};
-    const c = customer ?? parties?.customer?.input.fields ?? {};
-    const pick = (k: string) => (contact[k] ?? (customer ? c[k.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`)] : c[k]) ?? null) as string | null;
-    const customerField = (k: string, col: string) => (customer ? customer[col] : c[k]) ?? null;
+    // the stored customer, else the planned one's validated fields (both named as in objects.ts)
+    const c: Partial<Record<keyof Customer, unknown>> = customer ?? parties?.customer?.input.fields ?? {};
+    const pick = (k: 'billingCountry' | 'billingState') => (contact[k] ?? c[k] ?? null) as string | null;
+    const customerField = (k: keyof Customer) => c[k] ?? null;
     return planLines(req, await trees(ctx, req.lines.map((l) => l.productId)), {
       today: ctx.clock.today(ctx.timeZone).toString(),
       pricingTime: ctx.clock.now().toISOString(),
@@ -194,10 +196,10 @@ export function createOrdersService(deps: OrdersDeps) {
       settings: ctx.tenant.settings,
       calculatePrice: req.options.calculatePrice,
       customer: {
-        billingPeriod: customerField('billingPeriod', 'billing_period') as string | null,
-        billCycleDay: customerField('billCycleDay', 'bill_cycle_day') as number | null,
-        billCycleStartMonth: customerField('billCycleStartMonth', 'bill_cycle_start_month') as number | null,
-        taxExempt: Boolean(customerField('taxExempt', 'tax_exempt')),
+        billingPeriod: customerField('billingPeriod') as string | null,
+        billCycleDay: customerField('billCycleDay') as number | null,
+        billCycleStartMonth: customerField('billCycleStartMonth') as number | null,
+        taxExempt: Boolean(customerField('taxExempt')),
       },
       tax: {
         enabled: req.options.calculateTax,
@@ -246,7 +248,7 @@ export function createOrdersService(deps: OrdersDeps) {
   }
 
   /** The answer to a write: from the rows the write returned when it has them (and the customer it read), else read. */
-  async function finish(ctx: Ctx, orderId: string, options: OrderOptions, transactionHub?: unknown, known: { written?: Written; customer?: Record<string, unknown> | null } = {}) {
+  async function finish(ctx: Ctx, orderId: string, options: OrderOptions, transactionHub?: unknown, known: { written?: Written; customer?: Customer | null } = {}) {
     let previewInvoices: unknown[] | null = null;
     let read = known.written;
     if (options.previewInvoice) {
@@ -259,7 +261,7 @@ export function createOrdersService(deps: OrdersDeps) {
       const provisions = lines.map((l) => provisionLine(l, order.currency, order.priceBookId));
       previewInvoices = deps.billing.previewLines(ctx, {
         lines: plannedVersions(provisions, order.id, order.customerId).map((v) => billableOf(v)), customerId: order.customerId,
-        paymentTerm: order.paymentTerm ?? (customer.payment_term as string | null) ?? null,
+        paymentTerm: order.paymentTerm ?? customer.paymentTerm,
       });
     }
     return response(ctx, orderId, { previewInvoices, ...(transactionHub !== undefined && { transactionHub }) }, read);
@@ -319,7 +321,7 @@ export function createOrdersService(deps: OrdersDeps) {
     },
 
     response: (ctx: Ctx, orderId: string, extra: { previewInvoices?: unknown[] | null } = {}) => response(ctx, orderId, extra),
-    storedMethod: (customer: Record<string, unknown> | null) => storedMethod(customer),
+    storedMethod: (customer: Customer | null) => storedMethod(customer),
     /** A planned change line as the API shows it (a preview: nothing stored). */
     changeLineView: (ctx: Ctx, orderId: string, l: ChangeLine) => toLineView(store.changeLineAsLine(orderId, l)),
     noteCommitted,
@@ -327,7 +329,7 @@ export function createOrdersService(deps: OrdersDeps) {
     /** POST /orders, planned: a cart (activateOrder false) or a placed order, customer and contact included; nothing written yet. */
     async planPlacement(ctx: Ctx, body: unknown): Promise<Placement> {
       const req = readOrderRequest(body);
-      let customer: Record<string, unknown> | null = null;
+      let customer: Customer | null = null;
       let parties: OrderPartiesPlan;
       if (req.customerId) {
         customer = await deps.customers.findCustomerRow(ctx.db, ctx, req.customerId);
@@ -336,11 +338,11 @@ export function createOrdersService(deps: OrdersDeps) {
         if (!req.customer) throw invalid('CUSTOMER_REQUIRED', 'body/customer (a new customer) or body/customerId is required');
         parties = deps.customers.planForOrder(req.customer, req.billToContact);
       }
-      if (req.billToContactId && customer && !(await deps.customers.contactBelongsTo(ctx.db, ctx, req.billToContactId, String(customer.id)))) {
+      if (req.billToContactId && customer && !(await deps.customers.contactBelongsTo(ctx.db, ctx, req.billToContactId, customer.id))) {
         throw invalid('CONTACT_NOT_OF_CUSTOMER', 'body/billToContactId is not a contact of the customer');
       }
       const lines = await plan(ctx, req, customer, parties);
-      const currency = req.currencyIsoCode ?? (customer?.currency_iso_code as string | null | undefined) ?? ctx.tenant.currency;
+      const currency = req.currencyIsoCode ?? customer?.currencyIsoCode ?? ctx.tenant.currency;
       const activate = req.options.activateOrder;
       const { numbers, orderNumber } = await reserveNumbers(ctx, activate ? lines : [], true);
       const reservation = await reserveInvoice(ctx, req.options, lines.length);
@@ -358,7 +360,7 @@ export function createOrdersService(deps: OrdersDeps) {
       p.buyer = c;
       const status = activate ? 'Activated' : 'Draft';
       const written: Written = {
-        order: await store.insertOrder(tx, ctx.tenantId, { ...plannedOrder(ctx, req, orderId, p.orderNumber, String(c.id), contactId, lines, p.currency), ...(activate && activation(ctx)) }),
+        order: await store.insertOrder(tx, ctx.tenantId, { ...plannedOrder(ctx, req, orderId, p.orderNumber, c.id, contactId, lines, p.currency), ...(activate && activation(ctx)) }),
         lines: await store.insertLines(tx, ctx.tenantId, lines.map((l) => plannedLine(orderId, l, status))),
       };
       await noteCommitted(tx, ctx, orderId);

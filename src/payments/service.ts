@@ -5,6 +5,7 @@ import { conflict } from '../core/errors.js';
 import type { Tx } from '../db/transaction.js';
 import type { Applied } from '../billing/invoices/balances.js';
 import * as store from './store.js';
+import type { PaymentApplication, PaymentSettlement } from './model.js';
 
 // Payment records (PAY-…) and their applications to invoices. Gateways are called by the use
 // cases outside any transaction; this service only records, inside the caller's transaction.
@@ -22,11 +23,11 @@ export const paymentsService = {
     declineCode?: string | null; declineMessage?: string | null; idempotencyKey?: string | null; invoiceId?: string | null; paymentToken?: string | null;
   }): Promise<RecordedPayment> {
     const id = randomUUID();
-    await store.insertPayment(tx, {
-      tenant_id: ctx.tenantId, id, payment_number: p.paymentNumber, customer_id: p.customerId, currency_iso_code: p.currency, amount: p.amount.toString(),
-      kind: p.kind, status: p.status, gateway: p.gateway, gateway_reference: p.gatewayReference ?? null, payment_method: p.paymentMethod,
-      payment_source: p.paymentSource ?? null, external_reference: p.externalReference ?? null, decline_code: p.declineCode ?? null,
-      decline_message: p.declineMessage ?? null, idempotency_key: p.idempotencyKey ?? null, invoice_id: p.invoiceId ?? null, payment_token: p.paymentToken ?? null,
+    await store.insertPayment(tx, ctx.tenantId, {
+      id, paymentNumber: p.paymentNumber, customerId: p.customerId, currency: p.currency, amount: p.amount.toString(),
+      kind: p.kind, status: p.status, gateway: p.gateway, gatewayReference: p.gatewayReference ?? null, paymentMethod: p.paymentMethod,
+      paymentSource: p.paymentSource ?? null, externalReference: p.externalReference ?? null, declineCode: p.declineCode ?? null,
+      declineMessage: p.declineMessage ?? null, idempotencyKey: p.idempotencyKey ?? null, invoiceId: p.invoiceId ?? null, paymentToken: p.paymentToken ?? null,
     }).catch((e: unknown) => {
       // the same gateway key twice: another attempt of this very request recorded it (and the gateway charged once)
       if ((e as { code?: string; constraint?: string }).code === '23505' && (e as { constraint?: string }).constraint === 'payments_gateway_key') {
@@ -39,22 +40,23 @@ export const paymentsService = {
 
   async apply(tx: Tx, ctx: Ctx, a: { invoiceId: string | null; debitMemoId?: string | null; paymentId: string | null; kind: Applied['kind']; amount: Dec; paymentMethod?: string | null; creditMemoId?: string | null }): Promise<string> {
     const id = randomUUID();
-    await store.insertApplication(tx, {
-      tenant_id: ctx.tenantId, id, invoice_id: a.invoiceId, debit_memo_id: a.debitMemoId ?? null, payment_id: a.paymentId, kind: a.kind, amount: a.amount.toString(), payment_method: a.paymentMethod ?? null,
-      credit_memo_id: a.creditMemoId ?? null,
+    await store.insertApplication(tx, ctx.tenantId, {
+      id, invoiceId: a.invoiceId, debitMemoId: a.debitMemoId ?? null, paymentId: a.paymentId, kind: a.kind, amount: a.amount.toString(), paymentMethod: a.paymentMethod ?? null,
+      creditMemoId: a.creditMemoId ?? null,
     });
     return id;
   },
 
   /** What is applied to each invoice now. */
   async applied(tx: Tx | Ctx['db'], ctx: Ctx, invoiceIds: readonly string[]): Promise<Map<string, Applied[]>> {
-    const rows = await store.appliedTo(tx, ctx.tenantId, invoiceIds);
+    const applications = await store.appliedTo(tx, ctx.tenantId, invoiceIds);
     const out = new Map<string, Applied[]>(invoiceIds.map((id) => [id, []]));
-    for (const r of rows) out.get(String(r.invoice_id))?.push({ kind: r.kind as Applied['kind'], amount: new Dec(String(r.amount)) });
+    // every one names an invoice (they were selected by it)
+    for (const a of applications) if (a.invoiceId) out.get(a.invoiceId)?.push({ kind: a.kind as Applied['kind'], amount: new Dec(a.amount) });
     return out;
   },
 
-  async applicationsOf(tx: Tx | Ctx['db'], ctx: Ctx, invoiceIds: readonly string[]) {
+  async applicationsOf(tx: Tx | Ctx['db'], ctx: Ctx, invoiceIds: readonly string[]): Promise<PaymentApplication[]> {
     return store.appliedTo(tx, ctx.tenantId, invoiceIds);
   },
 
@@ -83,7 +85,7 @@ export const paymentsService = {
   tenantsWithPending: (q: Ctx['db']) => store.tenantsWithPending(q),
   /** A gateway's reference names one payment across tenants (webhooks arrive without a tenant). */
   findByReference: (q: Ctx['db'], gateway: string, reference: string) => store.findByReference(q, gateway, reference),
-  setStatus: (tx: Tx, ctx: Ctx, id: string, status: string, extra: Record<string, unknown> = {}) => store.setPaymentStatus(tx, ctx.tenantId, id, status, extra),
+  setStatus: (tx: Tx, ctx: Ctx, id: string, status: string, extra: PaymentSettlement = {}) => store.setPaymentStatus(tx, ctx.tenantId, id, status, extra),
 };
 
 export type PaymentsService = typeof paymentsService;

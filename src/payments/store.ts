@@ -1,29 +1,54 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/connect.js';
 import type { Tx } from '../db/transaction.js';
-import { insertRows } from '../db/rows.js';
+import type { Row } from '../db/schema.js';
+import { fromRow, insertRows, toColumns, type ColumnMap, type MapsRow } from '../db/rows.js';
+import type { NewPayment, NewPaymentApplication, Payment, PaymentApplication, PaymentSettlement, TenantPayment } from './model.js';
 
-// The only file that touches payments and payment_applications.
+// The only file that touches payments and payment_applications, and the only one that knows their columns.
 type Q = Db | Tx;
-export type Row = Record<string, unknown> & { id: string };
 
-export const insertPayment = (db: Q, row: Record<string, unknown>) => insertRows(db, 'payments', [row]);
-export const insertApplication = (db: Q, row: Record<string, unknown>) => insertRows(db, 'payment_applications', [row]);
+const PAYMENT = {
+  id: 'id', paymentNumber: 'payment_number', customerId: 'customer_id', currency: 'currency_iso_code', amount: 'amount', kind: 'kind',
+  status: 'status', gateway: 'gateway', gatewayReference: 'gateway_reference', paymentMethod: 'payment_method', paymentSource: 'payment_source',
+  externalReference: 'external_reference', declineCode: 'decline_code', declineMessage: 'decline_message', idempotencyKey: 'idempotency_key',
+  invoiceId: 'invoice_id', paymentToken: 'payment_token', createdAt: 'created_at', updatedAt: 'updated_at',
+} as const satisfies ColumnMap<Payment, Row<'payments'>>;
 
-export async function appliedTo(db: Q, tenantId: string, invoiceIds: readonly string[]): Promise<Row[]> {
+const APPLICATION = {
+  id: 'id', invoiceId: 'invoice_id', debitMemoId: 'debit_memo_id', creditMemoId: 'credit_memo_id', paymentId: 'payment_id', kind: 'kind',
+  amount: 'amount', paymentMethod: 'payment_method', status: 'status', createdAt: 'created_at',
+} as const satisfies ColumnMap<PaymentApplication, Row<'payment_applications'>>;
+
+// the compiler checks that every column fits the field it fills, and that every column but tenant_id is mapped
+type Unmapped<R, M> = Exclude<keyof R, M[keyof M] | 'tenant_id'>;
+const paymentsMap: MapsRow<Payment, Row<'payments'>, typeof PAYMENT> = true;
+const applicationsMap: MapsRow<PaymentApplication, Row<'payment_applications'>, typeof APPLICATION> = true;
+const paymentsWhole: [Unmapped<Row<'payments'>, typeof PAYMENT>] extends [never] ? true : { unmapped: Unmapped<Row<'payments'>, typeof PAYMENT> } = true;
+const applicationsWhole: [Unmapped<Row<'payment_applications'>, typeof APPLICATION>] extends [never] ? true : { unmapped: Unmapped<Row<'payment_applications'>, typeof APPLICATION> } = true;
+void paymentsMap; void applicationsMap; void paymentsWhole; void applicationsWhole;
+
+const toPayment = (r: Row<'payments'>): Payment => fromRow<Payment>(PAYMENT, r);
+const toApplication = (r: Row<'payment_applications'>): PaymentApplication => fromRow<PaymentApplication>(APPLICATION, r);
+
+export const insertPayment = (db: Q, tenantId: string, p: NewPayment) => insertRows(db, 'payments', [{ tenant_id: tenantId, ...toColumns<Payment>(PAYMENT, p) }]);
+export const insertApplication = (db: Q, tenantId: string, a: NewPaymentApplication) =>
+  insertRows(db, 'payment_applications', [{ tenant_id: tenantId, ...toColumns<PaymentApplication>(APPLICATION, a) }]);
+
+export async function appliedTo(db: Q, tenantId: string, invoiceIds: readonly string[]): Promise<PaymentApplication[]> {
   if (invoiceIds.length === 0) return [];
-  const r = await sql<Row>`select * from payment_applications where tenant_id = ${tenantId} and invoice_id = any(${[...invoiceIds]}::uuid[]) and status = 'Applied' order by created_at`.execute(db);
-  return r.rows;
+  const r = await sql<Row<'payment_applications'>>`select * from payment_applications where tenant_id = ${tenantId} and invoice_id = any(${[...invoiceIds]}::uuid[]) and status = 'Applied' order by created_at`.execute(db);
+  return r.rows.map(toApplication);
 }
 
-export async function getPayments(db: Q, tenantId: string, ids: readonly string[]): Promise<Row[]> {
-  const r = await sql<Row>`select * from payments where tenant_id = ${tenantId} and id = any(${[...ids]}::uuid[]) for update`.execute(db);
-  return r.rows;
+export async function getPayments(db: Q, tenantId: string, ids: readonly string[]): Promise<Payment[]> {
+  const r = await sql<Row<'payments'>>`select * from payments where tenant_id = ${tenantId} and id = any(${[...ids]}::uuid[]) for update`.execute(db);
+  return r.rows.map(toPayment);
 }
 
-export async function findPaymentByKey(db: Q, tenantId: string, gateway: string, key: string): Promise<Row | undefined> {
-  const r = await sql<Row>`select * from payments where tenant_id = ${tenantId} and gateway = ${gateway} and idempotency_key = ${key}`.execute(db);
-  return r.rows[0];
+export async function findPaymentByKey(db: Q, tenantId: string, gateway: string, key: string): Promise<Payment | undefined> {
+  const r = await sql<Row<'payments'>>`select * from payments where tenant_id = ${tenantId} and gateway = ${gateway} and idempotency_key = ${key}`.execute(db);
+  return r.rows[0] && toPayment(r.rows[0]);
 }
 
 /** Reverses every application of these payments; returns the invoices they touched. */
@@ -33,20 +58,22 @@ export async function reverseApplications(db: Q, tenantId: string, paymentIds: r
   return [...new Set(r.rows.map((x) => x.invoice_id))];
 }
 
-export async function setPaymentStatus(db: Q, tenantId: string, id: string, status: string, extra: Record<string, unknown> = {}): Promise<void> {
-  const sets = Object.entries({ status, ...extra }).map(([c, v]) => sql`${sql.ref(c)} = ${v}`);
+export async function setPaymentStatus(db: Q, tenantId: string, id: string, status: string, extra: PaymentSettlement = {}): Promise<void> {
+  // every field named is set, an undefined one to null (as the driver binds it)
+  const fields = Object.entries({ status, ...extra }) as [keyof PaymentSettlement | 'status', string | null | undefined][];
+  const sets = fields.map(([k, v]) => sql`${sql.ref(PAYMENT[k])} = ${v}`);
   await sql`update payments set ${sql.join([...sets, sql`updated_at = now()`])} where tenant_id = ${tenantId} and id = ${id}`.execute(db);
 }
 
-export async function findByReference(db: Q, gateway: string, reference: string): Promise<Row | undefined> {
-  const r = await sql<Row>`select * from payments where gateway = ${gateway} and gateway_reference = ${reference} order by created_at desc limit 1`.execute(db);
-  return r.rows[0];
+export async function findByReference(db: Q, gateway: string, reference: string): Promise<TenantPayment | undefined> {
+  const r = await sql<Row<'payments'>>`select * from payments where gateway = ${gateway} and gateway_reference = ${reference} order by created_at desc limit 1`.execute(db);
+  return r.rows[0] && { tenantId: r.rows[0].tenant_id, payment: toPayment(r.rows[0]) };
 }
 
-export async function pendingPayments(db: Q, tenantId: string, minAgeSeconds: number): Promise<Row[]> {
-  const r = await sql<Row>`select * from payments where tenant_id = ${tenantId} and status = 'Pending' and gateway <> 'manual'
+export async function pendingPayments(db: Q, tenantId: string, minAgeSeconds: number): Promise<Payment[]> {
+  const r = await sql<Row<'payments'>>`select * from payments where tenant_id = ${tenantId} and status = 'Pending' and gateway <> 'manual'
     and created_at <= now() - make_interval(secs => ${minAgeSeconds}) order by created_at`.execute(db);
-  return r.rows;
+  return r.rows.map(toPayment);
 }
 
 export async function tenantsWithPending(db: Q): Promise<string[]> {

@@ -6,6 +6,7 @@ import type { BillingService } from '../billing/service.js';
 import type { NumberingService } from '../numbering/service.js';
 import type { GatewayOutcome, PaymentGateway } from '../payments/gateway.js';
 import type { PaymentsService } from '../payments/service.js';
+import type { Payment } from '../payments/model.js';
 import type { OrdersService } from '../orders/service.js';
 import { saga } from './steps.js';
 
@@ -70,12 +71,13 @@ export function createCollection(deps: CollectionDeps) {
     async reconcilePending(ctx: Ctx, minAgeSeconds = 0): Promise<number> {
       const pending = await deps.payments.pending(ctx.db, ctx, minAgeSeconds);
       for (const p of pending) {
-        const gateway = gatewayFor(String(p.gateway));
-        const outcome = p.gateway_reference
-          ? await ask(() => gateway.status(String(p.gateway_reference)))
-          : await ask(() => gateway.authorize({ amount: toMoneyString(String(p.amount), String(p.currency_iso_code)), currency: String(p.currency_iso_code), token: String(p.payment_token), idempotencyKey: String(p.idempotency_key), capture: true }));
-        if (!p.gateway_reference && outcome.reference) await inTransaction(ctx.db, (tx) => deps.payments.setStatus(tx, ctx, p.id, 'Pending', { gateway_reference: outcome.reference }));
-        await this.reconcile(ctx, { ...p, gateway_reference: outcome.reference ?? p.gateway_reference }, outcome);
+        const gateway = gatewayFor(p.gateway);
+        const reference = p.gatewayReference;
+        const outcome = reference
+          ? await ask(() => gateway.status(reference))
+          : await ask(() => gateway.authorize({ amount: toMoneyString(p.amount, p.currency), currency: p.currency, token: String(p.paymentToken), idempotencyKey: String(p.idempotencyKey), capture: true }));
+        if (!reference && outcome.reference) await inTransaction(ctx.db, (tx) => deps.payments.setStatus(tx, ctx, p.id, 'Pending', { gatewayReference: outcome.reference }));
+        await this.reconcile(ctx, { ...p, gatewayReference: outcome.reference ?? reference }, outcome);
       }
       return pending.length;
     },
@@ -83,9 +85,9 @@ export function createCollection(deps: CollectionDeps) {
     /** A gateway event about a payment (a Stripe PaymentIntent): the payment that carries its
      * reference names the tenant, whose context `contextFor` builds. */
     async onGatewayEvent(gateway: string, reference: string, outcome: GatewayOutcome, contextFor: (tenantId: string) => Promise<Ctx>, db: Ctx['db']) {
-      const payment = await deps.payments.findByReference(db, gateway, reference);
-      if (!payment) return;
-      await this.reconcile(await contextFor(String(payment.tenant_id)), payment, outcome);
+      const found = await deps.payments.findByReference(db, gateway, reference);
+      if (!found) return;
+      await this.reconcile(await contextFor(found.tenantId), found.payment, outcome);
     },
 
     /**
@@ -93,21 +95,22 @@ export function createCollection(deps: CollectionDeps) {
      * the invoice it was for. A payment that is no longer Pending is left as it is, so duplicate
      * and reordered events change nothing.
      */
-    async reconcile(ctx: Ctx, payment: Record<string, unknown> & { id: string }, outcome: GatewayOutcome) {
-      if (payment.status !== 'Pending' || !payment.invoice_id) return;
+    async reconcile(ctx: Ctx, payment: Payment, outcome: GatewayOutcome) {
+      const invoiceId = payment.invoiceId;
+      if (payment.status !== 'Pending' || !invoiceId) return;
       let final = outcome;
-      if (outcome.status === 'authorized') final = await ask(() => gatewayFor(String(payment.gateway)).capture(String(payment.gateway_reference), `${String(payment.idempotency_key)}:capture`));
+      if (outcome.status === 'authorized') final = await ask(() => gatewayFor(payment.gateway).capture(String(payment.gatewayReference), `${String(payment.idempotencyKey)}:capture`));
       await inTransaction(ctx.db, async (tx) => {
         if (final.status === 'succeeded') {
           await deps.payments.setStatus(tx, ctx, payment.id, 'Succeeded');
-          await deps.billing.operations.applyPayment(tx, ctx, { invoiceId: String(payment.invoice_id), paymentId: payment.id, amount: new Dec(String(payment.amount)) });
+          await deps.billing.operations.applyPayment(tx, ctx, { invoiceId, paymentId: payment.id, amount: new Dec(payment.amount) });
         } else if (final.status === 'declined') {
-          await deps.payments.setStatus(tx, ctx, payment.id, 'Failed', { decline_code: final.declineCode, decline_message: final.message });
-          await deps.billing.operations.markPaymentStatus(tx, ctx, String(payment.invoice_id), 'Failed');
+          await deps.payments.setStatus(tx, ctx, payment.id, 'Failed', { declineCode: final.declineCode, declineMessage: final.message });
+          await deps.billing.operations.markPaymentStatus(tx, ctx, invoiceId, 'Failed');
         }
       });
       // under cancelOnPaymentFail, a payment that fails later cancels the order, its invoice and its assets
-      if (final.status === 'declined') await cancelUnpaidOrder(ctx, String(payment.invoice_id));
+      if (final.status === 'declined') await cancelUnpaidOrder(ctx, invoiceId);
     },
 
     /**
@@ -193,7 +196,7 @@ export function createCollection(deps: CollectionDeps) {
         await deps.payments.setStatus(tx, ctx, p.id, 'Succeeded');
         await deps.billing.operations.applyPayment(tx, ctx, { invoiceId, paymentId: p.id, amount });
       } else if (outcome.status === 'declined') {
-        await deps.payments.setStatus(tx, ctx, p.id, 'Failed', { decline_code: outcome.declineCode, decline_message: outcome.message });
+        await deps.payments.setStatus(tx, ctx, p.id, 'Failed', { declineCode: outcome.declineCode, declineMessage: outcome.message });
         await deps.billing.operations.markPaymentStatus(tx, ctx, invoiceId, 'Failed');
       }
     });

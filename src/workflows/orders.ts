@@ -4,6 +4,7 @@ import { inTransaction, type Tx } from '../db/transaction.js';
 import type { BillingService } from '../billing/service.js';
 import type { ChangeOrdersService, PlannedChange } from '../change-orders/service.js';
 import type { CustomersService } from '../customers/service.js';
+import type { Customer } from '../customers/model.js';
 import type { AssetsService } from '../assets/service.js';
 import type { AssetKind } from '../assets/model.js';
 import type { InvoiceReservation } from '../billing/service.js';
@@ -44,7 +45,7 @@ export function createWorkflows(deps: WorkflowDeps) {
    * 4. billing grants the credits the products convert to and, with generateInvoice, writes the
    *    first invoice from the versions of step 1 (no read of them).
    */
-  async function activateInTx(tx: Tx, ctx: Ctx, w: OrderWritten, numbers: Record<AssetKind, string[]>, options: OrderOptions, reservation: InvoiceReservation | null, customer: Record<string, unknown> | null) {
+  async function activateInTx(tx: Tx, ctx: Ctx, w: OrderWritten, numbers: Record<AssetKind, string[]>, options: OrderOptions, reservation: InvoiceReservation | null, customer: Customer | null) {
     const versions = await assets.provision(tx, ctx, { ...orders.provisioningOf(w), numbers });
     const written = await orders.activateWritten(tx, ctx, w);
     const f = orders.factsOf(w);
@@ -53,7 +54,7 @@ export function createWorkflows(deps: WorkflowDeps) {
     const c = invoicing ? customer ?? await customers.findCustomerRow(tx, ctx, f.customerId) : null;
     const invoiceId = await billing.activateOrderInTx(tx, ctx, {
       orderId: f.orderId, customerId: f.customerId, versions,
-      invoice: invoicing && c ? { billToContactId: f.billToContactId, paymentTerm: f.paymentTerm ?? (c.payment_term as string | null) ?? null, activate: options.activateInvoice, reservation } : null,
+      invoice: invoicing && c ? { billToContactId: f.billToContactId, paymentTerm: f.paymentTerm ?? c.paymentTerm, activate: options.activateInvoice, reservation } : null,
     });
     return { invoiceId, written, customerId: f.customerId };
   }
@@ -78,12 +79,12 @@ export function createWorkflows(deps: WorkflowDeps) {
       return orders.answerPlacement(ctx, p, written);
     }
     // 2. the first invoice's total, before anything is written
-    const amount = await toCharge(ctx, orders.firstInvoiceTotal(ctx, p), p.customer ? String(p.customer.id) : null, p.currency);
+    const amount = await toCharge(ctx, orders.firstInvoiceTotal(ctx, p), p.customer ? p.customer.id : null, p.currency);
     const gatewayName = method.gateway ?? 'test';
     // 3. collection around the one transaction (see collect.ts for the payment's steps and compensations)
     const payment = await collection.collectFirstInvoice(ctx, {
       token: method.token, gateway: method.gateway, amount, currency: p.currency, asyncPayment: options.asyncPayment,
-      customerIdHint: p.customer ? String(p.customer.id) : null, cancelOnPaymentFail: options.cancelOnPaymentFail,
+      customerIdHint: p.customer ? p.customer.id : null, cancelOnPaymentFail: options.cancelOnPaymentFail,
       requestKey: ctx.idempotencyKey ?? p.req.refId ?? p.orderId,
       writeAll: (extra) => inTransaction(ctx.db, async (tx) => {
         const w = await write(tx);

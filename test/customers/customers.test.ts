@@ -88,6 +88,25 @@ describe('customers', () => {
   });
 });
 
+describe('the Customer domain type', () => {
+  it('names every field of the registry as the API does, with the stored values', async () => {
+    const [api] = (await post('/orders/customers', [{
+      name: 'Typed Ltd', billingCountry: 'US', billingState: 'CA', billCycleDay: 9, billingPeriod: 'Annual', taxExempt: true,
+      paymentTerm: 'Net 15', annualRevenue: '1250000.50', numberOfEmployees: 12, customerSince: '2024-02-29',
+      defaultPaymentMethodToken: 'tok_visa', defaultPaymentGateway: 'test', customFields: { tier__c: 'gold' },
+    }])).json();
+    const ctx = await t.rt.tenancy.systemContext(tenantId, 'test');
+    const c = await t.rt.customers.findCustomerRow(ctx.db, ctx, api.id);
+    expect(Object.keys(c).sort()).toEqual([...CUSTOMER.fields.map((f) => f.name), 'id', 'customFields', 'createdAt', 'updatedAt'].sort());
+    for (const f of CUSTOMER.fields) {
+      const v = c[f.name as keyof typeof c];
+      expect(f.type === 'decimal' && v !== null ? Number(v) : v, f.name).toEqual(api[f.name]);
+    }
+    expect(c).toMatchObject({ id: api.id, type: 'Prospect', currencyIsoCode: null, annualRevenue: '1250000.5', customFields: { tier__c: 'gold' } });
+    expect([c.createdAt.toISOString(), c.updatedAt.toISOString()]).toEqual([api.createdDate, api.lastModifiedDate]);
+  });
+});
+
 describe('customer schema', () => {
   it('the registry and the tables agree', async () => {
     for (const def of [CUSTOMER, CONTACT]) {

@@ -82,7 +82,7 @@ export function createCredits(deps: { numbering: NumberingService; creditMemos: 
           if (amount.lte(0)) throw invalid('INVALID_FIELD', `${at}/amount must be > 0`);
           if (amount.gt(String(credit.balance))) throw conflict('OVER_CONVERTED', `${at}: ${amount.toString()} is more than what is left of credit ${String(credit.credit_number)} (${String(credit.balance)})`);
           const customer = await deps.customers.findCustomerRow(tx, ctx, String(credit.customer_id));
-          const paymentTerm = (customer.payment_term as string | null) ?? ctx.tenant.settings.paymentTerm;
+          const paymentTerm = customer.paymentTerm ?? ctx.tenant.settings.paymentTerm;
           const start = String(credit.start_date);
           const memoId = await deps.creditMemos.createInTx(tx, ctx, {
             number: memoNumbers[i]!, customerId: String(credit.customer_id), currency, amount, taxAmount: new Dec(0), source: 'CreditConversion', status: 'Active',

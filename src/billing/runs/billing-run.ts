@@ -86,7 +86,7 @@ export function createBillingRuns(deps: { assets: AssetsService; customers: Cust
       let nextItem = 0;
       let nextInvoice = 0;
       const revisions = await store.nextRevisions(tx, ctx.tenantId, again.numbers);
-      const paymentTerm = (customer.payment_term as string | null) ?? ctx.tenant.settings.paymentTerm;
+      const paymentTerm = customer.paymentTerm ?? ctx.tenant.settings.paymentTerm;
       for (const [currency, items] of again.byCurrency) {
         const draft = assembleInvoice(items, currency, { today, targetDate: target, paymentTerm });
         const isInvoice = !draft.amount.lt(0);
