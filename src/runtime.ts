@@ -16,7 +16,7 @@ import { createTaxService } from './tax/service.js';
 import { createNumberingService } from './numbering/service.js';
 import { createOrdersService, type OrdersService } from './orders/service.js';
 import { createBillingService, type BillingService } from './billing/service.js';
-import { paymentsService } from './payments/service.js';
+import { createPaymentsService } from './payments/service.js';
 import { createGraphqlService } from './graphql/service.js';
 import { testGateway } from './payments/gateway.js';
 import { outcomeOf, stripeGateway } from './payments/stripe-gateway.js';
@@ -72,6 +72,7 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
     // A new installation gets the demo catalog in its default tenant.
     if (boot && config.loadDemo) await loadDemoCatalog(await tenancy.systemContext(boot.tenant.id, 'demo'), publishing);
     const graphql = createGraphqlService();
+    const paymentsService = createPaymentsService();
     const assetsService = createAssetsService();
     const tax = createTaxService();
     const customers = createCustomersService({ metrics: (ctx, ids) => assetsService.customerMetrics(ctx, ids) });

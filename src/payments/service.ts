@@ -16,76 +16,79 @@ export interface AppliedSum { id: string; amount: Dec }
 
 const sums = (rows: { id: string; amount: string }[]): AppliedSum[] => rows.map((r) => ({ id: r.id, amount: new Dec(r.amount) }));
 
-export const paymentsService = {
-  async record(tx: Tx, ctx: Ctx, p: {
-    paymentNumber: string; customerId: string | null; currency: string; amount: Dec; kind: 'Payment' | 'Refund'; status: 'Pending' | 'Succeeded' | 'Failed';
-    gateway: string; gatewayReference?: string | null; paymentMethod: string; paymentSource?: string | null; externalReference?: string | null;
-    declineCode?: string | null; declineMessage?: string | null; idempotencyKey?: string | null; invoiceId?: string | null; paymentToken?: string | null;
-  }): Promise<RecordedPayment> {
-    const id = randomUUID();
-    await store.insertPayment(tx, ctx.tenantId, {
-      id, paymentNumber: p.paymentNumber, customerId: p.customerId, currency: p.currency, amount: p.amount.toString(),
-      kind: p.kind, status: p.status, gateway: p.gateway, gatewayReference: p.gatewayReference ?? null, paymentMethod: p.paymentMethod,
-      paymentSource: p.paymentSource ?? null, externalReference: p.externalReference ?? null, declineCode: p.declineCode ?? null,
-      declineMessage: p.declineMessage ?? null, idempotencyKey: p.idempotencyKey ?? null, invoiceId: p.invoiceId ?? null, paymentToken: p.paymentToken ?? null,
-    }).catch((e: unknown) => {
-      // the same gateway key twice: another attempt of this very request recorded it (and the gateway charged once)
-      if ((e as { code?: string; constraint?: string }).code === '23505' && (e as { constraint?: string }).constraint === 'payments_gateway_key') {
-        throw conflict('PAYMENT_IN_PROGRESS', 'Another attempt of this request already recorded its payment; retry with the same Idempotency-Key to get its answer');
-      }
-      throw e;
-    });
-    return { id, paymentNumber: p.paymentNumber };
-  },
+/** The payments service (wired once in src/runtime.ts). */
+export function createPaymentsService() {
+  return {
+    async record(tx: Tx, ctx: Ctx, p: {
+      paymentNumber: string; customerId: string | null; currency: string; amount: Dec; kind: 'Payment' | 'Refund'; status: 'Pending' | 'Succeeded' | 'Failed';
+      gateway: string; gatewayReference?: string | null; paymentMethod: string; paymentSource?: string | null; externalReference?: string | null;
+      declineCode?: string | null; declineMessage?: string | null; idempotencyKey?: string | null; invoiceId?: string | null; paymentToken?: string | null;
+    }): Promise<RecordedPayment> {
+      const id = randomUUID();
+      await store.insertPayment(tx, ctx.tenantId, {
+        id, paymentNumber: p.paymentNumber, customerId: p.customerId, currency: p.currency, amount: p.amount.toString(),
+        kind: p.kind, status: p.status, gateway: p.gateway, gatewayReference: p.gatewayReference ?? null, paymentMethod: p.paymentMethod,
+        paymentSource: p.paymentSource ?? null, externalReference: p.externalReference ?? null, declineCode: p.declineCode ?? null,
+        declineMessage: p.declineMessage ?? null, idempotencyKey: p.idempotencyKey ?? null, invoiceId: p.invoiceId ?? null, paymentToken: p.paymentToken ?? null,
+      }).catch((e: unknown) => {
+        // the same gateway key twice: another attempt of this very request recorded it (and the gateway charged once)
+        if ((e as { code?: string; constraint?: string }).code === '23505' && (e as { constraint?: string }).constraint === 'payments_gateway_key') {
+          throw conflict('PAYMENT_IN_PROGRESS', 'Another attempt of this request already recorded its payment; retry with the same Idempotency-Key to get its answer');
+        }
+        throw e;
+      });
+      return { id, paymentNumber: p.paymentNumber };
+    },
 
-  async apply(tx: Tx, ctx: Ctx, a: { invoiceId: string | null; debitMemoId?: string | null; paymentId: string | null; kind: Applied['kind']; amount: Dec; paymentMethod?: string | null; creditMemoId?: string | null }): Promise<string> {
-    const id = randomUUID();
-    await store.insertApplication(tx, ctx.tenantId, {
-      id, invoiceId: a.invoiceId, debitMemoId: a.debitMemoId ?? null, paymentId: a.paymentId, kind: a.kind, amount: a.amount.toString(), paymentMethod: a.paymentMethod ?? null,
-      creditMemoId: a.creditMemoId ?? null,
-    });
-    return id;
-  },
+    async apply(tx: Tx, ctx: Ctx, a: { invoiceId: string | null; debitMemoId?: string | null; paymentId: string | null; kind: Applied['kind']; amount: Dec; paymentMethod?: string | null; creditMemoId?: string | null }): Promise<string> {
+      const id = randomUUID();
+      await store.insertApplication(tx, ctx.tenantId, {
+        id, invoiceId: a.invoiceId, debitMemoId: a.debitMemoId ?? null, paymentId: a.paymentId, kind: a.kind, amount: a.amount.toString(), paymentMethod: a.paymentMethod ?? null,
+        creditMemoId: a.creditMemoId ?? null,
+      });
+      return id;
+    },
 
-  /** What is applied to each invoice now. */
-  async applied(tx: Tx | Ctx['db'], ctx: Ctx, invoiceIds: readonly string[]): Promise<Map<string, Applied[]>> {
-    const applications = await store.appliedTo(tx, ctx.tenantId, invoiceIds);
-    const out = new Map<string, Applied[]>(invoiceIds.map((id) => [id, []]));
-    // every one names an invoice (they were selected by it)
-    for (const a of applications) if (a.invoiceId) out.get(a.invoiceId)?.push({ kind: a.kind as Applied['kind'], amount: new Dec(a.amount) });
-    return out;
-  },
+    /** What is applied to each invoice now. */
+    async applied(tx: Tx | Ctx['db'], ctx: Ctx, invoiceIds: readonly string[]): Promise<Map<string, Applied[]>> {
+      const applications = await store.appliedTo(tx, ctx.tenantId, invoiceIds);
+      const out = new Map<string, Applied[]>(invoiceIds.map((id) => [id, []]));
+      // every one names an invoice (they were selected by it)
+      for (const a of applications) if (a.invoiceId) out.get(a.invoiceId)?.push({ kind: a.kind as Applied['kind'], amount: new Dec(a.amount) });
+      return out;
+    },
 
-  async applicationsOf(tx: Tx | Ctx['db'], ctx: Ctx, invoiceIds: readonly string[]): Promise<PaymentApplication[]> {
-    return store.appliedTo(tx, ctx.tenantId, invoiceIds);
-  },
+    async applicationsOf(tx: Tx | Ctx['db'], ctx: Ctx, invoiceIds: readonly string[]): Promise<PaymentApplication[]> {
+      return store.appliedTo(tx, ctx.tenantId, invoiceIds);
+    },
 
-  /** Reverses payments (status Canceled) and their applications; returns the invoices they touched. */
-  async reverse(tx: Tx, ctx: Ctx, paymentIds: readonly string[]): Promise<{ found: string[]; invoiceIds: string[] }> {
-    const payments = await store.getPayments(tx, ctx.tenantId, paymentIds);
-    for (const p of payments) await store.setPaymentStatus(tx, ctx.tenantId, p.id, 'Canceled');
-    return { found: payments.map((p) => p.id), invoiceIds: await store.reverseApplications(tx, ctx.tenantId, payments.map((p) => p.id)) };
-  },
+    /** Reverses payments (status Canceled) and their applications; returns the invoices they touched. */
+    async reverse(tx: Tx, ctx: Ctx, paymentIds: readonly string[]): Promise<{ found: string[]; invoiceIds: string[] }> {
+      const payments = await store.getPayments(tx, ctx.tenantId, paymentIds);
+      for (const p of payments) await store.setPaymentStatus(tx, ctx.tenantId, p.id, 'Canceled');
+      return { found: payments.map((p) => p.id), invoiceIds: await store.reverseApplications(tx, ctx.tenantId, payments.map((p) => p.id)) };
+    },
 
-  /** What a credit memo has applied, to invoices and debit memos together. */
-  appliedFromCreditMemo: async (q: Tx | Ctx['db'], ctx: Ctx, creditMemoId: string) => new Dec(await store.appliedSum(q, ctx.tenantId, 'credit_memo_id', creditMemoId)),
-  appliedToDebitMemo: async (q: Tx | Ctx['db'], ctx: Ctx, debitMemoId: string) => new Dec(await store.appliedSum(q, ctx.tenantId, 'debit_memo_id', debitMemoId)),
-  /** What a credit memo applied to each invoice, or each debit memo, it was applied to (billing reads those by id). */
-  creditedByMemo: async (q: Tx | Ctx['db'], ctx: Ctx, creditMemoId: string, to: 'invoice' | 'debitMemo') =>
-    sums(await store.appliedSumsPer(q, ctx.tenantId, 'credit_memo_id', creditMemoId, to === 'invoice' ? 'invoice_id' : 'debit_memo_id')),
-  /** What each credit memo applied to an invoice. */
-  creditsOnInvoice: async (q: Tx | Ctx['db'], ctx: Ctx, invoiceId: string) => sums(await store.appliedSumsPer(q, ctx.tenantId, 'invoice_id', invoiceId, 'credit_memo_id')),
-  /** Takes back what a credit memo applied to one invoice or debit memo; returns the total taken back. */
-  reverseCredit: async (tx: Tx, ctx: Ctx, creditMemoId: string, target: { invoiceId: string } | { debitMemoId: string }) =>
-    (await store.reverseCreditApplications(tx, ctx.tenantId, creditMemoId, target)).reduce((a, x) => a.plus(x), new Dec(0)),
+    /** What a credit memo has applied, to invoices and debit memos together. */
+    appliedFromCreditMemo: async (q: Tx | Ctx['db'], ctx: Ctx, creditMemoId: string) => new Dec(await store.appliedSum(q, ctx.tenantId, 'credit_memo_id', creditMemoId)),
+    appliedToDebitMemo: async (q: Tx | Ctx['db'], ctx: Ctx, debitMemoId: string) => new Dec(await store.appliedSum(q, ctx.tenantId, 'debit_memo_id', debitMemoId)),
+    /** What a credit memo applied to each invoice, or each debit memo, it was applied to (billing reads those by id). */
+    creditedByMemo: async (q: Tx | Ctx['db'], ctx: Ctx, creditMemoId: string, to: 'invoice' | 'debitMemo') =>
+      sums(await store.appliedSumsPer(q, ctx.tenantId, 'credit_memo_id', creditMemoId, to === 'invoice' ? 'invoice_id' : 'debit_memo_id')),
+    /** What each credit memo applied to an invoice. */
+    creditsOnInvoice: async (q: Tx | Ctx['db'], ctx: Ctx, invoiceId: string) => sums(await store.appliedSumsPer(q, ctx.tenantId, 'invoice_id', invoiceId, 'credit_memo_id')),
+    /** Takes back what a credit memo applied to one invoice or debit memo; returns the total taken back. */
+    reverseCredit: async (tx: Tx, ctx: Ctx, creditMemoId: string, target: { invoiceId: string } | { debitMemoId: string }) =>
+      (await store.reverseCreditApplications(tx, ctx.tenantId, creditMemoId, target)).reduce((a, x) => a.plus(x), new Dec(0)),
 
-  findByKey: (q: Tx | Ctx['db'], ctx: Ctx, gateway: string, key: string) => store.findPaymentByKey(q, ctx.tenantId, gateway, key),
-  /** Pending gateway payments of a tenant older than `minAgeSeconds` (the reconciler's work list). */
-  pending: (q: Ctx['db'], ctx: Ctx, minAgeSeconds: number) => store.pendingPayments(q, ctx.tenantId, minAgeSeconds),
-  tenantsWithPending: (q: Ctx['db']) => store.tenantsWithPending(q),
-  /** A gateway's reference names one payment across tenants (webhooks arrive without a tenant). */
-  findByReference: (q: Ctx['db'], gateway: string, reference: string) => store.findByReference(q, gateway, reference),
-  setStatus: (tx: Tx, ctx: Ctx, id: string, status: string, extra: PaymentSettlement = {}) => store.setPaymentStatus(tx, ctx.tenantId, id, status, extra),
-};
+    findByKey: (q: Tx | Ctx['db'], ctx: Ctx, gateway: string, key: string) => store.findPaymentByKey(q, ctx.tenantId, gateway, key),
+    /** Pending gateway payments of a tenant older than `minAgeSeconds` (the reconciler's work list). */
+    pending: (q: Ctx['db'], ctx: Ctx, minAgeSeconds: number) => store.pendingPayments(q, ctx.tenantId, minAgeSeconds),
+    tenantsWithPending: (q: Ctx['db']) => store.tenantsWithPending(q),
+    /** A gateway's reference names one payment across tenants (webhooks arrive without a tenant). */
+    findByReference: (q: Ctx['db'], gateway: string, reference: string) => store.findByReference(q, gateway, reference),
+    setStatus: (tx: Tx, ctx: Ctx, id: string, status: string, extra: PaymentSettlement = {}) => store.setPaymentStatus(tx, ctx.tenantId, id, status, extra),
+  };
+}
 
-export type PaymentsService = typeof paymentsService;
+export type PaymentsService = ReturnType<typeof createPaymentsService>;

@@ -3,8 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ctx } from '../../src/context.js';
 import { Dec } from '../../src/core/money.js';
 import { inTransaction } from '../../src/db/transaction.js';
-import { paymentsService as payments } from '../../src/payments/service.js';
+import { createPaymentsService } from '../../src/payments/service.js';
 import { testApp, type TestApp } from '../support/app.js';
+
+const payments = createPaymentsService();
 
 let t: TestApp;
 let ctx: Ctx;
