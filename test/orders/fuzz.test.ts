@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../support/app.js';
 import { orderFixture } from './support.js';
 
-// Order and billing requests shaped like real ones, with random values: never a 500.
+// Order and billing requests shaped like real ones, with random values: never a 500, and an error
+// message names what is wrong (never an `undefined` where a field or value should be).
 let t: TestApp;
 let f: Awaited<ReturnType<typeof orderFixture>>;
 beforeAll(async () => {
@@ -29,6 +30,7 @@ describe('order fuzzing', () => {
     await fc.assert(fc.asyncProperty(body, async (b) => {
       const res = await t.call('POST', '/orders', { body: b, headers: f.h });
       expect(res.statusCode, `${JSON.stringify(b)} → ${res.body}`).toBeLessThan(500);
+      if (res.statusCode >= 400) expect(res.json().message, `${JSON.stringify(b)} → ${res.body}`).not.toMatch(/\bundefined\b/);
     }), { numRuns: Number(process.env.KEEL_FUZZ_RUNS ?? 200) });
   });
 
@@ -47,6 +49,7 @@ describe('order fuzzing', () => {
     await fc.assert(fc.asyncProperty(fc.constantFrom(...routes), body, async (url, b) => {
       const res = await t.call('POST', url, { body: b, headers: f.h });
       expect(res.statusCode, `${url} ${JSON.stringify(b)} → ${res.body}`).toBeLessThan(500);
+      if (res.statusCode >= 400) expect(res.json().message, `${url} ${JSON.stringify(b)} → ${res.body}`).not.toMatch(/\bundefined\b/);
     }), { numRuns: Number(process.env.KEEL_FUZZ_RUNS ?? 200) });
   });
 });
