@@ -1,18 +1,66 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/connect.js';
 import type { Tx } from '../db/transaction.js';
-import { insertRows } from '../db/rows.js';
+import type { Row as TableRow } from '../db/schema.js';
+import { fromRow, insertRows, toColumns, type ColumnMap, type MapsRow } from '../db/rows.js';
 import type { BilledPeriod } from './invoices/builder.js';
+import type { Invoice, InvoiceItem, InvoiceItemDetail, NewInvoice } from './model.js';
 import { Dec } from '../core/money.js';
 
 // The only file that touches billing's tables: invoices, invoice_items, invoice_item_details,
-// billing_jobs, billing_schedules, credits, credit_memos and debit_memos.
+// billing_jobs, billing_schedules, credits, credit_memos and debit_memos; and the only one that
+// knows their columns (one column map per table, checked by the compiler).
 type Q = Db | Tx;
 export type Row = Record<string, unknown> & { id: string };
 
-export const insertInvoice = (db: Q, row: Record<string, unknown>) => insertRows(db, 'invoices', [row]);
-export const insertItems = (db: Q, rows: Record<string, unknown>[]) => insertRows(db, 'invoice_items', rows);
-export const insertDetails = (db: Q, rows: Record<string, unknown>[]) => insertRows(db, 'invoice_item_details', rows);
+const INVOICE = {
+  id: 'id', invoiceNumber: 'invoice_number', recordType: 'record_type', source: 'source', status: 'status', customerId: 'customer_id',
+  billToContactId: 'bill_to_contact_id', orderId: 'order_id', currency: 'currency_iso_code', invoiceDate: 'invoice_date', dueDate: 'due_date',
+  startDate: 'start_date', endDate: 'end_date', targetDate: 'target_date', amountWithoutTax: 'amount_without_tax', taxAmount: 'tax_amount',
+  amount: 'amount', balance: 'balance', paymentStatus: 'payment_status', taxStatus: 'tax_status', accountingStatus: 'accounting_status',
+  poNumber: 'po_number', activatedTime: 'activated_time', activatedById: 'activated_by_id', canceledDate: 'canceled_date',
+  customFields: 'custom_fields', createdAt: 'created_at', updatedAt: 'updated_at',
+} as const satisfies ColumnMap<Invoice, TableRow<'invoices'>>;
+
+const ITEM = {
+  id: 'id', invoiceId: 'invoice_id', creditMemoId: 'credit_memo_id', invoiceItemNumber: 'invoice_item_number', status: 'status',
+  customerId: 'customer_id', assetId: 'asset_id', assetNumber: 'asset_number', assetType: 'asset_type', charge: 'charge', productId: 'product_id',
+  productName: 'product_name', uomId: 'uom_id', orderProductId: 'order_product_id', periodStart: 'period_start', startDate: 'start_date',
+  endDate: 'end_date', billingTiming: 'billing_timing', transactionDate: 'transaction_date', transactionQuantity: 'transaction_quantity',
+  netSalesPrice: 'net_sales_price', prorationNumerator: 'proration_numerator', prorationDenominator: 'proration_denominator',
+  amountWithoutTax: 'amount_without_tax', taxAmount: 'tax_amount', amount: 'amount', balance: 'balance', revision: 'revision',
+} as const satisfies ColumnMap<InvoiceItem, TableRow<'invoice_items'>>;
+
+const DETAIL = {
+  id: 'id', invoiceId: 'invoice_id', creditMemoId: 'credit_memo_id', invoiceItemId: 'invoice_item_id', orderProductId: 'order_product_id',
+  detailType: 'detail_type', startDate: 'start_date', endDate: 'end_date', billingTiming: 'billing_timing', transactionQuantity: 'transaction_quantity',
+  netSalesPrice: 'net_sales_price', billedAmount: 'billed_amount', taxAmount: 'tax_amount',
+} as const satisfies ColumnMap<InvoiceItemDetail, TableRow<'invoice_item_details'>>;
+
+// the compiler checks that every column fits the field it fills
+const invoicesMap: MapsRow<Invoice, TableRow<'invoices'>, typeof INVOICE> = true;
+const itemsMap: MapsRow<InvoiceItem, TableRow<'invoice_items'>, typeof ITEM> = true;
+const detailsMap: MapsRow<InvoiceItemDetail, TableRow<'invoice_item_details'>, typeof DETAIL> = true;
+void invoicesMap; void itemsMap; void detailsMap;
+
+const toInvoice = (r: TableRow<'invoices'>): Invoice => fromRow<Invoice>(INVOICE, r);
+const toItem = (r: TableRow<'invoice_items'>): InvoiceItem => fromRow<InvoiceItem>(ITEM, r);
+const toDetail = (r: TableRow<'invoice_item_details'>): InvoiceItemDetail => fromRow<InvoiceItemDetail>(DETAIL, r);
+
+/** A patch's `set` list: each field's column, jsonb fields as JSON text. */
+function setsOf<D>(map: { readonly [K in keyof D]: string }, patch: Partial<D>, json: readonly (keyof D)[] = []) {
+  return Object.entries(toColumns<D>(map, patch)).map(([c, v]) => {
+    const isJson = json.some((k) => map[k] === c);
+    return sql`${sql.ref(c)} = ${isJson && v !== null ? JSON.stringify(v) : v}`;
+  });
+}
+
+export const insertInvoice = (db: Q, tenantId: string, invoice: NewInvoice) =>
+  insertRows(db, 'invoices', [{ tenant_id: tenantId, ...toColumns<Invoice>(INVOICE, invoice) }]);
+export const insertItems = (db: Q, tenantId: string, items: readonly InvoiceItem[]) =>
+  insertRows(db, 'invoice_items', items.map((i) => ({ tenant_id: tenantId, ...toColumns<InvoiceItem>(ITEM, i) })));
+export const insertDetails = (db: Q, tenantId: string, details: readonly InvoiceItemDetail[]) =>
+  insertRows(db, 'invoice_item_details', details.map((d) => ({ tenant_id: tenantId, ...toColumns<InvoiceItemDetail>(DETAIL, d) })));
 
 /** What non-canceled items already billed for these asset numbers. */
 export async function billedPeriods(db: Q, tenantId: string, assetNumbers: readonly string[]): Promise<BilledPeriod[]> {
@@ -36,51 +84,51 @@ export async function nextRevisions(db: Q, tenantId: string, assetNumbers: reado
   return new Map(r.rows.map((x) => [`${x.asset_number}|${x.charge}|${x.period_start}`, Number(x.rev) + 1]));
 }
 
-export async function getInvoice(db: Q, tenantId: string, id: string, opts: { forUpdate?: boolean } = {}): Promise<Row | undefined> {
-  const r = await sql<Row>`select * from invoices where tenant_id = ${tenantId} and id = ${id}${opts.forUpdate ? sql` for update` : sql``}`.execute(db);
-  return r.rows[0];
+export async function getInvoice(db: Q, tenantId: string, id: string, opts: { forUpdate?: boolean } = {}): Promise<Invoice | undefined> {
+  const r = await sql<TableRow<'invoices'>>`select * from invoices where tenant_id = ${tenantId} and id = ${id}${opts.forUpdate ? sql` for update` : sql``}`.execute(db);
+  return r.rows[0] && toInvoice(r.rows[0]);
 }
 
 /** These invoices (missing ids are left out), by number. */
-export async function invoicesByIds(db: Q, tenantId: string, ids: readonly string[]): Promise<Row[]> {
+export async function invoicesByIds(db: Q, tenantId: string, ids: readonly string[]): Promise<Invoice[]> {
   if (ids.length === 0) return [];
-  const r = await sql<Row>`select * from invoices where tenant_id = ${tenantId} and id = any(${[...ids]}::uuid[]) order by invoice_number`.execute(db);
-  return r.rows;
+  const r = await sql<TableRow<'invoices'>>`select * from invoices where tenant_id = ${tenantId} and id = any(${[...ids]}::uuid[]) order by invoice_number`.execute(db);
+  return r.rows.map(toInvoice);
 }
 
 /** A customer's Active invoices in a currency that still owe something, oldest first, locked. */
-export async function openInvoicesOf(db: Q, tenantId: string, customerId: string, currency: string): Promise<Row[]> {
-  const r = await sql<Row>`select * from invoices where tenant_id = ${tenantId} and customer_id = ${customerId}
+export async function openInvoicesOf(db: Q, tenantId: string, customerId: string, currency: string): Promise<Invoice[]> {
+  const r = await sql<TableRow<'invoices'>>`select * from invoices where tenant_id = ${tenantId} and customer_id = ${customerId}
     and currency_iso_code = ${currency} and status = 'Active' and balance > 0 order by invoice_date, invoice_number for update`.execute(db);
-  return r.rows;
+  return r.rows.map(toInvoice);
 }
 
-export async function invoicesOfOrder(db: Q, tenantId: string, orderId: string): Promise<Row[]> {
-  const r = await sql<Row>`select * from invoices where tenant_id = ${tenantId} and order_id = ${orderId} order by created_at, invoice_number`.execute(db);
-  return r.rows;
+export async function invoicesOfOrder(db: Q, tenantId: string, orderId: string): Promise<Invoice[]> {
+  const r = await sql<TableRow<'invoices'>>`select * from invoices where tenant_id = ${tenantId} and order_id = ${orderId} order by created_at, invoice_number`.execute(db);
+  return r.rows.map(toInvoice);
 }
 
-/** The documents' items in the billed ledger: of invoices (`invoice_id`) or of credit memos (`credit_memo_id`, negative amounts). */
-export async function itemsOf(db: Q, tenantId: string, ids: readonly string[], of: 'invoice_id' | 'credit_memo_id' = 'invoice_id'): Promise<Row[]> {
+/** The documents' items in the billed ledger: of invoices (`invoiceId`) or of credit memos (`creditMemoId`, negative amounts). */
+export async function itemsOf(db: Q, tenantId: string, ids: readonly string[], of: 'invoiceId' | 'creditMemoId' = 'invoiceId'): Promise<InvoiceItem[]> {
   if (ids.length === 0) return [];
-  const r = await sql<Row>`select * from invoice_items where tenant_id = ${tenantId} and ${sql.ref(of)} = any(${[...ids]}::uuid[]) order by invoice_item_number`.execute(db);
-  return r.rows;
+  const r = await sql<TableRow<'invoice_items'>>`select * from invoice_items where tenant_id = ${tenantId} and ${sql.ref(ITEM[of])} = any(${[...ids]}::uuid[]) order by invoice_item_number`.execute(db);
+  return r.rows.map(toItem);
 }
 
-export async function detailsOf(db: Q, tenantId: string, ids: readonly string[], of: 'invoice_id' | 'credit_memo_id' = 'invoice_id'): Promise<Row[]> {
+export async function detailsOf(db: Q, tenantId: string, ids: readonly string[], of: 'invoiceId' | 'creditMemoId' = 'invoiceId'): Promise<InvoiceItemDetail[]> {
   if (ids.length === 0) return [];
-  const r = await sql<Row>`select * from invoice_item_details where tenant_id = ${tenantId} and ${sql.ref(of)} = any(${[...ids]}::uuid[])`.execute(db);
-  return r.rows;
+  const r = await sql<TableRow<'invoice_item_details'>>`select * from invoice_item_details where tenant_id = ${tenantId} and ${sql.ref(DETAIL[of])} = any(${[...ids]}::uuid[])`.execute(db);
+  return r.rows.map(toDetail);
 }
 
-/** Sets an invoice's columns (its items follow its status); the invoice as stored now. */
-export async function setInvoiceStatus(db: Q, tenantId: string, id: string, columns: Record<string, unknown>): Promise<Row | undefined> {
-  const sets = Object.entries(columns).map(([c, v]) => sql`${sql.ref(c)} = ${v}`);
-  const r = await sql<Row>`update invoices set ${sql.join([...sets, sql`updated_at = now()`])} where tenant_id = ${tenantId} and id = ${id} returning *`.execute(db);
-  if (typeof columns.status === 'string') {
-    await sql`update invoice_items set status = ${columns.status} where tenant_id = ${tenantId} and invoice_id = ${id}`.execute(db);
+/** Changes an invoice's fields (its items follow its status); the invoice as stored now. */
+export async function updateInvoice(db: Q, tenantId: string, id: string, patch: Partial<Invoice>): Promise<Invoice | undefined> {
+  const sets = setsOf<Invoice>(INVOICE, patch, ['customFields']);
+  const r = await sql<TableRow<'invoices'>>`update invoices set ${sql.join([...sets, sql`updated_at = now()`])} where tenant_id = ${tenantId} and id = ${id} returning *`.execute(db);
+  if (typeof patch.status === 'string') {
+    await sql`update invoice_items set status = ${patch.status} where tenant_id = ${tenantId} and invoice_id = ${id}`.execute(db);
   }
-  return r.rows[0];
+  return r.rows[0] && toInvoice(r.rows[0]);
 }
 
 /** An item's amounts as finance corrected them at activation (its one detail follows). */

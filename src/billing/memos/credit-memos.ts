@@ -13,6 +13,7 @@ import type { DebitMemos } from './debit-memos.js';
 import { allocateCredit } from './credit-allocation.js';
 import * as store from '../store.js';
 import { toCreditMemoItemView } from '../invoices/views.js';
+import type { Invoice } from '../model.js';
 
 // Credit memos (seed 002 part C §1.4): money owed back to a customer, applied to invoices. Active
 // memos apply automatically, oldest first, to each newly activated invoice of the same customer
@@ -55,14 +56,18 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
   }
 
   /** What a memo applies to: an invoice or a debit memo — how each is named, settled and recomputed. */
-  type Target = { kind: 'invoice' | 'debitMemo'; row: Row };
+  type Target = { kind: 'invoice'; row: Invoice } | { kind: 'debitMemo'; row: Row };
+  /** What applying reads of the document, whichever it is. */
+  const payee = (t: Target) => (t.kind === 'invoice'
+    ? { id: t.row.id, number: t.row.invoiceNumber, status: t.row.status, customerId: t.row.customerId, currency: t.row.currency, balance: t.row.balance }
+    : { id: t.row.id, number: String(t.row.debit_memo_number), status: String(t.row.status), customerId: t.row.customer_id, currency: t.row.currency_iso_code, balance: String(t.row.balance) });
   const TARGETS = {
     invoice: {
-      number: 'invoice_number', notActive: 'INVOICE_NOT_ACTIVE', name: 'invoice', memo: 'memo', pair: 'the memo and the invoice',
+      notActive: 'INVOICE_NOT_ACTIVE', name: 'invoice', memo: 'memo', pair: 'the memo and the invoice',
       on: (id: string) => ({ invoiceId: id }), recompute: (tx: Tx, ctx: Ctx, id: string) => deps.invoices.recompute(tx, ctx, id),
     },
     debitMemo: {
-      number: 'debit_memo_number', notActive: 'DEBIT_MEMO_NOT_ACTIVE', name: 'debit memo', memo: 'credit memo', pair: 'the credit memo and the debit memo',
+      notActive: 'DEBIT_MEMO_NOT_ACTIVE', name: 'debit memo', memo: 'credit memo', pair: 'the credit memo and the debit memo',
       on: (id: string) => ({ invoiceId: null, debitMemoId: id }), recompute: (tx: Tx, ctx: Ctx, id: string) => deps.debitMemos.recompute(tx, ctx, id),
     },
   } as const;
@@ -70,20 +75,20 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
   /** Applies `amount` of a memo to an invoice or a debit memo, inside tx; both must be Active, same customer and currency. */
   async function applyTo(tx: Tx, ctx: Ctx, memo: Row, target: Target, amount: Dec, at: string): Promise<string> {
     const t = TARGETS[target.kind];
-    const row = target.row;
+    const row = payee(target);
     if (memo.status !== 'Active') throw conflict('CREDIT_MEMO_NOT_ACTIVE', `${at}: credit memo ${String(memo.credit_memo_number)} is ${String(memo.status)}`);
-    if (row.status !== 'Active') throw conflict(t.notActive, `${at}: ${t.name} ${String(row[t.number])} is ${String(row.status)}`);
-    if (memo.customer_id !== row.customer_id || memo.currency_iso_code !== row.currency_iso_code) {
+    if (row.status !== 'Active') throw conflict(t.notActive, `${at}: ${t.name} ${row.number} is ${row.status}`);
+    if (memo.customer_id !== row.customerId || memo.currency_iso_code !== row.currency) {
       throw conflict('CREDIT_MEMO_MISMATCH', `${at}: ${t.pair} belong to different customers or currencies`);
     }
     if (amount.gt(String(memo.balance))) throw conflict('OVER_APPLIED', `${at}: ${amount.toString()} is more than the ${t.memo}'s balance ${String(memo.balance)}`);
-    if (amount.gt(String(row.balance))) throw conflict('OVER_APPLIED', `${at}: ${amount.toString()} is more than the ${t.name}'s balance ${String(row.balance)}`);
+    if (amount.gt(row.balance)) throw conflict('OVER_APPLIED', `${at}: ${amount.toString()} is more than the ${t.name}'s balance ${row.balance}`);
     const id = await deps.payments.apply(tx, ctx, { ...t.on(row.id), paymentId: null, kind: 'Credit', amount, paymentMethod: 'CreditMemo', creditMemoId: memo.id });
     await t.recompute(tx, ctx, row.id);
     await recomputeMemo(tx, ctx, memo.id);
     return id;
   }
-  const applyOne = (tx: Tx, ctx: Ctx, memo: Row, invoice: store.Row, amount: Dec, at: string) => applyTo(tx, ctx, memo, { kind: 'invoice', row: invoice }, amount, at);
+  const applyOne = (tx: Tx, ctx: Ctx, memo: Row, invoice: Invoice, amount: Dec, at: string) => applyTo(tx, ctx, memo, { kind: 'invoice', row: invoice }, amount, at);
 
   /** One line of :apply or :unapply: the memo, and the invoice or debit memo it names (locked). */
   async function lockPair(tx: Tx, ctx: Ctx, l: Record<string, unknown>, at: string) {
@@ -106,7 +111,7 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
     let left = new Dec(String(memo.balance));
     for (const invoice of open) {
       if (left.lte(0)) break;
-      const amount = Dec.min(left, String(invoice.balance));
+      const amount = Dec.min(left, invoice.balance);
       await applyOne(tx, ctx, { ...memo, balance: left.toString() }, invoice, amount, 'auto-apply');
       left = left.minus(amount);
     }
@@ -151,9 +156,9 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
     recomputeMemo,
 
     /** The credit of a refund: the money went back, the invoice stays settled (DESIGN). */
-    async creditForRefund(tx: Tx, ctx: Ctx, i: { number: string; invoice: store.Row; amount: Dec }): Promise<void> {
+    async creditForRefund(tx: Tx, ctx: Ctx, i: { number: string; invoice: Invoice; amount: Dec }): Promise<void> {
       const memoId = await this.createInTx(tx, ctx, {
-        number: i.number, customerId: String(i.invoice.customer_id), currency: String(i.invoice.currency_iso_code), amount: i.amount,
+        number: i.number, customerId: i.invoice.customerId, currency: i.invoice.currency, amount: i.amount,
         taxAmount: new Dec(0), source: 'PaymentOperation', status: 'Active', reason: 'Refund', sourceInvoiceId: i.invoice.id,
       });
       await applyOne(tx, ctx, (await getMemo(tx, ctx.tenantId, memoId))!, i.invoice, i.amount, 'refund');
@@ -181,8 +186,8 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
     async get(ctx: Ctx, id: string) {
       const m = isUuid(id) ? await getMemo(ctx.db, ctx.tenantId, id.toLowerCase()) : undefined;
       if (!m) throw notFound('CREDIT_MEMO_NOT_FOUND', `Credit memo ${id} does not exist`);
-      const [items, details] = await Promise.all([store.itemsOf(ctx.db, ctx.tenantId, [m.id], 'credit_memo_id'), store.detailsOf(ctx.db, ctx.tenantId, [m.id], 'credit_memo_id')]);
-      return { ...toCreditMemoView(m), items: items.map((it) => toCreditMemoItemView(it, m.credit_memo_number, details)) };
+      const [items, details] = await Promise.all([store.itemsOf(ctx.db, ctx.tenantId, [m.id], 'creditMemoId'), store.detailsOf(ctx.db, ctx.tenantId, [m.id], 'creditMemoId')]);
+      return { ...toCreditMemoView(m), items: items.map((it) => toCreditMemoItemView(it, String(m.credit_memo_number), details)) };
     },
 
     async activate(ctx: Ctx, body: { creditMemoIds?: unknown }) {
@@ -291,7 +296,7 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
       const applied = await deps.payments.creditedByMemo(ctx.db, ctx, id.toLowerCase(), 'invoice');
       const invoices = await store.invoicesByIds(ctx.db, ctx.tenantId, applied.map((a) => a.id));
       const amounts = new Map(applied.map((a) => [a.id, a.amount]));
-      return invoices.map((i) => ({ invoiceId: i.id, invoiceNumber: i.invoice_number, appliedAmount: amounts.get(i.id)!.toNumber() }));
+      return invoices.map((i) => ({ invoiceId: i.id, invoiceNumber: i.invoiceNumber, appliedAmount: amounts.get(i.id)!.toNumber() }));
     },
 
     /** Debit memos a memo was applied to, with the amounts. */
@@ -318,9 +323,9 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
     async autoApply(tx: Tx, ctx: Ctx, invoiceId: string): Promise<void> {
       let invoice = (await store.getInvoice(tx, ctx.tenantId, invoiceId, { forUpdate: true }))!;
       if (invoice.status !== 'Active') return;
-      const memos = await store.openCreditMemosOf(tx, ctx.tenantId, String(invoice.customer_id), String(invoice.currency_iso_code));
+      const memos = await store.openCreditMemosOf(tx, ctx.tenantId, invoice.customerId, invoice.currency);
       const byId = new Map(memos.map((m) => [m.id, m]));
-      const plan = allocateCredit(String(invoice.balance), memos.map((m) => ({ id: m.id, balance: String(m.balance) })));
+      const plan = allocateCredit(invoice.balance, memos.map((m) => ({ id: m.id, balance: String(m.balance) })));
       for (const { memoId, amount } of plan) {
         await applyOne(tx, ctx, byId.get(memoId)!, invoice, amount, 'auto-apply');
         // applyOne checks against the invoice as it stands now

@@ -122,10 +122,10 @@ async function writeItem(tx: Tx, ctx: Ctx, i: { memoId: string; number: string; 
     billingTiming: 'InAdvance', periodStart: start, startDate: start, endDate: start, quantity: convertedQuantity(i.amount, unitPrice), netSalesPrice: unitPrice,
     numerator: 1, denominator: 1, amount: i.amount.negated(), taxAmount: new Dec(0),
   };
-  const rows = itemRows(ctx, { creditMemoId: i.memoId }, { invoiceDate: i.today, items: [item] }, [i.number],
+  const rows = itemRows({ creditMemoId: i.memoId }, { invoiceDate: i.today, items: [item] }, [i.number],
     await store.nextRevisions(tx, ctx.tenantId, [item.assetNumber]), String(c.customer_id), 'Active');
-  await store.insertItems(tx, rows.items);
-  await store.insertDetails(tx, rows.details);
+  await store.insertItems(tx, ctx.tenantId, rows.items);
+  await store.insertDetails(tx, ctx.tenantId, rows.details);
 }
 
 export type Credits = ReturnType<typeof createCredits>;
