@@ -1,3 +1,4 @@
+import type { Dec } from '../core/money.js';
 import type { JsonDocument } from '../db/json.js';
 
 // Billing's stored documents as billing and its callers see them; `store.ts` is the only file that
@@ -90,3 +91,72 @@ export interface InvoiceItemDetail {
   billedAmount: DecimalString;
   taxAmount: DecimalString;
 }
+
+/** Money owed back to a customer: applied to invoices and debit memos; billing's own when it nets negative. */
+export interface CreditMemo {
+  id: string;
+  creditMemoNumber: string;
+  status: string;
+  source: string;
+  customerId: string;
+  currency: string;
+  creditMemoDate: string;
+  startDate: string;
+  endDate: string;
+  dueDate: string | null;
+  targetDate: string | null;
+  orderId: string | null;
+  sourceCreditId: string | null;
+  sourceInvoiceId: string | null;
+  amountWithoutTax: DecimalString;
+  taxAmount: DecimalString;
+  amount: DecimalString;
+  balance: DecimalString;
+  paymentStatus: string;
+  reason: string | null;
+  activatedTime: Date | null;
+  canceledDate: Date | null;
+  customFields: JsonDocument;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A credit memo as written, every column resolved (dates, activation time) by the caller; its balance is its whole amount. */
+export interface NewCreditMemo {
+  id: string; number: string; status: string; source: string; customerId: string; currency: string; memoDate: string; startDate: string; endDate: string;
+  dueDate: string | null; targetDate: string | null; orderId: string | null; sourceCreditId: string | null; amount: Dec; taxAmount: Dec;
+  sourceInvoiceId: string | null; reason: string | null; activatedTime: Date | null;
+}
+
+/** A charge owed outside the billing of assets (a late fee …); credit memos apply to it like to invoices. */
+export interface DebitMemo {
+  id: string;
+  debitMemoNumber: string;
+  status: string;
+  customerId: string;
+  currency: string;
+  debitMemoDate: string;
+  startDate: string | null;
+  endDate: string | null;
+  amount: DecimalString;
+  taxAmount: DecimalString;
+  balance: DecimalString;
+  sourceId: string | null;
+  sourceType: string | null;
+  chargeReason: string | null;
+  description: string | null;
+  paymentStatus: string;
+  activatedTime: Date | null;
+  canceledDate: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A debit memo as written (the caller takes its number and today); its balance is its amount. */
+export interface NewDebitMemo {
+  number: string; status: string; customerId: string; currency: string; memoDate: string; startDate: string | null; endDate: string | null;
+  amount: Dec; taxAmount: Dec; sourceId: string | null; sourceType: string | null; chargeReason: string | null; description: string | null; activatedTime: Date | null;
+}
+
+/** What a Draft debit memo's :update rewrites (its balance follows the amount). */
+export type DebitMemoDraft = Omit<NewDebitMemo, 'number' | 'status' | 'memoDate' | 'activatedTime'>;

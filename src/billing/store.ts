@@ -4,7 +4,7 @@ import type { Tx } from '../db/transaction.js';
 import type { Row as TableRow } from '../db/schema.js';
 import { fromRow, insertRows, toColumns, type ColumnMap, type MapsRow } from '../db/rows.js';
 import type { BilledPeriod } from './invoices/builder.js';
-import type { Invoice, InvoiceItem, InvoiceItemDetail, NewInvoice } from './model.js';
+import type { CreditMemo, DebitMemo, DebitMemoDraft, Invoice, InvoiceItem, InvoiceItemDetail, NewCreditMemo, NewDebitMemo, NewInvoice } from './model.js';
 import { Dec } from '../core/money.js';
 
 // The only file that touches billing's tables: invoices, invoice_items, invoice_item_details,
@@ -37,7 +37,25 @@ const DETAIL = {
   netSalesPrice: 'net_sales_price', billedAmount: 'billed_amount', taxAmount: 'tax_amount',
 } as const satisfies ColumnMap<InvoiceItemDetail, TableRow<'invoice_item_details'>>;
 
+const CREDIT_MEMO = {
+  id: 'id', creditMemoNumber: 'credit_memo_number', status: 'status', source: 'source', customerId: 'customer_id', currency: 'currency_iso_code',
+  creditMemoDate: 'credit_memo_date', startDate: 'start_date', endDate: 'end_date', dueDate: 'due_date', targetDate: 'target_date', orderId: 'order_id',
+  sourceCreditId: 'source_credit_id', sourceInvoiceId: 'source_invoice_id', amountWithoutTax: 'amount_without_tax', taxAmount: 'tax_amount',
+  amount: 'amount', balance: 'balance', paymentStatus: 'payment_status', reason: 'reason', activatedTime: 'activated_time',
+  canceledDate: 'canceled_date', customFields: 'custom_fields', createdAt: 'created_at', updatedAt: 'updated_at',
+} as const satisfies ColumnMap<CreditMemo, TableRow<'credit_memos'>>;
+
+const DEBIT_MEMO = {
+  id: 'id', debitMemoNumber: 'debit_memo_number', status: 'status', customerId: 'customer_id', currency: 'currency_iso_code',
+  debitMemoDate: 'debit_memo_date', startDate: 'start_date', endDate: 'end_date', amount: 'amount', taxAmount: 'tax_amount', balance: 'balance',
+  sourceId: 'source_id', sourceType: 'source_type', chargeReason: 'charge_reason', description: 'description', paymentStatus: 'payment_status',
+  activatedTime: 'activated_time', canceledDate: 'canceled_date', createdAt: 'created_at', updatedAt: 'updated_at',
+} as const satisfies ColumnMap<DebitMemo, TableRow<'debit_memos'>>;
+
 // the compiler checks that every column fits the field it fills
+const creditMemosMap: MapsRow<CreditMemo, TableRow<'credit_memos'>, typeof CREDIT_MEMO> = true;
+const debitMemosMap: MapsRow<DebitMemo, TableRow<'debit_memos'>, typeof DEBIT_MEMO> = true;
+void creditMemosMap; void debitMemosMap;
 const invoicesMap: MapsRow<Invoice, TableRow<'invoices'>, typeof INVOICE> = true;
 const itemsMap: MapsRow<InvoiceItem, TableRow<'invoice_items'>, typeof ITEM> = true;
 const detailsMap: MapsRow<InvoiceItemDetail, TableRow<'invoice_item_details'>, typeof DETAIL> = true;
@@ -46,6 +64,8 @@ void invoicesMap; void itemsMap; void detailsMap;
 const toInvoice = (r: TableRow<'invoices'>): Invoice => fromRow<Invoice>(INVOICE, r);
 const toItem = (r: TableRow<'invoice_items'>): InvoiceItem => fromRow<InvoiceItem>(ITEM, r);
 const toDetail = (r: TableRow<'invoice_item_details'>): InvoiceItemDetail => fromRow<InvoiceItemDetail>(DETAIL, r);
+const toCreditMemo = (r: TableRow<'credit_memos'>): CreditMemo => fromRow<CreditMemo>(CREDIT_MEMO, r);
+const toDebitMemo = (r: TableRow<'debit_memos'>): DebitMemo => fromRow<DebitMemo>(DEBIT_MEMO, r);
 
 /** A patch's `set` list: each field's column, jsonb fields as JSON text. */
 function setsOf<D>(map: { readonly [K in keyof D]: string }, patch: Partial<D>, json: readonly (keyof D)[] = []) {
@@ -179,15 +199,8 @@ export async function moveCreditBalance(db: Q, tenantId: string, id: string, del
 
 // --- credit memos ---------------------------------------------------------------------------------
 
-/** A credit memo as written, every column resolved (dates, activation time) by the caller. */
-export interface CreditMemoInsert {
-  id: string; number: string; status: string; source: string; customerId: string; currency: string; memoDate: string; startDate: string; endDate: string;
-  dueDate: string | null; targetDate: string | null; orderId: string | null; sourceCreditId: string | null; amount: Dec; taxAmount: Dec;
-  sourceInvoiceId: string | null; reason: string | null; activatedTime: Date | null;
-}
-
 /** Writes a memo whose balance is its whole amount; its id. */
-export async function insertCreditMemo(db: Q, tenantId: string, m: CreditMemoInsert): Promise<string> {
+export async function insertCreditMemo(db: Q, tenantId: string, m: NewCreditMemo): Promise<string> {
   const r = await sql<{ id: string }>`insert into credit_memos (tenant_id, id, credit_memo_number, status, source, customer_id, currency_iso_code, credit_memo_date,
     start_date, end_date, due_date, target_date, order_id, source_credit_id, amount_without_tax, tax_amount, amount, balance, source_invoice_id, reason, activated_time)
     values (${tenantId}, ${m.id}, ${m.number}, ${m.status}, ${m.source}, ${m.customerId}, ${m.currency}, ${m.memoDate},
@@ -197,28 +210,28 @@ export async function insertCreditMemo(db: Q, tenantId: string, m: CreditMemoIns
   return r.rows[0]!.id;
 }
 
-export async function getCreditMemo(db: Q, tenantId: string, id: string, opts: { forUpdate?: boolean } = {}): Promise<Row | undefined> {
-  const r = await sql<Row>`select * from credit_memos where tenant_id = ${tenantId} and id = ${id}${opts.forUpdate ? sql` for update` : sql``}`.execute(db);
-  return r.rows[0];
+export async function getCreditMemo(db: Q, tenantId: string, id: string, opts: { forUpdate?: boolean } = {}): Promise<CreditMemo | undefined> {
+  const r = await sql<TableRow<'credit_memos'>>`select * from credit_memos where tenant_id = ${tenantId} and id = ${id}${opts.forUpdate ? sql` for update` : sql``}`.execute(db);
+  return r.rows[0] && toCreditMemo(r.rows[0]);
 }
 
 /** These memos (missing ids are left out), oldest first. */
-export async function creditMemosByIds(db: Q, tenantId: string, ids: readonly string[]): Promise<Row[]> {
+export async function creditMemosByIds(db: Q, tenantId: string, ids: readonly string[]): Promise<CreditMemo[]> {
   if (ids.length === 0) return [];
-  const r = await sql<Row>`select * from credit_memos where tenant_id = ${tenantId} and id = any(${[...ids]}::uuid[]) order by created_at, credit_memo_number`.execute(db);
-  return r.rows;
+  const r = await sql<TableRow<'credit_memos'>>`select * from credit_memos where tenant_id = ${tenantId} and id = any(${[...ids]}::uuid[]) order by created_at, credit_memo_number`.execute(db);
+  return r.rows.map(toCreditMemo);
 }
 
-export async function creditMemosOfOrder(db: Q, tenantId: string, orderId: string): Promise<Row[]> {
-  const r = await sql<Row>`select * from credit_memos where tenant_id = ${tenantId} and order_id = ${orderId} order by created_at, credit_memo_number`.execute(db);
-  return r.rows;
+export async function creditMemosOfOrder(db: Q, tenantId: string, orderId: string): Promise<CreditMemo[]> {
+  const r = await sql<TableRow<'credit_memos'>>`select * from credit_memos where tenant_id = ${tenantId} and order_id = ${orderId} order by created_at, credit_memo_number`.execute(db);
+  return r.rows.map(toCreditMemo);
 }
 
 /** A customer's Active memos in a currency with credit left, oldest first, locked (the order credit applies in). */
-export async function openCreditMemosOf(db: Q, tenantId: string, customerId: string, currency: string): Promise<Row[]> {
-  const r = await sql<Row>`select * from credit_memos where tenant_id = ${tenantId} and customer_id = ${customerId}
+export async function openCreditMemosOf(db: Q, tenantId: string, customerId: string, currency: string): Promise<CreditMemo[]> {
+  const r = await sql<TableRow<'credit_memos'>>`select * from credit_memos where tenant_id = ${tenantId} and customer_id = ${customerId}
     and currency_iso_code = ${currency} and status = 'Active' and balance > 0 order by created_at, credit_memo_number for update`.execute(db);
-  return r.rows;
+  return r.rows.map(toCreditMemo);
 }
 
 /** What a customer's Active memos in a currency hold together. */
@@ -229,8 +242,8 @@ export async function openCreditOf(db: Q, tenantId: string, customerId: string, 
 }
 
 /** Memo status and its ledger items' status move together (a Canceled item no longer counts as billed); `columns` go with it. */
-export async function setCreditMemoStatus(db: Q, tenantId: string, id: string, status: string, columns: Record<string, unknown> = {}): Promise<void> {
-  const sets = Object.entries({ status, ...columns }).map(([c, v]) => sql`${sql.ref(c)} = ${v}`);
+export async function setCreditMemoStatus(db: Q, tenantId: string, id: string, status: string, patch: Partial<CreditMemo> = {}): Promise<void> {
+  const sets = setsOf<CreditMemo>(CREDIT_MEMO, { status, ...patch }, ['customFields']);
   await sql`update credit_memos set ${sql.join([...sets, sql`updated_at = now()`])} where tenant_id = ${tenantId} and id = ${id}`.execute(db);
   await sql`update invoice_items set status = ${status} where tenant_id = ${tenantId} and credit_memo_id = ${id}`.execute(db);
 }
@@ -240,8 +253,8 @@ export async function setCreditMemoBalance(db: Q, tenantId: string, id: string, 
 }
 
 /** What a patch may change: the memo date (Draft only, the caller checks) and the reason. */
-export async function setCreditMemoFields(db: Q, tenantId: string, id: string, columns: { credit_memo_date?: string; reason?: string | null }): Promise<void> {
-  const sets = Object.entries(columns).map(([c, v]) => sql`${sql.ref(c)} = ${v}`);
+export async function setCreditMemoFields(db: Q, tenantId: string, id: string, patch: Partial<Pick<CreditMemo, 'creditMemoDate' | 'reason'>>): Promise<void> {
+  const sets = setsOf<CreditMemo>(CREDIT_MEMO, patch);
   if (sets.length === 0) return;
   await sql`update credit_memos set ${sql.join(sets)} where tenant_id = ${tenantId} and id = ${id}`.execute(db);
 }
@@ -257,16 +270,7 @@ export async function deleteCreditMemo(db: Q, tenantId: string, id: string): Pro
 
 // --- debit memos ----------------------------------------------------------------------------------
 
-/** A debit memo as written (the caller takes its number and today); its balance is its amount. */
-export interface DebitMemoInsert {
-  number: string; status: string; customerId: string; currency: string; memoDate: string; startDate: string | null; endDate: string | null;
-  amount: Dec; taxAmount: Dec; sourceId: string | null; sourceType: string | null; chargeReason: string | null; description: string | null; activatedTime: Date | null;
-}
-
-/** What a Draft debit memo's :update rewrites (its balance follows the amount). */
-export type DebitMemoDraft = Omit<DebitMemoInsert, 'number' | 'status' | 'memoDate' | 'activatedTime'>;
-
-export async function insertDebitMemo(db: Q, tenantId: string, m: DebitMemoInsert): Promise<string> {
+export async function insertDebitMemo(db: Q, tenantId: string, m: NewDebitMemo): Promise<string> {
   const r = await sql<{ id: string }>`insert into debit_memos (tenant_id, debit_memo_number, status, customer_id, currency_iso_code, debit_memo_date,
     start_date, end_date, amount, tax_amount, balance, source_id, source_type, charge_reason, description, activated_time)
     values (${tenantId}, ${m.number}, ${m.status}, ${m.customerId}, ${m.currency}, ${m.memoDate}, ${m.startDate}, ${m.endDate}, ${m.amount.toString()},
@@ -275,21 +279,21 @@ export async function insertDebitMemo(db: Q, tenantId: string, m: DebitMemoInser
   return r.rows[0]!.id;
 }
 
-export async function getDebitMemo(db: Q, tenantId: string, id: string, opts: { forUpdate?: boolean } = {}): Promise<Row | undefined> {
-  const r = await sql<Row>`select * from debit_memos where tenant_id = ${tenantId} and id = ${id}${opts.forUpdate ? sql` for update` : sql``}`.execute(db);
-  return r.rows[0];
+export async function getDebitMemo(db: Q, tenantId: string, id: string, opts: { forUpdate?: boolean } = {}): Promise<DebitMemo | undefined> {
+  const r = await sql<TableRow<'debit_memos'>>`select * from debit_memos where tenant_id = ${tenantId} and id = ${id}${opts.forUpdate ? sql` for update` : sql``}`.execute(db);
+  return r.rows[0] && toDebitMemo(r.rows[0]);
 }
 
 /** These debit memos (missing ids are left out), by number. */
-export async function debitMemosByIds(db: Q, tenantId: string, ids: readonly string[]): Promise<Row[]> {
+export async function debitMemosByIds(db: Q, tenantId: string, ids: readonly string[]): Promise<DebitMemo[]> {
   if (ids.length === 0) return [];
-  const r = await sql<Row>`select * from debit_memos where tenant_id = ${tenantId} and id = any(${[...ids]}::uuid[]) order by debit_memo_number`.execute(db);
-  return r.rows;
+  const r = await sql<TableRow<'debit_memos'>>`select * from debit_memos where tenant_id = ${tenantId} and id = any(${[...ids]}::uuid[]) order by debit_memo_number`.execute(db);
+  return r.rows.map(toDebitMemo);
 }
 
 /** Sets a debit memo's status and the columns that go with it (activated_time, canceled_date …). */
-export async function setDebitMemoStatus(db: Q, tenantId: string, id: string, status: string, columns: Record<string, unknown> = {}): Promise<void> {
-  const sets = Object.entries({ status, ...columns }).map(([c, v]) => sql`${sql.ref(c)} = ${v}`);
+export async function setDebitMemoStatus(db: Q, tenantId: string, id: string, status: string, patch: Partial<DebitMemo> = {}): Promise<void> {
+  const sets = setsOf<DebitMemo>(DEBIT_MEMO, { status, ...patch });
   await sql`update debit_memos set ${sql.join([...sets, sql`updated_at = now()`])} where tenant_id = ${tenantId} and id = ${id}`.execute(db);
 }
 
