@@ -160,3 +160,32 @@ export interface NewDebitMemo {
 
 /** What a Draft debit memo's :update rewrites (its balance follows the amount). */
 export type DebitMemoDraft = Omit<NewDebitMemo, 'number' | 'status' | 'memoDate' | 'activatedTime'>;
+
+/** Credits a customer bought with an order line (CRE-…): what is left of their cash converts to credit memos. */
+export interface Credit {
+  id: string;
+  creditNumber: string;
+  status: string;
+  customerId: string;
+  creditTypeId: string | null;
+  creditConversionId: string | null;
+  assetId: string;
+  assetNumber: string;
+  assetType: string;
+  orderProductId: string;
+  productId: string;
+  productName: string | null;
+  uomId: string | null;
+  currency: string;
+  startDate: string;
+  assetQuantity: DecimalString;
+  unitPrice: DecimalString;
+  quantity: DecimalString;
+  amount: DecimalString;
+  balance: DecimalString;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A credit as granted: the database sets when. */
+export type NewCredit = Omit<Credit, 'createdAt' | 'updatedAt'>;

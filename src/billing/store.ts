@@ -4,7 +4,7 @@ import type { Tx } from '../db/transaction.js';
 import type { Row as TableRow } from '../db/schema.js';
 import { fromRow, insertRows, toColumns, type ColumnMap, type MapsRow } from '../db/rows.js';
 import type { BilledPeriod } from './invoices/builder.js';
-import type { CreditMemo, DebitMemo, DebitMemoDraft, Invoice, InvoiceItem, InvoiceItemDetail, NewCreditMemo, NewDebitMemo, NewInvoice } from './model.js';
+import type { Credit, CreditMemo, DebitMemo, NewCredit, DebitMemoDraft, Invoice, InvoiceItem, InvoiceItemDetail, NewCreditMemo, NewDebitMemo, NewInvoice } from './model.js';
 import { Dec } from '../core/money.js';
 
 // The only file that touches billing's tables: invoices, invoice_items, invoice_item_details,
@@ -52,7 +52,17 @@ const DEBIT_MEMO = {
   activatedTime: 'activated_time', canceledDate: 'canceled_date', createdAt: 'created_at', updatedAt: 'updated_at',
 } as const satisfies ColumnMap<DebitMemo, TableRow<'debit_memos'>>;
 
+const CREDIT = {
+  id: 'id', creditNumber: 'credit_number', status: 'status', customerId: 'customer_id', creditTypeId: 'credit_type_id',
+  creditConversionId: 'credit_conversion_id', assetId: 'asset_id', assetNumber: 'asset_number', assetType: 'asset_type',
+  orderProductId: 'order_product_id', productId: 'product_id', productName: 'product_name', uomId: 'uom_id', currency: 'currency_iso_code',
+  startDate: 'start_date', assetQuantity: 'asset_quantity', unitPrice: 'unit_price', quantity: 'quantity', amount: 'amount', balance: 'balance',
+  createdAt: 'created_at', updatedAt: 'updated_at',
+} as const satisfies ColumnMap<Credit, TableRow<'credits'>>;
+
 // the compiler checks that every column fits the field it fills
+const creditsMap: MapsRow<Credit, TableRow<'credits'>, typeof CREDIT> = true;
+void creditsMap;
 const creditMemosMap: MapsRow<CreditMemo, TableRow<'credit_memos'>, typeof CREDIT_MEMO> = true;
 const debitMemosMap: MapsRow<DebitMemo, TableRow<'debit_memos'>, typeof DEBIT_MEMO> = true;
 void creditMemosMap; void debitMemosMap;
@@ -64,6 +74,7 @@ void invoicesMap; void itemsMap; void detailsMap;
 const toInvoice = (r: TableRow<'invoices'>): Invoice => fromRow<Invoice>(INVOICE, r);
 const toItem = (r: TableRow<'invoice_items'>): InvoiceItem => fromRow<InvoiceItem>(ITEM, r);
 const toDetail = (r: TableRow<'invoice_item_details'>): InvoiceItemDetail => fromRow<InvoiceItemDetail>(DETAIL, r);
+const toCredit = (r: TableRow<'credits'>): Credit => fromRow<Credit>(CREDIT, r);
 const toCreditMemo = (r: TableRow<'credit_memos'>): CreditMemo => fromRow<CreditMemo>(CREDIT_MEMO, r);
 const toDebitMemo = (r: TableRow<'debit_memos'>): DebitMemo => fromRow<DebitMemo>(DEBIT_MEMO, r);
 
@@ -177,17 +188,18 @@ export async function getJob(db: Q, tenantId: string, id: string): Promise<Row |
 
 // --- credits --------------------------------------------------------------------------------------
 
-export const insertCredits = (db: Q, rows: Record<string, unknown>[]) => insertRows(db, 'credits', rows);
+export const insertCredits = (db: Q, tenantId: string, credits: readonly NewCredit[]) =>
+  insertRows(db, 'credits', credits.map((c) => ({ tenant_id: tenantId, ...toColumns<Credit>(CREDIT, c) })));
 
-export async function getCredit(db: Q, tenantId: string, by: { id: string } | { number: string }, opts: { forUpdate?: boolean } = {}): Promise<Row | undefined> {
+export async function getCredit(db: Q, tenantId: string, by: { id: string } | { number: string }, opts: { forUpdate?: boolean } = {}): Promise<Credit | undefined> {
   const where = 'id' in by ? sql`id = ${by.id}` : sql`credit_number = ${by.number}`;
-  const r = await sql<Row>`select * from credits where tenant_id = ${tenantId} and ${where}${opts.forUpdate ? sql` for update` : sql``}`.execute(db);
-  return r.rows[0];
+  const r = await sql<TableRow<'credits'>>`select * from credits where tenant_id = ${tenantId} and ${where}${opts.forUpdate ? sql` for update` : sql``}`.execute(db);
+  return r.rows[0] && toCredit(r.rows[0]);
 }
 
-export async function creditsOfCustomer(db: Q, tenantId: string, customerId: string): Promise<Row[]> {
-  const r = await sql<Row>`select * from credits where tenant_id = ${tenantId} and customer_id = ${customerId} order by credit_number`.execute(db);
-  return r.rows;
+export async function creditsOfCustomer(db: Q, tenantId: string, customerId: string): Promise<Credit[]> {
+  const r = await sql<TableRow<'credits'>>`select * from credits where tenant_id = ${tenantId} and customer_id = ${customerId} order by credit_number`.execute(db);
+  return r.rows.map(toCredit);
 }
 
 /** Moves a credit's balance by `delta` (negative converts, positive restores); the CHECKs keep it within 0..amount. */
