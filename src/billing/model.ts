@@ -189,3 +189,23 @@ export interface Credit {
 
 /** A credit as granted: the database sets when. */
 export type NewCredit = Omit<Credit, 'createdAt' | 'updatedAt'>;
+
+/** A customer a billing run could not bill, and why. */
+export interface BillingJobError { customerId: string; errorCode: string; message: string }
+
+/** A billing run as recorded: what it billed (invoices, credit memos) and whom it could not. */
+export interface BillingJob {
+  id: string;
+  scheduleId: string | null;
+  status: string;
+  targetDate: string;
+  autoActivate: boolean;
+  invoiceIds: string[];
+  creditMemoIds: string[];
+  errors: BillingJobError[];
+  createdAt: Date;
+  finishedAt: Date | null;
+}
+
+/** A run as it starts: Running, nothing billed yet. */
+export type NewBillingJob = Pick<BillingJob, 'id' | 'status' | 'targetDate' | 'autoActivate' | 'scheduleId'>;

@@ -4,7 +4,7 @@ import type { Tx } from '../db/transaction.js';
 import type { Row as TableRow } from '../db/schema.js';
 import { fromRow, insertRows, toColumns, type ColumnMap, type MapsRow } from '../db/rows.js';
 import type { BilledPeriod } from './invoices/builder.js';
-import type { Credit, CreditMemo, DebitMemo, NewCredit, DebitMemoDraft, Invoice, InvoiceItem, InvoiceItemDetail, NewCreditMemo, NewDebitMemo, NewInvoice } from './model.js';
+import type { BillingJob, BillingJobError, Credit, CreditMemo, NewBillingJob, DebitMemo, NewCredit, DebitMemoDraft, Invoice, InvoiceItem, InvoiceItemDetail, NewCreditMemo, NewDebitMemo, NewInvoice } from './model.js';
 import { Dec } from '../core/money.js';
 
 // The only file that touches billing's tables: invoices, invoice_items, invoice_item_details,
@@ -60,7 +60,17 @@ const CREDIT = {
   createdAt: 'created_at', updatedAt: 'updated_at',
 } as const satisfies ColumnMap<Credit, TableRow<'credits'>>;
 
+/** A billing_jobs row with its jsonb columns as this store writes them (ids, and errors as BillingJobError). */
+type JobRow = Omit<TableRow<'billing_jobs'>, 'invoice_ids' | 'credit_memo_ids' | 'errors'> & { invoice_ids: string[]; credit_memo_ids: string[]; errors: BillingJobError[] };
+
+const JOB = {
+  id: 'id', scheduleId: 'schedule_id', status: 'status', targetDate: 'target_date', autoActivate: 'auto_activate', invoiceIds: 'invoice_ids',
+  creditMemoIds: 'credit_memo_ids', errors: 'errors', createdAt: 'created_at', finishedAt: 'finished_at',
+} as const satisfies ColumnMap<BillingJob, JobRow>;
+
 // the compiler checks that every column fits the field it fills
+const jobsMap: MapsRow<BillingJob, JobRow, typeof JOB> = true;
+void jobsMap;
 const creditsMap: MapsRow<Credit, TableRow<'credits'>, typeof CREDIT> = true;
 void creditsMap;
 const creditMemosMap: MapsRow<CreditMemo, TableRow<'credit_memos'>, typeof CREDIT_MEMO> = true;
@@ -74,6 +84,7 @@ void invoicesMap; void itemsMap; void detailsMap;
 const toInvoice = (r: TableRow<'invoices'>): Invoice => fromRow<Invoice>(INVOICE, r);
 const toItem = (r: TableRow<'invoice_items'>): InvoiceItem => fromRow<InvoiceItem>(ITEM, r);
 const toDetail = (r: TableRow<'invoice_item_details'>): InvoiceItemDetail => fromRow<InvoiceItemDetail>(DETAIL, r);
+const toJob = (r: JobRow): BillingJob => fromRow<BillingJob>(JOB, r);
 const toCredit = (r: TableRow<'credits'>): Credit => fromRow<Credit>(CREDIT, r);
 const toCreditMemo = (r: TableRow<'credit_memos'>): CreditMemo => fromRow<CreditMemo>(CREDIT_MEMO, r);
 const toDebitMemo = (r: TableRow<'debit_memos'>): DebitMemo => fromRow<DebitMemo>(DEBIT_MEMO, r);
@@ -174,16 +185,17 @@ export async function deleteInvoice(db: Q, tenantId: string, id: string): Promis
   await sql`delete from invoices where tenant_id = ${tenantId} and id = ${id}`.execute(db);
 }
 
-export const insertJob = (db: Q, row: Record<string, unknown>) => insertRows(db, 'billing_jobs', [row]);
+export const insertJob = (db: Q, tenantId: string, job: NewBillingJob) =>
+  insertRows(db, 'billing_jobs', [{ tenant_id: tenantId, ...toColumns<BillingJob>(JOB, job) }]);
 
-export async function finishJob(db: Q, tenantId: string, id: string, columns: Record<string, unknown>): Promise<void> {
-  const sets = Object.entries(columns).map(([c, v]) => sql`${sql.ref(c)} = ${v}`);
+export async function finishJob(db: Q, tenantId: string, id: string, patch: Partial<BillingJob>): Promise<void> {
+  const sets = setsOf<BillingJob>(JOB, patch, ['invoiceIds', 'creditMemoIds', 'errors']);
   await sql`update billing_jobs set ${sql.join(sets)} where tenant_id = ${tenantId} and id = ${id}`.execute(db);
 }
 
-export async function getJob(db: Q, tenantId: string, id: string): Promise<Row | undefined> {
-  const r = await sql<Row>`select * from billing_jobs where tenant_id = ${tenantId} and id = ${id}`.execute(db);
-  return r.rows[0];
+export async function getJob(db: Q, tenantId: string, id: string): Promise<BillingJob | undefined> {
+  const r = await sql<JobRow>`select * from billing_jobs where tenant_id = ${tenantId} and id = ${id}`.execute(db);
+  return r.rows[0] && toJob(r.rows[0]);
 }
 
 // --- credits --------------------------------------------------------------------------------------
