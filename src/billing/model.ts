@@ -209,3 +209,26 @@ export interface BillingJob {
 
 /** A run as it starts: Running, nothing billed yet. */
 export type NewBillingJob = Pick<BillingJob, 'id' | 'status' | 'targetDate' | 'autoActivate' | 'scheduleId'>;
+
+/** A Recurring billing schedule (Quartz cron): Draft until activated, then the server's scheduler runs it. */
+export interface BillingSchedule {
+  id: string;
+  name: string | null;
+  scheduleType: string;
+  status: string;
+  recurringSchedule: string;
+  scheduleStartDate: string;
+  autoActivate: boolean;
+  targetIncrement: number;
+  customerIds: string[] | null;
+  customerFilter: string | null;
+  productFilter: string | null;
+  billCycleDayFilter: string | null;
+  lastRunDate: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** What a schedule's writes set (the service reads and checks it). */
+export type ScheduleFields = Pick<BillingSchedule, 'name' | 'recurringSchedule' | 'scheduleStartDate' | 'autoActivate' | 'targetIncrement' | 'customerIds'
+  | 'customerFilter' | 'productFilter' | 'billCycleDayFilter'>;

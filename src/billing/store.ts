@@ -4,14 +4,13 @@ import type { Tx } from '../db/transaction.js';
 import type { Row as TableRow } from '../db/schema.js';
 import { fromRow, insertRows, toColumns, type ColumnMap, type MapsRow } from '../db/rows.js';
 import type { BilledPeriod } from './invoices/builder.js';
-import type { BillingJob, BillingJobError, Credit, CreditMemo, NewBillingJob, DebitMemo, NewCredit, DebitMemoDraft, Invoice, InvoiceItem, InvoiceItemDetail, NewCreditMemo, NewDebitMemo, NewInvoice } from './model.js';
+import type { BillingJob, BillingJobError, BillingSchedule, ScheduleFields, Credit, CreditMemo, NewBillingJob, DebitMemo, NewCredit, DebitMemoDraft, Invoice, InvoiceItem, InvoiceItemDetail, NewCreditMemo, NewDebitMemo, NewInvoice } from './model.js';
 import { Dec } from '../core/money.js';
 
 // The only file that touches billing's tables: invoices, invoice_items, invoice_item_details,
 // billing_jobs, billing_schedules, credits, credit_memos and debit_memos; and the only one that
 // knows their columns (one column map per table, checked by the compiler).
 type Q = Db | Tx;
-export type Row = Record<string, unknown> & { id: string };
 
 const INVOICE = {
   id: 'id', invoiceNumber: 'invoice_number', recordType: 'record_type', source: 'source', status: 'status', customerId: 'customer_id',
@@ -68,7 +67,19 @@ const JOB = {
   creditMemoIds: 'credit_memo_ids', errors: 'errors', createdAt: 'created_at', finishedAt: 'finished_at',
 } as const satisfies ColumnMap<BillingJob, JobRow>;
 
+/** A billing_schedules row with customer_ids as this store writes it (a list of ids, or null). */
+type ScheduleRow = Omit<TableRow<'billing_schedules'>, 'customer_ids'> & { customer_ids: string[] | null };
+
+const SCHEDULE = {
+  id: 'id', name: 'name', scheduleType: 'schedule_type', status: 'status', recurringSchedule: 'recurring_schedule',
+  scheduleStartDate: 'schedule_start_date', autoActivate: 'auto_activate', targetIncrement: 'target_increment', customerIds: 'customer_ids',
+  customerFilter: 'customer_filter', productFilter: 'product_filter', billCycleDayFilter: 'bill_cycle_day_filter', lastRunDate: 'last_run_date',
+  createdAt: 'created_at', updatedAt: 'updated_at',
+} as const satisfies ColumnMap<BillingSchedule, ScheduleRow>;
+
 // the compiler checks that every column fits the field it fills
+const schedulesMap: MapsRow<BillingSchedule, ScheduleRow, typeof SCHEDULE> = true;
+void schedulesMap;
 const jobsMap: MapsRow<BillingJob, JobRow, typeof JOB> = true;
 void jobsMap;
 const creditsMap: MapsRow<Credit, TableRow<'credits'>, typeof CREDIT> = true;
@@ -84,6 +95,7 @@ void invoicesMap; void itemsMap; void detailsMap;
 const toInvoice = (r: TableRow<'invoices'>): Invoice => fromRow<Invoice>(INVOICE, r);
 const toItem = (r: TableRow<'invoice_items'>): InvoiceItem => fromRow<InvoiceItem>(ITEM, r);
 const toDetail = (r: TableRow<'invoice_item_details'>): InvoiceItemDetail => fromRow<InvoiceItemDetail>(DETAIL, r);
+const toSchedule = (r: ScheduleRow): BillingSchedule => fromRow<BillingSchedule>(SCHEDULE, r);
 const toJob = (r: JobRow): BillingJob => fromRow<BillingJob>(JOB, r);
 const toCredit = (r: TableRow<'credits'>): Credit => fromRow<Credit>(CREDIT, r);
 const toCreditMemo = (r: TableRow<'credit_memos'>): CreditMemo => fromRow<CreditMemo>(CREDIT_MEMO, r);
@@ -338,23 +350,9 @@ export async function rewriteDebitMemoDraft(db: Q, tenantId: string, id: string,
 
 // --- billing schedules ----------------------------------------------------------------------------
 
-/** A billing_schedules row as the driver returns it (dates 'YYYY-MM-DD', customer_ids parsed jsonb). */
-export interface ScheduleRow {
-  tenant_id: string; id: string; name: string | null; schedule_type: string; status: string; recurring_schedule: string;
-  schedule_start_date: string; auto_activate: boolean; target_increment: number; customer_ids: string[] | null;
-  customer_filter: string | null; product_filter: string | null; bill_cycle_day_filter: string | null;
-  last_run_date: string | null; created_at: Date; updated_at: Date;
-}
-
-/** What a schedule's writes set (the service reads and checks it). */
-export interface ScheduleFields {
-  name: string | null; recurringSchedule: string; scheduleStartDate: string; autoActivate: boolean; targetIncrement: number; customerIds: string[] | null;
-  customerFilter: string | null; productFilter: string | null; billCycleDayFilter: string | null;
-}
-
-export async function getSchedule(db: Q, tenantId: string, id: string, opts: { forUpdate?: boolean } = {}): Promise<ScheduleRow | undefined> {
+export async function getSchedule(db: Q, tenantId: string, id: string, opts: { forUpdate?: boolean } = {}): Promise<BillingSchedule | undefined> {
   const r = await sql<ScheduleRow>`select * from billing_schedules where tenant_id = ${tenantId} and id = ${id}${opts.forUpdate ? sql` for update` : sql``}`.execute(db);
-  return r.rows[0];
+  return r.rows[0] && toSchedule(r.rows[0]);
 }
 
 /** A new schedule: Recurring, Draft. */
@@ -387,10 +385,10 @@ export async function tenantsWithActiveSchedules(db: Q): Promise<string[]> {
 }
 
 /** Active schedules started by `today` that have not run today. */
-export async function dueSchedules(db: Q, tenantId: string, today: string): Promise<ScheduleRow[]> {
+export async function dueSchedules(db: Q, tenantId: string, today: string): Promise<BillingSchedule[]> {
   const r = await sql<ScheduleRow>`select * from billing_schedules where tenant_id = ${tenantId} and status = 'Active' and schedule_start_date <= ${today}::date
     and (last_run_date is null or last_run_date < ${today}::date)`.execute(db);
-  return r.rows;
+  return r.rows.map(toSchedule);
 }
 
 /** Claims today's run of a schedule: false when another scheduler moved its last run date first. */
