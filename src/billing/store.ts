@@ -4,7 +4,10 @@ import type { Tx } from '../db/transaction.js';
 import type { Row as TableRow } from '../db/schema.js';
 import { fromRow, insertRows, toColumns, type ColumnMap, type MapsRow } from '../db/rows.js';
 import type { BilledPeriod } from './invoices/builder.js';
-import type { BillingJob, BillingJobError, BillingSchedule, ScheduleFields, Credit, CreditMemo, NewBillingJob, DebitMemo, NewCredit, DebitMemoDraft, Invoice, InvoiceItem, InvoiceItemDetail, NewCreditMemo, NewDebitMemo, NewInvoice } from './model.js';
+import type {
+  BillingJob, BillingJobError, BillingSchedule, Credit, CreditMemo, DebitMemo, DebitMemoDraft, Invoice, InvoiceItem, InvoiceItemDetail,
+  NewBillingJob, NewCredit, NewCreditMemo, NewDebitMemo, NewInvoice, ScheduleFields,
+} from './model.js';
 import { Dec } from '../core/money.js';
 
 // The only file that touches billing's tables: invoices, invoice_items, invoice_item_details,
@@ -78,28 +81,24 @@ const SCHEDULE = {
 } as const satisfies ColumnMap<BillingSchedule, ScheduleRow>;
 
 // the compiler checks that every column fits the field it fills
-const schedulesMap: MapsRow<BillingSchedule, ScheduleRow, typeof SCHEDULE> = true;
-void schedulesMap;
-const jobsMap: MapsRow<BillingJob, JobRow, typeof JOB> = true;
-void jobsMap;
-const creditsMap: MapsRow<Credit, TableRow<'credits'>, typeof CREDIT> = true;
-void creditsMap;
-const creditMemosMap: MapsRow<CreditMemo, TableRow<'credit_memos'>, typeof CREDIT_MEMO> = true;
-const debitMemosMap: MapsRow<DebitMemo, TableRow<'debit_memos'>, typeof DEBIT_MEMO> = true;
-void creditMemosMap; void debitMemosMap;
 const invoicesMap: MapsRow<Invoice, TableRow<'invoices'>, typeof INVOICE> = true;
 const itemsMap: MapsRow<InvoiceItem, TableRow<'invoice_items'>, typeof ITEM> = true;
 const detailsMap: MapsRow<InvoiceItemDetail, TableRow<'invoice_item_details'>, typeof DETAIL> = true;
-void invoicesMap; void itemsMap; void detailsMap;
+const creditMemosMap: MapsRow<CreditMemo, TableRow<'credit_memos'>, typeof CREDIT_MEMO> = true;
+const debitMemosMap: MapsRow<DebitMemo, TableRow<'debit_memos'>, typeof DEBIT_MEMO> = true;
+const creditsMap: MapsRow<Credit, TableRow<'credits'>, typeof CREDIT> = true;
+const jobsMap: MapsRow<BillingJob, JobRow, typeof JOB> = true;
+const schedulesMap: MapsRow<BillingSchedule, ScheduleRow, typeof SCHEDULE> = true;
+void invoicesMap; void itemsMap; void detailsMap; void creditMemosMap; void debitMemosMap; void creditsMap; void jobsMap; void schedulesMap;
 
 const toInvoice = (r: TableRow<'invoices'>): Invoice => fromRow<Invoice>(INVOICE, r);
 const toItem = (r: TableRow<'invoice_items'>): InvoiceItem => fromRow<InvoiceItem>(ITEM, r);
 const toDetail = (r: TableRow<'invoice_item_details'>): InvoiceItemDetail => fromRow<InvoiceItemDetail>(DETAIL, r);
-const toSchedule = (r: ScheduleRow): BillingSchedule => fromRow<BillingSchedule>(SCHEDULE, r);
-const toJob = (r: JobRow): BillingJob => fromRow<BillingJob>(JOB, r);
-const toCredit = (r: TableRow<'credits'>): Credit => fromRow<Credit>(CREDIT, r);
 const toCreditMemo = (r: TableRow<'credit_memos'>): CreditMemo => fromRow<CreditMemo>(CREDIT_MEMO, r);
 const toDebitMemo = (r: TableRow<'debit_memos'>): DebitMemo => fromRow<DebitMemo>(DEBIT_MEMO, r);
+const toCredit = (r: TableRow<'credits'>): Credit => fromRow<Credit>(CREDIT, r);
+const toJob = (r: JobRow): BillingJob => fromRow<BillingJob>(JOB, r);
+const toSchedule = (r: ScheduleRow): BillingSchedule => fromRow<BillingSchedule>(SCHEDULE, r);
 
 /** A patch's `set` list: each field's column, jsonb fields as JSON text. */
 function setsOf<D>(map: { readonly [K in keyof D]: string }, patch: Partial<D>, json: readonly (keyof D)[] = []) {
