@@ -26,7 +26,8 @@ import type { PaymentsService } from '../payments/service.js';
 import type { IdsMatching } from '../filters/model.js';
 import * as store from './store.js';
 import { itemRows } from './invoices/rows.js';
-import { toInvoiceView, toItemView } from './invoices/views.js';
+import { toInvoiceView, toItemView, type InvoiceShown } from './invoices/views.js';
+import type { Invoice } from './model.js';
 
 // Billing use cases: the first invoice of an order (inside the order's transaction), previews
 // (the same builder, nothing stored), reading and activating invoices. Payments, memos and billing
@@ -44,15 +45,15 @@ const firstInvoiceCharges = (ctx: Ctx, lines: readonly BillableLine[]) => charge
 /** A draft that was never stored, as the API shows previews (seed: Draft, NotCalculated). */
 function previewView(ctx: Ctx, draft: InvoiceDraft, customerId: string | null): InvoiceWithItems {
   const invoiceId = randomUUID();
-  const row = {
-    id: invoiceId, invoice_number: null, record_type: 'Invoice', source: 'Billing', status: 'Draft', customer_id: customerId, bill_to_contact_id: null,
-    order_id: null, currency_iso_code: draft.currency, invoice_date: draft.invoiceDate, due_date: draft.dueDate, start_date: draft.startDate,
-    end_date: draft.endDate, target_date: draft.targetDate, amount_without_tax: draft.amountWithoutTax.toString(), tax_amount: draft.taxAmount.toString(),
-    amount: draft.amount.toString(), balance: draft.amount.toString(), payment_status: 'NotTransferred', tax_status: 'NotCalculated', accounting_status: 'NotStarted',
-    custom_fields: {},
+  const invoice: InvoiceShown = {
+    id: invoiceId, invoiceNumber: null, recordType: 'Invoice', source: 'Billing', status: 'Draft', customerId, billToContactId: null,
+    orderId: null, currency: draft.currency, invoiceDate: draft.invoiceDate, dueDate: draft.dueDate, startDate: draft.startDate,
+    endDate: draft.endDate, targetDate: draft.targetDate, amountWithoutTax: draft.amountWithoutTax.toString(), taxAmount: draft.taxAmount.toString(),
+    amount: draft.amount.toString(), balance: draft.amount.toString(), paymentStatus: 'NotTransferred', taxStatus: 'NotCalculated', accountingStatus: 'NotStarted',
+    poNumber: null, activatedTime: null, activatedById: null, canceledDate: null, customFields: {}, createdAt: null, updatedAt: null,
   };
-  const { items, details } = itemRows(ctx, { invoiceId }, draft, draft.items.map(() => null), new Map(), customerId ?? '');
-  return { invoice: toInvoiceView(row), items: items.map((it) => toItemView(it, null, details)) };
+  const { items, details } = itemRows({ invoiceId }, draft, draft.items.map(() => null), new Map(), customerId ?? '');
+  return { invoice: toInvoiceView(invoice), items: items.map((it) => toItemView(it, null, details)) };
 }
 
 export type BillingService = ReturnType<typeof createBillingService>;
@@ -67,12 +68,12 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
   const credits = createCredits({ numbering: deps.numbering, creditMemos: memos, customers: deps.customers });
   const documents = createBilledDocuments({ numbering: deps.numbering, creditMemos: memos });
   const runs = createBillingRuns({ assets: deps.assets, customers: deps.customers, numbering: deps.numbering, documents, idsMatching: deps.idsMatching, concurrency: deps.runConcurrency ?? 1, dayBoundary: deps.dayBoundary });
-  async function withItems(ctx: Ctx, q: Tx | Ctx['db'], invoices: store.Row[]): Promise<InvoiceWithItems[]> {
+  async function withItems(ctx: Ctx, q: Tx | Ctx['db'], invoices: readonly Invoice[]): Promise<InvoiceWithItems[]> {
     const ids = invoices.map((i) => i.id);
     const [items, details] = await Promise.all([store.itemsOf(q, ctx.tenantId, ids), store.detailsOf(q, ctx.tenantId, ids)]);
     return invoices.map((inv) => ({
       invoice: toInvoiceView(inv),
-      items: items.filter((it) => it.invoice_id === inv.id).map((it) => toItemView(it, inv.invoice_number, details)),
+      items: items.filter((it) => it.invoiceId === inv.id).map((it) => toItemView(it, inv.invoiceNumber, details)),
     }));
   }
 
@@ -200,14 +201,14 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
     /** The invoice as a PDF; Draft and Canceled invoices have none (409). */
     async pdf(ctx: Ctx, id: string): Promise<{ fileName: string; bytes: Buffer }> {
       const inv = await this.getInvoice(ctx, id);
-      if (inv.invoice.status !== 'Active') throw conflict('INVOICE_NOT_ACTIVE', `Invoice ${String(inv.invoice.name)} is ${String(inv.invoice.status)}; only Active invoices have a PDF`);
-      const c = await deps.customers.findCustomerRow(ctx.db, ctx, String(inv.invoice.customerId));
+      if (inv.invoice.status !== 'Active') throw conflict('INVOICE_NOT_ACTIVE', `Invoice ${inv.invoice.name} is ${inv.invoice.status}; only Active invoices have a PDF`);
+      const c = await deps.customers.findCustomerRow(ctx.db, ctx, inv.invoice.customerId!);
       const s = (k: keyof typeof c) => (c[k] === null || c[k] === undefined ? null : String(c[k]));
       const bytes = await renderInvoicePdf(inv, {
         seller: { name: ctx.tenant.name },
         customer: { name: String(c.name), street: s('billingStreet'), city: s('billingCity'), state: s('billingState'), postalCode: s('billingPostalCode'), country: s('billingCountry') },
       });
-      return { fileName: `${String(inv.invoice.name)}.pdf`, bytes };
+      return { fileName: `${inv.invoice.name}.pdf`, bytes };
     },
 
     creditMemosOfOrder: (ctx: Ctx, orderId: string) => memos.memosOfOrder(ctx, orderId),
@@ -226,21 +227,21 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
     async activateInvoices(ctx: Ctx, body: unknown): Promise<InvoiceWithItems[]> {
       const req = readActivation(body);
       const rows = await inTransaction(ctx.db, async (tx) => {
-        const out: store.Row[] = [];
+        const out: Invoice[] = [];
         for (const [k, id] of req.ids.entries()) {
           const inv = await store.getInvoice(tx, ctx.tenantId, id, { forUpdate: true });
           if (!inv) throw notFound('INVOICE_NOT_FOUND', `body/invoiceIds/${k}: invoice ${id} does not exist`);
-          if (inv.status !== 'Draft') throw conflict('INVOICE_NOT_DRAFT', `Invoice ${String(inv.invoice_number)} is ${String(inv.status)}; only a Draft invoice can be activated`);
+          if (inv.status !== 'Draft') throw conflict('INVOICE_NOT_DRAFT', `Invoice ${inv.invoiceNumber} is ${inv.status}; only a Draft invoice can be activated`);
           const o = req.overrides.get(id);
           const items = await store.itemsOf(tx, ctx.tenantId, [id]);
-          const fixed = applyOverrides(items.map((i) => ({ id: i.id, amount: new Dec(String(i.amount_without_tax)), taxAmount: new Dec(String(i.tax_amount)) })), o, String(inv.currency_iso_code), `body/data for invoice ${id}`);
+          const fixed = applyOverrides(items.map((i) => ({ id: i.id, amount: new Dec(i.amountWithoutTax), taxAmount: new Dec(i.taxAmount) })), o, inv.currency, `body/data for invoice ${id}`);
           for (const i of fixed.items.filter((x) => o?.items.has(x.id))) await store.setItemAmounts(tx, ctx.tenantId, i.id, i.amount, i.taxAmount);
           const invoiceDate = o?.invoiceDate ?? req.invoiceDate;
-          const dates = invoiceDate ? { invoice_date: invoiceDate, due_date: asDate(invoiceDate).add({ days: daysBetween(asDate(String(inv.invoice_date)), asDate(String(inv.due_date))) }).toString() } : {};
+          const dates = invoiceDate ? { invoiceDate, dueDate: asDate(invoiceDate).add({ days: daysBetween(asDate(inv.invoiceDate), asDate(inv.dueDate)) }).toString() } : {};
           const amount = fixed.amountWithoutTax.plus(fixed.taxAmount).toString();
-          await store.setInvoiceStatus(tx, ctx.tenantId, inv.id, {
-            status: 'Active', activated_time: ctx.clock.now(), activated_by_id: principalId(ctx), ...dates,
-            amount_without_tax: fixed.amountWithoutTax.toString(), tax_amount: fixed.taxAmount.toString(), amount, balance: amount,
+          await store.updateInvoice(tx, ctx.tenantId, inv.id, {
+            status: 'Active', activatedTime: ctx.clock.now(), activatedById: principalId(ctx), ...dates,
+            amountWithoutTax: fixed.amountWithoutTax.toString(), taxAmount: fixed.taxAmount.toString(), amount, balance: amount,
           });
           if (req.applyCredits) await memos.autoApply(tx, ctx, inv.id);
           out.push((await store.getInvoice(tx, ctx.tenantId, inv.id))!);

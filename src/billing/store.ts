@@ -1,18 +1,119 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/connect.js';
 import type { Tx } from '../db/transaction.js';
-import { insertRows } from '../db/rows.js';
+import type { Row as TableRow } from '../db/schema.js';
+import { fromRow, insertRows, toColumns, type ColumnMap, type MapsRow } from '../db/rows.js';
 import type { BilledPeriod } from './invoices/builder.js';
+import type {
+  BillingJob, BillingJobError, BillingSchedule, Credit, CreditMemo, DebitMemo, DebitMemoDraft, Invoice, InvoiceItem, InvoiceItemDetail,
+  NewBillingJob, NewCredit, NewCreditMemo, NewDebitMemo, NewInvoice, ScheduleFields,
+} from './model.js';
 import { Dec } from '../core/money.js';
 
 // The only file that touches billing's tables: invoices, invoice_items, invoice_item_details,
-// billing_jobs, billing_schedules, credits, credit_memos and debit_memos.
+// billing_jobs, billing_schedules, credits, credit_memos and debit_memos; and the only one that
+// knows their columns (one column map per table, checked by the compiler).
 type Q = Db | Tx;
-export type Row = Record<string, unknown> & { id: string };
 
-export const insertInvoice = (db: Q, row: Record<string, unknown>) => insertRows(db, 'invoices', [row]);
-export const insertItems = (db: Q, rows: Record<string, unknown>[]) => insertRows(db, 'invoice_items', rows);
-export const insertDetails = (db: Q, rows: Record<string, unknown>[]) => insertRows(db, 'invoice_item_details', rows);
+const INVOICE = {
+  id: 'id', invoiceNumber: 'invoice_number', recordType: 'record_type', source: 'source', status: 'status', customerId: 'customer_id',
+  billToContactId: 'bill_to_contact_id', orderId: 'order_id', currency: 'currency_iso_code', invoiceDate: 'invoice_date', dueDate: 'due_date',
+  startDate: 'start_date', endDate: 'end_date', targetDate: 'target_date', amountWithoutTax: 'amount_without_tax', taxAmount: 'tax_amount',
+  amount: 'amount', balance: 'balance', paymentStatus: 'payment_status', taxStatus: 'tax_status', accountingStatus: 'accounting_status',
+  poNumber: 'po_number', activatedTime: 'activated_time', activatedById: 'activated_by_id', canceledDate: 'canceled_date',
+  customFields: 'custom_fields', createdAt: 'created_at', updatedAt: 'updated_at',
+} as const satisfies ColumnMap<Invoice, TableRow<'invoices'>>;
+
+const ITEM = {
+  id: 'id', invoiceId: 'invoice_id', creditMemoId: 'credit_memo_id', invoiceItemNumber: 'invoice_item_number', status: 'status',
+  customerId: 'customer_id', assetId: 'asset_id', assetNumber: 'asset_number', assetType: 'asset_type', charge: 'charge', productId: 'product_id',
+  productName: 'product_name', uomId: 'uom_id', orderProductId: 'order_product_id', periodStart: 'period_start', startDate: 'start_date',
+  endDate: 'end_date', billingTiming: 'billing_timing', transactionDate: 'transaction_date', transactionQuantity: 'transaction_quantity',
+  netSalesPrice: 'net_sales_price', prorationNumerator: 'proration_numerator', prorationDenominator: 'proration_denominator',
+  amountWithoutTax: 'amount_without_tax', taxAmount: 'tax_amount', amount: 'amount', balance: 'balance', revision: 'revision',
+} as const satisfies ColumnMap<InvoiceItem, TableRow<'invoice_items'>>;
+
+const DETAIL = {
+  id: 'id', invoiceId: 'invoice_id', creditMemoId: 'credit_memo_id', invoiceItemId: 'invoice_item_id', orderProductId: 'order_product_id',
+  detailType: 'detail_type', startDate: 'start_date', endDate: 'end_date', billingTiming: 'billing_timing', transactionQuantity: 'transaction_quantity',
+  netSalesPrice: 'net_sales_price', billedAmount: 'billed_amount', taxAmount: 'tax_amount',
+} as const satisfies ColumnMap<InvoiceItemDetail, TableRow<'invoice_item_details'>>;
+
+const CREDIT_MEMO = {
+  id: 'id', creditMemoNumber: 'credit_memo_number', status: 'status', source: 'source', customerId: 'customer_id', currency: 'currency_iso_code',
+  creditMemoDate: 'credit_memo_date', startDate: 'start_date', endDate: 'end_date', dueDate: 'due_date', targetDate: 'target_date', orderId: 'order_id',
+  sourceCreditId: 'source_credit_id', sourceInvoiceId: 'source_invoice_id', amountWithoutTax: 'amount_without_tax', taxAmount: 'tax_amount',
+  amount: 'amount', balance: 'balance', paymentStatus: 'payment_status', reason: 'reason', activatedTime: 'activated_time',
+  canceledDate: 'canceled_date', customFields: 'custom_fields', createdAt: 'created_at', updatedAt: 'updated_at',
+} as const satisfies ColumnMap<CreditMemo, TableRow<'credit_memos'>>;
+
+const DEBIT_MEMO = {
+  id: 'id', debitMemoNumber: 'debit_memo_number', status: 'status', customerId: 'customer_id', currency: 'currency_iso_code',
+  debitMemoDate: 'debit_memo_date', startDate: 'start_date', endDate: 'end_date', amount: 'amount', taxAmount: 'tax_amount', balance: 'balance',
+  sourceId: 'source_id', sourceType: 'source_type', chargeReason: 'charge_reason', description: 'description', paymentStatus: 'payment_status',
+  activatedTime: 'activated_time', canceledDate: 'canceled_date', createdAt: 'created_at', updatedAt: 'updated_at',
+} as const satisfies ColumnMap<DebitMemo, TableRow<'debit_memos'>>;
+
+const CREDIT = {
+  id: 'id', creditNumber: 'credit_number', status: 'status', customerId: 'customer_id', creditTypeId: 'credit_type_id',
+  creditConversionId: 'credit_conversion_id', assetId: 'asset_id', assetNumber: 'asset_number', assetType: 'asset_type',
+  orderProductId: 'order_product_id', productId: 'product_id', productName: 'product_name', uomId: 'uom_id', currency: 'currency_iso_code',
+  startDate: 'start_date', assetQuantity: 'asset_quantity', unitPrice: 'unit_price', quantity: 'quantity', amount: 'amount', balance: 'balance',
+  createdAt: 'created_at', updatedAt: 'updated_at',
+} as const satisfies ColumnMap<Credit, TableRow<'credits'>>;
+
+/** A billing_jobs row with its jsonb columns as this store writes them (ids, and errors as BillingJobError). */
+type JobRow = Omit<TableRow<'billing_jobs'>, 'invoice_ids' | 'credit_memo_ids' | 'errors'> & { invoice_ids: string[]; credit_memo_ids: string[]; errors: BillingJobError[] };
+
+const JOB = {
+  id: 'id', scheduleId: 'schedule_id', status: 'status', targetDate: 'target_date', autoActivate: 'auto_activate', invoiceIds: 'invoice_ids',
+  creditMemoIds: 'credit_memo_ids', errors: 'errors', createdAt: 'created_at', finishedAt: 'finished_at',
+} as const satisfies ColumnMap<BillingJob, JobRow>;
+
+/** A billing_schedules row with customer_ids as this store writes it (a list of ids, or null). */
+type ScheduleRow = Omit<TableRow<'billing_schedules'>, 'customer_ids'> & { customer_ids: string[] | null };
+
+const SCHEDULE = {
+  id: 'id', name: 'name', scheduleType: 'schedule_type', status: 'status', recurringSchedule: 'recurring_schedule',
+  scheduleStartDate: 'schedule_start_date', autoActivate: 'auto_activate', targetIncrement: 'target_increment', customerIds: 'customer_ids',
+  customerFilter: 'customer_filter', productFilter: 'product_filter', billCycleDayFilter: 'bill_cycle_day_filter', lastRunDate: 'last_run_date',
+  createdAt: 'created_at', updatedAt: 'updated_at',
+} as const satisfies ColumnMap<BillingSchedule, ScheduleRow>;
+
+// the compiler checks that every column fits the field it fills
+const invoicesMap: MapsRow<Invoice, TableRow<'invoices'>, typeof INVOICE> = true;
+const itemsMap: MapsRow<InvoiceItem, TableRow<'invoice_items'>, typeof ITEM> = true;
+const detailsMap: MapsRow<InvoiceItemDetail, TableRow<'invoice_item_details'>, typeof DETAIL> = true;
+const creditMemosMap: MapsRow<CreditMemo, TableRow<'credit_memos'>, typeof CREDIT_MEMO> = true;
+const debitMemosMap: MapsRow<DebitMemo, TableRow<'debit_memos'>, typeof DEBIT_MEMO> = true;
+const creditsMap: MapsRow<Credit, TableRow<'credits'>, typeof CREDIT> = true;
+const jobsMap: MapsRow<BillingJob, JobRow, typeof JOB> = true;
+const schedulesMap: MapsRow<BillingSchedule, ScheduleRow, typeof SCHEDULE> = true;
+void invoicesMap; void itemsMap; void detailsMap; void creditMemosMap; void debitMemosMap; void creditsMap; void jobsMap; void schedulesMap;
+
+const toInvoice = (r: TableRow<'invoices'>): Invoice => fromRow<Invoice>(INVOICE, r);
+const toItem = (r: TableRow<'invoice_items'>): InvoiceItem => fromRow<InvoiceItem>(ITEM, r);
+const toDetail = (r: TableRow<'invoice_item_details'>): InvoiceItemDetail => fromRow<InvoiceItemDetail>(DETAIL, r);
+const toCreditMemo = (r: TableRow<'credit_memos'>): CreditMemo => fromRow<CreditMemo>(CREDIT_MEMO, r);
+const toDebitMemo = (r: TableRow<'debit_memos'>): DebitMemo => fromRow<DebitMemo>(DEBIT_MEMO, r);
+const toCredit = (r: TableRow<'credits'>): Credit => fromRow<Credit>(CREDIT, r);
+const toJob = (r: JobRow): BillingJob => fromRow<BillingJob>(JOB, r);
+const toSchedule = (r: ScheduleRow): BillingSchedule => fromRow<BillingSchedule>(SCHEDULE, r);
+
+/** A patch's `set` list: each field's column, jsonb fields as JSON text. */
+function setsOf<D>(map: { readonly [K in keyof D]: string }, patch: Partial<D>, json: readonly (keyof D)[] = []) {
+  return Object.entries(toColumns<D>(map, patch)).map(([c, v]) => {
+    const isJson = json.some((k) => map[k] === c);
+    return sql`${sql.ref(c)} = ${isJson && v !== null ? JSON.stringify(v) : v}`;
+  });
+}
+
+export const insertInvoice = (db: Q, tenantId: string, invoice: NewInvoice) =>
+  insertRows(db, 'invoices', [{ tenant_id: tenantId, ...toColumns<Invoice>(INVOICE, invoice) }]);
+export const insertItems = (db: Q, tenantId: string, items: readonly InvoiceItem[]) =>
+  insertRows(db, 'invoice_items', items.map((i) => ({ tenant_id: tenantId, ...toColumns<InvoiceItem>(ITEM, i) })));
+export const insertDetails = (db: Q, tenantId: string, details: readonly InvoiceItemDetail[]) =>
+  insertRows(db, 'invoice_item_details', details.map((d) => ({ tenant_id: tenantId, ...toColumns<InvoiceItemDetail>(DETAIL, d) })));
 
 /** What non-canceled items already billed for these asset numbers. */
 export async function billedPeriods(db: Q, tenantId: string, assetNumbers: readonly string[]): Promise<BilledPeriod[]> {
@@ -36,51 +137,51 @@ export async function nextRevisions(db: Q, tenantId: string, assetNumbers: reado
   return new Map(r.rows.map((x) => [`${x.asset_number}|${x.charge}|${x.period_start}`, Number(x.rev) + 1]));
 }
 
-export async function getInvoice(db: Q, tenantId: string, id: string, opts: { forUpdate?: boolean } = {}): Promise<Row | undefined> {
-  const r = await sql<Row>`select * from invoices where tenant_id = ${tenantId} and id = ${id}${opts.forUpdate ? sql` for update` : sql``}`.execute(db);
-  return r.rows[0];
+export async function getInvoice(db: Q, tenantId: string, id: string, opts: { forUpdate?: boolean } = {}): Promise<Invoice | undefined> {
+  const r = await sql<TableRow<'invoices'>>`select * from invoices where tenant_id = ${tenantId} and id = ${id}${opts.forUpdate ? sql` for update` : sql``}`.execute(db);
+  return r.rows[0] && toInvoice(r.rows[0]);
 }
 
 /** These invoices (missing ids are left out), by number. */
-export async function invoicesByIds(db: Q, tenantId: string, ids: readonly string[]): Promise<Row[]> {
+export async function invoicesByIds(db: Q, tenantId: string, ids: readonly string[]): Promise<Invoice[]> {
   if (ids.length === 0) return [];
-  const r = await sql<Row>`select * from invoices where tenant_id = ${tenantId} and id = any(${[...ids]}::uuid[]) order by invoice_number`.execute(db);
-  return r.rows;
+  const r = await sql<TableRow<'invoices'>>`select * from invoices where tenant_id = ${tenantId} and id = any(${[...ids]}::uuid[]) order by invoice_number`.execute(db);
+  return r.rows.map(toInvoice);
 }
 
 /** A customer's Active invoices in a currency that still owe something, oldest first, locked. */
-export async function openInvoicesOf(db: Q, tenantId: string, customerId: string, currency: string): Promise<Row[]> {
-  const r = await sql<Row>`select * from invoices where tenant_id = ${tenantId} and customer_id = ${customerId}
+export async function openInvoicesOf(db: Q, tenantId: string, customerId: string, currency: string): Promise<Invoice[]> {
+  const r = await sql<TableRow<'invoices'>>`select * from invoices where tenant_id = ${tenantId} and customer_id = ${customerId}
     and currency_iso_code = ${currency} and status = 'Active' and balance > 0 order by invoice_date, invoice_number for update`.execute(db);
-  return r.rows;
+  return r.rows.map(toInvoice);
 }
 
-export async function invoicesOfOrder(db: Q, tenantId: string, orderId: string): Promise<Row[]> {
-  const r = await sql<Row>`select * from invoices where tenant_id = ${tenantId} and order_id = ${orderId} order by created_at, invoice_number`.execute(db);
-  return r.rows;
+export async function invoicesOfOrder(db: Q, tenantId: string, orderId: string): Promise<Invoice[]> {
+  const r = await sql<TableRow<'invoices'>>`select * from invoices where tenant_id = ${tenantId} and order_id = ${orderId} order by created_at, invoice_number`.execute(db);
+  return r.rows.map(toInvoice);
 }
 
-/** The documents' items in the billed ledger: of invoices (`invoice_id`) or of credit memos (`credit_memo_id`, negative amounts). */
-export async function itemsOf(db: Q, tenantId: string, ids: readonly string[], of: 'invoice_id' | 'credit_memo_id' = 'invoice_id'): Promise<Row[]> {
+/** The documents' items in the billed ledger: of invoices (`invoiceId`) or of credit memos (`creditMemoId`, negative amounts). */
+export async function itemsOf(db: Q, tenantId: string, ids: readonly string[], of: 'invoiceId' | 'creditMemoId' = 'invoiceId'): Promise<InvoiceItem[]> {
   if (ids.length === 0) return [];
-  const r = await sql<Row>`select * from invoice_items where tenant_id = ${tenantId} and ${sql.ref(of)} = any(${[...ids]}::uuid[]) order by invoice_item_number`.execute(db);
-  return r.rows;
+  const r = await sql<TableRow<'invoice_items'>>`select * from invoice_items where tenant_id = ${tenantId} and ${sql.ref(ITEM[of])} = any(${[...ids]}::uuid[]) order by invoice_item_number`.execute(db);
+  return r.rows.map(toItem);
 }
 
-export async function detailsOf(db: Q, tenantId: string, ids: readonly string[], of: 'invoice_id' | 'credit_memo_id' = 'invoice_id'): Promise<Row[]> {
+export async function detailsOf(db: Q, tenantId: string, ids: readonly string[], of: 'invoiceId' | 'creditMemoId' = 'invoiceId'): Promise<InvoiceItemDetail[]> {
   if (ids.length === 0) return [];
-  const r = await sql<Row>`select * from invoice_item_details where tenant_id = ${tenantId} and ${sql.ref(of)} = any(${[...ids]}::uuid[])`.execute(db);
-  return r.rows;
+  const r = await sql<TableRow<'invoice_item_details'>>`select * from invoice_item_details where tenant_id = ${tenantId} and ${sql.ref(DETAIL[of])} = any(${[...ids]}::uuid[])`.execute(db);
+  return r.rows.map(toDetail);
 }
 
-/** Sets an invoice's columns (its items follow its status); the invoice as stored now. */
-export async function setInvoiceStatus(db: Q, tenantId: string, id: string, columns: Record<string, unknown>): Promise<Row | undefined> {
-  const sets = Object.entries(columns).map(([c, v]) => sql`${sql.ref(c)} = ${v}`);
-  const r = await sql<Row>`update invoices set ${sql.join([...sets, sql`updated_at = now()`])} where tenant_id = ${tenantId} and id = ${id} returning *`.execute(db);
-  if (typeof columns.status === 'string') {
-    await sql`update invoice_items set status = ${columns.status} where tenant_id = ${tenantId} and invoice_id = ${id}`.execute(db);
+/** Changes an invoice's fields (its items follow its status); the invoice as stored now. */
+export async function updateInvoice(db: Q, tenantId: string, id: string, patch: Partial<Invoice>): Promise<Invoice | undefined> {
+  const sets = setsOf<Invoice>(INVOICE, patch, ['customFields']);
+  const r = await sql<TableRow<'invoices'>>`update invoices set ${sql.join([...sets, sql`updated_at = now()`])} where tenant_id = ${tenantId} and id = ${id} returning *`.execute(db);
+  if (typeof patch.status === 'string') {
+    await sql`update invoice_items set status = ${patch.status} where tenant_id = ${tenantId} and invoice_id = ${id}`.execute(db);
   }
-  return r.rows[0];
+  return r.rows[0] && toInvoice(r.rows[0]);
 }
 
 /** An item's amounts as finance corrected them at activation (its one detail follows). */
@@ -95,31 +196,33 @@ export async function deleteInvoice(db: Q, tenantId: string, id: string): Promis
   await sql`delete from invoices where tenant_id = ${tenantId} and id = ${id}`.execute(db);
 }
 
-export const insertJob = (db: Q, row: Record<string, unknown>) => insertRows(db, 'billing_jobs', [row]);
+export const insertJob = (db: Q, tenantId: string, job: NewBillingJob) =>
+  insertRows(db, 'billing_jobs', [{ tenant_id: tenantId, ...toColumns<BillingJob>(JOB, job) }]);
 
-export async function finishJob(db: Q, tenantId: string, id: string, columns: Record<string, unknown>): Promise<void> {
-  const sets = Object.entries(columns).map(([c, v]) => sql`${sql.ref(c)} = ${v}`);
+export async function finishJob(db: Q, tenantId: string, id: string, patch: Partial<BillingJob>): Promise<void> {
+  const sets = setsOf<BillingJob>(JOB, patch, ['invoiceIds', 'creditMemoIds', 'errors']);
   await sql`update billing_jobs set ${sql.join(sets)} where tenant_id = ${tenantId} and id = ${id}`.execute(db);
 }
 
-export async function getJob(db: Q, tenantId: string, id: string): Promise<Row | undefined> {
-  const r = await sql<Row>`select * from billing_jobs where tenant_id = ${tenantId} and id = ${id}`.execute(db);
-  return r.rows[0];
+export async function getJob(db: Q, tenantId: string, id: string): Promise<BillingJob | undefined> {
+  const r = await sql<JobRow>`select * from billing_jobs where tenant_id = ${tenantId} and id = ${id}`.execute(db);
+  return r.rows[0] && toJob(r.rows[0]);
 }
 
 // --- credits --------------------------------------------------------------------------------------
 
-export const insertCredits = (db: Q, rows: Record<string, unknown>[]) => insertRows(db, 'credits', rows);
+export const insertCredits = (db: Q, tenantId: string, credits: readonly NewCredit[]) =>
+  insertRows(db, 'credits', credits.map((c) => ({ tenant_id: tenantId, ...toColumns<Credit>(CREDIT, c) })));
 
-export async function getCredit(db: Q, tenantId: string, by: { id: string } | { number: string }, opts: { forUpdate?: boolean } = {}): Promise<Row | undefined> {
+export async function getCredit(db: Q, tenantId: string, by: { id: string } | { number: string }, opts: { forUpdate?: boolean } = {}): Promise<Credit | undefined> {
   const where = 'id' in by ? sql`id = ${by.id}` : sql`credit_number = ${by.number}`;
-  const r = await sql<Row>`select * from credits where tenant_id = ${tenantId} and ${where}${opts.forUpdate ? sql` for update` : sql``}`.execute(db);
-  return r.rows[0];
+  const r = await sql<TableRow<'credits'>>`select * from credits where tenant_id = ${tenantId} and ${where}${opts.forUpdate ? sql` for update` : sql``}`.execute(db);
+  return r.rows[0] && toCredit(r.rows[0]);
 }
 
-export async function creditsOfCustomer(db: Q, tenantId: string, customerId: string): Promise<Row[]> {
-  const r = await sql<Row>`select * from credits where tenant_id = ${tenantId} and customer_id = ${customerId} order by credit_number`.execute(db);
-  return r.rows;
+export async function creditsOfCustomer(db: Q, tenantId: string, customerId: string): Promise<Credit[]> {
+  const r = await sql<TableRow<'credits'>>`select * from credits where tenant_id = ${tenantId} and customer_id = ${customerId} order by credit_number`.execute(db);
+  return r.rows.map(toCredit);
 }
 
 /** Moves a credit's balance by `delta` (negative converts, positive restores); the CHECKs keep it within 0..amount. */
@@ -131,15 +234,8 @@ export async function moveCreditBalance(db: Q, tenantId: string, id: string, del
 
 // --- credit memos ---------------------------------------------------------------------------------
 
-/** A credit memo as written, every column resolved (dates, activation time) by the caller. */
-export interface CreditMemoInsert {
-  id: string; number: string; status: string; source: string; customerId: string; currency: string; memoDate: string; startDate: string; endDate: string;
-  dueDate: string | null; targetDate: string | null; orderId: string | null; sourceCreditId: string | null; amount: Dec; taxAmount: Dec;
-  sourceInvoiceId: string | null; reason: string | null; activatedTime: Date | null;
-}
-
 /** Writes a memo whose balance is its whole amount; its id. */
-export async function insertCreditMemo(db: Q, tenantId: string, m: CreditMemoInsert): Promise<string> {
+export async function insertCreditMemo(db: Q, tenantId: string, m: NewCreditMemo): Promise<string> {
   const r = await sql<{ id: string }>`insert into credit_memos (tenant_id, id, credit_memo_number, status, source, customer_id, currency_iso_code, credit_memo_date,
     start_date, end_date, due_date, target_date, order_id, source_credit_id, amount_without_tax, tax_amount, amount, balance, source_invoice_id, reason, activated_time)
     values (${tenantId}, ${m.id}, ${m.number}, ${m.status}, ${m.source}, ${m.customerId}, ${m.currency}, ${m.memoDate},
@@ -149,28 +245,28 @@ export async function insertCreditMemo(db: Q, tenantId: string, m: CreditMemoIns
   return r.rows[0]!.id;
 }
 
-export async function getCreditMemo(db: Q, tenantId: string, id: string, opts: { forUpdate?: boolean } = {}): Promise<Row | undefined> {
-  const r = await sql<Row>`select * from credit_memos where tenant_id = ${tenantId} and id = ${id}${opts.forUpdate ? sql` for update` : sql``}`.execute(db);
-  return r.rows[0];
+export async function getCreditMemo(db: Q, tenantId: string, id: string, opts: { forUpdate?: boolean } = {}): Promise<CreditMemo | undefined> {
+  const r = await sql<TableRow<'credit_memos'>>`select * from credit_memos where tenant_id = ${tenantId} and id = ${id}${opts.forUpdate ? sql` for update` : sql``}`.execute(db);
+  return r.rows[0] && toCreditMemo(r.rows[0]);
 }
 
 /** These memos (missing ids are left out), oldest first. */
-export async function creditMemosByIds(db: Q, tenantId: string, ids: readonly string[]): Promise<Row[]> {
+export async function creditMemosByIds(db: Q, tenantId: string, ids: readonly string[]): Promise<CreditMemo[]> {
   if (ids.length === 0) return [];
-  const r = await sql<Row>`select * from credit_memos where tenant_id = ${tenantId} and id = any(${[...ids]}::uuid[]) order by created_at, credit_memo_number`.execute(db);
-  return r.rows;
+  const r = await sql<TableRow<'credit_memos'>>`select * from credit_memos where tenant_id = ${tenantId} and id = any(${[...ids]}::uuid[]) order by created_at, credit_memo_number`.execute(db);
+  return r.rows.map(toCreditMemo);
 }
 
-export async function creditMemosOfOrder(db: Q, tenantId: string, orderId: string): Promise<Row[]> {
-  const r = await sql<Row>`select * from credit_memos where tenant_id = ${tenantId} and order_id = ${orderId} order by created_at, credit_memo_number`.execute(db);
-  return r.rows;
+export async function creditMemosOfOrder(db: Q, tenantId: string, orderId: string): Promise<CreditMemo[]> {
+  const r = await sql<TableRow<'credit_memos'>>`select * from credit_memos where tenant_id = ${tenantId} and order_id = ${orderId} order by created_at, credit_memo_number`.execute(db);
+  return r.rows.map(toCreditMemo);
 }
 
 /** A customer's Active memos in a currency with credit left, oldest first, locked (the order credit applies in). */
-export async function openCreditMemosOf(db: Q, tenantId: string, customerId: string, currency: string): Promise<Row[]> {
-  const r = await sql<Row>`select * from credit_memos where tenant_id = ${tenantId} and customer_id = ${customerId}
+export async function openCreditMemosOf(db: Q, tenantId: string, customerId: string, currency: string): Promise<CreditMemo[]> {
+  const r = await sql<TableRow<'credit_memos'>>`select * from credit_memos where tenant_id = ${tenantId} and customer_id = ${customerId}
     and currency_iso_code = ${currency} and status = 'Active' and balance > 0 order by created_at, credit_memo_number for update`.execute(db);
-  return r.rows;
+  return r.rows.map(toCreditMemo);
 }
 
 /** What a customer's Active memos in a currency hold together. */
@@ -181,8 +277,8 @@ export async function openCreditOf(db: Q, tenantId: string, customerId: string, 
 }
 
 /** Memo status and its ledger items' status move together (a Canceled item no longer counts as billed); `columns` go with it. */
-export async function setCreditMemoStatus(db: Q, tenantId: string, id: string, status: string, columns: Record<string, unknown> = {}): Promise<void> {
-  const sets = Object.entries({ status, ...columns }).map(([c, v]) => sql`${sql.ref(c)} = ${v}`);
+export async function setCreditMemoStatus(db: Q, tenantId: string, id: string, status: string, patch: Partial<CreditMemo> = {}): Promise<void> {
+  const sets = setsOf<CreditMemo>(CREDIT_MEMO, { status, ...patch }, ['customFields']);
   await sql`update credit_memos set ${sql.join([...sets, sql`updated_at = now()`])} where tenant_id = ${tenantId} and id = ${id}`.execute(db);
   await sql`update invoice_items set status = ${status} where tenant_id = ${tenantId} and credit_memo_id = ${id}`.execute(db);
 }
@@ -192,8 +288,8 @@ export async function setCreditMemoBalance(db: Q, tenantId: string, id: string, 
 }
 
 /** What a patch may change: the memo date (Draft only, the caller checks) and the reason. */
-export async function setCreditMemoFields(db: Q, tenantId: string, id: string, columns: { credit_memo_date?: string; reason?: string | null }): Promise<void> {
-  const sets = Object.entries(columns).map(([c, v]) => sql`${sql.ref(c)} = ${v}`);
+export async function setCreditMemoFields(db: Q, tenantId: string, id: string, patch: Partial<Pick<CreditMemo, 'creditMemoDate' | 'reason'>>): Promise<void> {
+  const sets = setsOf<CreditMemo>(CREDIT_MEMO, patch);
   if (sets.length === 0) return;
   await sql`update credit_memos set ${sql.join(sets)} where tenant_id = ${tenantId} and id = ${id}`.execute(db);
 }
@@ -209,16 +305,7 @@ export async function deleteCreditMemo(db: Q, tenantId: string, id: string): Pro
 
 // --- debit memos ----------------------------------------------------------------------------------
 
-/** A debit memo as written (the caller takes its number and today); its balance is its amount. */
-export interface DebitMemoInsert {
-  number: string; status: string; customerId: string; currency: string; memoDate: string; startDate: string | null; endDate: string | null;
-  amount: Dec; taxAmount: Dec; sourceId: string | null; sourceType: string | null; chargeReason: string | null; description: string | null; activatedTime: Date | null;
-}
-
-/** What a Draft debit memo's :update rewrites (its balance follows the amount). */
-export type DebitMemoDraft = Omit<DebitMemoInsert, 'number' | 'status' | 'memoDate' | 'activatedTime'>;
-
-export async function insertDebitMemo(db: Q, tenantId: string, m: DebitMemoInsert): Promise<string> {
+export async function insertDebitMemo(db: Q, tenantId: string, m: NewDebitMemo): Promise<string> {
   const r = await sql<{ id: string }>`insert into debit_memos (tenant_id, debit_memo_number, status, customer_id, currency_iso_code, debit_memo_date,
     start_date, end_date, amount, tax_amount, balance, source_id, source_type, charge_reason, description, activated_time)
     values (${tenantId}, ${m.number}, ${m.status}, ${m.customerId}, ${m.currency}, ${m.memoDate}, ${m.startDate}, ${m.endDate}, ${m.amount.toString()},
@@ -227,21 +314,21 @@ export async function insertDebitMemo(db: Q, tenantId: string, m: DebitMemoInser
   return r.rows[0]!.id;
 }
 
-export async function getDebitMemo(db: Q, tenantId: string, id: string, opts: { forUpdate?: boolean } = {}): Promise<Row | undefined> {
-  const r = await sql<Row>`select * from debit_memos where tenant_id = ${tenantId} and id = ${id}${opts.forUpdate ? sql` for update` : sql``}`.execute(db);
-  return r.rows[0];
+export async function getDebitMemo(db: Q, tenantId: string, id: string, opts: { forUpdate?: boolean } = {}): Promise<DebitMemo | undefined> {
+  const r = await sql<TableRow<'debit_memos'>>`select * from debit_memos where tenant_id = ${tenantId} and id = ${id}${opts.forUpdate ? sql` for update` : sql``}`.execute(db);
+  return r.rows[0] && toDebitMemo(r.rows[0]);
 }
 
 /** These debit memos (missing ids are left out), by number. */
-export async function debitMemosByIds(db: Q, tenantId: string, ids: readonly string[]): Promise<Row[]> {
+export async function debitMemosByIds(db: Q, tenantId: string, ids: readonly string[]): Promise<DebitMemo[]> {
   if (ids.length === 0) return [];
-  const r = await sql<Row>`select * from debit_memos where tenant_id = ${tenantId} and id = any(${[...ids]}::uuid[]) order by debit_memo_number`.execute(db);
-  return r.rows;
+  const r = await sql<TableRow<'debit_memos'>>`select * from debit_memos where tenant_id = ${tenantId} and id = any(${[...ids]}::uuid[]) order by debit_memo_number`.execute(db);
+  return r.rows.map(toDebitMemo);
 }
 
 /** Sets a debit memo's status and the columns that go with it (activated_time, canceled_date …). */
-export async function setDebitMemoStatus(db: Q, tenantId: string, id: string, status: string, columns: Record<string, unknown> = {}): Promise<void> {
-  const sets = Object.entries({ status, ...columns }).map(([c, v]) => sql`${sql.ref(c)} = ${v}`);
+export async function setDebitMemoStatus(db: Q, tenantId: string, id: string, status: string, patch: Partial<DebitMemo> = {}): Promise<void> {
+  const sets = setsOf<DebitMemo>(DEBIT_MEMO, { status, ...patch });
   await sql`update debit_memos set ${sql.join([...sets, sql`updated_at = now()`])} where tenant_id = ${tenantId} and id = ${id}`.execute(db);
 }
 
@@ -262,23 +349,9 @@ export async function rewriteDebitMemoDraft(db: Q, tenantId: string, id: string,
 
 // --- billing schedules ----------------------------------------------------------------------------
 
-/** A billing_schedules row as the driver returns it (dates 'YYYY-MM-DD', customer_ids parsed jsonb). */
-export interface ScheduleRow {
-  tenant_id: string; id: string; name: string | null; schedule_type: string; status: string; recurring_schedule: string;
-  schedule_start_date: string; auto_activate: boolean; target_increment: number; customer_ids: string[] | null;
-  customer_filter: string | null; product_filter: string | null; bill_cycle_day_filter: string | null;
-  last_run_date: string | null; created_at: Date; updated_at: Date;
-}
-
-/** What a schedule's writes set (the service reads and checks it). */
-export interface ScheduleFields {
-  name: string | null; recurringSchedule: string; scheduleStartDate: string; autoActivate: boolean; targetIncrement: number; customerIds: string[] | null;
-  customerFilter: string | null; productFilter: string | null; billCycleDayFilter: string | null;
-}
-
-export async function getSchedule(db: Q, tenantId: string, id: string, opts: { forUpdate?: boolean } = {}): Promise<ScheduleRow | undefined> {
+export async function getSchedule(db: Q, tenantId: string, id: string, opts: { forUpdate?: boolean } = {}): Promise<BillingSchedule | undefined> {
   const r = await sql<ScheduleRow>`select * from billing_schedules where tenant_id = ${tenantId} and id = ${id}${opts.forUpdate ? sql` for update` : sql``}`.execute(db);
-  return r.rows[0];
+  return r.rows[0] && toSchedule(r.rows[0]);
 }
 
 /** A new schedule: Recurring, Draft. */
@@ -311,10 +384,10 @@ export async function tenantsWithActiveSchedules(db: Q): Promise<string[]> {
 }
 
 /** Active schedules started by `today` that have not run today. */
-export async function dueSchedules(db: Q, tenantId: string, today: string): Promise<ScheduleRow[]> {
+export async function dueSchedules(db: Q, tenantId: string, today: string): Promise<BillingSchedule[]> {
   const r = await sql<ScheduleRow>`select * from billing_schedules where tenant_id = ${tenantId} and status = 'Active' and schedule_start_date <= ${today}::date
     and (last_run_date is null or last_run_date < ${today}::date)`.execute(db);
-  return r.rows;
+  return r.rows.map(toSchedule);
 }
 
 /** Claims today's run of a schedule: false when another scheduler moved its last run date first. */

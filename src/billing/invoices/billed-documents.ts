@@ -34,15 +34,15 @@ export function createBilledDocuments(deps: { numbering: NumberingService; credi
     if (!w.invoiceNumber || w.itemNumbers.length < draft.items.length) throw conflict('BILLING_CHANGED', 'What is due changed while billing was planning; run it again');
     const id = randomUUID();
     const status = w.activate ? 'Active' : 'Draft';
-    await store.insertInvoice(tx, {
-      tenant_id: ctx.tenantId, id, invoice_number: w.invoiceNumber, status, customer_id: w.customerId, bill_to_contact_id: w.billToContactId,
-      order_id: w.orderId, currency_iso_code: draft.currency, invoice_date: draft.invoiceDate, due_date: draft.dueDate, start_date: draft.startDate,
-      end_date: draft.endDate, target_date: draft.targetDate, amount_without_tax: draft.amountWithoutTax.toString(), tax_amount: draft.taxAmount.toString(),
-      amount: draft.amount.toString(), balance: draft.amount.toString(), ...(w.activate && { activated_time: ctx.clock.now(), activated_by_id: principalId(ctx) }),
+    await store.insertInvoice(tx, ctx.tenantId, {
+      id, invoiceNumber: w.invoiceNumber, status, customerId: w.customerId, billToContactId: w.billToContactId,
+      orderId: w.orderId, currency: draft.currency, invoiceDate: draft.invoiceDate, dueDate: draft.dueDate, startDate: draft.startDate,
+      endDate: draft.endDate, targetDate: draft.targetDate, amountWithoutTax: draft.amountWithoutTax.toString(), taxAmount: draft.taxAmount.toString(),
+      amount: draft.amount.toString(), balance: draft.amount.toString(), ...(w.activate && { activatedTime: ctx.clock.now(), activatedById: principalId(ctx) }),
     });
-    const rows = itemRows(ctx, { invoiceId: id }, draft, [...w.itemNumbers], w.revisions, w.customerId, status);
-    await store.insertItems(tx, rows.items);
-    await store.insertDetails(tx, rows.details);
+    const rows = itemRows({ invoiceId: id }, draft, w.itemNumbers, w.revisions, w.customerId, status);
+    await store.insertItems(tx, ctx.tenantId, rows.items);
+    await store.insertDetails(tx, ctx.tenantId, rows.details);
     if (w.activate) await deps.creditMemos.autoApply(tx, ctx, id);
     return { kind: 'Invoice', id };
   }
@@ -57,9 +57,9 @@ export function createBilledDocuments(deps: { numbering: NumberingService; credi
       source: 'Billing', status, reason: null, sourceInvoiceId: null, memoDate: draft.invoiceDate, startDate: draft.startDate, endDate: draft.endDate,
       dueDate: draft.dueDate, targetDate: draft.targetDate, orderId: w.orderId,
     });
-    const rows = itemRows(ctx, { creditMemoId: id }, draft, itemNumbers, w.revisions, w.customerId, status);
-    await store.insertItems(tx, rows.items);
-    await store.insertDetails(tx, rows.details);
+    const rows = itemRows({ creditMemoId: id }, draft, itemNumbers, w.revisions, w.customerId, status);
+    await store.insertItems(tx, ctx.tenantId, rows.items);
+    await store.insertDetails(tx, ctx.tenantId, rows.details);
     if (w.activate) await deps.creditMemos.applyToOpenInvoices(tx, ctx, id);
     return { kind: 'CreditMemo', id };
   }

@@ -8,32 +8,33 @@ import type { NumberingService } from '../../numbering/service.js';
 import type { PaymentsService } from '../../payments/service.js';
 import { paymentStatus, settle } from './balances.js';
 import * as store from '../store.js';
+import type { Invoice } from '../model.js';
 
 // What finance does to invoices after they exist: pay, refund, write off, reverse payments,
 // cancel, delete and patch (seed 002 part C §1.5, §1.8; DESIGN "Invoices and balances").
 
 export interface PaymentLine { invoiceId: string; transactionAmount: unknown; paymentId?: string; paymentSource?: string; paymentNumber?: string; reopen?: boolean }
 
-const ACTIVE_ONLY = (inv: store.Row, action: string) => {
-  if (inv.status !== 'Active') throw conflict('INVOICE_NOT_ACTIVE', `Invoice ${String(inv.invoice_number)} is ${String(inv.status)}; only an Active invoice can be ${action}`);
+const ACTIVE_ONLY = (inv: Invoice, action: string) => {
+  if (inv.status !== 'Active') throw conflict('INVOICE_NOT_ACTIVE', `Invoice ${inv.invoiceNumber} is ${inv.status}; only an Active invoice can be ${action}`);
 };
 
 export interface CreditIssuer {
   /** A credit memo for a refund, applied to the invoice at once (inside the refund's transaction). */
-  (tx: Tx, ctx: Ctx, i: { number: string; invoice: store.Row; amount: Dec }): Promise<void>;
+  (tx: Tx, ctx: Ctx, i: { number: string; invoice: Invoice; amount: Dec }): Promise<void>;
 }
 
 export function createInvoiceOperations(deps: { payments: PaymentsService; numbering: NumberingService; issueCredit: CreditIssuer }) {
   /** Recomputes an invoice's balance and payment status from its applications. */
-  async function recompute(tx: Tx, ctx: Ctx, invoiceId: string): Promise<store.Row> {
+  async function recompute(tx: Tx, ctx: Ctx, invoiceId: string): Promise<Invoice> {
     const inv = (await store.getInvoice(tx, ctx.tenantId, invoiceId))!;
     const applied = (await deps.payments.applied(tx, ctx, [invoiceId])).get(invoiceId) ?? [];
-    const s = settle(new Dec(String(inv.amount)), applied);
-    const base = ['NotTransferred', 'Transferred', 'TransferError', 'Failed'].includes(String(inv.payment_status)) ? String(inv.payment_status) : 'NotTransferred';
-    return (await store.setInvoiceStatus(tx, ctx.tenantId, invoiceId, { balance: s.balance.toString(), payment_status: paymentStatus(String(inv.status), new Dec(String(inv.amount)), s, base) }))!;
+    const s = settle(new Dec(inv.amount), applied);
+    const base = ['NotTransferred', 'Transferred', 'TransferError', 'Failed'].includes(inv.paymentStatus) ? inv.paymentStatus : 'NotTransferred';
+    return (await store.updateInvoice(tx, ctx.tenantId, invoiceId, { balance: s.balance.toString(), paymentStatus: paymentStatus(inv.status, new Dec(inv.amount), s, base) }))!;
   }
 
-  async function lockInvoice(tx: Tx, ctx: Ctx, id: string, at: string): Promise<store.Row> {
+  async function lockInvoice(tx: Tx, ctx: Ctx, id: string, at: string): Promise<Invoice> {
     const inv = isUuid(id) ? await store.getInvoice(tx, ctx.tenantId, id.toLowerCase(), { forUpdate: true }) : undefined;
     if (!inv) throw notFound('INVOICE_NOT_FOUND', `${at}: invoice ${id} does not exist`);
     return inv;
@@ -64,7 +65,7 @@ export function createInvoiceOperations(deps: { payments: PaymentsService; numbe
 
     /** A gateway said no (or has not answered yet): the invoice shows it. */
     async markPaymentStatus(tx: Tx, ctx: Ctx, invoiceId: string, status: 'Failed' | 'Transferred') {
-      await store.setInvoiceStatus(tx, ctx.tenantId, invoiceId, { payment_status: status });
+      await store.updateInvoice(tx, ctx.tenantId, invoiceId, { paymentStatus: status });
     },
 
     /** Records payments received for Active invoices (never more than the balance). */
@@ -77,12 +78,12 @@ export function createInvoiceOperations(deps: { payments: PaymentsService; numbe
           const at = `body/payInvoices/${i}`;
           const inv = await lockInvoice(tx, ctx, l.invoiceId, at);
           ACTIVE_ONLY(inv, 'paid');
-          const amount = roundMoney(parseAmount(l.transactionAmount, `${at}/transactionAmount`), String(inv.currency_iso_code));
+          const amount = roundMoney(parseAmount(l.transactionAmount, `${at}/transactionAmount`), inv.currency);
           if (amount.lte(0)) throw invalid('INVALID_FIELD', `${at}/transactionAmount must be > 0`);
-          if (amount.gt(String(inv.balance))) throw conflict('OVERPAYMENT', `${at}: ${amount.toString()} is more than the balance ${String(inv.balance)}`);
+          if (amount.gt(inv.balance)) throw conflict('OVERPAYMENT', `${at}: ${amount.toString()} is more than the balance ${inv.balance}`);
           const method = l.paymentSource ?? 'Electronic';
           const p = await deps.payments.record(tx, ctx, {
-            paymentNumber: numbers[i]!, customerId: String(inv.customer_id), currency: String(inv.currency_iso_code), amount, kind: 'Payment', status: 'Succeeded',
+            paymentNumber: numbers[i]!, customerId: inv.customerId, currency: inv.currency, amount, kind: 'Payment', status: 'Succeeded',
             gateway: 'manual', paymentMethod: 'Electronic', paymentSource: l.paymentSource ?? null, externalReference: l.paymentId ?? l.paymentNumber ?? null,
           });
           const appId = await deps.payments.apply(tx, ctx, { invoiceId: inv.id, paymentId: p.id, kind: 'Payment', amount, paymentMethod: method });
@@ -104,12 +105,12 @@ export function createInvoiceOperations(deps: { payments: PaymentsService; numbe
           const at = `body/refundInvoices/${i}`;
           const inv = await lockInvoice(tx, ctx, l.invoiceId, at);
           ACTIVE_ONLY(inv, 'refunded');
-          const amount = roundMoney(parseAmount(l.transactionAmount, `${at}/transactionAmount`), String(inv.currency_iso_code));
+          const amount = roundMoney(parseAmount(l.transactionAmount, `${at}/transactionAmount`), inv.currency);
           if (amount.lte(0)) throw invalid('INVALID_FIELD', `${at}/transactionAmount must be > 0`);
-          const s = settle(new Dec(String(inv.amount)), (await deps.payments.applied(tx, ctx, [inv.id])).get(inv.id) ?? []);
+          const s = settle(new Dec(inv.amount), (await deps.payments.applied(tx, ctx, [inv.id])).get(inv.id) ?? []);
           if (amount.gt(s.paid.minus(s.refunded))) throw conflict('REFUND_EXCEEDS_PAYMENTS', `${at}: ${amount.toString()} is more than was paid (${s.paid.minus(s.refunded).toString()})`);
           const p = await deps.payments.record(tx, ctx, {
-            paymentNumber: numbers[i]!, customerId: String(inv.customer_id), currency: String(inv.currency_iso_code), amount, kind: 'Refund', status: 'Succeeded',
+            paymentNumber: numbers[i]!, customerId: inv.customerId, currency: inv.currency, amount, kind: 'Refund', status: 'Succeeded',
             gateway: 'manual', paymentMethod: 'Electronic', paymentSource: l.paymentSource ?? null, externalReference: l.paymentId ?? null,
           });
           const appId = await deps.payments.apply(tx, ctx, { invoiceId: inv.id, paymentId: p.id, kind: 'Refund', amount, paymentMethod: 'Electronic' });
@@ -130,8 +131,8 @@ export function createInvoiceOperations(deps: { payments: PaymentsService; numbe
         for (const [i, id] of ids.entries()) {
           const inv = await lockInvoice(tx, ctx, String(id), `body/writeOffInvoiceIds/${i}`);
           ACTIVE_ONLY(inv, 'written off');
-          const balance = new Dec(String(inv.balance));
-          if (balance.lte(0)) throw conflict('NOTHING_TO_WRITE_OFF', `Invoice ${String(inv.invoice_number)} has no balance left`);
+          const balance = new Dec(inv.balance);
+          if (balance.lte(0)) throw conflict('NOTHING_TO_WRITE_OFF', `Invoice ${inv.invoiceNumber} has no balance left`);
           const appId = await deps.payments.apply(tx, ctx, { invoiceId: inv.id, paymentId: null, kind: 'WriteOff', amount: balance, paymentMethod: 'WriteOff' });
           await recompute(tx, ctx, inv.id);
           out.push(view(appId, inv.id, null, balance, 'WriteOff'));
@@ -151,7 +152,7 @@ export function createInvoiceOperations(deps: { payments: PaymentsService; numbe
         if (missing) throw notFound('PAYMENT_NOT_FOUND', `Payment ${missing} does not exist`);
         const invoices = [];
         for (const id of invoiceIds) invoices.push(await recompute(tx, ctx, id));
-        return { invoices: invoices.map((i) => ({ id: i.id, balance: Number(i.balance), paymentStatus: i.payment_status })) };
+        return { invoices: invoices.map((i) => ({ id: i.id, balance: Number(i.balance), paymentStatus: i.paymentStatus })) };
       });
     },
 
@@ -162,10 +163,10 @@ export function createInvoiceOperations(deps: { payments: PaymentsService; numbe
       await inTransaction(ctx.db, async (tx) => {
         for (const [i, id] of ids.entries()) {
           const inv = await lockInvoice(tx, ctx, String(id), `body/invoiceIds/${i}`);
-          if (inv.status === 'Canceled') throw conflict('INVOICE_CANCELED', `Invoice ${String(inv.invoice_number)} is already canceled`);
-          const s = settle(new Dec(String(inv.amount)), (await deps.payments.applied(tx, ctx, [inv.id])).get(inv.id) ?? []);
-          if (s.paid.minus(s.refunded).gt(0)) throw conflict('INVOICE_PAID', `Invoice ${String(inv.invoice_number)} has payments; cancel them first`);
-          await store.setInvoiceStatus(tx, ctx.tenantId, inv.id, { status: 'Canceled', canceled_date: ctx.clock.now(), payment_status: 'Canceled' });
+          if (inv.status === 'Canceled') throw conflict('INVOICE_CANCELED', `Invoice ${inv.invoiceNumber} is already canceled`);
+          const s = settle(new Dec(inv.amount), (await deps.payments.applied(tx, ctx, [inv.id])).get(inv.id) ?? []);
+          if (s.paid.minus(s.refunded).gt(0)) throw conflict('INVOICE_PAID', `Invoice ${inv.invoiceNumber} has payments; cancel them first`);
+          await store.updateInvoice(tx, ctx.tenantId, inv.id, { status: 'Canceled', canceledDate: ctx.clock.now(), paymentStatus: 'Canceled' });
         }
       });
       return { jobId: null, status: 'Completed', invoiceIds: ids };
@@ -178,7 +179,7 @@ export function createInvoiceOperations(deps: { payments: PaymentsService; numbe
       await inTransaction(ctx.db, async (tx) => {
         for (const [i, id] of ids.entries()) {
           const inv = await lockInvoice(tx, ctx, String(id), `body/invoiceIds/${i}`);
-          if (inv.status !== 'Canceled') throw conflict('INVOICE_NOT_CANCELED', `Invoice ${String(inv.invoice_number)} is ${String(inv.status)}; only Canceled invoices can be deleted`);
+          if (inv.status !== 'Canceled') throw conflict('INVOICE_NOT_CANCELED', `Invoice ${inv.invoiceNumber} is ${inv.status}; only Canceled invoices can be deleted`);
           await store.deleteInvoice(tx, ctx.tenantId, inv.id);
         }
       });
@@ -190,8 +191,8 @@ export function createInvoiceOperations(deps: { payments: PaymentsService; numbe
       const allowed = new Set(['dueDate', 'poNumber', 'billToContactId', 'customFields', 'invoiceDate', 'paymentDetails']);
       return inTransaction(ctx.db, async (tx) => {
         const inv = await lockInvoice(tx, ctx, id, 'invoice');
-        if (inv.status === 'Canceled') throw conflict('INVOICE_FROZEN', `Invoice ${String(inv.invoice_number)} is Canceled; it cannot be changed`);
-        const cols: Record<string, unknown> = {};
+        if (inv.status === 'Canceled') throw conflict('INVOICE_FROZEN', `Invoice ${inv.invoiceNumber} is Canceled; it cannot be changed`);
+        const patch: Partial<Invoice> = {};
         for (const [k, v] of Object.entries(body)) {
           if (!allowed.has(k)) throw conflict('INVOICE_FIELD_FROZEN', `body/${k} cannot be changed on an invoice (amounts change through memos)`);
           if (k === 'invoiceDate' && inv.status !== 'Draft') throw conflict('INVOICE_FIELD_FROZEN', 'body/invoiceDate can change only while the invoice is Draft');
@@ -200,10 +201,11 @@ export function createInvoiceOperations(deps: { payments: PaymentsService; numbe
           if (k === 'poNumber' && v !== null && typeof v !== 'string') throw invalid('INVALID_FIELD', 'body/poNumber must be a string');
           if (k === 'customFields' && (typeof v !== 'object' || v === null || Array.isArray(v))) throw invalid('INVALID_FIELD', 'body/customFields must be an object');
           if (k === 'paymentDetails') continue;
-          cols[{ dueDate: 'due_date', poNumber: 'po_number', billToContactId: 'bill_to_contact_id', customFields: 'custom_fields', invoiceDate: 'invoice_date' }[k]!] =
-            k === 'customFields' ? JSON.stringify({ ...(inv.custom_fields as object), ...(v as object) }) : v;
+          // each value was checked above for its field
+          if (k === 'customFields') patch.customFields = { ...(inv.customFields as object), ...(v as object) };
+          else Object.assign(patch, { [k]: v });
         }
-        if (Object.keys(cols).length > 0) await store.setInvoiceStatus(tx, ctx.tenantId, inv.id, cols);
+        if (Object.keys(patch).length > 0) await store.updateInvoice(tx, ctx.tenantId, inv.id, patch);
         return inv.id;
       });
     },

@@ -14,7 +14,7 @@ export interface PdfParties {
 const money = (x: DecimalInput, currency: string) => `${toMoneyString(x, currency)} ${currency}`;
 
 export function renderInvoicePdf(inv: InvoiceWithItems, parties: PdfParties): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', margin: 50, compress: false, info: { Title: `Invoice ${String(inv.invoice.name)}`, Author: parties.seller.name } });
+  const doc = new PDFDocument({ size: 'A4', margin: 50, compress: false, info: { Title: `Invoice ${inv.invoice.name}`, Author: parties.seller.name } });
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on('data', (c: Buffer) => chunks.push(c));
@@ -22,14 +22,14 @@ export function renderInvoicePdf(inv: InvoiceWithItems, parties: PdfParties): Pr
     doc.on('error', reject);
   });
   const i = inv.invoice;
-  const cur = String(i.currencyIsoCode);
+  const cur = i.currencyIsoCode;
   doc.fontSize(20).text(parties.seller.name);
-  doc.moveDown(0.5).fontSize(14).text(`Invoice ${String(i.name)}`);
+  doc.moveDown(0.5).fontSize(14).text(`Invoice ${i.name}`);
   doc.fontSize(10)
-    .text(`Invoice date: ${String(i.invoiceDate)}`)
-    .text(`Due date: ${String(i.dueDate)}`)
-    .text(`Period: ${String(i.startDate)} to ${String(i.endDate)}`)
-    .text(`Status: ${String(i.status)} / ${String(i.paymentStatus)}`);
+    .text(`Invoice date: ${i.invoiceDate}`)
+    .text(`Due date: ${i.dueDate}`)
+    .text(`Period: ${i.startDate} to ${i.endDate}`)
+    .text(`Status: ${i.status} / ${i.paymentStatus}`);
   doc.moveDown().fontSize(11).text('Bill to');
   const c = parties.customer;
   doc.fontSize(10).text(c.name);
@@ -38,8 +38,8 @@ export function renderInvoicePdf(inv: InvoiceWithItems, parties: PdfParties): Pr
   doc.moveDown().fontSize(11).text('Items');
   doc.fontSize(9);
   for (const it of inv.items) {
-    doc.text(`${String(it.name)}  ${String(it.productName ?? it.productId)} (${String(it.assetNumber)})`);
-    doc.text(`    ${String(it.startDate)} to ${String(it.endDate)}   qty ${it.transactionQuantity}   ${money(it.transactionAmount, cur)}   tax ${money(it.taxAmount, cur)}`);
+    doc.text(`${it.name}  ${it.productName ?? it.productId} (${it.assetNumber})`);
+    doc.text(`    ${it.startDate} to ${it.endDate}   qty ${it.transactionQuantity}   ${money(it.transactionAmount, cur)}   tax ${money(it.taxAmount, cur)}`);
   }
   doc.moveDown().fontSize(10)
     .text(`Subtotal: ${money(i.amountWithoutTax, cur)}`)

@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import type { Ctx } from '../../context.js';
 import type { InvoiceDraft, InvoiceItemDraft } from './builder.js';
-import type * as store from '../store.js';
+import type { InvoiceItem, InvoiceItemDetail } from '../model.js';
 
-// Rows for a drafted invoice's items and details. Each item takes the next revision of its
+// A drafted invoice's items and details. Each item takes the next revision of its
 // (asset number, charge, period start) key: the unique key that keeps a period from being billed twice.
 // The document is an invoice, or a credit memo when billing nets negative (its items keep their sign).
 export type BilledDocument = { invoiceId: string } | { creditMemoId: string };
 
-export function itemRows(ctx: Ctx, doc: BilledDocument, draft: Pick<InvoiceDraft, 'invoiceDate' | 'items'>, numbers: (string | null)[], revisions: Map<string, number>, customerId: string, status = 'Draft') {
-  const items: store.Row[] = [];
-  const details: store.Row[] = [];
-  const owner = 'invoiceId' in doc ? { invoice_id: doc.invoiceId, credit_memo_id: null } : { invoice_id: null, credit_memo_id: doc.creditMemoId };
+/** An item whose number may not be taken yet (previews show items without numbers). */
+export type ItemNumbered<N extends string | null> = Omit<InvoiceItem, 'invoiceItemNumber'> & { invoiceItemNumber: N };
+
+export function itemRows<N extends string | null>(doc: BilledDocument, draft: Pick<InvoiceDraft, 'invoiceDate' | 'items'>, numbers: readonly N[], revisions: Map<string, number>, customerId: string, status = 'Draft') {
+  const items: ItemNumbered<N>[] = [];
+  const details: InvoiceItemDetail[] = [];
+  const owner = 'invoiceId' in doc ? { invoiceId: doc.invoiceId, creditMemoId: null } : { invoiceId: null, creditMemoId: doc.creditMemoId };
   draft.items.forEach((i: InvoiceItemDraft, k) => {
     const id = randomUUID();
     const key = `${i.assetNumber}|${i.charge}|${i.periodStart}`;
@@ -19,19 +21,18 @@ export function itemRows(ctx: Ctx, doc: BilledDocument, draft: Pick<InvoiceDraft
     revisions.set(key, revision + 1);
     const amount = i.amount.plus(i.taxAmount);
     items.push({
-      tenant_id: ctx.tenantId, id, ...owner, invoice_item_number: numbers[k], status, customer_id: customerId, asset_id: i.assetId,
-      asset_number: i.assetNumber, asset_type: i.assetType, charge: i.charge, product_id: i.productId, product_name: i.productName, uom_id: i.uomId,
-      order_product_id: i.orderProductId, period_start: i.periodStart, start_date: i.startDate, end_date: i.endDate, billing_timing: i.billingTiming,
-      transaction_date: draft.invoiceDate, transaction_quantity: i.quantity.toString(), net_sales_price: i.netSalesPrice.toString(),
-      proration_numerator: i.numerator, proration_denominator: i.denominator, amount_without_tax: i.amount.toString(), tax_amount: i.taxAmount.toString(),
+      id, ...owner, invoiceItemNumber: numbers[k]!, status, customerId, assetId: i.assetId,
+      assetNumber: i.assetNumber, assetType: i.assetType, charge: i.charge, productId: i.productId, productName: i.productName, uomId: i.uomId,
+      orderProductId: i.orderProductId, periodStart: i.periodStart, startDate: i.startDate, endDate: i.endDate, billingTiming: i.billingTiming,
+      transactionDate: draft.invoiceDate, transactionQuantity: i.quantity.toString(), netSalesPrice: i.netSalesPrice.toString(),
+      prorationNumerator: i.numerator, prorationDenominator: i.denominator, amountWithoutTax: i.amount.toString(), taxAmount: i.taxAmount.toString(),
       amount: amount.toString(), balance: amount.toString(), revision,
     });
     details.push({
-      tenant_id: ctx.tenantId, id: randomUUID(), ...owner, invoice_item_id: id, order_product_id: i.orderProductId, detail_type: 'Committed',
-      start_date: i.startDate, end_date: i.endDate, billing_timing: i.billingTiming, transaction_quantity: i.quantity.toString(),
-      net_sales_price: i.netSalesPrice.toString(), billed_amount: i.amount.toString(), tax_amount: i.taxAmount.toString(),
+      id: randomUUID(), ...owner, invoiceItemId: id, orderProductId: i.orderProductId, detailType: 'Committed',
+      startDate: i.startDate, endDate: i.endDate, billingTiming: i.billingTiming, transactionQuantity: i.quantity.toString(),
+      netSalesPrice: i.netSalesPrice.toString(), billedAmount: i.amount.toString(), taxAmount: i.taxAmount.toString(),
     });
   });
   return { items, details };
 }
-

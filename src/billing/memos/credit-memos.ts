@@ -13,6 +13,7 @@ import type { DebitMemos } from './debit-memos.js';
 import { allocateCredit } from './credit-allocation.js';
 import * as store from '../store.js';
 import { toCreditMemoItemView } from '../invoices/views.js';
+import type { CreditMemo, DebitMemo, Invoice } from '../model.js';
 
 // Credit memos (seed 002 part C §1.4): money owed back to a customer, applied to invoices. Active
 // memos apply automatically, oldest first, to each newly activated invoice of the same customer
@@ -23,8 +24,7 @@ import { toCreditMemoItemView } from '../invoices/views.js';
 // credited is due again.
 
 type Q = Db | Tx;
-type Row = Record<string, unknown> & { id: string };
-const n = (v: unknown) => Number(v ?? 0);
+const n = (v: string) => Number(v);
 
 export interface MemoInput {
   id?: string; number: string; customerId: string; currency: string; amount: Dec; taxAmount: Dec; source: string; status: 'Draft' | 'Active';
@@ -32,13 +32,13 @@ export interface MemoInput {
   targetDate?: string; orderId?: string | null; sourceCreditId?: string | null;
 }
 
-export function toCreditMemoView(m: Row) {
+export function toCreditMemoView(m: CreditMemo) {
   return {
-    id: m.id, name: m.credit_memo_number, creditMemoNumber: m.credit_memo_number, recordType: 'CreditMemo', status: m.status, source: m.source,
-    customerId: m.customer_id, accountId: m.customer_id, currencyIsoCode: m.currency_iso_code, creditMemoDate: m.credit_memo_date,
-    startDate: m.start_date, endDate: m.end_date, dueDate: m.due_date ?? null, targetDate: m.target_date ?? null, orderId: m.order_id ?? null, amountWithoutTax: n(m.amount_without_tax), taxAmount: n(m.tax_amount), amount: n(m.amount),
-    balance: n(m.balance), paymentStatus: m.payment_status, sourceInvoiceId: m.source_invoice_id ?? null, reason: m.reason ?? null,
-    customFields: m.custom_fields ?? {}, createdDate: (m.created_at as Date).toISOString(),
+    id: m.id, name: m.creditMemoNumber, creditMemoNumber: m.creditMemoNumber, recordType: 'CreditMemo', status: m.status, source: m.source,
+    customerId: m.customerId, accountId: m.customerId, currencyIsoCode: m.currency, creditMemoDate: m.creditMemoDate,
+    startDate: m.startDate, endDate: m.endDate, dueDate: m.dueDate, targetDate: m.targetDate, orderId: m.orderId, amountWithoutTax: n(m.amountWithoutTax), taxAmount: n(m.taxAmount), amount: n(m.amount),
+    balance: n(m.balance), paymentStatus: m.paymentStatus, sourceInvoiceId: m.sourceInvoiceId, reason: m.reason,
+    customFields: m.customFields, createdDate: m.createdAt.toISOString(),
   };
 }
 
@@ -49,41 +49,45 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
   async function recomputeMemo(tx: Tx, ctx: Ctx, memoId: string): Promise<void> {
     const m = (await getMemo(tx, ctx.tenantId, memoId))!;
     const applied = await appliedOf(tx, ctx, memoId);
-    const balance = new Dec(String(m.amount)).minus(applied);
+    const balance = new Dec(m.amount).minus(applied);
     const status = applied.isZero() ? 'NotTransferred' : balance.isZero() ? 'Applied' : 'PartiallyApplied';
     await store.setCreditMemoBalance(tx, ctx.tenantId, memoId, balance, status);
   }
 
   /** What a memo applies to: an invoice or a debit memo — how each is named, settled and recomputed. */
-  type Target = { kind: 'invoice' | 'debitMemo'; row: Row };
+  type Target = { kind: 'invoice'; row: Invoice } | { kind: 'debitMemo'; row: DebitMemo };
+  /** What applying reads of the document, whichever it is. */
+  const payee = (t: Target) => (t.kind === 'invoice'
+    ? { id: t.row.id, number: t.row.invoiceNumber, status: t.row.status, customerId: t.row.customerId, currency: t.row.currency, balance: t.row.balance }
+    : { id: t.row.id, number: t.row.debitMemoNumber, status: t.row.status, customerId: t.row.customerId, currency: t.row.currency, balance: t.row.balance });
   const TARGETS = {
     invoice: {
-      number: 'invoice_number', notActive: 'INVOICE_NOT_ACTIVE', name: 'invoice', memo: 'memo', pair: 'the memo and the invoice',
+      notActive: 'INVOICE_NOT_ACTIVE', name: 'invoice', memo: 'memo', pair: 'the memo and the invoice',
       on: (id: string) => ({ invoiceId: id }), recompute: (tx: Tx, ctx: Ctx, id: string) => deps.invoices.recompute(tx, ctx, id),
     },
     debitMemo: {
-      number: 'debit_memo_number', notActive: 'DEBIT_MEMO_NOT_ACTIVE', name: 'debit memo', memo: 'credit memo', pair: 'the credit memo and the debit memo',
+      notActive: 'DEBIT_MEMO_NOT_ACTIVE', name: 'debit memo', memo: 'credit memo', pair: 'the credit memo and the debit memo',
       on: (id: string) => ({ invoiceId: null, debitMemoId: id }), recompute: (tx: Tx, ctx: Ctx, id: string) => deps.debitMemos.recompute(tx, ctx, id),
     },
   } as const;
 
   /** Applies `amount` of a memo to an invoice or a debit memo, inside tx; both must be Active, same customer and currency. */
-  async function applyTo(tx: Tx, ctx: Ctx, memo: Row, target: Target, amount: Dec, at: string): Promise<string> {
+  async function applyTo(tx: Tx, ctx: Ctx, memo: CreditMemo, target: Target, amount: Dec, at: string): Promise<string> {
     const t = TARGETS[target.kind];
-    const row = target.row;
-    if (memo.status !== 'Active') throw conflict('CREDIT_MEMO_NOT_ACTIVE', `${at}: credit memo ${String(memo.credit_memo_number)} is ${String(memo.status)}`);
-    if (row.status !== 'Active') throw conflict(t.notActive, `${at}: ${t.name} ${String(row[t.number])} is ${String(row.status)}`);
-    if (memo.customer_id !== row.customer_id || memo.currency_iso_code !== row.currency_iso_code) {
+    const row = payee(target);
+    if (memo.status !== 'Active') throw conflict('CREDIT_MEMO_NOT_ACTIVE', `${at}: credit memo ${memo.creditMemoNumber} is ${memo.status}`);
+    if (row.status !== 'Active') throw conflict(t.notActive, `${at}: ${t.name} ${row.number} is ${row.status}`);
+    if (memo.customerId !== row.customerId || memo.currency !== row.currency) {
       throw conflict('CREDIT_MEMO_MISMATCH', `${at}: ${t.pair} belong to different customers or currencies`);
     }
-    if (amount.gt(String(memo.balance))) throw conflict('OVER_APPLIED', `${at}: ${amount.toString()} is more than the ${t.memo}'s balance ${String(memo.balance)}`);
-    if (amount.gt(String(row.balance))) throw conflict('OVER_APPLIED', `${at}: ${amount.toString()} is more than the ${t.name}'s balance ${String(row.balance)}`);
+    if (amount.gt(memo.balance)) throw conflict('OVER_APPLIED', `${at}: ${amount.toString()} is more than the ${t.memo}'s balance ${memo.balance}`);
+    if (amount.gt(row.balance)) throw conflict('OVER_APPLIED', `${at}: ${amount.toString()} is more than the ${t.name}'s balance ${row.balance}`);
     const id = await deps.payments.apply(tx, ctx, { ...t.on(row.id), paymentId: null, kind: 'Credit', amount, paymentMethod: 'CreditMemo', creditMemoId: memo.id });
     await t.recompute(tx, ctx, row.id);
     await recomputeMemo(tx, ctx, memo.id);
     return id;
   }
-  const applyOne = (tx: Tx, ctx: Ctx, memo: Row, invoice: store.Row, amount: Dec, at: string) => applyTo(tx, ctx, memo, { kind: 'invoice', row: invoice }, amount, at);
+  const applyOne = (tx: Tx, ctx: Ctx, memo: CreditMemo, invoice: Invoice, amount: Dec, at: string) => applyTo(tx, ctx, memo, { kind: 'invoice', row: invoice }, amount, at);
 
   /** One line of :apply or :unapply: the memo, and the invoice or debit memo it names (locked). */
   async function lockPair(tx: Tx, ctx: Ctx, l: Record<string, unknown>, at: string) {
@@ -94,7 +98,7 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
     const target: Target = hasInvoice
       ? { kind: 'invoice', row: await lockInvoice(tx, ctx, String(l.invoiceId), at) }
       : { kind: 'debitMemo', row: await deps.debitMemos.lock(tx, ctx, l.debitMemoId, at) };
-    const amount = roundMoney(parseAmount(l.transactionAmount, `${at}/transactionAmount`), String(memo.currency_iso_code));
+    const amount = roundMoney(parseAmount(l.transactionAmount, `${at}/transactionAmount`), memo.currency);
     if (amount.lte(0)) throw invalid('INVALID_FIELD', `${at}/transactionAmount must be > 0`);
     return { memo, target, amount };
   }
@@ -102,11 +106,11 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
   /** A memo just made Active by billing: it pays the customer's open invoices, oldest first. */
   async function applyToOpenInvoices(tx: Tx, ctx: Ctx, memoId: string): Promise<void> {
     const memo = (await getMemo(tx, ctx.tenantId, memoId, true))!;
-    const open = await store.openInvoicesOf(tx, ctx.tenantId, String(memo.customer_id), String(memo.currency_iso_code));
-    let left = new Dec(String(memo.balance));
+    const open = await store.openInvoicesOf(tx, ctx.tenantId, memo.customerId, memo.currency);
+    let left = new Dec(memo.balance);
     for (const invoice of open) {
       if (left.lte(0)) break;
-      const amount = Dec.min(left, String(invoice.balance));
+      const amount = Dec.min(left, invoice.balance);
       await applyOne(tx, ctx, { ...memo, balance: left.toString() }, invoice, amount, 'auto-apply');
       left = left.minus(amount);
     }
@@ -151,9 +155,9 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
     recomputeMemo,
 
     /** The credit of a refund: the money went back, the invoice stays settled (DESIGN). */
-    async creditForRefund(tx: Tx, ctx: Ctx, i: { number: string; invoice: store.Row; amount: Dec }): Promise<void> {
+    async creditForRefund(tx: Tx, ctx: Ctx, i: { number: string; invoice: Invoice; amount: Dec }): Promise<void> {
       const memoId = await this.createInTx(tx, ctx, {
-        number: i.number, customerId: String(i.invoice.customer_id), currency: String(i.invoice.currency_iso_code), amount: i.amount,
+        number: i.number, customerId: i.invoice.customerId, currency: i.invoice.currency, amount: i.amount,
         taxAmount: new Dec(0), source: 'PaymentOperation', status: 'Active', reason: 'Refund', sourceInvoiceId: i.invoice.id,
       });
       await applyOne(tx, ctx, (await getMemo(tx, ctx.tenantId, memoId))!, i.invoice, i.amount, 'refund');
@@ -181,8 +185,8 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
     async get(ctx: Ctx, id: string) {
       const m = isUuid(id) ? await getMemo(ctx.db, ctx.tenantId, id.toLowerCase()) : undefined;
       if (!m) throw notFound('CREDIT_MEMO_NOT_FOUND', `Credit memo ${id} does not exist`);
-      const [items, details] = await Promise.all([store.itemsOf(ctx.db, ctx.tenantId, [m.id], 'credit_memo_id'), store.detailsOf(ctx.db, ctx.tenantId, [m.id], 'credit_memo_id')]);
-      return { ...toCreditMemoView(m), items: items.map((it) => toCreditMemoItemView(it, m.credit_memo_number, details)) };
+      const [items, details] = await Promise.all([store.itemsOf(ctx.db, ctx.tenantId, [m.id], 'creditMemoId'), store.detailsOf(ctx.db, ctx.tenantId, [m.id], 'creditMemoId')]);
+      return { ...toCreditMemoView(m), items: items.map((it) => toCreditMemoItemView(it, m.creditMemoNumber, details)) };
     },
 
     async activate(ctx: Ctx, body: { creditMemoIds?: unknown }) {
@@ -190,8 +194,8 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
       await inTransaction(ctx.db, async (tx) => {
         for (const [i, id] of list.entries()) {
           const m = await lockMemo(tx, ctx, id, `body/creditMemoIds/${i}`);
-          if (m.status !== 'Draft') throw conflict('CREDIT_MEMO_NOT_DRAFT', `Credit memo ${String(m.credit_memo_number)} is ${String(m.status)}; only Draft memos can be activated`);
-          await store.setCreditMemoStatus(tx, ctx.tenantId, m.id, 'Active', { activated_time: ctx.clock.now() });
+          if (m.status !== 'Draft') throw conflict('CREDIT_MEMO_NOT_DRAFT', `Credit memo ${m.creditMemoNumber} is ${m.status}; only Draft memos can be activated`);
+          await store.setCreditMemoStatus(tx, ctx.tenantId, m.id, 'Active', { activatedTime: ctx.clock.now() });
         }
       });
       return Promise.all(list.map((id) => this.get(ctx, id)));
@@ -241,11 +245,11 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
       await inTransaction(ctx.db, async (tx) => {
         for (const [i, id] of list.entries()) {
           const m = await lockMemo(tx, ctx, id, `body/creditMemoIds/${i}`);
-          if (m.status === 'Canceled') throw conflict('CREDIT_MEMO_CANCELED', `Credit memo ${String(m.credit_memo_number)} is already canceled`);
-          if ((await appliedOf(tx, ctx, m.id)).gt(0)) throw conflict('CREDIT_MEMO_APPLIED', `Credit memo ${String(m.credit_memo_number)} is applied; unapply it first`);
-          await store.setCreditMemoStatus(tx, ctx.tenantId, m.id, 'Canceled', { canceled_date: ctx.clock.now(), payment_status: 'Canceled' });
+          if (m.status === 'Canceled') throw conflict('CREDIT_MEMO_CANCELED', `Credit memo ${m.creditMemoNumber} is already canceled`);
+          if ((await appliedOf(tx, ctx, m.id)).gt(0)) throw conflict('CREDIT_MEMO_APPLIED', `Credit memo ${m.creditMemoNumber} is applied; unapply it first`);
+          await store.setCreditMemoStatus(tx, ctx.tenantId, m.id, 'Canceled', { canceledDate: ctx.clock.now(), paymentStatus: 'Canceled' });
           // a converted credit's cash goes back to the credit
-          if (m.source_credit_id) await store.moveCreditBalance(tx, ctx.tenantId, String(m.source_credit_id), String(m.amount));
+          if (m.sourceCreditId) await store.moveCreditBalance(tx, ctx.tenantId, m.sourceCreditId, m.amount);
         }
       });
       return { jobId: null, status: 'Completed', creditMemoIds: list };
@@ -256,7 +260,7 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
       await inTransaction(ctx.db, async (tx) => {
         for (const [i, id] of list.entries()) {
           const m = await lockMemo(tx, ctx, id, `body/creditMemoIds/${i}`);
-          if (m.status !== 'Canceled') throw conflict('CREDIT_MEMO_NOT_CANCELED', `Credit memo ${String(m.credit_memo_number)} is ${String(m.status)}; only Canceled memos can be deleted`);
+          if (m.status !== 'Canceled') throw conflict('CREDIT_MEMO_NOT_CANCELED', `Credit memo ${m.creditMemoNumber} is ${m.status}; only Canceled memos can be deleted`);
           await store.deleteCreditMemo(tx, ctx.tenantId, m.id);
         }
       });
@@ -266,12 +270,12 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
     async patch(ctx: Ctx, id: string, body: Record<string, unknown>) {
       await inTransaction(ctx.db, async (tx) => {
         const m = await lockMemo(tx, ctx, id, 'credit memo');
-        if (m.status === 'Canceled') throw conflict('CREDIT_MEMO_FROZEN', `Credit memo ${String(m.credit_memo_number)} is Canceled`);
+        if (m.status === 'Canceled') throw conflict('CREDIT_MEMO_FROZEN', `Credit memo ${m.creditMemoNumber} is Canceled`);
         for (const [k, v] of Object.entries(body)) {
           if (k === 'creditMemoDate') {
             if (m.status !== 'Draft') throw conflict('CREDIT_MEMO_FIELD_FROZEN', 'body/creditMemoDate can change only while the memo is Draft');
             if (typeof v !== 'string' || !isDateString(v)) throw invalid('INVALID_FIELD', 'body/creditMemoDate must be a date YYYY-MM-DD');
-            await store.setCreditMemoFields(tx, ctx.tenantId, m.id, { credit_memo_date: v });
+            await store.setCreditMemoFields(tx, ctx.tenantId, m.id, { creditMemoDate: v });
           } else if (k === 'reason' && (typeof v === 'string' || v === null)) {
             await store.setCreditMemoFields(tx, ctx.tenantId, m.id, { reason: v });
           } else if (k === 'customFields' && typeof v === 'object' && v !== null && !Array.isArray(v)) {
@@ -291,7 +295,7 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
       const applied = await deps.payments.creditedByMemo(ctx.db, ctx, id.toLowerCase(), 'invoice');
       const invoices = await store.invoicesByIds(ctx.db, ctx.tenantId, applied.map((a) => a.id));
       const amounts = new Map(applied.map((a) => [a.id, a.amount]));
-      return invoices.map((i) => ({ invoiceId: i.id, invoiceNumber: i.invoice_number, appliedAmount: amounts.get(i.id)!.toNumber() }));
+      return invoices.map((i) => ({ invoiceId: i.id, invoiceNumber: i.invoiceNumber, appliedAmount: amounts.get(i.id)!.toNumber() }));
     },
 
     /** Debit memos a memo was applied to, with the amounts. */
@@ -318,9 +322,9 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
     async autoApply(tx: Tx, ctx: Ctx, invoiceId: string): Promise<void> {
       let invoice = (await store.getInvoice(tx, ctx.tenantId, invoiceId, { forUpdate: true }))!;
       if (invoice.status !== 'Active') return;
-      const memos = await store.openCreditMemosOf(tx, ctx.tenantId, String(invoice.customer_id), String(invoice.currency_iso_code));
+      const memos = await store.openCreditMemosOf(tx, ctx.tenantId, invoice.customerId, invoice.currency);
       const byId = new Map(memos.map((m) => [m.id, m]));
-      const plan = allocateCredit(String(invoice.balance), memos.map((m) => ({ id: m.id, balance: String(m.balance) })));
+      const plan = allocateCredit(invoice.balance, memos.map((m) => ({ id: m.id, balance: m.balance })));
       for (const { memoId, amount } of plan) {
         await applyOne(tx, ctx, byId.get(memoId)!, invoice, amount, 'auto-apply');
         // applyOne checks against the invoice as it stands now

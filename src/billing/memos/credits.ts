@@ -14,6 +14,7 @@ import { dueDate } from '../periods.js';
 import type { InvoiceItemDraft } from '../invoices/builder.js';
 import { itemRows } from '../invoices/rows.js';
 import * as store from '../store.js';
+import type { Credit } from '../model.js';
 
 // Credits (DESIGN "Credits", billing README): an order that activates a product with a credit
 // conversion grants the customer one credit per asset (CRE-…). `POST /billing/credits:convert` turns
@@ -21,25 +22,25 @@ import * as store from '../store.js';
 // asset; the credit's balance goes down by as much, so no cash is converted twice, and canceling
 // that memo gives it back.
 
-const n = (v: unknown) => Number(v ?? 0);
+const n = (v: string) => Number(v);
 
-export function toCreditView(c: store.Row) {
+export function toCreditView(c: Credit) {
   return {
-    id: c.id, name: c.credit_number, creditNumber: c.credit_number, status: c.status, customerId: c.customer_id, accountId: c.customer_id,
-    creditTypeId: c.credit_type_id ?? null, creditConversionId: c.credit_conversion_id ?? null, assetId: c.asset_id, assetNumber: c.asset_number,
-    assetType: c.asset_type, orderProductId: c.order_product_id, productId: c.product_id, productName: c.product_name ?? null,
-    currencyIsoCode: c.currency_iso_code, startDate: c.start_date, quantity: n(c.quantity), unitPrice: n(c.unit_price), amount: n(c.amount), balance: n(c.balance),
+    id: c.id, name: c.creditNumber, creditNumber: c.creditNumber, status: c.status, customerId: c.customerId, accountId: c.customerId,
+    creditTypeId: c.creditTypeId, creditConversionId: c.creditConversionId, assetId: c.assetId, assetNumber: c.assetNumber,
+    assetType: c.assetType, orderProductId: c.orderProductId, productId: c.productId, productName: c.productName,
+    currencyIsoCode: c.currency, startDate: c.startDate, quantity: n(c.quantity), unitPrice: n(c.unitPrice), amount: n(c.amount), balance: n(c.balance),
   };
 }
 
 export function createCredits(deps: { numbering: NumberingService; creditMemos: CreditMemos; customers: CustomersService }) {
-  async function lockCredit(tx: Tx, ctx: Ctx, l: Record<string, unknown>, at: string): Promise<store.Row> {
+  async function lockCredit(tx: Tx, ctx: Ctx, l: Record<string, unknown>, at: string): Promise<Credit> {
     const byId = l.creditId !== undefined && l.creditId !== null;
     if (byId && !isUuid(l.creditId)) throw invalid('INVALID_FIELD', `${at}/creditId must be an id`);
     if (!byId && typeof l.creditNumber !== 'string') throw invalid('INVALID_FIELD', `${at} must name a creditId or a creditNumber`);
     const c = await store.getCredit(tx, ctx.tenantId, byId ? { id: String(l.creditId).toLowerCase() } : { number: String(l.creditNumber) }, { forUpdate: true });
     if (!c) throw notFound('CREDIT_NOT_FOUND', `${at}: credit ${String(byId ? l.creditId : l.creditNumber)} does not exist`);
-    if (byId && typeof l.creditNumber === 'string' && l.creditNumber !== c.credit_number) {
+    if (byId && typeof l.creditNumber === 'string' && l.creditNumber !== c.creditNumber) {
       throw invalid('INVALID_FIELD', `${at}/creditNumber ${l.creditNumber} is not the number of credit ${String(l.creditId)}`);
     }
     return c;
@@ -56,11 +57,11 @@ export function createCredits(deps: { numbering: NumberingService; creditMemos: 
       });
       if (grants.length === 0) return;
       const numbers = await deps.numbering.nextNumbersInTx(tx, ctx, 'credit', grants.length);
-      await store.insertCredits(tx, grants.map(({ line, conversion, grant }, i) => ({
-        tenant_id: ctx.tenantId, id: randomUUID(), credit_number: numbers[i], status: 'Active', customer_id: customerId, credit_type_id: conversion.creditTypeId,
-        credit_conversion_id: conversion.id, asset_id: line.assetId, asset_number: line.assetNumber, asset_type: line.assetType, order_product_id: line.orderProductId,
-        product_id: line.productId, product_name: line.productName, uom_id: line.uomId, currency_iso_code: line.currency, start_date: line.startDate,
-        asset_quantity: line.quantity, unit_price: grant.unitPrice.toString(), quantity: grant.quantity.toString(), amount: grant.amount.toString(), balance: grant.amount.toString(),
+      await store.insertCredits(tx, ctx.tenantId, grants.map(({ line, conversion, grant }, i) => ({
+        id: randomUUID(), creditNumber: numbers[i]!, status: 'Active', customerId, creditTypeId: conversion.creditTypeId,
+        creditConversionId: conversion.id, assetId: line.assetId, assetNumber: line.assetNumber, assetType: line.assetType, orderProductId: line.orderProductId,
+        productId: line.productId, productName: line.productName, uomId: line.uomId, currency: line.currency, startDate: line.startDate,
+        assetQuantity: line.quantity, unitPrice: grant.unitPrice.toString(), quantity: grant.quantity.toString(), amount: grant.amount.toString(), balance: grant.amount.toString(),
       })));
     },
 
@@ -77,15 +78,15 @@ export function createCredits(deps: { numbering: NumberingService; creditMemos: 
         for (const [i, raw] of (list as Record<string, unknown>[]).entries()) {
           const at = `body/credits/${i}`;
           const credit = await lockCredit(tx, ctx, raw, at);
-          const currency = String(credit.currency_iso_code);
+          const currency = credit.currency;
           const amount = roundMoney(parseAmount(raw.amount, `${at}/amount`), currency);
           if (amount.lte(0)) throw invalid('INVALID_FIELD', `${at}/amount must be > 0`);
-          if (amount.gt(String(credit.balance))) throw conflict('OVER_CONVERTED', `${at}: ${amount.toString()} is more than what is left of credit ${String(credit.credit_number)} (${String(credit.balance)})`);
-          const customer = await deps.customers.findCustomerRow(tx, ctx, String(credit.customer_id));
+          if (amount.gt(credit.balance)) throw conflict('OVER_CONVERTED', `${at}: ${amount.toString()} is more than what is left of credit ${credit.creditNumber} (${credit.balance})`);
+          const customer = await deps.customers.findCustomerRow(tx, ctx, credit.customerId);
           const paymentTerm = customer.paymentTerm ?? ctx.tenant.settings.paymentTerm;
-          const start = String(credit.start_date);
+          const start = credit.startDate;
           const memoId = await deps.creditMemos.createInTx(tx, ctx, {
-            number: memoNumbers[i]!, customerId: String(credit.customer_id), currency, amount, taxAmount: new Dec(0), source: 'CreditConversion', status: 'Active',
+            number: memoNumbers[i]!, customerId: credit.customerId, currency, amount, taxAmount: new Dec(0), source: 'CreditConversion', status: 'Active',
             reason: 'CreditConversion', sourceInvoiceId: null, memoDate: today.toString(), startDate: start, endDate: start,
             dueDate: dueDate(today, paymentTerm).toString(), targetDate: today.toString(), sourceCreditId: credit.id,
           });
@@ -112,20 +113,21 @@ export function createCredits(deps: { numbering: NumberingService; creditMemos: 
 }
 
 /** The memo's one item, in the billed ledger as a `Credit` (it never nets against the asset's charges). */
-async function writeItem(tx: Tx, ctx: Ctx, i: { memoId: string; number: string; credit: store.Row; amount: Dec; today: string }): Promise<void> {
+async function writeItem(tx: Tx, ctx: Ctx, i: { memoId: string; number: string; credit: Credit; amount: Dec; today: string }): Promise<void> {
   const c = i.credit;
-  const start = String(c.start_date);
-  const unitPrice = new Dec(String(c.unit_price));
+  const start = c.startDate;
+  const unitPrice = new Dec(c.unitPrice);
   const item: InvoiceItemDraft = {
-    assetId: String(c.asset_id), assetNumber: String(c.asset_number), assetType: c.asset_type as InvoiceItemDraft['assetType'], orderProductId: String(c.order_product_id),
-    productId: String(c.product_id), productName: (c.product_name as string | null) ?? null, uomId: (c.uom_id as string | null) ?? null, charge: 'Credit',
+    // the asset type a credit was granted for is the line's (Subscription | Asset | Entitlement)
+    assetId: c.assetId, assetNumber: c.assetNumber, assetType: c.assetType as InvoiceItemDraft['assetType'], orderProductId: c.orderProductId,
+    productId: c.productId, productName: c.productName, uomId: c.uomId, charge: 'Credit',
     billingTiming: 'InAdvance', periodStart: start, startDate: start, endDate: start, quantity: convertedQuantity(i.amount, unitPrice), netSalesPrice: unitPrice,
     numerator: 1, denominator: 1, amount: i.amount.negated(), taxAmount: new Dec(0),
   };
-  const rows = itemRows(ctx, { creditMemoId: i.memoId }, { invoiceDate: i.today, items: [item] }, [i.number],
-    await store.nextRevisions(tx, ctx.tenantId, [item.assetNumber]), String(c.customer_id), 'Active');
-  await store.insertItems(tx, rows.items);
-  await store.insertDetails(tx, rows.details);
+  const rows = itemRows({ creditMemoId: i.memoId }, { invoiceDate: i.today, items: [item] }, [i.number],
+    await store.nextRevisions(tx, ctx.tenantId, [item.assetNumber]), c.customerId, 'Active');
+  await store.insertItems(tx, ctx.tenantId, rows.items);
+  await store.insertDetails(tx, ctx.tenantId, rows.details);
 }
 
 export type Credits = ReturnType<typeof createCredits>;

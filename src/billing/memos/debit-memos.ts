@@ -8,19 +8,19 @@ import type { NumberingService } from '../../numbering/service.js';
 import type { PaymentsService } from '../../payments/service.js';
 import { paymentStatus, settle } from '../invoices/balances.js';
 import * as store from '../store.js';
+import type { DebitMemo } from '../model.js';
 
 // Debit memos (seed 002 part C §1.2): charges owed outside the billing of assets, such as late
 // fees. Created Draft or Active; Draft ones activate; Draft or Active ones cancel. Credit memos
 // apply to Active ones like to invoices: balance = amount − applied credits.
-type Row = Record<string, unknown> & { id: string };
 
-export function toDebitMemoView(m: Row) {
-  const n = (v: unknown) => Number(v ?? 0);
+export function toDebitMemoView(m: DebitMemo) {
+  const n = (v: string) => Number(v);
   return {
-    id: m.id, name: m.debit_memo_number, debitMemoNumber: m.debit_memo_number, status: m.status, customerId: m.customer_id,
-    currencyCode: m.currency_iso_code, currencyIsoCode: m.currency_iso_code, debitMemoDate: m.debit_memo_date, startDate: m.start_date ?? null,
-    endDate: m.end_date ?? null, amount: n(m.amount), taxAmount: n(m.tax_amount), balance: n(m.balance), sourceId: m.source_id ?? null,
-    sourceType: m.source_type ?? null, chargeReason: m.charge_reason ?? null, description: m.description ?? null, paymentStatus: m.payment_status,
+    id: m.id, name: m.debitMemoNumber, debitMemoNumber: m.debitMemoNumber, status: m.status, customerId: m.customerId,
+    currencyCode: m.currency, currencyIsoCode: m.currency, debitMemoDate: m.debitMemoDate, startDate: m.startDate,
+    endDate: m.endDate, amount: n(m.amount), taxAmount: n(m.taxAmount), balance: n(m.balance), sourceId: m.sourceId,
+    sourceType: m.sourceType, chargeReason: m.chargeReason, description: m.description, paymentStatus: m.paymentStatus,
   };
 }
 
@@ -81,9 +81,9 @@ export function createDebitMemos(deps: { numbering: NumberingService; payments: 
     /** Balance and payment status from the credits applied to it. */
     async recompute(tx: Tx, ctx: Ctx, id: string): Promise<void> {
       const row = (await store.getDebitMemo(tx, ctx.tenantId, id))!;
-      const amount = new Dec(String(row.amount));
+      const amount = new Dec(row.amount);
       const s = settle(amount, [{ kind: 'Credit', amount: await deps.payments.appliedToDebitMemo(tx, ctx, id) }]);
-      const status = paymentStatus(String(row.status), amount, s, 'NotTransferred');
+      const status = paymentStatus(row.status, amount, s, 'NotTransferred');
       await store.setDebitMemoBalance(tx, ctx.tenantId, id, s.balance, status);
     },
 
@@ -109,9 +109,9 @@ export function createDebitMemos(deps: { numbering: NumberingService; payments: 
       const m = await readMemo(body, currencyOf);
       await inTransaction(ctx.db, async (tx) => {
         const row = await lock(tx, ctx, id, 'body/debitMemo/id');
-        if (row.status === 'Canceled') throw conflict('DEBIT_MEMO_FROZEN', `Debit memo ${String(row.debit_memo_number)} is Canceled`);
+        if (row.status === 'Canceled') throw conflict('DEBIT_MEMO_FROZEN', `Debit memo ${row.debitMemoNumber} is Canceled`);
         if (row.status === 'Active') {
-          if (!m.amount.equals(String(row.amount)) || !m.taxAmount.equals(String(row.tax_amount)) || m.customerId !== row.customer_id) {
+          if (!m.amount.equals(row.amount) || !m.taxAmount.equals(row.taxAmount) || m.customerId !== row.customerId) {
             throw conflict('DEBIT_MEMO_FIELD_FROZEN', 'An Active debit memo keeps its customer and amounts');
           }
           await store.setDebitMemoText(tx, ctx.tenantId, row.id, m);
@@ -126,8 +126,8 @@ export function createDebitMemos(deps: { numbering: NumberingService; payments: 
       await inTransaction(ctx.db, async (tx) => {
         for (const [i, id] of list.entries()) {
           const row = await lock(tx, ctx, id, `body/debitMemoIds/${i}`);
-          if (row.status !== 'Draft') throw conflict('DEBIT_MEMO_NOT_DRAFT', `Debit memo ${String(row.debit_memo_number)} is ${String(row.status)}; only Draft memos can be activated`);
-          await store.setDebitMemoStatus(tx, ctx.tenantId, row.id, 'Active', { activated_time: ctx.clock.now() });
+          if (row.status !== 'Draft') throw conflict('DEBIT_MEMO_NOT_DRAFT', `Debit memo ${row.debitMemoNumber} is ${row.status}; only Draft memos can be activated`);
+          await store.setDebitMemoStatus(tx, ctx.tenantId, row.id, 'Active', { activatedTime: ctx.clock.now() });
         }
       });
     },
@@ -136,9 +136,9 @@ export function createDebitMemos(deps: { numbering: NumberingService; payments: 
       await inTransaction(ctx.db, async (tx) => {
         for (const [i, id] of list.entries()) {
           const row = await lock(tx, ctx, id, `body/debitMemoIds/${i}`);
-          if (row.status === 'Canceled') throw conflict('DEBIT_MEMO_CANCELED', `Debit memo ${String(row.debit_memo_number)} is already canceled`);
-          if ((await deps.payments.appliedToDebitMemo(tx, ctx, row.id)).gt(0)) throw conflict('DEBIT_MEMO_CREDITED', `Debit memo ${String(row.debit_memo_number)} has credits applied; unapply them first`);
-          await store.setDebitMemoStatus(tx, ctx.tenantId, row.id, 'Canceled', { canceled_date: ctx.clock.now(), payment_status: 'Canceled' });
+          if (row.status === 'Canceled') throw conflict('DEBIT_MEMO_CANCELED', `Debit memo ${row.debitMemoNumber} is already canceled`);
+          if ((await deps.payments.appliedToDebitMemo(tx, ctx, row.id)).gt(0)) throw conflict('DEBIT_MEMO_CREDITED', `Debit memo ${row.debitMemoNumber} has credits applied; unapply them first`);
+          await store.setDebitMemoStatus(tx, ctx.tenantId, row.id, 'Canceled', { canceledDate: ctx.clock.now(), paymentStatus: 'Canceled' });
         }
       });
     },

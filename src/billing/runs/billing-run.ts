@@ -13,6 +13,7 @@ import { billingDefaults, toCharge } from '../charges.js';
 import { dueItems, assembleInvoice, type Charge, type InvoiceItemDraft } from '../invoices/builder.js';
 import type { BilledDocuments } from '../invoices/billed-documents.js';
 import * as store from '../store.js';
+import type { BillingJob, BillingJobError } from '../model.js';
 import type { IdsMatching } from '../../filters/model.js';
 
 // Billing runs (DESIGN "Billing"): for every customer, what is due by the target date minus what
@@ -25,11 +26,12 @@ const sum = (items: readonly InvoiceItemDraft[]) => items.reduce((a, i) => a.plu
 /** The tenant's day-boundary work through a date (src/jobs/day-boundary.ts): renewals that fall before it. */
 export type DayBoundaryWork = (ctx: Ctx, day: string) => Promise<unknown>;
 
-export interface BillingJob { id: string; scheduleId: string | null; status: string; targetDate: string; autoActivate: boolean; invoiceIds: string[]; creditMemoIds: string[]; errors: { customerId: string; errorCode: string; message: string }[] }
+/** A billing job as the API shows it (`GET /billing/jobs/{id}`, a OneTime run's answer). */
+export type BillingJobView = Omit<BillingJob, 'createdAt' | 'finishedAt'>;
 
-const toJob = (r: store.Row): BillingJob => ({
-  id: r.id, scheduleId: (r.schedule_id as string | null) ?? null, status: String(r.status), targetDate: String(r.target_date), autoActivate: Boolean(r.auto_activate),
-  invoiceIds: r.invoice_ids as string[], creditMemoIds: r.credit_memo_ids as string[], errors: r.errors as BillingJob['errors'],
+const toJobView = (j: BillingJob): BillingJobView => ({
+  id: j.id, scheduleId: j.scheduleId, status: j.status, targetDate: j.targetDate, autoActivate: j.autoActivate,
+  invoiceIds: j.invoiceIds, creditMemoIds: j.creditMemoIds, errors: j.errors,
 });
 
 /** A run's filters in the where dialect: which customers (and whose bill cycle day), which products. */
@@ -105,14 +107,14 @@ export function createBillingRuns(deps: { assets: AssetsService; customers: Cust
     billCustomer,
 
     /** A run over the tenant's customers (or the ones named), recorded as a job. */
-    async run(ctx: Ctx, i: { targetDate: string; autoActivate: boolean; customerIds?: string[] | undefined; scheduleId?: string; filters?: RunFilters }): Promise<BillingJob> {
+    async run(ctx: Ctx, i: { targetDate: string; autoActivate: boolean; customerIds?: string[] | undefined; scheduleId?: string; filters?: RunFilters }): Promise<BillingJobView> {
       const target = parseDate(i.targetDate, 'body/targetDate');
       i.customerIds?.forEach((c, k) => { if (!isUuid(c)) throw invalid('INVALID_FIELD', `body/customerIds/${k} must be an id`); });
       const chosen = await resolveFilters(deps.idsMatching, ctx, i.filters ?? {});
       // the day boundaries up to the target date come first: subscriptions that reached their end date renew before anything is billed
       await deps.dayBoundary(ctx, i.targetDate);
       const jobId = randomUUID();
-      await store.insertJob(ctx.db, { tenant_id: ctx.tenantId, id: jobId, status: 'Running', target_date: i.targetDate, auto_activate: i.autoActivate, schedule_id: i.scheduleId ?? null });
+      await store.insertJob(ctx.db, ctx.tenantId, { id: jobId, status: 'Running', targetDate: i.targetDate, autoActivate: i.autoActivate, scheduleId: i.scheduleId ?? null });
       const customers = (i.customerIds ?? await deps.assets.customersWithAssets(ctx)).filter((c) => !chosen.customers || chosen.customers.has(c.toLowerCase()));
       // customers bill independently (each in its own transaction, under its assets' head locks):
       // a few at once keep the database busy while Node waits; results keep the customers' order
@@ -132,15 +134,15 @@ export function createBillingRuns(deps: { assets: AssetsService; customers: Cust
       }));
       const invoiceIds = results.flatMap((r) => ('invoiceIds' in r ? r.invoiceIds : []));
       const creditMemoIds = results.flatMap((r) => ('creditMemoIds' in r ? r.creditMemoIds : []));
-      const errors: BillingJob['errors'] = results.flatMap((r) => ('errorCode' in r ? [r] : []));
-      await store.finishJob(ctx.db, ctx.tenantId, jobId, { status: 'Completed', invoice_ids: JSON.stringify(invoiceIds), credit_memo_ids: JSON.stringify(creditMemoIds), errors: JSON.stringify(errors), finished_at: ctx.clock.now() });
-      return toJob((await store.getJob(ctx.db, ctx.tenantId, jobId))!);
+      const errors: BillingJobError[] = results.flatMap((r) => ('errorCode' in r ? [r] : []));
+      await store.finishJob(ctx.db, ctx.tenantId, jobId, { status: 'Completed', invoiceIds, creditMemoIds, errors, finishedAt: ctx.clock.now() });
+      return toJobView((await store.getJob(ctx.db, ctx.tenantId, jobId))!);
     },
 
-    async job(ctx: Ctx, id: string): Promise<BillingJob> {
+    async job(ctx: Ctx, id: string): Promise<BillingJobView> {
       const row = isUuid(id) ? await store.getJob(ctx.db, ctx.tenantId, id.toLowerCase()) : undefined;
       if (!row) throw notFound('JOB_NOT_FOUND', `Billing job ${id} does not exist`);
-      return toJob(row);
+      return toJobView(row);
     },
   };
 }

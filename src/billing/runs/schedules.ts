@@ -8,7 +8,7 @@ import { isUuid } from '../../core/ids.js';
 import type { BillingRuns } from './billing-run.js';
 import { lastFiring, parseCron } from './cron.js';
 import * as store from '../store.js';
-import type { ScheduleFields, ScheduleRow } from '../store.js';
+import type { BillingSchedule, ScheduleFields } from '../model.js';
 import type { IdsMatching } from '../../filters/model.js';
 
 // Billing schedules (seed 002 part B §1.3): recurring billing jobs on a Quartz cron. The server's
@@ -16,12 +16,12 @@ import type { IdsMatching } from '../../filters/model.js';
 // the test clock jumped) catches up with one run to its latest firing day — billing is due minus
 // billed, so one run bills every period the missed ones would have.
 
-const toView = (r: ScheduleRow) => ({
-  id: r.id, name: r.name ?? null, scheduleType: r.schedule_type, status: r.status, recurringSchedule: r.recurring_schedule,
-  scheduleStartDate: r.schedule_start_date, autoActivate: r.auto_activate, targetDateIncrement: String(r.target_increment),
-  targetDateIncrementSign: Number(r.target_increment) < 0 ? 'Minus' : 'Plus', targetDateIncrementTimeUnit: 'Days',
-  customerIds: r.customer_ids ?? null, customerFilter: r.customer_filter ?? null, productFilter: r.product_filter ?? null,
-  billCycleDayFilter: r.bill_cycle_day_filter ?? null, lastRunDate: r.last_run_date ?? null, recordType: 'BillingSchedule',
+const toView = (r: BillingSchedule) => ({
+  id: r.id, name: r.name, scheduleType: r.scheduleType, status: r.status, recurringSchedule: r.recurringSchedule,
+  scheduleStartDate: r.scheduleStartDate, autoActivate: r.autoActivate, targetDateIncrement: String(r.targetIncrement),
+  targetDateIncrementSign: r.targetIncrement < 0 ? 'Minus' : 'Plus', targetDateIncrementTimeUnit: 'Days',
+  customerIds: r.customerIds, customerFilter: r.customerFilter, productFilter: r.productFilter,
+  billCycleDayFilter: r.billCycleDayFilter, lastRunDate: r.lastRunDate, recordType: 'BillingSchedule',
 });
 
 const FILTERS = { customerFilter: 'Customer', productFilter: 'Product', billCycleDayFilter: 'Customer' } as const;
@@ -58,7 +58,7 @@ function readSchedule(b: Record<string, unknown>, today: string): Omit<ScheduleF
 }
 
 export function createSchedules(runs: BillingRuns, idsMatching: IdsMatching) {
-  const get = async (q: Db | Tx, ctx: Ctx, id: string, lock = false): Promise<ScheduleRow> => {
+  const get = async (q: Db | Tx, ctx: Ctx, id: string, lock = false): Promise<BillingSchedule> => {
     const r = isUuid(id) ? await store.getSchedule(q, ctx.tenantId, id, { forUpdate: lock }) : undefined;
     if (!r) throw notFound('SCHEDULE_NOT_FOUND', `Billing schedule ${id} does not exist`);
     return r;
@@ -90,16 +90,16 @@ export function createSchedules(runs: BillingRuns, idsMatching: IdsMatching) {
     /** Only Draft schedules change. */
     async patch(ctx: Ctx, id: string, body: Record<string, unknown>) {
       const s = await get(ctx.db, ctx, id);
-      if (s.status !== 'Draft') throw conflict('SCHEDULE_NOT_DRAFT', `Billing schedule ${s.id} is ${String(s.status)}; only Draft schedules can be updated`);
+      if (s.status !== 'Draft') throw conflict('SCHEDULE_NOT_DRAFT', `Billing schedule ${s.id} is ${s.status}; only Draft schedules can be updated`);
       const all = { ...toView(s), ...body };
-      const merged = { ...readSchedule(all, String(s.schedule_start_date)), ...await readFilters(idsMatching, ctx, all) };
+      const merged = { ...readSchedule(all, s.scheduleStartDate), ...await readFilters(idsMatching, ctx, all) };
       await store.updateSchedule(ctx.db, ctx.tenantId, s.id, merged);
       return toView(await get(ctx.db, ctx, s.id));
     },
     async duplicate(ctx: Ctx, id: string) {
       const s = toView(await get(ctx.db, ctx, id));
-      const copy = { ...s, name: s.name ? `${String(s.name)} (Copy)` : null };
-      return insert(ctx, { ...readSchedule(copy, String(s.scheduleStartDate)), ...await readFilters(idsMatching, ctx, copy) });
+      const copy = { ...s, name: s.name ? `${s.name} (Copy)` : null };
+      return insert(ctx, { ...readSchedule(copy, s.scheduleStartDate), ...await readFilters(idsMatching, ctx, copy) });
     },
     activate: (ctx: Ctx, body: { scheduleIds?: unknown }) => setStatus(ctx, body, 'Active'),
     cancel: (ctx: Ctx, body: { scheduleIds?: unknown }) => setStatus(ctx, body, 'Canceled'),
@@ -118,16 +118,16 @@ export function createSchedules(runs: BillingRuns, idsMatching: IdsMatching) {
       const due = await store.dueSchedules(ctx.db, ctx.tenantId, today.toString());
       const jobs = [];
       for (const s of due) {
-        const start = parseDate(s.schedule_start_date, 'start');
-        const after = s.last_run_date ? parseDate(s.last_run_date, 'last') : start.subtract({ days: 1 });
-        const fired = lastFiring(parseCron(s.recurring_schedule), after, today);
+        const start = parseDate(s.scheduleStartDate, 'start');
+        const after = s.lastRunDate ? parseDate(s.lastRunDate, 'last') : start.subtract({ days: 1 });
+        const fired = lastFiring(parseCron(s.recurringSchedule), after, today);
         // claim the run first, so two schedulers never both run it
-        const claimed = await store.claimScheduleRun(ctx.db, ctx.tenantId, s.id, today.toString(), s.last_run_date ?? null);
+        const claimed = await store.claimScheduleRun(ctx.db, ctx.tenantId, s.id, today.toString(), s.lastRunDate);
         if (!claimed || !fired) continue;
-        const target = fired.add({ days: Number(s.target_increment) });
+        const target = fired.add({ days: s.targetIncrement });
         jobs.push(await runs.run(ctx, {
-          targetDate: target.toString(), autoActivate: Boolean(s.auto_activate), customerIds: s.customer_ids ?? undefined, scheduleId: s.id,
-          filters: { customerFilter: s.customer_filter, productFilter: s.product_filter, billCycleDayFilter: s.bill_cycle_day_filter },
+          targetDate: target.toString(), autoActivate: s.autoActivate, customerIds: s.customerIds ?? undefined, scheduleId: s.id,
+          filters: { customerFilter: s.customerFilter, productFilter: s.productFilter, billCycleDayFilter: s.billCycleDayFilter },
         }));
       }
       return jobs;
