@@ -100,7 +100,7 @@ async function demo(): Promise<void> {
   try {
     const tenant = tenantName ? await rt.tenancy.findTenantByName(tenantName) : undefined;
     if (!tenant) throw new Error(`There is no tenant named "${tenantName}"`);
-    const result = await loadDemoCatalog(await rt.tenancy.systemContext(tenant.id, 'demo'), rt.publishing);
+    const result = await loadDemoCatalog(await rt.tenancy.systemContext(tenant.id, 'demo'), rt);
     process.stdout.write(result.loaded
       ? `Loaded and published the demo catalog (${result.products} products) in tenant "${tenant.name}".\n`
       : `Tenant "${tenant.name}" already has the demo catalog.\n`);

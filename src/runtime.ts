@@ -10,6 +10,7 @@ import { createTenancyService, installationSecret, type TenancyService } from '.
 import { createPublishing, type Publishing } from './catalog/publishing.js';
 import { createSnapshotCache } from './catalog/snapshot-cache.js';
 import { loadDemoCatalog } from './catalog/demo.js';
+import { createCatalogService, type CatalogService } from './catalog/service.js';
 import { createCustomersService, type CustomersService } from './customers/service.js';
 import { createAssetsService } from './assets/service.js';
 import { createTaxService } from './tax/service.js';
@@ -37,6 +38,7 @@ export interface Runtime {
   app: App;
   database: OpenDatabase;
   tenancy: TenancyService;
+  catalog: CatalogService;
   publishing: Publishing;
   customers: CustomersService;
   orders: OrdersService;
@@ -67,10 +69,11 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
     // a sandbox tenant's test clock moved forward: one day-boundary job per day it crossed
     const onTestClockMoved = async (tx: Tx, tenantId: string, from: string, to: string) => { await enqueueCrossedDays(jobs, tx, tenantId, from, to); };
     const tenancy = createTenancyService({ db: database.db, clock, jwtKey: new TextEncoder().encode(secret), onTestClockMoved });
+    const catalog = createCatalogService();
     const publishing = createPublishing(createSnapshotCache(database.db));
     const boot = await tenancy.bootstrap({ apiKey: config.bootstrapApiKey });
     // A new installation gets the demo catalog in its default tenant.
-    if (boot && config.loadDemo) await loadDemoCatalog(await tenancy.systemContext(boot.tenant.id, 'demo'), publishing);
+    if (boot && config.loadDemo) await loadDemoCatalog(await tenancy.systemContext(boot.tenant.id, 'demo'), { catalog, publishing });
     const graphql = createGraphqlService();
     const paymentsService = createPaymentsService();
     const assetsService = createAssetsService();
@@ -78,9 +81,9 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
     const customers = createCustomersService({ metrics: (ctx, ids) => assetsService.customerMetrics(ctx, ids) });
     const numbering = createNumberingService(database.db);
     const dayBoundary = createDayBoundary({ assets: assetsService });
-    const billing = createBillingService({ assets: assetsService, numbering, payments: paymentsService, customers, idsMatching: graphql.idsMatching, runConcurrency: database.engine === 'postgres' ? 4 : 1, dayBoundary });
+    const billing = createBillingService({ assets: assetsService, numbering, payments: paymentsService, customers, idsMatching: graphql.idsMatching, runConcurrency: database.engine === 'postgres' ? 4 : 1, dayBoundary, catalog });
     const stripe = config.stripe ? stripeGateway(config.stripe) : undefined;
-    const orders = createOrdersService({ customers, assets: assetsService, numbering, publishing, billing, tax });
+    const orders = createOrdersService({ customers, assets: assetsService, numbering, publishing, billing, tax, catalog });
     const changeOrders = createChangeOrdersService({ orders, assets: assetsService, billing, customers, numbering });
     const checkout = createCollection({ billing, payments: paymentsService, numbering, orders, gateways: { test: testGateway(), ...(stripe && { stripe }) } });
     const workflows = createWorkflows({ orders, changeOrders, assets: assetsService, billing, customers, collection: checkout });
@@ -92,7 +95,7 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
       await checkout.onGatewayEvent('stripe', pi.id, outcomeOf(pi), (tenantId) => tenancy.systemContext(tenantId, 'stripe-webhook'), database.db);
     };
     const app = await buildApp({
-      db: database.db, clock, tenancy, publishing, customers, assets: assetsService, tax, graphql, orders, changeOrders, workflows, bulkChanges, billing, adminToken: config.adminToken, logLevel: config.logLevel, idempotencyStaleMs: config.idempotencyStaleMs,
+      db: database.db, clock, tenancy, catalog, publishing, customers, assets: assetsService, tax, graphql, orders, changeOrders, workflows, bulkChanges, billing, adminToken: config.adminToken, logLevel: config.logLevel, idempotencyStaleMs: config.idempotencyStaleMs,
       ...(config.stripe?.webhookSecret && { stripeWebhook: { webhookSecret: config.stripe.webhookSecret, onEvent: onStripeEvent } }),
     });
     logger = app.log;
@@ -115,7 +118,7 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
       jobs.start();
     }
     return {
-      app, database, tenancy, publishing, customers, orders, billing, jobs, checkoutForTests: checkout, migrations,
+      app, database, tenancy, catalog, publishing, customers, orders, billing, jobs, checkoutForTests: checkout, migrations,
       bootstrap: boot && { tenantName: boot.tenant.name, apiKey: boot.apiKey },
       async close() {
         try { await jobs.stop(); await app.close(); } finally { if (!opts.database) await database.close(); }

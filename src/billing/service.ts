@@ -1,3 +1,4 @@
+import type { CatalogService } from '../catalog/service.js';
 import { randomUUID } from 'node:crypto';
 import { principalId, type Ctx } from '../context.js';
 import { conflict, notFound } from '../core/errors.js';
@@ -58,14 +59,14 @@ function previewView(ctx: Ctx, draft: InvoiceDraft, customerId: string | null): 
 
 export type BillingService = ReturnType<typeof createBillingService>;
 
-export function createBillingService(deps: { assets: AssetsService; numbering: NumberingService; payments: PaymentsService; customers: CustomersService; idsMatching: IdsMatching; runConcurrency?: number; dayBoundary: DayBoundaryWork }) {
+export function createBillingService(deps: { assets: AssetsService; numbering: NumberingService; payments: PaymentsService; customers: CustomersService; idsMatching: IdsMatching; runConcurrency?: number; dayBoundary: DayBoundaryWork; catalog: Pick<CatalogService, 'creditConversions'> }) {
   // refunds issue credit memos, and credit memos recompute invoices: each reaches the other at call time
   let creditMemos: CreditMemos | undefined;
   const operations = createInvoiceOperations({ payments: deps.payments, numbering: deps.numbering, issueCredit: (tx, ctx, i) => creditMemos!.creditForRefund(tx, ctx, i) });
   const debitMemos = createDebitMemos({ numbering: deps.numbering, payments: deps.payments });
   creditMemos = createCreditMemos({ numbering: deps.numbering, payments: deps.payments, invoices: operations, debitMemos });
   const memos = creditMemos;
-  const credits = createCredits({ numbering: deps.numbering, creditMemos: memos, customers: deps.customers });
+  const credits = createCredits({ numbering: deps.numbering, creditMemos: memos, customers: deps.customers, catalog: deps.catalog });
   const documents = createBilledDocuments({ numbering: deps.numbering, creditMemos: memos });
   const runs = createBillingRuns({ assets: deps.assets, customers: deps.customers, numbering: deps.numbering, documents, idsMatching: deps.idsMatching, concurrency: deps.runConcurrency ?? 1, dayBoundary: deps.dayBoundary });
   async function withItems(ctx: Ctx, q: Tx | Ctx['db'], invoices: readonly Invoice[]): Promise<InvoiceWithItems[]> {

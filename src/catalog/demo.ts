@@ -1,13 +1,13 @@
 import type { Ctx } from '../context.js';
 import type { Publishing } from './publishing.js';
-import { catalogService as catalog } from './service.js';
+import type { CatalogService } from './service.js';
 
 // The demo catalog `npm start` loads into an empty database (and `keel demo` into any tenant):
 // the seed's Nue Platform at 9.90 USD per User/Month for 12 months, a tiered storage add-on, a
 // physical good, a service, a bundle with options, a self-service price book, all published.
 export const DEMO_PLATFORM_SKU = 'NUE-PLATFORM';
 
-export async function loadDemoCatalog(ctx: Ctx, publishing: Publishing): Promise<{ loaded: boolean; products: number }> {
+export async function loadDemoCatalog(ctx: Ctx, { catalog, publishing }: { catalog: CatalogService; publishing: Publishing }): Promise<{ loaded: boolean; products: number }> {
   const existing = (await catalog.listObjects(ctx, 'Product', { limit: 500 })).records;
   if (existing.some((p) => p.sku === DEMO_PLATFORM_SKU)) return { loaded: false, products: 0 };
 

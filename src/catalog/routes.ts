@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { notFound } from '../core/errors.js';
 import { verbPath } from '../http/paths.js';
 import type { Publishing } from './publishing.js';
-import { catalogService as catalog } from './service.js';
+import type { CatalogService } from './service.js';
 
 // The generic object API (seed 002 "Generic objects") and the self-service catalog. Validation of
 // object bodies is registry-driven (validate.ts), so the schemas here only shape the envelope.
@@ -18,7 +18,7 @@ const IdList = Type.Object({ idList: Type.Array(Type.String(), { minItems: 1, ma
 /** `/objects/ProductList` arrives as objectName `ProductList`: the batch form of Product. */
 const asList = (objectName: string) => (objectName.endsWith('List') ? { name: objectName.slice(0, -4), list: true } : { name: objectName, list: false });
 
-export const catalogRoutes: FastifyPluginAsyncTypebox<{ publishing: Publishing }> = async (app, { publishing }) => {
+export const catalogRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogService; publishing: Publishing }> = async (app, { catalog, publishing }) => {
   // --- generic objects -------------------------------------------------------------------------
   app.post('/objects/:objectName', {
     config: write, schema: { tags: ['objects'], summary: 'Create one object, or many with {objectName}List', params: ObjectParams, body: AnyBody },

@@ -8,6 +8,7 @@ import type { TenancyService } from '../tenancy/service.js';
 import { tenancyRoutes } from '../tenancy/routes.js';
 import type { Publishing } from '../catalog/publishing.js';
 import { catalogRoutes } from '../catalog/routes.js';
+import type { CatalogService } from '../catalog/service.js';
 import type { CustomersService } from '../customers/service.js';
 import { customerRoutes } from '../customers/routes.js';
 import { taxRoutes } from '../tax/routes.js';
@@ -38,6 +39,7 @@ export interface AppDeps {
   db: Db;
   clock: Clock;
   tenancy: TenancyService;
+  catalog: CatalogService;
   publishing: Publishing;
   customers: CustomersService;
   assets: AssetsService;
@@ -92,7 +94,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await registerOpenApi(app);
 
   await app.register(tenancyRoutes, { tenancy: deps.tenancy });
-  await app.register(catalogRoutes, { publishing: deps.publishing });
+  await app.register(catalogRoutes, { catalog: deps.catalog, publishing: deps.publishing });
   await app.register(customerRoutes, { customers: deps.customers });
   await app.register(taxRoutes, { tax: deps.tax });
   await app.register(orderRoutes, { orders: deps.orders, workflows: deps.workflows });

@@ -10,7 +10,7 @@ import { NUMBER_KIND, kindFor, type AssetKind, type ProvisionLine } from '../ass
 import { billableOf, type ChargeableVersion } from '../billing/charges.js';
 import type { BillingService, InvoiceReservation } from '../billing/service.js';
 import { numbersNeeded, planProvisioning } from '../assets/provisioning.js';
-import { catalogService } from '../catalog/service.js';
+import type { CatalogService } from '../catalog/service.js';
 import type { Publishing } from '../catalog/publishing.js';
 import type { CustomersService, OrderPartiesPlan } from '../customers/service.js';
 import type { Customer } from '../customers/model.js';
@@ -35,6 +35,7 @@ export interface OrdersDeps {
   publishing: Publishing;
   billing: BillingService;
   tax: TaxService;
+  catalog: CatalogService;
 }
 
 /** The customer's stored default payment method, if any. */
@@ -174,7 +175,7 @@ export type OrdersService = ReturnType<typeof createOrdersService>;
 
 export function createOrdersService(deps: OrdersDeps) {
   async function trees(ctx: Ctx, ids: string[]): Promise<Map<string, ApiRecord>> {
-    return isSelfService(ctx) ? deps.publishing.publishedProducts(ctx, ids) : catalogService.productTrees(ctx, ids);
+    return isSelfService(ctx) ? deps.publishing.publishedProducts(ctx, ids) : deps.catalog.productTrees(ctx, ids);
   }
 
   /** Prices and taxes the request's lines for a customer; no writes. */
@@ -449,7 +450,7 @@ export function createOrdersService(deps: OrdersDeps) {
       const head = await store.getOrder(ctx.db, ctx.tenantId, id.toLowerCase());
       if (head?.orderType === 'Change') return { change: head.id };
       const lines = await store.getLines(ctx.db, ctx.tenantId, id.toLowerCase());
-      const { numbers } = await reserveNumbers(ctx, lines.map((l) => ({ productType: String(l.productType) })), false);
+      const { numbers } = await reserveNumbers(ctx, lines.map((l) => ({ productType: l.productType })), false);
       const reservation = await reserveInvoice(ctx, options, lines.length);
       const draft = await store.getOrder(ctx.db, ctx.tenantId, id.toLowerCase());
       if (!draft) throw notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`);
@@ -459,7 +460,7 @@ export function createOrdersService(deps: OrdersDeps) {
       const method = pm ? { token: String(pm.token), gateway: typeof pm.gateway === 'string' ? pm.gateway : undefined } : storedMethod(customer);
       return {
         id, orderId: draft.id, options, columns, numbers, reservation, lines, method, customerId: draft.customerId,
-        currency: draft.currency, requestKey: String(draft.refId ?? draft.id),
+        currency: draft.currency, requestKey: draft.refId ?? draft.id,
       };
     },
 
@@ -526,13 +527,13 @@ export function createOrdersService(deps: OrdersDeps) {
   async function storedLineRequests(ctx: Ctx, orderId: string): Promise<LineRequest[]> {
     const rows = await store.getLines(ctx.db, ctx.tenantId, orderId);
     return rows.filter((r) => !r.parentId).map((r, i) => ({
-      at: `order/lines/${i}`, productId: String(r.productId), priceBookEntryId: (r.priceBookEntryId as string | null) ?? undefined,
-      quantity: new Dec(String(r.quantity)), subscriptionTerm: (r.subscriptionTerm as number | null) ?? undefined,
-      subscriptionStartDate: String(r.subscriptionStartDate), description: (r.description as string | null) ?? undefined,
+      at: `order/lines/${i}`, productId: r.productId, priceBookEntryId: r.priceBookEntryId ?? undefined,
+      quantity: new Dec(r.quantity), subscriptionTerm: r.subscriptionTerm ?? undefined,
+      subscriptionStartDate: r.subscriptionStartDate, description: r.description ?? undefined,
       customFields: r.customFields as Record<string, unknown>, billingTiming: undefined, billingPeriod: undefined, billCycleDay: undefined,
-      billCycleStartMonth: undefined, autoRenew: (r.autoRenew as boolean | null) ?? undefined, renewalTerm: (r.renewalTerm as number | null) ?? undefined,
-      refId: (r.refId as string | null) ?? undefined, discount: undefined, discountAmount: undefined,
-      addOns: rows.filter((c) => c.parentId === r.id && c.productOptionId).map((c) => ({ productOptionId: String(c.productOptionId), quantity: new Dec(String(c.quantity)) })),
+      billCycleStartMonth: undefined, autoRenew: r.autoRenew ?? undefined, renewalTerm: r.renewalTerm ?? undefined,
+      refId: r.refId ?? undefined, discount: undefined, discountAmount: undefined,
+      addOns: rows.filter((c) => c.parentId === r.id && c.productOptionId).map((c) => ({ productOptionId: c.productOptionId!, quantity: new Dec(c.quantity) })),
       clientPrices: {},
     }));
   }

@@ -3,12 +3,12 @@ import { Dec, toJsonNumber } from '../core/money.js';
 import type { Order, OrderLine } from './model.js';
 
 // Orders and lines as the seed's CreateOrderResponse shows them. Money is a JSON number, never null.
-const n = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
-const nn = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+const n = (v: string | null) => (v === null ? 0 : Number(v));
+const nn = (v: string | null) => (v === null ? null : Number(v));
 /** part / whole in percent, six decimals, computed in decimal (halves up, as Math.round did); 0 when whole is 0. */
-const percent = (part: unknown, whole: unknown) => {
-  const w = new Dec(String(whole ?? 0));
-  return w.isZero() ? 0 : toJsonNumber(new Dec(String(part ?? 0)).dividedBy(w).times(100).toDecimalPlaces(6, Dec.ROUND_HALF_CEIL));
+const percent = (part: string, whole: string) => {
+  const w = new Dec(whole);
+  return w.isZero() ? 0 : toJsonNumber(new Dec(part).dividedBy(w).times(100).toDecimalPlaces(6, Dec.ROUND_HALF_CEIL));
 };
 const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : v ?? null);
 

@@ -179,7 +179,7 @@ export function createCollection(deps: CollectionDeps) {
    * invoice is canceled, then the order and what it provisioned (a change order's versions too). */
   async function cancelUnpaidOrder(ctx: Ctx, invoiceId: string) {
     const { invoice } = await deps.billing.getInvoice(ctx, invoiceId);
-    const orderId = invoice.orderId as string | null;
+    const orderId = invoice.orderId;
     if (!orderId) return;
     const order = await deps.orders.findOrder(ctx, orderId);
     if (!order?.cancelOnPaymentFail || order.status !== 'Activated') return;

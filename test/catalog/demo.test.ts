@@ -10,8 +10,8 @@ describe('demo catalog', () => {
   it('loads the seed\'s Nue Platform and friends, all published to a self-service price book; loading twice does nothing', async () => {
     const tenant = await t.newTenant({ sandbox: true });
     const ctx = await t.rt.tenancy.systemContext(tenant.id, 'demo');
-    expect(await loadDemoCatalog(ctx, t.rt.publishing)).toEqual({ loaded: true, products: 5 });
-    expect(await loadDemoCatalog(ctx, t.rt.publishing)).toEqual({ loaded: false, products: 0 });
+    expect(await loadDemoCatalog(ctx, t.rt)).toEqual({ loaded: true, products: 5 });
+    expect(await loadDemoCatalog(ctx, t.rt)).toEqual({ loaded: false, products: 0 });
 
     const h = withKey(tenant.apiKey);
     const products = (await t.call('GET', '/catalog/products', { headers: h })).json() as Record<string, any>[];

@@ -4,7 +4,7 @@ import { conflict, invalid, notFound } from '../../core/errors.js';
 import { Dec, parseAmount, roundMoney } from '../../core/money.js';
 import { inTransaction, type Tx } from '../../db/transaction.js';
 import { isUuid } from '../../core/ids.js';
-import { catalogService } from '../../catalog/service.js';
+import type { CatalogService } from '../../catalog/service.js';
 import type { CustomersService } from '../../customers/service.js';
 import type { NumberingService } from '../../numbering/service.js';
 import type { BillableLine } from '../charges.js';
@@ -33,7 +33,7 @@ export function toCreditView(c: Credit) {
   };
 }
 
-export function createCredits(deps: { numbering: NumberingService; creditMemos: CreditMemos; customers: CustomersService }) {
+export function createCredits(deps: { numbering: NumberingService; creditMemos: CreditMemos; customers: CustomersService; catalog: Pick<CatalogService, 'creditConversions'> }) {
   async function lockCredit(tx: Tx, ctx: Ctx, l: Record<string, unknown>, at: string): Promise<Credit> {
     const byId = l.creditId !== undefined && l.creditId !== null;
     if (byId && !isUuid(l.creditId)) throw invalid('INVALID_FIELD', `${at}/creditId must be an id`);
@@ -49,7 +49,7 @@ export function createCredits(deps: { numbering: NumberingService; creditMemos: 
   return {
     /** Credits for the order's lines whose products convert to credits, inside the order's transaction. */
     async grantForOrder(tx: Tx, ctx: Ctx, customerId: string, lines: readonly BillableLine[]): Promise<void> {
-      const conversions = await catalogService.creditConversions(tx, ctx, lines.map((l) => l.productId));
+      const conversions = await deps.catalog.creditConversions(tx, ctx, lines.map((l) => l.productId));
       const grants = lines.flatMap((l) => {
         const c = conversions.get(l.productId);
         const g = c ? creditGrant(l, c) : null;
