@@ -59,6 +59,9 @@ async function servePrimary(config: Config): Promise<void> {
   let stopping = false;
   const fork = (index: number): void => {
     const worker = cluster.fork({ KEEL_BACKGROUND: index === 0 ? '1' : '0' });
+    // the IPC channel of a worker that is exiting can fail a write (EPIPE): its exit event follows,
+    // and an unhandled 'error' would take the primary (and every other worker) down with it
+    worker.on('error', (err) => { if (!stopping) process.stderr.write(`keel: worker ${index}: ${err.message}\n`); });
     worker.on('exit', (code, signal) => {
       if (stopping) return;
       process.stderr.write(`keel: worker ${index} exited (${signal ?? code}); starting it again\n`);
