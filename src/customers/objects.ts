@@ -12,7 +12,7 @@ const zipAliases = {
 export const CUSTOMER: ObjectDef<'customers'> = {
   name: 'Customer', table: 'customers',
   fields: [
-    str('name', { required: true }), f('description', 'text'), str('accountNumber'), str('email'), str('phone'), str('fax'), str('industry'),
+    str('name', { required: true, nonEmpty: true }), f('description', 'text'), str('accountNumber'), str('email', { format: 'email' }), str('phone'), str('fax'), str('industry'),
     ref('parentCustomerId', 'Customer'), str('recordType'), str('autoRenew'), ...address('billing'), ...address('shipping'),
     str('entityUseCode'), str('orderPrimaryContact'), str('orderPrimaryContactName'), str('orderPrimaryContactPhone'), bool('taxExempt', false),
     str('entityId'), str('legalEntityName'), num('annualRevenue', { min: 0 }), str('companySize'), int('numberOfEmployees', { min: 0 }),
@@ -20,7 +20,8 @@ export const CUSTOMER: ObjectDef<'customers'> = {
     en('billingPeriod', ['Month', 'Quarter', 'Semi-Annual', 'Annual']), str('timezone'), int('billCycleDay', { min: 1, max: 31 }),
     int('billCycleStartMonth', { min: 1, max: 12 }), bool('billingProrationEnabled'), f('customerSince', 'date'), str('site'),
     f('latestOrderDate', 'date', { readOnly: true }), f('lastInvoiceDate', 'date', { readOnly: true }), str('accountSource'), str('paymentTerm'),
-    str('externalId', { readOnly: true }), str('einvoicingSchemaId'), str('einvoicingEndpointId'),
+    // set by the CRM sync or the caller; unique per tenant, and every customer route takes it in place of the id
+    str('externalId', { nonEmpty: true }), str('einvoicingSchemaId'), str('einvoicingEndpointId'),
     // the default payment method: a gateway token only, never card data
     str('defaultPaymentMethodToken'), str('defaultPaymentGateway'),
   ],
@@ -32,7 +33,7 @@ export const CONTACT: ObjectDef<'contacts'> = {
   name: 'Contact', table: 'contacts',
   fields: [
     ref('customerId', 'Customer', { required: true }), str('name'), str('firstName'), str('lastName'), str('middleName'), str('suffix'), str('title'),
-    f('birthday', 'date'), str('email'), str('mobilePhone'), str('phone'), ...address('billing'), ...address('shipping'),
+    f('birthday', 'date'), str('email', { format: 'email' }), str('mobilePhone'), str('phone'), ...address('billing'), ...address('shipping'),
     str('externalId', { readOnly: true }),
   ],
   fieldAliases: zipAliases,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../context.js';
-import { DomainError, invalid, notFound, validateEach } from '../core/errors.js';
+import { DomainError, conflict, invalid, notFound, validateEach } from '../core/errors.js';
 import { inTransaction, type Tx } from '../db/transaction.js';
 import { toApiRecord, type ApiRecord } from '../metadata/records.js';
 import * as rows from '../metadata/store.js';
@@ -64,6 +64,7 @@ function translate(e: unknown, at: string): unknown {
   const { code, constraint } = (e ?? {}) as { code?: string; constraint?: string };
   if (code === '23503' && constraint === 'customers_parent_customer_id_fkey') return invalid('REFERENCE_NOT_FOUND', `${at}/parentCustomerId does not name a customer of this tenant`);
   if (code === '23503' && constraint === 'contacts_customer_id_fkey') return notFound('CUSTOMER_NOT_FOUND', `${at}: the customer does not exist`);
+  if (code === '23505' && constraint === 'customers_external_id') return conflict('DUPLICATE_EXTERNAL_ID', `${at}/externalId is the external id of another customer of this tenant`);
   return e;
 }
 
@@ -97,8 +98,10 @@ export function createCustomersService(deps: { metrics?: MetricsProvider } = {})
     }));
   }
 
+  /** A customer by its id or, in its place, its external id (seed 004). */
   async function findCustomer(q: Tx | Ctx['db'], ctx: Ctx, id: string): Promise<Customer> {
-    const [customer] = isUuid(id) ? await store.getCustomers(q, ctx.tenantId, [id.toLowerCase()]) : [];
+    const [byId] = isUuid(id) ? await store.getCustomers(q, ctx.tenantId, [id.toLowerCase()]) : [];
+    const customer = byId ?? (id ? await store.customerByExternalId(q, ctx.tenantId, id) : undefined);
     if (!customer) throw notFound('CUSTOMER_NOT_FOUND', `Customer ${id} does not exist`);
     return customer;
   }
@@ -131,6 +134,10 @@ export function createCustomersService(deps: { metrics?: MetricsProvider } = {})
       const customerId = await inTransaction(ctx.db, async (tx) => {
         const customer = await findCustomer(tx, ctx, id);
         if (input.fields.parentCustomerId === customer.id) throw invalid('INVALID_FIELD', 'body/parentCustomerId cannot be the customer itself');
+        const parent = input.fields.parentCustomerId;
+        if (typeof parent === 'string' && (await store.organisationIds(tx, ctx.tenantId, customer.id)).includes(parent)) {
+          throw invalid('HIERARCHY_CYCLE', `body/parentCustomerId ${parent} is below this customer in its hierarchy: the hierarchy would be a cycle`);
+        }
         try {
           await rows.updateRow(tx, ctx.tenantId, CUSTOMER, customer.id, input.fields, input.customFields);
         } catch (e) { throw translate(e, 'body'); }

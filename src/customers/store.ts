@@ -55,6 +55,12 @@ export async function getCustomers(db: Q, tenantId: string, ids: readonly string
   return (await rows.getRows(db, tenantId, CUSTOMER, ids)).map(toCustomer);
 }
 
+/** The customer whose external id this is (unique per tenant), if any. */
+export async function customerByExternalId(db: Q, tenantId: string, externalId: string): Promise<Customer | undefined> {
+  const [row] = await rows.rowsWhere(db, tenantId, CUSTOMER, 'external_id', [externalId], 'text');
+  return row && toCustomer(row);
+}
+
 /** The contacts of these ids that exist (in no particular order). */
 export async function getContacts(db: Q, tenantId: string, ids: readonly string[]): Promise<Contact[]> {
   return (await rows.getRows(db, tenantId, CONTACT, ids)).map(toContact);

@@ -20,6 +20,8 @@ export interface FieldDef {
   default?: string | number | boolean;
   min?: number;
   max?: number;
+  format?: 'email';          // a string that must be an e-mail address
+  nonEmpty?: boolean;        // a string that must hold more than white space
 }
 
 export interface ChildDef {

@@ -69,12 +69,13 @@ export async function getRows<T extends ObjectTable>(db: Q, tenantId: string, de
   return r.rows;
 }
 
-/** Rows whose `column` is one of `values` (children of parents, links to tags). */
-export async function rowsWhere<T extends ObjectTable>(db: Q, tenantId: string, def: ObjectDef<T>, column: string, values: readonly string[]): Promise<ObjectRow<T>[]> {
+/** Rows whose `column` is one of `values` (children of parents, links to tags; a text column such as an external id). */
+export async function rowsWhere<T extends ObjectTable>(db: Q, tenantId: string, def: ObjectDef<T>, column: string, values: readonly string[], type: 'uuid' | 'text' = 'uuid'): Promise<ObjectRow<T>[]> {
   if (values.length === 0) return [];
   if (!columnsOf(def).includes(column)) throw new Error(`${def.table} has no column ${column}`);
+  const list = type === 'uuid' ? sql`${[...values]}::uuid[]` : sql`${[...values]}::text[]`;
   const r = await sql<ObjectRow<T>>`select ${selectList(def)} from ${sql.table(def.table)}
-    where tenant_id = ${tenantId} and ${sql.ref(column)} = any(${[...values]}::uuid[]) order by created_at, id`.execute(db);
+    where tenant_id = ${tenantId} and ${sql.ref(column)} = any(${list}) order by created_at, id`.execute(db);
   return r.rows;
 }
 

@@ -1,3 +1,4 @@
+import { fullFormats } from 'ajv-formats/dist/formats.js';
 import { Temporal } from 'temporal-polyfill';
 import { invalid } from '../core/errors.js';
 import { isDateString } from '../core/dates.js';
@@ -29,6 +30,9 @@ function normalizeEnum(fd: FieldDef, v: unknown, at: string): string {
   throw invalid('INVALID_FIELD', `${at} must be one of ${values.join(', ')}`);
 }
 
+/** The e-mail format JSON Schema validation uses too (ajv-formats). */
+const EMAIL = fullFormats.email as RegExp;
+
 function normalizeValue(fd: FieldDef, v: unknown, at: string): unknown {
   switch (fd.type) {
     case 'string':
@@ -36,6 +40,8 @@ function normalizeValue(fd: FieldDef, v: unknown, at: string): unknown {
       if (typeof v !== 'string') throw invalid('INVALID_FIELD', `${at} must be a string`);
       if (fd.type === 'string' && v.length > MAX_STRING) throw invalid('INVALID_FIELD', `${at} must be at most ${MAX_STRING} characters`);
       if (fd.name === 'currencyIsoCode' && !isCurrency(v)) throw invalid('INVALID_FIELD', `${at} must be an ISO 4217 currency code such as USD`);
+      if (fd.nonEmpty && v.trim() === '') throw invalid('INVALID_FIELD', `${at} must not be empty`);
+      if (fd.format === 'email' && !EMAIL.test(v)) throw invalid('INVALID_FIELD', `${at} must be an e-mail address such as ada@example.com`);
       return v;
     case 'integer':
       if (typeof v !== 'number' || !Number.isInteger(v)) throw invalid('INVALID_FIELD', `${at} must be an integer`);
