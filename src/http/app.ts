@@ -86,6 +86,15 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     return payload;
   });
   await app.register(formbody);
+  // A bodiless POST or DELETE that still says `content-type: application/json` (many clients do)
+  // has no body, not a malformed one; anything else goes through fastify's own parser (which also
+  // refuses __proto__ and constructor keys).
+  const json = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if (body === '') done(null, undefined);
+    else json(req, body as string, done);
+  });
 
   registerAuth(app, { tenancy: deps.tenancy, adminToken: deps.adminToken });
   registerOrgScope(app, deps.customers);

@@ -1,3 +1,5 @@
+import { isUuid } from '../core/ids.js';
+import { notFoundHandler } from '../http/errors.js';
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { verbPath } from '../http/paths.js';
@@ -16,11 +18,13 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ orders: OrdersService; wor
     // a payment waiting on the gateway or the customer: accepted, not yet settled
     return reply.status('payment' in res && res.payment?.status === 'Pending' ? 202 : 200).send(res);
   });
+  // `/orders/<word>` that is no route (`/orders/quotes`) is not an order that does not exist: only a
+  // UUID can name an order here, anything else is the router's 404
   app.get('/orders/:id', { config: { permission: 'orders:read' }, schema: { tags: ['orders'], params: IdParams } },
-    async (req) => orders.getOrder(req.ctx, req.params.id));
+    async (req, reply) => (isUuid(req.params.id) ? orders.getOrder(req.ctx, req.params.id) : notFoundHandler(req, reply)));
   app.post('/orders/:id', {
     config: write, schema: { tags: ['orders'], summary: 'Update a Draft order: replace or reprice its lines, apply the options', params: IdParams, body: Type.Unknown() },
-  }, async (req) => workflows.updateDraft(req.ctx, req.params.id, req.body));
+  }, async (req, reply) => (isUuid(req.params.id) ? workflows.updateDraft(req.ctx, req.params.id, req.body) : notFoundHandler(req, reply)));
   app.post(verbPath('/orders/:id', 'activate'), {
     config: write, schema: { tags: ['orders'], params: IdParams, body: Type.Optional(Type.Unknown()) },
   }, async (req, reply) => {

@@ -20,11 +20,35 @@ describe('error bodies', () => {
     expect(res.json().errorCode).toBe('ROUTE_NOT_FOUND');
   });
 
+  it('a path under /orders/ that is no route is ROUTE_NOT_FOUND; an order id that names nothing is ORDER_NOT_FOUND', async () => {
+    for (const [method, url] of [['GET', '/orders/quotes'], ['POST', '/orders/quotes']] as const) {
+      const res = await t.call(method, url, { headers: withKey(key), ...(method === 'POST' && { body: {} }) });
+      expect([res.statusCode, res.json().errorCode, res.json().message]).toEqual([404, 'ROUTE_NOT_FOUND', `No route ${method} /orders/quotes`]);
+    }
+    const missing = await t.call('GET', '/orders/00000000-0000-4000-8000-000000000000', { headers: withKey(key) });
+    expect([missing.statusCode, missing.json().errorCode]).toEqual([404, 'ORDER_NOT_FOUND']);
+  });
+
   it('malformed JSON is a 400 MALFORMED_JSON, not a 500', async () => {
     const res = await t.call('POST', '/apiKeys', { payload: '{"name": "x",', headers: { ...withKey(key), 'content-type': 'application/json' } });
     expect(res.statusCode).toBe(400);
     errorShape(res.json());
     expect(res.json()).toMatchObject({ errorCode: 'MALFORMED_JSON', errorType: 'ValidationError', title: 'Bad Request' });
+  });
+
+  it('a bodiless POST or DELETE that says content-type: application/json has no body, not a malformed one', async () => {
+    const h = { ...withKey(key), 'content-type': 'application/json' };
+    const created = await t.call('POST', '/apiKeys', { body: { name: 'to revoke', role: 'read-only' }, headers: withKey(key) });
+    expect(created.statusCode).toBeLessThan(300);
+    const revoked = await t.call('DELETE', `/apiKeys/${created.json().id}`, { payload: '', headers: h });
+    expect(revoked.statusCode).toBeLessThan(300);
+    // a route that needs a body names it
+    const empty = await t.call('POST', '/apiKeys', { payload: '', headers: h });
+    expect([empty.statusCode, empty.json().errorCode]).toEqual([400, 'INVALID_FIELD']);
+    expect(empty.json().message).toMatch(/^body/);
+    // and JSON that is there is still read strictly
+    const poisoned = await t.call('POST', '/apiKeys', { payload: '{"__proto__": {"x": 1}, "name": "p", "role": "read-only"}', headers: h });
+    expect(poisoned.statusCode).toBe(400);
   });
 
   it('NaN in a body is malformed JSON', async () => {
