@@ -20,11 +20,19 @@ export function fixedClock(date: string | Temporal.PlainDate, now?: Date): Clock
 }
 
 /**
- * A sandbox tenant's test clock: business "today" is the tenant's set date; instants (token
- * expiry, logs) keep running on the base clock so credentials still expire.
+ * A sandbox tenant's test clock: business "today" is the tenant's set date, and business instants
+ * (an order placed, an invoice activated) fall on that date at the base clock's time of day in the
+ * tenant's zone, so they keep their order within the day. Credentials, leases and logs never read
+ * it: they run on the base clock (tenancy and jobs hold it), so tokens still expire.
  */
-export function testClock(base: Clock, testDate: string | null): Clock {
+export function testClock(base: Clock, testDate: string | null, timeZone = 'UTC'): Clock {
   if (!testDate) return base;
   const day = Temporal.PlainDate.from(testDate);
-  return { now: () => base.now(), today: () => day };
+  return {
+    now: () => {
+      const wall = Temporal.Instant.fromEpochMilliseconds(base.now().getTime()).toZonedDateTimeISO(timeZone);
+      return new Date(wall.with({ year: day.year, month: day.month, day: day.day }).epochMilliseconds);
+    },
+    today: () => day,
+  };
 }

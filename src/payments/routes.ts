@@ -10,6 +10,8 @@ export interface StripeWebhookDeps {
 }
 
 export const stripeWebhookRoutes: FastifyPluginAsync<StripeWebhookDeps> = async (app, deps) => {
+  // the raw bytes (this plugin's own context: the app's JSON parser stays everywhere else)
+  app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   app.post('/payments/stripe/webhook', { config: { auth: 'none', idempotent: false }, schema: { tags: ['payments'], summary: 'Stripe webhook endpoint' } }, async (req) => {
     const signature = req.headers['stripe-signature'];

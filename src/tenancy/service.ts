@@ -141,7 +141,7 @@ export function createTenancyService(deps: TenancyDeps) {
     const { tenant } = auth;
     return {
       tenantId: tenant.id, tenant, principal: auth.principal, permissions: auth.permissions, db,
-      clock: tenant.sandbox ? testClock(clock, tenant.testClockDate) : clock, timeZone: tenant.timeZone, requestId,
+      clock: tenant.sandbox ? testClock(clock, tenant.testClockDate, tenant.timeZone) : clock, timeZone: tenant.timeZone, requestId,
     };
   }
 

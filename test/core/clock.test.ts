@@ -16,11 +16,15 @@ describe('clocks', () => {
     expect(c.now().toISOString()).toBe('2023-06-22T12:00:00.000Z');
   });
 
-  it('a test clock moves today and keeps instants on the base clock', () => {
+  it('a test clock moves today, and business instants to its date at the base clock\'s time of day in the tenant\'s zone', () => {
     const base = fixedClock('2026-11-23', new Date('2026-11-23T08:00:00Z'));
     const t = testClock(base, '2023-06-22');
     expect(t.today('UTC').toString()).toBe('2023-06-22');
-    expect(t.now().toISOString()).toBe('2026-11-23T08:00:00.000Z');
+    expect(t.now().toISOString()).toBe('2023-06-22T08:00:00.000Z');
+    // 17:00 in Tokyo on the base day is 17:00 in Tokyo on the test day (Tokyo keeps no summer time)
+    expect(testClock(base, '2023-06-22', 'Asia/Tokyo').now().toISOString()).toBe('2023-06-22T08:00:00.000Z');
+    // 03:00 in New York (EST on the base day) is 03:00 EDT on a summer test day: an hour earlier in UTC
+    expect(testClock(base, '2023-06-22', 'America/New_York').now().toISOString()).toBe('2023-06-22T07:00:00.000Z');
     expect(testClock(base, null)).toBe(base);
   });
 });
