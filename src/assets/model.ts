@@ -8,6 +8,15 @@ export function kindFor(productType: string): AssetKind {
   return 'Subscription';
 }
 
+/**
+ * A version's status as read on `today`: the latest version of an asset that ended before today
+ * and was not renewed (no later version) is `Expired`; stored statuses are never rewritten for it.
+ * The GraphQL entity computes the same in SQL (src/graphql/entities.ts).
+ */
+export function statusOn(v: { status: string; endDate: string | null }, isLatest: boolean, today: string): string {
+  return v.status === 'Active' && isLatest && v.endDate !== null && v.endDate < today ? 'Expired' : v.status;
+}
+
 export const NUMBER_KIND: Record<AssetKind, 'subscription' | 'asset' | 'entitlement'> = {
   Subscription: 'subscription', Asset: 'asset', Entitlement: 'entitlement',
 };

@@ -22,19 +22,19 @@ export interface OwnedByOrder {
   entitlements: ReturnType<typeof toEntitlementView>[];
 }
 
-function split(rows: store.VersionWithFigures[]): OwnedByOrder {
+function split(rows: store.VersionWithFigures[], today: string): OwnedByOrder {
   return {
-      subscriptions: rows.filter((r) => r.kind === 'Subscription').map(toSubscriptionView),
-      assets: rows.filter((r) => r.kind === 'Asset').map(toAssetView),
-      entitlements: rows.filter((r) => r.kind === 'Entitlement').map(toEntitlementView),
-    };
-  }
+    subscriptions: rows.filter((r) => r.kind === 'Subscription').map((r) => toSubscriptionView(r, today)),
+    assets: rows.filter((r) => r.kind === 'Asset').map((r) => toAssetView(r, today)),
+    entitlements: rows.filter((r) => r.kind === 'Entitlement').map((r) => toEntitlementView(r, today)),
+  };
+}
 
-  const today = (ctx: Ctx) => ctx.clock.today(ctx.timeZone).toString();
+const today = (ctx: Ctx) => ctx.clock.today(ctx.timeZone).toString();
 
-  /** The assets service (wired once in src/runtime.ts). */
-  export function createAssetsService() {
-    return {
+/** The assets service (wired once in src/runtime.ts). */
+export function createAssetsService() {
+  return {
     /** The billable state of an order's (or a customer's) assets: their latest versions. */
     async billableLines(q: Tx | Ctx['db'], ctx: Ctx, filter: { orderId?: string; customerId?: string; assetNumbers?: readonly string[] }): Promise<BillableLine[]> {
       const latest = filter.assetNumbers
@@ -104,7 +104,7 @@ function split(rows: store.VersionWithFigures[]): OwnedByOrder {
     },
 
     async ownedByOrder(q: Tx | Ctx['db'], ctx: Ctx, orderId: string): Promise<OwnedByOrder> {
-      return split(await store.versionsWithFigures(q, ctx.tenantId, { orderId }, today(ctx)));
+      return split(await store.versionsWithFigures(q, ctx.tenantId, { orderId }, today(ctx)), today(ctx));
     },
 
     async cancelForOrder(tx: Tx, ctx: Ctx, orderId: string): Promise<number> {
@@ -114,7 +114,7 @@ function split(rows: store.VersionWithFigures[]): OwnedByOrder {
     async getSubscription(ctx: Ctx, id: string) {
       const [row] = isUuid(id) ? await store.versionsWithFigures(ctx.db, ctx.tenantId, { ids: [id.toLowerCase()] }, today(ctx)) : [];
       if (!row || row.kind !== 'Subscription') throw notFound('SUBSCRIPTION_NOT_FOUND', `Subscription ${id} does not exist`);
-      return toSubscriptionView(row);
+      return toSubscriptionView(row, today(ctx));
     },
 
     /** Descriptive fields only: the contract (quantity, price, dates) changes through change orders. */

@@ -1,5 +1,6 @@
 import { Dec, roundMoney } from '../core/money.js';
 import type { VersionWithFigures } from './store.js';
+import { statusOn } from './model.js';
 
 // Versions as the API shows them: subscriptions, assets and entitlements keep the seed's names
 // (and its casing differences: totalTCV on subscriptions, totalTcv on assets).
@@ -13,9 +14,9 @@ export function todayFigures(r: VersionWithFigures) {
   return { todaysQuantity: Number(r.todayQuantity), todayCMRR: cmrr.toNumber(), todayARR: cmrr.times(12).toNumber() };
 }
 
-function common(r: VersionWithFigures) {
+function common(r: VersionWithFigures, today: string) {
   return {
-    id: r.id, status: r.status, customerId: r.customerId, productId: r.productId, productName: r.productName,
+    id: r.id, status: statusOn(r, r.latestId === r.id, today), customerId: r.customerId, productId: r.productId, productName: r.productName,
     priceBookId: r.priceBookId, priceBookEntryId: r.priceBookEntryId, uomId: r.uomId, orderId: r.orderId, orderProductId: r.orderProductId,
     parentId: r.parentId, rootId: r.rootId, bundled: r.bundled, isLatest: r.latestId === r.id,
     quantity: Number(r.quantity), includedUnits: Number(r.includedUnits), priceModel: r.priceModel,
@@ -28,9 +29,9 @@ function common(r: VersionWithFigures) {
   };
 }
 
-export function toSubscriptionView(r: VersionWithFigures) {
+export function toSubscriptionView(r: VersionWithFigures, today: string) {
   return {
-    ...common(r),
+    ...common(r, today),
     name: r.assetNumber, subscriptionVersion: r.version, subscriptionCompositeId: `${r.assetNumber}_${r.version}`,
     parentObjectType: 'Subscription', subscriptionLevel: r.level,
     originalSubscriptionId: r.originalId, originalSubscriptionNumber: r.assetNumber,
@@ -42,9 +43,9 @@ export function toSubscriptionView(r: VersionWithFigures) {
   };
 }
 
-export function toAssetView(r: VersionWithFigures) {
+export function toAssetView(r: VersionWithFigures, today: string) {
   return {
-    ...common(r),
+    ...common(r, today),
     name: r.assetNumber, assetNumber: r.assetNumber, assetVersion: r.version, assetCompositeId: `${r.assetNumber}_${r.version}`,
     assetLevel: r.level, originalAssetId: r.originalId, lastVersionedAssetId: r.lastVersionedId, latestVersionedAssetId: r.latestId,
     startDate: r.startDate, endDate: r.endDate, purchaseDate: r.startDate, installDate: null, price: Number(r.netSalesPrice),
@@ -52,9 +53,9 @@ export function toAssetView(r: VersionWithFigures) {
   };
 }
 
-export function toEntitlementView(r: VersionWithFigures) {
+export function toEntitlementView(r: VersionWithFigures, today: string) {
   return {
-    ...common(r),
+    ...common(r, today),
     name: r.assetNumber, entitlementNumber: r.assetNumber, entitlementVersion: r.version, entitlementCompositeId: `${r.assetNumber}_${r.version}`,
     entitlementLevel: r.level, originalEntitlementId: r.originalId, lastVersionedEntitlementId: r.lastVersionedId, latestVersionedEntitlementId: r.latestId,
     startDate: r.startDate, endDate: r.endDate, termDimension: r.termDimension, term: r.term,

@@ -132,12 +132,15 @@ function assetEntity(kind: 'Subscription' | 'Asset' | 'Entitlement'): Entity {
     heads: { table: 'asset_heads', order: 'asset_number', latestId: 'latest_id', owner: 'customer_id', base: (a) => sql`${sql.ref(`${a}.kind`)} = ${kind}` },
     defaultOrder: order('asset_number', 'version'),
     fields: [
-      ...fields(`id:u name=asset_number status customerId:u orderId:u orderProductId:u productId:u productName priceBookId:u priceBookEntryId:u uomId:u
+      ...fields(`id:u name=asset_number customerId:u orderId:u orderProductId:u productId:u productName priceBookId:u priceBookEntryId:u uomId:u
         parentId:u rootId:u bundled:b quantity:n includedUnits:n=included_units priceModel listPrice:n salesPrice:n netSalesPrice:n totalPrice:n
         taxAmount:n totalAmount:n tcv:n billingPeriod billingTiming billCycleDay:i billCycleStartMonth:i currencyIsoCode effectiveFrom:d effectiveTo:d
         cancellationDate:d freeTrialEndDate:d description customFields:j createdDate:t=created_at lastModifiedDate:t=created_at createdById:0 lastModifiedById:0
         reconfigureEffectiveDate:0 orderOnDate:0 autoRenew:b renewalTerm:i evergreen:b termDimension`),
       ...number,
+      // as assets/model.ts statusOn: the latest version past its end, not renewed, reads Expired
+      field('status', 'String', 'text', (a, p) => sql`(case when ${sql.ref(`${a}.status`)} = 'Active' and ${sql.ref(`${a}.end_date`)} < ${p.today}::date
+        and ${sql.ref(`${a}.id`)} = ${head(a)} then 'Expired' else ${sql.ref(`${a}.status`)} end)`),
       field(versionName, 'Int', 'number', col('version')),
       field(`${w}CompositeId`, 'String', 'text', (a) => sql`${sql.ref(`${a}.asset_number`)} || '_' || ${sql.ref(`${a}.version`)}`),
       field(`${w}Level`, 'Int', 'number', col('level')),
