@@ -110,7 +110,7 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
       const { reservation } = o.invoice;
       if (items.length > reservation.itemNumbers.length) throw conflict('NUMBERS_EXHAUSTED', 'More invoice items than reserved numbers; retry');
       const target = items.map((i) => parseDate(i.startDate, 'start')).reduce((a, b) => minDate(a, b));
-      const draft = assembleInvoice(items, cs[0]!.currency, { today: today(ctx), targetDate: target, paymentTerm: o.invoice.paymentTerm ?? ctx.tenant.settings.paymentTerm });
+      const draft = assembleInvoice(items, cs[0]!.currency, { today: today(ctx), targetDate: target, paymentTerm: o.invoice.paymentTerm ?? ctx.tenant.settings.paymentTerm, datedToday: true });
       const written = await documents.write(tx, ctx, {
         draft, customerId: o.customerId, orderId: o.orderId, billToContactId: o.invoice.billToContactId, activate: o.invoice.activate,
         invoiceNumber: reservation.invoiceNumber, itemNumbers: reservation.itemNumbers, revisions: new Map(),
@@ -187,7 +187,7 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
         const items = firstPeriodItems(cs, [], t);
         if (items.length === 0) return [];
         const target = i.targetDate ?? items.map((x) => parseDate(x.startDate, 'start')).reduce((a, b) => minDate(a, b));
-        return [previewView(ctx, assembleInvoice(items, cs[0]!.currency, { today: t, targetDate: target, paymentTerm }), i.customerId)];
+        return [previewView(ctx, assembleInvoice(items, cs[0]!.currency, { today: t, targetDate: target, paymentTerm, datedToday: true }), i.customerId)];
       }
       const draft = buildInvoice(cs, [], { today: t, targetDate: target, paymentTerm });
       return draft ? [previewView(ctx, draft, i.customerId)] : [];

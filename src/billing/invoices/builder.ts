@@ -245,11 +245,15 @@ export function firstPeriodItems(charges: readonly Charge[], billed: readonly Bi
   return charges.flatMap((c) => dueItems([c], billed, { today, targetDate: c.terms.start, paymentTerm: null, firstPeriodOnly: true }));
 }
 
-/** An invoice's header from its items: dates from the items, invoice date max(today, target). */
-export function assembleInvoice(items: InvoiceItemDraft[], currency: string, o: Pick<BuildOptions, 'today' | 'targetDate' | 'paymentTerm'>): InvoiceDraft {
+/**
+ * An invoice's header from its items: dates from the items; a run's invoice is dated max(today,
+ * target), an order-flow invoice today (`datedToday`: for a line that starts later it is a
+ * prepayment of its first period, DESIGN §4 Billing).
+ */
+export function assembleInvoice(items: InvoiceItemDraft[], currency: string, o: Pick<BuildOptions, 'today' | 'targetDate' | 'paymentTerm'> & { datedToday?: boolean }): InvoiceDraft {
   const amountWithoutTax = items.reduce((a, i) => a.plus(i.amount), new Dec(0));
   const taxAmount = items.reduce((a, i) => a.plus(i.taxAmount), new Dec(0));
-  const invoiceDate = maxDate(o.today, o.targetDate);
+  const invoiceDate = o.datedToday ? o.today : maxDate(o.today, o.targetDate);
   const starts = items.map((i) => i.startDate).sort();
   const ends = items.map((i) => i.endDate).sort();
   return {
