@@ -50,7 +50,7 @@ function fields(spec: string): EntityField[] {
     const [name, type = 's'] = lhs.split(':') as [string, string | undefined];
     const c = column ?? snake(name);
     switch (type) {
-      case 'n': return { name, kind: 'Float', filter: 'number', sql: (a) => sql`(${sql.ref(`${a}.${c}`)})::float8` };
+      case 'n': return { name, kind: 'Float', filter: 'number', sql: (a) => sql`(${sql.ref(`${a}.${c}`)})::numeric` };
       case 'i': return { name, kind: 'Int', filter: 'number', sql: col(c) };
       case 'b': return { name, kind: 'Boolean', filter: 'boolean', sql: col(c) };
       case 'd': return { name, kind: 'String', filter: 'date', sql: col(c) };
@@ -86,7 +86,7 @@ function fromObjectDef(def: ObjectDef, permission: Permission, owner: Entity['ow
   };
   const own: EntityField[] = [field('id', 'ID', 'uuid', col('id')), ...def.fields.map((f) => {
     const [kind, filter] = kindOf(f);
-    return field(f.name, kind, filter, f.type === 'datetime' ? iso(f.column) : f.type === 'decimal' ? (a) => sql`(${sql.ref(`${a}.${f.column}`)})::float8` : col(f.column));
+    return field(f.name, kind, filter, f.type === 'datetime' ? iso(f.column) : f.type === 'decimal' ? (a) => sql`(${sql.ref(`${a}.${f.column}`)})::numeric` : col(f.column));
   }), ...fields(STAMPS)];
   const refs = def.fields.filter((f) => f.type === 'ref' && f.ref).map((f) => one(f.name.replace(/Id$/, ''), f.ref!, f.column));
   const children = (def.children ?? []).map((c) => many(c.key, c.object, snake(c.parentField)));
@@ -100,14 +100,14 @@ function fromObjectDef(def: ObjectDef, permission: Permission, owner: Entity['ow
 const inForceToday = (p: QueryParams) => sql`status = 'Active' and effective_from <= ${p.today}::date and (effective_to is null or effective_to >= ${p.today}::date)
   and start_date <= ${p.today}::date and (end_date is null or end_date >= ${p.today}::date)`;
 const cmrrOf = (where: RawBuilder<unknown>, p: QueryParams) => sql`(select coalesce(sum(case when x.price_model = 'Recurring'
-    then round(x.monthly_price * greatest(x.quantity - x.included_units, 0), 2) else 0 end), 0)::float8 from (
+    then round(x.monthly_price * greatest(x.quantity - x.included_units, 0), 2) else 0 end), 0)::numeric from (
   select distinct on (asset_number) price_model, monthly_price, quantity, included_units from asset_versions
   where ${where} and ${inForceToday(p)} order by asset_number, version desc) x)`;
 const customerFigures: EntityField[] = [
-  field('totalTCV', 'Float', null, (a) => sql`(select coalesce(sum(delta_tcv), 0)::float8 from asset_versions v where v.tenant_id = ${sql.ref(`${a}.tenant_id`)} and v.customer_id = ${sql.ref(`${a}.id`)} and v.status <> 'Canceled')`),
+  field('totalTCV', 'Float', null, (a) => sql`(select coalesce(sum(delta_tcv), 0)::numeric from asset_versions v where v.tenant_id = ${sql.ref(`${a}.tenant_id`)} and v.customer_id = ${sql.ref(`${a}.id`)} and v.status <> 'Canceled')`),
   field('todayCMRR', 'Float', null, (a, p) => cmrrOf(sql`tenant_id = ${sql.ref(`${a}.tenant_id`)} and customer_id = ${sql.ref(`${a}.id`)}`, p)),
   field('todayARR', 'Float', null, (a, p) => sql`(${cmrrOf(sql`tenant_id = ${sql.ref(`${a}.tenant_id`)} and customer_id = ${sql.ref(`${a}.id`)}`, p)} * 12)`),
-  field('invoiceBalance', 'Float', null, (a) => sql`(select coalesce(sum(balance), 0)::float8 from invoices i where i.tenant_id = ${sql.ref(`${a}.tenant_id`)} and i.customer_id = ${sql.ref(`${a}.id`)} and i.status = 'Active')`),
+  field('invoiceBalance', 'Float', null, (a) => sql`(select coalesce(sum(balance), 0)::numeric from invoices i where i.tenant_id = ${sql.ref(`${a}.tenant_id`)} and i.customer_id = ${sql.ref(`${a}.id`)} and i.status = 'Active')`),
 ];
 
 // --- assets: one table, three entities ---------------------------------------------------------------
@@ -117,7 +117,7 @@ function assetEntity(kind: 'Subscription' | 'Asset' | 'Entitlement'): Entity {
   const W = kind;
   const number = kind === 'Subscription' ? [] : kind === 'Asset' ? [field('assetNumber', 'String', 'text', col('asset_number'))] : [field('entitlementNumber', 'String', 'text', col('asset_number'))];
   const head = (a: string) => sql`(select h.latest_id from asset_heads h where h.tenant_id = ${sql.ref(`${a}.tenant_id`)} and h.asset_number = ${sql.ref(`${a}.asset_number`)})`;
-  const chain = (a: string, c: string) => sql`(select coalesce(sum(${sql.ref(`x.${c}`)}), 0)::float8 from asset_versions x where x.tenant_id = ${sql.ref(`${a}.tenant_id`)}
+  const chain = (a: string, c: string) => sql`(select coalesce(sum(${sql.ref(`x.${c}`)}), 0)::numeric from asset_versions x where x.tenant_id = ${sql.ref(`${a}.tenant_id`)}
     and x.asset_number = ${sql.ref(`${a}.asset_number`)} and x.version <= ${sql.ref(`${a}.version`)})`;
   const today = (a: string, p: QueryParams) => cmrrOf(sql`tenant_id = ${sql.ref(`${a}.tenant_id`)} and asset_number = ${sql.ref(`${a}.asset_number`)}`, p);
   const versionName = kind === 'Subscription' ? 'subscriptionVersion' : `${w}Version`;
@@ -156,7 +156,7 @@ function assetEntity(kind: 'Subscription' | 'Asset' | 'Entitlement'): Entity {
       field('todayCMRR', 'Float', null, (a, p) => today(a, p)),
       field('todayARR', 'Float', null, (a, p) => sql`(${today(a, p)} * 12)`),
       field('todaysQuantity', 'Float', null, (a, p) => sql`(select coalesce((select quantity from asset_versions x where x.tenant_id = ${sql.ref(`${a}.tenant_id`)}
-        and x.asset_number = ${sql.ref(`${a}.asset_number`)} and ${inForceToday(p)} order by version desc limit 1), 0)::float8)`),
+        and x.asset_number = ${sql.ref(`${a}.asset_number`)} and ${inForceToday(p)} order by version desc limit 1), 0)::numeric)`),
     ],
     relations: [
       one('customer', 'Customer', 'customer_id'), one('product', 'Product', 'product_id'), one('order', 'Order', 'order_id'),
@@ -170,7 +170,7 @@ const invoiceOwner = (a: string) => sql`(select i.customer_id from invoices i wh
 const applicationOwner = (a: string) => sql`coalesce(
   (select i.customer_id from invoices i where i.tenant_id = ${sql.ref(`${a}.tenant_id`)} and i.id = ${sql.ref(`${a}.invoice_id`)}),
   (select d.customer_id from debit_memos d where d.tenant_id = ${sql.ref(`${a}.tenant_id`)} and d.id = ${sql.ref(`${a}.debit_memo_id`)}))`;
-const negated = (c: string): Expr => (a) => sql`(-${sql.ref(`${a}.${c}`)})::float8`;
+const negated = (c: string): Expr => (a) => sql`(-${sql.ref(`${a}.${c}`)})::numeric`;
 
 const ITEM = `id:u name=invoice_item_number status customerId:u accountId:u=customer_id assetId:u assetNumber assetType productId:u productName uomId:u
   orderProductId:u startDate:d endDate:d billingTiming transactionDate:d transactionQuantity:n netSalesPrice:n createdDate:t=created_at`;
@@ -194,8 +194,8 @@ const ENTITIES: Entity[] = [
       systemDiscountAmount:n totalPrice:n taxAmount:n tax:n=tax_amount totalAmount:n orderTCV:n=order_tcv orderACV:n=order_acv cancelOnPaymentFail:b
       orderPlacedDate:t activatedDate:t activatedById canceledDate:t options:j ${STAMPS} companyAuthorizedById:0 companyAuthorizedDate:0 customerAuthorizedById:0
       customerAuthorizedDate:0 nextInvoiceDate:0 opportunityId:0 originalOrderId:0 ownerId:0 shippingAndHandling:0 subscriptionTerm:0`).concat(
-      field('discount', 'Float', null, () => sql`0::float8`),
-      field('systemDiscount', 'Float', null, (a) => sql`(case when ${sql.ref(`${a}.list_total`)} = 0 then 0 else round(${sql.ref(`${a}.system_discount_amount`)} * 100 / ${sql.ref(`${a}.list_total`)}, 6) end)::float8`),
+      field('discount', 'Float', null, () => sql`0::numeric`),
+      field('systemDiscount', 'Float', null, (a) => sql`(case when ${sql.ref(`${a}.list_total`)} = 0 then 0 else round(${sql.ref(`${a}.system_discount_amount`)} * 100 / ${sql.ref(`${a}.list_total`)}, 6) end)::numeric`),
       field('todayCMRR', 'Float', null, (a, p) => cmrrOf(sql`tenant_id = ${sql.ref(`${a}.tenant_id`)} and order_id = ${sql.ref(`${a}.id`)}`, p)),
       field('todayARR', 'Float', null, (a, p) => sql`(${cmrrOf(sql`tenant_id = ${sql.ref(`${a}.tenant_id`)} and order_id = ${sql.ref(`${a}.id`)}`, p)} * 12)`),
     ),

@@ -1,0 +1,27 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testApp, type TestApp } from '../support/app.js';
+import { orderFixture } from '../orders/support.js';
+
+// Money and roll-ups are decimal in SQL as in decimal.js: 9.90 a month is 118.80 a year, never
+// 118.80000000000001 (a binary float's), and REST and GraphQL answer the same figure.
+let t: TestApp;
+beforeAll(async () => { t = await testApp(); });
+afterAll(() => t.close());
+
+describe('decimal figures over GraphQL', () => {
+  it('9.90 a month reads 118.8 a year on the subscription and the customer, as REST reads it', async () => {
+    const f = await orderFixture(t, { today: '2023-06-22', listPrice: '9.90' });
+    const placed = await f.post('/orders', {
+      options: { activateInvoice: true }, customer: { name: 'Decimal' },
+      lines: [{ productId: f.ids.platform, quantity: 1, subscriptionTerm: 12 }],
+    });
+    const query = `{ Subscription(where: {id: {_eq: "${placed.subscriptions[0].id}"}}) { todayCMRR todayARR customer { todayCMRR todayARR } } }`;
+    const res = await t.call('POST', '/async/graphql', { headers: f.h, body: { query } });
+    expect(res.body).not.toMatch(/\d\.\d{10,}/);
+    const [s] = res.json().data.Subscription;
+    expect([s.todayCMRR, s.todayARR, s.customer.todayCMRR, s.customer.todayARR]).toEqual([9.9, 118.8, 9.9, 118.8]);
+    const rest = (await t.call('GET', `/orders/customers/${placed.order.customerId}`, { headers: f.h })).json();
+    expect([rest.todayCMRR, rest.todayARR]).toEqual([9.9, 118.8]);
+    expect([placed.subscriptions[0].todayCMRR, placed.subscriptions[0].todayARR]).toEqual([9.9, 118.8]);
+  });
+});
