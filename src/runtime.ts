@@ -1,3 +1,4 @@
+import { Dec, toJsonNumber } from './core/money.js';
 import { randomBytes } from 'node:crypto';
 import type { Config } from './config.js';
 import { systemClock, type Clock } from './core/clock.js';
@@ -78,7 +79,14 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
     const paymentsService = createPaymentsService();
     const assetsService = createAssetsService();
     const tax = createTaxService();
-    const customers = createCustomersService({ metrics: (ctx, ids) => assetsService.customerMetrics(ctx, ids) });
+    // customers' roll-ups come from the domains that own the figures (called after everything is wired)
+    const customers = createCustomersService({
+      metrics: async (ctx, ids) => {
+        const [figures, balances] = await Promise.all([assetsService.customerMetrics(ctx, ids), billing.openBalances(ctx, ids)]);
+        for (const [id, balance] of balances) figures.set(id, { ...figures.get(id), invoiceBalance: toJsonNumber(new Dec(balance)) });
+        return figures;
+      },
+    });
     const numbering = createNumberingService(database.db);
     const dayBoundary = createDayBoundary({ assets: assetsService });
     const billing = createBillingService({ assets: assetsService, numbering, payments: paymentsService, customers, idsMatching: graphql.idsMatching, runConcurrency: database.engine === 'postgres' ? 4 : 1, dayBoundary, catalog });

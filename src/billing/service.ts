@@ -194,6 +194,9 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
     },
 
     /** A customer's currency (its first order fixed it), else the tenant's. */
+    /** What each customer's Active invoices still owe, as decimal strings (customers' `invoiceBalance`). */
+    openBalances: (ctx: Ctx, customerIds: readonly string[]) => store.openBalances(ctx.db, ctx.tenantId, customerIds),
+
     async customerCurrency(ctx: Ctx, customerId: string): Promise<string> {
       const c = await deps.customers.findCustomerRow(ctx.db, ctx, customerId);
       return c.currencyIsoCode ?? ctx.tenant.currency;

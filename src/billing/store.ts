@@ -150,6 +150,14 @@ export async function invoicesByIds(db: Q, tenantId: string, ids: readonly strin
 }
 
 /** A customer's Active invoices in a currency that still owe something, oldest first, locked. */
+/** Per customer, what its Active invoices still owe (Σ balance): the one definition REST and GraphQL share. */
+export async function openBalances(db: Q, tenantId: string, customerIds: readonly string[]): Promise<Map<string, string>> {
+  if (customerIds.length === 0) return new Map();
+  const r = await sql<{ customer_id: string; balance: string }>`select customer_id, coalesce(sum(balance), 0) as balance from invoices
+    where tenant_id = ${tenantId} and customer_id = any(${[...customerIds]}::uuid[]) and status = 'Active' group by customer_id`.execute(db);
+  return new Map(r.rows.map((x) => [x.customer_id, x.balance]));
+}
+
 export async function openInvoicesOf(db: Q, tenantId: string, customerId: string, currency: string): Promise<Invoice[]> {
   const r = await sql<TableRow<'invoices'>>`select * from invoices where tenant_id = ${tenantId} and customer_id = ${customerId}
     and currency_iso_code = ${currency} and status = 'Active' and balance > 0 order by invoice_date, invoice_number for update`.execute(db);

@@ -9,7 +9,7 @@ beforeAll(async () => { t = await testApp(); });
 afterAll(() => t.close());
 
 describe('decimal figures over GraphQL', () => {
-  it('9.90 a month reads 118.8 a year on the subscription and the customer, as REST reads it', async () => {
+  it('9.90 a month reads 118.8 a year on the subscription and the customer, and a customer owes the same, as REST reads them', async () => {
     const f = await orderFixture(t, { today: '2023-06-22', listPrice: '9.90' });
     const placed = await f.post('/orders', {
       options: { activateInvoice: true }, customer: { name: 'Decimal' },
@@ -23,5 +23,10 @@ describe('decimal figures over GraphQL', () => {
     const rest = (await t.call('GET', `/orders/customers/${placed.order.customerId}`, { headers: f.h })).json();
     expect([rest.todayCMRR, rest.todayARR]).toEqual([9.9, 118.8]);
     expect([placed.subscriptions[0].todayCMRR, placed.subscriptions[0].todayARR]).toEqual([9.9, 118.8]);
+    // what the customer owes: its Active invoice, unpaid, on both read paths
+    const owed = placed.invoices[0].invoice.balance;
+    expect(owed).toBeGreaterThan(0);
+    const gql = (await t.call('POST', '/async/graphql', { headers: f.h, body: { query: `{ Customer(where: {id: {_eq: "${placed.order.customerId}"}}) { invoiceBalance } }` } })).json();
+    expect([rest.invoiceBalance, gql.data.Customer[0].invoiceBalance]).toEqual([owed, owed]);
   });
 });
