@@ -193,8 +193,9 @@ const ENTITIES: Entity[] = [
       paymentTerm description poNumber poDate:d orderReferenceNumber billingAddress shippingAddress refId listTotal:n subtotal:n discountAmount:n
       systemDiscountAmount:n totalPrice:n taxAmount:n tax:n=tax_amount totalAmount:n orderTCV:n=order_tcv orderACV:n=order_acv cancelOnPaymentFail:b
       orderPlacedDate:t activatedDate:t activatedById canceledDate:t options:j ${STAMPS} companyAuthorizedById:0 companyAuthorizedDate:0 customerAuthorizedById:0
-      customerAuthorizedDate:0 nextInvoiceDate:0 opportunityId:0 originalOrderId:0 ownerId:0 shippingAndHandling:0 subscriptionTerm:0`).concat(
-      field('discount', 'Float', null, () => sql`0::numeric`),
+      customerAuthorizedDate:0 nextInvoiceDate:0 opportunityId:0 originalOrderId:0 ownerId:0 subscriptionTerm:0`).concat(
+      // money is never null: 0 where Keel keeps none
+      field('discount', 'Float', null, () => sql`0::numeric`), field('shippingAndHandling', 'Float', null, () => sql`0::numeric`),
       field('systemDiscount', 'Float', null, (a) => sql`(case when ${sql.ref(`${a}.list_total`)} = 0 then 0 else round(${sql.ref(`${a}.system_discount_amount`)} * 100 / ${sql.ref(`${a}.list_total`)}, 6) end)::numeric`),
       field('todayCMRR', 'Float', null, (a, p) => cmrrOf(sql`tenant_id = ${sql.ref(`${a}.tenant_id`)} and order_id = ${sql.ref(`${a}.id`)}`, p)),
       field('todayARR', 'Float', null, (a, p) => sql`(${cmrrOf(sql`tenant_id = ${sql.ref(`${a}.tenant_id`)} and order_id = ${sql.ref(`${a}.id`)}`, p)} * 12)`),
