@@ -31,6 +31,8 @@ export interface Invoice {
   taxStatus: string;
   accountingStatus: string;
   poNumber: string | null;
+  description: string | null;
+  paymentDetails: string | null;
   activatedTime: Date | null;
   activatedById: string | null;
   canceledDate: Date | null;
@@ -40,8 +42,8 @@ export interface Invoice {
 }
 
 /** An invoice as billing writes it: the columns with defaults (statuses, custom fields, times) may be left out. */
-export type NewInvoice = Omit<Invoice, 'recordType' | 'source' | 'paymentStatus' | 'taxStatus' | 'accountingStatus' | 'poNumber' | 'activatedTime' | 'activatedById' | 'canceledDate' | 'customFields' | 'createdAt' | 'updatedAt'>
-  & Partial<Pick<Invoice, 'recordType' | 'source' | 'paymentStatus' | 'taxStatus' | 'accountingStatus' | 'poNumber' | 'activatedTime' | 'activatedById' | 'canceledDate' | 'customFields'>>;
+export type NewInvoice = Omit<Invoice, 'recordType' | 'source' | 'paymentStatus' | 'taxStatus' | 'accountingStatus' | 'poNumber' | 'description' | 'paymentDetails' | 'activatedTime' | 'activatedById' | 'canceledDate' | 'customFields' | 'createdAt' | 'updatedAt'>
+  & Partial<Pick<Invoice, 'recordType' | 'source' | 'paymentStatus' | 'taxStatus' | 'accountingStatus' | 'poNumber' | 'description' | 'paymentDetails' | 'activatedTime' | 'activatedById' | 'canceledDate' | 'customFields'>>;
 
 /** One line of the billed ledger: an invoice's item, or a credit memo's (negative amounts). */
 export interface InvoiceItem {

@@ -51,7 +51,7 @@ function previewView(ctx: Ctx, draft: InvoiceDraft, customerId: string | null): 
     orderId: null, currency: draft.currency, invoiceDate: draft.invoiceDate, dueDate: draft.dueDate, startDate: draft.startDate,
     endDate: draft.endDate, targetDate: draft.targetDate, amountWithoutTax: draft.amountWithoutTax.toString(), taxAmount: draft.taxAmount.toString(),
     amount: draft.amount.toString(), balance: draft.amount.toString(), paymentStatus: 'NotTransferred', taxStatus: 'NotCalculated', accountingStatus: 'NotStarted',
-    poNumber: null, activatedTime: null, activatedById: null, canceledDate: null, customFields: {}, createdAt: null, updatedAt: null,
+    poNumber: null, description: null, paymentDetails: null, activatedTime: null, activatedById: null, canceledDate: null, customFields: {}, createdAt: null, updatedAt: null,
   };
   const { items, details } = itemRows({ invoiceId }, draft, draft.items.map(() => null), new Map(), customerId ?? '');
   return { invoice: toInvoiceView(invoice), items: items.map((it) => toItemView(it, null, details)) };

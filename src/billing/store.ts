@@ -20,7 +20,7 @@ const INVOICE = {
   billToContactId: 'bill_to_contact_id', orderId: 'order_id', currency: 'currency_iso_code', invoiceDate: 'invoice_date', dueDate: 'due_date',
   startDate: 'start_date', endDate: 'end_date', targetDate: 'target_date', amountWithoutTax: 'amount_without_tax', taxAmount: 'tax_amount',
   amount: 'amount', balance: 'balance', paymentStatus: 'payment_status', taxStatus: 'tax_status', accountingStatus: 'accounting_status',
-  poNumber: 'po_number', activatedTime: 'activated_time', activatedById: 'activated_by_id', canceledDate: 'canceled_date',
+  poNumber: 'po_number', description: 'description', paymentDetails: 'payment_details', activatedTime: 'activated_time', activatedById: 'activated_by_id', canceledDate: 'canceled_date',
   customFields: 'custom_fields', createdAt: 'created_at', updatedAt: 'updated_at',
 } as const satisfies ColumnMap<Invoice, TableRow<'invoices'>>;
 

@@ -729,12 +729,14 @@ export interface Invoices {
   currency_iso_code: string;
   custom_fields: Generated<JsonDocument>;
   customer_id: string;
+  description: string | null;
   due_date: string;
   end_date: string;
   id: Generated<string>;
   invoice_date: string;
   invoice_number: string;
   order_id: string | null;
+  payment_details: string | null;
   payment_status: Generated<string>;
   po_number: string | null;
   record_type: Generated<string>;

@@ -219,7 +219,7 @@ const ENTITIES: Entity[] = [
   assetEntity('Subscription'), assetEntity('Asset'), assetEntity('Entitlement'),
   {
     name: 'Invoice', table: 'invoices', permission: 'billing:read', owner: byColumn('customer_id'), defaultOrder: order('created_at', 'invoice_number'),
-    fields: fields(`id:u name=invoice_number invoiceNumber recordType source status customerId:u accountId:u=customer_id billToContactId:u orderId:u currencyIsoCode
+    fields: fields(`id:u name=invoice_number invoiceNumber recordType source status description paymentDetails customerId:u accountId:u=customer_id billToContactId:u orderId:u currencyIsoCode
       invoiceDate:d dueDate:d startDate:d endDate:d targetDate:d amountWithoutTax:n taxAmount:n amount:n balance:n paymentStatus taxStatus accountingStatus
       poNumber activatedTime:t activatedById canceledDate:t ${STAMPS}`),
     relations: [

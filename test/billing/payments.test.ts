@@ -104,5 +104,15 @@ describe('cancel, delete, patch', () => {
     expect([amount.statusCode, amount.json().errorCode]).toEqual([409, 'INVOICE_FIELD_FROZEN']);
     const bad = await call('PATCH', `/billing/invoices/${active.id}`, { dueDate: '2023-02-30' });
     expect(bad.statusCode).toBe(400);
+    // non-monetary fields in Active too (seed 002 C): description, payment details, and any other
+    // property as a custom field; a refusal writes nothing
+    const descriptive = await call('PATCH', `/billing/invoices/${active.id}`, { description: 'June seats', paymentDetails: 'Wire to IBAN DE00 0000', note__c: 'vip', empty: false });
+    expect(descriptive.statusCode).toBe(200);
+    expect(descriptive.json().invoice).toMatchObject({ status: 'Active', description: 'June seats', paymentDetails: 'Wire to IBAN DE00 0000', customFields: { note__c: 'vip' } });
+    const mixed = await call('PATCH', `/billing/invoices/${active.id}`, { description: 'never written', balance: 0 });
+    expect([mixed.statusCode, mixed.json().errorCode, mixed.json().message]).toEqual([409, 'INVOICE_FIELD_FROZEN', 'body/balance cannot be changed on an invoice (amounts change through memos)']);
+    const wrongType = await call('PATCH', `/billing/invoices/${active.id}`, { description: 7 });
+    expect([wrongType.statusCode, wrongType.json().message]).toEqual([400, 'body/description must be a string']);
+    expect((await call('GET', `/billing/invoices/${active.id}`)).json().invoice.description).toBe('June seats');
   });
 });

@@ -24,6 +24,15 @@ export interface CreditIssuer {
   (tx: Tx, ctx: Ctx, i: { number: string; invoice: Invoice; amount: Dec }): Promise<void>;
 }
 
+/** What PATCH may write, and what only Keel (or a memo, or an operation) changes. */
+const TEXT_FIELDS = new Set(['poNumber', 'description', 'paymentDetails']);
+const WRITABLE = new Set(['dueDate', 'invoiceDate', 'billToContactId', ...TEXT_FIELDS]);
+const KEPT_BY_KEEL = new Set([
+  'id', 'name', 'invoiceNumber', 'recordType', 'source', 'status', 'customerId', 'accountId', 'orderId', 'currencyIsoCode', 'startDate', 'endDate',
+  'targetDate', 'amountWithoutTax', 'taxAmount', 'amount', 'balance', 'paymentStatus', 'taxStatus', 'accountingStatus', 'isCatchUp',
+  'activatedTime', 'activatedById', 'canceledDate', 'createdDate', 'lastModifiedDate', 'items',
+]);
+
 export function createInvoiceOperations(deps: { payments: PaymentsService; numbering: NumberingService; issueCredit: CreditIssuer }) {
   /** Recomputes an invoice's balance and payment status from its applications. */
   async function recompute(tx: Tx, ctx: Ctx, invoiceId: string): Promise<Invoice> {
@@ -187,24 +196,32 @@ export function createInvoiceOperations(deps: { payments: PaymentsService; numbe
     },
 
     /** dueDate, poNumber, billToContactId and custom fields in Draft or Active; invoiceDate in Draft only. */
+    /**
+     * Non-monetary fields while Draft or Active (seed 002 C): dueDate, poNumber, billToContactId,
+     * description, paymentDetails and custom fields (`customFields`, or any other property, as the
+     * seed's additionalProperties); invoiceDate while Draft only. Money and what Keel keeps (status,
+     * numbers, the customer, the period) change through memos and operations: 409.
+     */
     async patch(ctx: Ctx, id: string, body: Record<string, unknown>) {
-      const allowed = new Set(['dueDate', 'poNumber', 'billToContactId', 'customFields', 'invoiceDate', 'paymentDetails']);
       return inTransaction(ctx.db, async (tx) => {
         const inv = await lockInvoice(tx, ctx, id, 'invoice');
         if (inv.status === 'Canceled') throw conflict('INVOICE_FROZEN', `Invoice ${inv.invoiceNumber} is Canceled; it cannot be changed`);
         const patch: Partial<Invoice> = {};
+        const extra: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(body)) {
-          if (!allowed.has(k)) throw conflict('INVOICE_FIELD_FROZEN', `body/${k} cannot be changed on an invoice (amounts change through memos)`);
+          if (k === 'empty') continue; // the seed's schema artefact
+          if (KEPT_BY_KEEL.has(k)) throw conflict('INVOICE_FIELD_FROZEN', `body/${k} cannot be changed on an invoice (amounts change through memos)`);
           if (k === 'invoiceDate' && inv.status !== 'Draft') throw conflict('INVOICE_FIELD_FROZEN', 'body/invoiceDate can change only while the invoice is Draft');
           if ((k === 'dueDate' || k === 'invoiceDate') && (typeof v !== 'string' || !isDateString(v))) throw invalid('INVALID_FIELD', `body/${k} must be a date YYYY-MM-DD`);
           if (k === 'billToContactId' && v !== null && !isUuid(v)) throw invalid('INVALID_FIELD', 'body/billToContactId must be an id');
-          if (k === 'poNumber' && v !== null && typeof v !== 'string') throw invalid('INVALID_FIELD', 'body/poNumber must be a string');
+          if (TEXT_FIELDS.has(k) && v !== null && typeof v !== 'string') throw invalid('INVALID_FIELD', `body/${k} must be a string`);
           if (k === 'customFields' && (typeof v !== 'object' || v === null || Array.isArray(v))) throw invalid('INVALID_FIELD', 'body/customFields must be an object');
-          if (k === 'paymentDetails') continue;
           // each value was checked above for its field
-          if (k === 'customFields') patch.customFields = { ...(inv.customFields as object), ...(v as object) };
-          else Object.assign(patch, { [k]: v });
+          if (k === 'customFields') Object.assign(extra, v);
+          else if (WRITABLE.has(k)) Object.assign(patch, { [k]: v });
+          else extra[k] = v;
         }
+        if (Object.keys(extra).length > 0) patch.customFields = { ...(inv.customFields as object), ...extra };
         if (Object.keys(patch).length > 0) await store.updateInvoice(tx, ctx.tenantId, inv.id, patch);
         return inv.id;
       });

@@ -17,6 +17,7 @@ export function toInvoiceView(i: InvoiceShown) {
     currencyIsoCode: i.currency, invoiceDate: i.invoiceDate, dueDate: i.dueDate, startDate: i.startDate, endDate: i.endDate,
     targetDate: i.targetDate, amountWithoutTax: n(i.amountWithoutTax), taxAmount: n(i.taxAmount), amount: n(i.amount), balance: n(i.balance),
     paymentStatus: i.paymentStatus, taxStatus: i.taxStatus, accountingStatus: i.accountingStatus, isCatchUp: false, poNumber: i.poNumber,
+    description: i.description ?? null, paymentDetails: i.paymentDetails ?? null,
     activatedTime: iso(i.activatedTime), activatedById: i.activatedById, canceledDate: iso(i.canceledDate),
     customFields: i.customFields, createdDate: iso(i.createdAt), lastModifiedDate: iso(i.updatedAt),
   };
