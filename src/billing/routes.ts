@@ -77,12 +77,12 @@ export const billingRoutes: FastifyPluginAsyncTypebox<{ billing: BillingService;
   // --- debit memos --------------------------------------------------------------------------
   const debit = billing.debitMemos;
   const currencyOf = (req: { ctx: Parameters<BillingService['customerCurrency']>[0] }) => (id: string) => billing.customerCurrency(req.ctx, id);
-  app.post('/billing/debit-memos', { config: write, schema: { tags: ['debit memos'], body: Body } },
-    async (req) => debit.create(req.ctx, req.body, currencyOf(req)));
+  app.post('/billing/debit-memos', { config: write, schema: { tags: ['debit memos'], summary: 'Create a debit memo {debitMemo: {...}} or, as credit memos, {customerId, amount, taxAmount?, reason?, status?}', body: Body } },
+    async (req, reply) => reply.status(201).send(await debit.create(req.ctx, req.body, currencyOf(req))));
   app.post(verbPath('/billing/debit-memos', 'update'), { config: write, schema: { tags: ['debit memos'], body: Body } },
     async (req) => debit.update(req.ctx, req.body, currencyOf(req)));
   app.post(verbPath('/billing/debit-memos', 'activate'), { config: write, schema: { tags: ['debit memos'], body: Body } },
-    async (req, reply) => { await debit.activate(req.ctx, req.body); return reply.status(200).send({}); });
+    async (req) => debit.activate(req.ctx, req.body));
   app.post('/billing/debit-memos/cancel', { config: write, schema: { tags: ['debit memos'], body: Body } },
     async (req, reply) => { await debit.cancel(req.ctx, req.body); return reply.status(200).send({}); });
   app.get('/billing/debit-memos/:id', { config: { permission: 'billing:read' }, schema: { tags: ['debit memos'], params: IdParams } },

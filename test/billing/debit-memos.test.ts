@@ -20,12 +20,14 @@ const lateFee = (extra: Record<string, unknown> = {}) => ({ debitMemo: {
 describe('debit memos', () => {
   it('the seed\'s late fee: string amounts, Draft → Active, update, cancel', async () => {
     const created = await call('POST', '/billing/debit-memos', lateFee());
-    expect(created.statusCode).toBe(200);
+    expect(created.statusCode).toBe(201);
     const m = created.json();
     expect(m).toMatchObject({ status: 'Draft', amount: 100, taxAmount: 0, balance: 100, chargeReason: 'LateFee', debitMemoDate: '2023-08-03', debitMemoNumber: expect.stringMatching(/^DM-\d{8}$/) });
     const updated = (await call('POST', '/billing/debit-memos:update', lateFee({ id: m.id, amount: 120 }))).json();
     expect(updated).toMatchObject({ id: m.id, amount: 120, balance: 120 });
-    expect((await call('POST', '/billing/debit-memos:activate', { debitMemoIds: [m.id] })).statusCode).toBe(200);
+    const activated = await call('POST', '/billing/debit-memos:activate', { debitMemoIds: [m.id] });
+    expect(activated.statusCode).toBe(200);
+    expect(activated.json().map((x: { id: string; status: string }) => [x.id, x.status])).toEqual([[m.id, 'Active']]);
     expect((await call('GET', `/billing/debit-memos/${m.id}`)).json().status).toBe('Active');
     const frozen = await call('POST', '/billing/debit-memos:update', lateFee({ id: m.id, amount: 130 }));
     expect([frozen.statusCode, frozen.json().errorCode]).toEqual([409, 'DEBIT_MEMO_FIELD_FROZEN']);
@@ -34,6 +36,17 @@ describe('debit memos', () => {
     expect((await call('GET', `/billing/debit-memos/${m.id}`)).json().status).toBe('Canceled');
     const active = (await call('POST', '/billing/debit-memos', lateFee({ status: 'Active' }))).json();
     expect(active.status).toBe('Active');
+  });
+
+  it('takes the flat body credit memos take, and keeps its reason', async () => {
+    const created = await call('POST', '/billing/debit-memos', { customerId, amount: 12.5, reason: 'Courier surcharge', status: 'Active' });
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toMatchObject({ status: 'Active', amount: 12.5, balance: 12.5, reason: 'Courier surcharge', chargeReason: 'Courier surcharge', debitMemoDate: '2023-08-03' });
+    expect((await call('GET', `/billing/debit-memos/${created.json().id}`)).json().reason).toBe('Courier surcharge');
+    const bad = await call('POST', '/billing/debit-memos', { customerId, amount: 0 });
+    expect([bad.statusCode, bad.json().message]).toEqual([400, 'body/amount must be > 0']);
+    const notObject = await call('POST', '/billing/debit-memos', [1]);
+    expect([notObject.statusCode, notObject.json().message]).toEqual([400, 'body must be object']);
   });
 
   it('bad input is a 400 naming the field', async () => {

@@ -20,16 +20,18 @@ export function toDebitMemoView(m: DebitMemo) {
     id: m.id, name: m.debitMemoNumber, debitMemoNumber: m.debitMemoNumber, status: m.status, customerId: m.customerId,
     currencyCode: m.currency, currencyIsoCode: m.currency, debitMemoDate: m.debitMemoDate, startDate: m.startDate,
     endDate: m.endDate, amount: n(m.amount), taxAmount: n(m.taxAmount), balance: n(m.balance), sourceId: m.sourceId,
-    sourceType: m.sourceType, chargeReason: m.chargeReason, description: m.description, paymentStatus: m.paymentStatus,
+    sourceType: m.sourceType, chargeReason: m.chargeReason, reason: m.chargeReason, description: m.description, paymentStatus: m.paymentStatus,
   };
 }
 
 interface MemoInput { customerId: string; amount: Dec; taxAmount: Dec; currency: string; startDate: string | null; endDate: string | null; sourceId: string | null; sourceType: string | null; chargeReason: string | null; description: string | null; status: 'Draft' | 'Active' }
 
 function readMemo(body: unknown, currencyOf: (customerId: string) => Promise<string>): Promise<MemoInput> {
-  const d = (body as { debitMemo?: unknown } | null)?.debitMemo as Record<string, unknown> | undefined;
-  if (typeof d !== 'object' || d === null) throw invalid('INVALID_FIELD', 'body/debitMemo must be an object');
-  const at = 'body/debitMemo';
+  // the seed's `{debitMemo: {...}}`, or the flat body credit memos take (`{customerId, amount, reason, ...}`)
+  const wrapped = (body as { debitMemo?: unknown } | null)?.debitMemo !== undefined;
+  const d = (wrapped ? (body as { debitMemo: unknown }).debitMemo : body) as Record<string, unknown> | undefined;
+  const at = wrapped ? 'body/debitMemo' : 'body';
+  if (typeof d !== 'object' || d === null || Array.isArray(d)) throw invalid('INVALID_FIELD', `${at} must be an object`);
   if (!isUuid(d.customerId)) throw invalid('INVALID_FIELD', `${at}/customerId is required and must be an id`);
   const date = (k: string) => {
     const v = d[k];
@@ -53,7 +55,7 @@ function readMemo(body: unknown, currencyOf: (customerId: string) => Promise<str
     if (tax.lt(0)) throw invalid('INVALID_FIELD', `${at}/taxAmount must be >= 0`);
     return {
       customerId: String(d.customerId).toLowerCase(), amount, taxAmount: tax, currency, startDate: start, endDate: end,
-      sourceId: (d.sourceId as string | undefined) ?? null, sourceType: text('sourceType'), chargeReason: text('chargeReason'), description: text('description'), status,
+      sourceId: (d.sourceId as string | undefined) ?? null, sourceType: text('sourceType'), chargeReason: text('chargeReason') ?? text('reason'), description: text('description'), status,
     };
   })();
 }
@@ -105,7 +107,8 @@ export function createDebitMemos(deps: { numbering: NumberingService; payments: 
     },
     /** :update changes a Draft memo; an Active one only its description and reason. */
     async update(ctx: Ctx, body: unknown, currencyOf: (customerId: string) => Promise<string>) {
-      const id = ((body as { debitMemo?: { id?: unknown } } | null)?.debitMemo)?.id;
+      const b = body as { id?: unknown; debitMemo?: { id?: unknown } } | null;
+      const id = b?.debitMemo !== undefined ? b.debitMemo.id : b?.id;
       const m = await readMemo(body, currencyOf);
       await inTransaction(ctx.db, async (tx) => {
         const row = await lock(tx, ctx, id, 'body/debitMemo/id');
@@ -123,13 +126,16 @@ export function createDebitMemos(deps: { numbering: NumberingService; payments: 
     },
     async activate(ctx: Ctx, body: { debitMemoIds?: unknown }) {
       const list = ids(body.debitMemoIds);
+      const activated: string[] = [];
       await inTransaction(ctx.db, async (tx) => {
         for (const [i, id] of list.entries()) {
           const row = await lock(tx, ctx, id, `body/debitMemoIds/${i}`);
+          activated.push(row.id);
           if (row.status !== 'Draft') throw conflict('DEBIT_MEMO_NOT_DRAFT', `Debit memo ${row.debitMemoNumber} is ${row.status}; only Draft memos can be activated`);
           await store.setDebitMemoStatus(tx, ctx.tenantId, row.id, 'Active', { activatedTime: ctx.clock.now() });
         }
       });
+      return Promise.all(activated.map((id) => get(ctx, id)));
     },
     async cancel(ctx: Ctx, body: { debitMemoIds?: unknown }) {
       const list = ids(body.debitMemoIds);
