@@ -36,6 +36,7 @@ describe('catalog fuzzing', () => {
       const payload = mode === 'list' ? [body, body] : mode === 'composite' ? { persistentObjects: [{ content: body, referenceId: 'r' }] } : body;
       const res = await t.call(mode === 'patch' ? 'PATCH' : 'POST', url, { body: payload, headers: h });
       expect(res.statusCode, `${url} ${JSON.stringify(payload)} → ${res.body}`).toBeLessThan(500);
+      if (res.statusCode >= 400) expect(res.json().message, `${url} ${JSON.stringify(payload)} → ${res.body}`).not.toMatch(/\bundefined\b/);
       if (res.statusCode >= 400) expect(Object.keys(res.json()).filter((k) => k !== 'errors').sort()).toEqual(['errorCode', 'errorType', 'message', 'title']);
     }), { numRuns: 300 });
   });

@@ -25,6 +25,7 @@ describe('change-order fuzzing', () => {
     await fc.assert(fc.asyncProperty(fc.constantFrom(...routes), body, async (url, b) => {
       const res = await s.call('POST', url, b);
       expect(res.statusCode, `${url} ${JSON.stringify(b)} → ${res.body}`).toBeLessThan(500);
+      if (res.statusCode >= 400) expect(res.json().message, `${url} ${JSON.stringify(b)} → ${res.body}`).not.toMatch(/\bundefined\b/);
     }), { numRuns: Number(process.env.KEEL_FUZZ_RUNS ?? 200) });
   });
 
@@ -40,6 +41,7 @@ describe('change-order fuzzing', () => {
     await fc.assert(fc.asyncProperty(fc.constantFrom('/billing/invoices:activate', '/billing/credits:convert'), body, async (url, b) => {
       const res = await s.call('POST', url, b);
       expect(res.statusCode, `${url} ${JSON.stringify(b)} → ${res.body}`).toBeLessThan(500);
+      if (res.statusCode >= 400) expect(res.json().message, `${url} ${JSON.stringify(b)} → ${res.body}`).not.toMatch(/\bundefined\b/);
     }), { numRuns: Number(process.env.KEEL_FUZZ_RUNS ?? 200) });
   });
 });

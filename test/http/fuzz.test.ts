@@ -41,6 +41,7 @@ describe('fuzzing every route', () => {
         ...(withBody && { payload: raw ? JSON.stringify(body) ?? 'null' : `${JSON.stringify(body) ?? ''}}` }),
       });
       expect(res.statusCode, `${route.method} ${url} → ${res.body}`).toBeLessThan(500);
+      if (res.statusCode >= 400) expect(res.json().message, `${route.method} ${url} → ${res.body}`).not.toMatch(/\bundefined\b/);
       if (res.statusCode >= 400) expect(Object.keys(res.json()).filter((k) => k !== 'errors').sort()).toEqual(['errorCode', 'errorType', 'message', 'title']);
     }), { numRuns: Number(process.env.KEEL_FUZZ_RUNS ?? 400) });
   });
