@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/connect.js';
 import type { Tx } from '../db/transaction.js';
-import { fromRow, type ColumnMap, type MapsRow } from '../db/rows.js';
+import { fromRow, type ColumnMap, type MapsRow, type MapsWholeRow } from '../db/rows.js';
 import * as rows from '../metadata/store.js';
 import type { ObjectRow } from '../metadata/store.js';
 import { CONTACT, CUSTOMER } from './objects.js';
@@ -40,11 +40,10 @@ const CONTACT_COLUMNS = {
 } as const satisfies ColumnMap<Contact, ObjectRow<'contacts'>>;
 
 // the compiler checks that every column fits the field it fills, and that every column is mapped
-type Unmapped<R, M> = Exclude<keyof R, M[keyof M]>;
 const customersMap: MapsRow<Customer, ObjectRow<'customers'>, typeof CUSTOMER_COLUMNS> = true;
 const contactsMap: MapsRow<Contact, ObjectRow<'contacts'>, typeof CONTACT_COLUMNS> = true;
-const customersWhole: [Unmapped<ObjectRow<'customers'>, typeof CUSTOMER_COLUMNS>] extends [never] ? true : { unmapped: Unmapped<ObjectRow<'customers'>, typeof CUSTOMER_COLUMNS> } = true;
-const contactsWhole: [Unmapped<ObjectRow<'contacts'>, typeof CONTACT_COLUMNS>] extends [never] ? true : { unmapped: Unmapped<ObjectRow<'contacts'>, typeof CONTACT_COLUMNS> } = true;
+const customersWhole: MapsWholeRow<ObjectRow<'customers'>, typeof CUSTOMER_COLUMNS> = true;
+const contactsWhole: MapsWholeRow<ObjectRow<'contacts'>, typeof CONTACT_COLUMNS> = true;
 void customersMap; void contactsMap; void customersWhole; void contactsWhole;
 
 const toCustomer = (r: ObjectRow<'customers'>): Customer => fromRow<Customer>(CUSTOMER_COLUMNS, r);

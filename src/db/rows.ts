@@ -32,6 +32,10 @@ export type ColumnMap<D, R> = { readonly [K in keyof D]-?: keyof R & string };
 export type MapsRow<D, R, M extends ColumnMap<D, R>> =
   [{ [K in keyof D]: R[M[K]] extends D[K] ? never : K }[keyof D]] extends [never] ? true : { misfit: { [K in keyof D]: R[M[K]] extends D[K] ? never : K }[keyof D] };
 
+/** `true` when the map names every column of the row but `Except`; else the columns left unmapped. */
+export type MapsWholeRow<R, M extends Record<string, keyof R>, Except extends keyof R = never> =
+  [Exclude<keyof R, M[keyof M] | Except>] extends [never] ? true : { unmapped: Exclude<keyof R, M[keyof M] | Except> };
+
 /** A stored row as its domain type. */
 export function fromRow<D>(map: { readonly [K in keyof D]: string }, row: object): D {
   const r = row as Record<string, unknown>;

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/connect.js';
 import type { Tx } from '../db/transaction.js';
 import type { Row } from '../db/schema.js';
-import { fromRow, insertRows, toColumns, type ColumnMap, type MapsRow } from '../db/rows.js';
+import { fromRow, insertRows, toColumns, type ColumnMap, type MapsRow, type MapsWholeRow } from '../db/rows.js';
 import type { NewPayment, NewPaymentApplication, Payment, PaymentApplication, PaymentSettlement, TenantPayment } from './model.js';
 
 // The only file that touches payments and payment_applications, and the only one that knows their columns.
@@ -21,11 +21,10 @@ const APPLICATION = {
 } as const satisfies ColumnMap<PaymentApplication, Row<'payment_applications'>>;
 
 // the compiler checks that every column fits the field it fills, and that every column but tenant_id is mapped
-type Unmapped<R, M> = Exclude<keyof R, M[keyof M] | 'tenant_id'>;
 const paymentsMap: MapsRow<Payment, Row<'payments'>, typeof PAYMENT> = true;
 const applicationsMap: MapsRow<PaymentApplication, Row<'payment_applications'>, typeof APPLICATION> = true;
-const paymentsWhole: [Unmapped<Row<'payments'>, typeof PAYMENT>] extends [never] ? true : { unmapped: Unmapped<Row<'payments'>, typeof PAYMENT> } = true;
-const applicationsWhole: [Unmapped<Row<'payment_applications'>, typeof APPLICATION>] extends [never] ? true : { unmapped: Unmapped<Row<'payment_applications'>, typeof APPLICATION> } = true;
+const paymentsWhole: MapsWholeRow<Row<'payments'>, typeof PAYMENT, 'tenant_id'> = true;
+const applicationsWhole: MapsWholeRow<Row<'payment_applications'>, typeof APPLICATION, 'tenant_id'> = true;
 void paymentsMap; void applicationsMap; void paymentsWhole; void applicationsWhole;
 
 const toPayment = (r: Row<'payments'>): Payment => fromRow<Payment>(PAYMENT, r);
