@@ -32,6 +32,13 @@ function split(rows: store.VersionWithFigures[], today: string): OwnedByOrder {
 
 const today = (ctx: Ctx) => ctx.clock.today(ctx.timeZone).toString();
 
+/** Every version of these asset numbers not canceled, oldest first, by number. */
+async function versionChains(q: Tx | Ctx['db'], ctx: Ctx, numbers: readonly string[]): Promise<Map<string, AssetVersion[]>> {
+  const chains = new Map<string, AssetVersion[]>();
+  for (const v of await store.versionsOfNumbers(q, ctx.tenantId, numbers)) chains.set(v.assetNumber, [...(chains.get(v.assetNumber) ?? []), v]);
+  return chains;
+}
+
 /** The assets service (wired once in src/runtime.ts). */
 export function createAssetsService() {
   return {
@@ -42,8 +49,7 @@ export function createAssetsService() {
         : await store.latestVersions(q, ctx.tenantId, filter);
       // assets that changed bill under each of their versions (one more query for all of them)
       const changed = latest.filter((v) => filter.assetNumbers || v.version > 1).map((v) => v.assetNumber);
-      const chains = new Map<string, AssetVersion[]>();
-      for (const v of await store.versionsOfNumbers(q, ctx.tenantId, changed)) chains.set(v.assetNumber, [...(chains.get(v.assetNumber) ?? []), v]);
+      const chains = await versionChains(q, ctx, changed);
       return latest.map((v) => billableOf(v, chains.get(v.assetNumber)));
     },
 
@@ -98,9 +104,7 @@ export function createAssetsService() {
 
     /** Every version of these asset numbers not canceled, oldest first, by number (change orders plan against them). */
     async versionChains(q: Tx | Ctx['db'], ctx: Ctx, numbers: readonly string[]): Promise<Map<string, AssetVersion[]>> {
-      const chains = new Map<string, AssetVersion[]>();
-      for (const v of await store.versionsOfNumbers(q, ctx.tenantId, numbers)) chains.set(v.assetNumber, [...(chains.get(v.assetNumber) ?? []), v]);
-      return chains;
+      return versionChains(q, ctx, numbers);
     },
 
     async ownedByOrder(q: Tx | Ctx['db'], ctx: Ctx, orderId: string): Promise<OwnedByOrder> {
