@@ -86,6 +86,9 @@ export function createAssetsService() {
 
     nextVersions: (q: Tx | Ctx['db'], ctx: Ctx, numbers: readonly string[]) => store.nextVersions(q, ctx.tenantId, numbers),
 
+    /** Future versions a change order re-derived: they stop counting (status Superseded), inside its transaction. */
+    supersede: (tx: Tx, ctx: Ctx, ids: readonly string[]) => store.supersedeVersions(tx, ctx.tenantId, ids),
+
     /** New versions of existing assets (change orders), inside the caller's transaction; heads move to them. */
     async addVersions(tx: Tx, ctx: Ctx, versions: readonly NewVersion[]): Promise<void> {
       await store.insertVersions(tx, ctx.tenantId, versions);

@@ -110,7 +110,7 @@ export async function cancelOrderVersions(db: Q, tenantId: string, orderId: stri
   if (numbers.length > 0) {
     await sql`update asset_heads h set latest_id = x.id, latest_version = x.version from (
         select distinct on (asset_number) asset_number, id, version from asset_versions
-        where tenant_id = ${tenantId} and asset_number = any(${numbers}::text[]) and status <> 'Canceled' order by asset_number, version desc) x
+        where tenant_id = ${tenantId} and asset_number = any(${numbers}::text[]) and status not in ('Canceled', 'Superseded') order by asset_number, version desc) x
       where h.tenant_id = ${tenantId} and h.asset_number = x.asset_number`.execute(db);
   }
   return r.rows.length;
@@ -129,7 +129,7 @@ export async function latestVersions(db: Q, tenantId: string, filter: { orderId?
   const where = filter.orderId ? sql`v.order_id = ${filter.orderId}` : sql`v.customer_id = ${filter.customerId!}`;
   const r = await sql<Row<'asset_versions'>>`select v.* from asset_versions v
     join asset_heads h on h.tenant_id = v.tenant_id and h.asset_number = v.asset_number and h.latest_id = v.id
-    where v.tenant_id = ${tenantId} and ${where} and v.status <> 'Canceled' order by v.level, v.asset_number`.execute(db);
+    where v.tenant_id = ${tenantId} and ${where} and v.status not in ('Canceled', 'Superseded') order by v.level, v.asset_number`.execute(db);
   return r.rows.map(toVersion);
 }
 
@@ -146,7 +146,7 @@ export async function latestOfNumbers(db: Q, tenantId: string, numbers: readonly
   if (numbers.length === 0) return [];
   const r = await sql<Row<'asset_versions'>>`select v.* from asset_versions v
     join asset_heads h on h.tenant_id = v.tenant_id and h.asset_number = v.asset_number and h.latest_id = v.id
-    where v.tenant_id = ${tenantId} and v.asset_number = any(${[...numbers]}::text[]) and v.status <> 'Canceled' order by v.level, v.asset_number`.execute(db);
+    where v.tenant_id = ${tenantId} and v.asset_number = any(${[...numbers]}::text[]) and v.status not in ('Canceled', 'Superseded') order by v.level, v.asset_number`.execute(db);
   return r.rows.map(toVersion);
 }
 
@@ -162,7 +162,7 @@ export async function nextVersions(db: Q, tenantId: string, numbers: readonly st
 export async function versionsOfNumbers(db: Q, tenantId: string, numbers: readonly string[]): Promise<AssetVersion[]> {
   if (numbers.length === 0) return [];
   const r = await sql<Row<'asset_versions'>>`select * from asset_versions where tenant_id = ${tenantId} and asset_number = any(${[...numbers]}::text[])
-    and status <> 'Canceled' order by asset_number, version`.execute(db);
+    and status not in ('Canceled', 'Superseded') order by asset_number, version`.execute(db);
   return r.rows.map(toVersion);
 }
 
@@ -214,7 +214,13 @@ export const ASSET_FILTER: WhereSchema = {
 export async function latestMatching(db: Q, tenantId: string, where: Where, limit: number): Promise<AssetVersion[]> {
   const r = await sql<Row<'asset_versions'>>`select v.* from asset_versions v
     join asset_heads h on h.tenant_id = v.tenant_id and h.asset_number = v.asset_number and h.latest_id = v.id
-    where v.tenant_id = ${tenantId} and v.status <> 'Canceled' and ${whereSql(where, ASSET_COLUMNS)}
+    where v.tenant_id = ${tenantId} and v.status not in ('Canceled', 'Superseded') and ${whereSql(where, ASSET_COLUMNS)}
     order by v.customer_id, v.asset_number limit ${limit}`.execute(db);
   return r.rows.map(toVersion);
+}
+
+/** Versions replaced by re-derived ones (a change dated before them): they leave every chain. */
+export async function supersedeVersions(db: Q, tenantId: string, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await sql`update asset_versions set status = 'Superseded' where tenant_id = ${tenantId} and id = any(${[...ids]}::uuid[])`.execute(db);
 }

@@ -75,6 +75,10 @@ export interface InvoiceItem {
   amount: DecimalString;
   balance: DecimalString;
   revision: number;
+  /** 'Adjustment' for a correction item; null: the charge itself. */
+  chargeType: string | null;
+  /** A correction names the item it corrects (the period's first billed item). */
+  correctsInvoiceItemId: string | null;
 }
 
 /** What an item bills per order line. */

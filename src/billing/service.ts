@@ -119,26 +119,21 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
     },
 
     /**
-     * A change order's invoice (DESIGN "Change orders", billing/invoices/change-invoice.ts): per changed asset,
-     * the difference its new versions make, from the change date through the later of the end of the
-     * last period already billed and the end of the period containing the change date. InArrears
-     * charges wait for their next arrears invoice. `after` may be planned versions not stored yet.
+     * A change order's invoice (DESIGN §4 Change orders, billing/invoices/change-invoice.ts): per
+     * changed asset, the corrections of the periods already billed that its new versions change;
+     * nothing for periods not billed yet (runs bill them). Dated today. `after` may be planned
+     * versions not stored yet.
      */
     async changeDraft(q: Tx | Ctx['db'], ctx: Ctx, i: { before: readonly BillableLine[]; after: readonly BillableLine[]; changes: ReadonlyMap<string, string>; paymentTerm: string | null }): Promise<InvoiceDraft | null> {
-      const after = charges(ctx, i.after).filter((c) => i.changes.has(c.assetNumber) && c.timing === 'InAdvance');
+      const after = charges(ctx, i.after).filter((c) => i.changes.has(c.assetNumber));
       if (after.length === 0) return null;
       const before = new Map(charges(ctx, i.before).map((c) => [c.assetNumber, c]));
-      const billed = await store.billedPeriods(q, ctx.tenantId, after.map((c) => c.assetNumber));
+      const billed = await store.billedItems(q, ctx.tenantId, after.map((c) => c.assetNumber));
       const t = today(ctx);
-      const items = after.flatMap((c) => {
-        const from = i.changes.get(c.assetNumber)!;
-        const lastBilled = billed.filter((b) => b.assetNumber === c.assetNumber && b.charge === c.kind).map((b) => b.endDate ?? b.periodStart).sort().at(-1);
-        const through = parseDate(lastBilled && lastBilled > from ? lastBilled : from, 'through');
-        return changeItems(before.get(c.assetNumber) ?? null, c, from, through, t);
-      });
+      const items = after.flatMap((c) => changeItems(before.get(c.assetNumber) ?? null, c, billed, t));
       if (items.length === 0) return null;
       const target = parseDate([...i.changes.values()].sort()[0]!, 'target');
-      return assembleInvoice(items, after[0]!.currency, { today: t, targetDate: target, paymentTerm: i.paymentTerm ?? ctx.tenant.settings.paymentTerm });
+      return assembleInvoice(items, after[0]!.currency, { today: t, targetDate: target, paymentTerm: i.paymentTerm ?? ctx.tenant.settings.paymentTerm, datedToday: true });
     },
 
     /** The change order's invoice or credit memo, inside its transaction (its versions are written). */
@@ -147,12 +142,7 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
       await deps.assets.lockForBilling(tx, ctx, numbers);
       const draft = await this.changeDraft(tx, ctx, { before: o.before, after: o.after, changes: o.changes, paymentTerm: o.paymentTerm });
       if (!draft) return null;
-      // the ledger names the asset's latest version as written in this transaction (`after` carries it: no read)
-      const written = new Map(o.after.map((l) => [l.assetNumber, l]));
-      for (const item of draft.items) {
-        const l = written.get(item.assetNumber);
-        if (l) Object.assign(item, { assetId: l.assetId, orderProductId: l.orderProductId });
-      }
+      // each item names the version it bills: the planned versions carry the ids they are written with (no read)
       return documents.write(tx, ctx, {
         draft, customerId: o.customerId, orderId: o.orderId, billToContactId: o.billToContactId, activate: o.activate,
         invoiceNumber: o.reservation.invoiceNumber, itemNumbers: o.reservation.itemNumbers, revisions: await store.nextRevisions(tx, ctx.tenantId, numbers),

@@ -3,7 +3,7 @@ import type { Db } from '../db/connect.js';
 import type { Tx } from '../db/transaction.js';
 import type { Row as TableRow } from '../db/schema.js';
 import { fromRow, insertRows, toColumns, type ColumnMap, type MapsRow } from '../db/rows.js';
-import type { BilledPeriod } from './invoices/builder.js';
+import type { BilledItem } from './invoices/builder.js';
 import type {
   BillingJob, BillingJobError, BillingSchedule, Credit, CreditMemo, DebitMemo, DebitMemoDraft, Invoice, InvoiceItem, InvoiceItemDetail,
   NewBillingJob, NewCredit, NewCreditMemo, NewDebitMemo, NewInvoice, ScheduleFields,
@@ -31,6 +31,7 @@ const ITEM = {
   endDate: 'end_date', billingTiming: 'billing_timing', transactionDate: 'transaction_date', transactionQuantity: 'transaction_quantity',
   netSalesPrice: 'net_sales_price', prorationNumerator: 'proration_numerator', prorationDenominator: 'proration_denominator',
   amountWithoutTax: 'amount_without_tax', taxAmount: 'tax_amount', amount: 'amount', balance: 'balance', revision: 'revision',
+  chargeType: 'charge_type', correctsInvoiceItemId: 'corrects_invoice_item_id',
 } as const satisfies ColumnMap<InvoiceItem, TableRow<'invoice_items'>>;
 
 const DETAIL = {
@@ -116,16 +117,19 @@ export const insertDetails = (db: Q, tenantId: string, details: readonly Invoice
   insertRows(db, 'invoice_item_details', details.map((d) => ({ tenant_id: tenantId, ...toColumns<InvoiceItemDetail>(DETAIL, d) })));
 
 /** What non-canceled items already billed for these asset numbers. */
-export async function billedPeriods(db: Q, tenantId: string, assetNumbers: readonly string[]): Promise<BilledPeriod[]> {
+/** The billed ledger of these assets: every non-canceled item, in the order each key's items were billed. */
+export async function billedItems(db: Q, tenantId: string, assetNumbers: readonly string[]): Promise<BilledItem[]> {
   if (assetNumbers.length === 0) return [];
-  const r = await sql<{ asset_number: string; charge: string; period_start: string; amount: string; tax: string; quantity: string; start_date: string; end_date: string }>`
-    select asset_number, charge, period_start, sum(amount_without_tax) as amount, sum(tax_amount) as tax, sum(transaction_quantity) as quantity,
-      min(start_date) as start_date, max(end_date) as end_date from invoice_items
+  const r = await sql<Pick<TableRow<'invoice_items'>, 'id' | 'asset_id' | 'order_product_id' | 'asset_number' | 'charge' | 'period_start' | 'amount_without_tax' | 'tax_amount'
+    | 'transaction_quantity' | 'net_sales_price' | 'start_date' | 'end_date' | 'proration_numerator' | 'proration_denominator' | 'corrects_invoice_item_id'>>`
+    select id, asset_id, order_product_id, asset_number, charge, period_start, amount_without_tax, tax_amount, transaction_quantity, net_sales_price,
+      start_date, end_date, proration_numerator, proration_denominator, corrects_invoice_item_id from invoice_items
     where tenant_id = ${tenantId} and asset_number = any(${[...assetNumbers]}::text[]) and status <> 'Canceled'
-    group by asset_number, charge, period_start`.execute(db);
+    order by asset_number, charge, period_start, revision`.execute(db);
   return r.rows.map((x) => ({
-    assetNumber: x.asset_number, charge: x.charge as BilledPeriod['charge'], periodStart: x.period_start, amount: new Dec(x.amount), taxAmount: new Dec(x.tax),
-    quantity: new Dec(x.quantity), startDate: x.start_date, endDate: x.end_date,
+    id: x.id, assetId: x.asset_id, orderProductId: x.order_product_id, assetNumber: x.asset_number, charge: x.charge as BilledItem['charge'], periodStart: x.period_start,
+    amount: new Dec(x.amount_without_tax), taxAmount: new Dec(x.tax_amount), quantity: new Dec(x.transaction_quantity), netSalesPrice: new Dec(x.net_sales_price),
+    startDate: x.start_date, endDate: x.end_date, numerator: x.proration_numerator, denominator: x.proration_denominator, correctsInvoiceItemId: x.corrects_invoice_item_id,
   }));
 }
 

@@ -6,6 +6,7 @@ import { Dec, roundMoney } from '../core/money.js';
 import type { Tx } from '../db/transaction.js';
 import type { AssetsService } from '../assets/service.js';
 import type { AssetVersion } from '../assets/model.js';
+import type { NewVersion } from '../assets/provisioning.js';
 import { billableOf, type BillableLine, type ChargeableVersion } from '../billing/charges.js';
 import type { InvoiceDraft } from '../billing/invoices/builder.js';
 import type { BillingService, InvoiceReservation } from '../billing/service.js';
@@ -14,7 +15,7 @@ import type { NumberingService } from '../numbering/service.js';
 import { readOptions } from '../orders/request.js';
 import type { ChangeLine, ChangeOrder } from '../orders/model.js';
 import type { OrdersService } from '../orders/service.js';
-import { planAssetChanges } from './apply-changes.js';
+import { planOnChain, type ChainPlan } from './rederive.js';
 import { assetRows, stateOf, versionIn, type AssetRows, type StepFigures, type VersionFigures } from './change-lines.js';
 import { readChangeRequest } from './change-request.js';
 import type { AssetChange, AssetPlan, AssetState, ChangeRequest } from './model.js';
@@ -40,6 +41,8 @@ export interface Planned {
   after: BillableLine[];
   draft: InvoiceDraft | null;
   hash: string;
+  /** Future versions re-derived by this order (rederive.ts): replaced by the ones it writes. */
+  superseded: string[];
 }
 
 export type ChangeOrdersService = ReturnType<typeof createChangeOrdersService>;
@@ -48,6 +51,17 @@ export function createChangeOrdersService(deps: {
   orders: OrdersService; assets: AssetsService; billing: BillingService; customers: CustomersService; numbering: NumberingService;
 }) {
   const today = (ctx: Ctx) => ctx.clock.today(ctx.timeZone).toString();
+
+  /** The stored changes of the change orders that wrote these versions, by `${orderId}|${assetNumber}` (re-derivation replays them). */
+  async function storedChanges(ctx: Ctx, versions: readonly AssetVersion[]): Promise<Map<string, AssetChange[]>> {
+    const out = new Map<string, AssetChange[]>();
+    for (const orderId of new Set(versions.map((v) => v.orderId))) {
+      const o = await deps.orders.findOrder(ctx, orderId);
+      if (!o?.changeRequest) continue;
+      for (const c of readChangeRequest(o.changeRequest).assetChanges) out.set(`${orderId}|${c.assetNumber}`, [...(out.get(`${orderId}|${c.assetNumber}`) ?? []), c]);
+    }
+    return out;
+  }
 
   async function plan(ctx: Ctx, req: ChangeRequest, orderId: string, q: Tx | Ctx['db'] = ctx.db): Promise<Planned> {
     const byAsset = new Map<string, AssetChange[]>();
@@ -62,7 +76,7 @@ export function createChangeOrdersService(deps: {
     if (other) throw invalid('MIXED_CUSTOMERS', `${byAsset.get(other.assetNumber)![0]!.at}: one change order changes the assets of one customer in one currency; ${other.assetNumber} is another's`);
     const currency = latest[0]!.currency;
     const chains = await deps.assets.versionChains(q, ctx, numbers);
-    const stored = new Map(latest.map((v) => [v.assetNumber, billableOf(v, chains.get(v.assetNumber) ?? [])]));
+    const storedLines = new Map(latest.map((v) => [v.assetNumber, billableOf(v, chains.get(v.assetNumber) ?? [])]));
     const nextVersions = await deps.assets.nextVersions(q, ctx, numbers);
     const value = (lines: BillableLine[]) => deps.billing.values(ctx, lines);
 
@@ -70,15 +84,21 @@ export function createChangeOrdersService(deps: {
     const rows: AssetRows[] = [];
     const after: BillableLine[] = [];
     const changes = new Map<string, string>();
+    const superseded: string[] = [];
+    const changesOf = await storedChanges(ctx, numbers.flatMap((n) => (chains.get(n) ?? []).filter((v) => v.effectiveFrom > today(ctx))));
     let sort = 1;
     for (const n of numbers) {
-      const row = latest.find((v) => v.assetNumber === n)!;
-      const line = stored.get(n)!;
-      const p = planAssetChanges({ assetNumber: n, latest: stateOf(row), latestEffectiveFrom: row.effectiveFrom, priceModel: row.priceModel, today: today(ctx), changes: byAsset.get(n)! });
+      const stored = latest.find((v) => v.assetNumber === n)!;
+      const line = storedLines.get(n)!;
+      const fullChain = chains.get(n) ?? [];
+      // the version the changes apply to, and the later (future) versions re-derived on top (rederive.ts)
+      const cp = planOnChain({ assetNumber: n, chain: fullChain.length > 0 ? fullChain : [stored], today: today(ctx), changes: byAsset.get(n)!, changesOf: (id) => changesOf.get(`${id}|${n}`) ?? null });
+      const row = cp.base;
+      const p = cp.plan;
       plans.push(p);
       changes.set(n, p.effectiveFrom);
       const rate = new Dec(row.totalPrice).isZero() ? new Dec(0) : new Dec(row.taxAmount).dividedBy(row.totalPrice);
-      // a state as billing sees it: a version planned on top of the latest (its own figures: none yet)
+      // a state as billing sees it: a version planned on top of the base (its own figures: none yet)
       const own = (s: AssetState) => billableOf(versionIn(row, row.effectiveFrom, s, { totalPrice: new Dec(0), taxAmount: new Dec(0) }));
       // a state's own figures are asked for by every step that writes it, and again for the rows: once each
       const known = new WeakMap<AssetState, VersionFigures>();
@@ -90,12 +110,13 @@ export function createChangeOrdersService(deps: {
         known.set(s, f);
         return f;
       };
-      const chain = chains.get(n) ?? [];
-      // the asset as billing sees it with these versions planned after its stored ones
+      // the chain up to the base: what this order's versions follow
+      const chain = fullChain.slice(0, fullChain.indexOf(row) + 1);
+      // the asset as billing sees it with these versions planned after the base
       const withVersions = (vs: readonly ChargeableVersion[]) => billableOf(vs.at(-1)!, [...chain, ...vs]);
       const planned = (vs: { from: string; state: AssetState }[]) => withVersions(vs.map((v) => versionIn(row, v.from, v.state, figures(v.state))));
       const monthly = (s: AssetState) => (row.priceModel === 'Recurring' ? roundMoney(s.monthlyPrice.times(Dec.max(0, s.quantity.minus(row.includedUnits))), currency) : new Dec(0));
-      const valueBefore = value([line]).get(n)!;
+      const valueBefore = value([chain.length > 0 ? billableOf(row, chain) : line]).get(n)!;
       let prev = { amount: valueBefore.amount, tax: valueBefore.tax, state: stateOf(row) };
       const steps: StepFigures[] = p.steps.map((step) => {
         const v = value([planned(step.versions)]).get(n)!;
@@ -111,13 +132,22 @@ export function createChangeOrdersService(deps: {
         return f;
       });
       const r = assetRows({
-        orderId, sortFrom: sort, latest: row, nextVersion: nextVersions.get(n) ?? row.version + 1, plan: p, steps,
+        orderId, sortFrom: sort, latest: row, nextVersion: nextVersions.get(n) ?? stored.version + 1, plan: p, steps,
         finalFigures: p.versions.map((v) => figures(v.state)), currency,
       });
       sort += 1 + r.changes.length;
-      rows.push(r);
+      // re-derived versions keep their change order and line; the chain's TCV (a sum of deltas over
+      // every version written) reaches the new contract's value on the first of them
+      const rederived = rederivedVersions(r.versions, cp, figures, fullChain);
+      if (rederived.length > 0) {
+        const total = value([withVersions([...r.versions, ...rederived])]).get(n)!.amount;
+        const counted = fullChain.reduce((a, v) => a.plus(v.deltaTCV), new Dec(0)).plus(r.versions.reduce((a, v) => a.plus(v.deltaTCV), new Dec(0)));
+        rederived[0]!.deltaTCV = total.minus(counted).toString();
+        superseded.push(...cp.replayed.flatMap((x) => x.supersedes.map((v) => v.id)));
+      }
+      rows.push({ ...r, versions: [...r.versions, ...rederived] });
       // after: the versions this change order writes, with their own ids (the invoice names them, no read)
-      after.push(withVersions(r.versions));
+      after.push(withVersions([...r.versions, ...rederived]));
     }
     const lines = rows.flatMap((r) => [r.summary, ...r.changes]);
     const changeLines = rows.flatMap((r) => r.changes);
@@ -127,10 +157,10 @@ export function createChangeOrdersService(deps: {
       totalAmount: sum((l) => l.totalAmount), orderTCV: sum((l) => l.deltaTCV), orderACV: sum((l) => l.deltaACV),
     };
     const customer = await deps.customers.findCustomerRow(q, ctx, customerId);
-    const before = numbers.map((n) => stored.get(n)!);
+    const before = numbers.map((n) => storedLines.get(n)!);
     const draft = await deps.billing.changeDraft(q, ctx, { before, after, changes, paymentTerm: customer.paymentTerm });
     const hash = previewHash(req, latest, rows, draft);
-    return { orderId, customerId, currency, latest, plans, rows, lines, totals, changes, before, after, draft, hash };
+    return { orderId, customerId, currency, latest, plans, rows, lines, totals, changes, before, after, draft, hash, superseded };
   }
 
   function header(ctx: Ctx, p: Planned, req: ChangeRequest, orderNumber: string): ChangeOrder {
@@ -151,6 +181,7 @@ export function createChangeOrdersService(deps: {
     for (const v of p.latest) {
       if (!now.some((x) => x.id === v.id)) throw conflict('ASSET_CHANGED', `${v.assetNumber} changed while this change order was planned (another change order won); plan it again`);
     }
+    await deps.assets.supersede(tx, ctx, p.superseded);
     await deps.assets.addVersions(tx, ctx, p.rows.flatMap((r) => r.versions));
     await deps.orders.markActivated(tx, ctx, p.orderId);
     if (!req.options.generateInvoice || !reservation) return null;
@@ -258,6 +289,24 @@ export function createChangeOrdersService(deps: {
 
 /** A change order planned and about to be written: its request, its plan and (when new) its header. */
 export interface PlannedChange { req: ChangeRequest; plan: Planned; order?: ChangeOrder }
+
+/** The versions a re-derivation writes: each replayed plan's, after this order's, numbered on. */
+function rederivedVersions(mine: readonly NewVersion[], cp: ChainPlan, figures: (s: AssetState) => VersionFigures, chain: readonly AssetVersion[]): NewVersion[] {
+  const out: NewVersion[] = [];
+  let previous: NewVersion | AssetVersion = mine.at(-1) ?? chain.at(-1)!;
+  let version = (mine.at(-1)?.version ?? chain.at(-1)!.version) + 1;
+  for (const r of cp.replayed) {
+    for (const pv of r.plan.versions) {
+      const row: NewVersion = {
+        ...versionIn(previous, pv.from, pv.state, figures(pv.state)), id: randomUUID(), version: version++, lastVersionedId: previous.id,
+        orderId: r.orderId, orderProductId: r.orderProductId, status: 'Active', deltaTCV: '0', deltaACV: '0',
+      };
+      out.push(row);
+      previous = row;
+    }
+  }
+  return out;
+}
 
 const addDay = (d: string) => parseDate(d, 'date').add({ days: 1 }).toString();
 const sumOf = (rows: { totalPrice: unknown; totalAmount: unknown }[], k: 'totalPrice' | 'totalAmount') => rows.reduce((a, r) => a.plus(Number(r[k] ?? 0)), new Dec(0)).toNumber();

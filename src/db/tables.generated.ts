@@ -693,6 +693,8 @@ export interface InvoiceItems {
   balance: Numeric;
   billing_timing: string;
   charge: string;
+  charge_type: string | null;
+  corrects_invoice_item_id: string | null;
   credit_memo_id: string | null;
   customer_id: string;
   end_date: string;

@@ -115,6 +115,7 @@ describe('cumulative rounding, property', () => {
 describe('versions as segments, property', () => {
   const ledgerOf = (items: ReturnType<typeof dueItems>): BilledPeriod[] => items.map((i) => ({
     assetNumber: i.assetNumber, charge: i.charge, periodStart: i.periodStart, amount: i.amount, taxAmount: i.taxAmount, quantity: i.quantity, startDate: i.startDate, endDate: i.endDate,
+    netSalesPrice: i.netSalesPrice, numerator: i.numerator, denominator: i.denominator, assetId: i.assetId, orderProductId: i.orderProductId, correctsInvoiceItemId: i.correctsInvoiceItemId ?? null,
   }));
   const seg = (from: Temporal.PlainDate, to: Temporal.PlainDate | null, qty: number, unit: Dec, tax: Dec, months: Dec): NonNullable<Charge['segments']>[number] => ({
     from, to, monthly: unit.times(qty), taxAmount: tax.times(qty), taxMonths: months, quantity: new Dec(qty), netSalesPrice: unit, orderProductId: `l${qty}`, assetId: `a${qty}`,
@@ -178,8 +179,11 @@ describe('versions as segments, property', () => {
     const c: Charge = { ...charge({ ...vectors[0]!.charge, start: '2024-01-01', end: '2024-12-31', termMonths: '12', monthly: '10', totalPrice: '120', taxAmount: '0', billCycleDay: 1 }) };
     const first = dueItems([c], [], { today: D('2024-04-01'), targetDate: D('2024-04-01'), paymentTerm: null });
     expect(first.at(-1)!.amount.toFixed(2)).toBe('10.00');
-    const up = { ...c, segments: [seg(D('2024-01-01'), D('2024-04-15'), 1, new Dec(10), new Dec(0), new Dec(12)), seg(D('2024-04-16'), null, 1, new Dec(20), new Dec(0), new Dec(12))] };
+    const v1 = { ...seg(D('2024-01-01'), D('2024-04-15'), 1, new Dec(10), new Dec(0), new Dec(12)), assetId: c.assetId, orderProductId: c.orderProductId };
+    const up = { ...c, segments: [v1, { ...seg(D('2024-04-16'), null, 1, new Dec(20), new Dec(0), new Dec(12)), assetId: 'v2' }] };
     const delta = dueItems([up], ledgerOf(first), { today: D('2024-04-16'), targetDate: D('2024-04-16'), paymentTerm: null });
-    expect(delta.map((i) => [i.startDate, i.endDate, i.amount.toFixed(2), i.numerator, i.denominator])).toEqual([['2024-04-16', '2024-04-30', '5.00', 15, 30]]);
+    // a correction pair: the reversal of what April billed from the 16th, and the charge at the new price
+    expect(delta.map((i) => [i.startDate, i.endDate, i.quantity.toNumber(), i.netSalesPrice.toNumber(), i.amount.toFixed(2), i.numerator, i.denominator, i.chargeType]))
+      .toEqual([['2024-04-16', '2024-04-30', -1, 10, '-5.00', 15, 30, 'Adjustment'], ['2024-04-16', '2024-04-30', 1, 20, '10.00', 15, 30, 'Adjustment']]);
   });
 });

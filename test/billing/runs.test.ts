@@ -99,8 +99,9 @@ describe('auto-renewal', () => {
       totalPrice: 237.6, tcv: 237.6, totalTCV: 237.6,
     });
     const inv = (await t.call('GET', `/billing/invoices/${job.invoiceIds[0]}`, { headers: f.h })).json();
-    // June 2024 is now a whole month of the renewed term, and July follows
-    expect(inv.items.slice(-2).map((i: any) => [i.startDate, i.endDate, i.transactionAmount])).toEqual([['2024-06-01', '2024-06-30', 9.9], ['2024-07-01', '2024-07-31', 9.9]]);
+    // June 2024 is now a whole month: its first 21 days are the first term's, the rest the renewal's (one item per version), and July follows
+    expect(inv.items.slice(-3).map((i: any) => [i.startDate, i.endDate, i.transactionAmount, i.prorationNumerator, i.prorationDenominator, i.assetId]))
+      .toEqual([['2024-06-01', '2024-06-21', 6.93, 21, 30, v1.id], ['2024-06-22', '2024-06-30', 2.97, 9, 30, v2.id], ['2024-07-01', '2024-07-31', 9.9, 30, 30, v2.id]]);
     const r = await sql<{ amount: string }>`select sum(amount_without_tax) as amount from invoice_items where tenant_id = ${f.tenant.id} and status <> 'Canceled'`.execute(t.rt.database.db);
     expect(r.rows[0]!.amount).toBe('131.67'); // 9.9 × (0.3 + 13 months)
     // a rerun renews nothing more and bills nothing twice

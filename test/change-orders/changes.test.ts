@@ -111,7 +111,7 @@ describe('change types', () => {
     void customerId;
   });
 
-  it('ConvertFreeTrial with overrideTrialEnd: the paid term starts at once and its first period is billed', async () => {
+  it('ConvertFreeTrial with overrideTrialEnd: the paid term starts at once; nothing was billed, so the next run bills its first period', async () => {
     await clock('2023-06-22');
     const entry = { priceBookId: s.f.book.id, uomId: s.f.uom.id, currencyIsoCode: 'USD', listPrice: '9.90' };
     const [trial] = await s.f.post('/objects/composite/ProductList', { persistentObjects: [{ referenceId: 'trial', content: {
@@ -121,7 +121,10 @@ describe('change types', () => {
     await clock('2023-06-25');
     const co = await change([{ assetNumber: o.subscriptions[0].name, changeType: 'ConvertFreeTrial', startDate: '2023-06-25', overrideTrialEnd: true }]);
     expect(co.subscriptions[0]).toMatchObject({ freeTrialEndDate: '2023-06-24', subscriptionEndDate: '2024-06-24', subscriptionVersion: 2 });
-    expect(co.invoices[0].items.map((i: any) => [i.startDate, i.endDate, i.transactionAmount])).toEqual([['2023-06-25', '2023-06-30', 1.98]]);
+    expect(co.invoices).toEqual([]);
+    const job = await run(o.order.customerId, '2023-06-25');
+    const inv = (await call('GET', `/billing/invoices/${job.invoiceIds[0]}`)).json();
+    expect(inv.items.map((i: any) => [i.startDate, i.endDate, i.transactionQuantity, i.prorationNumerator, i.prorationDenominator, i.transactionAmount])).toEqual([['2023-06-25', '2023-06-30', 1, 6, 30, 1.98]]);
     const again = await call('POST', '/orders/change-orders', { options: {}, assetChanges: [{ assetNumber: o.subscriptions[0].name, changeType: 'ConvertFreeTrial', startDate: '2023-06-26', overrideTrialEnd: true }] });
     expect([again.statusCode, again.json().errorCode]).toEqual([409, 'NOT_IN_TRIAL']);
   });

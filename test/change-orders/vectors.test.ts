@@ -44,6 +44,10 @@ describe('change-order vectors', () => {
     if (v.expect.invoice) {
       expect(co.invoices.flatMap((i: any) => i.items.map((x: any) => [x.startDate, x.endDate, x.transactionQuantity, x.transactionAmount]))).toEqual(v.expect.invoice);
     }
+    // what a change order bills is a correction of a billed period: Adjustment items naming the item they correct
+    for (const x of [...co.invoices.flatMap((i: any) => i.items), ...co.creditMemos.flatMap((m: any) => m.items)]) {
+      expect(x).toMatchObject({ chargeType: 'Adjustment', correctsInvoiceItemId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    }
     if (v.expect.creditMemo) {
       expect(co.creditMemos.flatMap((m: any) => m.items.map((x: any) => [x.startDate, x.endDate, x.transactionAmount]))).toEqual(v.expect.creditMemo);
     }

@@ -1,6 +1,7 @@
-import { periodMonths, proratedFraction } from '../../core/billing-periods.js';
-import { compareDates, maxDate, minDate, parseDate, type PlainDate } from '../../core/dates.js';
-import { Dec, roundMoney } from '../../core/money.js';
+import { compareDates, maxDate, parseDate, type PlainDate } from '../../core/dates.js';
+import { Dec } from '../../core/money.js';
+import { correctedItemOf, fullCorrection, periodCorrection, pieceItem } from './corrections.js';
+import { piecesOf } from './pieces.js';
 import { dueDate, schedule, type ChargeTerms, type ScheduledPeriod } from '../periods.js';
 
 // The invoice builder (STYLE §1): due minus billed. Given the charges in force, a target date and
@@ -52,10 +53,19 @@ export interface Segment {
   assetId: string;
 }
 
-export interface BilledPeriod {
+/**
+ * One non-canceled item of the billed ledger (of an invoice or a billing credit memo), as due
+ * minus billed reads it: its key (asset number, charge, period start), its amounts and what it
+ * described (corrections reverse it as it was billed).
+ */
+export interface BilledItem {
+  id?: string;
   assetNumber: string; charge: LedgerCharge; periodStart: string; amount: Dec; taxAmount: Dec;
-  quantity?: Dec; startDate?: string; endDate?: string;   // what the billed items covered (corrections show them)
+  quantity?: Dec; netSalesPrice?: Dec; startDate?: string; endDate?: string; numerator?: number; denominator?: number;
+  assetId?: string; orderProductId?: string; correctsInvoiceItemId?: string | null;
 }
+/** @deprecated the ledger is item by item now: BilledItem. */
+export type BilledPeriod = BilledItem;
 
 export interface InvoiceItemDraft {
   assetId: string;
@@ -77,6 +87,9 @@ export interface InvoiceItemDraft {
   denominator: number;
   amount: Dec;                   // without tax
   taxAmount: Dec;
+  /** A correction of an already-billed period (DESIGN §4): 'Adjustment', naming the item it corrects. */
+  chargeType?: 'Adjustment';
+  correctsInvoiceItemId?: string | null;
 }
 
 export interface InvoiceDraft {
@@ -107,131 +120,77 @@ export interface BuildOptions {
   firstPeriodOnly?: boolean;
 }
 
-interface Seen { amount: Dec; tax: Dec; quantity: Dec; startDate: string | null; endDate: string | null; periodStart: string; charge: LedgerCharge; assetNumber: string }
-const NONE = (assetNumber: string, charge: LedgerCharge, periodStart: string): Seen => ({ amount: new Dec(0), tax: new Dec(0), quantity: new Dec(0), startDate: null, endDate: null, periodStart, charge, assetNumber });
+const ZERO = new Dec(0);
+const total = (xs: readonly { amount: Dec }[]) => xs.reduce((a, x) => a.plus(x.amount), ZERO);
+const totalTax = (xs: readonly { taxAmount: Dec }[]) => xs.reduce((a, x) => a.plus(x.taxAmount), ZERO);
 
-export function dueItems(charges: readonly Charge[], billed: readonly BilledPeriod[], o: BuildOptions): InvoiceItemDraft[] {
-  const already = new Map<string, Seen>();
+/** The billed ledger by (asset number, charge, period start), each key's items in the order they were billed. */
+export function ledgerByKey(billed: readonly BilledItem[]): Map<string, BilledItem[]> {
+  const out = new Map<string, BilledItem[]>();
   for (const b of billed) {
     const k = key(b.assetNumber, b.charge, b.periodStart);
-    const prev = already.get(k) ?? NONE(b.assetNumber, b.charge, b.periodStart);
-    already.set(k, {
-      ...prev, amount: prev.amount.plus(b.amount), tax: prev.tax.plus(b.taxAmount), quantity: prev.quantity.plus(b.quantity ?? 0),
-      startDate: [prev.startDate, b.startDate ?? null].filter((x): x is string => !!x).sort()[0] ?? null,
-      endDate: [prev.endDate, b.endDate ?? null].filter((x): x is string => !!x).sort().at(-1) ?? null,
-    });
+    out.set(k, [...(out.get(k) ?? []), b]);
   }
+  return out;
+}
+
+export function dueItems(charges: readonly Charge[], billed: readonly BilledItem[], o: BuildOptions): InvoiceItemDraft[] {
+  const ledger = ledgerByKey(billed);
   const items: InvoiceItemDraft[] = [];
-  for (const c of charges) {
-    const base = {
-      assetId: c.assetId, assetNumber: c.assetNumber, assetType: c.assetType, orderProductId: c.orderProductId, productId: c.productId,
-      productName: c.productName, uomId: c.uomId, charge: c.kind, billingTiming: c.timing, quantity: c.quantity, netSalesPrice: c.netSalesPrice,
-    };
-    if (c.kind === 'OneTime') {
-      const start = c.terms.start.toString();
-      const seen = already.get(key(c.assetNumber, 'OneTime', start)) ?? NONE(c.assetNumber, 'OneTime', start);
-      const amount = c.totalPrice.minus(seen.amount);
-      const tax = c.taxAmount.minus(seen.tax);
-      if (compareDates(c.terms.start, o.targetDate) <= 0 && (!amount.isZero() || !tax.isZero())) {
-        items.push({ ...base, periodStart: start, startDate: start, endDate: (c.terms.end ?? c.terms.start).toString(), numerator: 1, denominator: 1, quantity: c.quantity.minus(seen.quantity), amount, taxAmount: tax });
-      }
-      continue;
-    }
-    items.push(...recurringItems(c, already, o));
-  }
+  for (const c of charges) items.push(...(c.kind === 'OneTime' ? oneTimeItems(c, ledger, o) : recurringItems(c, ledger, o)));
   return items;
 }
 
-/** The asset's versions as segments; a charge without them is one segment over its whole contract. */
-function segmentsOf(c: Charge): Segment[] {
-  return c.segments ?? [{
-    from: c.terms.start, to: null, monthly: c.monthly, taxAmount: c.taxAmount, taxMonths: c.terms.termMonths, quantity: c.quantity,
-    netSalesPrice: c.netSalesPrice, orderProductId: c.orderProductId, assetId: c.assetId,
+/** A one-time charge bills its whole total on the first invoice; a later difference is an Adjustment. */
+function oneTimeItems(c: Charge, ledger: Map<string, BilledItem[]>, o: BuildOptions): InvoiceItemDraft[] {
+  const start = c.terms.start.toString();
+  const live = ledger.get(key(c.assetNumber, 'OneTime', start)) ?? [];
+  const amount = c.totalPrice.minus(total(live));
+  const tax = c.taxAmount.minus(totalTax(live));
+  if (compareDates(c.terms.start, o.targetDate) > 0 || (amount.isZero() && tax.isZero())) return [];
+  const billedQuantity = live.reduce((a, b) => a.plus(b.quantity ?? 0), ZERO);
+  return [{
+    assetId: c.assetId, assetNumber: c.assetNumber, assetType: c.assetType, orderProductId: c.orderProductId, productId: c.productId,
+    productName: c.productName, uomId: c.uomId, charge: 'OneTime', billingTiming: c.timing, netSalesPrice: c.netSalesPrice,
+    periodStart: start, startDate: start, endDate: (c.terms.end ?? c.terms.start).toString(), numerator: 1, denominator: 1,
+    quantity: c.quantity.minus(billedQuantity), amount, taxAmount: tax,
+    ...(live.length > 0 && { chargeType: 'Adjustment' as const, correctsInvoiceItemId: correctedItemOf(live) }),
   }];
 }
 
 /**
- * A recurring charge's items. Each segment s bills a window [x, y] of a period as
- * round(P_s·F(y)) − round(P_s·F(x−1)) (its tax likewise, spread over its own contract months), so a
- * segment's windows add up to round(P_s·F(to)) − round(P_s·F(from−1)) exactly; the period's item is
- * the sum minus what was billed for it. Periods billed in advance past a shortened contract's end
- * are credited in full.
+ * A recurring charge's items. A period nobody billed yet is billed piece by piece (one item per
+ * version in force in it, each describing its own window); a billed period whose due no longer
+ * equals what was billed is corrected (corrections.ts); periods billed in advance past a shortened
+ * contract's end are reversed in full.
  */
-function recurringItems(c: Charge, already: Map<string, Seen>, o: BuildOptions): InvoiceItemDraft[] {
+function recurringItems(c: Charge, ledger: Map<string, BilledItem[]>, o: BuildOptions): InvoiceItemDraft[] {
   const items: InvoiceItemDraft[] = [];
-  const segments = segmentsOf(c);
-  const months = periodMonths(c.terms.billingPeriod);
   const periods = schedule(c.terms, o.targetDate);
   const scheduled = new Set(periods.map((p) => p.periodStart.toString()));
   for (const p of periods) {
     if (!isDue(p, c.timing, o.targetDate)) continue;
     if (o.firstPeriodOnly && p.index > 0) break;
-    const before = p.monthsBefore;
-    // F at a date inside this period (F(p.start − 1) = before, F(p.end) = the period's cumulative months)
-    const F = (d: PlainDate): Dec => {
-      if (compareDates(d, p.start) < 0) return before;
-      if (compareDates(d, p.end) >= 0) return p.cumulativeMonths;
-      if (!c.terms.prorationEnabled) return before;
-      return before.plus(proratedFraction({ start: p.start, endInclusive: d, period: { n: 0, start: p.periodStart, end: p.periodEnd }, months, basis: c.terms.basis }).fraction.times(months));
-    };
-    let amount = new Dec(0);
-    let tax = new Dec(0);
-    let last: { s: Segment; from: PlainDate } | null = null;
-    for (const s of segments) {
-      const x = maxDate(p.start, s.from);
-      const y = s.to ? minDate(p.end, s.to) : p.end;
-      if (compareDates(x, y) > 0) continue;
-      const [fy, fx] = [F(y), F(x.subtract({ days: 1 }))];
-      amount = amount.plus(roundMoney(s.monthly.times(fy), c.currency)).minus(roundMoney(s.monthly.times(fx), c.currency));
-      if (s.taxMonths && !s.taxMonths.isZero()) {
-        tax = tax.plus(roundMoney(s.taxAmount.times(fy).dividedBy(s.taxMonths), c.currency)).minus(roundMoney(s.taxAmount.times(fx).dividedBy(s.taxMonths), c.currency));
-      }
-      last = { s, from: x };
-    }
-    if (!last) continue;
-    const ps = p.periodStart.toString();
-    const seen = already.get(key(c.assetNumber, 'Recurring', ps)) ?? NONE(c.assetNumber, 'Recurring', ps);
-    const owed = amount.minus(seen.amount);
-    const owedTax = tax.minus(seen.tax);
+    const live = ledger.get(key(c.assetNumber, 'Recurring', p.periodStart.toString())) ?? [];
+    const pieces = piecesOf(c, p);
+    const owed = total(pieces).minus(total(live));
+    const owedTax = totalTax(pieces).minus(totalTax(live));
     if (owed.isZero() && owedTax.isZero()) continue;
-    // a first bill covers the period; a correction, the window its last version covers
-    const correction = seen.startDate !== null;
-    const start = correction ? last.from : p.start;
-    const end = correction && seen.endDate && compareDates(PlainDateOf(seen.endDate), p.end) > 0 ? PlainDateOf(seen.endDate) : p.end;
-    const f = correction ? windowFraction(start, minDate(end, p.periodEnd), p, months, c.terms.basis) : { numerator: p.numerator, denominator: p.denominator };
-    items.push({
-      ...base(c, last.s), periodStart: ps, periodEnd: p.periodEnd.toString(), startDate: start.toString(), endDate: end.toString(), numerator: f.numerator, denominator: f.denominator,
-      quantity: last.s.quantity.minus(seen.quantity), amount: owed, taxAmount: owedTax,
-    });
+    const billedNothing = total(live).isZero() && totalTax(live).isZero();
+    items.push(...(billedNothing ? pieces.map((x) => pieceItem(c, p, x)) : periodCorrection(c, p, live)));
   }
   // billed in advance for periods past the contract's (new) end: all of it comes back
   if (c.terms.end) {
-    for (const seen of already.values()) {
-      if (seen.assetNumber !== c.assetNumber || seen.charge !== 'Recurring' || scheduled.has(seen.periodStart)) continue;
-      if (compareDates(PlainDateOf(seen.periodStart), c.terms.end) <= 0) continue;
-      if (seen.amount.isZero() && seen.tax.isZero()) continue;
-      const last = segments.at(-1)!;
-      items.push({
-        ...base(c, last), periodStart: seen.periodStart, startDate: seen.startDate ?? seen.periodStart, endDate: seen.endDate ?? seen.periodStart,
-        numerator: 1, denominator: 1, quantity: seen.quantity.negated(), amount: seen.amount.negated(), taxAmount: seen.tax.negated(),
-      });
+    for (const live of ledger.values()) {
+      const b = live[0]!;
+      if (b.assetNumber !== c.assetNumber || b.charge !== 'Recurring' || scheduled.has(b.periodStart)) continue;
+      if (compareDates(parseDate(b.periodStart, 'date'), c.terms.end) <= 0) continue;
+      if (total(live).isZero() && totalTax(live).isZero()) continue;
+      const periodEnd = live.map((x) => x.endDate ?? x.periodStart).sort().at(-1)!;
+      items.push(...fullCorrection(c, { periodStart: parseDate(b.periodStart, 'date'), periodEnd: parseDate(periodEnd, 'date') }, null, live));
     }
   }
   return items;
-}
-
-const PlainDateOf = (s: string) => parseDate(s, 'date');
-
-function windowFraction(start: PlainDate, end: PlainDate, p: ScheduledPeriod, months: number, basis: ChargeTerms['basis']) {
-  if (compareDates(start, end) > 0) return { numerator: 0, denominator: 1 };
-  return proratedFraction({ start, endInclusive: end, period: { n: 0, start: p.periodStart, end: p.periodEnd }, months, basis });
-}
-
-function base(c: Charge, s: Segment) {
-  return {
-    assetId: s.assetId, assetNumber: c.assetNumber, assetType: c.assetType, orderProductId: s.orderProductId, productId: c.productId,
-    productName: c.productName, uomId: c.uomId, charge: 'Recurring' as const, billingTiming: c.timing, netSalesPrice: s.netSalesPrice,
-  };
 }
 
 /** One invoice of the items owed by the target date, or null when nothing is due. */

@@ -1,46 +1,45 @@
-import { periodMonths, proratedFraction } from '../../core/billing-periods.js';
-import { parseDate, type PlainDate } from '../../core/dates.js';
+import { maxDate, parseDate, type PlainDate } from '../../core/dates.js';
 import { Dec } from '../../core/money.js';
-import { dueItems, type Charge, type InvoiceItemDraft } from './builder.js';
+import { schedule, type ScheduledPeriod } from '../periods.js';
+import { dueItems, ledgerByKey, type BilledItem, type Charge, type InvoiceItemDraft } from './builder.js';
+import { fullCorrection, periodCorrection, windowCorrection } from './corrections.js';
+import { firstDifference, piecesOf } from './pieces.js';
 
-// A change order's invoice items (DESIGN "Change orders"): per period, what the asset owes under
-// its new versions minus what it owed under the previous ones — the difference, not what is unbilled —
-// from the change date through `through` (the later of the end of the last period already billed
-// and the end of the period containing the change date). Billing runs bill the rest as due minus
-// billed, so nothing is billed twice whichever comes first. Pure.
+// A change order's invoice items (DESIGN §4 Change orders): only what was already billed is
+// corrected at once. For each period of the asset with a non-canceled billed item, what the new
+// versions make due there minus what was billed, as correction items (corrections.ts). Periods not
+// billed yet get nothing now: billing runs bill them under the new versions. So a cancellation
+// dated after the billed periods credits nothing, and a renewal is invoiced when a run reaches it.
+// Pure.
 
 const D = (s: string) => parseDate(s, 'date');
+const ZERO = new Dec(0);
+const total = (xs: readonly { amount: Dec }[]) => xs.reduce((a, x) => a.plus(x.amount), ZERO);
+const totalTax = (xs: readonly { taxAmount: Dec }[]) => xs.reduce((a, x) => a.plus(x.taxAmount), ZERO);
 
-export function changeItems(before: Charge | null, after: Charge, from: string, through: PlainDate, today: PlainDate): InvoiceItemDraft[] {
-  const opts = { today, targetDate: through, paymentTerm: null };
-  const key = (i: InvoiceItemDraft) => `${i.charge}|${i.periodStart}`;
-  const old = new Map((before ? dueItems([before], [], opts) : []).map((i) => [key(i), i]));
-  const now = new Map(dueItems([after], [], opts).map((i) => [key(i), i]));
-  const out: InvoiceItemDraft[] = [];
-  for (const k of new Set([...old.keys(), ...now.keys()])) {
-    const o = old.get(k);
-    const n = now.get(k);
-    const end = [o?.endDate, n?.endDate].filter((x): x is string => !!x).sort().at(-1)!;
-    if (end < from) continue;
-    const amount = (n?.amount ?? new Dec(0)).minus(o?.amount ?? 0);
-    const tax = (n?.taxAmount ?? new Dec(0)).minus(o?.taxAmount ?? 0);
-    if (amount.isZero() && tax.isZero()) continue;
-    const like = n ?? o!;
-    // what a shortened contract no longer covers starts the day after its new end
-    const start = n && o && n.endDate < o.endDate ? D(n.endDate).add({ days: 1 }).toString() : like.startDate < from ? from : like.startDate;
-    const f = like.periodEnd && like.charge === 'Recurring'
-      ? proratedFraction({ start: D(start), endInclusive: D(end < like.periodEnd ? end : like.periodEnd), period: { n: 0, start: D(like.periodStart), end: D(like.periodEnd) }, months: periodMonths(after.terms.billingPeriod), basis: after.terms.basis })
-      : { numerator: like.numerator, denominator: like.denominator };
-    out.push({
-      ...like, startDate: start, endDate: end, numerator: f.numerator, denominator: f.denominator,
-      // the units added or removed; when only the dates moved, the units billed for them
-      quantity: quantityOf(n, o), amount, taxAmount: tax,
-    });
+export function changeItems(before: Charge | null, after: Charge, billed: readonly BilledItem[], today: PlainDate): InvoiceItemDraft[] {
+  const mine = billed.filter((b) => b.assetNumber === after.assetNumber);
+  if (after.kind === 'OneTime') {
+    return mine.some((b) => b.charge === 'OneTime') ? dueItems([after], mine, { today, targetDate: maxDate(today, after.terms.start), paymentTerm: null }) : [];
   }
-  return out.sort((a, b) => (a.periodStart < b.periodStart ? -1 : a.periodStart > b.periodStart ? 1 : 0));
-}
-
-function quantityOf(n: InvoiceItemDraft | undefined, o: InvoiceItemDraft | undefined): Dec {
-  const delta = (n?.quantity ?? new Dec(0)).minus(o?.quantity ?? 0);
-  return delta.isZero() && n ? n.quantity : delta;
+  const ledger = ledgerByKey(mine.filter((b) => b.charge === 'Recurring'));
+  if (ledger.size === 0) return [];
+  const through = [...ledger.values()].map((l) => D(l[0]!.periodStart)).reduce((a, b) => maxDate(a, b));
+  const byStart = (c: Charge | null) => new Map<string, ScheduledPeriod>((c ? schedule(c.terms, through) : []).map((p) => [p.periodStart.toString(), p]));
+  const [periodsAfter, periodsBefore] = [byStart(after), byStart(before)];
+  const out: InvoiceItemDraft[] = [];
+  for (const live of ledger.values()) {
+    if (total(live).isZero() && totalTax(live).isZero()) continue;       // credited in full earlier: not billed
+    const ps = live[0]!.periodStart;
+    const pa = periodsAfter.get(ps) ?? null;
+    const pb = periodsBefore.get(ps) ?? null;
+    const due = pa ? piecesOf(after, pa) : [];
+    if (total(due).eq(total(live)) && totalTax(due).eq(totalTax(live))) continue;
+    const key = pa ?? pb ?? { periodStart: D(ps), periodEnd: D(live.map((x) => x.endDate ?? ps).sort().at(-1)!) };
+    const from = firstDifference(before, after, key.periodStart, key.periodEnd) ?? key.periodStart;
+    // against the previous versions when they billed it; else against what its items say billed it
+    const items = before ? windowCorrection({ before, after, key, pb, pa, live, from }) : null;
+    out.push(...(items ?? (pa ? periodCorrection(after, pa, live) : fullCorrection(after, key, pa, live))));
+  }
+  return out.sort((a, b) => a.periodStart.localeCompare(b.periodStart));
 }

@@ -27,6 +27,7 @@ export function itemRows<N extends string | null>(doc: BilledDocument, draft: Pi
       transactionDate: draft.invoiceDate, transactionQuantity: i.quantity.toString(), netSalesPrice: i.netSalesPrice.toString(),
       prorationNumerator: i.numerator, prorationDenominator: i.denominator, amountWithoutTax: i.amount.toString(), taxAmount: i.taxAmount.toString(),
       amount: amount.toString(), balance: amount.toString(), revision,
+      chargeType: i.chargeType ?? null, correctsInvoiceItemId: i.correctsInvoiceItemId ?? null,
     });
     details.push({
       id: randomUUID(), ...owner, invoiceItemId: id, orderProductId: i.orderProductId, detailType: 'Committed',

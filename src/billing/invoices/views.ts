@@ -32,6 +32,7 @@ export function toItemView(it: ItemShown, invoiceNumber: string | null, details:
     taxAmount: n(it.taxAmount), amount: n(it.amount), balance: n(it.balance), netSalesPrice: n(it.netSalesPrice),
     appliedCredits: 0, ratedCredits: 0, startDate: it.startDate, endDate: it.endDate, billingTiming: it.billingTiming,
     prorationNumerator: it.prorationNumerator, prorationDenominator: it.prorationDenominator,
+    chargeType: it.chargeType ?? it.charge, correctsInvoiceItemId: it.correctsInvoiceItemId,
     details: details.filter((d) => d.invoiceItemId === it.id).map((d) => ({
       id: d.id, invoiceItemId: d.invoiceItemId, orderProductId: d.orderProductId, detailType: d.detailType,
       billedAmount: n(d.billedAmount), transactionAmount: n(d.billedAmount), transactionAmountWithoutTax: n(d.billedAmount),
@@ -49,7 +50,9 @@ export function toCreditMemoItemView(it: InvoiceItem, creditMemoNumber: string, 
     accountId: it.customerId, status: it.status, assetId: it.assetId, assetNumber: it.assetNumber, assetType: it.assetType,
     productId: it.productId, productName: it.productName, uomId: it.uomId, transactionDate: it.transactionDate,
     transactionQuantity: n(it.transactionQuantity), transactionAmount: neg(it.amount), transactionAmountWithoutTax: neg(it.amountWithoutTax),
-    taxAmount: neg(it.taxAmount), balance: neg(it.balance), startDate: it.startDate, endDate: it.endDate, billingTiming: it.billingTiming,
+    taxAmount: neg(it.taxAmount), amount: neg(it.amount), balance: neg(it.balance), startDate: it.startDate, endDate: it.endDate, billingTiming: it.billingTiming,
+    netSalesPrice: n(it.netSalesPrice), prorationNumerator: it.prorationNumerator, prorationDenominator: it.prorationDenominator,
+    chargeType: it.chargeType ?? it.charge, correctsInvoiceItemId: it.correctsInvoiceItemId,
     details: details.filter((d) => d.invoiceItemId === it.id).map((d) => ({
       id: d.id, creditMemoItemId: d.invoiceItemId, creditMemoId: d.creditMemoId, orderProductId: d.orderProductId,
       transactionAmountWithoutTax: neg(d.billedAmount), transactionQuantity: n(d.transactionQuantity), taxAmount: neg(d.taxAmount),

@@ -65,7 +65,7 @@ export function createBillingRuns(deps: { assets: AssetsService; customers: Cust
       const charges = (await deps.assets.billableLines(q, ctx, { customerId })).filter((l) => !productIds || productIds.has(l.productId))
         .map((l) => toCharge(l, defaults(ctx))).filter((c): c is Charge => c !== null);
       const numbers = [...new Set(charges.map((c) => c.assetNumber))];
-      const billed = await store.billedPeriods(q, ctx.tenantId, numbers);
+      const billed = await store.billedItems(q, ctx.tenantId, numbers);
       const byCurrency = new Map<string, InvoiceItemDraft[]>();
       for (const c of charges) {
         for (const item of dueItems([c], billed, { today, targetDate: target, paymentTerm: null })) {
