@@ -72,6 +72,20 @@ describe('POST /orders/invoices:preview', () => {
     expect(items.map((i: any) => [i.transactionQuantity, i.transactionAmount])).toEqual([[2, 16.5]]);
   });
 
+  it('a new customer is validated, not written; its defaults apply as the cart applies them', async () => {
+    const before = await counts();
+    const body = { customer: { name: 'Walk-in', billCycleDay: 15 }, lines: [{ productId: f.ids.platform, subscriptionStartDate: '2023-06-22' }], options: { calculateTax: false } };
+    const res = await call('/orders/invoices:preview', body);
+    expect(res.statusCode).toBe(200);
+    const [{ invoice }] = res.json();
+    expect(invoice).toMatchObject({ customerId: null, startDate: '2023-06-22', endDate: '2023-07-14', amount: 7.59 }); // 9.9 × 23/30
+    expect(await counts()).toEqual(before);
+    const cart = (await call('/orders', { ...body, options: { ...body.options, activateOrder: false, previewInvoice: true } })).json();
+    expect(cart.previewInvoices.map((x: any) => x.invoice.amount)).toEqual([7.59]);
+    const bad = await call('/orders/invoices:preview', { ...body, customer: { name: 'Walk-in', billCycleDay: 'x' } });
+    expect([bad.statusCode, bad.json().message]).toEqual([400, expect.stringContaining('body/customer/billCycleDay')]);
+  });
+
   it('uses client prices only with calculatePrice: false, which needs prices:override', async () => {
     const body = { customerId, options: { calculatePrice: false, calculateTax: false }, lines: [{ productId: f.ids.platform, quantity: 1, subscriptionStartDate: '2023-06-22', netSalesPrice: 20 }] };
     const [{ invoice }] = (await call('/orders/invoices:preview', body)).json();
