@@ -514,7 +514,7 @@ export function createOrdersService(deps: OrdersDeps) {
     /** The activated order's first invoice total, from the stored lines, before anything is written. */
     activationInvoiceTotal(ctx: Ctx, a: Activation): Dec {
       const provisions = a.lines.map((l) => provisionLine(l, a.currency, null));
-      const [first] = previewProvisions(deps.billing, ctx, provisions, { orderId: a.orderId, customerId: null, paymentTerm: null });
+      const [first] = previewProvisions(deps.billing, ctx, provisions, { orderId: a.orderId, customerId: a.customerId, paymentTerm: null });
       return new Dec(first?.invoice.amount ?? 0);
     },
 
