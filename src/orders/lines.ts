@@ -111,6 +111,15 @@ export function trialEnd(product: ApiRecord, start: PlainDate): string | null {
   return termEndDate(start, units, product.freeTrialType === 'Months' ? 'Month' : 'Day').toString();
 }
 
+/** The whole number of term units from `start` that ends on `end` (inclusive), if one does. */
+function termEnding(start: PlainDate, end: { date: string; at: string }, unit: TermUnit): number | undefined {
+  const after = parseDate(end.date, end.at).add({ days: 1 });
+  const span = start.until(after, { largestUnit: unit === 'Year' ? 'years' : unit === 'Month' ? 'months' : 'days' });
+  const n = unit === 'Year' ? span.years : unit === 'Month' ? span.months : unit === 'Week' ? Math.floor(span.days / 7) : span.days;
+  // months clamp (01-31 + 1 month = 02-29): the term that ends there may be one more than the span shows
+  return [n, n + 1].find((k) => k > 0 && termEndDate(start, k, unit).toString() === end.date);
+}
+
 export function planLines(req: OrderRequest, trees: ReadonlyMap<string, ApiRecord>, pc: PlanContext): PlannedLine[] {
   const out: PlannedLine[] = [];
   const effective = req.effectiveDate ?? pc.today;
@@ -131,12 +140,18 @@ export function planLines(req: OrderRequest, trees: ReadonlyMap<string, ApiRecor
     const { uom, uomId } = uomOf(entry, product);
     const termDim = uom.termDimension;
     const recurringTerm = priceModel === 'Recurring' && termDim !== null;
-    const term = parent ? parent.term : recurringTerm ? (r?.subscriptionTerm ?? (product.defaultSubscriptionTerm as number | null) ?? null) : null;
-    if (recurringTerm && (!term || term <= 0)) throw invalid('INVALID_TERM', `${i.at}/subscriptionTerm is required: product ${String(product.sku)} has no default term`);
     const startDate = parent ? parent.startDate : (r?.subscriptionStartDate ?? effective);
     const freeTrialEndDate = parent ? parent.freeTrialEndDate : recurringTerm ? trialEnd(product, parseDate(startDate, `${i.at}/subscriptionStartDate`)) : null;
     const paidStart = freeTrialEndDate ? parseDate(freeTrialEndDate, 'freeTrialEndDate').add({ days: 1 }) : parseDate(startDate, `${i.at}/subscriptionStartDate`);
+    // an end date the client sent stands for the term it ends (the seed's preview lines carry one)
+    const askedEnd = !parent && recurringTerm ? r?.subscriptionEndDate : undefined;
+    const endTerm = askedEnd && r?.subscriptionTerm === undefined ? termEnding(paidStart, askedEnd, termDim as TermUnit) : undefined;
+    const term = parent ? parent.term : recurringTerm ? (r?.subscriptionTerm ?? endTerm ?? (product.defaultSubscriptionTerm as number | null) ?? null) : null;
+    if (recurringTerm && (!term || term <= 0)) throw invalid('INVALID_TERM', `${i.at}/subscriptionTerm is required: product ${String(product.sku)} has no default term`);
     const endDate = term && termDim ? termEndDate(paidStart, term, termDim as TermUnit).toString() : null;
+    if (askedEnd && askedEnd.date !== endDate) {
+      throw invalid('INVALID_TERM', `${askedEnd.at} must be the last day of a whole term from ${paidStart.toString()} (${String(term)} ${String(termDim)}${term === 1 ? '' : 's'} end ${String(endDate)})`);
+    }
     const listPrice = d(entry?.listPrice ?? 0);
     const manual = !pc.calculatePrice && r?.clientPrices.netSalesPrice;
     const priced0 = priceLine({

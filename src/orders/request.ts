@@ -23,11 +23,15 @@ export interface AddOnRequest { productOptionId: string; quantity: Dec | undefin
 
 export interface LineRequest {
   at: string;
+  /** The client's id for the line: a preview names its invoice items' lines by it; an order ignores it. */
+  id: string | undefined;
   productId: string;
   priceBookEntryId: string | undefined;
   quantity: Dec;
   subscriptionTerm: number | undefined;
   subscriptionStartDate: string | undefined;
+  /** The end the client expects (inclusive), where it named the field: a term's end or a 400. */
+  subscriptionEndDate: { date: string; at: string } | undefined;
   description: string | undefined;
   customFields: Record<string, unknown> | undefined;
   billingTiming: 'InAdvance' | 'InArrears' | undefined;
@@ -116,6 +120,11 @@ function amount(o: Obj, k: string, at: string, min?: number, max?: number): Dec 
   if (max !== undefined && d.gt(max)) throw invalid('INVALID_FIELD', `${at}/${k} must be <= ${max}`);
   return d;
 }
+/** A whole number sent as a number or as digits (the seed's preview request types them as strings). */
+function intOrDigits(o: Obj, k: string, at: string, min: number, max: number): number | undefined {
+  const v = o[k];
+  return typeof v === 'string' && /^\d{1,4}$/.test(v) ? int({ [k]: Number(v) }, k, at, min, max) : int(o, k, at, min, max);
+}
 function obj(o: Obj, k: string, at: string): Obj | undefined {
   const v = o[k];
   if (v === undefined || v === null) return undefined;
@@ -133,6 +142,14 @@ function timing(o: Obj, k: string, at: string): 'InAdvance' | 'InArrears' | unde
   const t = TIMING[v];
   if (!t) throw invalid('INVALID_FIELD', `${at}/${k} must be InAdvance or InArrears`);
   return t;
+}
+
+/** A customer named by its id or its external id: a UUID is lower-cased, anything else is an external id. */
+function customerRef(o: Obj, k: string, at: string): string | undefined {
+  const v = str(o, k, at);
+  if (v === undefined) return undefined;
+  if (v.trim() === '') throw invalid('INVALID_FIELD', `${at}/${k} must be a customer id or external id`);
+  return isUuid(v) ? v.toLowerCase() : v;
 }
 
 export function readOptions(o: Obj | undefined, at = 'body/options'): OrderOptions {
@@ -174,11 +191,17 @@ function readLine(l: unknown, at: string): LineRequest {
     return { productOptionId: optionId, quantity: q };
   });
   const ref = l.refId;
+  const lineId = l.id;
+  // the preview request's names (seed OrderProductForPreview) beside the order's
+  const endKey = l.subscriptionEndDate !== undefined && l.subscriptionEndDate !== null ? 'subscriptionEndDate' : 'endDate';
+  const end = date(l, endKey, at);
   return {
-    at, productId, priceBookEntryId: id(l, 'priceBookEntryId', at), quantity,
-    subscriptionTerm: (term as number | null | undefined) ?? undefined, subscriptionStartDate: date(l, 'subscriptionStartDate', at),
+    at, id: typeof lineId === 'string' || typeof lineId === 'number' ? String(lineId) : undefined, productId, priceBookEntryId: id(l, 'priceBookEntryId', at), quantity,
+    subscriptionTerm: (term as number | null | undefined) ?? undefined, subscriptionStartDate: date(l, 'subscriptionStartDate', at) ?? date(l, 'startDate', at),
+    subscriptionEndDate: end === undefined ? undefined : { date: end, at: `${at}/${endKey}` },
     description: str(l, 'description', at), customFields: obj(l, 'customFields', at), billingTiming: timing(l, 'billingTiming', at),
-    billingPeriod: period(l, 'billingPeriod', at), billCycleDay: int(l, 'billCycleDay', at, 1, 31), billCycleStartMonth: int(l, 'billCycleStartMonth', at, 1, 12),
+    billingPeriod: period(l, 'billingPeriod', at) ?? period(l, 'Billing Period', at), billCycleDay: int(l, 'billCycleDay', at, 1, 31) ?? intOrDigits(l, 'Bill Cycle Day', at, 1, 31),
+    billCycleStartMonth: int(l, 'billCycleStartMonth', at, 1, 12) ?? intOrDigits(l, 'Billing Start Month', at, 1, 12),
     autoRenew: bool(l, 'autoRenew', at), renewalTerm: int(l, 'renewalTerm', at, 1, 1200) ?? int(l, 'defaultRenewalTerm', at, 1, 1200),
     refId: ref === undefined || ref === null ? undefined : String(ref),
     discount: amount(l, 'discount', at, 0, 100) ?? amount(l, 'discountPercentage', at, 0, 100), discountAmount: amount(l, 'discountAmount', at, 0),
@@ -222,9 +245,12 @@ export function readOrderRequest(body: unknown): OrderRequest {
     options: readOptions(obj(body, 'options', at)),
     name: str(body, 'name', at), description: str(body, 'description', at), effectiveDate: date(body, 'effectiveDate', at),
     priceBookId: id(body, 'priceBookId', at), currencyIsoCode: currency,
-    billingPeriod: period(body, 'billingPeriod', at) ?? period(body, 'billingCycle', at), billCycleDay: int(body, 'billCycleDay', at, 1, 31),
-    billingTiming: timing(body, 'billingTiming', at), paymentTerm: str(body, 'paymentTerm', at),
-    customerId: id(body, 'customerId', at) ?? (customer ? id(customer, 'id', 'body/customer') : undefined),
+    // "Billing Period", "Bill Cycle Day", "Payment Term": the preview request's names (seed OrderInvoicePreviewRequest)
+    billingPeriod: period(body, 'billingPeriod', at) ?? period(body, 'billingCycle', at) ?? period(body, 'Billing Period', at),
+    billCycleDay: int(body, 'billCycleDay', at, 1, 31) ?? intOrDigits(body, 'Bill Cycle Day', at, 1, 31),
+    billingTiming: timing(body, 'billingTiming', at), paymentTerm: str(body, 'paymentTerm', at) ?? str(body, 'Payment Term', at),
+    // a customer by its id or, in its place, its external id (seed 004)
+    customerId: customerRef(body, 'customerId', at) ?? (customer ? customerRef(customer, 'id', 'body/customer') : undefined),
     customer: customer && !customer.id ? customer : undefined,
     billToContact: obj(body, 'billToContact', at), billToContactId: id(body, 'billToContactId', at), shipToContactId: id(body, 'shipToContactId', at),
     billingAccountId: id(body, 'billingAccountId', at), poNumber: str(body, 'poNumber', at), poDate: date(body, 'poDate', at),
@@ -232,4 +258,15 @@ export function readOrderRequest(body: unknown): OrderRequest {
     refId: ref === undefined || ref === null ? undefined : String(ref),
     customFields: obj(body, 'customFields', at), transactionHub: obj(body, 'transactionHub', at), taxRates, lines,
   };
+}
+
+/** `POST /orders/invoices:preview`: an order request (either shape, and the seed's preview names) priced
+ * as a cart that previews its invoice — never activated, never invoiced — plus the preview's own fields. */
+export interface PreviewRequest { order: OrderRequest; targetDate: string | undefined; firstInvoiceOnly: boolean }
+
+export function readPreviewRequest(body: unknown): PreviewRequest {
+  const order = readOrderRequest(body);
+  const b = body as Obj;
+  order.options = { ...order.options, activateOrder: false, previewInvoice: true, generateInvoice: false, activateInvoice: false, cancelOnPaymentFail: false, asyncPayment: false };
+  return { order, targetDate: date(b, 'targetDate', 'body'), firstInvoiceOnly: bool(b, 'firstInvoiceOnly', 'body') ?? false };
 }

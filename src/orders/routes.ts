@@ -40,6 +40,11 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ orders: OrdersService; wor
       body: Type.Object({ orderIds: Type.Array(Type.String(), { minItems: 1, maxItems: 200 }), allowDeleteCanceledOrder: Type.Optional(Type.Boolean()) }),
     },
   }, async (req) => orders.deleteOrders(req.ctx, req.body));
+  // a cart's invoice preview without the cart: priced as POST /orders prices it, nothing stored
+  app.post(verbPath('/orders/invoices', 'preview'), {
+    config: { permission: 'billing:read' },
+    schema: { tags: ['orders'], summary: 'Preview the invoices of order lines priced from the price book, as a cart with previewInvoice (nothing is stored)', body: Type.Unknown() },
+  }, async (req) => orders.previewInvoices(req.ctx, req.body));
   app.post('/cpq/create-order', { config: write, schema: { tags: ['orders'], summary: 'CPQ CreateOrderRequest', body: Type.Unknown() } },
     async (req) => workflows.cpqCreateOrder(req.ctx, req.body));
 };

@@ -8,7 +8,8 @@ import { isUuid } from '../core/ids.js';
 import type { AssetsService } from '../assets/service.js';
 import { NUMBER_KIND, kindFor, type AssetKind, type ProvisionLine } from '../assets/model.js';
 import { billableOf, type ChargeableVersion } from '../billing/charges.js';
-import type { BillingService, InvoiceReservation } from '../billing/service.js';
+import type { BillingService, InvoiceReservation, InvoiceWithItems } from '../billing/service.js';
+import { parseDate, type PlainDate } from '../core/dates.js';
 import { numbersNeeded, planProvisioning } from '../assets/provisioning.js';
 import type { CatalogService } from '../catalog/service.js';
 import type { Publishing } from '../catalog/publishing.js';
@@ -17,7 +18,7 @@ import type { Customer } from '../customers/model.js';
 import type { NumberingService } from '../numbering/service.js';
 import type { TaxService } from '../tax/service.js';
 import { orderTotals, planLines, type PlannedLine } from './lines.js';
-import { readOptions, readOrderRequest, type LineRequest, type OrderOptions, type OrderRequest } from './request.js';
+import { readOptions, readOrderRequest, readPreviewRequest, type LineRequest, type OrderOptions, type OrderRequest } from './request.js';
 import * as store from './store.js';
 import type { ChangeLine, ChangeOrder, NewOrder, Order, OrderHead, OrderLine } from './model.js';
 import { toLineView, toOrderView } from './views.js';
@@ -68,6 +69,18 @@ function plannedProvisionLine(l: PlannedLine, currency: string, priceBookId: str
     netSalesPrice: p.netSalesPrice.toString(), totalPrice: p.totalPrice.toString(), taxAmount: l.taxAmount.toString(), totalAmount: l.totalAmount.toString(),
     deltaTCV: p.deltaTCV.toString(), deltaACV: p.deltaACV.toString(), monthlyPrice: p.monthlyPrice.toString(), description: l.request?.description ?? null,
   };
+}
+
+/**
+ * The invoices lines would bring, previewed by billing's builder (nothing stored, no number taken):
+ * the one path of a cart's `previewInvoices`, `POST /orders/invoices:preview` and the amount a
+ * checkout charges. Without `targetDate` (or with `firstInvoiceOnly`) it is the order-flow invoice.
+ */
+function previewProvisions(billing: BillingService, ctx: Ctx, provisions: readonly ProvisionLine[], o: { orderId: string; customerId: string | null; paymentTerm: string | null; targetDate?: PlainDate | undefined; firstInvoiceOnly?: boolean }): InvoiceWithItems[] {
+  return billing.previewLines(ctx, {
+    lines: plannedVersions(provisions, o.orderId, o.customerId ?? '').map((v) => billableOf(v)), customerId: o.customerId, paymentTerm: o.paymentTerm,
+    ...(o.targetDate && { targetDate: o.targetDate }), ...(o.firstInvoiceOnly && { firstInvoiceOnly: true }),
+  });
 }
 
 /** The columns an order's activation sets. */
@@ -210,6 +223,23 @@ export function createOrdersService(deps: OrdersDeps) {
     });
   }
 
+  /** The order's customer: the stored one (by id or external id), else a new one planned (validated, not written). */
+  async function planBuyer(ctx: Ctx, req: OrderRequest): Promise<{ customer: Customer | null; parties: OrderPartiesPlan }> {
+    let customer: Customer | null = null;
+    let parties: OrderPartiesPlan;
+    if (req.customerId) {
+      customer = await deps.customers.findCustomerRow(ctx.db, ctx, req.customerId);
+      parties = deps.customers.planForOrder(undefined, req.billToContact ? { ...req.billToContact, customerId: customer.id } : undefined);
+    } else {
+      if (!req.customer) throw invalid('CUSTOMER_REQUIRED', 'body/customer (a new customer) or body/customerId is required');
+      parties = deps.customers.planForOrder(req.customer, req.billToContact);
+    }
+    if (req.billToContactId && customer && !(await deps.customers.contactBelongsTo(ctx.db, ctx, req.billToContactId, customer.id))) {
+      throw invalid('CONTACT_NOT_OF_CUSTOMER', 'body/billToContactId is not a contact of the customer');
+    }
+    return { customer, parties };
+  }
+
   async function reserveNumbers(ctx: Ctx, lines: readonly { productType: string }[], withOrder: boolean) {
     const need = numbersNeeded(lines);
     const numbers: Record<AssetKind, string[]> = { Subscription: [], Asset: [], Entitlement: [] };
@@ -260,10 +290,7 @@ export function createOrdersService(deps: OrdersDeps) {
       const { order, lines } = read;
       const customer = known.customer ?? await deps.customers.findCustomerRow(ctx.db, ctx, order.customerId);
       const provisions = lines.map((l) => provisionLine(l, order.currency, order.priceBookId));
-      previewInvoices = deps.billing.previewLines(ctx, {
-        lines: plannedVersions(provisions, order.id, order.customerId).map((v) => billableOf(v)), customerId: order.customerId,
-        paymentTerm: order.paymentTerm ?? customer.paymentTerm,
-      });
+      previewInvoices = previewProvisions(deps.billing, ctx, provisions, { orderId: order.id, customerId: order.customerId, paymentTerm: order.paymentTerm ?? customer.paymentTerm });
     }
     return response(ctx, orderId, { previewInvoices, ...(transactionHub !== undefined && { transactionHub }) }, read);
   }
@@ -330,18 +357,7 @@ export function createOrdersService(deps: OrdersDeps) {
     /** POST /orders, planned: a cart (activateOrder false) or a placed order, customer and contact included; nothing written yet. */
     async planPlacement(ctx: Ctx, body: unknown): Promise<Placement> {
       const req = readOrderRequest(body);
-      let customer: Customer | null = null;
-      let parties: OrderPartiesPlan;
-      if (req.customerId) {
-        customer = await deps.customers.findCustomerRow(ctx.db, ctx, req.customerId);
-        parties = deps.customers.planForOrder(undefined, req.billToContact ? { ...req.billToContact, customerId: customer.id } : undefined);
-      } else {
-        if (!req.customer) throw invalid('CUSTOMER_REQUIRED', 'body/customer (a new customer) or body/customerId is required');
-        parties = deps.customers.planForOrder(req.customer, req.billToContact);
-      }
-      if (req.billToContactId && customer && !(await deps.customers.contactBelongsTo(ctx.db, ctx, req.billToContactId, customer.id))) {
-        throw invalid('CONTACT_NOT_OF_CUSTOMER', 'body/billToContactId is not a contact of the customer');
-      }
+      const { customer, parties } = await planBuyer(ctx, req);
       const lines = await plan(ctx, req, customer, parties);
       const currency = req.currencyIsoCode ?? customer?.currencyIsoCode ?? ctx.tenant.currency;
       const activate = req.options.activateOrder;
@@ -350,6 +366,29 @@ export function createOrdersService(deps: OrdersDeps) {
       // the request's payment method, else the customer's stored default
       const method = req.paymentMethod ?? storedMethod(customer);
       return { req, customer, parties, lines, currency, numbers, orderNumber, reservation, orderId: randomUUID(), method, buyer: customer };
+    },
+
+    /**
+     * POST /orders/invoices:preview: the request a cart takes (`readOrderRequest`, with the seed's preview
+     * names), priced and taxed as the cart prices it, and the invoices its `previewInvoices` would show —
+     * the order-flow invoice, or with `targetDate` the invoice a run would make then. Nothing is stored,
+     * no number is taken: no order number, no asset or invoice numbers.
+     */
+    async previewInvoices(ctx: Ctx, body: unknown): Promise<InvoiceWithItems[]> {
+      const { order: req, targetDate, firstInvoiceOnly } = readPreviewRequest(body);
+      const { customer, parties } = await planBuyer(ctx, req);
+      const lines = await plan(ctx, req, customer, parties);
+      const currency = req.currencyIsoCode ?? customer?.currencyIsoCode ?? ctx.tenant.currency;
+      // the client's line ids name the preview's lines (the seed's details carry them as orderProductId)
+      const shown = new Map(lines.map((l) => [l.id, l.request?.id ?? l.id]));
+      const provisions = lines.map((l) => {
+        const p = plannedProvisionLine(l, currency, req.priceBookId ?? null);
+        return { ...p, orderProductId: shown.get(l.id)!, parentOrderProductId: l.parentId && (shown.get(l.parentId) ?? l.parentId) };
+      });
+      return previewProvisions(deps.billing, ctx, provisions, {
+        orderId: '', customerId: customer?.id ?? null, paymentTerm: req.paymentTerm ?? customer?.paymentTerm ?? null,
+        targetDate: targetDate === undefined ? undefined : parseDate(targetDate, 'body/targetDate'), firstInvoiceOnly,
+      });
     },
 
     /** Writes a planned placement inside the caller's transaction: customer and contact, the order and its
@@ -391,7 +430,7 @@ export function createOrdersService(deps: OrdersDeps) {
     /** The first invoice's total, from the same builder, before anything is written. */
     firstInvoiceTotal(ctx: Ctx, p: Placement): Dec {
       const provisions = p.lines.map((l) => plannedProvisionLine(l, p.currency, null));
-      const [first] = deps.billing.previewLines(ctx, { lines: plannedVersions(provisions, p.orderId, '').map((v) => billableOf(v)), customerId: null, paymentTerm: null });
+      const [first] = previewProvisions(deps.billing, ctx, provisions, { orderId: p.orderId, customerId: null, paymentTerm: null });
       return new Dec(first?.invoice.amount ?? 0);
     },
 
@@ -475,7 +514,7 @@ export function createOrdersService(deps: OrdersDeps) {
     /** The activated order's first invoice total, from the stored lines, before anything is written. */
     activationInvoiceTotal(ctx: Ctx, a: Activation): Dec {
       const provisions = a.lines.map((l) => provisionLine(l, a.currency, null));
-      const [first] = deps.billing.previewLines(ctx, { lines: plannedVersions(provisions, a.orderId, a.customerId).map((v) => billableOf(v)), customerId: null, paymentTerm: null });
+      const [first] = previewProvisions(deps.billing, ctx, provisions, { orderId: a.orderId, customerId: a.customerId, paymentTerm: null });
       return new Dec(first?.invoice.amount ?? 0);
     },
 
@@ -527,9 +566,9 @@ export function createOrdersService(deps: OrdersDeps) {
   async function storedLineRequests(ctx: Ctx, orderId: string): Promise<LineRequest[]> {
     const rows = await store.getLines(ctx.db, ctx.tenantId, orderId);
     return rows.filter((r) => !r.parentId).map((r, i) => ({
-      at: `order/lines/${i}`, productId: r.productId, priceBookEntryId: r.priceBookEntryId ?? undefined,
+      at: `order/lines/${i}`, id: undefined, productId: r.productId, priceBookEntryId: r.priceBookEntryId ?? undefined,
       quantity: new Dec(r.quantity), subscriptionTerm: r.subscriptionTerm ?? undefined,
-      subscriptionStartDate: r.subscriptionStartDate, description: r.description ?? undefined,
+      subscriptionStartDate: r.subscriptionStartDate, subscriptionEndDate: undefined, description: r.description ?? undefined,
       customFields: r.customFields as Record<string, unknown>, billingTiming: undefined, billingPeriod: undefined, billCycleDay: undefined,
       billCycleStartMonth: undefined, autoRenew: r.autoRenew ?? undefined, renewalTerm: r.renewalTerm ?? undefined,
       refId: r.refId ?? undefined, discount: undefined, discountAmount: undefined,

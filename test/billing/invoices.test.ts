@@ -118,7 +118,7 @@ describe('POST /orders/invoices:preview', () => {
     expect(items.map((i: any) => [i.assetId, i.transactionAmount, i.details.map((d: any) => [d.detailType, d.billedAmount, d.orderProductId])])).toEqual([[`${g.ids.platform}_preview`, 8.25, [['Committed', 8.25, 'op-1']]]]);
     const stored = Number((await sql<{ n: string }>`select count(*) as n from invoices where tenant_id = ${g.tenant.id}`.execute(t.rt.database.db)).rows[0]!.n);
     expect(stored).toBe(0);
-    const bad = await t.call('POST', '/orders/invoices:preview', { headers: g.h, body: { customerId: customer.id, orderProducts: [{ startDate: '2023-02-30' }] } });
+    const bad = await t.call('POST', '/orders/invoices:preview', { headers: g.h, body: { customerId: customer.id, orderProducts: [{ productId: g.ids.platform, startDate: '2023-02-30' }] } });
     expect([bad.statusCode, bad.json().message]).toEqual([400, 'body/orderProducts/0/startDate must be a date YYYY-MM-DD']);
   });
 });

@@ -34,6 +34,27 @@ describe('order fuzzing', () => {
     }), { numRuns: Number(process.env.KEEL_FUZZ_RUNS ?? 200) });
   });
 
+  it('random invoice previews (the order shape and the seed shape) never produce a 500', async () => {
+    const [known] = await f.post('/orders/customers', [{ name: 'Fuzz preview', externalId: 'FUZZ-1' }]);
+    const ids = () => fc.constantFrom(f.ids.platform, f.ids.bundle, f.ids.key, f.ids.draft, '00000000-0000-4000-8000-000000000000', 'nope');
+    const line = fc.record({
+      id: any(), productId: ids(), quantity: any(), subscriptionTerm: any(), startDate: any(), endDate: any(), subscriptionStartDate: any(), netSalesPrice: any(),
+      totalPrice: any(), tax: any(), 'Billing Period': any(), 'Bill Cycle Day': any(), billingTiming: any(), addOns: any(),
+    }, { requiredKeys: ['productId'] });
+    const lines = fc.oneof(any(), fc.array(line, { maxLength: 3 }));
+    const body = fc.record({
+      customerId: fc.oneof(fc.constantFrom(known.id, 'FUZZ-1', 'nope', ''), any()), customer: fc.oneof(any(), fc.record({ name: any() }, { requiredKeys: [] })),
+      options: fc.oneof(any(), fc.record({ calculatePrice: any(), calculateTax: any(), activateInvoice: any() }, { requiredKeys: [] })),
+      targetDate: any(), firstInvoiceOnly: any(), 'Billing Period': any(), 'Bill Cycle Day': any(), 'Payment Term': any(), billingCycle: any(), currencyIsoCode: any(),
+      orderProducts: lines, lines,
+    }, { requiredKeys: [] });
+    await fc.assert(fc.asyncProperty(body, async (b) => {
+      const res = await t.call('POST', '/orders/invoices:preview', { body: b, headers: f.h });
+      expect(res.statusCode, `${JSON.stringify(b)} → ${res.body}`).toBeLessThan(500);
+      if (res.statusCode >= 400) expect(res.json().message, `${JSON.stringify(b)} → ${res.body}`).not.toMatch(/\bundefined\b/);
+    }), { numRuns: Number(process.env.KEEL_FUZZ_RUNS ?? 200) });
+  });
+
   it('random payment and memo requests never produce a 500', async () => {
     const order = await f.post('/orders', { options: { activateInvoice: true }, customer: { name: 'Fuzz' }, lines: [{ productId: f.ids.platform, quantity: 1, subscriptionTerm: 12 }] });
     const invoiceId = order.invoices[0].invoice.id;
