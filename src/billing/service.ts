@@ -62,7 +62,10 @@ export type BillingService = ReturnType<typeof createBillingService>;
 export function createBillingService(deps: { assets: AssetsService; numbering: NumberingService; payments: PaymentsService; customers: CustomersService; idsMatching: IdsMatching; runConcurrency?: number; dayBoundary: DayBoundaryWork; catalog: Pick<CatalogService, 'creditConversions'> }) {
   // refunds issue credit memos, and credit memos recompute invoices: each reaches the other at call time
   let creditMemos: CreditMemos | undefined;
-  const operations = createInvoiceOperations({ payments: deps.payments, numbering: deps.numbering, issueCredit: (tx, ctx, i) => creditMemos!.creditForRefund(tx, ctx, i) });
+  const operations = createInvoiceOperations({
+    payments: deps.payments, numbering: deps.numbering, issueCredit: (tx, ctx, i) => creditMemos!.creditForRefund(tx, ctx, i),
+    cancelCorrections: (tx, ctx, memos) => creditMemos!.cancelCorrectionsInTx(tx, ctx, memos),
+  });
   const debitMemos = createDebitMemos({ numbering: deps.numbering, payments: deps.payments });
   creditMemos = createCreditMemos({ numbering: deps.numbering, payments: deps.payments, invoices: operations, debitMemos });
   const memos = creditMemos;

@@ -408,3 +408,20 @@ export async function claimScheduleRun(db: Q, tenantId: string, id: string, toda
     and (last_run_date is not distinct from ${lastRunDate}::date)`.execute(db);
   return Number(r.numAffectedRows ?? 0) === 1;
 }
+
+/** The invoices whose items this credit memo's correction items correct (it applies to them first). */
+export async function invoicesCorrectedBy(db: Q, tenantId: string, creditMemoId: string): Promise<string[]> {
+  const r = await sql<{ invoice_id: string }>`select distinct i.invoice_id from invoice_items m
+    join invoice_items i on i.tenant_id = m.tenant_id and i.id = m.corrects_invoice_item_id
+    where m.tenant_id = ${tenantId} and m.credit_memo_id = ${creditMemoId} and i.invoice_id is not null`.execute(db);
+  return r.rows.map((x) => x.invoice_id);
+}
+
+/** The credit memos (not canceled) whose correction items correct this invoice's items. */
+export async function memosCorrecting(db: Q, tenantId: string, invoiceId: string): Promise<CreditMemo[]> {
+  const r = await sql<TableRow<'credit_memos'>>`select distinct c.* from invoice_items i
+    join invoice_items m on m.tenant_id = i.tenant_id and m.corrects_invoice_item_id = i.id and m.credit_memo_id is not null and m.status <> 'Canceled'
+    join credit_memos c on c.tenant_id = m.tenant_id and c.id = m.credit_memo_id
+    where i.tenant_id = ${tenantId} and i.invoice_id = ${invoiceId} and c.status <> 'Canceled'`.execute(db);
+  return r.rows.map(toCreditMemo);
+}

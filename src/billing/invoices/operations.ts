@@ -8,7 +8,7 @@ import type { NumberingService } from '../../numbering/service.js';
 import type { PaymentsService } from '../../payments/service.js';
 import { paymentStatus, settle } from './balances.js';
 import * as store from '../store.js';
-import type { Invoice } from '../model.js';
+import type { CreditMemo, Invoice } from '../model.js';
 
 // What finance does to invoices after they exist: pay, refund, write off, reverse payments,
 // cancel, delete and patch (seed 002 part C §1.5, §1.8; DESIGN "Invoices and balances").
@@ -33,7 +33,7 @@ const KEPT_BY_KEEL = new Set([
   'activatedTime', 'activatedById', 'canceledDate', 'createdDate', 'lastModifiedDate', 'items',
 ]);
 
-export function createInvoiceOperations(deps: { payments: PaymentsService; numbering: NumberingService; issueCredit: CreditIssuer }) {
+export function createInvoiceOperations(deps: { payments: PaymentsService; numbering: NumberingService; issueCredit: CreditIssuer; cancelCorrections: (tx: Tx, ctx: Ctx, memos: readonly CreditMemo[]) => Promise<void> }) {
   /** Recomputes an invoice's balance and payment status from its applications. */
   async function recompute(tx: Tx, ctx: Ctx, invoiceId: string): Promise<Invoice> {
     const inv = (await store.getInvoice(tx, ctx.tenantId, invoiceId))!;
@@ -166,13 +166,23 @@ export function createInvoiceOperations(deps: { payments: PaymentsService; numbe
     },
 
     /** Draft, or Active with nothing paid, becomes Canceled; its items stop counting as billed. */
-    async cancel(ctx: Ctx, body: { invoiceIds?: unknown }) {
+    async cancel(ctx: Ctx, body: { invoiceIds?: unknown; creditMemoIds?: unknown }) {
       const ids = body.invoiceIds;
       if (!Array.isArray(ids) || ids.length === 0) throw invalid('INVALID_FIELD', 'body/invoiceIds must be a non-empty array');
+      const memoIds = body.creditMemoIds ?? [];
+      if (!Array.isArray(memoIds) || memoIds.some((m) => !isUuid(m))) throw invalid('INVALID_FIELD', 'body/creditMemoIds must be an array of credit memo ids');
+      const together = new Set(memoIds.map((m) => String(m).toLowerCase()));
       await inTransaction(ctx.db, async (tx) => {
         for (const [i, id] of ids.entries()) {
           const inv = await lockInvoice(tx, ctx, String(id), `body/invoiceIds/${i}`);
           if (inv.status === 'Canceled') throw conflict('INVOICE_CANCELED', `Invoice ${inv.invoiceNumber} is already canceled`);
+          // corrections of its items stand only with it: their memos are canceled in the same call, or it stays
+          const corrections = await store.memosCorrecting(tx, ctx.tenantId, inv.id);
+          const left = corrections.filter((m) => !together.has(m.id));
+          if (left.length > 0) {
+            throw conflict('INVOICE_CORRECTED', `body/invoiceIds/${i}: invoice ${inv.invoiceNumber} is corrected by credit memo ${left.map((m) => m.creditMemoNumber).join(', ')}; cancel them together (body/creditMemoIds)`);
+          }
+          await deps.cancelCorrections(tx, ctx, corrections);
           const s = settle(new Dec(inv.amount), (await deps.payments.applied(tx, ctx, [inv.id])).get(inv.id) ?? []);
           if (s.paid.minus(s.refunded).gt(0)) throw conflict('INVOICE_PAID', `Invoice ${inv.invoiceNumber} has payments; cancel them first`);
           await store.updateInvoice(tx, ctx.tenantId, inv.id, { status: 'Canceled', canceledDate: ctx.clock.now(), paymentStatus: 'Canceled' });

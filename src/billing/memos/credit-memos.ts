@@ -106,7 +106,9 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
   /** A memo just made Active by billing: it pays the customer's open invoices, oldest first. */
   async function applyToOpenInvoices(tx: Tx, ctx: Ctx, memoId: string): Promise<void> {
     const memo = (await getMemo(tx, ctx.tenantId, memoId, true))!;
-    const open = await store.openInvoicesOf(tx, ctx.tenantId, memo.customerId, memo.currency);
+    // a memo of corrections pays the invoices it corrects first (DESIGN §4 Invoices and balances)
+    const corrected = new Set(await store.invoicesCorrectedBy(tx, ctx.tenantId, memoId));
+    const open = (await store.openInvoicesOf(tx, ctx.tenantId, memo.customerId, memo.currency)).sort((a, b) => Number(corrected.has(b.id)) - Number(corrected.has(a.id)));
     let left = new Dec(memo.balance);
     for (const invoice of open) {
       if (left.lte(0)) break;
@@ -238,6 +240,18 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
         }
         return { paymentApplications: out };
       });
+    },
+
+    /** Correction memos canceled together with the invoice they correct: unapplied from every invoice, then Canceled (its items void). */
+    async cancelCorrectionsInTx(tx: Tx, ctx: Ctx, memos: readonly CreditMemo[]): Promise<void> {
+      for (const m of memos) {
+        for (const a of await deps.payments.creditedByMemo(tx, ctx, m.id, 'invoice')) {
+          await deps.payments.reverseCredit(tx, ctx, m.id, { invoiceId: a.id });
+          await deps.invoices.recompute(tx, ctx, a.id);
+        }
+        if ((await appliedOf(tx, ctx, m.id)).gt(0)) throw conflict('CREDIT_MEMO_APPLIED', `Credit memo ${m.creditMemoNumber} is applied to a debit memo; unapply it first`);
+        await store.setCreditMemoStatus(tx, ctx.tenantId, m.id, 'Canceled', { canceledDate: ctx.clock.now(), paymentStatus: 'Canceled', balance: m.amount });
+      }
     },
 
     async cancel(ctx: Ctx, body: { creditMemoIds?: unknown }) {
