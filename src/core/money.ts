@@ -36,6 +36,9 @@ export function minorUnits(currency: string): number {
   throw invalid('UNKNOWN_CURRENCY', `${currency} is not an ISO 4217 currency code`);
 }
 
+/** The currencies whose minor unit is not 2, with theirs (SQL that rounds per currency reads them). */
+export const minorUnitExceptions = (): Readonly<Record<string, number>> => MINOR_UNITS_EXCEPTIONS;
+
 export function dec(v: DecimalInput): Dec {
   return new Dec(v);
 }

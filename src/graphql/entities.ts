@@ -4,6 +4,7 @@ import { CONTACT, CUSTOMER } from '../customers/objects.js';
 import { snake, type FieldDef, type ObjectDef } from '../metadata/fields.js';
 import type { Permission } from '../tenancy/roles.js';
 import type { ColumnType } from '../filters/where-sql.js';
+import { minorUnitExceptions } from '../core/money.js';
 
 // Every stored entity as the GraphQL read model sees it (DESIGN "GraphQL"): its table, its fields
 // by API name with their SQL, its relations both ways, who owns a row (the organisation scope) and
@@ -99,9 +100,11 @@ function fromObjectDef(def: ObjectDef, permission: Permission, owner: Entity['ow
 
 const inForceToday = (p: QueryParams) => sql`status = 'Active' and effective_from <= ${p.today}::date and (effective_to is null or effective_to >= ${p.today}::date)
   and start_date <= ${p.today}::date and (end_date is null or end_date >= ${p.today}::date)`;
+/** The currency's minor unit in SQL, as core/money's minorUnits answers it (REST rounds the same way). */
+const minorUnitsSql = (column: RawBuilder<unknown>) => sql`case ${column} ${sql.join(Object.entries(minorUnitExceptions()).map(([c, n]) => sql`when ${c} then ${sql.lit(n)}`), sql` `)} else 2 end`;
 const cmrrOf = (where: RawBuilder<unknown>, p: QueryParams) => sql`(select coalesce(sum(case when x.price_model = 'Recurring'
-    then round(x.monthly_price * greatest(x.quantity - x.included_units, 0), 2) else 0 end), 0)::numeric from (
-  select distinct on (asset_number) price_model, monthly_price, quantity, included_units from asset_versions
+    then round(x.monthly_price * greatest(x.quantity - x.included_units, 0), ${minorUnitsSql(sql.ref('x.currency_iso_code'))}) else 0 end), 0)::numeric from (
+  select distinct on (asset_number) price_model, monthly_price, quantity, included_units, currency_iso_code from asset_versions
   where ${where} and ${inForceToday(p)} order by asset_number, version desc) x)`;
 const customerFigures: EntityField[] = [
   field('totalTCV', 'Float', null, (a) => sql`(select coalesce(sum(delta_tcv), 0)::numeric from asset_versions v where v.tenant_id = ${sql.ref(`${a}.tenant_id`)} and v.customer_id = ${sql.ref(`${a}.id`)} and v.status <> 'Canceled')`),

@@ -29,4 +29,16 @@ describe('decimal figures over GraphQL', () => {
     const gql = (await t.call('POST', '/async/graphql', { headers: f.h, body: { query: `{ Customer(where: {id: {_eq: "${placed.order.customerId}"}}) { invoiceBalance } }` } })).json();
     expect([rest.invoiceBalance, gql.data.Customer[0].invoiceBalance]).toEqual([owed, owed]);
   });
+
+  it('a monthly figure rounds to the minor unit of its currency on both read paths (JPY has none)', async () => {
+    const f = await orderFixture(t, { today: '2023-06-22' });
+    await f.post('/objects/PriceBookEntry', { priceBookId: f.book.id, productId: f.ids.platform, uomId: f.uom.id, currencyIsoCode: 'JPY', listPrice: '1000.5' });
+    const placed = await f.post('/orders', { currencyIsoCode: 'JPY', options: { calculateTax: false }, customer: { name: 'Yen' },
+      lines: [{ productId: f.ids.platform, quantity: 1, subscriptionTerm: 12 }] });
+    const rest = (await t.call('GET', `/orders/customers/${placed.order.customerId}`, { headers: f.h })).json();
+    const query = `{ Customer(where: {id: {_eq: "${placed.order.customerId}"}}) { todayCMRR todayARR } Subscription(where: {id: {_eq: "${placed.subscriptions[0].id}"}}) { todayCMRR } }`;
+    const gql = (await t.call('POST', '/async/graphql', { headers: f.h, body: { query } })).json().data;
+    expect([rest.todayCMRR, rest.todayARR, placed.subscriptions[0].todayCMRR]).toEqual([1001, 12012, 1001]);
+    expect([gql.Customer[0].todayCMRR, gql.Customer[0].todayARR, gql.Subscription[0].todayCMRR]).toEqual([1001, 12012, 1001]);
+  });
 });
