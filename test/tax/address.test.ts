@@ -2,6 +2,8 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { Dec } from '../../src/core/money.js';
 import { combinedTaxStatus, resolveTaxAddress, taxRateFor, type TaxRate } from '../../src/tax/tax.js';
+import { retaxLines, taxedTotals } from '../../src/orders/lines.js';
+import type { OrderLine } from '../../src/orders/model.js';
 import { orderSuite } from '../orders/support.js';
 
 // DESIGN "Tax": the tax address falls back (the order's bill-to contact, the customer's primary
@@ -30,6 +32,18 @@ describe('tax address and status, pure', () => {
     expect(of({ exempt: true })).toEqual(['0', 'Calculated']);
     expect(of({ enabled: false })).toEqual(['0', 'NotCalculated']);
   });
+  it('a Draft taxed again: only its AddressMissing lines, Exclusive on top, Inclusive carved out; totals follow', () => {
+    const l = (id: string, taxMode: string, taxStatus: string, taxAmount = '0') => ({ id, taxMode, taxStatus, taxCode: null, totalPrice: '118.8', taxAmount, totalAmount: '118.8', taxPercentage: '0', deltaTCV: '118.8' }) as unknown as OrderLine;
+    const out = retaxLines([l('a', 'Exclusive', 'AddressMissing'), l('b', 'Inclusive', 'AddressMissing'), l('c', 'Exclusive', 'Calculated', '11.88')], { rates, address: { country: 'us', state: 'wa' }, exempt: false, currency: 'USD' });
+    expect(out.map((x) => [x.taxStatus, x.taxPercentage, x.taxAmount, x.totalPrice, x.totalAmount, x.deltaTCV])).toEqual([
+      ['Calculated', '10.25', '12.18', '118.8', '130.98', '118.8'],
+      ['Calculated', '10.25', '11.04', '107.76', '118.8', '107.76'], // 118.80 × 10.25 / 110.25 = 11.0449
+      ['Calculated', '0', '11.88', '118.8', '118.8', '118.8'],
+    ]);
+    expect(taxedTotals(out)).toEqual({ totalPrice: '345.36', taxAmount: '35.1', totalAmount: '368.58', orderTCV: '345.36', taxStatus: 'Calculated' });
+    expect(retaxLines([l('d', 'Exclusive', 'AddressMissing')], { rates, address: { country: 'US', state: 'OR' }, exempt: false, currency: 'USD' })[0]!.taxStatus).toBe('NoRate');
+  });
+
   it('several statuses: the most telling one', () => {
     expect(combinedTaxStatus(['Calculated', 'NoRate', 'Calculated'])).toBe('NoRate');
     expect(combinedTaxStatus(['NoRate', 'AddressMissing'])).toBe('AddressMissing');
