@@ -243,6 +243,16 @@ export function createCustomersService(deps: { metrics?: MetricsProvider } = {})
       return valid.length === 0 ? [] : store.getContacts(q, ctx.tenantId, valid);
     },
 
+    /**
+     * The customer's primary bill-to contact: the one its `orderPrimaryContact` names (when that is one of
+     * its contacts), else its only contact; none when it has several and names none.
+     */
+    async primaryBillToContact(q: Tx | Ctx['db'], ctx: Ctx, customer: Customer): Promise<Contact | undefined> {
+      const contacts = await store.contactsOfCustomer(q, ctx.tenantId, customer.id);
+      const named = customer.orderPrimaryContact?.trim().toLowerCase();
+      return contacts.find((c) => c.id === named) ?? (contacts.length === 1 ? contacts[0] : undefined);
+    },
+
     async contactBelongsTo(q: Tx | Ctx['db'], ctx: Ctx, contactId: string, customerId: string): Promise<boolean> {
       if (!isUuid(contactId)) return false;
       const [contact] = await store.getContacts(q, ctx.tenantId, [contactId.toLowerCase()]);

@@ -188,23 +188,23 @@ export function createOrdersService(deps: OrdersDeps) {
   /**
    * The tax address (DESIGN "Tax"), the first that resolves (names a country) of: the order's bill-to
    * contact (the request's `billToContact` — the stored one when it names an id — or `billToContactId`,
-   * or the Draft's), the customer's primary bill-to contact (its `orderPrimaryContact`, when that names
-   * one of its contacts), the bill-to contact of its earliest activated order, its own billing address
+   * or the Draft's), the customer's primary bill-to contact (customers' `primaryBillToContact`), the
+   * bill-to contact of its earliest activated order, its own billing address
    * (stored, or as the request creates it). Each step reads only when the ones before did not resolve.
    */
   async function taxAddress(q: Tx | Ctx['db'], ctx: Ctx, customer: Customer | null, parties: OrderPartiesPlan | null, contactId: string | null): Promise<TaxAddress | null> {
     const addressOf = (x: { billingCountry?: unknown; billingState?: unknown } | null | undefined): TaxAddress | null =>
       x ? { country: (x.billingCountry as string | null | undefined) ?? null, state: (x.billingState as string | null | undefined) ?? null } : null;
-    const stored = async (id: string | null | undefined, owner?: string) => {
+    const stored = async (id: string | null | undefined) => {
       if (!id) return null;
       const [c] = await deps.customers.findContacts(q, ctx, [id]);
-      return c && (!owner || c.customerId === owner) ? addressOf(c) : null;
+      return addressOf(c);
     };
     const planned = parties?.contact ?? null;
     const orderContact = resolveTaxAddress([await stored(planned?.id ?? contactId), addressOf(planned?.input.fields)]);
     if (orderContact) return orderContact;
     if (customer) {
-      const primary = await stored(customer.orderPrimaryContact, customer.id);
+      const primary = addressOf(await deps.customers.primaryBillToContact(q, ctx, customer));
       if (isTaxAddress(primary)) return primary;
       const first = await stored(await store.firstActivatedContactId(q, ctx.tenantId, customer.id));
       if (isTaxAddress(first)) return first;

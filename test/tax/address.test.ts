@@ -79,12 +79,20 @@ const rowCount = async (table: 'orders' | 'customers' | 'contacts' | 'invoices')
 describe('the tax address falls back', () => {
   it('a repeat order without billToContact is taxed at the contact the first activated order used', async () => {
     await withRates();
-    const first = await order({ customer: { name: 'Repeat', ...OREGON }, billToContact: { lastName: 'Payer', ...WA } });
+    // two contacts, none primary: the first order's bill-to contact decides, before the customer's own address (Oregon: no rate)
+    const first = await order({ customer: { name: 'Repeat', ...OREGON, contacts: [{ lastName: 'Office', ...OREGON }] }, billToContact: { lastName: 'Payer', ...WA } });
     expect(figures(first)).toEqual(TAXED);
-    // the customer's own address (Oregon: no rate) comes after the first order's contact
     const again = await order({ customerId: first.order.customerId });
     expect(again.order.billToContactId).toBeNull();
     expect(figures(again)).toEqual(TAXED);
+  });
+
+  it("a repeat order without billToContact is taxed at the customer's only contact (its primary bill-to contact)", async () => {
+    await withRates();
+    const [c] = await ok('POST', '/orders/customers', { name: 'One contact', contacts: [{ lastName: 'Sole', ...WA }] });
+    const o = await order({ customerId: c.id });
+    expect(o.order.billToContactId).toBeNull();
+    expect(figures(o)).toEqual(TAXED);
   });
 
   it("the customer's primary bill-to contact (orderPrimaryContact) comes before its first order's contact", async () => {
@@ -92,7 +100,7 @@ describe('the tax address falls back', () => {
     const [c] = await ok('POST', '/orders/customers', { name: 'Primary', ...OREGON, contacts: [{ lastName: 'Oregon', ...OREGON }, { lastName: 'Washington', ...WA }] });
     const wa = c.contacts.find((x: any) => x.lastName === 'Washington');
     const or = c.contacts.find((x: any) => x.lastName === 'Oregon');
-    // without a primary contact and without orders: the customer's own address, which no rate matches
+    // two contacts, no primary one, no orders: the customer's own address, which no rate matches
     const before = await order({ customerId: c.id });
     expect(figures(before)).toEqual({ taxStatus: 'NoRate', taxAmount: 0, totalAmount: 118.8, lines: [['NoRate', 0, 0]], invoices: [['NoRate', 0, 2.97]] });
     await ok('PATCH', `/orders/customers/${c.id}`, { orderPrimaryContact: wa.id });
