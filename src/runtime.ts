@@ -92,6 +92,7 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
     const billing = createBillingService({ assets: assetsService, numbering, payments: paymentsService, customers, idsMatching: graphql.idsMatching, runConcurrency: database.engine === 'postgres' ? 4 : 1, dayBoundary, catalog });
     const stripe = config.stripe ? stripeGateway(config.stripe) : undefined;
     const orders = createOrdersService({ customers, assets: assetsService, numbering, publishing, billing, tax, catalog });
+    billing.setTaxStatusProvider((q, ctx, ids) => orders.taxStatusOfLines(q, ctx, ids));
     const changeOrders = createChangeOrdersService({ orders, assets: assetsService, billing, customers, numbering });
     const checkout = createCollection({ billing, payments: paymentsService, numbering, orders, gateways: { test: testGateway(), ...(stripe && { stripe }) } });
     const workflows = createWorkflows({ orders, changeOrders, assets: assetsService, billing, customers, collection: checkout });

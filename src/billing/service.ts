@@ -17,7 +17,7 @@ import { changeItems } from './invoices/change-invoice.js';
 import { createInvoiceOperations } from './invoices/operations.js';
 import { renderInvoicePdf } from './invoices/pdf.js';
 import { createBillingRuns, type DayBoundaryWork } from './runs/billing-run.js';
-import { createBilledDocuments, type BilledResult } from './invoices/billed-documents.js';
+import { createBilledDocuments, type BilledResult, type TaxStatusOf } from './invoices/billed-documents.js';
 import { createCreditMemos, type CreditMemos } from './memos/credit-memos.js';
 import { createDebitMemos } from './memos/debit-memos.js';
 import { createCredits } from './memos/credits.js';
@@ -70,7 +70,9 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
   creditMemos = createCreditMemos({ numbering: deps.numbering, payments: deps.payments, invoices: operations, debitMemos });
   const memos = creditMemos;
   const credits = createCredits({ numbering: deps.numbering, creditMemos: memos, customers: deps.customers, catalog: deps.catalog });
-  const documents = createBilledDocuments({ numbering: deps.numbering, creditMemos: memos });
+  // orders tell the tax status of the lines an invoice bills (runtime.ts wires it: billing cannot import orders)
+  let taxStatusOf: TaxStatusOf | undefined;
+  const documents = createBilledDocuments({ numbering: deps.numbering, creditMemos: memos, taxStatusOf: (q, ctx, ids) => taxStatusOf?.(q, ctx, ids) ?? Promise.resolve(undefined) });
   const runs = createBillingRuns({ assets: deps.assets, customers: deps.customers, numbering: deps.numbering, documents, idsMatching: deps.idsMatching, concurrency: deps.runConcurrency ?? 1, dayBoundary: deps.dayBoundary });
   async function withItems(ctx: Ctx, q: Tx | Ctx['db'], invoices: readonly Invoice[]): Promise<InvoiceWithItems[]> {
     const ids = invoices.map((i) => i.id);
@@ -86,6 +88,8 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
     runs,
     creditMemos: memos,
     schedules: createSchedules(runs, deps.idsMatching),
+    /** Where invoices written by runs and change orders read the tax status of the order lines they bill. */
+    setTaxStatusProvider(p: TaxStatusOf) { taxStatusOf = p; },
     debitMemos,
     credits,
 
@@ -103,7 +107,7 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
      * transaction (`versions`: what provisioning wrote), so none of their periods is billed and nobody
      * else can lock them: no reads for that.
      */
-    async activateOrderInTx(tx: Tx, ctx: Ctx, o: { orderId: string; customerId: string; versions: readonly ChargeableVersion[]; invoice: { billToContactId: string | null; paymentTerm: string | null; activate: boolean; reservation: InvoiceReservation } | null }): Promise<string | null> {
+    async activateOrderInTx(tx: Tx, ctx: Ctx, o: { orderId: string; customerId: string; versions: readonly ChargeableVersion[]; invoice: { billToContactId: string | null; paymentTerm: string | null; activate: boolean; reservation: InvoiceReservation; taxStatus?: string } | null }): Promise<string | null> {
       const lines = o.versions.map((v) => billableOf(v));
       await credits.grantForOrder(tx, ctx, o.customerId, lines);
       if (!o.invoice) return null;
@@ -116,7 +120,7 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
       const draft = assembleInvoice(items, cs[0]!.currency, { today: today(ctx), targetDate: target, paymentTerm: o.invoice.paymentTerm ?? ctx.tenant.settings.paymentTerm, datedToday: true });
       const written = await documents.write(tx, ctx, {
         draft, customerId: o.customerId, orderId: o.orderId, billToContactId: o.invoice.billToContactId, activate: o.invoice.activate,
-        invoiceNumber: reservation.invoiceNumber, itemNumbers: reservation.itemNumbers, revisions: new Map(),
+        invoiceNumber: reservation.invoiceNumber, itemNumbers: reservation.itemNumbers, revisions: new Map(), taxStatus: o.invoice.taxStatus,
       });
       return written.kind === 'Invoice' ? written.id : null;
     },

@@ -9,7 +9,7 @@ import { isUuid } from '../core/ids.js';
 import { validateObjectInput, type ObjectInput } from '../metadata/validate.js';
 import { assertTimeZone } from '../tenancy/service.js';
 import { CONTACT, CUSTOMER, MAX_CONTACTS_PER_CUSTOMER, MAX_CUSTOMERS_PER_CALL } from './objects.js';
-import type { Customer } from './model.js';
+import type { Contact, Customer } from './model.js';
 
 // Customers (the organisations that buy) and their contacts (who are also self-service users).
 // Roll-ups are computed at read from what other domains own: subscriptions (todayARR, todayCMRR,
@@ -235,6 +235,22 @@ export function createCustomersService(deps: { metrics?: MetricsProvider } = {})
     /** The stored customer (404 `CUSTOMER_NOT_FOUND`). */
     async findCustomerRow(q: Tx | Ctx['db'], ctx: Ctx, id: string): Promise<Customer> {
       return findCustomer(q, ctx, id);
+    },
+
+    /** Stored contacts by id (ids that name none are skipped); `q` is the caller's `tx` or `ctx.db`. */
+    async findContacts(q: Tx | Ctx['db'], ctx: Ctx, ids: readonly string[]): Promise<Contact[]> {
+      const valid = ids.filter(isUuid).map((x) => x.toLowerCase());
+      return valid.length === 0 ? [] : store.getContacts(q, ctx.tenantId, valid);
+    },
+
+    /**
+     * The customer's primary bill-to contact: the one its `orderPrimaryContact` names (when that is one of
+     * its contacts), else its only contact; none when it has several and names none.
+     */
+    async primaryBillToContact(q: Tx | Ctx['db'], ctx: Ctx, customer: Customer): Promise<Contact | undefined> {
+      const contacts = await store.contactsOfCustomer(q, ctx.tenantId, customer.id);
+      const named = customer.orderPrimaryContact?.trim().toLowerCase();
+      return contacts.find((c) => c.id === named) ?? (contacts.length === 1 ? contacts[0] : undefined);
     },
 
     async contactBelongsTo(q: Tx | Ctx['db'], ctx: Ctx, contactId: string, customerId: string): Promise<boolean> {

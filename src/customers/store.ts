@@ -65,6 +65,11 @@ export async function getContacts(db: Q, tenantId: string, ids: readonly string[
   return (await rows.getRows(db, tenantId, CONTACT, ids)).map(toContact);
 }
 
+/** A customer's contacts, oldest first. */
+export async function contactsOfCustomer(db: Q, tenantId: string, customerId: string): Promise<Contact[]> {
+  return (await rows.rowsWhere(db, tenantId, CONTACT, 'customer_id', [customerId])).map(toContact);
+}
+
 /**
  * An activated order's mark on its customer: a Prospect becomes a Direct Customer, the currency is
  * fixed by the first order, the latest order date only moves forward. No row: the customer does not

@@ -853,6 +853,7 @@ export interface OrderProducts {
   tax_code: string | null;
   tax_mode: string | null;
   tax_percentage: Generated<Numeric>;
+  tax_status: Generated<string>;
   tenant_id: string;
   term_dimension: string | null;
   total_amount: Generated<Numeric>;
@@ -903,6 +904,7 @@ export interface Orders {
   subtotal: Generated<Numeric>;
   system_discount_amount: Generated<Numeric>;
   tax_amount: Generated<Numeric>;
+  tax_status: Generated<string>;
   tenant_id: string;
   total_amount: Generated<Numeric>;
   total_price: Generated<Numeric>;

@@ -194,7 +194,7 @@ const ENTITIES: Entity[] = [
     fields: fields(`id:u name orderNumber orderType status customerId:u billingAccountId:u billToContactId:u shipToContactId:u priceBookId:u currencyIsoCode
       effectiveDate:d orderStartDate:d orderEndDate:d endDate:d=order_end_date subscriptionStartDate:d=order_start_date billingPeriod billCycleDay:i billingTiming
       paymentTerm description poNumber poDate:d orderReferenceNumber billingAddress shippingAddress refId listTotal:n subtotal:n discountAmount:n
-      systemDiscountAmount:n totalPrice:n taxAmount:n tax:n=tax_amount totalAmount:n orderTCV:n=order_tcv orderACV:n=order_acv cancelOnPaymentFail:b
+      systemDiscountAmount:n totalPrice:n taxAmount:n taxStatus tax:n=tax_amount totalAmount:n orderTCV:n=order_tcv orderACV:n=order_acv cancelOnPaymentFail:b
       orderPlacedDate:t activatedDate:t activatedById canceledDate:t options:j ${STAMPS} companyAuthorizedById:0 companyAuthorizedDate:0 customerAuthorizedById:0
       customerAuthorizedDate:0 nextInvoiceDate:0 opportunityId:0 originalOrderId:0 ownerId:0 subscriptionTerm:0`).concat(
       // money is never null: 0 where Keel keeps none
@@ -215,7 +215,7 @@ const ENTITIES: Entity[] = [
       productName sku priceBookEntryId:u productOptionId:u uomId:u priceModel productType bundled:b quantity:n includedQuantity:n subscriptionTerm:i
       subscriptionStartDate:d subscriptionEndDate:d freeTrialEndDate:d cancellationDate:d billingTiming billingPeriod billCycleDay:i billCycleStartMonth:i
       autoRenew:b renewalTerm:i taxCode taxMode listPrice:n salesPrice:n netSalesPrice:n listTotalPrice:n subtotal:n discount:n discountAmount:n
-      systemDiscount:n systemDiscountAmount:n totalPrice:n taxPercentage:n taxAmount:n totalAmount:n deltaCMRR:n=delta_cmrr deltaARR:n=delta_arr
+      systemDiscount:n systemDiscountAmount:n totalPrice:n taxPercentage:n taxAmount:n taxStatus totalAmount:n deltaCMRR:n=delta_cmrr deltaARR:n=delta_arr
       deltaACV:n=delta_acv deltaTCV:n=delta_tcv description refId customFields:j`),
     relations: [one('order', 'Order', 'order_id'), one('product', 'Product', 'product_id'), one('summaryItem', 'OrderProduct', 'summary_item_id'), one('uom', 'Uom', 'uom_id')],
   },

@@ -6,8 +6,9 @@ import type { ApiRecord } from '../metadata/records.js';
 import type { PricedLine, PricingTag, PricingUom } from '../pricing/model.js';
 import { priceLine } from '../pricing/price-line.js';
 import type { TenantSettings } from '../tenancy/model.js';
-import { lineTax, pickRate, type TaxAddress, type TaxRate } from '../tax/tax.js';
+import { combinedTaxStatus, lineTax, taxRateFor, type TaxAddress, type TaxRate, type TaxStatus } from '../tax/tax.js';
 import type { LineRequest, OrderRequest } from './request.js';
+import type { Order, OrderLine } from './model.js';
 
 // Turns an order request into priced, taxed lines, with bundle options as child lines (DESIGN
 // "Pricing", "Tax", "Billing"). Pure: the caller supplies the catalog trees, the customer's
@@ -20,7 +21,8 @@ export interface PlanContext {
   currency: string;
   settings: TenantSettings;
   customer: { billingPeriod: string | null; billCycleDay: number | null; billCycleStartMonth: number | null; taxExempt: boolean };
-  tax: { enabled: boolean; rates: readonly TaxRate[]; address: TaxAddress };
+  /** `address`: the resolved tax address (tax/tax.ts resolveTaxAddress), null when none resolved. */
+  tax: { enabled: boolean; rates: readonly TaxRate[]; address: TaxAddress | null };
 }
 
 export interface PlannedLine {
@@ -55,6 +57,7 @@ export interface PlannedLine {
   priced: PricedLine;
   taxPercentage: Dec;
   taxAmount: Dec;
+  taxStatus: TaxStatus;
   totalAmount: Dec;
 }
 
@@ -124,12 +127,10 @@ export function planLines(req: OrderRequest, trees: ReadonlyMap<string, ApiRecor
   const out: PlannedLine[] = [];
   const effective = req.effectiveDate ?? pc.today;
   const taxOverride = new Map(req.taxRates.map((r) => [r.productSku, r.taxPercentage]));
-  const taxRate = (product: ApiRecord): Dec => {
-    if (!pc.tax.enabled || pc.customer.taxExempt) return new Dec(0);
-    const override = taxOverride.get(String(product.sku));
-    if (override) return override;
-    return pickRate(pc.tax.rates, pc.tax.address, (product.taxCode as string | null) ?? null)?.rate ?? new Dec(0);
-  };
+  const taxRate = (product: ApiRecord) => taxRateFor({
+    enabled: pc.tax.enabled, exempt: pc.customer.taxExempt, rates: pc.tax.rates, address: pc.tax.address,
+    taxCode: (product.taxCode as string | null) ?? null, override: taxOverride.get(String(product.sku)),
+  });
 
   const build = (i: {
     at: string; request: LineRequest | null; product: ApiRecord; entry: ApiRecord | null; quantity: Dec; parent: PlannedLine | null;
@@ -165,7 +166,7 @@ export function planLines(req: OrderRequest, trees: ReadonlyMap<string, ApiRecor
       ? { ...priced0, listPrice: clientList, listTotalPrice: roundMoney(clientList.times(priced0.quantity).times(priced0.term), pc.currency) }
       : priced0;
     const taxMode = (product.taxMode as 'Exclusive' | 'Inclusive') ?? 'Exclusive';
-    const rate = taxRate(product);
+    const { rate, status: taxStatus } = taxRate(product);
     const tax = lineTax(priced.totalPrice, rate, taxMode, pc.currency);
     const totalPrice = tax.netTotal;
     const settled: PricedLine = taxMode === 'Inclusive' && !tax.taxAmount.isZero() ? { ...priced, totalPrice, deltaTCV: totalPrice } : priced;
@@ -182,7 +183,7 @@ export function planLines(req: OrderRequest, trees: ReadonlyMap<string, ApiRecor
       billCycleDay: r?.billCycleDay ?? parent?.billCycleDay ?? req.billCycleDay ?? pc.customer.billCycleDay ?? pc.settings.billCycleDay,
       billCycleStartMonth: r?.billCycleStartMonth ?? parent?.billCycleStartMonth ?? pc.customer.billCycleStartMonth ?? null,
       taxCode: (product.taxCode as string | null) ?? null, taxMode, priced: settled, taxPercentage: rate,
-      taxAmount: tax.taxAmount, totalAmount: roundMoney(totalPrice.plus(tax.taxAmount), pc.currency),
+      taxAmount: tax.taxAmount, taxStatus, totalAmount: roundMoney(totalPrice.plus(tax.taxAmount), pc.currency),
     };
   };
 
@@ -237,6 +238,7 @@ export function planLines(req: OrderRequest, trees: ReadonlyMap<string, ApiRecor
 }
 
 export interface OrderTotals {
+  taxStatus: TaxStatus;
   listTotal: Dec; subtotal: Dec; discountAmount: Dec; systemDiscountAmount: Dec; totalPrice: Dec; taxAmount: Dec; totalAmount: Dec; orderTCV: Dec; orderACV: Dec;
 }
 
@@ -244,8 +246,38 @@ export interface OrderTotals {
 export function orderTotals(lines: readonly PlannedLine[]): OrderTotals {
   const sum = (f: (l: PlannedLine) => Dec) => lines.reduce((a, l) => a.plus(f(l)), new Dec(0));
   return {
+    taxStatus: combinedTaxStatus(lines.map((l) => l.taxStatus)),
     listTotal: sum((l) => l.priced.listTotalPrice), subtotal: sum((l) => l.priced.subtotal), discountAmount: sum((l) => l.priced.discountAmount),
     systemDiscountAmount: sum((l) => l.priced.systemDiscountAmount), totalPrice: sum((l) => l.priced.totalPrice), taxAmount: sum((l) => l.taxAmount),
     totalAmount: sum((l) => l.totalAmount), orderTCV: sum((l) => l.priced.deltaTCV), orderACV: sum((l) => l.priced.deltaACV),
+  };
+}
+
+/**
+ * A Draft's stored lines taxed again once an address resolves (DESIGN "Tax": a Draft recomputes its
+ * tax when an address is set): the lines whose status is AddressMissing get the rate of `address`,
+ * the others stay as they are. Pure.
+ */
+export function retaxLines(lines: readonly OrderLine[], t: { rates: readonly TaxRate[]; address: TaxAddress | null; exempt: boolean; currency: string }): OrderLine[] {
+  return lines.map((l) => {
+    if (l.taxStatus !== 'AddressMissing') return l;
+    const { rate, status } = taxRateFor({ enabled: true, exempt: t.exempt, rates: t.rates, address: t.address, taxCode: l.taxCode });
+    const mode = l.taxMode === 'Inclusive' ? 'Inclusive' : 'Exclusive';
+    const tax = lineTax(new Dec(l.totalPrice), rate, mode, t.currency);
+    const carved = mode === 'Inclusive' && !tax.taxAmount.isZero();
+    return {
+      ...l, taxStatus: status, taxPercentage: rate.toString(), taxAmount: tax.taxAmount.toString(),
+      totalPrice: tax.netTotal.toString(), totalAmount: roundMoney(tax.netTotal.plus(tax.taxAmount), t.currency).toString(),
+      ...(carved && { deltaTCV: tax.netTotal.toString() }),
+    };
+  });
+}
+
+/** The order totals that taxing lines again changes (sums of the lines' rounded parts). */
+export function taxedTotals(lines: readonly OrderLine[]): Pick<Order, 'totalPrice' | 'taxAmount' | 'totalAmount' | 'orderTCV' | 'taxStatus'> {
+  const sum = (f: (l: OrderLine) => string | null) => lines.reduce((a, l) => a.plus(f(l) ?? 0), new Dec(0)).toString();
+  return {
+    totalPrice: sum((l) => l.totalPrice), taxAmount: sum((l) => l.taxAmount), totalAmount: sum((l) => l.totalAmount),
+    orderTCV: sum((l) => l.deltaTCV ?? l.totalPrice), taxStatus: combinedTaxStatus(lines.map((l) => l.taxStatus)),
   };
 }

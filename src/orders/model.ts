@@ -32,6 +32,8 @@ export interface ChangeOrder {
   /** The request, as readChangeRequest reads it back when the Draft is activated. */
   changeRequest: unknown;
   previewHash: string;
+  /** Set by orders when the change order is written (the customer's tax address); Calculated when absent. */
+  taxStatus?: string;
 }
 
 /** One line of a change order: a SummaryItem (an asset's resulting state) or a LineItem (one change and its delta). */
@@ -78,6 +80,8 @@ export interface ChangeLine {
   deltaARR: Dec;
   deltaACV: Dec;
   deltaTCV: Dec;
+  /** As its change order's; Calculated when absent. */
+  taxStatus?: string;
 }
 
 /** A decimal amount as stored (numeric columns come back as exact strings, never floats). */
@@ -116,6 +120,8 @@ export interface Order {
   systemDiscountAmount: DecimalString;
   totalPrice: DecimalString;
   taxAmount: DecimalString;
+  /** How the tax came about (DESIGN "Tax"): Calculated, NotCalculated, AddressMissing or NoRate. */
+  taxStatus: string;
   totalAmount: DecimalString;
   orderTCV: DecimalString;
   orderACV: DecimalString;
@@ -189,6 +195,8 @@ export interface OrderLine {
   totalPrice: DecimalString;
   taxPercentage: DecimalString;
   taxAmount: DecimalString;
+  /** How the tax came about (DESIGN "Tax"): Calculated, NotCalculated, AddressMissing or NoRate. */
+  taxStatus: string;
   totalAmount: DecimalString;
   monthlyPrice: DecimalString;
   deltaCMRR: DecimalString | null;

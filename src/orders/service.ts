@@ -17,7 +17,8 @@ import type { CustomersService, OrderPartiesPlan } from '../customers/service.js
 import type { Customer } from '../customers/model.js';
 import type { NumberingService } from '../numbering/service.js';
 import type { TaxService } from '../tax/service.js';
-import { orderTotals, planLines, type PlannedLine } from './lines.js';
+import { combinedTaxStatus, isTaxAddress, resolveTaxAddress, taxRateFor, type TaxAddress } from '../tax/tax.js';
+import { orderTotals, planLines, retaxLines, taxedTotals, type PlannedLine } from './lines.js';
 import { readOptions, readOrderRequest, readPreviewRequest, type LineRequest, type OrderOptions, type OrderRequest } from './request.js';
 import * as store from './store.js';
 import type { ChangeLine, ChangeOrder, NewOrder, Order, OrderHead, OrderLine } from './model.js';
@@ -105,6 +106,8 @@ export interface DraftUpdate {
   numbers: Record<AssetKind, string[]>;
   reservation: InvoiceReservation | null;
   customer: Customer;
+  /** A bill-to contact the update gives (written in its transaction), or null. */
+  parties: OrderPartiesPlan | null;
 }
 
 /** A placement planned before its transaction: prices, tax, numbers, the payment method. `buyer` is
@@ -136,6 +139,10 @@ export interface Activation {
   customerId: string;
   currency: string;
   requestKey: string;
+  /** The totals of a Draft taxed again at activation (its `lines` are the retaxed ones), or null. */
+  retaxed: Partial<Order> | null;
+  /** The Draft's updatedAt as planned (ms): a retaxed Draft that changed since is a 409. */
+  planned: number;
 }
 
 /** A retry of this request after a crash answers with the order instead of placing it again. */
@@ -162,8 +169,8 @@ function plannedLine(orderId: string, l: PlannedLine, status: string): OrderLine
     taxCode: l.taxCode, taxMode: l.taxMode, listPrice: p.listPrice.toString(), salesPrice: p.salesPrice.toString(),
     netSalesPrice: p.netSalesPrice.toString(), listTotalPrice: p.listTotalPrice.toString(), subtotal: p.subtotal.toString(), discount: p.discount.toString(),
     discountAmount: p.discountAmount.toString(), systemDiscount: p.systemDiscount.toString(), systemDiscountAmount: p.systemDiscountAmount.toString(),
-    totalPrice: p.totalPrice.toString(), taxPercentage: l.taxPercentage.toString(), taxAmount: l.taxAmount.toString(), totalAmount: l.totalAmount.toString(),
-    deltaCMRR: p.deltaCMRR.toString(), deltaARR: p.deltaARR.toString(), deltaACV: p.deltaACV.toString(), deltaTCV: p.deltaTCV.toString(),
+    totalPrice: p.totalPrice.toString(), taxPercentage: l.taxPercentage.toString(), taxAmount: l.taxAmount.toString(), taxStatus: l.taxStatus,
+    totalAmount: l.totalAmount.toString(), deltaCMRR: p.deltaCMRR.toString(), deltaARR: p.deltaARR.toString(), deltaACV: p.deltaACV.toString(), deltaTCV: p.deltaTCV.toString(),
     monthlyPrice: p.monthlyPrice.toString(),
     appliedTags: p.appliedTags, description: l.request?.description ?? null, refId: l.request?.refId ?? null, customFields: l.request?.customFields ?? {},
   };
@@ -191,18 +198,61 @@ export function createOrdersService(deps: OrdersDeps) {
     return isSelfService(ctx) ? deps.publishing.publishedProducts(ctx, ids) : deps.catalog.productTrees(ctx, ids);
   }
 
-  /** Prices and taxes the request's lines for a customer; no writes. */
-  async function plan(ctx: Ctx, req: OrderRequest, customer: Customer | null, parties: OrderPartiesPlan | null) {
+  /**
+   * The tax address (DESIGN "Tax"), the first that resolves (names a country) of: the order's bill-to
+   * contact (the request's `billToContact` — the stored one when it names an id — or `billToContactId`,
+   * or the Draft's), the customer's primary bill-to contact (customers' `primaryBillToContact`), the
+   * bill-to contact of its earliest activated order, its own billing address
+   * (stored, or as the request creates it). Each step reads only when the ones before did not resolve.
+   */
+  async function taxAddress(q: Tx | Ctx['db'], ctx: Ctx, customer: Customer | null, parties: OrderPartiesPlan | null, contactId: string | null): Promise<TaxAddress | null> {
+    const addressOf = (x: { billingCountry?: unknown; billingState?: unknown } | null | undefined): TaxAddress | null =>
+      x ? { country: (x.billingCountry as string | null | undefined) ?? null, state: (x.billingState as string | null | undefined) ?? null } : null;
+    const stored = async (id: string | null | undefined) => {
+      if (!id) return null;
+      const [c] = await deps.customers.findContacts(q, ctx, [id]);
+      return addressOf(c);
+    };
+    const planned = parties?.contact ?? null;
+    const orderContact = resolveTaxAddress([await stored(planned?.id ?? contactId), addressOf(planned?.input.fields)]);
+    if (orderContact) return orderContact;
+    if (customer) {
+      const primary = addressOf(await deps.customers.primaryBillToContact(q, ctx, customer));
+      if (isTaxAddress(primary)) return primary;
+      const first = await stored(await store.firstActivatedContactId(q, ctx.tenantId, customer.id));
+      if (isTaxAddress(first)) return first;
+    }
+    return resolveTaxAddress([addressOf(customer ?? parties?.customer?.input.fields)]);
+  }
+
+  /** With the tenant's `blockAddressMissing`, an order without a tax address is not activated (409, nothing written). */
+  function assertTaxAddress(ctx: Ctx, orderNumber: string | null, taxStatus: string): void {
+    if (taxStatus !== 'AddressMissing' || !ctx.tenant.settings.blockAddressMissing) return;
+    throw conflict('TAX_ADDRESS_MISSING', `${orderNumber ? `Order ${orderNumber}` : 'The order'} has no tax address (taxStatus AddressMissing) and the tenant's blockAddressMissing setting forbids activating it: give billToContact (or billToContactId) a billingCountry, or set the customer's billingCountry`);
+  }
+
+  /** The taxStatus of a change order: its customer's address as it resolves now, inside the caller's transaction. */
+  async function changeTaxStatus(tx: Tx, ctx: Ctx, customerId: string): Promise<string> {
+    const rates = await deps.tax.ratesIn(tx, ctx);
+    if (rates.length === 0) return 'Calculated';
+    const customer = await deps.customers.findCustomerRow(tx, ctx, customerId);
+    const address = await taxAddress(tx, ctx, customer, null, null);
+    return taxRateFor({ enabled: true, exempt: customer.taxExempt, rates, address, taxCode: null }).status;
+  }
+
+  /** Prices and taxes the request's lines for a customer; no writes. `contactId`: the Draft's bill-to contact. */
+  async function plan(ctx: Ctx, req: OrderRequest, customer: Customer | null, parties: OrderPartiesPlan | null, contactId: string | null = null) {
     if (req.lines.length === 0) throw invalid('INVALID_FIELD', 'body/orderProducts must hold at least one line');
     if (!req.options.calculatePrice && !ctx.permissions.has('prices:override')) {
       throw forbidden('PERMISSION_DENIED', 'calculatePrice: false needs the prices:override permission');
     }
     const currency = req.currencyIsoCode ?? customer?.currencyIsoCode ?? ctx.tenant.currency;
-    const contact = parties?.contact?.input.fields ?? {};
     // the stored customer, else the planned one's validated fields (both named as in objects.ts)
     const c: Partial<Record<keyof Customer, unknown>> = customer ?? parties?.customer?.input.fields ?? {};
-    const pick = (k: 'billingCountry' | 'billingState') => (contact[k] ?? c[k] ?? null) as string | null;
     const customerField = (k: keyof Customer) => c[k] ?? null;
+    const rates = req.options.calculateTax ? await deps.tax.rates(ctx) : [];
+    // no rates, no address needed (and none read)
+    const address = rates.length > 0 ? await taxAddress(ctx.db, ctx, customer, parties, req.billToContactId ?? contactId) : null;
     return planLines(req, await trees(ctx, req.lines.map((l) => l.productId)), {
       today: ctx.clock.today(ctx.timeZone).toString(),
       pricingTime: ctx.clock.now().toISOString(),
@@ -217,8 +267,8 @@ export function createOrdersService(deps: OrdersDeps) {
       },
       tax: {
         enabled: req.options.calculateTax,
-        rates: req.options.calculateTax ? await deps.tax.rates(ctx) : [],
-        address: { country: pick('billingCountry'), state: pick('billingState') },
+        rates,
+        address,
       },
     });
   }
@@ -308,7 +358,7 @@ export function createOrdersService(deps: OrdersDeps) {
       paymentTerm: req.paymentTerm ?? null, description: req.description ?? null, poNumber: req.poNumber ?? null, poDate: req.poDate ?? null,
       orderReferenceNumber: req.orderReferenceNumber ?? null, billingAddress: req.billingAddress ?? null, shippingAddress: req.shippingAddress ?? null,
       refId: req.refId ?? null, listTotal: t.listTotal.toString(), subtotal: t.subtotal.toString(), discountAmount: t.discountAmount.toString(),
-      systemDiscountAmount: t.systemDiscountAmount.toString(), totalPrice: t.totalPrice.toString(), taxAmount: t.taxAmount.toString(),
+      systemDiscountAmount: t.systemDiscountAmount.toString(), totalPrice: t.totalPrice.toString(), taxAmount: t.taxAmount.toString(), taxStatus: t.taxStatus,
       totalAmount: t.totalAmount.toString(), orderTCV: t.orderTCV.toString(), orderACV: t.orderACV.toString(), options: req.options,
       transactionHub: req.transactionHub ?? {}, customFields: req.customFields ?? {}, cancelOnPaymentFail: req.options.cancelOnPaymentFail,
     };
@@ -317,15 +367,19 @@ export function createOrdersService(deps: OrdersDeps) {
   return {
     /** A change order, written Draft with its lines, inside the caller's transaction (change orders plan them). */
     async createChangeOrder(tx: Tx, ctx: Ctx, order: ChangeOrder, lines: readonly ChangeLine[]): Promise<void> {
-      await store.insertOrder(tx, ctx.tenantId, store.changeOrderAsOrder(order));
-      await store.insertLines(tx, ctx.tenantId, lines.map((l) => store.changeLineAsLine(order.id, l)));
+      const taxStatus = await changeTaxStatus(tx, ctx, order.customerId);
+      await store.insertOrder(tx, ctx.tenantId, store.changeOrderAsOrder({ ...order, taxStatus }));
+      await store.insertLines(tx, ctx.tenantId, lines.map((l) => store.changeLineAsLine(order.id, { ...l, taxStatus })));
       await noteCommitted(tx, ctx, order.id);
     },
 
     /** A Draft change order's lines, replaced by the ones planned again at its activation. */
     async replaceChangeLines(tx: Tx, ctx: Ctx, orderId: string, lines: readonly ChangeLine[]): Promise<void> {
+      const order = (await store.getOrder(tx, ctx.tenantId, orderId))!;
+      const taxStatus = await changeTaxStatus(tx, ctx, order.customerId);
+      if (taxStatus !== order.taxStatus) await store.updateOrder(tx, ctx.tenantId, orderId, { taxStatus });
       await store.deleteLines(tx, ctx.tenantId, orderId);
-      await store.insertLines(tx, ctx.tenantId, lines.map((l) => store.changeLineAsLine(orderId, l)));
+      await store.insertLines(tx, ctx.tenantId, lines.map((l) => store.changeLineAsLine(orderId, { ...l, taxStatus })));
     },
 
     /** Marks an order and its lines Activated (a change order after its versions are written). */
@@ -348,6 +402,12 @@ export function createOrdersService(deps: OrdersDeps) {
       });
     },
 
+    /** The combined taxStatus of order lines (billing's invoices of runs and change orders take it). */
+    async taxStatusOfLines(q: Tx | Ctx['db'], ctx: Ctx, lineIds: readonly string[]): Promise<string | undefined> {
+      const statuses = await store.lineTaxStatuses(q, ctx.tenantId, lineIds);
+      return statuses.length === 0 ? undefined : combinedTaxStatus(statuses);
+    },
+
     response: (ctx: Ctx, orderId: string, extra: { previewInvoices?: unknown[] | null } = {}) => response(ctx, orderId, extra),
     storedMethod: (customer: Customer | null) => storedMethod(customer),
     /** A planned change line as the API shows it (a preview: nothing stored). */
@@ -361,6 +421,7 @@ export function createOrdersService(deps: OrdersDeps) {
       const lines = await plan(ctx, req, customer, parties);
       const currency = req.currencyIsoCode ?? customer?.currencyIsoCode ?? ctx.tenant.currency;
       const activate = req.options.activateOrder;
+      if (activate) assertTaxAddress(ctx, null, orderTotals(lines).taxStatus);
       const { numbers, orderNumber } = await reserveNumbers(ctx, activate ? lines : [], true);
       const reservation = await reserveInvoice(ctx, req.options, lines.length);
       // the request's payment method, else the customer's stored default
@@ -419,11 +480,11 @@ export function createOrdersService(deps: OrdersDeps) {
     },
 
     /** What the customer's activation and the first invoice take from the written order. */
-    factsOf(w: OrderWritten): { orderId: string; customerId: string; currency: string; orderDate: string; billToContactId: string | null; paymentTerm: string | null } {
+    factsOf(w: OrderWritten): { orderId: string; customerId: string; currency: string; orderDate: string; billToContactId: string | null; paymentTerm: string | null; taxStatus: string } {
       const o = w.order;
       return {
         orderId: o.id, customerId: o.customerId, currency: o.currency, orderDate: o.effectiveDate,
-        billToContactId: o.billToContactId, paymentTerm: o.paymentTerm,
+        billToContactId: o.billToContactId, paymentTerm: o.paymentTerm, taxStatus: o.taxStatus,
       };
     },
 
@@ -453,21 +514,29 @@ export function createOrdersService(deps: OrdersDeps) {
       if (current.status !== 'Draft') throw conflict('ORDER_NOT_DRAFT', `Order ${current.orderNumber} is ${current.status}; only a Draft order can be changed`);
       if (req.lines.length === 0) req.lines = await storedLineRequests(ctx, current.id);
       const customer = await deps.customers.findCustomerRow(ctx.db, ctx, current.customerId);
+      // a bill-to contact given now replaces the Draft's (and its address taxes the Draft again)
+      const parties = req.billToContact ? deps.customers.planForOrder(undefined, { ...req.billToContact, customerId: customer.id }) : null;
+      if (req.billToContactId && !(await deps.customers.contactBelongsTo(ctx.db, ctx, req.billToContactId, customer.id))) {
+        throw invalid('CONTACT_NOT_OF_CUSTOMER', 'body/billToContactId is not a contact of the customer');
+      }
       const merged: OrderRequest = {
         ...req, customerId: current.customerId, priceBookId: req.priceBookId ?? (current.priceBookId as string | undefined) ?? undefined,
         currencyIsoCode: req.currencyIsoCode ?? current.currency, effectiveDate: req.effectiveDate ?? current.effectiveDate,
       };
-      const lines = await plan(ctx, merged, customer, null);
+      const lines = await plan(ctx, merged, customer, parties, current.billToContactId);
       const activate = req.options.activateOrder;
+      if (activate) assertTaxAddress(ctx, current.orderNumber, orderTotals(lines).taxStatus);
       const { numbers } = await reserveNumbers(ctx, activate ? lines : [], false);
       const reservation = await reserveInvoice(ctx, req.options, lines.length);
-      return { orderId: current.id, options: req.options, merged, lines, numbers, reservation, customer };
+      return { orderId: current.id, options: req.options, merged, lines, numbers, reservation, customer, parties };
     },
 
     /** The Draft, locked, with the planned header and lines (inside the caller's transaction). */
     async writeDraftUpdate(tx: Tx, ctx: Ctx, u: DraftUpdate): Promise<OrderWritten> {
       const order = await getDraftForUpdate(tx, ctx, u.orderId);
-      const planned = plannedOrder(ctx, u.merged, order.id, order.orderNumber, order.customerId, order.billToContactId, u.lines, String(u.merged.currencyIsoCode));
+      const given = u.parties ? (await deps.customers.ensureForOrder(tx, ctx, u.parties, order.customerId, u.customer)).contactId : null;
+      const contactId = given ?? u.merged.billToContactId?.toLowerCase() ?? order.billToContactId;
+      const planned = plannedOrder(ctx, u.merged, order.id, order.orderNumber, order.customerId, contactId, u.lines, String(u.merged.currencyIsoCode));
       const { id: _i, orderNumber: _n, status: _s, ...patch } = planned;
       const stored = (await store.updateOrder(tx, ctx.tenantId, order.id, patch))!;
       await store.deleteLines(tx, ctx.tenantId, order.id);
@@ -488,27 +557,44 @@ export function createOrdersService(deps: OrdersDeps) {
       if (!isUuid(id)) throw notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`);
       const head = await store.getOrder(ctx.db, ctx.tenantId, id.toLowerCase());
       if (head?.orderType === 'Change') return { change: head.id };
-      const lines = await store.getLines(ctx.db, ctx.tenantId, id.toLowerCase());
+      let lines = await store.getLines(ctx.db, ctx.tenantId, id.toLowerCase());
       const { numbers } = await reserveNumbers(ctx, lines.map((l) => ({ productType: l.productType })), false);
       const reservation = await reserveInvoice(ctx, options, lines.length);
       const draft = await store.getOrder(ctx.db, ctx.tenantId, id.toLowerCase());
       if (!draft) throw notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`);
       const customer = await deps.customers.findCustomerRow(ctx.db, ctx, draft.customerId);
+      // a Draft placed without a tax address is taxed again if one resolves now (a contact or the customer was given one since)
+      let retaxed: Partial<Order> | null = null;
+      if (draft.status === 'Draft' && draft.taxStatus === 'AddressMissing') {
+        const address = await taxAddress(ctx.db, ctx, customer, null, draft.billToContactId);
+        if (address) {
+          lines = retaxLines(lines, { rates: await deps.tax.rates(ctx), address, exempt: customer.taxExempt, currency: draft.currency });
+          retaxed = taxedTotals(lines);
+        }
+      }
+      if (draft.status === 'Draft') assertTaxAddress(ctx, draft.orderNumber, retaxed?.taxStatus ?? draft.taxStatus);
       const pm = b.paymentMethod as { token?: unknown; gateway?: unknown } | undefined;
       if (pm !== undefined && (typeof pm !== 'object' || pm === null || typeof pm.token !== 'string')) throw invalid('INVALID_FIELD', 'body/paymentMethod/token is required');
       const method = pm ? { token: String(pm.token), gateway: typeof pm.gateway === 'string' ? pm.gateway : undefined } : storedMethod(customer);
       return {
         id, orderId: draft.id, options, columns, numbers, reservation, lines, method, customerId: draft.customerId,
-        currency: draft.currency, requestKey: draft.refId ?? draft.id,
+        currency: draft.currency, requestKey: draft.refId ?? draft.id, retaxed, planned: draft.updatedAt.getTime(),
       };
     },
 
     /** The planned Draft, locked, with its additional fields (inside the caller's transaction; activation follows). */
     async writeActivation(tx: Tx, ctx: Ctx, a: Activation): Promise<OrderWritten> {
       const order = await getDraftForUpdate(tx, ctx, a.id);
-      if (Object.keys(a.columns).length > 0) await store.updateOrder(tx, ctx.tenantId, order.id, a.columns);
+      if (a.retaxed) {
+        // the lines taxed in planning replace the stored ones, unless the Draft changed since
+        if (order.updatedAt.getTime() !== a.planned) throw conflict('ORDER_CHANGED', `Order ${order.orderNumber} changed while it was being activated; retry`);
+        await store.deleteLines(tx, ctx.tenantId, order.id);
+        await store.insertLines(tx, ctx.tenantId, a.lines);
+      }
+      const patch = { ...a.columns, ...a.retaxed };
+      const stored = Object.keys(patch).length > 0 ? (await store.updateOrder(tx, ctx.tenantId, order.id, patch))! : order;
       await noteCommitted(tx, ctx, order.id);
-      return { order, lines: await store.getLines(tx, ctx.tenantId, order.id) };
+      return { order: stored, lines: await store.getLines(tx, ctx.tenantId, order.id) };
     },
 
     /** The activated order's first invoice total, from the stored lines, before anything is written. */

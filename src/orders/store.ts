@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/connect.js';
+import { isUuid } from '../core/ids.js';
 import type { Tx } from '../db/transaction.js';
 import type { Row } from '../db/schema.js';
 import { fromRow, insertRows, toColumns, type ColumnMap, type MapsRow } from '../db/rows.js';
@@ -16,7 +17,7 @@ const ORDER = {
   paymentTerm: 'payment_term', description: 'description', poNumber: 'po_number', poDate: 'po_date',
   orderReferenceNumber: 'order_reference_number', billingAddress: 'billing_address', shippingAddress: 'shipping_address', refId: 'ref_id',
   listTotal: 'list_total', subtotal: 'subtotal', discountAmount: 'discount_amount', systemDiscountAmount: 'system_discount_amount',
-  totalPrice: 'total_price', taxAmount: 'tax_amount', totalAmount: 'total_amount', orderTCV: 'order_tcv', orderACV: 'order_acv',
+  totalPrice: 'total_price', taxAmount: 'tax_amount', taxStatus: 'tax_status', totalAmount: 'total_amount', orderTCV: 'order_tcv', orderACV: 'order_acv',
   options: 'options', transactionHub: 'transaction_hub', customFields: 'custom_fields', cancelOnPaymentFail: 'cancel_on_payment_fail',
   changeRequest: 'change_request', previewHash: 'preview_hash', orderPlacedDate: 'order_placed_date', activatedDate: 'activated_date',
   activatedById: 'activated_by_id', canceledDate: 'canceled_date', createdAt: 'created_at', updatedAt: 'updated_at',
@@ -33,7 +34,7 @@ const LINE = {
   billCycleStartMonth: 'bill_cycle_start_month', autoRenew: 'auto_renew', renewalTerm: 'renewal_term', taxCode: 'tax_code', taxMode: 'tax_mode',
   listPrice: 'list_price', salesPrice: 'sales_price', netSalesPrice: 'net_sales_price', listTotalPrice: 'list_total_price', subtotal: 'subtotal',
   discount: 'discount', discountAmount: 'discount_amount', systemDiscount: 'system_discount', systemDiscountAmount: 'system_discount_amount',
-  totalPrice: 'total_price', taxPercentage: 'tax_percentage', taxAmount: 'tax_amount', totalAmount: 'total_amount', monthlyPrice: 'monthly_price',
+  totalPrice: 'total_price', taxPercentage: 'tax_percentage', taxAmount: 'tax_amount', taxStatus: 'tax_status', totalAmount: 'total_amount', monthlyPrice: 'monthly_price',
   deltaCMRR: 'delta_cmrr', deltaARR: 'delta_arr', deltaACV: 'delta_acv', deltaTCV: 'delta_tcv', appliedTags: 'applied_tags',
   description: 'description', refId: 'ref_id', customFields: 'custom_fields',
 } as const satisfies ColumnMap<OrderLine, Row<'order_products'>>;
@@ -96,6 +97,22 @@ export async function deleteOrders(db: Q, tenantId: string, ids: readonly string
   await sql`delete from orders where tenant_id = ${tenantId} and id = any(${[...ids]}::uuid[])`.execute(db);
 }
 
+/** The bill-to contact of the customer's earliest activated order that named one (a tax address fallback). */
+export async function firstActivatedContactId(db: Q, tenantId: string, customerId: string): Promise<string | undefined> {
+  const r = await sql<{ bill_to_contact_id: string }>`select bill_to_contact_id from orders
+    where tenant_id = ${tenantId} and customer_id = ${customerId} and status = 'Activated' and bill_to_contact_id is not null
+    order by activated_date, created_at limit 1`.execute(db);
+  return r.rows[0]?.bill_to_contact_id;
+}
+
+/** The tax statuses of order lines, one per line found. */
+export async function lineTaxStatuses(db: Q, tenantId: string, ids: readonly string[]): Promise<string[]> {
+  const valid = ids.filter(isUuid);
+  if (valid.length === 0) return [];
+  const r = await sql<{ tax_status: string }>`select tax_status from order_products where tenant_id = ${tenantId} and id = any(${valid}::uuid[])`.execute(db);
+  return r.rows.map((x) => x.tax_status);
+}
+
 /** The head of a stored order, as callers see it. */
 export function toOrderHead(o: Order): OrderHead {
   return {
@@ -114,7 +131,7 @@ export function changeOrderAsOrder(o: ChangeOrder): NewOrder {
     billingTiming: null, paymentTerm: null, description: o.description, poNumber: null, poDate: null, orderReferenceNumber: null,
     billingAddress: null, shippingAddress: null, refId: o.refId, discountAmount: '0', systemDiscountAmount: '0',
     listTotal: t.listTotal.toString(), subtotal: t.subtotal.toString(), totalPrice: t.totalPrice.toString(), taxAmount: t.taxAmount.toString(),
-    totalAmount: t.totalAmount.toString(), orderTCV: t.orderTCV.toString(), orderACV: t.orderACV.toString(),
+    totalAmount: t.totalAmount.toString(), orderTCV: t.orderTCV.toString(), orderACV: t.orderACV.toString(), taxStatus: o.taxStatus ?? 'Calculated',
     options: o.options, transactionHub: {}, customFields: {}, cancelOnPaymentFail: o.cancelOnPaymentFail, changeRequest: o.changeRequest, previewHash: o.previewHash,
   };
 }
@@ -133,7 +150,7 @@ export function changeLineAsLine(orderId: string, l: ChangeLine, status = 'Draft
     freeTrialEndDate: l.freeTrialEndDate, autoRenew: l.autoRenew, renewalTerm: l.renewalTerm, cancellationDate: l.cancellationDate,
     listPrice: l.listPrice.toString(), salesPrice: l.salesPrice.toString(), netSalesPrice: l.netSalesPrice.toString(), monthlyPrice: l.monthlyPrice.toString(),
     listTotalPrice: l.listTotalPrice.toString(), subtotal: l.subtotal.toString(), totalPrice: l.totalPrice.toString(), taxPercentage: '0',
-    taxAmount: l.taxAmount.toString(), totalAmount: l.totalAmount.toString(),
+    taxAmount: l.taxAmount.toString(), taxStatus: l.taxStatus ?? 'Calculated', totalAmount: l.totalAmount.toString(),
     deltaCMRR: l.deltaCMRR.toString(), deltaARR: l.deltaARR.toString(), deltaACV: l.deltaACV.toString(), deltaTCV: l.deltaTCV.toString(), description: null, refId: null,
   };
 }

@@ -27,6 +27,8 @@ export function createTaxService() {
   return {
     /** The tenant's rate table (orders read it once, before their transaction). */
     rates: (ctx: Ctx) => listRates(ctx.db, ctx.tenantId),
+    /** The same, inside the caller's transaction (change orders write their tax status in theirs). */
+    ratesIn: (q: Db | Tx, ctx: Ctx) => listRates(q, ctx.tenantId),
 
     async list(ctx: Ctx) {
       return (await listRates(ctx.db, ctx.tenantId)).map(toView);

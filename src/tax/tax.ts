@@ -34,3 +34,44 @@ export function lineTax(total: Dec, rate: Dec, mode: 'Exclusive' | 'Inclusive', 
   }
   return { taxAmount: roundMoney(total.times(rate).dividedBy(100), currency), netTotal: total };
 }
+
+/**
+ * How a tax came about (DESIGN "Tax"), so a tax of 0 is never silent: `Calculated` (a rate applied,
+ * or none was due: an exempt customer, a tenant without rates, a `taxRates` override),
+ * `NotCalculated` (`calculateTax: false`), `AddressMissing` (the tenant has rates but no address
+ * resolved), `NoRate` (an address resolved but no rate matches it).
+ */
+export type TaxStatus = 'Calculated' | 'NotCalculated' | 'AddressMissing' | 'NoRate';
+
+const SEVERITY: Record<string, number> = { Calculated: 0, NotCalculated: 1, NoRate: 2, AddressMissing: 3 };
+
+/** The status of several taxed lines (an order, an invoice): the most telling one. None: Calculated. */
+export function combinedTaxStatus(statuses: Iterable<string>): TaxStatus {
+  let worst: TaxStatus = 'Calculated';
+  for (const s of statuses) if ((SEVERITY[s] ?? 0) > SEVERITY[worst]!) worst = s as TaxStatus;
+  return worst;
+}
+
+/** An address resolves when it names a country (rates are keyed by country). */
+export const isTaxAddress = (a: TaxAddress | null | undefined): a is TaxAddress => !!a?.country?.trim();
+
+/**
+ * The tax address from its fallbacks, first that resolves (DESIGN "Tax"): the order's bill-to
+ * contact, the customer's primary bill-to contact, the contact its first activated order used, the
+ * customer's own billing address. Null when none does.
+ */
+export function resolveTaxAddress(candidates: readonly (TaxAddress | null | undefined)[]): TaxAddress | null {
+  return candidates.find(isTaxAddress) ?? null;
+}
+
+/** A line's rate and status. `override`: a request's `taxRates` percent for the line's SKU. */
+export function taxRateFor(i: { enabled: boolean; exempt: boolean; rates: readonly TaxRate[]; address: TaxAddress | null; taxCode: string | null; override?: Dec | undefined }): { rate: Dec; status: TaxStatus } {
+  const none = new Dec(0);
+  if (!i.enabled) return { rate: none, status: 'NotCalculated' };
+  if (i.exempt) return { rate: none, status: 'Calculated' };
+  if (i.override) return { rate: i.override, status: 'Calculated' };
+  if (i.rates.length === 0) return { rate: none, status: 'Calculated' };
+  if (!isTaxAddress(i.address)) return { rate: none, status: 'AddressMissing' };
+  const r = pickRate(i.rates, i.address, i.taxCode);
+  return r ? { rate: r.rate, status: 'Calculated' } : { rate: none, status: 'NoRate' };
+}

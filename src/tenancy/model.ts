@@ -15,6 +15,8 @@ export interface TenantSettings {
   billingStartMonth: number | null;
   creditMemoMode: string;
   hideZeroItems: boolean;
+  /** An order whose tax address is missing (taxStatus AddressMissing) cannot be activated: 409 TAX_ADDRESS_MISSING. */
+  blockAddressMissing: boolean;
   numberFormats: Record<string, string>;
   /** Imported billing settings Keel keeps but does not act on yet (auto BCD mode, CRM alignment, grouping). */
   billingExtras: Record<string, unknown>;
@@ -30,6 +32,7 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   billingStartMonth: null,
   creditMemoMode: 'Disabled',
   hideZeroItems: false,
+  blockAddressMissing: false,
   numberFormats: {},
   billingExtras: {},
 };

@@ -14,6 +14,7 @@ const ALIASES: Record<string, keyof TenantSettings> = {
   'Billing Start Month': 'billingStartMonth', billingStartMonth: 'billingStartMonth',
   'Credit Memo Mode': 'creditMemoMode', creditMemoMode: 'creditMemoMode',
   hideZeroItems: 'hideZeroItems',
+  blockAddressMissing: 'blockAddressMissing', 'Block Address Missing': 'blockAddressMissing',
   billingExtras: 'billingExtras',
 };
 
@@ -67,6 +68,10 @@ export function validateSettingsPatch(current: TenantSettings, patch: Record<str
       case 'hideZeroItems':
         if (typeof value !== 'boolean') throw invalid('INVALID_FIELD', `${field} must be true or false`);
         next.hideZeroItems = value;
+        break;
+      case 'blockAddressMissing':
+        if (typeof value !== 'boolean') throw invalid('INVALID_FIELD', `${field} must be true or false`);
+        next.blockAddressMissing = value;
         break;
       case 'billingExtras':
         if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid('INVALID_FIELD', `${field} must be an object`);

@@ -54,7 +54,7 @@ export function createWorkflows(deps: WorkflowDeps) {
     const c = invoicing ? customer ?? await customers.findCustomerRow(tx, ctx, f.customerId) : null;
     const invoiceId = await billing.activateOrderInTx(tx, ctx, {
       orderId: f.orderId, customerId: f.customerId, versions,
-      invoice: invoicing && c ? { billToContactId: f.billToContactId, paymentTerm: f.paymentTerm ?? c.paymentTerm, activate: options.activateInvoice, reservation } : null,
+      invoice: invoicing && c ? { billToContactId: f.billToContactId, paymentTerm: f.paymentTerm ?? c.paymentTerm, activate: options.activateInvoice, reservation, taxStatus: f.taxStatus } : null,
     });
     return { invoiceId, written, customerId: f.customerId };
   }

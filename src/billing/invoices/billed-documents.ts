@@ -24,21 +24,28 @@ export interface BilledWrite {
   itemNumbers: readonly string[];
   /** Next revision per billed-ledger key (updated as items are written). */
   revisions: Map<string, number>;
+  /** The invoice's taxStatus; absent: the combined status of the order lines its items bill (`taxStatusOf`). */
+  taxStatus?: string | undefined;
 }
+
+/** The combined taxStatus of order lines (orders provide it; DESIGN "Tax"), undefined when it knows none. */
+export type TaxStatusOf = (q: Tx, ctx: Ctx, orderProductIds: readonly string[]) => Promise<string | undefined>;
 
 export interface BilledResult { kind: 'Invoice' | 'CreditMemo'; id: string }
 
-export function createBilledDocuments(deps: { numbering: NumberingService; creditMemos: CreditMemos }) {
+export function createBilledDocuments(deps: { numbering: NumberingService; creditMemos: CreditMemos; taxStatusOf?: TaxStatusOf }) {
   async function writeInvoice(tx: Tx, ctx: Ctx, w: BilledWrite): Promise<BilledResult> {
     const { draft } = w;
     if (!w.invoiceNumber || w.itemNumbers.length < draft.items.length) throw conflict('BILLING_CHANGED', 'What is due changed while billing was planning; run it again');
     const id = randomUUID();
     const status = w.activate ? 'Active' : 'Draft';
+    const taxStatus = w.taxStatus ?? await deps.taxStatusOf?.(tx, ctx, [...new Set(draft.items.map((i) => i.orderProductId))]);
     await store.insertInvoice(tx, ctx.tenantId, {
       id, invoiceNumber: w.invoiceNumber, status, customerId: w.customerId, billToContactId: w.billToContactId,
       orderId: w.orderId, currency: draft.currency, invoiceDate: draft.invoiceDate, dueDate: draft.dueDate, startDate: draft.startDate,
       endDate: draft.endDate, targetDate: draft.targetDate, amountWithoutTax: draft.amountWithoutTax.toString(), taxAmount: draft.taxAmount.toString(),
       amount: draft.amount.toString(), balance: draft.amount.toString(), ...(w.activate && { activatedTime: ctx.clock.now(), activatedById: principalId(ctx) }),
+      ...(taxStatus && { taxStatus }),
     });
     const rows = itemRows({ invoiceId: id }, draft, w.itemNumbers, w.revisions, w.customerId, status);
     await store.insertItems(tx, ctx.tenantId, rows.items);
