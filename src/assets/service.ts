@@ -86,6 +86,9 @@ export function createAssetsService() {
 
     nextVersions: (q: Tx | Ctx['db'], ctx: Ctx, numbers: readonly string[]) => store.nextVersions(q, ctx.tenantId, numbers),
 
+    /** Σ delta TCV of each asset number's versions as the reads sum them (superseded ones included). */
+    chainTcv: (q: Tx | Ctx['db'], ctx: Ctx, numbers: readonly string[]) => store.chainTcv(q, ctx.tenantId, numbers),
+
     /** Future versions a change order re-derived: they stop counting (status Superseded), inside its transaction. */
     supersede: (tx: Tx, ctx: Ctx, ids: readonly string[]) => store.supersedeVersions(tx, ctx.tenantId, ids),
 

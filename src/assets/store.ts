@@ -224,3 +224,11 @@ export async function supersedeVersions(db: Q, tenantId: string, ids: readonly s
   if (ids.length === 0) return;
   await sql`update asset_versions set status = 'Superseded' where tenant_id = ${tenantId} and id = any(${[...ids]}::uuid[])`.execute(db);
 }
+
+/** Σ delta TCV per asset number over every version that counts (the figure reads sum them so). */
+export async function chainTcv(db: Q, tenantId: string, numbers: readonly string[]): Promise<Map<string, string>> {
+  if (numbers.length === 0) return new Map();
+  const r = await sql<{ asset_number: string; tcv: string }>`select asset_number, sum(delta_tcv) as tcv from asset_versions
+    where tenant_id = ${tenantId} and asset_number = any(${[...numbers]}::text[]) and status <> 'Canceled' group by asset_number`.execute(db);
+  return new Map(r.rows.map((x) => [x.asset_number, x.tcv]));
+}

@@ -141,7 +141,7 @@ export function createChangeOrdersService(deps: {
       const rederived = rederivedVersions(r.versions, cp, figures, fullChain);
       if (rederived.length > 0) {
         const total = value([withVersions([...r.versions, ...rederived])]).get(n)!.amount;
-        const counted = fullChain.reduce((a, v) => a.plus(v.deltaTCV), new Dec(0)).plus(r.versions.reduce((a, v) => a.plus(v.deltaTCV), new Dec(0)));
+        const counted = new Dec((await deps.assets.chainTcv(q, ctx, [n])).get(n) ?? 0).plus(r.versions.reduce((a, v) => a.plus(v.deltaTCV), new Dec(0)));
         rederived[0]!.deltaTCV = total.minus(counted).toString();
         superseded.push(...cp.replayed.flatMap((x) => x.supersedes.map((v) => v.id)));
       }
