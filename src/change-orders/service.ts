@@ -279,6 +279,11 @@ export function createChangeOrdersService(deps: {
               assetNumber: p.plans[k]!.assetNumber, quantity: final.quantity.toNumber(), term: final.term, startDate: final.startDate, endDate: final.endDate,
               cancellationDate: final.cancellationDate, orderPrice: summary, changes: changeViews,
             },
+            // every version the order writes: its own, then the later ones it re-derives (rederive.ts)
+            versions: r.versions.map((v) => ({
+              effectiveFrom: v.effectiveFrom, quantity: Number(v.quantity), startDate: v.startDate, endDate: v.endDate, netSalesPrice: Number(v.netSalesPrice),
+              totalPrice: Number(v.totalPrice), rederived: v.orderId !== p.orderId,
+            })),
           };
         }),
       };

@@ -64,4 +64,22 @@ describe('future-dated changes and early renewals', () => {
       expect(total).toBe(v.total.amount);
     }
   });
+
+  it('a preview shows the re-derived versions, and committing with its previewHash writes them', async () => {
+    await call('POST', '/test/clock', { today: '2023-08-20' });
+    const o = (await call('POST', '/orders', { options: { activateInvoice: true }, customer: { name: 'Preview re-derived' },
+      lines: [{ productId: s.f.ids.platform, quantity: 1, subscriptionTerm: 12, subscriptionStartDate: '2023-06-22' }] })).json();
+    const sub = o.subscriptions[0].name;
+    expect((await call('POST', '/orders/change-orders', { options: {}, assetChanges: [{ assetNumber: sub, changeType: 'Renew', renewalTerm: 12 }] })).statusCode).toBe(200);
+    const body = { options: {}, assetChanges: [{ assetNumber: sub, changeType: 'UpdateQuantity', quantity: 1, startDate: '2023-10-01' }] };
+    const preview = (await call('POST', '/cpq/change-order:preview', body)).json();
+    expect(preview.results[0].versions).toEqual([
+      { effectiveFrom: '2023-10-01', quantity: 2, startDate: '2023-06-22', endDate: '2024-06-21', netSalesPrice: 9.9, totalPrice: 237.6, rederived: false },
+      { effectiveFrom: '2024-06-22', quantity: 2, startDate: '2023-06-22', endDate: '2025-06-21', netSalesPrice: 9.9, totalPrice: 475.2, rederived: true },
+    ]);
+    const res = await call('POST', '/orders/change-orders', { ...body, options: { previewHash: preview.previewHash } });
+    expect(res.statusCode, res.body).toBe(200);
+    const head = (await call('GET', `/orders/subscriptions/${res.json().subscriptions.at(-1).latestVersionedSubscriptionId}`)).json();
+    expect(head).toMatchObject({ quantity: 2, effectiveFrom: '2024-06-22', subscriptionEndDate: '2025-06-21', totalTCV: 442.53 });
+  });
 });
