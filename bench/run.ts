@@ -206,7 +206,10 @@ function markdown(all: Record<string, Figures>): string {
     const insert = figures.insertFloor as { rowsPerSecond: number } | undefined;
     for (const [name, f] of Object.entries(figures)) {
       const r = f as Record<string, number | string>;
-      if ('rps' in r) {
+      if ('keptFrom' in r) {
+        const figure = 'rps' in r ? `${r.rps} req/s | ${r.p50} | ${r.p99}` : 'subscriptionsPerSecond' in r ? `${r.subscriptionsPerSecond} subs/s (${r.seconds} s, ${r.msPerSubscription} ms each) | |` : `${JSON.stringify(r)} | |`;
+        rows.push(`| ${engine} | ${name} | ${figure} | kept from the run of ${String(r.keptFrom).slice(0, 16).replace('T', ' ')} (its floor is not this one) | ${TARGETS[name] ?? ''} |`);
+      } else if ('rps' in r) {
         const ratio = name === 'floorFastify' ? '1' : `${(Number(r.rps) / floor.rps).toFixed(3)} of fastify${name === 'oneRowPost' ? '' : `, ${(Number(r.rps) / oneRow.rps).toFixed(2)} of one-row POST`}`;
         rows.push(`| ${engine} | ${name} | ${r.rps} req/s | ${r.p50} | ${r.p99} | ${ratio} | ${TARGETS[name] ?? ''} |`);
       } else if ('subscriptionsPerSecond' in r) {
@@ -244,8 +247,12 @@ for (const engine of await engines()) {
     continue;
   }
   log(`--- ${engine.name}`);
-  // figures not measured now (BENCH_SCENARIOS) stay as the last run measured them
-  all[engine.name] = { ...(SCENARIOS ? last?.results[engine.name] : {}), ...await benchEngine(engine) };
+  // figures not measured now (BENCH_SCENARIOS) stay as the last run measured them, marked with its date
+  // (their ratios to a floor measured now would mean nothing)
+  const fresh = await benchEngine(engine);
+  const kept = Object.fromEntries(Object.entries(SCENARIOS ? last?.results[engine.name] ?? {} : {}).filter(([k]) => !(k in fresh))
+    .map(([k, f]) => [k, { keptFrom: last?.measured?.[engine.name] ?? last?.date, ...(f as Record<string, unknown>) }]));
+  all[engine.name] = { ...(SCENARIOS ? last?.results[engine.name] : {}), ...kept, ...fresh };
   measured[engine.name] = new Date().toISOString();
 }
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
