@@ -16,6 +16,12 @@ export interface TenantSettings {
   creditMemoMode: string;
   hideZeroItems: boolean;
   numberFormats: Record<string, string>;
+  /** Charge invoices activated by billing runs or `:activate` to the customer's default payment method. */
+  autoCollect: boolean;
+  /** Days after the first collection attempt on which a failed charge is tried again. */
+  collectionRetryDays: number[];
+  /** What a credit memo's leftover credit becomes: kept as credit, or refunded to the original payment method. */
+  refundCorrections: 'KeepAsCredit' | 'Refund';
   /** Imported billing settings Keel keeps but does not act on yet (auto BCD mode, CRM alignment, grouping). */
   billingExtras: Record<string, unknown>;
 }
@@ -31,6 +37,9 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   creditMemoMode: 'Disabled',
   hideZeroItems: false,
   numberFormats: {},
+  autoCollect: true,
+  collectionRetryDays: [3, 5, 7],
+  refundCorrections: 'KeepAsCredit',
   billingExtras: {},
 };
 
