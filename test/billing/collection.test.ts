@@ -106,6 +106,43 @@ describe('collection of invoices activated by billing runs', () => {
     expect(new Set(all.map((a) => a.paymentId)).size).toBe(4);
   });
 
+  it('a charge whose answer was lost is never lost: the reconciler completes it under the same key; a balance that moved meanwhile voids and re-plans it', async () => {
+    const s = await setup();
+    const c = await s.customer('pm_card_timeoutOnce');
+    const [id] = await s.run('2023-06-22', c);
+    await settle();
+    // the business transaction recorded the pending charge (with its key) before the gateway was asked
+    const [pending] = await s.attempts(id!);
+    expect(pending).toMatchObject({ status: 'Pending', amount: 29.7, gatewayKey: `collect:${s.f.tenant.id}:${id}:1:29.70` });
+    expect(await s.invoice(id!)).toMatchObject({ balance: 29.7, paymentStatus: 'Transferred' });
+    // meanwhile finance applies a credit: the planned amount no longer equals the balance
+    const memo = await s.ok('POST', '/billing/credit-memos', { customerId: c, amount: 9.7, status: 'Active' });
+    await s.ok('POST', '/billing/credit-memos:apply', { appliedInvoices: [{ creditMemoId: memo.id, invoiceId: id, transactionAmount: 9.7 }] });
+    const ctx = await t.rt.tenancy.systemContext(s.f.tenant.id, 'test');
+    await t.rt.checkoutForTests.reconcilePending(ctx, 0);
+    // the re-planned charge (a new key: the amount is part of it) lost its answer too (this token always does once)
+    expect((await s.attempts(id!)).map((a) => [a.attemptNumber, a.status, a.trigger, a.amount, a.gatewayKey])).toEqual([
+      [1, 'Voided', 'Activation', 29.7, `collect:${s.f.tenant.id}:${id}:1:29.70`],
+      [1, 'Pending', 'Replan', 20, `collect:${s.f.tenant.id}:${id}:1:20.00`],
+    ]);
+    await t.rt.checkoutForTests.reconcilePending(ctx, 0);
+    expect((await s.attempts(id!)).map((a) => [a.status, a.amount])).toEqual([['Voided', 29.7], ['Succeeded', 20]]);
+    expect(await s.invoice(id!)).toMatchObject({ balance: 0, paymentStatus: 'Paid' });
+    // the reconciler again: nothing left pending, nothing charged twice
+    await t.rt.checkoutForTests.reconcilePending(ctx, 0);
+    expect(await s.attempts(id!)).toHaveLength(2);
+  });
+
+  it('a lost answer with the balance unchanged: completed once by the reconciler', async () => {
+    const s = await setup();
+    const [id] = await s.run('2023-06-22', await s.customer('pm_card_timeoutOnce'));
+    await settle();
+    const ctx = await t.rt.tenancy.systemContext(s.f.tenant.id, 'test');
+    await t.rt.checkoutForTests.reconcilePending(ctx, 0);
+    expect((await s.attempts(id!)).map((a) => [a.status, a.amount])).toEqual([['Succeeded', 29.7]]);
+    expect(await s.invoice(id!)).toMatchObject({ balance: 0, paymentStatus: 'Paid' });
+  });
+
   it('autoCollect off: nothing is planned or charged', async () => {
     const s = await setup();
     await s.ok('PATCH', '/tenant', { settings: { autoCollect: false } });
