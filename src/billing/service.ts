@@ -62,7 +62,8 @@ export type BillingService = ReturnType<typeof createBillingService>;
 /** Called in the transaction that makes an invoice Active by a billing run or `:activate` (collection plans its charge: src/workflows/invoice-collection.ts). */
 export type OnInvoiceActivated = (tx: Tx, ctx: Ctx, invoice: { id: string; customerId: string; currency: string; invoiceDate: string }) => Promise<void>;
 
-export function createBillingService(deps: { assets: AssetsService; numbering: NumberingService; payments: PaymentsService; customers: CustomersService; idsMatching: IdsMatching; runConcurrency?: number; dayBoundary: DayBoundaryWork; catalog: Pick<CatalogService, 'creditConversions'>; onInvoiceActivated?: OnInvoiceActivated }) {
+export function createBillingService(deps: { assets: AssetsService; numbering: NumberingService; payments: PaymentsService; customers: CustomersService; idsMatching: IdsMatching; runConcurrency?: number; dayBoundary: DayBoundaryWork; catalog: Pick<CatalogService, 'creditConversions'>; onInvoiceActivated?: OnInvoiceActivated;
+  onCreditLeft?: (tx: Tx, ctx: Ctx, creditMemoId: string) => Promise<void> }) {
   const activated: OnInvoiceActivated = (tx, ctx, inv) => deps.onInvoiceActivated?.(tx, ctx, inv) ?? Promise.resolve();
   // refunds issue credit memos, and credit memos recompute invoices: each reaches the other at call time
   let creditMemos: CreditMemos | undefined;
@@ -71,7 +72,7 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
   creditMemos = createCreditMemos({ numbering: deps.numbering, payments: deps.payments, invoices: operations, debitMemos });
   const memos = creditMemos;
   const credits = createCredits({ numbering: deps.numbering, creditMemos: memos, customers: deps.customers, catalog: deps.catalog });
-  const documents = createBilledDocuments({ numbering: deps.numbering, creditMemos: memos });
+  const documents = createBilledDocuments({ numbering: deps.numbering, creditMemos: memos, ...(deps.onCreditLeft && { onCreditLeft: deps.onCreditLeft }) });
   const runs = createBillingRuns({ assets: deps.assets, customers: deps.customers, numbering: deps.numbering, documents, idsMatching: deps.idsMatching, concurrency: deps.runConcurrency ?? 1, dayBoundary: deps.dayBoundary, onInvoiceActivated: activated });
   async function withItems(ctx: Ctx, q: Tx | Ctx['db'], invoices: readonly Invoice[]): Promise<InvoiceWithItems[]> {
     const ids = invoices.map((i) => i.id);

@@ -23,6 +23,8 @@ export interface BackgroundDeps {
   reconcilePending(ctx: Ctx, minAgeSeconds: number): Promise<number>;
   /** Makes an invoice's collection attempt that is due (src/workflows/invoice-collection.ts). */
   collectInvoice(ctx: Ctx, invoiceId: string): Promise<unknown>;
+  /** Refunds a correction memo's credit left to the original payment method (`refundCorrections: Refund`). */
+  refundCredit(ctx: Ctx, creditMemoId: string): Promise<unknown>;
 }
 
 export const KINDS = {
@@ -36,6 +38,7 @@ export const KINDS = {
   reconcile: 'payments.reconcile',
   dayBoundary: DAY_BOUNDARY,
   collect: 'billing.collect',
+  refundCredit: 'billing.refund-credit',
 } as const;
 
 /** Days finished jobs (Completed, Canceled) are kept. */
@@ -69,6 +72,7 @@ export function registerBackgroundWork(d: BackgroundDeps): void {
     const attempt = await d.collectInvoice(await d.systemContext(job.tenantId, 'collection'), String(job.payload.invoiceId));
     return { attempt: attempt && typeof attempt === 'object' && 'status' in attempt ? (attempt as { status: string }).status : null };
   });
+  jobs.register(KINDS.refundCredit, async (job) => d.refundCredit(await d.systemContext(job.tenantId, 'collection'), String(job.payload.creditMemoId)));
   // at the tenant's midnight (the schedule) or for a day its test clock crossed (payload.day)
   jobs.register(KINDS.dayBoundary, async (job) => {
     const ctx = await d.systemContext(job.tenantId, 'day-boundary');

@@ -315,6 +315,21 @@ export function createInvoiceCollection(deps: InvoiceCollectionDeps) {
       return { creditMemos: out };
     },
 
+    /**
+     * `refundCorrections: Refund`: the credit a correction memo still holds after paying the open
+     * invoices goes back to the original payment method (a job planned where billing wrote the memo).
+     * A memo with nothing left, or no gateway payment behind it, stays as it is: the job says why.
+     */
+    async refundCreditLeft(ctx: Ctx, creditMemoId: string) {
+      try {
+        return await this.refundCreditMemos(ctx, { creditMemoIds: [creditMemoId] });
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        if (code === 'NO_ORIGINAL_PAYMENT' || code === 'NOTHING_TO_REFUND' || code === 'CREDIT_MEMO_NOT_ACTIVE') return { creditMemos: [], keptAsCredit: code };
+        throw e;
+      }
+    },
+
     /** Every attempt made or planned for an invoice, oldest first. */
     async attemptsOf(ctx: Ctx, invoiceId: string) {
       const { invoice } = await billing.getInvoice(ctx, invoiceId);

@@ -305,4 +305,48 @@ describe('credit memos: transferToPayments refunds to the original payment metho
     // the invoice stays settled
     expect(await s.invoice(id!)).toMatchObject({ balance: 0, paymentStatus: 'Paid' });
   });
+
+  it('refundCorrections: Refund — a correction\'s credit left goes back to the card without being asked', async () => {
+    const s = await setup();
+    await s.ok('PATCH', '/tenant', { settings: { refundCorrections: 'Refund' } });
+    const c = await s.customer('pm_card_visa');
+    const [id] = await s.run('2023-06-22', c);
+    await settle();
+    await s.clock('2023-06-25');
+    const sub = (await s.ok('GET', `/billing/invoices/${id}`)).items[0].assetNumber as string;
+    const co = await s.ok('POST', '/orders/change-orders', { options: { activateInvoice: true }, assetChanges: [{ assetNumber: sub, changeType: 'Cancel', cancellationDate: '2023-06-26' }] });
+    const memo = co.creditMemos[0];
+    await settle();
+    expect(await s.ok('GET', `/billing/credit-memos/${memo.id}`)).toMatchObject({ amount: 16.5, balance: 0, paymentStatus: 'Refunded' });
+  });
+});
+
+describe('collection settings', () => {
+  it('are validated, naming the setting', async () => {
+    const s = await setup();
+    const cases: [Record<string, unknown>, string][] = [
+      [{ autoCollect: 'yes' }, 'body/settings/autoCollect must be true or false'],
+      [{ collectionRetryDays: [5, 3] }, 'body/settings/collectionRetryDays must be increasing whole days from 1 to 365 (at most 10)'],
+      [{ collectionRetryDays: 'x' }, 'body/settings/collectionRetryDays must be increasing whole days from 1 to 365 (at most 10)'],
+      [{ refundCorrections: 'Maybe' }, 'body/settings/refundCorrections must be KeepAsCredit or Refund'],
+    ];
+    for (const [settings, message] of cases) {
+      const res = await s.call('PATCH', '/tenant', { settings });
+      expect([res.statusCode, res.json().message]).toEqual([400, message]);
+    }
+    const ok = await s.ok('PATCH', '/tenant', { settings: { collectionRetryDays: [1, 2] } });
+    expect(ok.settings).toMatchObject({ autoCollect: true, collectionRetryDays: [1, 2], refundCorrections: 'KeepAsCredit' });
+  });
+
+  it('a tenant\'s own retry days', async () => {
+    const s = await setup();
+    await s.ok('PATCH', '/tenant', { settings: { collectionRetryDays: [1] } });
+    const [id] = await s.run('2023-06-22', await s.customer('pm_card_chargeDeclined'));
+    await settle();
+    await s.clock('2023-06-23');
+    await settle();
+    await s.clock('2023-07-01');
+    await settle();
+    expect((await s.attempts(id!)).map((a) => [a.attemptNumber, a.status, a.dueDate])).toEqual([[1, 'Failed', '2023-06-22'], [2, 'Failed', '2023-06-23']]);
+  });
 });
