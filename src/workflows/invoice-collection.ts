@@ -80,7 +80,8 @@ export function createInvoiceCollection(deps: InvoiceCollectionDeps) {
     // never before the day the failed attempt was made (a retry day already past is made at once)
     const due = later(parseDate(firstOn, 'first attempt').add({ days: offset }).toString(), failed.attemptedOn ?? todayOf(ctx));
     await payments.planAttempt(tx, ctx, { invoiceId: failed.invoiceId, attemptNumber: failed.attemptNumber + 1, trigger: 'Retry', dueDate: due, currency: failed.currency });
-    if (due <= todayOf(ctx)) await deps.enqueueCollect(tx, ctx.tenantId, failed.invoiceId);
+    // due the day it failed: at once; later: the day-boundary job of its day makes it
+    if (due <= String(failed.attemptedOn ?? todayOf(ctx))) await deps.enqueueCollect(tx, ctx.tenantId, failed.invoiceId);
   }
 
   /** The day the invoice's first attempt was made (retries count from it). */
@@ -156,13 +157,15 @@ export function createInvoiceCollection(deps: InvoiceCollectionDeps) {
    * Returns it as it ended up, or null when none was due.
    */
   async function collect(ctx: Ctx, invoiceId: string, asOf?: string): Promise<CollectionAttempt | null> {
-    // the business day it is made on: today, or the day-boundary's day while a test clock catches up
-    const today = asOf && asOf < todayOf(ctx) ? asOf : todayOf(ctx);
+    const through = asOf && asOf < todayOf(ctx) ? asOf : todayOf(ctx);
     const [number] = await deps.numbering.nextNumbers(ctx, 'payment', 1);
     const made = await inTransaction(ctx.db, async (tx) => {
       const inv = await ops.lockInvoice(tx, ctx, invoiceId, 'invoice');
       const a = await payments.openAttempt(tx, ctx, invoiceId);
-      if (!a || a.status !== 'Scheduled' || a.dueDate > today) return null;
+      if (!a || a.status !== 'Scheduled' || a.dueDate > through) return null;
+      // the business day it counts for: today; in the day boundary's catch-up (days a test clock
+      // crossed, in whatever order their jobs run) its own due day, so retries keep their schedule
+      const today = asOf ? a.dueDate : todayOf(ctx);
       const now = ctx.clock.now();
       const balance = new Dec(inv.balance);
       if (inv.status !== 'Active' || balance.lte(0)) {
