@@ -66,9 +66,9 @@ describe('random histories of orders, change orders and runs', () => {
 
       const latest = (await call('GET', `/orders/subscriptions/${sub.id}`)).json();
       const head = latest.isLatest ? latest : (await call('GET', `/orders/subscriptions/${latest.latestVersionedSubscriptionId}`)).json();
-      const items = (await sql<{ invoice_id: string | null; credit_memo_id: string | null; start_date: string; end_date: string; transaction_quantity: string; net_sales_price: string;
+      const items = (await sql<{ id: string; corrects_invoice_item_id: string | null; invoice_id: string | null; credit_memo_id: string | null; start_date: string; end_date: string; transaction_quantity: string; net_sales_price: string;
         proration_numerator: number; proration_denominator: number; amount_without_tax: string; transaction_date: string }>`
-        select invoice_id, credit_memo_id, start_date, end_date, transaction_quantity, net_sales_price, proration_numerator, proration_denominator, amount_without_tax, transaction_date
+        select id, corrects_invoice_item_id, invoice_id, credit_memo_id, start_date, end_date, transaction_quantity, net_sales_price, proration_numerator, proration_denominator, amount_without_tax, transaction_date
         from invoice_items where tenant_id = ${s.f.tenant.id} and customer_id = ${customerId} and status <> 'Canceled'`.execute(s.t.rt.database.db)).rows;
       // (a) the ledger adds up to the contract's value (the chain's TCV, Σ of its versions' windows)
       const billed = items.reduce((a, i) => a + Math.round(Number(i.amount_without_tax) * 100), 0);
@@ -78,9 +78,10 @@ describe('random histories of orders, change orders and runs', () => {
         // (c, h) units × price × fraction reproduce the amount, to the rounding cent
         const reproduced = q * Number(i.net_sales_price) * i.proration_numerator / i.proration_denominator;
         expect(Math.abs(reproduced - Number(i.amount_without_tax)), `${JSON.stringify(i)} ${JSON.stringify(h)}`).toBeLessThanOrEqual(0.0100001);
-        // (b) a charge bills only days of service
-        if (q > 0 && Number(i.amount_without_tax) > 0) {
-          expect(i.start_date >= head.subscriptionStartDate && i.end_date <= head.subscriptionEndDate, `${JSON.stringify(i)} outside ${head.subscriptionStartDate}..${head.subscriptionEndDate}`).toBe(true);
+        // (b) a charge bills only days of service — or, billed in advance before the service was cut short, is reversed by a correction naming it
+        if (q > 0 && Number(i.amount_without_tax) > 0 && !(i.start_date >= head.subscriptionStartDate && i.end_date <= head.subscriptionEndDate)) {
+          const reversed = items.some((c) => c.corrects_invoice_item_id === (i.corrects_invoice_item_id ?? i.id) && Number(c.amount_without_tax) < 0);
+          expect(reversed, `${JSON.stringify(i)} outside ${head.subscriptionStartDate}..${head.subscriptionEndDate}, not reversed`).toBe(true);
         }
         // (d) a credit memo credits only days some invoice billed
         if (i.credit_memo_id) {
@@ -100,7 +101,7 @@ describe('random histories of orders, change orders and runs', () => {
     }), {
       numRuns: Number(process.env.HISTORY_RUNS ?? 6),
       // found by this test: an early renewal re-derived twice (the chain's TCV counted the superseded versions once)
-      examples: [[{ startOffset: 0, quantity: 1, steps: [
+      examples: [[{ startOffset: 0, quantity: 1, steps: [{ kind: 'change', advance: 0, change: { changeType: 'Cancel', offset: 1 } }, { kind: 'run', advance: 5 }] }], [{ startOffset: 0, quantity: 1, steps: [
         { kind: 'change', advance: 0, change: { changeType: 'Renew', renewalTerm: 6 } },
         { kind: 'change', advance: 0, change: { changeType: 'AdjustPrice', netSalesPrice: 5, offset: 0 } },
         { kind: 'change', advance: 0, change: { changeType: 'UpdateQuantity', quantity: 1, offset: 0 } },
