@@ -59,7 +59,11 @@ export function piecesOf(c: Charge, p: ScheduledPeriod, from?: PlainDate): Piece
       ? roundMoney(s.taxAmount.times(fy).dividedBy(s.taxMonths), c.currency).minus(roundMoney(s.taxAmount.times(fx).dividedBy(s.taxMonths), c.currency))
       : new Dec(0);
     if (amount.isZero() && taxAmount.isZero()) continue;
-    out.push({ segment: s, from: x, to: y, amount, taxAmount, ...fractionOf(c, p, x, y) });
+    // the fraction the piece bills is the months it covers (a capped last period covers what reaches the term exactly)
+    const f = fractionOf(c, p, x, y);
+    const months = periodMonths(c.terms.billingPeriod);
+    const numerator = c.terms.prorationEnabled ? fy.minus(fx).dividedBy(months).times(f.denominator).toDecimalPlaces(0).toNumber() : f.numerator;
+    out.push({ segment: s, from: x, to: y, amount, taxAmount, numerator, denominator: f.denominator });
   }
   return out;
 }
