@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
-import { buildInvoice, dueItems, type BilledPeriod, type Charge } from '../../src/billing/invoices/builder.js';
+import { buildInvoice, dueItems, type BilledItem, type Charge } from '../../src/billing/invoices/builder.js';
 import { dueDate } from '../../src/billing/periods.js';
 import { termEndDate } from '../../src/core/dates.js';
 import { Dec, roundMoney } from '../../src/core/money.js';
@@ -40,7 +40,7 @@ describe('invoice vectors', () => {
 
 describe('due minus billed', () => {
   const tc1 = charge(vectors[0]!.charge);
-  const ledger = (items: ReturnType<typeof dueItems>): BilledPeriod[] => items.map((i) => ({ assetNumber: i.assetNumber, charge: i.charge, periodStart: i.periodStart, amount: i.amount, taxAmount: i.taxAmount }));
+  const ledger = (items: ReturnType<typeof dueItems>): BilledItem[] => items.map((i) => ({ assetNumber: i.assetNumber, charge: i.charge, periodStart: i.periodStart, amount: i.amount, taxAmount: i.taxAmount }));
 
   it('bills nothing twice: a rerun after billing finds nothing due', () => {
     const first = dueItems([tc1], [], { today: D('2023-09-01'), targetDate: D('2023-09-01'), paymentTerm: 'Net 30' });
@@ -49,12 +49,12 @@ describe('due minus billed', () => {
   });
 
   it('month by month equals all at once, and the whole term adds up to totalPrice and taxAmount', () => {
-    let billed: BilledPeriod[] = [];
+    let billed: BilledItem[] = [];
     for (let m = 0; m <= 12; m++) {
       const target = D('2023-06-22').add({ months: m });
       billed = [...billed, ...ledger(dueItems([tc1], billed, { today: target, targetDate: target, paymentTerm: 'Net 30' }))];
     }
-    const sum = (f: (b: BilledPeriod) => Dec) => billed.reduce((a, b) => a.plus(f(b)), new Dec(0)).toFixed(2);
+    const sum = (f: (b: BilledItem) => Dec) => billed.reduce((a, b) => a.plus(f(b)), new Dec(0)).toFixed(2);
     expect([billed.length, sum((b) => b.amount), sum((b) => b.taxAmount)]).toEqual([13, '118.80', '10.25']);
     const atOnce = dueItems([tc1], [], { today: D('2024-07-01'), targetDate: D('2024-07-01'), paymentTerm: 'Net 30' });
     expect(atOnce.map((i) => i.amount.toFixed(2))).toEqual(billed.map((b) => b.amount.toFixed(2)));
@@ -113,7 +113,7 @@ describe('cumulative rounding, property', () => {
 });
 
 describe('versions as segments, property', () => {
-  const ledgerOf = (items: ReturnType<typeof dueItems>): BilledPeriod[] => items.map((i) => ({
+  const ledgerOf = (items: ReturnType<typeof dueItems>): BilledItem[] => items.map((i) => ({
     assetNumber: i.assetNumber, charge: i.charge, periodStart: i.periodStart, amount: i.amount, taxAmount: i.taxAmount, quantity: i.quantity, startDate: i.startDate, endDate: i.endDate,
     netSalesPrice: i.netSalesPrice, numerator: i.numerator, denominator: i.denominator, assetId: i.assetId, orderProductId: i.orderProductId, correctsInvoiceItemId: i.correctsInvoiceItemId ?? null,
   }));
@@ -145,12 +145,12 @@ describe('versions as segments, property', () => {
       const after = end.add({ days: 1 });
       const plain = dueItems([base], [], { today: after, targetDate: after, paymentTerm: null });
       // bill up to the change, change (+k), bill through, reverse (−k) on the same date, bill to the end
-      let billed: BilledPeriod[] = ledgerOf(dueItems([base], [], { today: d, targetDate: d, paymentTerm: null }));
+      let billed: BilledItem[] = ledgerOf(dueItems([base], [], { today: d, targetDate: d, paymentTerm: null }));
       const up = { ...base, segments: [seg(a.start, d.subtract({ days: 1 }), a.qty, unit, tax, months), seg(d, null, a.qty + a.k, unit, tax, months)] };
       billed = [...billed, ...ledgerOf(dueItems([up], billed, { today: d, targetDate: d.add({ months: a.billEvery }), paymentTerm: null }))];
       const back = { ...base, segments: [seg(a.start, d.subtract({ days: 1 }), a.qty, unit, tax, months), seg(d, d.subtract({ days: 1 }), a.qty + a.k, unit, tax, months), seg(d, null, a.qty, unit, tax, months)] };
       billed = [...billed, ...ledgerOf(dueItems([back], billed, { today: after, targetDate: after, paymentTerm: null }))];
-      const sum = (f: (b: BilledPeriod) => Dec) => billed.reduce((x, b) => x.plus(f(b)), new Dec(0));
+      const sum = (f: (b: BilledItem) => Dec) => billed.reduce((x, b) => x.plus(f(b)), new Dec(0));
       expect(sum((b) => b.amount).equals(total(plain))).toBe(true);
       expect(sum((b) => b.taxAmount).equals(plain.reduce((x, i) => x.plus(i.taxAmount), new Dec(0)))).toBe(true);
       expect(sum((b) => b.amount).equals(base.totalPrice)).toBe(true);
@@ -166,7 +166,7 @@ describe('versions as segments, property', () => {
         .toEqual(dueItems([base], [], { today: after, targetDate: after, paymentTerm: null }).map((i) => i.amount.toString()));
       const changed = { ...base, segments: [seg(a.start, d.subtract({ days: 1 }), a.qty, unit, tax, months), seg(d, null, a.qty + a.k, unit, tax, months)] };
       const atOnce = total(dueItems([changed], [], { today: after, targetDate: after, paymentTerm: null }));
-      let billed: BilledPeriod[] = ledgerOf(dueItems([base], [], { today: d, targetDate: d, paymentTerm: null }));
+      let billed: BilledItem[] = ledgerOf(dueItems([base], [], { today: d, targetDate: d, paymentTerm: null }));
       for (let t = d; t.until(after).days > 0; t = t.add({ months: a.billEvery })) {
         billed = [...billed, ...ledgerOf(dueItems([changed], billed, { today: t, targetDate: t, paymentTerm: null }))];
       }

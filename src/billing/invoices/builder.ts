@@ -1,6 +1,6 @@
 import { compareDates, maxDate, parseDate, type PlainDate } from '../../core/dates.js';
 import { Dec } from '../../core/money.js';
-import { correctedItemOf, fullCorrection, periodCorrection, pieceItem } from './corrections.js';
+import { correctedItemOf, fullCorrection, netsToZero, periodCorrection, pieceItem, sum as total, sumTax as totalTax } from './corrections.js';
 import { piecesOf } from './pieces.js';
 import { dueDate, schedule, type ChargeTerms, type ScheduledPeriod } from '../periods.js';
 
@@ -64,8 +64,6 @@ export interface BilledItem {
   quantity?: Dec; netSalesPrice?: Dec; startDate?: string; endDate?: string; numerator?: number; denominator?: number;
   assetId?: string; orderProductId?: string; correctsInvoiceItemId?: string | null;
 }
-/** @deprecated the ledger is item by item now: BilledItem. */
-export type BilledPeriod = BilledItem;
 
 export interface InvoiceItemDraft {
   assetId: string;
@@ -121,8 +119,6 @@ export interface BuildOptions {
 }
 
 const ZERO = new Dec(0);
-const total = (xs: readonly { amount: Dec }[]) => xs.reduce((a, x) => a.plus(x.amount), ZERO);
-const totalTax = (xs: readonly { taxAmount: Dec }[]) => xs.reduce((a, x) => a.plus(x.taxAmount), ZERO);
 
 /** The billed ledger by (asset number, charge, period start), each key's items in the order they were billed. */
 export function ledgerByKey(billed: readonly BilledItem[]): Map<string, BilledItem[]> {
@@ -176,8 +172,7 @@ function recurringItems(c: Charge, ledger: Map<string, BilledItem[]>, o: BuildOp
     const owed = total(pieces).minus(total(live));
     const owedTax = totalTax(pieces).minus(totalTax(live));
     if (owed.isZero() && owedTax.isZero()) continue;
-    const billedNothing = total(live).isZero() && totalTax(live).isZero();
-    items.push(...(billedNothing ? pieces.map((x) => pieceItem(c, p, x)) : periodCorrection(c, p, live)));
+    items.push(...(netsToZero(live) ? pieces.map((x) => pieceItem(c, p, x)) : periodCorrection(c, p, live)));
   }
   // billed in advance for periods past the contract's (new) end: all of it comes back
   if (c.terms.end) {
@@ -185,7 +180,7 @@ function recurringItems(c: Charge, ledger: Map<string, BilledItem[]>, o: BuildOp
       const b = live[0]!;
       if (b.assetNumber !== c.assetNumber || b.charge !== 'Recurring' || scheduled.has(b.periodStart)) continue;
       if (compareDates(parseDate(b.periodStart, 'date'), c.terms.end) <= 0) continue;
-      if (total(live).isZero() && totalTax(live).isZero()) continue;
+      if (netsToZero(live)) continue;
       const periodEnd = live.map((x) => x.endDate ?? x.periodStart).sort().at(-1)!;
       items.push(...fullCorrection(c, { periodStart: parseDate(b.periodStart, 'date'), periodEnd: parseDate(periodEnd, 'date') }, null, live));
     }
@@ -194,13 +189,13 @@ function recurringItems(c: Charge, ledger: Map<string, BilledItem[]>, o: BuildOp
 }
 
 /** One invoice of the items owed by the target date, or null when nothing is due. */
-export function buildInvoice(charges: readonly Charge[], billed: readonly BilledPeriod[], o: BuildOptions): InvoiceDraft | null {
+export function buildInvoice(charges: readonly Charge[], billed: readonly BilledItem[], o: BuildOptions): InvoiceDraft | null {
   const items = dueItems(charges, billed, o);
   return items.length === 0 ? null : assembleInvoice(items, charges[0]!.currency, o);
 }
 
 /** The first billing period of each charge, each as of its own start (the order-flow invoice). */
-export function firstPeriodItems(charges: readonly Charge[], billed: readonly BilledPeriod[], today: PlainDate): InvoiceItemDraft[] {
+export function firstPeriodItems(charges: readonly Charge[], billed: readonly BilledItem[], today: PlainDate): InvoiceItemDraft[] {
   return charges.flatMap((c) => dueItems([c], billed, { today, targetDate: c.terms.start, paymentTerm: null, firstPeriodOnly: true }));
 }
 

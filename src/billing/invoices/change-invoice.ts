@@ -1,8 +1,7 @@
 import { maxDate, parseDate, type PlainDate } from '../../core/dates.js';
-import { Dec } from '../../core/money.js';
 import { schedule, type ScheduledPeriod } from '../periods.js';
 import { dueItems, ledgerByKey, type BilledItem, type Charge, type InvoiceItemDraft } from './builder.js';
-import { fullCorrection, periodCorrection, windowCorrection } from './corrections.js';
+import { fullCorrection, netsToZero, periodCorrection, sum as total, sumTax as totalTax, windowCorrection } from './corrections.js';
 import { firstDifference, piecesOf } from './pieces.js';
 
 // A change order's invoice items (DESIGN §4 Change orders): only what was already billed is
@@ -13,9 +12,6 @@ import { firstDifference, piecesOf } from './pieces.js';
 // Pure.
 
 const D = (s: string) => parseDate(s, 'date');
-const ZERO = new Dec(0);
-const total = (xs: readonly { amount: Dec }[]) => xs.reduce((a, x) => a.plus(x.amount), ZERO);
-const totalTax = (xs: readonly { taxAmount: Dec }[]) => xs.reduce((a, x) => a.plus(x.taxAmount), ZERO);
 
 export function changeItems(before: Charge | null, after: Charge, billed: readonly BilledItem[], today: PlainDate): InvoiceItemDraft[] {
   const mine = billed.filter((b) => b.assetNumber === after.assetNumber);
@@ -29,7 +25,7 @@ export function changeItems(before: Charge | null, after: Charge, billed: readon
   const [periodsAfter, periodsBefore] = [byStart(after), byStart(before)];
   const out: InvoiceItemDraft[] = [];
   for (const live of ledger.values()) {
-    if (total(live).isZero() && totalTax(live).isZero()) continue;       // credited in full earlier: not billed
+    if (netsToZero(live)) continue;       // credited in full earlier: not billed
     const ps = live[0]!.periodStart;
     const pa = periodsAfter.get(ps) ?? null;
     const pb = periodsBefore.get(ps) ?? null;

@@ -1,4 +1,4 @@
-import { Dec } from '../../core/money.js';
+import { Dec, sumMoney } from '../../core/money.js';
 import type { ScheduledPeriod } from '../periods.js';
 import { compareDates, parseDate, type PlainDate as Day } from '../../core/dates.js';
 import type { BilledItem, Charge, InvoiceItemDraft, Segment } from './builder.js';
@@ -11,8 +11,10 @@ import { firstDifference, piecesOf, segmentsOf, type Piece } from './pieces.js';
 // fraction; together they are exactly what is due minus what was billed. Pure.
 
 const ZERO = new Dec(0);
-const sum = (xs: readonly { amount: Dec }[]) => xs.reduce((a, x) => a.plus(x.amount), ZERO);
-const sumTax = (xs: readonly { taxAmount: Dec }[]) => xs.reduce((a, x) => a.plus(x.taxAmount), ZERO);
+export const sum = (xs: readonly { amount: Dec }[]) => sumMoney(xs.map((x) => x.amount));
+export const sumTax = (xs: readonly { taxAmount: Dec }[]) => sumMoney(xs.map((x) => x.taxAmount));
+/** Items that net to nothing, amount and tax (a period billed and credited in full counts as not billed). */
+export const netsToZero = (xs: readonly { amount: Dec; taxAmount: Dec }[]) => sum(xs).isZero() && sumTax(xs).isZero();
 
 /** The item a period's corrections name: the first one billed for it. */
 export function correctedItemOf(live: readonly BilledItem[]): string | null {
