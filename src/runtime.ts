@@ -17,7 +17,7 @@ import { createAssetsService } from './assets/service.js';
 import { createTaxService } from './tax/service.js';
 import { createNumberingService } from './numbering/service.js';
 import { createOrdersService, type OrdersService } from './orders/service.js';
-import { createBillingService, type BillingService } from './billing/service.js';
+import { createBillingService, type BillingService, type OnInvoiceActivated } from './billing/service.js';
 import { createPaymentsService } from './payments/service.js';
 import { createGraphqlService } from './graphql/service.js';
 import { testGateway } from './payments/gateway.js';
@@ -31,7 +31,7 @@ import { createBulkChanges } from './change-orders/bulk.js';
 import type { Tx } from './db/transaction.js';
 import { createJobs, type Jobs, type JobsOptions } from './jobs/service.js';
 import { createDayBoundary, enqueueCrossedDays } from './jobs/day-boundary.js';
-import { registerBackgroundWork, scheduleBackgroundWork } from './jobs/background.js';
+import { KINDS, registerBackgroundWork, scheduleBackgroundWork } from './jobs/background.js';
 
 // Wires the process: database, migrations, services, the HTTP app. cli.ts and tests use it.
 // A database passed in stays open on close (tests share one per worker).
@@ -89,12 +89,19 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
     });
     const numbering = createNumberingService(database.db);
     const dayBoundary = createDayBoundary({ assets: assetsService });
-    const billing = createBillingService({ assets: assetsService, numbering, payments: paymentsService, customers, idsMatching: graphql.idsMatching, runConcurrency: database.engine === 'postgres' ? 4 : 1, dayBoundary, catalog });
+    // invoices activated by runs and :activate plan their charge in that transaction (collection, wired below)
+    const onInvoiceActivated: OnInvoiceActivated = (tx, ctx, inv) => checkout.invoices.planOnActivation(tx, ctx, inv);
+    const billing = createBillingService({ assets: assetsService, numbering, payments: paymentsService, customers, idsMatching: graphql.idsMatching, runConcurrency: database.engine === 'postgres' ? 4 : 1, dayBoundary, catalog, onInvoiceActivated,
+      // refundCorrections: Refund — a correction memo's credit left goes back to the card, as a job
+      onCreditLeft: async (tx, ctx, creditMemoId) => { await jobs.enqueue(tx, ctx.tenantId, KINDS.refundCredit, { creditMemoId }); } });
     const stripe = config.stripe ? stripeGateway(config.stripe) : undefined;
     const orders = createOrdersService({ customers, assets: assetsService, numbering, publishing, billing, tax, catalog });
     billing.setTaxStatusProvider((q, ctx, ids) => orders.taxStatusOfLines(q, ctx, ids));
     const changeOrders = createChangeOrdersService({ orders, assets: assetsService, billing, customers, numbering });
-    const checkout = createCollection({ billing, payments: paymentsService, numbering, orders, gateways: { test: testGateway(), ...(stripe && { stripe }) } });
+    const checkout = createCollection({
+      billing, payments: paymentsService, numbering, orders, customers, gateways: { test: testGateway(), ...(stripe && { stripe }) },
+      enqueueCollect: async (tx, tenantId, invoiceId) => { await jobs.enqueue(tx, tenantId, KINDS.collect, { invoiceId }); },
+    });
     const workflows = createWorkflows({ orders, changeOrders, assets: assetsService, billing, customers, collection: checkout });
     const bulkChanges = createBulkChanges({ createChangeOrder: workflows.createChangeOrder, assets: assetsService });
     // Stripe's webhooks name a PaymentIntent; the payment that carries it names the tenant.
@@ -112,7 +119,11 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
     // payment reconciler, the statistics upkeep and each tenant's day boundary. Every process can
     // enqueue; one process of a cluster (config.background) claims and works them.
     registerBackgroundWork({
-      db: database.db, jobs, dayBoundary,
+      db: database.db, jobs,
+      // the day-boundary job also makes the collection attempts that fall due (a billing run's does not)
+      dayBoundary: createDayBoundary({ assets: assetsService, collection: checkout.invoices }),
+      collectInvoice: (ctx, invoiceId) => checkout.invoices.collect(ctx, invoiceId),
+      refundCredit: (ctx, creditMemoId) => checkout.invoices.refundCreditLeft(ctx, creditMemoId),
       systemContext: (tenantId, name) => tenancy.systemContext(tenantId, name),
       tenantZones: () => tenancy.tenantZones(),
       sweepIdempotency: purgeExpired,

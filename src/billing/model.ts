@@ -238,3 +238,14 @@ export interface BillingSchedule {
 /** What a schedule's writes set (the service reads and checks it). */
 export type ScheduleFields = Pick<BillingSchedule, 'name' | 'recurringSchedule' | 'scheduleStartDate' | 'autoActivate' | 'targetIncrement' | 'customerIds'
   | 'customerFilter' | 'productFilter' | 'billCycleDayFilter'>;
+
+/** A payment status set by hand (`:convert-payment-status`), with why. */
+export interface PaymentStatusChange {
+  id: string;
+  invoiceId: string;
+  fromStatus: string;
+  toStatus: string;
+  reason: string;
+  changedBy: string | null;
+  createdAt: Date;
+}

@@ -5,10 +5,11 @@ import { verbPath } from '../http/paths.js';
 import type { BillingService } from './service.js';
 import type { TenancyService } from '../tenancy/service.js';
 import { exportSettings, importPatch } from './tenant-settings.js';
+import type { InvoiceCollection } from '../workflows/invoice-collection.js';
 
 const IdParams = Type.Object({ id: Type.String() });
 
-export const billingRoutes: FastifyPluginAsyncTypebox<{ billing: BillingService; tenancy: TenancyService }> = async (app, { billing, tenancy }) => {
+export const billingRoutes: FastifyPluginAsyncTypebox<{ billing: BillingService; tenancy: TenancyService; collection: InvoiceCollection }> = async (app, { billing, tenancy, collection }) => {
   const ops = billing.operations;
   const write = { permission: 'billing:write' } as const;
   const Body = Type.Record(Type.String(), Type.Unknown());
@@ -24,6 +25,18 @@ export const billingRoutes: FastifyPluginAsyncTypebox<{ billing: BillingService;
     async (req, reply) => reply.status(201).send(await ops.cancel(req.ctx, req.body)));
   app.delete(verbPath('/billing/invoices', 'async-delete'), { config: write, schema: { tags: ['billing'], summary: 'Delete Canceled invoices', body: Body } },
     async (req, reply) => reply.status(201).send(await ops.remove(req.ctx, req.body)));
+  // --- collection (src/workflows/invoice-collection.ts) -----------------------------------------
+  // charging and refunding through a gateway, and setting a status by hand, are finance's (billing or admin)
+  app.post(verbPath('/billing/invoices', 'transferToPayments'), { config: write, schema: { tags: ['billing'], summary: 'Charge Active invoices to the customer\'s default payment method now {invoiceIds} or {whereConditions: {id: {_in}}}', body: Body } },
+    async (req) => collection.transfer(req.ctx, req.body));
+  app.post(verbPath('/billing/invoices', 'convert-payment-status'), { config: write, schema: { tags: ['billing'], summary: 'Set payment statuses by hand {convertPaymentStatuses: [{id, paymentStatus, reason|paymentDetails}]}', body: Body } },
+    async (req) => ops.convertPaymentStatus(req.ctx, req.body));
+  app.get('/billing/invoices/:id/collection-attempts', { config: { permission: 'billing:read' }, schema: { tags: ['billing'], summary: 'Every collection attempt of an invoice, oldest first', params: IdParams } },
+    async (req) => collection.attemptsOf(req.ctx, req.params.id));
+  app.get('/billing/invoices/:id/payment-status-changes', { config: { permission: 'billing:read' }, schema: { tags: ['billing'], summary: 'Payment statuses set by hand, with their reasons', params: IdParams } },
+    async (req) => { const { invoice } = await billing.getInvoice(req.ctx, req.params.id); return { invoiceId: invoice.id, changes: await ops.statusChangesOf(req.ctx, invoice.id) }; });
+  app.post(verbPath('/billing/credit-memos', 'transferToPayments'), { config: write, schema: { tags: ['credit memos'], summary: 'Refund credit memos\' credit to the original payment method {creditMemoIds} or {whereConditions: {id: {_in}}}', body: Body } },
+    async (req) => collection.refundCreditMemos(req.ctx, req.body));
   app.patch('/billing/invoices/:id', { config: write, schema: { tags: ['billing'], params: IdParams, body: Body } },
     async (req) => billing.getInvoice(req.ctx, await ops.patch(req.ctx, req.params.id, req.body)));
 

@@ -59,7 +59,12 @@ function previewView(ctx: Ctx, draft: InvoiceDraft, customerId: string | null): 
 
 export type BillingService = ReturnType<typeof createBillingService>;
 
-export function createBillingService(deps: { assets: AssetsService; numbering: NumberingService; payments: PaymentsService; customers: CustomersService; idsMatching: IdsMatching; runConcurrency?: number; dayBoundary: DayBoundaryWork; catalog: Pick<CatalogService, 'creditConversions'> }) {
+/** Called in the transaction that makes an invoice Active by a billing run or `:activate` (collection plans its charge: src/workflows/invoice-collection.ts). */
+export type OnInvoiceActivated = (tx: Tx, ctx: Ctx, invoice: { id: string; customerId: string; currency: string; invoiceDate: string }) => Promise<void>;
+
+export function createBillingService(deps: { assets: AssetsService; numbering: NumberingService; payments: PaymentsService; customers: CustomersService; idsMatching: IdsMatching; runConcurrency?: number; dayBoundary: DayBoundaryWork; catalog: Pick<CatalogService, 'creditConversions'>; onInvoiceActivated?: OnInvoiceActivated;
+  onCreditLeft?: (tx: Tx, ctx: Ctx, creditMemoId: string) => Promise<void> }) {
+  const activated: OnInvoiceActivated = (tx, ctx, inv) => deps.onInvoiceActivated?.(tx, ctx, inv) ?? Promise.resolve();
   // refunds issue credit memos, and credit memos recompute invoices: each reaches the other at call time
   let creditMemos: CreditMemos | undefined;
   const operations = createInvoiceOperations({
@@ -72,8 +77,11 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
   const credits = createCredits({ numbering: deps.numbering, creditMemos: memos, customers: deps.customers, catalog: deps.catalog });
   // orders tell the tax status of the lines an invoice bills (runtime.ts wires it: billing cannot import orders)
   let taxStatusOf: TaxStatusOf | undefined;
-  const documents = createBilledDocuments({ numbering: deps.numbering, creditMemos: memos, taxStatusOf: (q, ctx, ids) => taxStatusOf?.(q, ctx, ids) ?? Promise.resolve(undefined) });
-  const runs = createBillingRuns({ assets: deps.assets, customers: deps.customers, numbering: deps.numbering, documents, idsMatching: deps.idsMatching, concurrency: deps.runConcurrency ?? 1, dayBoundary: deps.dayBoundary });
+  const documents = createBilledDocuments({
+    numbering: deps.numbering, creditMemos: memos, taxStatusOf: (q, ctx, ids) => taxStatusOf?.(q, ctx, ids) ?? Promise.resolve(undefined),
+    ...(deps.onCreditLeft && { onCreditLeft: deps.onCreditLeft }),
+  });
+  const runs = createBillingRuns({ assets: deps.assets, customers: deps.customers, numbering: deps.numbering, documents, idsMatching: deps.idsMatching, concurrency: deps.runConcurrency ?? 1, dayBoundary: deps.dayBoundary, onInvoiceActivated: activated });
   async function withItems(ctx: Ctx, q: Tx | Ctx['db'], invoices: readonly Invoice[]): Promise<InvoiceWithItems[]> {
     const ids = invoices.map((i) => i.id);
     const [items, details] = await Promise.all([store.itemsOf(q, ctx.tenantId, ids), store.detailsOf(q, ctx.tenantId, ids)]);
@@ -245,7 +253,9 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
             amountWithoutTax: fixed.amountWithoutTax.toString(), taxAmount: fixed.taxAmount.toString(), amount, balance: amount,
           });
           if (req.applyCredits) await memos.autoApply(tx, ctx, inv.id);
-          out.push((await store.getInvoice(tx, ctx.tenantId, inv.id))!);
+          const now = (await store.getInvoice(tx, ctx.tenantId, inv.id))!;
+          await activated(tx, ctx, { id: now.id, customerId: now.customerId, currency: now.currency, invoiceDate: now.invoiceDate });
+          out.push(now);
         }
         return out;
       });

@@ -2,16 +2,16 @@ import { sql } from 'kysely';
 import type { Db } from '../db/connect.js';
 import type { Tx } from '../db/transaction.js';
 import type { Row as TableRow } from '../db/schema.js';
-import { fromRow, insertRows, toColumns, type ColumnMap, type MapsRow } from '../db/rows.js';
+import { fromRow, insertRows, toColumns, type ColumnMap, type MapsRow, type MapsWholeRow } from '../db/rows.js';
 import type { BilledItem } from './invoices/builder.js';
 import type {
   BillingJob, BillingJobError, BillingSchedule, Credit, CreditMemo, DebitMemo, DebitMemoDraft, Invoice, InvoiceItem, InvoiceItemDetail,
-  NewBillingJob, NewCredit, NewCreditMemo, NewDebitMemo, NewInvoice, ScheduleFields,
+  NewBillingJob, NewCredit, NewCreditMemo, NewDebitMemo, NewInvoice, PaymentStatusChange, ScheduleFields,
 } from './model.js';
 import { Dec } from '../core/money.js';
 
 // The only file that touches billing's tables: invoices, invoice_items, invoice_item_details,
-// billing_jobs, billing_schedules, credits, credit_memos and debit_memos; and the only one that
+// billing_jobs, billing_schedules, credits, credit_memos, debit_memos and payment_status_changes; and the only one that
 // knows their columns (one column map per table, checked by the compiler).
 type Q = Db | Tx;
 
@@ -82,6 +82,12 @@ const SCHEDULE = {
 } as const satisfies ColumnMap<BillingSchedule, ScheduleRow>;
 
 // the compiler checks that every column fits the field it fills
+const STATUS_CHANGE = {
+  id: 'id', invoiceId: 'invoice_id', fromStatus: 'from_status', toStatus: 'to_status', reason: 'reason', changedBy: 'changed_by', createdAt: 'created_at',
+} as const satisfies ColumnMap<PaymentStatusChange, TableRow<'payment_status_changes'>>;
+const statusChangesMap: MapsRow<PaymentStatusChange, TableRow<'payment_status_changes'>, typeof STATUS_CHANGE> = true;
+const statusChangesWhole: MapsWholeRow<TableRow<'payment_status_changes'>, typeof STATUS_CHANGE, 'tenant_id'> = true;
+void statusChangesMap; void statusChangesWhole;
 const invoicesMap: MapsRow<Invoice, TableRow<'invoices'>, typeof INVOICE> = true;
 const itemsMap: MapsRow<InvoiceItem, TableRow<'invoice_items'>, typeof ITEM> = true;
 const detailsMap: MapsRow<InvoiceItemDetail, TableRow<'invoice_item_details'>, typeof DETAIL> = true;
@@ -424,4 +430,22 @@ export async function memosCorrecting(db: Q, tenantId: string, invoiceId: string
     join credit_memos c on c.tenant_id = m.tenant_id and c.id = m.credit_memo_id
     where i.tenant_id = ${tenantId} and i.invoice_id = ${invoiceId} and c.status <> 'Canceled'`.execute(db);
   return r.rows.map(toCreditMemo);
+}
+
+export const insertStatusChange = (db: Q, tenantId: string, c: Omit<PaymentStatusChange, 'id' | 'createdAt'>) =>
+  insertRows(db, 'payment_status_changes', [{ tenant_id: tenantId, ...toColumns<PaymentStatusChange>(STATUS_CHANGE, c) }]);
+
+export async function statusChangesOf(db: Q, tenantId: string, invoiceId: string): Promise<PaymentStatusChange[]> {
+  const r = await sql<TableRow<'payment_status_changes'>>`select * from payment_status_changes where tenant_id = ${tenantId} and invoice_id = ${invoiceId} order by created_at, id`.execute(db);
+  return r.rows.map((row) => fromRow<PaymentStatusChange>(STATUS_CHANGE, row));
+}
+
+/** Active invoices of a customer and currency that billed any of these asset numbers, newest first (what a correction memo credits). */
+export async function invoicesBillingAssets(db: Q, tenantId: string, customerId: string, currency: string, assetNumbers: readonly string[]): Promise<string[]> {
+  if (assetNumbers.length === 0) return [];
+  const r = await sql<{ id: string }>`select i.id from invoices i where i.tenant_id = ${tenantId} and i.customer_id = ${customerId}
+    and i.currency_iso_code = ${currency} and i.status = 'Active' and exists (select 1 from invoice_items it where it.tenant_id = i.tenant_id
+    and it.invoice_id = i.id and it.asset_number = any(${[...assetNumbers]}::text[]) and it.status <> 'Canceled')
+    order by i.invoice_date desc, i.created_at desc`.execute(db);
+  return r.rows.map((x) => x.id);
 }

@@ -85,6 +85,7 @@ export function createChangeOrdersService(deps: {
     const after: BillableLine[] = [];
     const changes = new Map<string, string>();
     const superseded: string[] = [];
+    const taxRate = await deps.orders.changeTaxRate(q, ctx, customerId);
     const changesOf = await storedChanges(ctx, numbers.flatMap((n) => (chains.get(n) ?? []).filter((v) => v.effectiveFrom > today(ctx))));
     let sort = 1;
     for (const n of numbers) {
@@ -97,7 +98,9 @@ export function createChangeOrdersService(deps: {
       const p = cp.plan;
       plans.push(p);
       changes.set(n, p.effectiveFrom);
-      const rate = new Dec(row.totalPrice).isZero() ? new Dec(0) : new Dec(row.taxAmount).dividedBy(row.totalPrice);
+      // the rate in effect today at the customer's tax address (DESIGN §4 Tax); without a rate table, the one the asset had
+      const rate = req.options.calculateTax === false ? new Dec(0) : taxRate ? taxRate.rate.dividedBy(100)
+        : new Dec(row.totalPrice).isZero() ? new Dec(0) : new Dec(row.taxAmount).dividedBy(row.totalPrice);
       // a state as billing sees it: a version planned on top of the base (its own figures: none yet)
       const own = (s: AssetState) => billableOf(versionIn(row, row.effectiveFrom, s, { totalPrice: new Dec(0), taxAmount: new Dec(0) }));
       // a state's own figures are asked for by every step that writes it, and again for the rows: once each
@@ -127,7 +130,9 @@ export function createChangeOrdersService(deps: {
           const to = step.window.to ? o.monthsFrom(addDay(step.window.to)) : new Dec(0);
           return o.monthsFrom(step.window.from).minus(to);
         };
-        const f = { deltaTCV: v.amount.minus(prev.amount), deltaTax: v.tax.minus(prev.tax), deltaCMRR: cmrr, windowMonths: Dec.max(months(prev.state), months(step.after)) };
+        // a change line's tax: round(r × T_after) − round(r × T_before) over the contract's value, so its lines' taxes add up to its tax
+        const deltaTax = roundMoney(rate.times(v.amount), currency).minus(roundMoney(rate.times(prev.amount), currency));
+        const f = { deltaTCV: v.amount.minus(prev.amount), deltaTax, deltaCMRR: cmrr, windowMonths: Dec.max(months(prev.state), months(step.after)) };
         prev = { amount: v.amount, tax: v.tax, state: step.after };
         return f;
       });

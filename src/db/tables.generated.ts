@@ -474,6 +474,27 @@ export interface ChangeJobs {
   tenant_id: string;
 }
 
+export interface CollectionAttempts {
+  amount: Numeric | null;
+  attempt_number: number;
+  attempted_at: Timestamp | null;
+  attempted_on: string | null;
+  created_at: Generated<Timestamp>;
+  currency_iso_code: string;
+  decline_code: string | null;
+  decline_message: string | null;
+  due_date: string;
+  finished_at: Timestamp | null;
+  gateway: string | null;
+  gateway_key: string | null;
+  id: Generated<string>;
+  invoice_id: string;
+  payment_id: string | null;
+  status: string;
+  tenant_id: string;
+  trigger: string;
+}
+
 export interface Contacts {
   billing_city: string | null;
   billing_country: string | null;
@@ -949,6 +970,17 @@ export interface Payments {
   updated_at: Generated<Timestamp>;
 }
 
+export interface PaymentStatusChanges {
+  changed_by: string | null;
+  created_at: Generated<Timestamp>;
+  from_status: string;
+  id: Generated<string>;
+  invoice_id: string;
+  reason: string;
+  tenant_id: string;
+  to_status: string;
+}
+
 export interface RefreshTokens {
   created_at: Generated<Timestamp>;
   expires_at: Timestamp;
@@ -1040,6 +1072,7 @@ export interface DB {
   catalog_snapshots: CatalogSnapshots;
   catalog_uoms: CatalogUoms;
   change_jobs: ChangeJobs;
+  collection_attempts: CollectionAttempts;
   contacts: Contacts;
   credential_routes: CredentialRoutes;
   credit_memos: CreditMemos;
@@ -1057,6 +1090,7 @@ export interface DB {
   order_products: OrderProducts;
   orders: Orders;
   payment_applications: PaymentApplications;
+  payment_status_changes: PaymentStatusChanges;
   payments: Payments;
   refresh_tokens: RefreshTokens;
   server_secrets: ServerSecrets;

@@ -110,7 +110,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(changeOrderRoutes, { changeOrders: deps.changeOrders, workflows: deps.workflows, bulk: deps.bulkChanges });
   await app.register(assetRoutes, { assets: deps.assets });
   await app.register(graphqlRoutes, { graphql: deps.graphql });
-  await app.register(billingRoutes, { billing: deps.billing, tenancy: deps.tenancy });
+  await app.register(billingRoutes, { billing: deps.billing, tenancy: deps.tenancy, collection: deps.workflows.collection });
   if (deps.stripeWebhook) await app.register(stripeWebhookRoutes, deps.stripeWebhook);
   return app;
 }

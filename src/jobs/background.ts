@@ -21,6 +21,10 @@ export interface BackgroundDeps {
   runDueSchedules(ctx: Ctx): Promise<unknown>;
   paymentTenants(db: Db): Promise<string[]>;
   reconcilePending(ctx: Ctx, minAgeSeconds: number): Promise<number>;
+  /** Makes an invoice's collection attempt that is due (src/workflows/invoice-collection.ts). */
+  collectInvoice(ctx: Ctx, invoiceId: string): Promise<unknown>;
+  /** Refunds a correction memo's credit left to the original payment method (`refundCorrections: Refund`). */
+  refundCredit(ctx: Ctx, creditMemoId: string): Promise<unknown>;
 }
 
 export const KINDS = {
@@ -33,6 +37,8 @@ export const KINDS = {
   reconcileTick: 'payments.reconciler',
   reconcile: 'payments.reconcile',
   dayBoundary: DAY_BOUNDARY,
+  collect: 'billing.collect',
+  refundCredit: 'billing.refund-credit',
 } as const;
 
 /** Days finished jobs (Completed, Canceled) are kept. */
@@ -61,6 +67,12 @@ export function registerBackgroundWork(d: BackgroundDeps): void {
   // pending payments no webhook settled within two minutes: charge or poll them
   jobs.register(KINDS.reconcileTick, async () => fanOut(KINDS.reconcile, await d.paymentTenants(db)), { maxAttempts: 1 });
   jobs.register(KINDS.reconcile, async (job) => ({ settled: await d.reconcilePending(await d.systemContext(job.tenantId, 'reconciler'), 120) }));
+  // an invoice's charge that is due now: planned at activation, by a retry or a transfer (the attempt itself is idempotent)
+  jobs.register(KINDS.collect, async (job) => {
+    const attempt = await d.collectInvoice(await d.systemContext(job.tenantId, 'collection'), String(job.payload.invoiceId));
+    return { attempt: attempt && typeof attempt === 'object' && 'status' in attempt ? (attempt as { status: string }).status : null };
+  });
+  jobs.register(KINDS.refundCredit, async (job) => d.refundCredit(await d.systemContext(job.tenantId, 'collection'), String(job.payload.creditMemoId)));
   // at the tenant's midnight (the schedule) or for a day its test clock crossed (payload.day)
   jobs.register(KINDS.dayBoundary, async (job) => {
     const ctx = await d.systemContext(job.tenantId, 'day-boundary');

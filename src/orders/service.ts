@@ -233,11 +233,16 @@ export function createOrdersService(deps: OrdersDeps) {
 
   /** The taxStatus of a change order: its customer's address as it resolves now, inside the caller's transaction. */
   async function changeTaxStatus(tx: Tx, ctx: Ctx, customerId: string): Promise<string> {
-    const rates = await deps.tax.ratesIn(tx, ctx);
-    if (rates.length === 0) return 'Calculated';
-    const customer = await deps.customers.findCustomerRow(tx, ctx, customerId);
-    const address = await taxAddress(tx, ctx, customer, null, null);
-    return taxRateFor({ enabled: true, exempt: customer.taxExempt, rates, address, taxCode: null }).status;
+    return (await changeTaxRate(tx, ctx, customerId))?.status ?? 'Calculated';
+  }
+
+  /** The rate (percent) a change to the customer's assets is taxed at today, from its address; null when the tenant has no rates. */
+  async function changeTaxRate(q: Tx | Ctx['db'], ctx: Ctx, customerId: string): Promise<{ rate: Dec; status: string } | null> {
+    const rates = await deps.tax.ratesIn(q, ctx);
+    if (rates.length === 0) return null;
+    const customer = await deps.customers.findCustomerRow(q, ctx, customerId);
+    const address = await taxAddress(q, ctx, customer, null, null);
+    return taxRateFor({ enabled: true, exempt: customer.taxExempt, rates, address, taxCode: null });
   }
 
   /** Prices and taxes the request's lines for a customer; no writes. `contactId`: the Draft's bill-to contact. */
@@ -387,6 +392,9 @@ export function createOrdersService(deps: OrdersDeps) {
 
     /** A Draft order, locked for its activation (409 ORDER_NOT_DRAFT otherwise). */
     async lockDraft(tx: Tx, ctx: Ctx, id: string): Promise<void> { await getDraftForUpdate(tx, ctx, id); },
+
+    /** The rate a change order taxes its lines at (DESIGN §4 Tax: the rate in effect on the change's tax date); null without rates. */
+    changeTaxRate,
 
     async findOrder(ctx: Ctx, id: string): Promise<OrderHead | undefined> {
       const o = isUuid(id) ? await store.getOrder(ctx.db, ctx.tenantId, id.toLowerCase()) : undefined;

@@ -23,7 +23,9 @@ export interface PaymentGateway {
 /**
  * The built-in `test` gateway: Stripe's test tokens, answered locally and deterministically.
  * pm_card_visa / tok_visa succeed; pm_card_chargeDeclined / tok_chargeDeclined decline;
- * pm_card_authenticationRequired needs the customer's action (202, Pending).
+ * pm_card_authenticationRequired needs the customer's action (202, Pending); pm_card_timeoutOnce
+ * charges but its first answer is lost (a timeout, as Stripe's dropped socket): asked again under
+ * the same key, it answers with that charge.
  */
 export function testGateway(): PaymentGateway {
   const seen = new Map<string, GatewayOutcome>();
@@ -37,15 +39,21 @@ export function testGateway(): PaymentGateway {
     if (out.reference) byReference.set(out.reference, out);
     return out;
   };
+  const lost = new Set<string>();
   return {
     name: 'test',
     async authorize(i) {
+      if (i.token === 'pm_card_timeoutOnce' && !lost.has(i.idempotencyKey)) {
+        lost.add(i.idempotencyKey);
+        once(i.idempotencyKey, () => ({ status: i.capture ? 'succeeded' : 'authorized', reference: ref(i.idempotencyKey) }));
+        throw new Error('The test gateway did not answer (pm_card_timeoutOnce)');
+      }
       return once(i.idempotencyKey, () => {
         if (['pm_card_chargeDeclined', 'tok_chargeDeclined'].includes(i.token)) {
           return { status: 'declined', reference: ref(i.idempotencyKey), declineCode: 'card_declined', message: 'Your card was declined.' };
         }
         if (i.token === 'pm_card_authenticationRequired') return { status: 'requires_action', reference: ref(i.idempotencyKey) };
-        if (['pm_card_visa', 'tok_visa', 'pm_card_mastercard'].includes(i.token)) return { status: i.capture ? 'succeeded' : 'authorized', reference: ref(i.idempotencyKey) };
+        if (['pm_card_visa', 'tok_visa', 'pm_card_mastercard', 'pm_card_timeoutOnce'].includes(i.token)) return { status: i.capture ? 'succeeded' : 'authorized', reference: ref(i.idempotencyKey) };
         return { status: 'declined', reference: null, declineCode: 'invalid_payment_method', message: `Unknown test payment method ${i.token}` };
       });
     },

@@ -57,3 +57,39 @@ export interface PaymentApplication {
 
 /** An application as it is written: Applied, created now. */
 export type NewPaymentApplication = Omit<PaymentApplication, 'createdAt' | 'status'>;
+
+/** How a collection attempt stands (DESIGN "Collection"): Scheduled → Pending → Authorized → Succeeded, or Failed, Voided, Skipped, Canceled. */
+export type AttemptStatus = 'Scheduled' | 'Pending' | 'Authorized' | 'Succeeded' | 'Failed' | 'Voided' | 'Skipped' | 'Canceled';
+
+/** One attempt to charge an invoice to the customer's stored payment method. */
+export interface CollectionAttempt {
+  id: string;
+  invoiceId: string;
+  /** 1 for the first charge, then one more per retry (a re-planned attempt keeps its number). */
+  attemptNumber: number;
+  /** An `AttemptStatus`. */
+  status: string;
+  /** What planned it: `Activation`, `Retry`, `Transfer` (transferToPayments) or `Replan`. */
+  trigger: string;
+  /** The business day it is made on (or after, when the clock passes it late). */
+  dueDate: string;
+  currency: string;
+  /** The balance it charges, fixed when it is made (null while Scheduled). */
+  amount: DecimalString | null;
+  gateway: string | null;
+  gatewayKey: string | null;
+  paymentId: string | null;
+  declineCode: string | null;
+  declineMessage: string | null;
+  /** The business day it was made. */
+  attemptedOn: string | null;
+  createdAt: Date;
+  attemptedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+/** An attempt as it is planned. */
+export type NewCollectionAttempt = Pick<CollectionAttempt, 'invoiceId' | 'attemptNumber' | 'trigger' | 'dueDate' | 'currency'>;
+
+/** What making or settling an attempt may set. */
+export type AttemptUpdate = Partial<Pick<CollectionAttempt, 'status' | 'amount' | 'gateway' | 'gatewayKey' | 'paymentId' | 'declineCode' | 'declineMessage' | 'attemptedOn' | 'attemptedAt' | 'finishedAt' | 'dueDate'>>;

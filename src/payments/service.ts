@@ -5,7 +5,7 @@ import { conflict } from '../core/errors.js';
 import type { Tx } from '../db/transaction.js';
 import type { Applied } from '../billing/invoices/balances.js';
 import * as store from './store.js';
-import type { PaymentApplication, PaymentSettlement } from './model.js';
+import type { AttemptUpdate, CollectionAttempt, NewCollectionAttempt, PaymentApplication, PaymentSettlement } from './model.js';
 
 // Payment records (PAY-…) and their applications to invoices. Gateways are called by the use
 // cases outside any transaction; this service only records, inside the caller's transaction.
@@ -88,6 +88,22 @@ export function createPaymentsService() {
     /** A gateway's reference names one payment across tenants (webhooks arrive without a tenant). */
     findByReference: (q: Ctx['db'], gateway: string, reference: string) => store.findByReference(q, gateway, reference),
     setStatus: (tx: Tx, ctx: Ctx, id: string, status: string, extra: PaymentSettlement = {}) => store.setPaymentStatus(tx, ctx.tenantId, id, status, extra),
+    /** The gateway payments that paid an invoice (a refund goes back to the first). */
+    gatewayPaymentsOf: (q: Tx | Ctx['db'], ctx: Ctx, invoiceId: string) => store.gatewayPaymentsOf(q, ctx.tenantId, invoiceId),
+
+    // --- collection attempts (the collection workflow's log and plan) ---------------------------
+    /** Plans an attempt (Scheduled); the invoice's one open attempt (a second is a 409 `COLLECTION_IN_PROGRESS`). */
+    planAttempt: (tx: Tx, ctx: Ctx, a: NewCollectionAttempt): Promise<CollectionAttempt> => store.insertAttempt(tx, ctx.tenantId, { ...a, status: 'Scheduled' }).catch((e: unknown) => {
+      if ((e as { code?: string; constraint?: string }).code === '23505') throw conflict('COLLECTION_IN_PROGRESS', `Invoice ${a.invoiceId} already has a collection attempt waiting or in flight`);
+      throw e;
+    }),
+    updateAttempt: (tx: Tx, ctx: Ctx, id: string, u: AttemptUpdate) => store.updateAttempt(tx, ctx.tenantId, id, u),
+    attemptsOf: (q: Tx | Ctx['db'], ctx: Ctx, invoiceId: string) => store.attemptsOf(q, ctx.tenantId, invoiceId),
+    /** The invoice's attempt that waits or is in flight, locked for the caller's transaction. */
+    openAttempt: (tx: Tx, ctx: Ctx, invoiceId: string) => store.openAttempt(tx, ctx.tenantId, invoiceId),
+    attemptOfPayment: (q: Tx | Ctx['db'], ctx: Ctx, paymentId: string) => store.attemptOfPayment(q, ctx.tenantId, paymentId),
+    /** Invoices whose Scheduled attempt is due by `day` (YYYY-MM-DD). */
+    dueAttemptInvoices: (q: Tx | Ctx['db'], ctx: Ctx, day: string) => store.dueAttemptInvoices(q, ctx.tenantId, day),
   };
 }
 

@@ -3,9 +3,9 @@ import type { Db } from '../db/connect.js';
 import type { Tx } from '../db/transaction.js';
 import type { Row } from '../db/schema.js';
 import { fromRow, insertRows, toColumns, type ColumnMap, type MapsRow, type MapsWholeRow } from '../db/rows.js';
-import type { NewPayment, NewPaymentApplication, Payment, PaymentApplication, PaymentSettlement, TenantPayment } from './model.js';
+import type { AttemptUpdate, CollectionAttempt, NewCollectionAttempt, NewPayment, NewPaymentApplication, Payment, PaymentApplication, PaymentSettlement, TenantPayment } from './model.js';
 
-// The only file that touches payments and payment_applications, and the only one that knows their columns.
+// The only file that touches payments, payment_applications and collection_attempts, and the only one that knows their columns.
 type Q = Db | Tx;
 
 const PAYMENT = {
@@ -20,10 +20,20 @@ const APPLICATION = {
   amount: 'amount', paymentMethod: 'payment_method', status: 'status', createdAt: 'created_at',
 } as const satisfies ColumnMap<PaymentApplication, Row<'payment_applications'>>;
 
+const ATTEMPT = {
+  id: 'id', invoiceId: 'invoice_id', attemptNumber: 'attempt_number', status: 'status', trigger: 'trigger', dueDate: 'due_date',
+  currency: 'currency_iso_code', amount: 'amount', gateway: 'gateway', gatewayKey: 'gateway_key', paymentId: 'payment_id',
+  declineCode: 'decline_code', declineMessage: 'decline_message', attemptedOn: 'attempted_on', createdAt: 'created_at',
+  attemptedAt: 'attempted_at', finishedAt: 'finished_at',
+} as const satisfies ColumnMap<CollectionAttempt, Row<'collection_attempts'>>;
+
 // the compiler checks that every column fits the field it fills, and that every column but tenant_id is mapped
 const paymentsMap: MapsRow<Payment, Row<'payments'>, typeof PAYMENT> = true;
 const applicationsMap: MapsRow<PaymentApplication, Row<'payment_applications'>, typeof APPLICATION> = true;
 const paymentsWhole: MapsWholeRow<Row<'payments'>, typeof PAYMENT, 'tenant_id'> = true;
+const attemptsMap: MapsRow<CollectionAttempt, Row<'collection_attempts'>, typeof ATTEMPT> = true;
+const attemptsWhole: MapsWholeRow<Row<'collection_attempts'>, typeof ATTEMPT, 'tenant_id'> = true;
+void attemptsMap; void attemptsWhole;
 const applicationsWhole: MapsWholeRow<Row<'payment_applications'>, typeof APPLICATION, 'tenant_id'> = true;
 void paymentsMap; void applicationsMap; void paymentsWhole; void applicationsWhole;
 
@@ -70,13 +80,13 @@ export async function findByReference(db: Q, gateway: string, reference: string)
 }
 
 export async function pendingPayments(db: Q, tenantId: string, minAgeSeconds: number): Promise<Payment[]> {
-  const r = await sql<Row<'payments'>>`select * from payments where tenant_id = ${tenantId} and status = 'Pending' and gateway <> 'manual'
+  const r = await sql<Row<'payments'>>`select * from payments where tenant_id = ${tenantId} and status = 'Pending' and gateway <> 'manual' and kind = 'Payment'
     and created_at <= now() - make_interval(secs => ${minAgeSeconds}) order by created_at`.execute(db);
   return r.rows.map(toPayment);
 }
 
 export async function tenantsWithPending(db: Q): Promise<string[]> {
-  const r = await sql<{ tenant_id: string }>`select distinct tenant_id from payments where status = 'Pending'`.execute(db);
+  const r = await sql<{ tenant_id: string }>`select distinct tenant_id from payments where status = 'Pending' and kind = 'Payment'`.execute(db);
   return r.rows.map((x) => x.tenant_id);
 }
 
@@ -101,4 +111,49 @@ export async function appliedSumsPer(db: Q, tenantId: string, by: Ref, id: strin
   const r = await sql<{ id: string; amount: string }>`select ${sql.ref(per)} as id, sum(amount) as amount from payment_applications
     where tenant_id = ${tenantId} and ${sql.ref(by)} = ${id} and ${sql.ref(per)} is not null and status = 'Applied' group by ${sql.ref(per)}`.execute(db);
   return r.rows;
+}
+
+const toAttempt = (r: Row<'collection_attempts'>): CollectionAttempt => fromRow<CollectionAttempt>(ATTEMPT, r);
+
+export async function insertAttempt(db: Q, tenantId: string, a: NewCollectionAttempt & { status: 'Scheduled' }): Promise<CollectionAttempt> {
+  const [row] = await insertRows<Row<'collection_attempts'>>(db, 'collection_attempts', [{ tenant_id: tenantId, ...toColumns<CollectionAttempt>(ATTEMPT, a) }], { returning: true });
+  return toAttempt(row!);
+}
+
+export async function updateAttempt(db: Q, tenantId: string, id: string, u: AttemptUpdate): Promise<void> {
+  const sets = Object.entries(u).filter(([, v]) => v !== undefined).map(([k, v]) => sql`${sql.ref(ATTEMPT[k as keyof AttemptUpdate])} = ${v}`);
+  if (sets.length === 0) return;
+  await sql`update collection_attempts set ${sql.join(sets)} where tenant_id = ${tenantId} and id = ${id}`.execute(db);
+}
+
+export async function attemptsOf(db: Q, tenantId: string, invoiceId: string): Promise<CollectionAttempt[]> {
+  const r = await sql<Row<'collection_attempts'>>`select * from collection_attempts where tenant_id = ${tenantId} and invoice_id = ${invoiceId}
+    order by attempt_number, created_at`.execute(db);
+  return r.rows.map(toAttempt);
+}
+
+/** The invoice's attempt that waits or is in flight (at most one: a partial unique index). */
+export async function openAttempt(db: Q, tenantId: string, invoiceId: string): Promise<CollectionAttempt | undefined> {
+  const r = await sql<Row<'collection_attempts'>>`select * from collection_attempts where tenant_id = ${tenantId} and invoice_id = ${invoiceId}
+    and status in ('Scheduled', 'Pending', 'Authorized') for update`.execute(db);
+  return r.rows[0] && toAttempt(r.rows[0]);
+}
+
+export async function attemptOfPayment(db: Q, tenantId: string, paymentId: string): Promise<CollectionAttempt | undefined> {
+  const r = await sql<Row<'collection_attempts'>>`select * from collection_attempts where tenant_id = ${tenantId} and payment_id = ${paymentId}`.execute(db);
+  return r.rows[0] && toAttempt(r.rows[0]);
+}
+
+/** Invoices whose Scheduled attempt is due by `day`. */
+export async function dueAttemptInvoices(db: Q, tenantId: string, day: string): Promise<string[]> {
+  const r = await sql<{ invoice_id: string }>`select invoice_id from collection_attempts where tenant_id = ${tenantId} and status = 'Scheduled'
+    and due_date <= ${day}::date order by due_date, created_at`.execute(db);
+  return r.rows.map((x) => x.invoice_id);
+}
+
+/** The gateway payments that paid an invoice (Succeeded, not recorded by hand), oldest first. */
+export async function gatewayPaymentsOf(db: Q, tenantId: string, invoiceId: string): Promise<Payment[]> {
+  const r = await sql<Row<'payments'>>`select * from payments where tenant_id = ${tenantId} and invoice_id = ${invoiceId} and kind = 'Payment'
+    and status = 'Succeeded' and gateway <> 'manual' and gateway_reference is not null order by created_at`.execute(db);
+  return r.rows.map(toPayment);
 }

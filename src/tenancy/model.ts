@@ -18,6 +18,12 @@ export interface TenantSettings {
   /** An order whose tax address is missing (taxStatus AddressMissing) cannot be activated: 409 TAX_ADDRESS_MISSING. */
   blockAddressMissing: boolean;
   numberFormats: Record<string, string>;
+  /** Charge invoices activated by billing runs or `:activate` to the customer's default payment method. */
+  autoCollect: boolean;
+  /** Days after the first collection attempt on which a failed charge is tried again. */
+  collectionRetryDays: number[];
+  /** What a credit memo's leftover credit becomes: kept as credit, or refunded to the original payment method. */
+  refundCorrections: 'KeepAsCredit' | 'Refund';
   /** Imported billing settings Keel keeps but does not act on yet (auto BCD mode, CRM alignment, grouping). */
   billingExtras: Record<string, unknown>;
 }
@@ -34,6 +40,9 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   hideZeroItems: false,
   blockAddressMissing: false,
   numberFormats: {},
+  autoCollect: true,
+  collectionRetryDays: [3, 5, 7],
+  refundCorrections: 'KeepAsCredit',
   billingExtras: {},
 };
 

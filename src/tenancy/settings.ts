@@ -16,6 +16,9 @@ const ALIASES: Record<string, keyof TenantSettings> = {
   hideZeroItems: 'hideZeroItems',
   blockAddressMissing: 'blockAddressMissing', 'Block Address Missing': 'blockAddressMissing',
   billingExtras: 'billingExtras',
+  autoCollect: 'autoCollect', 'Auto Collect': 'autoCollect',
+  collectionRetryDays: 'collectionRetryDays', 'Collection Retry Days': 'collectionRetryDays',
+  refundCorrections: 'refundCorrections', 'Refund Corrections': 'refundCorrections',
 };
 
 const TIMING: Record<string, TenantSettings['billingTiming']> = {
@@ -76,6 +79,21 @@ export function validateSettingsPatch(current: TenantSettings, patch: Record<str
       case 'billingExtras':
         if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid('INVALID_FIELD', `${field} must be an object`);
         next.billingExtras = { ...next.billingExtras, ...(value as Record<string, unknown>) };
+        break;
+      case 'autoCollect':
+        if (typeof value !== 'boolean') throw invalid('INVALID_FIELD', `${field} must be true or false`);
+        next.autoCollect = value;
+        break;
+      case 'collectionRetryDays': {
+        const days = value as number[];
+        if (!Array.isArray(value) || value.length > 10 || !days.every((d) => Number.isInteger(d) && d >= 1 && d <= 365)
+          || days.some((d, i) => i > 0 && d <= days[i - 1]!)) throw invalid('INVALID_FIELD', `${field} must be increasing whole days from 1 to 365 (at most 10)`);
+        next.collectionRetryDays = [...days];
+        break;
+      }
+      case 'refundCorrections':
+        if (value !== 'KeepAsCredit' && value !== 'Refund') throw invalid('INVALID_FIELD', `${field} must be KeepAsCredit or Refund`);
+        next.refundCorrections = value;
         break;
       case 'numberFormats': {
         if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid('INVALID_FIELD', `${field} must be an object`);

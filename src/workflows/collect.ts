@@ -9,6 +9,8 @@ import type { PaymentsService } from '../payments/service.js';
 import type { Payment } from '../payments/model.js';
 import type { OrdersService } from '../orders/service.js';
 import { saga } from './steps.js';
+import type { CustomersService } from '../customers/service.js';
+import { createInvoiceCollection } from './invoice-collection.js';
 
 // The collection workflow: paying the first invoice of an order or change order as it is written
 // (DESIGN "Payments and atomicity"), and settling later what the gateway says. No database
@@ -26,7 +28,12 @@ export interface CheckoutPayment {
   declineCode: string | null; message: string | null;
 }
 
-export interface CollectionDeps { billing: BillingService; payments: PaymentsService; numbering: NumberingService; gateways: Record<string, PaymentGateway>; orders: OrdersService }
+export interface CollectionDeps {
+  billing: BillingService; payments: PaymentsService; numbering: NumberingService; gateways: Record<string, PaymentGateway>; orders: OrdersService;
+  customers: CustomersService;
+  /** Enqueues an invoice's `billing.collect` job in the caller's transaction (src/jobs, wired in the runtime). */
+  enqueueCollect(tx: Tx, tenantId: string, invoiceId: string): Promise<void>;
+}
 
 /** A gateway that does not answer (timeout, connection lost) leaves the payment Pending, never failed. */
 async function ask(f: () => Promise<GatewayOutcome>): Promise<GatewayOutcome> {
@@ -64,13 +71,22 @@ export function createCollection(deps: CollectionDeps) {
     declineCode: outcome.status === 'declined' ? outcome.declineCode : null, message: outcome.status === 'declined' ? outcome.message : null,
   });
 
+  // invoices activated by runs and :activate, charged to the stored payment method (invoice-collection.ts)
+  const invoices = createInvoiceCollection({
+    billing: deps.billing, payments: deps.payments, numbering: deps.numbering, customers: deps.customers, gatewayFor, ask, enqueueCollect: deps.enqueueCollect,
+  });
+
   return {
     gatewayFor,
+    invoices,
 
     /** Settles Pending payments no webhook settled: charges the ones never sent (asyncPayment), polls the rest. */
     async reconcilePending(ctx: Ctx, minAgeSeconds = 0): Promise<number> {
       const pending = await deps.payments.pending(ctx.db, ctx, minAgeSeconds);
       for (const p of pending) {
+        // a collection attempt's payment completes as the attempt (same key; the balance checked before capture)
+        const attempt = await deps.payments.attemptOfPayment(ctx.db, ctx, p.id);
+        if (attempt) { await invoices.resume(ctx, attempt, p); continue; }
         const gateway = gatewayFor(p.gateway);
         const reference = p.gatewayReference;
         const outcome = reference
@@ -98,6 +114,8 @@ export function createCollection(deps: CollectionDeps) {
     async reconcile(ctx: Ctx, payment: Payment, outcome: GatewayOutcome) {
       const invoiceId = payment.invoiceId;
       if (payment.status !== 'Pending' || !invoiceId) return;
+      const attempt = await deps.payments.attemptOfPayment(ctx.db, ctx, payment.id);
+      if (attempt) { await invoices.settle(ctx, attempt, outcome); return; }
       let final = outcome;
       if (outcome.status === 'authorized') final = await ask(() => gatewayFor(payment.gateway).capture(String(payment.gatewayReference), `${String(payment.idempotencyKey)}:capture`));
       await inTransaction(ctx.db, async (tx) => {

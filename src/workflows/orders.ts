@@ -190,5 +190,7 @@ export function createWorkflows(deps: WorkflowDeps) {
     activateOrder,
     createChangeOrder,
     activateChangeOrder,
+    /** Collection of Active invoices and refunds of memo credit (invoice-collection.ts): transferToPayments and the attempts' log. */
+    collection: collection.invoices,
   };
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { stripeGateway } from '../../src/payments/stripe-gateway.js';
 import { toMinorUnits } from '../../src/core/money.js';
 import { startFakeStripe, type FakeStripe } from '../support/fake-stripe.js';
@@ -98,5 +99,47 @@ describe('checkout through Stripe', () => {
     const f = await orderFixture(t, { today: '2023-06-22' });
     const res = await place(f, 'pm_card_chargeDeclined');
     expect([res.statusCode, res.json().errorCode]).toEqual([402, 'PAYMENT_DECLINED']);
+  });
+});
+
+describe('collection through Stripe (a billing run\'s invoice charged to the stored card)', () => {
+  it('the run\'s invoice is authorized and captured for its exact amount, once, under the attempt\'s key; a decline is logged', async () => {
+    const f = await orderFixture(t, { today: '2023-06-22' });
+    const ok = async (url: string, body: unknown) => {
+      const res = await t.call('POST', url, { body, headers: f.h });
+      if (res.statusCode >= 300) throw new Error(`${url}: ${res.statusCode} ${res.body}`);
+      return res.json();
+    };
+    const subscribe = async (token: string) => {
+      const [c] = await ok('/orders/customers', [{ name: `Card ${token}`, defaultPaymentMethodToken: token, defaultPaymentGateway: 'stripe' }]);
+      await ok('/orders', { options: { activateOrder: true, generateInvoice: false }, customer: { id: c.id },
+        lines: [{ productId: f.ids.platform, quantity: 10, subscriptionTerm: 12, subscriptionStartDate: '2023-06-22' }] });
+      return (await ok('/billing/schedules', { scheduleType: 'OneTime', targetDate: '2023-06-22', autoActivate: true, customerIds: [c.id] })).invoiceIds[0] as string;
+    };
+    const attempts = async (id: string) => (await t.call('GET', `/billing/invoices/${id}/collection-attempts`, { headers: f.h })).json().attempts as Record<string, unknown>[];
+    // this app's background loop may be working the queue too: wait until the attempt is settled
+    const settled = async (id: string) => {
+      for (let i = 0; i < 300; i++) {
+        await t.rt.jobs.runUntilIdle();
+        const a = await attempts(id);
+        if (a.length > 1 || (a.length > 0 && a.every((x) => !['Scheduled', 'Pending', 'Authorized'].includes(String(x.status))))) return a;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return attempts(id);
+    };
+    const before = fake.intents.size;
+    const paid = await subscribe('pm_card_visa');
+    const [a] = await settled(paid);
+    expect(a).toMatchObject({ attemptNumber: 1, status: 'Succeeded', amount: 29.7, gateway: 'stripe' });
+    const created = [...fake.intents.values()].slice(before);
+    expect(created.map((i) => [i.amount, i.currency, i.capture_method, i.status, i.amount_received])).toEqual([[2970, 'usd', 'manual', 'succeeded', 2970]]);
+    const keys = fake.requests.filter((r) => r.method === 'POST' && r.path === '/v1/payment_intents').map((r) => r.idempotencyKey);
+    expect(keys.at(-1)).toBe(`keel_${createHash('sha256').update(`collect:${f.tenant.id}:${paid}:1:29.70`).digest('hex')}`);
+    expect((await t.call('GET', `/billing/invoices/${paid}`, { headers: f.h })).json().invoice).toMatchObject({ balance: 0, paymentStatus: 'Paid' });
+
+    const declined = await subscribe('pm_card_chargeDeclined');
+    const [d, retry] = await settled(declined);
+    expect(d).toMatchObject({ status: 'Failed', declineCode: 'generic_decline', declineMessage: 'Your card was declined.' });
+    expect(retry).toMatchObject({ attemptNumber: 2, status: 'Scheduled', dueDate: '2023-06-25' });
   });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { principalId, type Ctx } from '../../context.js';
 import { conflict } from '../../core/errors.js';
+import { Dec } from '../../core/money.js';
 import type { Tx } from '../../db/transaction.js';
 import type { NumberingService } from '../../numbering/service.js';
 import type { CreditMemos } from '../memos/credit-memos.js';
@@ -33,7 +34,9 @@ export type TaxStatusOf = (q: Tx, ctx: Ctx, orderProductIds: readonly string[]) 
 
 export interface BilledResult { kind: 'Invoice' | 'CreditMemo'; id: string }
 
-export function createBilledDocuments(deps: { numbering: NumberingService; creditMemos: CreditMemos; taxStatusOf?: TaxStatusOf }) {
+export function createBilledDocuments(deps: { numbering: NumberingService; creditMemos: CreditMemos; taxStatusOf?: TaxStatusOf;
+  /** An Active memo billing wrote still holds credit after paying the open invoices, and the tenant refunds corrections (`refundCorrections: Refund`). */
+  onCreditLeft?: (tx: Tx, ctx: Ctx, creditMemoId: string) => Promise<void> }) {
   async function writeInvoice(tx: Tx, ctx: Ctx, w: BilledWrite): Promise<BilledResult> {
     const { draft } = w;
     if (!w.invoiceNumber || w.itemNumbers.length < draft.items.length) throw conflict('BILLING_CHANGED', 'What is due changed while billing was planning; run it again');
@@ -68,6 +71,8 @@ export function createBilledDocuments(deps: { numbering: NumberingService; credi
     await store.insertItems(tx, ctx.tenantId, rows.items);
     await store.insertDetails(tx, ctx.tenantId, rows.details);
     if (w.activate) await deps.creditMemos.applyToOpenInvoices(tx, ctx, id);
+    if (w.activate && deps.onCreditLeft && ctx.tenant.settings.refundCorrections === 'Refund'
+      && new Dec((await store.getCreditMemo(tx, ctx.tenantId, id))!.balance).gt(0)) await deps.onCreditLeft(tx, ctx, id);
     return { kind: 'CreditMemo', id };
   }
 

@@ -1,4 +1,4 @@
-import type { Ctx } from '../../context.js';
+import { principalId, type Ctx } from '../../context.js';
 import { conflict, invalid, notFound } from '../../core/errors.js';
 import { isDateString } from '../../core/dates.js';
 import { Dec, parseAmount, roundMoney } from '../../core/money.js';
@@ -14,6 +14,9 @@ import type { CreditMemo, Invoice } from '../model.js';
 // cancel, delete and patch (seed 002 part C §1.5, §1.8; DESIGN "Invoices and balances").
 
 export interface PaymentLine { invoiceId: string; transactionAmount: unknown; paymentId?: string; paymentSource?: string; paymentNumber?: string; reopen?: boolean }
+
+/** The seed's payment statuses, plus Keel's Failed and WrittenOff (DESIGN "Invoices and balances"). */
+const PAYMENT_STATUSES = ['NotTransferred', 'Transferred', 'TransferError', 'Paid', 'PartialPaid', 'Canceled', 'Refunded', 'PartialRefunded', 'CreditBack', 'Applied', 'PartiallyApplied', 'Failed', 'WrittenOff'];
 
 const ACTIVE_ONLY = (inv: Invoice, action: string) => {
   if (inv.status !== 'Active') throw conflict('INVOICE_NOT_ACTIVE', `Invoice ${inv.invoiceNumber} is ${inv.status}; only an Active invoice can be ${action}`);
@@ -73,8 +76,45 @@ export function createInvoiceOperations(deps: { payments: PaymentsService; numbe
     },
 
     /** A gateway said no (or has not answered yet): the invoice shows it. */
-    async markPaymentStatus(tx: Tx, ctx: Ctx, invoiceId: string, status: 'Failed' | 'Transferred') {
+    async markPaymentStatus(tx: Tx, ctx: Ctx, invoiceId: string, status: 'Failed' | 'Transferred' | 'TransferError') {
       await store.updateInvoice(tx, ctx.tenantId, invoiceId, { paymentStatus: status });
+    },
+
+    /**
+     * Sets payment statuses by hand, each with its reason (recorded, `statusChangesOf`): finance's
+     * correction after offline follow-up. Every line is checked before anything is written.
+     */
+    async convertPaymentStatus(ctx: Ctx, body: { convertPaymentStatuses?: unknown }) {
+      const list = body.convertPaymentStatuses;
+      if (!Array.isArray(list) || list.length === 0) throw invalid('INVALID_FIELD', 'body/convertPaymentStatuses must be a non-empty array');
+      const lines = list.map((raw, i) => {
+        const at = `body/convertPaymentStatuses/${i}`;
+        const l = raw as { id?: unknown; paymentStatus?: unknown; paymentDetails?: unknown; reason?: unknown };
+        if (typeof l !== 'object' || l === null) throw invalid('INVALID_FIELD', `${at} must be an object`);
+        if (!isUuid(l.id)) throw invalid('INVALID_FIELD', `${at}/id must be an invoice id`);
+        if (typeof l.paymentStatus !== 'string' || !PAYMENT_STATUSES.includes(l.paymentStatus)) throw invalid('INVALID_FIELD', `${at}/paymentStatus must be one of ${PAYMENT_STATUSES.join(', ')}`);
+        const reason = l.reason ?? l.paymentDetails;
+        if (typeof reason !== 'string' || reason.trim() === '') throw invalid('INVALID_FIELD', `${at}/reason (or paymentDetails) is required: say why the status changes`);
+        if (reason.length > 2000) throw invalid('INVALID_FIELD', `${at}/reason must be at most 2000 characters`);
+        return { id: String(l.id).toLowerCase(), paymentStatus: l.paymentStatus, reason, at };
+      });
+      return inTransaction(ctx.db, async (tx) => {
+        const out = [];
+        for (const l of lines) {
+          const inv = await lockInvoice(tx, ctx, l.id, l.at);
+          if (inv.status === 'Draft') throw conflict('INVOICE_NOT_ACTIVE', `${l.at}: invoice ${inv.invoiceNumber} is Draft; its payment status follows activation`);
+          await store.insertStatusChange(tx, ctx.tenantId, { invoiceId: inv.id, fromStatus: inv.paymentStatus, toStatus: l.paymentStatus, reason: l.reason, changedBy: principalId(ctx) });
+          await store.updateInvoice(tx, ctx.tenantId, inv.id, { paymentStatus: l.paymentStatus });
+          out.push({ id: inv.id, invoiceNumber: inv.invoiceNumber, previousPaymentStatus: inv.paymentStatus, paymentStatus: l.paymentStatus, reason: l.reason });
+        }
+        return { invoices: out };
+      });
+    },
+
+    /** The payment statuses set by hand on an invoice, oldest first. */
+    async statusChangesOf(ctx: Ctx, invoiceId: string) {
+      const rows = await store.statusChangesOf(ctx.db, ctx.tenantId, invoiceId);
+      return rows.map((c) => ({ id: c.id, invoiceId: c.invoiceId, fromStatus: c.fromStatus, toStatus: c.toStatus, reason: c.reason, changedBy: c.changedBy, createdDate: c.createdAt.toISOString() }));
     },
 
     /** Records payments received for Active invoices (never more than the balance). */

@@ -347,6 +347,36 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
     },
 
     /** What an existing customer holds in open credit (a checkout charges only the rest). */
+    /**
+     * What a refund of a memo's credit needs (`credit-memos:transferToPayments`): the memo, which
+     * must be Active with credit left, and the invoices it credits (its source invoice, those it was
+     * applied to, then those that billed its assets, newest first) — the original payment is the
+     * gateway payment of the first of them that has one.
+     */
+    async refundPlan(ctx: Ctx, id: string, at: string): Promise<{ memoId: string; number: string; currency: string; customerId: string; balance: Dec; invoiceIds: string[] }> {
+      const m = isUuid(id) ? await getMemo(ctx.db, ctx.tenantId, id.toLowerCase()) : undefined;
+      if (!m) throw notFound('CREDIT_MEMO_NOT_FOUND', `${at}: credit memo ${id} does not exist`);
+      if (m.status !== 'Active') throw conflict('CREDIT_MEMO_NOT_ACTIVE', `${at}: credit memo ${m.creditMemoNumber} is ${m.status}; only an Active memo's credit can be refunded`);
+      if (new Dec(m.balance).lte(0)) throw conflict('NOTHING_TO_REFUND', `${at}: credit memo ${m.creditMemoNumber} has no credit left`);
+      const applied = await deps.payments.creditedByMemo(ctx.db, ctx, m.id, 'invoice');
+      // a correction memo (negative billing, a change order) credits the invoices that billed its assets
+      const assets = [...new Set((await store.itemsOf(ctx.db, ctx.tenantId, [m.id], 'creditMemoId')).map((it) => it.assetNumber).filter((a): a is string => !!a))];
+      const billedThem = await store.invoicesBillingAssets(ctx.db, ctx.tenantId, m.customerId, m.currency, assets);
+      const invoiceIds = [...new Set([...(m.sourceInvoiceId ? [m.sourceInvoiceId] : []), ...applied.map((a) => a.id), ...billedThem])];
+      return { memoId: m.id, number: m.creditMemoNumber, currency: m.currency, customerId: m.customerId, balance: new Dec(m.balance), invoiceIds };
+    },
+
+    /** A refund of a memo's credit went back through the gateway: the memo's balance drops by it (Refunded, or PartialRefunded). */
+    async recordRefund(tx: Tx, ctx: Ctx, i: { memoId: string; paymentId: string; amount: Dec }): Promise<{ balance: Dec; paymentStatus: string }> {
+      const memo = (await getMemo(tx, ctx.tenantId, i.memoId, true))!;
+      if (i.amount.gt(memo.balance)) throw conflict('OVER_REFUNDED', `Credit memo ${memo.creditMemoNumber} has only ${memo.balance} left`);
+      await deps.payments.apply(tx, ctx, { invoiceId: null, creditMemoId: memo.id, paymentId: i.paymentId, kind: 'Refund', amount: i.amount, paymentMethod: 'Electronic' });
+      const balance = new Dec(memo.balance).minus(i.amount);
+      const paymentStatus = balance.isZero() ? 'Refunded' : 'PartialRefunded';
+      await store.setCreditMemoBalance(tx, ctx.tenantId, memo.id, balance, paymentStatus);
+      return { balance, paymentStatus };
+    },
+
     async availableCredit(q: Q, ctx: Ctx, customerId: string, currency: string): Promise<Dec> {
       return store.openCreditOf(q, ctx.tenantId, customerId, currency);
     },

@@ -53,7 +53,8 @@ async function resolveFilters(idsMatching: IdsMatching, ctx: Ctx, f: RunFilters)
  * keep the database busy while Node waits (bench: +40%); the embedded engine has one connection, where
  * interleaving only costs, so it bills one at a time.
  */
-export function createBillingRuns(deps: { assets: AssetsService; customers: CustomersService; numbering: NumberingService; documents: BilledDocuments; idsMatching: IdsMatching; concurrency?: number; dayBoundary: DayBoundaryWork }) {
+export function createBillingRuns(deps: { assets: AssetsService; customers: CustomersService; numbering: NumberingService; documents: BilledDocuments; idsMatching: IdsMatching; concurrency?: number; dayBoundary: DayBoundaryWork;
+  onInvoiceActivated?: (tx: Tx, ctx: Ctx, invoice: { id: string; customerId: string; currency: string; invoiceDate: string }) => Promise<void> }) {
   const RUN_CONCURRENCY = Math.max(1, deps.concurrency ?? 1);
   const defaults = (ctx: Ctx) => billingDefaults(ctx.tenant.settings);
 
@@ -98,6 +99,8 @@ export function createBillingRuns(deps: { assets: AssetsService; customers: Cust
           itemNumbers: isInvoice ? itemNumbers.slice(nextItem, (nextItem += items.length)) : [],
         });
         (written.kind === 'Invoice' ? out.invoiceIds : out.creditMemoIds).push(written.id);
+        // an Active invoice is collected (its charge planned in this transaction)
+        if (written.kind === 'Invoice' && autoActivate) await deps.onInvoiceActivated?.(tx, ctx, { id: written.id, customerId, currency, invoiceDate: draft.invoiceDate });
       }
       return out;
     });
