@@ -34,7 +34,7 @@ export const billingRoutes: FastifyPluginAsyncTypebox<{ billing: BillingService;
   app.get('/billing/invoices/:id/collection-attempts', { config: { permission: 'billing:read' }, schema: { tags: ['billing'], summary: 'Every collection attempt of an invoice, oldest first', params: IdParams } },
     async (req) => collection.attemptsOf(req.ctx, req.params.id));
   app.get('/billing/invoices/:id/payment-status-changes', { config: { permission: 'billing:read' }, schema: { tags: ['billing'], summary: 'Payment statuses set by hand, with their reasons', params: IdParams } },
-    async (req) => { const { invoice } = await billing.getInvoice(req.ctx, req.params.id); return { invoiceId: invoice.id, changes: await ops.statusChangesOf(req.ctx, invoice.id) }; });
+    async (req) => { const { invoice } = await billing.getInvoice(req.ctx, req.params.id); return { invoiceId: invoice.id, customerId: invoice.customerId, changes: await ops.statusChangesOf(req.ctx, invoice.id) }; });
   app.post(verbPath('/billing/credit-memos', 'transferToPayments'), { config: write, schema: { tags: ['credit memos'], summary: 'Refund credit memos\' credit to the original payment method {creditMemoIds} or {whereConditions: {id: {_in}}}', body: Body } },
     async (req) => collection.refundCreditMemos(req.ctx, req.body));
   app.patch('/billing/invoices/:id', { config: write, schema: { tags: ['billing'], params: IdParams, body: Body } },

@@ -336,7 +336,8 @@ export function createInvoiceCollection(deps: InvoiceCollectionDeps) {
     /** Every attempt made or planned for an invoice, oldest first. */
     async attemptsOf(ctx: Ctx, invoiceId: string) {
       const { invoice } = await billing.getInvoice(ctx, invoiceId);
-      return { invoiceId: invoice.id, attempts: (await payments.attemptsOf(ctx.db, ctx, invoice.id)).map(toAttemptView) };
+      // customerId lets the organisation scope (http/org-scope.ts) see whose invoice this is
+      return { invoiceId: invoice.id, customerId: invoice.customerId, attempts: (await payments.attemptsOf(ctx.db, ctx, invoice.id)).map(toAttemptView) };
     },
   };
 }
