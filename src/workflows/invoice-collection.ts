@@ -182,6 +182,8 @@ export function createInvoiceCollection(deps: InvoiceCollectionDeps) {
         await ops.markPaymentStatus(tx, ctx, invoiceId, 'TransferError');
         return { ...a, status: 'Failed', amount, declineCode: 'no_payment_method' };
       }
+      // a process without this gateway makes nothing (the job fails and is retried), never a Pending it cannot settle
+      deps.gatewayFor(gatewayName);
       const key = `collect:${ctx.tenantId}:${invoiceId}:${a.attemptNumber}:${amount}`;
       const p = await payments.record(tx, ctx, {
         paymentNumber: number!, customerId: inv.customerId, currency: inv.currency, amount: balance, kind: 'Payment', status: 'Pending',

@@ -4,17 +4,23 @@ import { stripeGateway } from '../../src/payments/stripe-gateway.js';
 import { toMinorUnits } from '../../src/core/money.js';
 import { startFakeStripe, type FakeStripe } from '../support/fake-stripe.js';
 import { testApp, type TestApp } from '../support/app.js';
+import { privateDatabase } from '../support/db.js';
+import type { OpenDatabase } from '../../src/db/connect.js';
 import { orderFixture } from '../orders/support.js';
 
 let fake: FakeStripe;
 let t: TestApp;
+let database: OpenDatabase;
 const WEBHOOK_SECRET = 'whsec_test_keel';
 beforeAll(async () => {
   fake = await startFakeStripe(WEBHOOK_SECRET);
-  t = await testApp({ config: { stripe: { secretKey: 'sk_test_keel', webhookSecret: WEBHOOK_SECRET, host: fake.host, port: fake.port, protocol: 'http' } } });
+  // its own database: another file's app (no Stripe gateway) must not work this file's collection jobs
+  database = await privateDatabase();
+  t = await testApp({ database, config: { stripe: { secretKey: 'sk_test_keel', webhookSecret: WEBHOOK_SECRET, host: fake.host, port: fake.port, protocol: 'http' } } });
 });
 afterAll(async () => {
   await t.close();
+  await database.close();
   await fake.close();
 });
 

@@ -3,6 +3,7 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Clock } from '../../src/core/clock.js';
 import { startRuntime, type Runtime } from '../../src/runtime.js';
+import type { OpenDatabase } from '../../src/db/connect.js';
 import { testDatabase } from './db.js';
 
 export const ADMIN_TOKEN = 'test-admin-token';
@@ -16,8 +17,8 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function testApp(opts: { clock?: Clock; config?: Partial<Config> } = {}): Promise<TestApp> {
-  const database = await testDatabase();
+export async function testApp(opts: { clock?: Clock; config?: Partial<Config>; database?: OpenDatabase } = {}): Promise<TestApp> {
+  const database = opts.database ?? await testDatabase();
   const config = { ...loadConfig({}), adminToken: ADMIN_TOKEN, jwtSecret: 'test-jwt-secret-test-jwt-secret!', logLevel: 'silent', loadDemo: false, ...opts.config };
   const rt = await startRuntime(config, { database, ...(opts.clock && { clock: opts.clock }) });
   const call: TestApp['call'] = (method, url, o = {}) => rt.app.inject({

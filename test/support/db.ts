@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { openDatabase, type OpenDatabase } from '../../src/db/connect.js';
 import { migrate } from '../../src/db/migrate.js';
 
@@ -17,6 +19,32 @@ export function testDatabase(): Promise<OpenDatabase> {
     return database;
   })();
   return shared;
+}
+
+/**
+ * A database of its own, for a file whose app is configured unlike the others (a Stripe gateway):
+ * on PostgreSQL the workers' apps share one database and each one's background loop claims any
+ * tenant's jobs, so a job of this file's tenants could be worked by an app without its gateway.
+ */
+export async function privateDatabase(): Promise<OpenDatabase> {
+  if (engine === 'pglite') {
+    const database = await openDatabase({ memory: true });
+    await migrate(database.db);
+    return database;
+  }
+  const url = new URL(requiredUrl());
+  const name = `keel_private_${randomUUID().replaceAll('-', '')}`;
+  const asAdmin = async (statement: string) => {
+    const admin = new pg.Client({ connectionString: url.toString() });
+    await admin.connect();
+    try { await admin.query(statement); } finally { await admin.end(); }
+  };
+  await asAdmin(`create database ${name}`);
+  const own = new URL(url);
+  own.pathname = `/${name}`;
+  const database = await openDatabase({ databaseUrl: own.toString(), poolSize: 5 });
+  await migrate(database.db);
+  return { ...database, close: async () => { await database.close(); await asAdmin(`drop database if exists ${name}`); } };
 }
 
 function requiredUrl(): string {
