@@ -137,6 +137,11 @@ describe('collection of invoices activated by billing runs', () => {
     const s = await setup();
     const [id] = await s.run('2023-06-22', await s.customer('pm_card_timeoutOnce'));
     await settle();
+    // while the card charge is in flight its amount is held: a manual payment of the balance would pay twice
+    const pay = (amount: number) => s.call('POST', '/billing/invoices:pay', { payInvoices: [{ invoiceId: id, transactionAmount: amount }] });
+    const held = await pay(29.7);
+    expect([held.statusCode, held.json().errorCode]).toEqual([409, 'COLLECTION_IN_FLIGHT']);
+    expect(held.json().message).toContain('body/payInvoices/0');
     const ctx = await t.rt.tenancy.systemContext(s.f.tenant.id, 'test');
     await t.rt.checkoutForTests.reconcilePending(ctx, 0);
     expect((await s.attempts(id!)).map((a) => [a.status, a.amount])).toEqual([['Succeeded', 29.7]]);

@@ -130,6 +130,11 @@ export function createInvoiceOperations(deps: { payments: PaymentsService; numbe
           const amount = roundMoney(parseAmount(l.transactionAmount, `${at}/transactionAmount`), inv.currency);
           if (amount.lte(0)) throw invalid('INVALID_FIELD', `${at}/transactionAmount must be > 0`);
           if (amount.gt(inv.balance)) throw conflict('OVERPAYMENT', `${at}: ${amount.toString()} is more than the balance ${inv.balance}`);
+          // a card charge being authorized or captured holds its amount: the two together never pay more than is owed
+          const inFlight = await deps.payments.openAttempt(tx, ctx, inv.id);
+          if (inFlight && (inFlight.status === 'Pending' || inFlight.status === 'Authorized') && amount.gt(new Dec(inv.balance).minus(String(inFlight.amount)))) {
+            throw conflict('COLLECTION_IN_FLIGHT', `${at}: a card charge of ${String(inFlight.amount)} for this invoice is in flight (collection attempt ${inFlight.attemptNumber}); at most ${new Dec(inv.balance).minus(String(inFlight.amount)).toString()} can be recorded until it settles`);
+          }
           const method = l.paymentSource ?? 'Electronic';
           const p = await deps.payments.record(tx, ctx, {
             paymentNumber: numbers[i]!, customerId: inv.customerId, currency: inv.currency, amount, kind: 'Payment', status: 'Succeeded',
