@@ -950,6 +950,7 @@ export interface PaymentApplications {
 export interface Payments {
   amount: Numeric;
   created_at: Generated<Timestamp>;
+  credit_memo_id: string | null;
   currency_iso_code: string;
   customer_id: string | null;
   decline_code: string | null;
@@ -965,6 +966,7 @@ export interface Payments {
   payment_number: string;
   payment_source: string | null;
   payment_token: string | null;
+  refunds_payment_id: string | null;
   status: string;
   tenant_id: string;
   updated_at: Generated<Timestamp>;

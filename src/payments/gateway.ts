@@ -18,6 +18,8 @@ export interface PaymentGateway {
   refund(reference: string, amount: string, idempotencyKey: string): Promise<GatewayOutcome>;
   /** Where a payment stands now (the reconciler polls when no webhook came). */
   status(reference: string): Promise<GatewayOutcome>;
+  /** Where a refund stands now (one the gateway processes later is followed up by the reconciler). */
+  refundStatus(reference: string): Promise<GatewayOutcome>;
 }
 
 /**
@@ -59,7 +61,8 @@ export function testGateway(): PaymentGateway {
     },
     async capture(reference, key) { return once(key, () => ({ status: 'succeeded', reference })); },
     async void() { /* nothing held on the test gateway */ },
-    async refund(reference, _amount, key) { return once(key, () => ({ status: 'succeeded', reference })); },
+    async refund(reference, _amount, key) { return once(key, () => ({ status: 'succeeded', reference: ref(key) })); },
     async status(reference) { return byReference.get(reference) ?? { status: 'pending', reference }; },
+    async refundStatus(reference) { return byReference.get(reference) ?? { status: 'pending', reference }; },
   };
 }

@@ -26,6 +26,10 @@ export interface Payment {
   invoiceId: string | null;
   /** The gateway token an asynchronous payment is charged with later (a token only, never card data). */
   paymentToken: string | null;
+  /** A refund of a credit memo's credit: that memo. */
+  creditMemoId: string | null;
+  /** A refund through a gateway: the payment whose money it returns. */
+  refundsPaymentId: string | null;
   createdAt: Date;
   updatedAt: Date;
 }

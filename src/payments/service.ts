@@ -23,6 +23,7 @@ export function createPaymentsService() {
       paymentNumber: string; customerId: string | null; currency: string; amount: Dec; kind: 'Payment' | 'Refund'; status: 'Pending' | 'Succeeded' | 'Failed';
       gateway: string; gatewayReference?: string | null; paymentMethod: string; paymentSource?: string | null; externalReference?: string | null;
       declineCode?: string | null; declineMessage?: string | null; idempotencyKey?: string | null; invoiceId?: string | null; paymentToken?: string | null;
+      creditMemoId?: string | null; refundsPaymentId?: string | null;
     }): Promise<RecordedPayment> {
       const id = randomUUID();
       await store.insertPayment(tx, ctx.tenantId, {
@@ -30,6 +31,7 @@ export function createPaymentsService() {
         kind: p.kind, status: p.status, gateway: p.gateway, gatewayReference: p.gatewayReference ?? null, paymentMethod: p.paymentMethod,
         paymentSource: p.paymentSource ?? null, externalReference: p.externalReference ?? null, declineCode: p.declineCode ?? null,
         declineMessage: p.declineMessage ?? null, idempotencyKey: p.idempotencyKey ?? null, invoiceId: p.invoiceId ?? null, paymentToken: p.paymentToken ?? null,
+        creditMemoId: p.creditMemoId ?? null, refundsPaymentId: p.refundsPaymentId ?? null,
       }).catch((e: unknown) => {
         // the same gateway key twice: another attempt of this very request recorded it (and the gateway charged once)
         if ((e as { code?: string; constraint?: string }).code === '23505' && (e as { constraint?: string }).constraint === 'payments_gateway_key') {
@@ -81,10 +83,15 @@ export function createPaymentsService() {
     reverseCredit: async (tx: Tx, ctx: Ctx, creditMemoId: string, target: { invoiceId: string } | { debitMemoId: string }) =>
       (await store.reverseCreditApplications(tx, ctx.tenantId, creditMemoId, target)).reduce((a, x) => a.plus(x), new Dec(0)),
 
+    /** One payment, locked for the transaction that settles it. */
+    lock: async (tx: Tx, ctx: Ctx, id: string) => (await store.getPayments(tx, ctx.tenantId, [id]))[0],
     findByKey: (q: Tx | Ctx['db'], ctx: Ctx, gateway: string, key: string) => store.findPaymentByKey(q, ctx.tenantId, gateway, key),
     /** Pending gateway payments of a tenant older than `minAgeSeconds` (the reconciler's work list). */
     pending: (q: Ctx['db'], ctx: Ctx, minAgeSeconds: number) => store.pendingPayments(q, ctx.tenantId, minAgeSeconds),
     tenantsWithPending: (q: Ctx['db']) => store.tenantsWithPending(q),
+    pendingRefunds: (q: Ctx['db'], ctx: Ctx, minAgeSeconds: number) => store.pendingRefunds(q, ctx.tenantId, minAgeSeconds),
+    refundCountOf: (q: Tx | Ctx['db'], ctx: Ctx, creditMemoId: string) => store.refundCountOf(q, ctx.tenantId, creditMemoId),
+    pendingRefundOf: (q: Tx | Ctx['db'], ctx: Ctx, creditMemoId: string) => store.pendingRefundOf(q, ctx.tenantId, creditMemoId),
     /** A gateway's reference names one payment across tenants (webhooks arrive without a tenant). */
     findByReference: (q: Ctx['db'], gateway: string, reference: string) => store.findByReference(q, gateway, reference),
     setStatus: (tx: Tx, ctx: Ctx, id: string, status: string, extra: PaymentSettlement = {}) => store.setPaymentStatus(tx, ctx.tenantId, id, status, extra),

@@ -12,7 +12,8 @@ const PAYMENT = {
   id: 'id', paymentNumber: 'payment_number', customerId: 'customer_id', currency: 'currency_iso_code', amount: 'amount', kind: 'kind',
   status: 'status', gateway: 'gateway', gatewayReference: 'gateway_reference', paymentMethod: 'payment_method', paymentSource: 'payment_source',
   externalReference: 'external_reference', declineCode: 'decline_code', declineMessage: 'decline_message', idempotencyKey: 'idempotency_key',
-  invoiceId: 'invoice_id', paymentToken: 'payment_token', createdAt: 'created_at', updatedAt: 'updated_at',
+  invoiceId: 'invoice_id', paymentToken: 'payment_token', creditMemoId: 'credit_memo_id', refundsPaymentId: 'refunds_payment_id',
+  createdAt: 'created_at', updatedAt: 'updated_at',
 } as const satisfies ColumnMap<Payment, Row<'payments'>>;
 
 const APPLICATION = {
@@ -85,8 +86,28 @@ export async function pendingPayments(db: Q, tenantId: string, minAgeSeconds: nu
   return r.rows.map(toPayment);
 }
 
+/** Refunds of memos' credit the gateway has not settled, oldest first. */
+export async function pendingRefunds(db: Q, tenantId: string, minAgeSeconds: number): Promise<Payment[]> {
+  const r = await sql<Row<'payments'>>`select * from payments where tenant_id = ${tenantId} and status = 'Pending' and kind = 'Refund'
+    and credit_memo_id is not null and created_at <= now() - make_interval(secs => ${minAgeSeconds}) order by created_at`.execute(db);
+  return r.rows.map(toPayment);
+}
+
+/** The memo's refund still in flight, if any (one at a time: the next is planned once it settles). */
+export async function pendingRefundOf(db: Q, tenantId: string, creditMemoId: string): Promise<Payment | undefined> {
+  const r = await sql<Row<'payments'>>`select * from payments where tenant_id = ${tenantId} and credit_memo_id = ${creditMemoId}
+    and kind = 'Refund' and status = 'Pending' order by created_at limit 1`.execute(db);
+  return r.rows[0] && toPayment(r.rows[0]);
+}
+
+/** How many refunds of a memo's credit were ever recorded (each one's gateway key carries its ordinal). */
+export async function refundCountOf(db: Q, tenantId: string, creditMemoId: string): Promise<number> {
+  const r = await sql<{ n: number }>`select count(*)::int as n from payments where tenant_id = ${tenantId} and credit_memo_id = ${creditMemoId} and kind = 'Refund'`.execute(db);
+  return r.rows[0]!.n;
+}
+
 export async function tenantsWithPending(db: Q): Promise<string[]> {
-  const r = await sql<{ tenant_id: string }>`select distinct tenant_id from payments where status = 'Pending' and kind = 'Payment'`.execute(db);
+  const r = await sql<{ tenant_id: string }>`select distinct tenant_id from payments where status = 'Pending' and kind in ('Payment', 'Refund')`.execute(db);
   return r.rows.map((x) => x.tenant_id);
 }
 

@@ -71,8 +71,25 @@ export function stripeGateway(cfg: StripeConfig, client: Stripe = stripeClient(c
     },
     async refund(reference, amount, key) {
       const pi = await client.paymentIntents.retrieve(reference);
-      const refund = await client.refunds.create({ payment_intent: reference, amount: toMinorUnits(amount, pi.currency.toUpperCase()) }, { idempotencyKey: hashKey(key) });
-      return refund.status === 'succeeded' ? { status: 'succeeded', reference: refund.id } : { status: 'pending', reference: refund.id };
+      try {
+        return refundOutcome(await client.refunds.create({ payment_intent: reference, amount: toMinorUnits(amount, pi.currency.toUpperCase()) }, { idempotencyKey: hashKey(key) }));
+      } catch (e) {
+        // Stripe's definite no (more than is left to refund, a charge disputed): nothing was refunded
+        if (e instanceof Stripe.errors.StripeInvalidRequestError) return { status: 'declined', reference: null, declineCode: e.code ?? 'invalid_request', message: e.message };
+        throw e;
+      }
+    },
+    async refundStatus(reference) {
+      return refundOutcome(await client.refunds.retrieve(reference));
     },
   };
+}
+
+/** A Stripe Refund as an outcome: succeeded; failed or canceled (the money stays with the merchant); else still pending. */
+function refundOutcome(refund: Stripe.Refund): GatewayOutcome {
+  if (refund.status === 'succeeded') return { status: 'succeeded', reference: refund.id };
+  if (refund.status === 'failed' || refund.status === 'canceled') {
+    return { status: 'declined', reference: refund.id, declineCode: refund.failure_reason ?? refund.status, message: `The refund ${refund.status}` };
+  }
+  return { status: 'pending', reference: refund.id };
 }

@@ -80,7 +80,7 @@ export function createCollection(deps: CollectionDeps) {
     gatewayFor,
     invoices,
 
-    /** Settles Pending payments no webhook settled: charges the ones never sent (asyncPayment), polls the rest. */
+    /** Settles Pending payments and refunds no webhook settled: charges the ones never sent (asyncPayment), polls the rest. */
     async reconcilePending(ctx: Ctx, minAgeSeconds = 0): Promise<number> {
       const pending = await deps.payments.pending(ctx.db, ctx, minAgeSeconds);
       for (const p of pending) {
@@ -95,7 +95,8 @@ export function createCollection(deps: CollectionDeps) {
         if (!reference && outcome.reference) await inTransaction(ctx.db, (tx) => deps.payments.setStatus(tx, ctx, p.id, 'Pending', { gatewayReference: outcome.reference }));
         await this.reconcile(ctx, { ...p, gatewayReference: outcome.reference ?? reference }, outcome);
       }
-      return pending.length;
+      // refunds of memos' credit are followed up the same way (invoice-collection.ts)
+      return pending.length + await invoices.followPendingRefunds(ctx, minAgeSeconds);
     },
 
     /** A gateway event about a payment (a Stripe PaymentIntent): the payment that carries its

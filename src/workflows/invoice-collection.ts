@@ -200,6 +200,69 @@ export function createInvoiceCollection(deps: InvoiceCollectionDeps) {
     return settle(ctx, made, outcome);
   }
 
+  type RefundPlan = Awaited<ReturnType<typeof billing.creditMemos.refundPlan>> & { original: Payment; amount: Dec };
+
+  /** A memo's refund: recorded Pending with its amount taken off the memo, then sent, then settled. */
+  async function sendRefund(ctx: Ctx, p: RefundPlan) {
+    const gateway = deps.gatewayFor(p.original.gateway);
+    const amount = toMoneyString(p.amount, p.currency);
+    const [number] = await deps.numbering.nextNumbers(ctx, 'payment', 1);
+    const { refund, sent } = await inTransaction(ctx.db, async (tx) => {
+      await billing.creditMemos.lockForRefund(tx, ctx, p.memoId);
+      const inFlight = await payments.pendingRefundOf(tx, ctx, p.memoId);
+      if (inFlight) return { refund: inFlight, sent: true };   // a concurrent request sent it: follow that one
+      // the n-th refund of the memo: a refused one is never answered again for the next
+      const key = `refund:${ctx.tenantId}:${p.memoId}:${await payments.refundCountOf(tx, ctx, p.memoId) + 1}:${amount}`;
+      const rec = await payments.record(tx, ctx, {
+        paymentNumber: number!, customerId: p.customerId, currency: p.currency, amount: p.amount, kind: 'Refund', status: 'Pending', gateway: gateway.name,
+        paymentMethod: 'Electronic', idempotencyKey: key, invoiceId: null, creditMemoId: p.memoId, refundsPaymentId: p.original.id,
+      });
+      await billing.creditMemos.recordRefund(tx, ctx, { memoId: p.memoId, paymentId: rec.id, amount: p.amount });
+      return { refund: (await payments.lock(tx, ctx, rec.id))!, sent: false };
+    });
+    if (sent) return followRefund(ctx, refund);
+    const outcome = await deps.ask(() => gateway.refund(String(p.original.gatewayReference), amount, String(refund.idempotencyKey)));
+    return settleRefund(ctx, refund, outcome);
+  }
+
+  /** A Pending refund asked about again: by its reference, or (its answer was lost) sent again under the same key. */
+  async function followRefund(ctx: Ctx, refund: Payment) {
+    const gateway = deps.gatewayFor(refund.gateway);
+    const reference = refund.gatewayReference;
+    let outcome: GatewayOutcome;
+    if (reference) outcome = await deps.ask(() => gateway.refundStatus(reference));
+    else {
+      const original = (await inTransaction(ctx.db, (tx) => payments.lock(tx, ctx, String(refund.refundsPaymentId))))!;
+      outcome = await deps.ask(() => gateway.refund(String(original.gatewayReference), toMoneyString(new Dec(refund.amount), refund.currency), String(refund.idempotencyKey)));
+    }
+    return settleRefund(ctx, refund, outcome);
+  }
+
+  /** The gateway's word on a refund: succeeded stays taken off the memo; refused gives it back; no answer stays Pending. */
+  async function settleRefund(ctx: Ctx, refund: Payment, outcome: GatewayOutcome) {
+    const settled = await inTransaction(ctx.db, async (tx) => {
+      const now = (await payments.lock(tx, ctx, refund.id))!;
+      if (now.status !== 'Pending') return now;   // settled meanwhile (a webhook, another follow-up)
+      const reference = outcome.reference ?? now.gatewayReference;
+      if (outcome.status === 'succeeded') await payments.setStatus(tx, ctx, now.id, 'Succeeded', { gatewayReference: reference });
+      else if (outcome.status === 'declined') {
+        await payments.setStatus(tx, ctx, now.id, 'Failed', { gatewayReference: reference, declineCode: outcome.declineCode, declineMessage: outcome.message });
+        await billing.creditMemos.reverseRefund(tx, ctx, { memoId: String(now.creditMemoId), paymentId: now.id });
+      } else if (reference) await payments.setStatus(tx, ctx, now.id, 'Pending', { gatewayReference: reference });
+      return (await payments.lock(tx, ctx, now.id))!;
+    });
+    return refundView(ctx, settled);
+  }
+
+  async function refundView(ctx: Ctx, refund: Payment) {
+    const memo = await billing.creditMemos.get(ctx, String(refund.creditMemoId));
+    return {
+      creditMemoId: memo.id, creditMemoNumber: memo.creditMemoNumber, refundedAmount: refund.status === 'Succeeded' ? new Dec(refund.amount).toNumber() : 0,
+      originalPaymentId: refund.refundsPaymentId, refundPaymentNumber: refund.paymentNumber, status: refund.status,
+      balance: new Dec(memo.balance).toNumber(), paymentStatus: memo.paymentStatus,
+    };
+  }
+
   return {
     collect,
     settle,
@@ -278,14 +341,18 @@ export function createInvoiceCollection(deps: InvoiceCollectionDeps) {
     /**
      * `POST /billing/credit-memos:transferToPayments`: each memo's credit left goes back to the
      * original payment method — the gateway payment that paid the invoice it credits — capped at
-     * that payment. Every memo is checked before any refund; the refund's gateway key is (tenant,
-     * memo, amount), so a retried request refunds once; it is recorded after the gateway answers.
+     * that payment. Every memo is checked before any refund. The refund is recorded Pending and its
+     * amount taken off the memo before the gateway is called (a crash, or a refund the gateway
+     * settles later, can never leave that credit to be used twice); a refusal gives it back. A memo
+     * with a refund still Pending has that refund followed up instead of a second one sent.
      */
     async refundCreditMemos(ctx: Ctx, body: unknown) {
       const ids = readIds(body, 'creditMemoIds');
-      const plans = [];
+      const plans: ({ follow: Payment } | RefundPlan)[] = [];
       for (const [i, id] of ids.entries()) {
         const at = `body/creditMemoIds/${i}`;
+        const inFlight = await payments.pendingRefundOf(ctx.db, ctx, id);
+        if (inFlight) { plans.push({ follow: inFlight }); continue; }
         const plan = await billing.creditMemos.refundPlan(ctx, id, at);
         let original: Payment | undefined;
         for (const invoiceId of plan.invoiceIds) original ??= (await payments.gatewayPaymentsOf(ctx.db, ctx, invoiceId))[0];
@@ -293,31 +360,15 @@ export function createInvoiceCollection(deps: InvoiceCollectionDeps) {
         plans.push({ ...plan, original, amount: Dec.min(plan.balance, original.amount) });
       }
       const out = [];
-      for (const p of plans) {
-        const gateway = deps.gatewayFor(p.original.gateway);
-        const amount = toMoneyString(p.amount, p.currency);
-        const key = `refund:${ctx.tenantId}:${p.memoId}:${amount}`;
-        const outcome = await deps.ask(() => gateway.refund(String(p.original.gatewayReference), amount, key));
-        const [number] = await deps.numbering.nextNumbers(ctx, 'payment', 1);
-        const result = await inTransaction(ctx.db, async (tx) => {
-          const existing = await payments.findByKey(tx, ctx, gateway.name, key);
-          if (existing) return { paymentNumber: existing.paymentNumber, status: existing.status, memo: null };
-          const status = outcome.status === 'succeeded' ? 'Succeeded' as const : outcome.status === 'declined' ? 'Failed' as const : 'Pending' as const;
-          const rec = await payments.record(tx, ctx, {
-            paymentNumber: number!, customerId: p.customerId, currency: p.currency, amount: p.amount, kind: 'Refund', status, gateway: gateway.name,
-            gatewayReference: outcome.reference, paymentMethod: 'Electronic', idempotencyKey: key, invoiceId: null,
-            ...(outcome.status === 'declined' && { declineCode: outcome.declineCode, declineMessage: outcome.message }),
-          });
-          const memo = status === 'Succeeded' ? await billing.creditMemos.recordRefund(tx, ctx, { memoId: p.memoId, paymentId: rec.id, amount: p.amount }) : null;
-          return { paymentNumber: rec.paymentNumber, status, memo };
-        });
-        out.push({
-          creditMemoId: p.memoId, creditMemoNumber: p.number, refundedAmount: result.status === 'Succeeded' ? p.amount.toNumber() : 0,
-          originalPaymentId: p.original.id, refundPaymentNumber: result.paymentNumber, status: result.status,
-          balance: result.memo ? result.memo.balance.toNumber() : p.balance.toNumber(), paymentStatus: result.memo?.paymentStatus ?? null,
-        });
-      }
+      for (const p of plans) out.push('follow' in p ? await followRefund(ctx, p.follow) : await sendRefund(ctx, p));
       return { creditMemos: out };
+    },
+
+    /** The reconciler's: every refund the gateway has not settled yet is asked about again. */
+    async followPendingRefunds(ctx: Ctx, minAgeSeconds: number): Promise<number> {
+      const pending = await payments.pendingRefunds(ctx.db, ctx, minAgeSeconds);
+      for (const p of pending) await followRefund(ctx, p);
+      return pending.length;
     },
 
     /**

@@ -149,3 +149,71 @@ describe('collection through Stripe (a billing run\'s invoice charged to the sto
     expect(retry).toMatchObject({ attemptNumber: 2, status: 'Scheduled', dueDate: '2023-06-25' });
   });
 });
+
+async function cardPaidMemo(f: Awaited<ReturnType<typeof orderFixture>>) {
+  const ok = async (method: 'POST' | 'GET', url: string, body?: unknown) => {
+    const res = await t.call(method, url, { body, headers: f.h });
+    if (res.statusCode >= 300) throw new Error(`${url}: ${res.statusCode} ${res.body}`);
+    return res.json();
+  };
+  // a card-paid order, then a cancellation that credits June 26–30 (5/30 of 99.00 = 16.50)
+  const placed = await ok('POST', '/orders', { options: { activateInvoice: true }, customer: { name: 'Refunded later' }, paymentMethod: { token: 'pm_card_visa', gateway: 'stripe' },
+    lines: [{ productId: f.ids.platform, quantity: 10, subscriptionTerm: 12, subscriptionStartDate: '2023-06-22' }] });
+  await ok('POST', '/test/clock', { today: '2023-06-25' });
+  const co = await ok('POST', '/orders/change-orders', { options: { activateInvoice: true }, assetChanges: [{ assetNumber: placed.subscriptions[0].name, changeType: 'Cancel', cancellationDate: '2023-06-26' }] });
+  return { ok, memo: co.creditMemos[0] };
+}
+
+describe('a refund Stripe settles later (credit memos :transferToPayments)', () => {
+  it('a refund whose answer was lost is sent again under its own key by the reconciler: refunded once', async () => {
+    const f = await orderFixture(t, { today: '2023-06-22' });
+    const { ok, memo } = await cardPaidMemo(f);
+    const before = fake.refunds.size;
+    fake.dropNext(3);   // the SDK's two retries are lost too
+    const [lost] = (await ok('POST', '/billing/credit-memos:transferToPayments', { creditMemoIds: [memo.id] })).creditMemos;
+    expect(lost).toMatchObject({ status: 'Pending', balance: 0 });
+    await t.rt.checkoutForTests.reconcilePending(await t.rt.tenancy.systemContext(f.tenant.id, 'test'), 0);
+    expect(await ok('GET', `/billing/credit-memos/${memo.id}`)).toMatchObject({ balance: 0, paymentStatus: 'Refunded' });
+    expect([...fake.refunds.values()].slice(before).map((r) => [r.amount, r.status])).toEqual([[1650, 'succeeded']]);
+  });
+
+  it('is Pending with its credit held off the memo, followed up by the reconciler: refused gives the credit back, a new refund then succeeds', async () => {
+    const f = await orderFixture(t, { today: '2023-06-22' });
+    const call = (method: 'POST' | 'GET', url: string, body?: unknown) => t.call(method, url, { body, headers: f.h });
+    const { ok, memo } = await cardPaidMemo(f);
+    expect(memo).toMatchObject({ amount: 16.5, balance: 16.5 });
+    const refund = () => ok('POST', '/billing/credit-memos:transferToPayments', { creditMemoIds: [memo.id] });
+    const ctx = await t.rt.tenancy.systemContext(f.tenant.id, 'test');
+    const reconcile = () => t.rt.checkoutForTests.reconcilePending(ctx, 0);
+    const memoNow = async () => ok('GET', `/billing/credit-memos/${memo.id}`);
+
+    fake.holdRefunds(true);
+    const before = fake.refunds.size;
+    const [sent] = (await refund()).creditMemos;
+    expect(sent).toMatchObject({ status: 'Pending', refundedAmount: 0, balance: 0 });
+    // held: the credit cannot be refunded or applied twice while Stripe works on it
+    const [again] = (await refund()).creditMemos;
+    expect([again.status, again.refundPaymentNumber, fake.refunds.size - before]).toEqual(['Pending', sent.refundPaymentNumber, 1]);
+    await reconcile();
+    expect(await memoNow()).toMatchObject({ balance: 0 });
+
+    const [first] = [...fake.refunds.values()].slice(before);
+    fake.settleRefund(String(first!.id), 'failed');
+    await reconcile();
+    expect(await memoNow()).toMatchObject({ balance: 16.5, paymentStatus: 'NotTransferred' });
+    const [failed] = (await refund()).creditMemos;   // the next refund: a new one, not the refused one's answer
+    expect(failed).toMatchObject({ status: 'Pending', balance: 0 });
+    expect(failed.refundPaymentNumber).not.toBe(sent.refundPaymentNumber);
+
+    const second = [...fake.refunds.values()].slice(before)[1]!;
+    expect([second.amount, second.status]).toEqual([1650, 'pending']);
+    fake.settleRefund(String(second.id), 'succeeded');
+    fake.holdRefunds(false);
+    await reconcile();
+    expect(await memoNow()).toMatchObject({ balance: 0, paymentStatus: 'Refunded' });
+    await reconcile();   // settled: asked about no more
+    expect(fake.refunds.size - before).toBe(2);
+    const again2 = await call('POST', '/billing/credit-memos:transferToPayments', { creditMemoIds: [memo.id] });
+    expect([again2.statusCode, again2.json().errorCode]).toEqual([409, 'NOTHING_TO_REFUND']);
+  });
+});

@@ -22,8 +22,13 @@ export interface FakeStripe {
   intents: Map<string, Obj>;
   requests: { method: string; path: string; idempotencyKey: string | undefined }[];
   webhook: { url: string | null; secret: string };
-  /** Drops the socket after the next POST has executed (the client sees a timeout, the charge exists). */
-  dropNext(): void;
+  refunds: Map<string, Obj>;
+  /** New refunds start `pending` (as Stripe's for some methods) until `settleRefund`. */
+  holdRefunds(on: boolean): void;
+  /** A pending refund ends: succeeded, or failed (Stripe then sets failure_reason). */
+  settleRefund(id: string, outcome: 'succeeded' | 'failed'): void;
+  /** Drops the socket after the next POST (or the next `times` POSTs: the SDK's own retries too) has executed (the client sees a timeout, the charge exists). */
+  dropNext(times?: number): void;
   /** The customer finished (or failed) 3-D Secure: the intent moves on; returns the signed webhook
    * Stripe would send (and sends it when `webhook.url` is set). */
   authenticate(id: string, outcome: 'succeed' | 'fail'): Promise<{ payload: string; signature: string; status: number | null }>;
@@ -36,7 +41,8 @@ export async function startFakeStripe(secret = 'whsec_test_keel'): Promise<FakeS
   const saved = new Map<string, Saved>();
   const requests: FakeStripe['requests'] = [];
   const webhook = { url: null as string | null, secret };
-  let drop = false;
+  let drop = 0;
+  let hold = false;
 
   const error = (status: number, type: string, code: string, message: string, extra: Obj = {}) => ({ status, body: { error: { type, code, message, ...extra } } });
 
@@ -89,12 +95,18 @@ export async function startFakeStripe(secret = 'whsec_test_keel'): Promise<FakeS
     if (path === '/v1/refunds' && method === 'POST') {
       const pi = intents.get(p.payment_intent ?? '');
       if (!pi || pi.status !== 'succeeded') return error(400, 'invalid_request_error', 'payment_intent_unexpected_state', 'The PaymentIntent has not succeeded', { param: 'payment_intent' });
-      const refunded = [...refunds.values()].filter((r) => r.payment_intent === pi.id).reduce((a, r) => a + Number(r.amount), 0);
+      const refunded = [...refunds.values()].filter((r) => r.payment_intent === pi.id && (r.status === 'succeeded' || r.status === 'pending')).reduce((a, r) => a + Number(r.amount), 0);
       const amount = p.amount ? Number(p.amount) : Number(pi.amount_received) - refunded;
       if (amount + refunded > Number(pi.amount_received)) return error(400, 'invalid_request_error', 'amount_too_large', 'Refund amount is greater than the unrefunded amount', { param: 'amount' });
-      const r = { id: rid('re'), object: 'refund', amount, currency: pi.currency, charge: pi.latest_charge, payment_intent: pi.id, status: 'succeeded', created: Math.floor(Date.now() / 1000) };
+      const r = { id: rid('re'), object: 'refund', amount, currency: pi.currency, charge: pi.latest_charge, payment_intent: pi.id, status: hold ? 'pending' : 'succeeded',
+        failure_reason: null, created: Math.floor(Date.now() / 1000) };
       refunds.set(r.id, r);
       return { status: 200, body: r };
+    }
+    const refund = /^\/v1\/refunds\/([^/]+)$/.exec(path);
+    if (refund && method === 'GET') {
+      const r = refunds.get(refund[1]!);
+      return r ? { status: 200, body: r } : error(404, 'invalid_request_error', 'resource_missing', `No such refund: '${refund[1]}'`, { param: 'id' });
     }
     return error(404, 'invalid_request_error', 'resource_missing', `Unrecognized request URL (${method}: ${path})`);
   }
@@ -122,13 +134,17 @@ export async function startFakeStripe(secret = 'whsec_test_keel'): Promise<FakeS
           send(400, JSON.stringify({ error: { type: 'idempotency_error', message: 'Keys for idempotent requests can only be used with the same parameters they were first used with.' } }));
           return;
         }
-        if (prior) { send(prior.status, prior.body, true); return; }
+        if (prior) {
+          if (drop > 0) { drop--; req.socket.destroy(); return; }   // a replay's answer can be lost too
+          send(prior.status, prior.body, true);
+          return;
+        }
       }
       const params = req.method === 'GET' ? Object.fromEntries(url.searchParams) : form(raw);
       const out = route(req.method ?? 'GET', url.pathname, params);
       const body = JSON.stringify(out.body);
       if (req.method === 'POST' && key) saved.set(key, { fingerprint, status: out.status, body });
-      if (drop && req.method === 'POST') { drop = false; req.socket.destroy(); return; }
+      if (drop > 0 && req.method === 'POST') { drop--; req.socket.destroy(); return; }
       send(out.status, body);
     });
   });
@@ -136,8 +152,14 @@ export async function startFakeStripe(secret = 'whsec_test_keel'): Promise<FakeS
   const port = (server.address() as AddressInfo).port;
 
   return {
-    url: `http://127.0.0.1:${port}`, host: '127.0.0.1', port, intents, requests, webhook,
-    dropNext() { drop = true; },
+    url: `http://127.0.0.1:${port}`, host: '127.0.0.1', port, intents, refunds, requests, webhook,
+    dropNext(times = 1) { drop = times; },
+    holdRefunds(on) { hold = on; },
+    settleRefund(id, outcome) {
+      const r = refunds.get(id);
+      if (!r || r.status !== 'pending') throw new Error(`no pending refund ${id}`);
+      Object.assign(r, outcome === 'succeeded' ? { status: 'succeeded' } : { status: 'failed', failure_reason: 'expired_or_canceled_card' });
+    },
     async authenticate(id, outcome) {
       const pi = intents.get(id);
       if (!pi) throw new Error(`no intent ${id}`);

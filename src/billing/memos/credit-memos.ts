@@ -377,6 +377,20 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
       return { balance, paymentStatus };
     },
 
+    /** Serialises refunds of one memo (the caller's transaction holds its row). */
+    async lockForRefund(tx: Tx, ctx: Ctx, memoId: string): Promise<void> {
+      await getMemo(tx, ctx.tenantId, memoId, true);
+    },
+
+    /** The gateway refused a refund taken off the memo when it was sent: the memo holds that credit again. */
+    async reverseRefund(tx: Tx, ctx: Ctx, i: { memoId: string; paymentId: string }): Promise<{ balance: Dec; paymentStatus: string }> {
+      await getMemo(tx, ctx.tenantId, i.memoId, true);
+      await deps.payments.reverse(tx, ctx, [i.paymentId]);
+      await recomputeMemo(tx, ctx, i.memoId);
+      const m = (await getMemo(tx, ctx.tenantId, i.memoId))!;
+      return { balance: new Dec(m.balance), paymentStatus: m.paymentStatus };
+    },
+
     async availableCredit(q: Q, ctx: Ctx, customerId: string, currency: string): Promise<Dec> {
       return store.openCreditOf(q, ctx.tenantId, customerId, currency);
     },
