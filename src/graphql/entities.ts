@@ -228,7 +228,15 @@ const ENTITIES: Entity[] = [
     relations: [
       one('customer', 'Customer', 'customer_id'), one('order', 'Order', 'order_id'), one('billToContact', 'Contact', 'bill_to_contact_id'),
       many('items', 'InvoiceItem', 'invoice_id'), many('invoiceItems', 'InvoiceItem', 'invoice_id'), many('paymentApplications', 'PaymentApplication', 'invoice_id'),
+      many('collectionAttempts', 'CollectionAttempt', 'invoice_id'),
     ],
+  },
+  {
+    // every attempt to charge an invoice to the stored payment method (REST: GET /billing/invoices/{id}/collection-attempts)
+    name: 'CollectionAttempt', table: 'collection_attempts', permission: 'payments:read', owner: invoiceOwner, defaultOrder: order('invoice_id', 'attempt_number'),
+    fields: fields(`id:u invoiceId:u attemptNumber:i status trigger dueDate:d currencyIsoCode amount:n gateway gatewayKey paymentId:u declineCode declineMessage
+      attemptedOn:d createdDate:t=created_at attemptedTime:t=attempted_at finishedTime:t=finished_at`),
+    relations: [one('invoice', 'Invoice', 'invoice_id'), one('payment', 'Payment', 'payment_id')],
   },
   {
     name: 'InvoiceItem', table: 'invoice_items', permission: 'billing:read', owner: byColumn('customer_id'), defaultOrder: order('invoice_item_number'),
@@ -270,8 +278,10 @@ const ENTITIES: Entity[] = [
   {
     name: 'Payment', table: 'payments', permission: 'payments:read', owner: byColumn('customer_id'), defaultOrder: order('created_at', 'payment_number'),
     fields: fields(`id:u name=payment_number paymentNumber customerId:u currencyIsoCode amount:n kind status gateway gatewayReference paymentMethod paymentSource
-      externalReference declineCode declineMessage invoiceId:u createdDate:t=created_at lastModifiedDate:t=updated_at`),
-    relations: [one('customer', 'Customer', 'customer_id'), one('invoice', 'Invoice', 'invoice_id'), many('paymentApplications', 'PaymentApplication', 'payment_id')],
+      externalReference declineCode declineMessage invoiceId:u creditMemoId:u refundsPaymentId:u createdDate:t=created_at lastModifiedDate:t=updated_at`),
+    relations: [one('customer', 'Customer', 'customer_id'), one('invoice', 'Invoice', 'invoice_id'), many('paymentApplications', 'PaymentApplication', 'payment_id'),
+      // the collection attempt that made it (at most one), and for a refund the memo and payment it returns
+      many('collectionAttempts', 'CollectionAttempt', 'payment_id'), one('creditMemo', 'CreditMemo', 'credit_memo_id'), one('refundsPayment', 'Payment', 'refunds_payment_id')],
   },
   {
     name: 'PaymentApplication', table: 'payment_applications', permission: 'payments:read', owner: applicationOwner, defaultOrder: order('created_at', 'id'),

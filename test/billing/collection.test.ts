@@ -54,6 +54,11 @@ describe('collection of invoices activated by billing runs', () => {
     const [a] = await s.attempts(id!);
     expect(a).toMatchObject({ attemptNumber: 1, status: 'Succeeded', trigger: 'Activation', amount: 29.7, gateway: 'test', attemptedOn: '2023-06-22',
       gatewayKey: `collect:${s.f.tenant.id}:${id}:1:29.70`, declineCode: null });
+    // the payment shows the attempt that made it, and the invoice its attempts (GraphQL)
+    const q = await s.ok('POST', '/orders/async/graphql', { query: `{ Payment(where: {invoiceId: {_eq: "${id}"}}) { amount status collectionAttempts { attemptNumber status trigger amount } }
+      Invoice(where: {id: {_eq: "${id}"}}) { collectionAttempts { attemptNumber payment { paymentNumber amount } } } }` });
+    expect(q.data.Payment).toEqual([{ amount: 29.7, status: 'Succeeded', collectionAttempts: [{ attemptNumber: 1, status: 'Succeeded', trigger: 'Activation', amount: 29.7 }] }]);
+    expect(q.data.Invoice[0].collectionAttempts).toEqual([{ attemptNumber: 1, payment: { paymentNumber: expect.stringMatching(/^PAY-/), amount: 29.7 } }]);
     // the job again (a replay, a second worker): nothing more is charged
     await t.rt.jobs.enqueue(t.rt.database.db, s.f.tenant.id, 'billing.collect', { invoiceId: id });
     await settle();
