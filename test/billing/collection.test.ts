@@ -37,8 +37,9 @@ async function setup(today = '2023-06-22') {
 }
 
 const settle = async () => { await t.rt.jobs.runUntilIdle(); };
-const counts = async () => {
-  const q = async (table: string) => (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(t.rt.database.db)).rows[0]!.n;
+// the tenant's own rows: on a shared PostgreSQL other files write to the same tables meanwhile
+const counts = async (tenantId: string) => {
+  const q = async (table: string) => (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)} where tenant_id = ${tenantId}`.execute(t.rt.database.db)).rows[0]!.n;
   return { attempts: await q('collection_attempts'), payments: await q('payments'), changes: await q('payment_status_changes'), jobs: await q('jobs') };
 };
 
@@ -220,7 +221,7 @@ describe('transferToPayments', () => {
     await s.ok('PATCH', '/tenant', { settings: { autoCollect: false } });
     const [id] = await s.run('2023-06-22', await s.customer('pm_card_visa'));
     const draft = (await s.ok('POST', '/billing/schedules', { scheduleType: 'OneTime', targetDate: '2023-07-01', autoActivate: false, customerIds: [await s.customer('pm_card_visa')] })).invoiceIds[0];
-    const before = await counts();
+    const before = await counts(s.f.tenant.id);
     const cases: [unknown, number, string, string][] = [
       [{}, 400, 'INVALID_FIELD', 'body/invoiceIds must be a non-empty array of ids'],
       [{ invoiceIds: [] }, 400, 'INVALID_FIELD', 'body/invoiceIds must be a non-empty array of ids'],
@@ -235,7 +236,7 @@ describe('transferToPayments', () => {
     }
     const notActive = await s.call('POST', '/billing/invoices:transferToPayments', { invoiceIds: [id, draft] });
     expect([notActive.statusCode, notActive.json().errorCode]).toEqual([409, 'INVOICE_NOT_ACTIVE']);
-    expect(await counts()).toEqual(before);
+    expect(await counts(s.f.tenant.id)).toEqual(before);
     expect(await s.invoice(id!)).toMatchObject({ paymentStatus: 'NotTransferred', balance: 29.7 });
   });
 });
@@ -248,11 +249,11 @@ describe('convert-payment-status', () => {
     const selfService = withKey((await s.ok('POST', '/apiKeys', { name: 'store', role: 'self-service' })).apiKey);
     const billingKey = withKey((await s.ok('POST', '/apiKeys', { name: 'finance', role: 'billing' })).apiKey);
     const body = { convertPaymentStatuses: [{ id, paymentStatus: 'TransferError', paymentDetails: 'The bank returned the transfer' }] };
-    const before = await counts();
+    const before = await counts(s.f.tenant.id);
     const refused = await s.call('POST', '/billing/invoices:convert-payment-status', body, selfService);
     expect(refused.statusCode).toBe(403);
     expect(Object.keys(refused.json()).sort()).toEqual(['errorCode', 'errorType', 'message', 'title']);
-    expect(await counts()).toEqual(before);
+    expect(await counts(s.f.tenant.id)).toEqual(before);
     const res = await s.call('POST', '/billing/invoices:convert-payment-status', body, billingKey);
     expect(res.statusCode).toBe(200);
     expect(res.json().invoices).toEqual([{ id, invoiceNumber: expect.any(String), previousPaymentStatus: 'NotTransferred', paymentStatus: 'TransferError', reason: 'The bank returned the transfer' }]);
@@ -265,7 +266,7 @@ describe('convert-payment-status', () => {
     const s = await setup();
     await s.ok('PATCH', '/tenant', { settings: { autoCollect: false } });
     const [id] = await s.run('2023-06-22', await s.customer('pm_card_visa'));
-    const before = await counts();
+    const before = await counts(s.f.tenant.id);
     const cases: [unknown, number, string][] = [
       [{}, 400, 'body/convertPaymentStatuses must be a non-empty array'],
       [{ convertPaymentStatuses: [{ id, paymentStatus: 'Bogus', reason: 'x' }] }, 400, 'body/convertPaymentStatuses/0/paymentStatus must be one of NotTransferred, Transferred, TransferError, Paid, PartialPaid, Canceled, Refunded, PartialRefunded, CreditBack, Applied, PartiallyApplied, Failed, WrittenOff'],
@@ -277,7 +278,7 @@ describe('convert-payment-status', () => {
       const res = await s.call('POST', '/billing/invoices:convert-payment-status', body);
       expect([res.statusCode, res.json().message]).toEqual([status, message]);
     }
-    expect(await counts()).toEqual(before);
+    expect(await counts(s.f.tenant.id)).toEqual(before);
     expect(await s.invoice(id!)).toMatchObject({ paymentStatus: 'NotTransferred' });
   });
 });
@@ -297,13 +298,13 @@ describe('credit memos: transferToPayments refunds to the original payment metho
     const memo = co.creditMemos[0];
     expect(memo).toMatchObject({ status: 'Active', amount: 16.5, balance: 16.5 });
     const goodwill = await s.ok('POST', '/billing/credit-memos', { customerId: await s.customer(null), amount: 5, status: 'Active', reason: 'Goodwill' });
-    const before = await counts();
+    const before = await counts(s.f.tenant.id);
     const refused = await s.call('POST', '/billing/credit-memos:transferToPayments', { creditMemoIds: [memo.id, goodwill.id] });
     expect([refused.statusCode, refused.json().errorCode]).toEqual([409, 'NO_ORIGINAL_PAYMENT']);
     expect(refused.json().message).toMatch(/^body\/creditMemoIds\/1: credit memo CM-\d+ credits no invoice paid through a gateway/);
     const bad = await s.call('POST', '/billing/credit-memos:transferToPayments', { creditMemoIds: ['x'] });
     expect([bad.statusCode, bad.json().message]).toEqual([400, 'body/creditMemoIds/0 must be an id']);
-    expect(await counts()).toEqual(before);
+    expect(await counts(s.f.tenant.id)).toEqual(before);
 
     const res = await s.ok('POST', '/billing/credit-memos:transferToPayments', { whereConditions: { id: { _in: [memo.id] } } });
     expect(res.creditMemos).toEqual([{ creditMemoId: memo.id, creditMemoNumber: memo.creditMemoNumber, refundedAmount: 16.5, originalPaymentId: paid!.paymentId,
