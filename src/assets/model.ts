@@ -52,6 +52,8 @@ export interface ProvisionLine {
   netSalesPrice: string;
   totalPrice: string;
   taxAmount: string;
+  /** The percent the line was taxed at (Exclusive); null: an Inclusive line's tax is spread as it is. */
+  taxPercentage: string | null;
   totalAmount: string;
   deltaTCV: string;
   deltaACV: string;
@@ -101,6 +103,8 @@ export interface AssetVersion {
   netSalesPrice: string;
   totalPrice: string;
   taxAmount: string;
+  /** The percent it is taxed at (DESIGN "Tax"): invoices tax it cumulatively at this rate; null (older rows): its own tax spread over its months. */
+  taxPercentage: string | null;
   totalAmount: string;
   tcv: string;
   deltaTCV: string;

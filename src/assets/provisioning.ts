@@ -31,7 +31,7 @@ export function planProvisioning(i: {
       termDimension: l.termDimension, renewalTerm: l.renewalTerm, autoRenew: l.autoRenew, evergreen: false, priceModel: l.priceModel,
       billingPeriod: l.billingPeriod, billingTiming: l.billingTiming, billCycleDay: l.billCycleDay, billCycleStartMonth: l.billCycleStartMonth,
       currency: l.currency, listPrice: l.listPrice, salesPrice: l.salesPrice, netSalesPrice: l.netSalesPrice,
-      totalPrice: l.totalPrice, taxAmount: l.taxAmount, totalAmount: l.totalAmount, tcv: l.totalPrice,
+      totalPrice: l.totalPrice, taxAmount: l.taxAmount, taxPercentage: l.taxPercentage, totalAmount: l.totalAmount, tcv: l.totalPrice,
       deltaTCV: l.deltaTCV, deltaACV: l.deltaACV, monthlyPrice: l.monthlyPrice,
       effectiveFrom: l.startDate, effectiveTo: null, cancellationDate: null, description: l.description,
     };

@@ -22,8 +22,9 @@ export function planRenewal(v: AssetVersion, newId: () => string = randomUUID): 
   const chargeable = Dec.max(0, new Dec(v.quantity).minus(v.includedUnits));
   const total = roundMoney(new Dec(v.monthlyPrice).times(chargeable).times(termMonths(term, dim as TermDimension)), v.currency);
   const oldTotal = new Dec(v.totalPrice);
-  // the renewal keeps the tax rate the line had
-  const tax = oldTotal.isZero() ? new Dec(0) : roundMoney(new Dec(v.taxAmount).times(total).dividedBy(oldTotal), v.currency);
+  // the renewal keeps the tax rate the line had: its percent when it has one, else its tax over its total
+  const tax = v.taxPercentage !== null ? roundMoney(total.times(v.taxPercentage).dividedBy(100), v.currency)
+    : oldTotal.isZero() ? new Dec(0) : roundMoney(new Dec(v.taxAmount).times(total).dividedBy(oldTotal), v.currency);
   const delta = total.minus(oldTotal);
   const renewalMonths = termMonths(v.renewalTerm, dim as TermDimension);
   const { createdAt: _c, customFields: _f, ...base } = v;

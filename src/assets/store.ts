@@ -20,7 +20,7 @@ const VERSION = {
   'term', termDimension: 'term_dimension', renewalTerm: 'renewal_term', autoRenew: 'auto_renew', evergreen: 'evergreen',
   priceModel: 'price_model', billingPeriod: 'billing_period', billingTiming: 'billing_timing', billCycleDay: 'bill_cycle_day',
   billCycleStartMonth: 'bill_cycle_start_month', currency: 'currency_iso_code', listPrice: 'list_price', salesPrice:
-  'sales_price', netSalesPrice: 'net_sales_price', totalPrice: 'total_price', taxAmount: 'tax_amount', totalAmount:
+  'sales_price', netSalesPrice: 'net_sales_price', totalPrice: 'total_price', taxAmount: 'tax_amount', taxPercentage: 'tax_percentage', totalAmount:
   'total_amount', tcv: 'tcv', deltaTCV: 'delta_tcv', deltaACV: 'delta_acv', monthlyPrice: 'monthly_price', effectiveFrom:
   'effective_from', effectiveTo: 'effective_to', cancellationDate: 'cancellation_date', description: 'description', customFields:
   'custom_fields', createdAt: 'created_at',

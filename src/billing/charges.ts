@@ -35,6 +35,8 @@ export interface BillableLine {
   monthlyPrice: string;
   totalPrice: string;
   taxAmount: string;
+  /** The percent the asset is taxed at (its latest version's); null or absent: its tax spread over its months. */
+  taxPercentage?: string | null;
   billingPeriod: string | null;
   billingTiming: string | null;
   billCycleDay: number | null;
@@ -57,6 +59,7 @@ export interface BillableVersion {
   netSalesPrice: string;
   monthlyPrice: string;
   taxAmount: string;
+  taxPercentage?: string | null;
 }
 
 /** What billing reads of an asset version: a stored one, one planned in the same transaction
@@ -64,7 +67,7 @@ export interface BillableVersion {
 export type ChargeableVersion = Pick<NewVersion,
   'id' | 'assetNumber' | 'kind' | 'orderProductId' | 'productId' | 'productName' | 'uomId' | 'priceModel' | 'termDimension' | 'term' |
   'startDate' | 'endDate' | 'freeTrialEndDate' | 'quantity' | 'includedUnits' | 'netSalesPrice' | 'monthlyPrice' | 'totalPrice' |
-  'taxAmount' | 'billingPeriod' | 'billingTiming' | 'billCycleDay' | 'billCycleStartMonth' | 'currency' | 'effectiveFrom'>;
+  'taxAmount' | 'taxPercentage' | 'billingPeriod' | 'billingTiming' | 'billCycleDay' | 'billCycleStartMonth' | 'currency' | 'effectiveFrom'>;
 
 /**
  * The one producer of billing's charge input: an asset version (its latest, with the asset's
@@ -76,13 +79,13 @@ export function billableOf(v: ChargeableVersion, chain?: readonly ChargeableVers
     assetId: v.id, assetNumber: v.assetNumber, assetType: v.kind, orderProductId: v.orderProductId, productId: v.productId,
     productName: v.productName, uomId: v.uomId, priceModel: v.priceModel, termDimension: v.termDimension, term: v.term,
     startDate: v.startDate, endDate: v.endDate, freeTrialEndDate: v.freeTrialEndDate, quantity: v.quantity, includedQuantity: v.includedUnits, netSalesPrice: v.netSalesPrice,
-    monthlyPrice: v.monthlyPrice, totalPrice: v.totalPrice, taxAmount: v.taxAmount, billingPeriod: v.billingPeriod,
+    monthlyPrice: v.monthlyPrice, totalPrice: v.totalPrice, taxAmount: v.taxAmount, taxPercentage: v.taxPercentage, billingPeriod: v.billingPeriod,
     billingTiming: v.billingTiming, billCycleDay: v.billCycleDay, billCycleStartMonth: v.billCycleStartMonth, currency: v.currency,
     ...(chain && {
       versions: chain.map((c) => ({
         assetId: c.id, orderProductId: c.orderProductId, effectiveFrom: c.effectiveFrom, startDate: c.startDate, endDate: c.endDate,
         freeTrialEndDate: c.freeTrialEndDate, term: c.term, termDimension: c.termDimension, quantity: c.quantity, includedQuantity: c.includedUnits,
-        netSalesPrice: c.netSalesPrice, monthlyPrice: c.monthlyPrice, taxAmount: c.taxAmount,
+        netSalesPrice: c.netSalesPrice, monthlyPrice: c.monthlyPrice, taxAmount: c.taxAmount, taxPercentage: c.taxPercentage,
       })),
     }),
   };
@@ -114,11 +117,14 @@ export function toCharge(l: BillableLine, d: BillingDefaults): Charge | null {
     assetId: l.assetId, assetNumber: l.assetNumber, assetType: l.assetType, orderProductId: l.orderProductId, productId: l.productId,
     productName: l.productName, uomId: l.uomId, kind: l.priceModel === 'Recurring' ? 'Recurring' : 'OneTime',
     timing: (l.billingTiming as 'InAdvance' | 'InArrears' | null) ?? d.billingTiming, quantity, netSalesPrice: new Dec(l.netSalesPrice),
-    monthly: monthlyOf(l), totalPrice: new Dec(l.totalPrice), taxAmount: new Dec(l.taxAmount), currency: l.currency, terms,
+    monthly: monthlyOf(l), totalPrice: new Dec(l.totalPrice), taxAmount: new Dec(l.taxAmount), taxRate: rateOf(l), currency: l.currency, terms,
   };
   if (l.versions && l.versions.length > 1) charge.segments = segmentsOf(l, l.versions, d);
   return charge;
 }
+
+/** A percent as a fraction of the amount (10.25 → 0.1025); null when the line has none. */
+const rateOf = (v: { taxPercentage?: string | null }) => (v.taxPercentage === null || v.taxPercentage === undefined ? null : new Dec(v.taxPercentage).dividedBy(100));
 
 const monthlyOf = (v: { monthlyPrice: string; quantity: string; includedQuantity: string }) => new Dec(v.monthlyPrice).times(Dec.max(0, new Dec(v.quantity).minus(v.includedQuantity)));
 
@@ -147,7 +153,7 @@ function segmentsOf(l: BillableLine, versions: readonly BillableVersion[], d: Bi
     const next = versions[i + 1];
     return {
       from: parseDate(v.effectiveFrom, 'effectiveFrom'), to: next ? parseDate(next.effectiveFrom, 'effectiveFrom').subtract({ days: 1 }) : null,
-      monthly: monthlyOf(v), taxAmount: new Dec(v.taxAmount), taxMonths: contractMonths(termsOf(v, l, d)), quantity: new Dec(v.quantity),
+      monthly: monthlyOf(v), taxAmount: new Dec(v.taxAmount), taxRate: rateOf(v), taxMonths: contractMonths(termsOf(v, l, d)), quantity: new Dec(v.quantity),
       netSalesPrice: new Dec(v.netSalesPrice), orderProductId: v.orderProductId, assetId: v.assetId,
     };
   });

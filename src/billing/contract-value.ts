@@ -1,13 +1,16 @@
 import { compareDates, maxDate, minDate } from '../core/dates.js';
 import { Dec, roundMoney } from '../core/money.js';
-import type { Charge, Segment } from './invoices/builder.js';
+import type { Charge } from './invoices/builder.js';
+import { windowTax } from './invoices/cumulative-tax.js';
+import { segmentsOf } from './invoices/pieces.js';
 import { contractMonths, monthsThrough } from './periods.js';
 
 // What a contract is worth over its whole life — the sum of everything billing will bill for it
 // (DESIGN "Change orders": deltas are differences of this). Pure.
 //
 // A recurring charge is worth Σ over its segments of round(P_s·F(b_s)) − round(P_s·F(a_s − 1)), the
-// same windows the invoice builder bills, so a contract's value and its invoices agree to the cent.
+// same windows the invoice builder bills, so a contract's value and its invoices agree to the cent;
+// its tax is the same windows' tax (invoices/cumulative-tax.ts).
 // A one-time charge is worth its totalPrice. An evergreen contract has no end: its value is 0.
 
 export interface ContractValue { amount: Dec; tax: Dec }
@@ -16,21 +19,17 @@ export function contractValue(c: Charge): ContractValue {
   if (c.kind === 'OneTime') return { amount: c.totalPrice, tax: c.taxAmount };
   const end = c.terms.end;
   if (!end) return { amount: new Dec(0), tax: new Dec(0) };
-  const segments: Segment[] = c.segments ?? [{
-    from: c.terms.start, to: null, monthly: c.monthly, taxAmount: c.taxAmount, taxMonths: c.terms.termMonths, quantity: c.quantity,
-    netSalesPrice: c.netSalesPrice, orderProductId: c.orderProductId, assetId: c.assetId,
-  }];
+  const segments = segmentsOf(c);
+  const months = (d: Parameters<typeof monthsThrough>[1]) => monthsThrough(c.terms, d);
   let amount = new Dec(0);
   let tax = new Dec(0);
   for (const s of segments) {
     const a = maxDate(s.from, c.terms.start);
     const b = s.to ? minDate(s.to, end) : end;
     if (compareDates(a, b) > 0) continue;
-    const [fb, fa] = [monthsThrough(c.terms, b), monthsThrough(c.terms, a.subtract({ days: 1 }))];
+    const [fb, fa] = [months(b), months(a.subtract({ days: 1 }))];
     amount = amount.plus(roundMoney(s.monthly.times(fb), c.currency)).minus(roundMoney(s.monthly.times(fa), c.currency));
-    if (s.taxMonths && !s.taxMonths.isZero()) {
-      tax = tax.plus(roundMoney(s.taxAmount.times(fb).dividedBy(s.taxMonths), c.currency)).minus(roundMoney(s.taxAmount.times(fa).dividedBy(s.taxMonths), c.currency));
-    }
+    tax = tax.plus(windowTax(c, segments, s, a, b, months));
   }
   return { amount, tax };
 }

@@ -3,6 +3,7 @@ import { Dec, roundMoney } from '../core/money.js';
 import type { AssetVersion } from '../assets/model.js';
 import type { NewVersion } from '../assets/provisioning.js';
 import type { ChangeLine } from '../orders/model.js';
+import type { ChangeTax } from '../orders/service.js';
 import type { AssetPlan, AssetState, ChangeStep } from './model.js';
 
 // The rows a planned change order writes (DESIGN "Change orders"). Pure: the caller values the
@@ -13,8 +14,9 @@ import type { AssetPlan, AssetState, ChangeStep } from './model.js';
 //   one new version from the changes' date (+ the version a temporary change returns to);
 //   order totals count the change lines only.
 
-export interface StepFigures { deltaTCV: Dec; deltaTax: Dec; deltaCMRR: Dec; windowMonths: Dec }
-export interface VersionFigures { totalPrice: Dec; taxAmount: Dec }
+export interface StepFigures { deltaTCV: Dec; deltaCMRR: Dec; windowMonths: Dec }
+/** A version's own figures; `taxPercentage` the rate it is taxed at (undefined: the previous version's, null: none, its tax spread). */
+export interface VersionFigures { totalPrice: Dec; taxAmount: Dec; taxPercentage?: string | null }
 
 export interface AssetRows {
   summary: ChangeLine;
@@ -67,8 +69,9 @@ export function assetRows(i: {
       term: step.after.term, startDate: step.window.from, endDate: step.window.to,
       freeTrialEndDate: step.after.freeTrialEndDate, autoRenew: step.after.autoRenew, renewalTerm: step.after.renewalTerm, cancellationDate: step.after.cancellationDate,
       listPrice: step.after.listPrice, salesPrice: step.after.salesPrice, netSalesPrice: step.after.netSalesPrice, monthlyPrice: step.after.monthlyPrice,
-      listTotalPrice: f.deltaTCV, subtotal: f.deltaTCV, totalPrice: f.deltaTCV, taxAmount: f.deltaTax,
-      totalAmount: f.deltaTCV.plus(f.deltaTax), deltaCMRR: f.deltaCMRR, deltaARR: f.deltaCMRR.times(12), deltaACV: acv,
+      // taxed by taxLines once the contract's values are known
+      listTotalPrice: f.deltaTCV, subtotal: f.deltaTCV, totalPrice: f.deltaTCV, taxAmount: zero,
+      totalAmount: f.deltaTCV, deltaCMRR: f.deltaCMRR, deltaARR: f.deltaCMRR.times(12), deltaACV: acv,
       deltaTCV: f.deltaTCV,
     };
   });
@@ -98,9 +101,28 @@ export function versionIn(previous: AssetVersion | NewVersion, from: string, s: 
     term: s.term, renewalTerm: s.renewalTerm, autoRenew: s.autoRenew, evergreen: s.evergreen,
     listPrice: money(s.listPrice), salesPrice: money(s.salesPrice), netSalesPrice: money(s.netSalesPrice),
     monthlyPrice: money(s.monthlyPrice), totalPrice: money(f.totalPrice), taxAmount: money(f.taxAmount),
+    taxPercentage: f.taxPercentage === undefined ? base.taxPercentage : f.taxPercentage,
     totalAmount: money(f.totalPrice.plus(f.taxAmount)), tcv: money(f.totalPrice),
     effectiveFrom: from, effectiveTo: null, cancellationDate: s.cancellationDate,
   };
+}
+
+/**
+ * An asset's lines taxed (DESIGN §4 Tax): change line k takes tax(T_k) − tax(T_{k−1}), with T_0 the
+ * contract's value before the order and T_k after its k-th change, all at the rate in effect now —
+ * so the taxes of all the asset's lines add up to tax(T) of the contract as it stands. Every line
+ * carries the rate and how it came about (AddressMissing and NoRate tax 0, never silently).
+ */
+export function taxLines(rows: { summary: ChangeLine; changes: ChangeLine[] }, values: readonly Dec[], t: ChangeTax & { taxOf: (total: Dec) => Dec }) {
+  const mark = (l: ChangeLine): ChangeLine => ({ ...l, taxStatus: t.status, taxPercentage: t.rate });
+  const changes = rows.changes.map((l, k) => {
+    const taxAmount = t.taxOf(values[k + 1]!).minus(t.taxOf(values[k]!));
+    // Inclusive (as an order line): the value holds the tax, the line's totalPrice is the rest
+    return t.mode === 'Inclusive'
+      ? { ...mark(l), taxAmount, totalPrice: l.totalPrice.minus(taxAmount), totalAmount: l.totalPrice }
+      : { ...mark(l), taxAmount, totalAmount: l.totalPrice.plus(taxAmount) };
+  });
+  return { summary: mark(rows.summary), changes };
 }
 
 /** A change line's quantity: the units added or removed, the units canceled (negative), else the asset's units. */

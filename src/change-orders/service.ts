@@ -15,8 +15,9 @@ import type { NumberingService } from '../numbering/service.js';
 import { readOptions } from '../orders/request.js';
 import type { ChangeLine, ChangeOrder } from '../orders/model.js';
 import type { OrdersService } from '../orders/service.js';
+import { lineTax } from '../tax/tax.js';
 import { planOnChain, type ChainPlan } from './rederive.js';
-import { assetRows, stateOf, versionIn, type AssetRows, type StepFigures, type VersionFigures } from './change-lines.js';
+import { assetRows, stateOf, taxLines, versionIn, type AssetRows, type StepFigures, type VersionFigures } from './change-lines.js';
 import { readChangeRequest } from './change-request.js';
 import type { AssetChange, AssetPlan, AssetState, ChangeRequest } from './model.js';
 
@@ -79,13 +80,15 @@ export function createChangeOrdersService(deps: {
     const storedLines = new Map(latest.map((v) => [v.assetNumber, billableOf(v, chains.get(v.assetNumber) ?? [])]));
     const nextVersions = await deps.assets.nextVersions(q, ctx, numbers);
     const value = (lines: BillableLine[]) => deps.billing.values(ctx, lines);
+    // the rate each asset's lines take: the tax domain's, at the customer's tax address as it resolves now (AddressMissing/NoRate: 0)
+    const orderLineOf = (n: string) => (chains.get(n)?.[0] ?? latest.find((v) => v.assetNumber === n)!).orderProductId;
+    const taxes = await deps.orders.changeTax(q, ctx, { customerId, enabled: req.options.calculateTax, orderLineIds: numbers.map(orderLineOf) });
 
     const plans: AssetPlan[] = [];
     const rows: AssetRows[] = [];
     const after: BillableLine[] = [];
     const changes = new Map<string, string>();
     const superseded: string[] = [];
-    const taxRate = await deps.orders.changeTaxRate(q, ctx, customerId);
     const changesOf = await storedChanges(ctx, numbers.flatMap((n) => (chains.get(n) ?? []).filter((v) => v.effectiveFrom > today(ctx))));
     let sort = 1;
     for (const n of numbers) {
@@ -98,9 +101,9 @@ export function createChangeOrdersService(deps: {
       const p = cp.plan;
       plans.push(p);
       changes.set(n, p.effectiveFrom);
-      // the rate in effect today at the customer's tax address (DESIGN §4 Tax); without a rate table, the one the asset had
-      const rate = req.options.calculateTax === false ? new Dec(0) : taxRate ? taxRate.rate.dividedBy(100)
-        : new Dec(row.totalPrice).isZero() ? new Dec(0) : new Dec(row.taxAmount).dividedBy(row.totalPrice);
+      const tax = taxes.get(orderLineOf(n))!;
+      const taxOf = (total: Dec) => lineTax(total, tax.rate, tax.mode, currency).taxAmount;
+      const taxPercentage = tax.mode === 'Inclusive' ? null : tax.rate.toString();
       // a state as billing sees it: a version planned on top of the base (its own figures: none yet)
       const own = (s: AssetState) => billableOf(versionIn(row, row.effectiveFrom, s, { totalPrice: new Dec(0), taxAmount: new Dec(0) }));
       // a state's own figures are asked for by every step that writes it, and again for the rows: once each
@@ -109,7 +112,7 @@ export function createChangeOrdersService(deps: {
         const hit = known.get(s);
         if (hit) return hit;
         const totalPrice = value([own(s)]).get(n)!.versionTotal;
-        const f = { totalPrice, taxAmount: roundMoney(totalPrice.times(rate), currency) };
+        const f = { totalPrice, taxAmount: taxOf(totalPrice), taxPercentage };
         known.set(s, f);
         return f;
       };
@@ -120,7 +123,7 @@ export function createChangeOrdersService(deps: {
       const planned = (vs: { from: string; state: AssetState }[]) => withVersions(vs.map((v) => versionIn(row, v.from, v.state, figures(v.state))));
       const monthly = (s: AssetState) => (row.priceModel === 'Recurring' ? roundMoney(s.monthlyPrice.times(Dec.max(0, s.quantity.minus(row.includedUnits))), currency) : new Dec(0));
       const valueBefore = value([chain.length > 0 ? billableOf(row, chain) : line]).get(n)!;
-      let prev = { amount: valueBefore.amount, tax: valueBefore.tax, state: stateOf(row) };
+      let prev = { amount: valueBefore.amount, state: stateOf(row) };
       const steps: StepFigures[] = p.steps.map((step) => {
         const v = value([planned(step.versions)]).get(n)!;
         const cmrr = step.change.changeType === 'Cancel' ? monthly(prev.state).negated()
@@ -130,10 +133,8 @@ export function createChangeOrdersService(deps: {
           const to = step.window.to ? o.monthsFrom(addDay(step.window.to)) : new Dec(0);
           return o.monthsFrom(step.window.from).minus(to);
         };
-        // a change line's tax: round(r × T_after) − round(r × T_before) over the contract's value, so its lines' taxes add up to its tax
-        const deltaTax = roundMoney(rate.times(v.amount), currency).minus(roundMoney(rate.times(prev.amount), currency));
-        const f = { deltaTCV: v.amount.minus(prev.amount), deltaTax, deltaCMRR: cmrr, windowMonths: Dec.max(months(prev.state), months(step.after)) };
-        prev = { amount: v.amount, tax: v.tax, state: step.after };
+        const f = { deltaTCV: v.amount.minus(prev.amount), deltaCMRR: cmrr, windowMonths: Dec.max(months(prev.state), months(step.after)) };
+        prev = { amount: v.amount, state: step.after };
         return f;
       });
       const r = assetRows({
@@ -144,13 +145,19 @@ export function createChangeOrdersService(deps: {
       // re-derived versions keep their change order and line; the chain's TCV (a sum of deltas over
       // every version written) reaches the new contract's value on the first of them
       const rederived = rederivedVersions(r.versions, cp, figures, fullChain);
+      // the contract's values the lines are taxed over: as it stands (future versions included), after each change, and
+      // after the order (re-derived versions included); in between, the future versions add what they added before
+      const standing = value([line]).get(n)!.amount;
+      const values = [standing];
+      for (const f of steps) values.push(values.at(-1)!.plus(f.deltaTCV));
       if (rederived.length > 0) {
         const total = value([withVersions([...r.versions, ...rederived])]).get(n)!.amount;
+        values[values.length - 1] = total;
         const counted = new Dec((await deps.assets.chainTcv(q, ctx, [n])).get(n) ?? 0).plus(r.versions.reduce((a, v) => a.plus(v.deltaTCV), new Dec(0)));
         rederived[0]!.deltaTCV = total.minus(counted).toString();
         superseded.push(...cp.replayed.flatMap((x) => x.supersedes.map((v) => v.id)));
       }
-      rows.push({ ...r, versions: [...r.versions, ...rederived] });
+      rows.push({ ...r, ...taxLines(r, values, { ...tax, taxOf }), versions: [...r.versions, ...rederived] });
       // after: the versions this change order writes, with their own ids (the invoice names them, no read)
       after.push(withVersions([...r.versions, ...rederived]));
     }

@@ -89,6 +89,7 @@ export interface AssetVersions {
   start_date: string;
   status: string;
   tax_amount: Generated<Numeric>;
+  tax_percentage: Numeric | null;
   tcv: Generated<Numeric>;
   tenant_id: string;
   term: number | null;

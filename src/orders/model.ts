@@ -80,8 +80,10 @@ export interface ChangeLine {
   deltaARR: Dec;
   deltaACV: Dec;
   deltaTCV: Dec;
-  /** As its change order's; Calculated when absent. */
+  /** How its tax came about (DESIGN "Tax"); absent: its change order's customer's, as it resolves when written. */
   taxStatus?: string;
+  /** The percent it is taxed at (0 when absent). */
+  taxPercentage?: Dec;
 }
 
 /** A decimal amount as stored (numeric columns come back as exact strings, never floats). */

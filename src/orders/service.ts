@@ -17,7 +17,7 @@ import type { CustomersService, OrderPartiesPlan } from '../customers/service.js
 import type { Customer } from '../customers/model.js';
 import type { NumberingService } from '../numbering/service.js';
 import type { TaxService } from '../tax/service.js';
-import { combinedTaxStatus, isTaxAddress, resolveTaxAddress, taxRateFor, type TaxAddress } from '../tax/tax.js';
+import { combinedTaxStatus, isTaxAddress, resolveTaxAddress, taxRateFor, type TaxAddress, type TaxStatus } from '../tax/tax.js';
 import { orderTotals, planLines, retaxLines, taxedTotals, type PlannedLine } from './lines.js';
 import { readOptions, readOrderRequest, readPreviewRequest, type LineRequest, type OrderOptions, type OrderRequest } from './request.js';
 import * as store from './store.js';
@@ -39,6 +39,9 @@ export interface OrdersDeps {
   tax: TaxService;
   catalog: CatalogService;
 }
+
+/** What a change order's lines of one asset are taxed at: the percent, how it came about, the mode. */
+export interface ChangeTax { rate: Dec; status: TaxStatus; mode: 'Exclusive' | 'Inclusive' }
 
 /** The customer's stored default payment method, if any. */
 function storedMethod(customer: Customer | null): { token: string; gateway: string | undefined } | undefined {
@@ -68,7 +71,7 @@ function plannedProvisionLine(l: PlannedLine, currency: string, priceBookId: str
     autoRenew: l.autoRenew, billingPeriod: l.billingPeriod, billingTiming: l.billingTiming, billCycleDay: l.billCycleDay,
     billCycleStartMonth: l.billCycleStartMonth, currency, listPrice: p.listPrice.toString(), salesPrice: p.salesPrice.toString(),
     netSalesPrice: p.netSalesPrice.toString(), totalPrice: p.totalPrice.toString(), taxAmount: l.taxAmount.toString(), totalAmount: l.totalAmount.toString(),
-    deltaTCV: p.deltaTCV.toString(), deltaACV: p.deltaACV.toString(), monthlyPrice: p.monthlyPrice.toString(), description: l.request?.description ?? null,
+    taxPercentage: l.taxMode === 'Inclusive' ? null : l.taxPercentage.toString(), deltaTCV: p.deltaTCV.toString(), deltaACV: p.deltaACV.toString(), monthlyPrice: p.monthlyPrice.toString(), description: l.request?.description ?? null,
   };
 }
 
@@ -186,6 +189,7 @@ function provisionLine(l: OrderLine, currency: string, priceBookId: string | nul
     autoRenew: Boolean(l.autoRenew), billingPeriod: l.billingPeriod, billingTiming: l.billingTiming, billCycleDay: l.billCycleDay,
     billCycleStartMonth: l.billCycleStartMonth, currency, listPrice: l.listPrice, salesPrice: l.salesPrice,
     netSalesPrice: l.netSalesPrice, totalPrice: l.totalPrice, taxAmount: l.taxAmount, totalAmount: l.totalAmount,
+    taxPercentage: l.taxMode === 'Inclusive' ? null : l.taxPercentage,
     deltaTCV: l.deltaTCV ?? l.totalPrice, deltaACV: l.deltaACV ?? l.totalPrice,
     monthlyPrice: l.monthlyPrice, description: l.description,
   };
@@ -231,18 +235,36 @@ export function createOrdersService(deps: OrdersDeps) {
     throw conflict('TAX_ADDRESS_MISSING', `${orderNumber ? `Order ${orderNumber}` : 'The order'} has no tax address (taxStatus AddressMissing) and the tenant's blockAddressMissing setting forbids activating it: give billToContact (or billToContactId) a billingCountry, or set the customer's billingCountry`);
   }
 
-  /** The taxStatus of a change order: its customer's address as it resolves now, inside the caller's transaction. */
-  async function changeTaxStatus(tx: Tx, ctx: Ctx, customerId: string): Promise<string> {
-    return (await changeTaxRate(tx, ctx, customerId))?.status ?? 'Calculated';
+  /**
+   * What a change order's lines are taxed at (DESIGN "Tax"): the tax domain's rate at the customer's
+   * tax address as it resolves now (the same fallbacks as an order without a bill-to contact: primary
+   * bill-to contact, first activated order's contact, the customer's own address), for each asset's
+   * tax code and mode (those of the order line that ordered it, `orderLineIds`). Never a silent 0:
+   * no address → AddressMissing, no matching rate → NoRate (both rate 0).
+   */
+  async function changeTaxOf(q: Tx | Ctx['db'], ctx: Ctx, i: { customerId: string; enabled: boolean; orderLineIds: readonly string[] }): Promise<Map<string, ChangeTax>> {
+    const rates = i.enabled ? await deps.tax.ratesIn(q, ctx) : [];
+    const customer = await deps.customers.findCustomerRow(q, ctx, i.customerId);
+    const address = rates.length > 0 ? await taxAddress(q, ctx, customer, null, null) : null;
+    const terms = new Map((await store.lineTaxTerms(q, ctx.tenantId, i.orderLineIds)).map((t) => [t.id, t]));
+    const out = new Map<string, ChangeTax>();
+    for (const id of new Set([...i.orderLineIds, ''])) {
+      const t = terms.get(id);
+      const { rate, status } = taxRateFor({ enabled: i.enabled, exempt: customer.taxExempt, rates, address, taxCode: t?.taxCode ?? null });
+      out.set(id, { rate, status, mode: t?.taxMode === 'Inclusive' ? 'Inclusive' : 'Exclusive' });
+    }
+    return out;
   }
 
-  /** The rate (percent) a change to the customer's assets is taxed at today, from its address; null when the tenant has no rates. */
-  async function changeTaxRate(q: Tx | Ctx['db'], ctx: Ctx, customerId: string): Promise<{ rate: Dec; status: string } | null> {
-    const rates = await deps.tax.ratesIn(q, ctx);
-    if (rates.length === 0) return null;
-    const customer = await deps.customers.findCustomerRow(q, ctx, customerId);
-    const address = await taxAddress(q, ctx, customer, null, null);
-    return taxRateFor({ enabled: true, exempt: customer.taxExempt, rates, address, taxCode: null });
+  /** The taxStatus of a change order: its customer's address as it resolves now (no tax code), inside the caller's transaction. */
+  async function changeTaxStatus(tx: Tx, ctx: Ctx, customerId: string): Promise<string> {
+    return (await changeTaxOf(tx, ctx, { customerId, enabled: true, orderLineIds: [] })).get('')!.status;
+  }
+
+  /** A change order's taxStatus: its lines' most telling one (change orders tax each line), else its customer's address as it resolves now. */
+  async function changeOrderTaxStatus(tx: Tx, ctx: Ctx, customerId: string, lines: readonly ChangeLine[]): Promise<string> {
+    const statuses = lines.map((l) => l.taxStatus);
+    return statuses.every((x): x is string => x !== undefined) && statuses.length > 0 ? combinedTaxStatus(statuses) : changeTaxStatus(tx, ctx, customerId);
   }
 
   /** Prices and taxes the request's lines for a customer; no writes. `contactId`: the Draft's bill-to contact. */
@@ -372,20 +394,23 @@ export function createOrdersService(deps: OrdersDeps) {
   return {
     /** A change order, written Draft with its lines, inside the caller's transaction (change orders plan them). */
     async createChangeOrder(tx: Tx, ctx: Ctx, order: ChangeOrder, lines: readonly ChangeLine[]): Promise<void> {
-      const taxStatus = await changeTaxStatus(tx, ctx, order.customerId);
+      const taxStatus = await changeOrderTaxStatus(tx, ctx, order.customerId, lines);
       await store.insertOrder(tx, ctx.tenantId, store.changeOrderAsOrder({ ...order, taxStatus }));
-      await store.insertLines(tx, ctx.tenantId, lines.map((l) => store.changeLineAsLine(order.id, { ...l, taxStatus })));
+      await store.insertLines(tx, ctx.tenantId, lines.map((l) => store.changeLineAsLine(order.id, { ...l, taxStatus: l.taxStatus ?? taxStatus })));
       await noteCommitted(tx, ctx, order.id);
     },
 
     /** A Draft change order's lines, replaced by the ones planned again at its activation. */
     async replaceChangeLines(tx: Tx, ctx: Ctx, orderId: string, lines: readonly ChangeLine[]): Promise<void> {
       const order = (await store.getOrder(tx, ctx.tenantId, orderId))!;
-      const taxStatus = await changeTaxStatus(tx, ctx, order.customerId);
+      const taxStatus = await changeOrderTaxStatus(tx, ctx, order.customerId, lines);
       if (taxStatus !== order.taxStatus) await store.updateOrder(tx, ctx.tenantId, orderId, { taxStatus });
       await store.deleteLines(tx, ctx.tenantId, orderId);
-      await store.insertLines(tx, ctx.tenantId, lines.map((l) => store.changeLineAsLine(orderId, { ...l, taxStatus })));
+      await store.insertLines(tx, ctx.tenantId, lines.map((l) => store.changeLineAsLine(orderId, { ...l, taxStatus: l.taxStatus ?? taxStatus })));
     },
+
+    /** The rate, status and mode a change order's lines take, per order line that ordered an asset (and '' for none); no writes. */
+    changeTax: (q: Tx | Ctx['db'], ctx: Ctx, i: { customerId: string; enabled: boolean; orderLineIds: readonly string[] }) => changeTaxOf(q, ctx, i),
 
     /** Marks an order and its lines Activated (a change order after its versions are written). */
     async markActivated(tx: Tx, ctx: Ctx, orderId: string): Promise<void> { await markActivated(tx, ctx, orderId); },
@@ -394,7 +419,6 @@ export function createOrdersService(deps: OrdersDeps) {
     async lockDraft(tx: Tx, ctx: Ctx, id: string): Promise<void> { await getDraftForUpdate(tx, ctx, id); },
 
     /** The rate a change order taxes its lines at (DESIGN §4 Tax: the rate in effect on the change's tax date); null without rates. */
-    changeTaxRate,
 
     async findOrder(ctx: Ctx, id: string): Promise<OrderHead | undefined> {
       const o = isUuid(id) ? await store.getOrder(ctx.db, ctx.tenantId, id.toLowerCase()) : undefined;

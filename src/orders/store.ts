@@ -113,6 +113,15 @@ export async function lineTaxStatuses(db: Q, tenantId: string, ids: readonly str
   return r.rows.map((x) => x.tax_status);
 }
 
+/** The tax code and mode of order lines (a change order taxes an asset as the line that ordered it). */
+export async function lineTaxTerms(db: Q, tenantId: string, ids: readonly string[]): Promise<{ id: string; taxCode: string | null; taxMode: string | null }[]> {
+  const valid = ids.filter(isUuid);
+  if (valid.length === 0) return [];
+  const r = await sql<{ id: string; tax_code: string | null; tax_mode: string | null }>`select id, tax_code, tax_mode from order_products
+    where tenant_id = ${tenantId} and id = any(${valid}::uuid[])`.execute(db);
+  return r.rows.map((x) => ({ id: x.id, taxCode: x.tax_code, taxMode: x.tax_mode }));
+}
+
 /** The head of a stored order, as callers see it. */
 export function toOrderHead(o: Order): OrderHead {
   return {
@@ -149,7 +158,7 @@ export function changeLineAsLine(orderId: string, l: ChangeLine, status = 'Draft
     quantity: l.quantity.toString(), subscriptionTerm: l.term, subscriptionStartDate: l.startDate, subscriptionEndDate: l.endDate,
     freeTrialEndDate: l.freeTrialEndDate, autoRenew: l.autoRenew, renewalTerm: l.renewalTerm, cancellationDate: l.cancellationDate,
     listPrice: l.listPrice.toString(), salesPrice: l.salesPrice.toString(), netSalesPrice: l.netSalesPrice.toString(), monthlyPrice: l.monthlyPrice.toString(),
-    listTotalPrice: l.listTotalPrice.toString(), subtotal: l.subtotal.toString(), totalPrice: l.totalPrice.toString(), taxPercentage: '0',
+    listTotalPrice: l.listTotalPrice.toString(), subtotal: l.subtotal.toString(), totalPrice: l.totalPrice.toString(), taxPercentage: (l.taxPercentage ?? 0).toString(),
     taxAmount: l.taxAmount.toString(), taxStatus: l.taxStatus ?? 'Calculated', totalAmount: l.totalAmount.toString(),
     deltaCMRR: l.deltaCMRR.toString(), deltaARR: l.deltaARR.toString(), deltaACV: l.deltaACV.toString(), deltaTCV: l.deltaTCV.toString(), description: null, refId: null,
   };

@@ -22,7 +22,7 @@ function charge(c: Vector['charge'] | (Omit<Vector['charge'], 'start' | 'end'> &
   const monthly = c.monthlyExpr ? new Dec(c.monthlyExpr.split('/')[0]!).dividedBy(c.monthlyExpr.split('/')[1]!) : new Dec(c.monthly);
   return {
     assetId: 'a1', assetNumber: 'SUB-000001', assetType: 'Subscription', orderProductId: 'l1', productId: 'p1', productName: 'Nue Platform', uomId: null,
-    kind: 'Recurring', timing: c.timing, quantity: new Dec(1), netSalesPrice: monthly, monthly, totalPrice: new Dec(c.totalPrice), taxAmount: new Dec(c.taxAmount), currency: 'USD',
+    kind: 'Recurring', timing: c.timing, quantity: new Dec(1), netSalesPrice: monthly, monthly, totalPrice: new Dec(c.totalPrice), taxAmount: new Dec(c.taxAmount), taxRate: null, currency: 'USD',
     terms: {
       start: D(c.start), end: c.end ? D(c.end) : null, termMonths: c.termMonths ? new Dec(c.termMonths) : null, billingPeriod: c.billingPeriod,
       billCycleDay: c.billCycleDay, billingStartMonth: c.billingStartMonth ?? null, basis: c.basis, prorationEnabled: true,
@@ -118,7 +118,7 @@ describe('versions as segments, property', () => {
     netSalesPrice: i.netSalesPrice, numerator: i.numerator, denominator: i.denominator, assetId: i.assetId, orderProductId: i.orderProductId, correctsInvoiceItemId: i.correctsInvoiceItemId ?? null,
   }));
   const seg = (from: Temporal.PlainDate, to: Temporal.PlainDate | null, qty: number, unit: Dec, tax: Dec, months: Dec): NonNullable<Charge['segments']>[number] => ({
-    from, to, monthly: unit.times(qty), taxAmount: tax.times(qty), taxMonths: months, quantity: new Dec(qty), netSalesPrice: unit, orderProductId: `l${qty}`, assetId: `a${qty}`,
+    from, to, monthly: unit.times(qty), taxRate: null, taxAmount: tax.times(qty), taxMonths: months, quantity: new Dec(qty), netSalesPrice: unit, orderProductId: `l${qty}`, assetId: `a${qty}`,
   });
   const total = (items: ReturnType<typeof dueItems>) => items.reduce((a, i) => a.plus(i.amount), new Dec(0));
   const arb = fc.record({
@@ -172,6 +172,27 @@ describe('versions as segments, property', () => {
       }
       billed = [...billed, ...ledgerOf(dueItems([changed], billed, { today: after, targetDate: after, paymentTerm: null }))];
       expect(billed.reduce((x, b) => x.plus(b.amount), new Dec(0)).equals(atOnce)).toBe(true);
+    }));
+  });
+
+  it('at one rate, a changed asset billed in steps is taxed round(r × what it billed) in all (cumulative tax, issue 14 g)', () => {
+    fc.assert(fc.property(arb, fc.constantFrom('0.08625', '0.1025', '0.063333'), (a, r) => {
+      const { unit, end, months, tax, base, d } = setup(a);
+      const rate = new Dec(r);
+      const after = end.add({ days: 1 });
+      const at = (x: ReturnType<typeof seg>) => ({ ...x, taxRate: rate });
+      const plain = { ...base, taxRate: rate };
+      const changed = { ...plain, segments: [at(seg(a.start, d.subtract({ days: 1 }), a.qty, unit, tax, months)), at(seg(d, null, a.qty + a.k, unit, tax, months))] };
+      let billed: BilledItem[] = ledgerOf(dueItems([plain], [], { today: d, targetDate: d, paymentTerm: null }));
+      for (let t = d; t.until(after).days > 0; t = t.add({ months: a.billEvery })) {
+        billed = [...billed, ...ledgerOf(dueItems([changed], billed, { today: t, targetDate: t, paymentTerm: null }))];
+      }
+      billed = [...billed, ...ledgerOf(dueItems([changed], billed, { today: after, targetDate: after, paymentTerm: null }))];
+      const sum = (f: (b: BilledItem) => Dec) => billed.reduce((x, b) => x.plus(f(b)), new Dec(0));
+      expect(sum((b) => b.taxAmount).toFixed(2)).toBe(roundMoney(sum((b) => b.amount).times(rate), 'USD').toFixed(2));
+      // one version: the whole term's tax is the line's, round(r × totalPrice)
+      const once = dueItems([plain], [], { today: after, targetDate: after, paymentTerm: null });
+      expect(once.reduce((x, i) => x.plus(i.taxAmount), new Dec(0)).toFixed(2)).toBe(roundMoney(base.totalPrice.times(rate), 'USD').toFixed(2));
     }));
   });
 

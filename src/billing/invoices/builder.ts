@@ -31,6 +31,8 @@ export interface Charge {
   monthly: Dec;                  // P: the monthly amount of the whole line (unit monthly × chargeable quantity)
   totalPrice: Dec;
   taxAmount: Dec;
+  /** r as a fraction (10.25% → 0.1025): its tax is cumulative over the contract (pieces.ts); null: taxAmount spread over its months. */
+  taxRate: Dec | null;
   terms: ChargeTerms;
   currency: string;
   /**
@@ -45,6 +47,7 @@ export interface Segment {
   from: PlainDate;
   to: PlainDate | null;
   monthly: Dec;                  // P of this version
+  taxRate: Dec | null;           // r of this version (a fraction): a window [x, y] is taxed round(r·A(y)) − round(r·A(x−1)); else:
   taxAmount: Dec;                // this version's tax over its whole contract ...
   taxMonths: Dec | null;         // ... of these months (spread like its price); null: no tax spread
   quantity: Dec;

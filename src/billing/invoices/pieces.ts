@@ -1,14 +1,16 @@
 import { periodMonths, proratedFraction } from '../../core/billing-periods.js';
 import { compareDates, maxDate, minDate, type PlainDate } from '../../core/dates.js';
 import { Dec, roundMoney } from '../../core/money.js';
-import type { ScheduledPeriod } from '../periods.js';
+import { monthsThrough, type ScheduledPeriod } from '../periods.js';
 import type { Charge, Segment } from './builder.js';
+import { windowTax, type MonthsAt } from './cumulative-tax.js';
 
 // What a recurring charge makes due in one billing period, piece by piece (DESIGN §4 Billing: an
 // invoice item describes exactly what it bills). A piece is one version's window [x, y] of the
 // period, billed as round(P·F(y)) − round(P·F(x−1)) with F the contract's cumulative months, so a
 // version's windows add up exactly and the pieces of a period sum to what the period owes. Each
-// piece carries its units, price and fraction of the period: they reproduce its amount. Pure.
+// piece carries its units, price and fraction of the period: they reproduce its amount. Its tax is
+// cumulative over the contract at the version's rate (cumulative-tax.ts). Pure.
 
 export interface Piece {
   segment: Segment;
@@ -23,7 +25,7 @@ export interface Piece {
 /** The asset's versions as segments; a charge without them is one segment over its whole contract. */
 export function segmentsOf(c: Charge): Segment[] {
   return c.segments ?? [{
-    from: c.terms.start, to: null, monthly: c.monthly, taxAmount: c.taxAmount, taxMonths: c.terms.termMonths, quantity: c.quantity,
+    from: c.terms.start, to: null, monthly: c.monthly, taxRate: c.taxRate, taxAmount: c.taxAmount, taxMonths: c.terms.termMonths, quantity: c.quantity,
     netSalesPrice: c.netSalesPrice, orderProductId: c.orderProductId, assetId: c.assetId,
   }];
 }
@@ -46,18 +48,31 @@ function fractionOf(c: Charge, p: ScheduledPeriod, x: PlainDate, y: PlainDate): 
   return { numerator: f.numerator, denominator: f.denominator };
 }
 
+/** F(d) for any day: the period's own figures inside it (and the day before it), the schedule's elsewhere (memoized). */
+function monthsFor(c: Charge, p: ScheduledPeriod): MonthsAt {
+  const before = p.start.subtract({ days: 1 });
+  const known = new Map<string, Dec>();
+  return (d) => {
+    if (compareDates(d, before) >= 0 && compareDates(d, p.end) <= 0) return monthsAt(c, p, d);
+    const k = d.toString();
+    let m = known.get(k);
+    if (!m) { m = monthsThrough(c.terms, d); known.set(k, m); }
+    return m;
+  };
+}
+
 /** The pieces of period p from `from` on (the whole period without it); pieces that bill nothing are left out. */
 export function piecesOf(c: Charge, p: ScheduledPeriod, from?: PlainDate): Piece[] {
   const out: Piece[] = [];
-  for (const s of segmentsOf(c)) {
+  const segments = segmentsOf(c);
+  const cumulative = monthsFor(c, p);
+  for (const s of segments) {
     const x = maxDate(maxDate(p.start, s.from), from ?? p.start);
     const y = s.to ? minDate(p.end, s.to) : p.end;
     if (compareDates(x, y) > 0) continue;
     const [fy, fx] = [monthsAt(c, p, y), monthsAt(c, p, x.subtract({ days: 1 }))];
     const amount = roundMoney(s.monthly.times(fy), c.currency).minus(roundMoney(s.monthly.times(fx), c.currency));
-    const taxAmount = s.taxMonths && !s.taxMonths.isZero()
-      ? roundMoney(s.taxAmount.times(fy).dividedBy(s.taxMonths), c.currency).minus(roundMoney(s.taxAmount.times(fx).dividedBy(s.taxMonths), c.currency))
-      : new Dec(0);
+    const taxAmount = windowTax(c, segments, s, x, y, cumulative);
     if (amount.isZero() && taxAmount.isZero()) continue;
     // the fraction the piece bills is the months it covers (a capped last period covers what reaches the term exactly)
     const f = fractionOf(c, p, x, y);
