@@ -22,6 +22,10 @@ const GRAPHQL_ROWS = (_e: Engine) => Number(process.env.BENCH_GRAPHQL_ROWS ?? 1_
 // BENCH_ENGINES=pglite (or postgres) measures one engine and keeps the other's figures from the last run:
 // each engine's figures are ratios to its own floor, measured in its own run
 const ONLY = process.env.BENCH_ENGINES?.split(',');
+// BENCH_SCENARIOS=billing (or http, graphql; comma-separated) measures those groups and keeps the others'
+// figures from the last run; the floor (fastify, one-row POST, raw INSERT) is measured every time
+const SCENARIOS = process.env.BENCH_SCENARIOS?.split(',');
+const wants = (group: 'http' | 'billing' | 'graphql') => !SCENARIOS || SCENARIOS.includes(group);
 const ROOT = new URL('..', import.meta.url).pathname;
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
@@ -71,22 +75,24 @@ async function benchEngine(engine: Engine): Promise<Figures> {
   log(`${engine.name} one-row POST: ${JSON.stringify(out.oneRowPost)}`);
 
   // --- scenarios over HTTP -------------------------------------------------------------------------
-  const line = (productId: string, quantity: number) => ({ productId, quantity, subscriptionTerm: 12, subscriptionStartDate: '2023-06-22' });
-  const cartLines = [...Array.from({ length: 6 }, (_, k) => line(fixture.ids.platform, k + 1)), ...Array.from({ length: 4 }, (_, k) => ({ productId: fixture.ids.key, quantity: k + 1 }))];
-  out.cartPricing = { ...await load(base, { connections: CONNECTIONS, seconds: SECONDS, request: (i) => ({
-    method: 'POST', path: '/orders', headers: h, body: { options: { activateOrder: false, previewInvoice: true }, customerId: customers[i % customers.length], lines: cartLines },
-  }) }) };
-  log(`${engine.name} cart: ${JSON.stringify(out.cartPricing)}`);
-  out.placeOrder = { ...await load(base, { connections: CONNECTIONS, seconds: SECONDS, request: (i) => ({
-    method: 'POST', path: '/orders', headers: { ...h, 'Idempotency-Key': `bench-${randomUUID()}` },
-    body: { options: { activateInvoice: true }, customerId: customers[i % customers.length], paymentMethod: { token: 'pm_card_visa' }, lines: [line(fixture.ids.platform, 1 + (i % 5))] },
-  }) }) };
-  log(`${engine.name} place order: ${JSON.stringify(out.placeOrder)}`);
+  if (wants('http')) {
+    const line = (productId: string, quantity: number) => ({ productId, quantity, subscriptionTerm: 12, subscriptionStartDate: '2023-06-22' });
+    const cartLines = [...Array.from({ length: 6 }, (_, k) => line(fixture.ids.platform, k + 1)), ...Array.from({ length: 4 }, (_, k) => ({ productId: fixture.ids.key, quantity: k + 1 }))];
+    out.cartPricing = { ...await load(base, { connections: CONNECTIONS, seconds: SECONDS, request: (i) => ({
+      method: 'POST', path: '/orders', headers: h, body: { options: { activateOrder: false, previewInvoice: true }, customerId: customers[i % customers.length], lines: cartLines },
+    }) }) };
+    log(`${engine.name} cart: ${JSON.stringify(out.cartPricing)}`);
+    out.placeOrder = { ...await load(base, { connections: CONNECTIONS, seconds: SECONDS, request: (i) => ({
+      method: 'POST', path: '/orders', headers: { ...h, 'Idempotency-Key': `bench-${randomUUID()}` },
+      body: { options: { activateInvoice: true }, customerId: customers[i % customers.length], paymentMethod: { token: 'pm_card_visa' }, lines: [line(fixture.ids.platform, 1 + (i % 5))] },
+    }) }) };
+    log(`${engine.name} place order: ${JSON.stringify(out.placeOrder)}`);
 
-  // change order: preview, then commit with the preview's hash, on subscriptions the orders above made
-  const subs = ((await client.call('POST', '/async/graphql', { headers: h, body: { query: '{ Subscription(limit: 5000) { name } }' } })).json().data.Subscription as { name: string }[]).map((s) => s.name);
-  out.changeOrder = { ...await pairs(base, h, subs) };
-  log(`${engine.name} change order: ${JSON.stringify(out.changeOrder)}`);
+    // change order: preview, then commit with the preview's hash, on subscriptions the orders above made
+    const subs = ((await client.call('POST', '/async/graphql', { headers: h, body: { query: '{ Subscription(limit: 5000) { name } }' } })).json().data.Subscription as { name: string }[]).map((s) => s.name);
+    out.changeOrder = { ...await pairs(base, h, subs) };
+    log(`${engine.name} change order: ${JSON.stringify(out.changeOrder)}`);
+  }
   await server.stop();
 
   // --- seeded scenarios: billing runs and GraphQL over large tables -------------------------------
@@ -95,7 +101,7 @@ async function benchEngine(engine: Engine): Promise<Figures> {
   log(`${engine.name} raw insert floor: ${JSON.stringify(out.insertFloor)}`);
   const tenants: { size: number; key: Record<string, string>; tenantId: string }[] = [];
   await db.close();
-  for (const size of RUN_SIZES(engine)) {
+  for (const size of wants('billing') ? RUN_SIZES(engine) : []) {
     await server.start();
     const f = await orderFixture(server.client() as unknown as TestApp, { today: '2023-06-22' });
     tenants.push({ size, key: f.h, tenantId: f.tenant.id });
@@ -117,6 +123,7 @@ async function benchEngine(engine: Engine): Promise<Figures> {
   }
   await server.stop();
 
+  if (!wants('graphql')) return out;
   const rows = GRAPHQL_ROWS(engine);
   await server.start();
   const g = await orderFixture(server.client() as unknown as TestApp, { today: '2023-06-22' });
@@ -199,7 +206,10 @@ function markdown(all: Record<string, Figures>): string {
     const insert = figures.insertFloor as { rowsPerSecond: number } | undefined;
     for (const [name, f] of Object.entries(figures)) {
       const r = f as Record<string, number | string>;
-      if ('rps' in r) {
+      if ('keptFrom' in r) {
+        const figure = 'rps' in r ? `${r.rps} req/s | ${r.p50} | ${r.p99}` : 'subscriptionsPerSecond' in r ? `${r.subscriptionsPerSecond} subs/s (${r.seconds} s, ${r.msPerSubscription} ms each) | |` : `${JSON.stringify(r)} | |`;
+        rows.push(`| ${engine} | ${name} | ${figure} | kept from the run of ${String(r.keptFrom).slice(0, 16).replace('T', ' ')} (its floor is not this one) | ${TARGETS[name] ?? ''} |`);
+      } else if ('rps' in r) {
         const ratio = name === 'floorFastify' ? '1' : `${(Number(r.rps) / floor.rps).toFixed(3)} of fastify${name === 'oneRowPost' ? '' : `, ${(Number(r.rps) / oneRow.rps).toFixed(2)} of one-row POST`}`;
         rows.push(`| ${engine} | ${name} | ${r.rps} req/s | ${r.p50} | ${r.p99} | ${ratio} | ${TARGETS[name] ?? ''} |`);
       } else if ('subscriptionsPerSecond' in r) {
@@ -228,7 +238,7 @@ if (process.argv.includes('--report')) {
   process.exit(0);
 }
 
-const last = ONLY && existsSync(new URL('./results/latest.json', import.meta.url)) ? JSON.parse(readFileSync(new URL('./results/latest.json', import.meta.url), 'utf8')) : null;
+const last = (ONLY || SCENARIOS) && existsSync(new URL('./results/latest.json', import.meta.url)) ? JSON.parse(readFileSync(new URL('./results/latest.json', import.meta.url), 'utf8')) : null;
 const all: Record<string, Figures> = {};
 const measured: Record<string, string> = {};
 for (const engine of await engines()) {
@@ -237,7 +247,12 @@ for (const engine of await engines()) {
     continue;
   }
   log(`--- ${engine.name}`);
-  all[engine.name] = await benchEngine(engine);
+  // figures not measured now (BENCH_SCENARIOS) stay as the last run measured them, marked with its date
+  // (their ratios to a floor measured now would mean nothing)
+  const fresh = await benchEngine(engine);
+  const kept = Object.fromEntries(Object.entries(SCENARIOS ? last?.results[engine.name] ?? {} : {}).filter(([k]) => !(k in fresh))
+    .map(([k, f]) => [k, { keptFrom: last?.measured?.[engine.name] ?? last?.date, ...(f as Record<string, unknown>) }]));
+  all[engine.name] = { ...(SCENARIOS ? last?.results[engine.name] : {}), ...kept, ...fresh };
   measured[engine.name] = new Date().toISOString();
 }
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });

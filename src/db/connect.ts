@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import pg from 'pg';
 import { autoPrepare } from './prepared.js';
+import { yieldingQueries } from './yielding.js';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
@@ -40,6 +41,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<OpenDatabase>
       : await PGlite.create();
     // Exactly one pool per PGlite instance (it has one connection); default durability.
     const pool = new pg.Pool(createPgConfig(pglite) as unknown as pg.PoolConfig);
+    yieldingQueries(pool);
     return wrap(pool, 'pglite', async () => {
       try { await pglite.close(); } finally { lock?.release(); }
     });

@@ -7,7 +7,8 @@ import type { Db } from './connect.js';
 // customer at 20k subscriptions, 0.9 ms once analyzed). The embedded engine runs no autovacuum at
 // all (PGlite billing: 4.8 ms a subscription at 30k, 2.6 with this), and the server's comes a minute
 // late. So every few seconds a table grown by a fifth past its statistics is analyzed, which also
-// makes every cached plan on it plan again.
+// makes every cached plan on it plan again. On PGlite it runs during a long chain of statements (a billing run)
+// only because db/yielding.ts lets the event loop turn.
 
 /** Analyzes the tables that outgrew their statistics; returns their names. */
 export async function analyzeGrownTables(db: Db): Promise<string[]> {

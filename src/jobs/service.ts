@@ -27,6 +27,14 @@ export interface JobsOptions {
 
 export type Jobs = ReturnType<typeof createJobs>;
 
+/**
+ * Whose queue a tick works: every tenant's (the loop), or with `tenantId` one tenant's — its due
+ * schedules and its jobs. A caller that must see its own tenant's work done (tests, above all)
+ * names it: the queue is shared, and another tenant's backlog (a sandbox whose test clock moved
+ * five years has 1,800 day-boundary jobs queued) is not its to work nor to wait for.
+ */
+export interface TickScope { tenantId?: string | undefined }
+
 const message = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e)).slice(0, 2000);
 
 export function createJobs(o: JobsOptions) {
@@ -46,12 +54,12 @@ export function createJobs(o: JobsOptions) {
   const now = () => clock.now();
 
   /** Fires the due schedules of registered kinds: one job each (unless one is still waiting), next run moved past now. */
-  async function fireSchedules(): Promise<number> {
+  async function fireSchedules(scope: TickScope): Promise<number> {
     const kinds = [...handlers.keys()];
     if (kinds.length === 0) return 0;
     return inTransaction(db, async (tx) => {
       const at = now();
-      const due = await store.dueSchedules(tx, kinds, at, 100);
+      const due = await store.dueSchedules(tx, kinds, at, 100, scope.tenantId);
       for (const s of due) {
         const { next, periods } = advance(s.cadence, s.nextRunAt, at);
         await store.insertJobs(tx, [{
@@ -87,12 +95,12 @@ export function createJobs(o: JobsOptions) {
   }
 
   /** Claims one batch and works it; returns how many were claimed. */
-  async function workBatch(): Promise<number> {
+  async function workBatch(scope: TickScope): Promise<number> {
     const kinds = [...handlers.keys()];
     if (kinds.length === 0) return 0;
     const claimed = await inTransaction(db, (tx) => {
       const at = now();
-      return store.claim(tx, { kinds, owner, now: at, leaseUntil: new Date(at.getTime() + leaseMs), limit: batch });
+      return store.claim(tx, { kinds, owner, now: at, leaseUntil: new Date(at.getTime() + leaseMs), limit: batch, tenantId: scope.tenantId });
     });
     let next = 0;
     await Promise.all(Array.from({ length: Math.min(concurrency, claimed.length) }, async () => {
@@ -104,10 +112,10 @@ export function createJobs(o: JobsOptions) {
     return claimed.length;
   }
 
-  /** One round: fire due schedules, then claim and work a batch. Returns the jobs worked. */
-  async function tick(): Promise<number> {
-    await fireSchedules();
-    return workBatch();
+  /** One round: fire due schedules, then claim and work a batch (of the scope's tenant only, when it names one). Returns the jobs worked. */
+  async function tick(scope: TickScope = {}): Promise<number> {
+    await fireSchedules(scope);
+    return workBatch(scope);
   }
 
   return {
@@ -145,11 +153,13 @@ export function createJobs(o: JobsOptions) {
 
     tick,
 
-    /** Ticks until a round claims nothing (tests, and callers that must see queued work done). */
-    async runUntilIdle(maxRounds = 1000): Promise<number> {
+    /** Ticks until a round claims nothing (tests, and callers that must see queued work done); with `tenantId`, that tenant's queue only. */
+    async runUntilIdle(opts: TickScope & { maxRounds?: number } = {}): Promise<number> {
+      const maxRounds = opts.maxRounds ?? 1000;
+      const scope = { tenantId: opts.tenantId };
       let total = 0;
       for (let i = 0; i < maxRounds; i++) {
-        const n = await tick();
+        const n = await tick(scope);
         total += n;
         if (n === 0) return total;
       }

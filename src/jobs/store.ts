@@ -36,15 +36,20 @@ export async function insertJobs(db: Q, jobs: readonly NewJob[], now: Date, opts
   return r.rows.map((x) => x.id);
 }
 
+/** `and tenant_id = …` when a claim or a schedule firing works one tenant's queue only; nothing otherwise. */
+const tenantOnly = (tenantId: string | undefined) => (tenantId === undefined ? sql`` : sql`and tenant_id = ${tenantId}::uuid`);
+
 /**
  * Claims up to `limit` jobs of these kinds, in the caller's (short) transaction: leases that ran
  * out first, then queued jobs whose time has come, oldest first. Each claim increments `attempt`
  * and sets the lease. A lease that ran out on the job's last attempt ends it as Interrupted.
+ * With `tenantId`, only that tenant's jobs.
  */
-export async function claim(tx: Tx, i: { kinds: readonly string[]; owner: string; now: Date; leaseUntil: Date; limit: number }): Promise<Job[]> {
+export async function claim(tx: Tx, i: { kinds: readonly string[]; owner: string; now: Date; leaseUntil: Date; limit: number; tenantId?: string | undefined }): Promise<Job[]> {
   const kinds = [...i.kinds];
+  const ofTenant = tenantOnly(i.tenantId);
   await sql`with lapsed as (select tenant_id, id from jobs where status = 'Processing' and lease_until < ${i.now}::timestamptz
-      and attempt >= max_attempts and kind = any(${kinds}::text[]) for update skip locked)
+      and attempt >= max_attempts and kind = any(${kinds}::text[]) ${ofTenant} for update skip locked)
     update jobs j set status = 'Interrupted', lease_owner = null, lease_until = null, finished_at = ${i.now}::timestamptz, updated_at = ${i.now}::timestamptz,
       last_error = coalesce(j.last_error, 'the lease of its last attempt ran out')
     from lapsed where j.tenant_id = lapsed.tenant_id and j.id = lapsed.id`.execute(tx);
@@ -52,9 +57,9 @@ export async function claim(tx: Tx, i: { kinds: readonly string[]; owner: string
     update jobs j set status = 'Processing', attempt = j.attempt + 1, lease_owner = ${i.owner}, lease_until = ${i.leaseUntil}::timestamptz, updated_at = ${i.now}::timestamptz
     from c where j.tenant_id = c.tenant_id and j.id = c.id returning j.*`.execute(tx)).rows.map(toJob));
   const lapsed = await take(sql`select tenant_id, id from jobs where status = 'Processing' and lease_until < ${i.now}::timestamptz and attempt < max_attempts
-    and kind = any(${kinds}::text[]) order by lease_until`, i.limit);
+    and kind = any(${kinds}::text[]) ${ofTenant} order by lease_until`, i.limit);
   const ready = await take(sql`select tenant_id, id from jobs where status = 'Queued' and run_at <= ${i.now}::timestamptz
-    and kind = any(${kinds}::text[]) order by run_at`, i.limit - lapsed.length);
+    and kind = any(${kinds}::text[]) ${ofTenant} order by run_at`, i.limit - lapsed.length);
   return [...lapsed, ...ready];
 }
 
@@ -128,10 +133,10 @@ export async function getSchedule(db: Q, tenantId: string, kind: string): Promis
   return r.rows[0] && toSchedule(r.rows[0]);
 }
 
-/** Schedules of these kinds whose next run has come, locked for the caller's transaction (others skip them). */
-export async function dueSchedules(tx: Tx, kinds: readonly string[], now: Date, limit: number): Promise<JobSchedule[]> {
+/** Schedules of these kinds whose next run has come (with `tenantId`, that tenant's only), locked for the caller's transaction (others skip them). */
+export async function dueSchedules(tx: Tx, kinds: readonly string[], now: Date, limit: number, tenantId?: string): Promise<JobSchedule[]> {
   const r = await sql<ScheduleRow>`select * from job_schedules where next_run_at <= ${now}::timestamptz and kind = any(${[...kinds]}::text[])
-    order by next_run_at limit ${limit} for update skip locked`.execute(tx);
+    ${tenantOnly(tenantId)} order by next_run_at limit ${limit} for update skip locked`.execute(tx);
   return r.rows.map(toSchedule);
 }
 

@@ -127,6 +127,22 @@ describe(`jobs on ${engine}`, () => {
     expect(calls).toBe(6);
   });
 
+  it('a tick for one tenant fires and works that tenant\'s schedules and jobs only; another tenant\'s older backlog waits', async () => {
+    const { jobs } = setup();
+    const [k, scheduled] = [kind(), kind()];
+    const [mine, theirs] = [randomUUID(), randomUUID()];
+    const ran: string[] = [];
+    for (const x of [k, scheduled]) jobs.register(x, async (job) => { ran.push(job.tenantId); return null; });
+    await jobs.enqueueMany(database.db, Array.from({ length: 20 }, () => ({ tenantId: theirs, kind: k })));
+    await jobs.enqueueMany(database.db, Array.from({ length: 3 }, () => ({ tenantId: mine, kind: k })));
+    await jobs.schedule(database.db, [theirs, mine].map((tenantId) => ({ tenantId, kind: scheduled, cadence: { everySeconds: 60 } })));
+    expect(await jobs.runUntilIdle({ tenantId: mine })).toBe(4);
+    expect(ran).toEqual(Array(4).fill(mine));
+    expect((await jobs.list(theirs, k)).map((j) => j.status)).toEqual(Array(20).fill('Queued'));
+    expect((await jobs.getSchedule(theirs, scheduled))!.lastRunAt).toBeNull();
+    expect(await jobs.runUntilIdle()).toBe(21);
+  });
+
   it('a canceled job never runs', async () => {
     const { jobs } = setup();
     const k = kind();
