@@ -199,6 +199,22 @@ export function createOrdersService(deps: OrdersDeps) {
   }
 
   /**
+   * The lines with the product each names by `sku` alone resolved to its id, through the catalog's
+   * service (self-service: the published catalog). An unknown sku is a 400 naming the field.
+   */
+  async function withProductIds(ctx: Ctx, lines: LineRequest[]): Promise<LineRequest[]> {
+    const skus = [...new Set(lines.flatMap((l) => (l.productId === undefined && l.sku ? [l.sku.value] : [])))];
+    if (skus.length === 0) return lines;
+    const ids = isSelfService(ctx) ? await deps.publishing.publishedProductIdsBySku(ctx, skus) : await deps.catalog.productIdsBySku(ctx, skus);
+    return lines.map((l) => {
+      if (l.productId !== undefined || !l.sku) return l;
+      const productId = ids.get(l.sku.value);
+      if (!productId) throw invalid('PRODUCT_NOT_AVAILABLE', `${l.sku.at}: no ${isSelfService(ctx) ? 'published ' : ''}product has sku ${l.sku.value}`);
+      return { ...l, productId };
+    });
+  }
+
+  /**
    * The tax address (DESIGN "Tax"), the first that resolves (names a country) of: the order's bill-to
    * contact (the request's `billToContact` — the stored one when it names an id — or `billToContactId`,
    * or the Draft's), the customer's primary bill-to contact (customers' `primaryBillToContact`), the
@@ -253,7 +269,8 @@ export function createOrdersService(deps: OrdersDeps) {
     const rates = req.options.calculateTax ? await deps.tax.rates(ctx) : [];
     // no rates, no address needed (and none read)
     const address = rates.length > 0 ? await taxAddress(ctx.db, ctx, customer, parties, req.billToContactId ?? contactId) : null;
-    return planLines(req, await trees(ctx, req.lines.map((l) => l.productId)), {
+    const lines = await withProductIds(ctx, req.lines);
+    return planLines({ ...req, lines }, await trees(ctx, lines.flatMap((l) => (l.productId === undefined ? [] : [l.productId]))), {
       today: ctx.clock.today(ctx.timeZone).toString(),
       pricingTime: ctx.clock.now().toISOString(),
       currency,
@@ -652,7 +669,7 @@ export function createOrdersService(deps: OrdersDeps) {
   async function storedLineRequests(ctx: Ctx, orderId: string): Promise<LineRequest[]> {
     const rows = await store.getLines(ctx.db, ctx.tenantId, orderId);
     return rows.filter((r) => !r.parentId).map((r, i) => ({
-      at: `order/lines/${i}`, id: undefined, productId: r.productId, priceBookEntryId: r.priceBookEntryId ?? undefined,
+      at: `order/lines/${i}`, id: undefined, productId: r.productId, sku: undefined, productAt: `order/lines/${i}/productId`, uom: undefined, priceBookEntryId: r.priceBookEntryId ?? undefined,
       quantity: new Dec(r.quantity), subscriptionTerm: r.subscriptionTerm ?? undefined,
       subscriptionStartDate: r.subscriptionStartDate, subscriptionEndDate: undefined, description: r.description ?? undefined,
       customFields: r.customFields as Record<string, unknown>, billingTiming: undefined, billingPeriod: undefined, billCycleDay: undefined,
