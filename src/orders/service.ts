@@ -251,7 +251,7 @@ export function createOrdersService(deps: OrdersDeps) {
   async function changeTaxStatus(tx: Tx, ctx: Ctx, customerId: string): Promise<string> {
     const rates = await deps.tax.ratesIn(tx, ctx);
     if (rates.length === 0) return 'Calculated';
-    const customer = await deps.customers.findCustomerRow(tx, ctx, customerId);
+    const customer = await deps.customers.getStoredCustomer(tx, ctx, customerId);
     const address = await taxAddress(tx, ctx, customer, null, null);
     return taxRateFor({ enabled: true, exempt: customer.taxExempt, rates, address, taxCode: null }).status;
   }
@@ -295,7 +295,7 @@ export function createOrdersService(deps: OrdersDeps) {
     let customer: Customer | null = null;
     let parties: OrderPartiesPlan;
     if (req.customerId) {
-      customer = await deps.customers.findCustomerRow(ctx.db, ctx, req.customerId);
+      customer = await deps.customers.getStoredCustomer(ctx.db, ctx, req.customerId);
       parties = deps.customers.planForOrder(undefined, req.billToContact ? { ...req.billToContact, customerId: customer.id } : undefined);
     } else {
       if (!req.customer) throw invalid('CUSTOMER_REQUIRED', 'body/customer (a new customer) or body/customerId is required');
@@ -355,7 +355,7 @@ export function createOrdersService(deps: OrdersDeps) {
         read = { order: order!, lines };
       }
       const { order, lines } = read;
-      const customer = known.customer ?? await deps.customers.findCustomerRow(ctx.db, ctx, order.customerId);
+      const customer = known.customer ?? await deps.customers.getStoredCustomer(ctx.db, ctx, order.customerId);
       const provisions = lines.map((l) => provisionLine(l, order.currency, order.priceBookId));
       previewInvoices = previewProvisions(deps.billing, ctx, provisions, { orderId: order.id, customerId: order.customerId, paymentTerm: order.paymentTerm ?? customer.paymentTerm });
     }
@@ -530,7 +530,7 @@ export function createOrdersService(deps: OrdersDeps) {
       if (!current) throw notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`);
       if (current.status !== 'Draft') throw conflict('ORDER_NOT_DRAFT', `Order ${current.orderNumber} is ${current.status}; only a Draft order can be changed`);
       if (req.lines.length === 0) req.lines = await storedLineRequests(ctx, current.id);
-      const customer = await deps.customers.findCustomerRow(ctx.db, ctx, current.customerId);
+      const customer = await deps.customers.getStoredCustomer(ctx.db, ctx, current.customerId);
       // a bill-to contact given now replaces the Draft's (and its address taxes the Draft again)
       const parties = req.billToContact ? deps.customers.planForOrder(undefined, { ...req.billToContact, customerId: customer.id }) : null;
       if (req.billToContactId && !(await deps.customers.contactBelongsTo(ctx.db, ctx, req.billToContactId, customer.id))) {
@@ -579,7 +579,7 @@ export function createOrdersService(deps: OrdersDeps) {
       const reservation = await reserveInvoice(ctx, options, lines.length);
       const draft = await store.getOrder(ctx.db, ctx.tenantId, id.toLowerCase());
       if (!draft) throw notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`);
-      const customer = await deps.customers.findCustomerRow(ctx.db, ctx, draft.customerId);
+      const customer = await deps.customers.getStoredCustomer(ctx.db, ctx, draft.customerId);
       // a Draft placed without a tax address is taxed again if one resolves now (a contact or the customer was given one since)
       let retaxed: Partial<Order> | null = null;
       if (draft.status === 'Draft' && draft.taxStatus === 'AddressMissing') {
