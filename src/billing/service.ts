@@ -203,7 +203,7 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
     openBalances: (ctx: Ctx, customerIds: readonly string[]) => store.openBalances(ctx.db, ctx.tenantId, customerIds),
 
     async customerCurrency(ctx: Ctx, customerId: string): Promise<string> {
-      const c = await deps.customers.findCustomerRow(ctx.db, ctx, customerId);
+      const c = await deps.customers.getStoredCustomer(ctx.db, ctx, customerId);
       return c.currencyIsoCode ?? ctx.tenant.currency;
     },
 
@@ -211,7 +211,7 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
     async pdf(ctx: Ctx, id: string): Promise<{ fileName: string; bytes: Buffer }> {
       const inv = await this.getInvoice(ctx, id);
       if (inv.invoice.status !== 'Active') throw conflict('INVOICE_NOT_ACTIVE', `Invoice ${inv.invoice.name} is ${inv.invoice.status}; only Active invoices have a PDF`);
-      const c = await deps.customers.findCustomerRow(ctx.db, ctx, inv.invoice.customerId!);
+      const c = await deps.customers.getStoredCustomer(ctx.db, ctx, inv.invoice.customerId!);
       const s = (k: keyof typeof c) => (c[k] === null || c[k] === undefined ? null : String(c[k]));
       const bytes = await renderInvoicePdf(inv, {
         seller: { name: ctx.tenant.name },

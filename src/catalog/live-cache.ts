@@ -3,7 +3,7 @@ import type { Db } from '../db/connect.js';
 import { inTransaction, type Tx } from '../db/transaction.js';
 import type { ApiRecord } from '../metadata/records.js';
 import { loadProductTrees } from './tree.js';
-import { bumpEditVersion, editVersion } from './store.js';
+import { bumpEditVersion, editVersion, productIdsBySku } from './store.js';
 import type { CreditConversion } from './service.js';
 
 // The live catalog as pricing reads it (carts and orders of API credentials), held in memory per
@@ -14,7 +14,7 @@ import type { CreditConversion } from './service.js';
 
 const MAX_STALENESS_MS = 1000;
 // null: the product has none (an inactive or unknown product has no live tree, most have no conversion)
-interface Entry { version: string; checkedAt: number; trees: Map<string, ApiRecord | null>; conversions: Map<string, CreditConversion | null> }
+interface Entry { version: string; checkedAt: number; trees: Map<string, ApiRecord | null>; conversions: Map<string, CreditConversion | null>; skus: Map<string, string | null> }
 const entries = new Map<string, Entry>();
 
 /** A catalog write: its transaction moves the edit version; after commit this process forgets the tenant's trees. */
@@ -36,7 +36,7 @@ async function current(q: Db | Tx, tenantId: string): Promise<Entry> {
   let e = entries.get(tenantId);
   if (!e || now - e.checkedAt > MAX_STALENESS_MS) {
     const version = await editVersion(q, tenantId);
-    if (!e || e.version !== version) e = { version, checkedAt: now, trees: new Map(), conversions: new Map() };
+    if (!e || e.version !== version) e = { version, checkedAt: now, trees: new Map(), conversions: new Map(), skus: new Map() };
     else e.checkedAt = now;
     entries.set(tenantId, e);
   }
@@ -62,6 +62,12 @@ export async function cachedProductTrees(ctx: Ctx, ids: readonly string[]): Prom
   const entry = await current(ctx.db, ctx.tenantId);
   return through(ctx.tenantId, entry, entry.trees, ids, async (missing) =>
     new Map((await loadProductTrees(ctx.db, ctx.tenantId, missing, { activeEntriesOnly: true })).map((t) => [t.id, t] as const)));
+}
+
+/** The product id of each sku that names a product (any status: the caller decides what it may order), from memory like the trees. */
+export async function cachedProductIdsBySku(ctx: Ctx, skus: readonly string[]): Promise<Map<string, string>> {
+  const entry = await current(ctx.db, ctx.tenantId);
+  return through(ctx.tenantId, entry, entry.skus, skus, (missing) => productIdsBySku(ctx.db, ctx.tenantId, missing));
 }
 
 /** The credit conversion of each product that has one, from memory like the trees. */

@@ -151,6 +151,12 @@ export function createPublishing(cache: SnapshotCache) {
       const view = await cache.view(ctx.tenantId);
       return new Map(ids.flatMap((id) => { const p = view.products.get(id); return p ? [[id, p] as const] : []; }));
     },
+    /** Published product ids by sku (self-service order lines may name a product by its sku). */
+    async publishedProductIdsBySku(ctx: Ctx, skus: readonly string[]): Promise<Map<string, string>> {
+      const wanted = new Set(skus);
+      const view = await cache.view(ctx.tenantId);
+      return new Map([...view.products].flatMap(([id, p]) => (typeof p.sku === 'string' && wanted.has(p.sku) ? [[p.sku, id] as const] : [])));
+    },
     async priceTags(ctx: Ctx): Promise<ApiRecord[]> {
       return (await cache.view(ctx.tenantId)).tagList;
     },

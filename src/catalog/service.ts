@@ -10,7 +10,7 @@ import { affectedSources } from './outdating.js';
 import * as rows from '../metadata/store.js';
 import * as store from './store.js';
 import { tierProblem } from './tiers.js';
-import { catalogTx, cachedCreditConversions, cachedProductTrees } from './live-cache.js';
+import { catalogTx, cachedCreditConversions, cachedProductIdsBySku, cachedProductTrees } from './live-cache.js';
 import { loadProductTrees, loadTagTrees, type TreeFilter } from './tree.js';
 import { isUuid } from '../core/ids.js';
 import { validateObjectInput, type ObjectInput } from '../metadata/validate.js';
@@ -192,6 +192,9 @@ export function createCatalogService() {
 
     /** Live product trees for pricing (internal callers), active entries only: from memory while current (live-cache.ts). */
     productTrees: (ctx: Ctx, ids: readonly string[]): Promise<Map<string, ApiRecord>> => cachedProductTrees(ctx, ids),
+
+    /** Live product ids by sku (order lines may name a product by its sku): skus without a product are left out. */
+    productIdsBySku: (ctx: Ctx, skus: readonly string[]): Promise<Map<string, string>> => cachedProductIdsBySku(ctx, skus),
 
     /** Credit conversions of products (inside the caller's transaction: orders grant credits as they activate). */
     /** Products' credit conversions, from this process's live catalog copy (`q` reads on a miss). */

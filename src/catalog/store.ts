@@ -67,6 +67,15 @@ export async function loadPublished(db: Q, tenantId: string): Promise<{ version:
   return { version: row.version ?? '0', snapshots: row.snapshots ?? [], selfServicePriceBooks: row.books ?? [] };
 }
 
+// --- products by sku ------------------------------------------------------------------------------
+
+/** The ids of the products with these skus (a sku is unique per tenant); skus without a product are left out. */
+export async function productIdsBySku(db: Q, tenantId: string, skus: readonly string[]): Promise<Map<string, string>> {
+  if (skus.length === 0) return new Map();
+  const r = await sql<{ sku: string; id: string }>`select sku, id from catalog_products where tenant_id = ${tenantId} and sku = any(${[...skus]}::text[])`.execute(db);
+  return new Map(r.rows.map((x) => [x.sku, x.id]));
+}
+
 // --- credit conversions ---------------------------------------------------------------------------
 
 export interface CreditConversionRow { product_id: string; id: string; credit_type_id: string; uom_quantity: string; credit_quantity: string; decimal_scale: number; rounding_mode: string }

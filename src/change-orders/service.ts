@@ -168,7 +168,7 @@ export function createChangeOrdersService(deps: {
       listTotal: sum((l) => l.listTotalPrice), subtotal: sum((l) => l.subtotal), totalPrice: sum((l) => l.totalPrice), taxAmount: sum((l) => l.taxAmount),
       totalAmount: sum((l) => l.totalAmount), orderTCV: sum((l) => l.deltaTCV), orderACV: sum((l) => l.deltaACV),
     };
-    const customer = await deps.customers.findCustomerRow(q, ctx, customerId);
+    const customer = await deps.customers.getStoredCustomer(q, ctx, customerId);
     const before = numbers.map((n) => storedLines.get(n)!);
     const draft = await deps.billing.changeDraft(q, ctx, { before, after, changes, paymentTerm: customer.paymentTerm });
     const hash = previewHash(req, latest, rows, draft);
@@ -197,7 +197,7 @@ export function createChangeOrdersService(deps: {
     await deps.assets.addVersions(tx, ctx, p.rows.flatMap((r) => r.versions));
     await deps.orders.markActivated(tx, ctx, p.orderId);
     if (!req.options.generateInvoice || !reservation) return null;
-    const customer = await deps.customers.findCustomerRow(tx, ctx, p.customerId);
+    const customer = await deps.customers.getStoredCustomer(tx, ctx, p.customerId);
     const written = await deps.billing.invoiceChangeInTx(tx, ctx, {
       orderId: p.orderId, customerId: p.customerId, billToContactId: null, paymentTerm: customer.paymentTerm,
       activate: req.options.activateInvoice, before: p.before, after: p.after, changes: p.changes, reservation,

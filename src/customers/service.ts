@@ -99,7 +99,7 @@ export function createCustomersService(deps: { metrics?: MetricsProvider } = {})
   }
 
   /** A customer by its id or, in its place, its external id (seed 004). */
-  async function findCustomer(q: Tx | Ctx['db'], ctx: Ctx, id: string): Promise<Customer> {
+  async function getStored(q: Tx | Ctx['db'], ctx: Ctx, id: string): Promise<Customer> {
     const [byId] = isUuid(id) ? await store.getCustomers(q, ctx.tenantId, [id.toLowerCase()]) : [];
     const customer = byId ?? (id ? await store.customerByExternalId(q, ctx.tenantId, id) : undefined);
     if (!customer) throw notFound('CUSTOMER_NOT_FOUND', `Customer ${id} does not exist`);
@@ -121,7 +121,7 @@ export function createCustomersService(deps: { metrics?: MetricsProvider } = {})
     },
 
     async getCustomer(ctx: Ctx, id: string): Promise<ApiRecord> {
-      const customer = await findCustomer(ctx.db, ctx, id);
+      const customer = await getStored(ctx.db, ctx, id);
       return (await views(ctx, ctx.db, [customer.id]))[0]!;
     },
 
@@ -132,7 +132,7 @@ export function createCustomersService(deps: { metrics?: MetricsProvider } = {})
       const list = (body as { contacts?: unknown }).contacts;
       if (list !== undefined && !Array.isArray(list)) throw invalid('INVALID_FIELD', 'body/contacts must be an array');
       const customerId = await inTransaction(ctx.db, async (tx) => {
-        const customer = await findCustomer(tx, ctx, id);
+        const customer = await getStored(tx, ctx, id);
         if (input.fields.parentCustomerId === customer.id) throw invalid('INVALID_FIELD', 'body/parentCustomerId cannot be the customer itself');
         const parent = input.fields.parentCustomerId;
         if (typeof parent === 'string' && (await store.organisationIds(tx, ctx.tenantId, customer.id)).includes(parent)) {
@@ -163,7 +163,7 @@ export function createCustomersService(deps: { metrics?: MetricsProvider } = {})
       // the customer id is set when the rows are written; validation only needs a well-formed one
       const planned = validateEach([items], (list) => contactInputs(list, 'body', '00000000-0000-4000-8000-000000000000'))[0]!;
       return inTransaction(ctx.db, async (tx) => {
-        const customer = await findCustomer(tx, ctx, customerId);
+        const customer = await getStored(tx, ctx, customerId);
         const out: ApiRecord[] = [];
         for (const c of planned) {
           const row = await rows.insertRow(tx, ctx.tenantId, CONTACT, { ...c.input.fields, customerId: customer.id }, c.input.customFields, c.id);
@@ -208,7 +208,7 @@ export function createCustomersService(deps: { metrics?: MetricsProvider } = {})
     /** `known`: the customer as the caller read it before the transaction (the order's foreign key still guards it). */
     async ensureForOrder(tx: Tx, ctx: Ctx, plan: OrderPartiesPlan, customerId: string | undefined, known?: Customer): Promise<{ customer: Customer; contactId: string | null }> {
       let customer: Customer;
-      if (customerId) customer = known ?? await findCustomer(tx, ctx, customerId);
+      if (customerId) customer = known ?? await getStored(tx, ctx, customerId);
       else if (plan.customer) {
         await insertPlanned(tx, ctx, [plan.customer], () => 'body/customer');
         customer = (await store.getCustomers(tx, ctx.tenantId, [plan.customer.id]))[0]!;
@@ -232,9 +232,9 @@ export function createCustomersService(deps: { metrics?: MetricsProvider } = {})
       await store.rememberPaymentMethod(tx, ctx.tenantId, customerId, token, gateway);
     },
 
-    /** The stored customer (404 `CUSTOMER_NOT_FOUND`). */
-    async findCustomerRow(q: Tx | Ctx['db'], ctx: Ctx, id: string): Promise<Customer> {
-      return findCustomer(q, ctx, id);
+    /** The stored customer as the `Customer` model, by id or external id (404 `CUSTOMER_NOT_FOUND`); `getCustomer` answers the API record. */
+    async getStoredCustomer(q: Tx | Ctx['db'], ctx: Ctx, id: string): Promise<Customer> {
+      return getStored(q, ctx, id);
     },
 
     /** Stored contacts by id (ids that name none are skipped); `q` is the caller's `tx` or `ctx.db`. */
@@ -267,7 +267,7 @@ export function createCustomersService(deps: { metrics?: MetricsProvider } = {})
     /** On an order's activation: a Prospect becomes a Direct Customer; its currency is fixed by its first order. */
     async recordActivation(tx: Tx, ctx: Ctx, customerId: string, change: { currency: string; orderDate: string }): Promise<void> {
       if (await store.recordActivation(tx, ctx.tenantId, customerId, change.currency, change.orderDate)) return;
-      const customer = await findCustomer(tx, ctx, customerId);
+      const customer = await getStored(tx, ctx, customerId);
       throw new DomainError('validation', 'CURRENCY_MISMATCH', `The order is in ${change.currency} but customer ${customerId} buys in ${String(customer.currencyIsoCode)}`);
     },
   };

@@ -87,12 +87,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   await app.register(formbody);
   // A bodiless POST or DELETE that still says `content-type: application/json` (many clients do)
-  // has no body, not a malformed one; anything else goes through fastify's own parser (which also
+  // has no body, not a malformed one (nor does one that sends only whitespace); anything else goes through fastify's own parser (which also
   // refuses __proto__ and constructor keys).
   const json = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
-    if (body === '') done(null, undefined);
+    if ((body as string).trim() === '') done(null, undefined);
     else json(req, body as string, done);
   });
 

@@ -71,7 +71,7 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
 export function notFoundHandler(req: FastifyRequest, reply: FastifyReply): FastifyReply {
   return reply.status(404).send({
     title: 'Not Found',
-    message: `No route ${req.method} ${req.url.split('?')[0]}`,
+    message: `No route ${req.method} ${(req.originalUrl || req.url).split('?')[0]}`,
     errorCode: 'ROUTE_NOT_FOUND',
     errorType: 'NotFoundError',
   } satisfies ErrorBody);

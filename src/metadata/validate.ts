@@ -101,7 +101,8 @@ export function validateObjectInput(def: ObjectDef, body: unknown, mode: 'create
     if (!fd) throw invalid('UNKNOWN_FIELD', `${at}/${key} is not a field of ${def.name}`);
     if (fd.readOnly) throw invalid('READ_ONLY_FIELD', `${at}/${key} is set by Keel and cannot be written`);
     if (value === null || value === undefined) {
-      if (fd.required || fd.default !== undefined) throw invalid('INVALID_FIELD', `${at}/${key} cannot be null`);
+      if (fd.required) throw invalid('INVALID_FIELD', `${at}/${key} is required: it needs a value`);
+      if (fd.default !== undefined) throw invalid('INVALID_FIELD', `${at}/${key} needs a value: leave it out to take its default`);
       fields[fd.name] = null;
       continue;
     }

@@ -88,11 +88,18 @@ function uomOf(entry: ApiRecord | null, product: ApiRecord): { uom: PricingUom; 
 }
 
 /** The line's price book entry: the one named, or the product's entry in the order's price book and currency. */
-function pickEntry(product: ApiRecord, req: { priceBookEntryId?: string | undefined }, order: { priceBookId?: string | undefined; currency: string }, at: string): ApiRecord {
-  const entries = ((product.priceBookEntries as ApiRecord[] | undefined) ?? []).filter((e) => e.active !== false);
+function pickEntry(product: ApiRecord, req: { priceBookEntryId?: string | undefined; uom?: { ref: string; at: string } | undefined }, order: { priceBookId?: string | undefined; currency: string }, at: string): ApiRecord {
+  const active = ((product.priceBookEntries as ApiRecord[] | undefined) ?? []).filter((e) => e.active !== false);
+  // a UOM the line names (its id or its name) narrows the entries to that UOM's
+  const inUom = (e: ApiRecord) => !req.uom || e.uomId === req.uom.ref || (e.uom as ApiRecord | null | undefined)?.name === req.uom.ref;
+  const entries = active.filter(inUom);
+  if (req.uom && entries.length === 0) throw invalid('ENTRY_NOT_IN_PRICE_BOOK', `${req.uom.at}: product ${String(product.sku)} has no active entry in UOM ${req.uom.ref}`);
   if (req.priceBookEntryId) {
     const e = entries.find((x) => x.id === req.priceBookEntryId);
-    if (!e) throw invalid('ENTRY_NOT_IN_PRICE_BOOK', `${at}/priceBookEntryId is not an active entry of product ${String(product.sku)}`);
+    if (!e) {
+      if (req.uom && active.some((x) => x.id === req.priceBookEntryId)) throw invalid('ENTRY_NOT_IN_PRICE_BOOK', `${req.uom.at}: the price book entry ${req.priceBookEntryId} is not in UOM ${req.uom.ref}`);
+      throw invalid('ENTRY_NOT_IN_PRICE_BOOK', `${at}/priceBookEntryId is not an active entry of product ${String(product.sku)}`);
+    }
     if (order.priceBookId && e.priceBookId !== order.priceBookId) throw invalid('ENTRY_NOT_IN_PRICE_BOOK', `${at}/priceBookEntryId is not in price book ${order.priceBookId}`);
     if (e.currencyIsoCode !== order.currency) throw invalid('CURRENCY_MISMATCH', `${at}: the entry is in ${String(e.currencyIsoCode)} but the order is in ${order.currency}`);
     return e;
@@ -188,9 +195,11 @@ export function planLines(req: OrderRequest, trees: ReadonlyMap<string, ApiRecor
   };
 
   for (const r of req.lines) {
-    const product = trees.get(r.productId);
-    if (!product) throw invalid('PRODUCT_NOT_AVAILABLE', `${r.at}/productId: product ${r.productId} does not exist or is not published`);
-    if (product.status !== 'Active') throw invalid('PRODUCT_NOT_ACTIVE', `${r.at}/productId: product ${String(product.sku)} is ${String(product.status)}`);
+    // a line named by sku only reaches here with the id the service resolved it to
+    const product = r.productId === undefined ? undefined : trees.get(r.productId);
+    if (!product) throw invalid('PRODUCT_NOT_AVAILABLE', `${r.productAt}: product ${r.productId ?? r.sku?.value ?? ''} does not exist or is not published`);
+    if (r.sku && product.sku !== r.sku.value) throw invalid('PRODUCT_SKU_MISMATCH', `${r.sku.at} is ${r.sku.value} but product ${product.id} has sku ${String(product.sku)}`);
+    if (product.status !== 'Active') throw invalid('PRODUCT_NOT_ACTIVE', `${r.productAt}: product ${String(product.sku)} is ${String(product.status)}`);
     const entry = pickEntry(product, r, { priceBookId: req.priceBookId, currency: pc.currency }, r.at);
     const parent = build({ at: r.at, request: r, product, entry, quantity: r.quantity, parent: null, optionId: null, included: false, includedQuantity: new Dec(0), tags: toTags(product.productPriceTags) });
     out.push(parent);

@@ -25,7 +25,14 @@ export interface LineRequest {
   at: string;
   /** The client's id for the line: a preview names its invoice items' lines by it; an order ignores it. */
   id: string | undefined;
-  productId: string;
+  /** The product, by id; undefined when the line names it by `sku` only (the service resolves it). */
+  productId: string | undefined;
+  /** The product by sku (`sku`, or the preview's `productSku`), where the line sent one; with an id too they must agree. */
+  sku: { value: string; at: string } | undefined;
+  /** Where the line named its product (`…/productId`, else `…/sku`): the path of any problem with it. */
+  productAt: string;
+  /** `uomId`: the UOM (its id or its name, e.g. `User/Month`) whose price book entry the line takes. */
+  uom: { ref: string; at: string } | undefined;
   priceBookEntryId: string | undefined;
   quantity: Dec;
   subscriptionTerm: number | undefined;
@@ -171,7 +178,13 @@ export function readOptions(o: Obj | undefined, at = 'body/options'): OrderOptio
 function readLine(l: unknown, at: string): LineRequest {
   if (!isObj(l)) throw invalid('INVALID_FIELD', `${at} must be an object`);
   const productId = id(l, 'productId', at);
-  if (!productId) throw invalid('INVALID_FIELD', `${at}/productId is required`);
+  // a product named by its sku (seed: OrderProductModel `sku`, OrderProductForPreview `productSku`) in place of its id
+  const skuKey = l.sku !== undefined && l.sku !== null ? 'sku' : 'productSku';
+  const sku = str(l, skuKey, at);
+  if (sku !== undefined && sku.trim() === '') throw invalid('INVALID_FIELD', `${at}/${skuKey} must not be empty`);
+  if (!productId && sku === undefined) throw invalid('INVALID_FIELD', `${at}/productId (or ${at}/sku) is required`);
+  const uomRef = str(l, 'uomId', at);
+  if (uomRef !== undefined && uomRef.trim() === '') throw invalid('INVALID_FIELD', `${at}/uomId must be a UOM id or name`);
   const lineType = str(l, 'lineType', at);
   if (lineType !== undefined && lineType !== 'LineItem') throw invalid('INVALID_FIELD', `${at}/lineType must be LineItem on a new order`);
   const quantity = amount(l, 'quantity', at) ?? new Dec(1);
@@ -197,6 +210,8 @@ function readLine(l: unknown, at: string): LineRequest {
   const end = date(l, endKey, at);
   return {
     at, id: typeof lineId === 'string' || typeof lineId === 'number' ? String(lineId) : undefined, productId, priceBookEntryId: id(l, 'priceBookEntryId', at), quantity,
+    sku: sku === undefined ? undefined : { value: sku, at: `${at}/${skuKey}` }, productAt: productId ? `${at}/productId` : `${at}/${skuKey}`,
+    uom: uomRef === undefined ? undefined : { ref: isUuid(uomRef) ? uomRef.toLowerCase() : uomRef, at: `${at}/uomId` },
     subscriptionTerm: (term as number | null | undefined) ?? undefined, subscriptionStartDate: date(l, 'subscriptionStartDate', at) ?? date(l, 'startDate', at),
     subscriptionEndDate: end === undefined ? undefined : { date: end, at: `${at}/${endKey}` },
     description: str(l, 'description', at), customFields: obj(l, 'customFields', at), billingTiming: timing(l, 'billingTiming', at),

@@ -203,6 +203,22 @@ export function createOrdersService(deps: OrdersDeps) {
   }
 
   /**
+   * The lines with the product each names by `sku` alone resolved to its id, through the catalog's
+   * service (self-service: the published catalog). An unknown sku is a 400 naming the field.
+   */
+  async function withProductIds(ctx: Ctx, lines: LineRequest[]): Promise<LineRequest[]> {
+    const skus = [...new Set(lines.flatMap((l) => (l.productId === undefined && l.sku ? [l.sku.value] : [])))];
+    if (skus.length === 0) return lines;
+    const ids = isSelfService(ctx) ? await deps.publishing.publishedProductIdsBySku(ctx, skus) : await deps.catalog.productIdsBySku(ctx, skus);
+    return lines.map((l) => {
+      if (l.productId !== undefined || !l.sku) return l;
+      const productId = ids.get(l.sku.value);
+      if (!productId) throw invalid('PRODUCT_NOT_AVAILABLE', `${l.sku.at}: no ${isSelfService(ctx) ? 'published ' : ''}product has sku ${l.sku.value}`);
+      return { ...l, productId };
+    });
+  }
+
+  /**
    * The tax address (DESIGN "Tax"), the first that resolves (names a country) of: the order's bill-to
    * contact (the request's `billToContact` — the stored one when it names an id — or `billToContactId`,
    * or the Draft's), the customer's primary bill-to contact (customers' `primaryBillToContact`), the
@@ -244,7 +260,7 @@ export function createOrdersService(deps: OrdersDeps) {
    */
   async function changeTaxOf(q: Tx | Ctx['db'], ctx: Ctx, i: { customerId: string; enabled: boolean; orderLineIds: readonly string[] }): Promise<Map<string, ChangeTax>> {
     const rates = i.enabled ? await deps.tax.ratesIn(q, ctx) : [];
-    const customer = await deps.customers.findCustomerRow(q, ctx, i.customerId);
+    const customer = await deps.customers.getStoredCustomer(q, ctx, i.customerId);
     const address = rates.length > 0 ? await taxAddress(q, ctx, customer, null, null) : null;
     const terms = new Map((await store.lineTaxTerms(q, ctx.tenantId, i.orderLineIds)).map((t) => [t.id, t]));
     const out = new Map<string, ChangeTax>();
@@ -280,7 +296,8 @@ export function createOrdersService(deps: OrdersDeps) {
     const rates = req.options.calculateTax ? await deps.tax.rates(ctx) : [];
     // no rates, no address needed (and none read)
     const address = rates.length > 0 ? await taxAddress(ctx.db, ctx, customer, parties, req.billToContactId ?? contactId) : null;
-    return planLines(req, await trees(ctx, req.lines.map((l) => l.productId)), {
+    const lines = await withProductIds(ctx, req.lines);
+    return planLines({ ...req, lines }, await trees(ctx, lines.flatMap((l) => (l.productId === undefined ? [] : [l.productId]))), {
       today: ctx.clock.today(ctx.timeZone).toString(),
       pricingTime: ctx.clock.now().toISOString(),
       currency,
@@ -305,7 +322,7 @@ export function createOrdersService(deps: OrdersDeps) {
     let customer: Customer | null = null;
     let parties: OrderPartiesPlan;
     if (req.customerId) {
-      customer = await deps.customers.findCustomerRow(ctx.db, ctx, req.customerId);
+      customer = await deps.customers.getStoredCustomer(ctx.db, ctx, req.customerId);
       parties = deps.customers.planForOrder(undefined, req.billToContact ? { ...req.billToContact, customerId: customer.id } : undefined);
     } else {
       if (!req.customer) throw invalid('CUSTOMER_REQUIRED', 'body/customer (a new customer) or body/customerId is required');
@@ -365,7 +382,7 @@ export function createOrdersService(deps: OrdersDeps) {
         read = { order: order!, lines };
       }
       const { order, lines } = read;
-      const customer = known.customer ?? await deps.customers.findCustomerRow(ctx.db, ctx, order.customerId);
+      const customer = known.customer ?? await deps.customers.getStoredCustomer(ctx.db, ctx, order.customerId);
       const provisions = lines.map((l) => provisionLine(l, order.currency, order.priceBookId));
       previewInvoices = previewProvisions(deps.billing, ctx, provisions, { orderId: order.id, customerId: order.customerId, paymentTerm: order.paymentTerm ?? customer.paymentTerm });
     }
@@ -545,7 +562,7 @@ export function createOrdersService(deps: OrdersDeps) {
       if (!current) throw notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`);
       if (current.status !== 'Draft') throw conflict('ORDER_NOT_DRAFT', `Order ${current.orderNumber} is ${current.status}; only a Draft order can be changed`);
       if (req.lines.length === 0) req.lines = await storedLineRequests(ctx, current.id);
-      const customer = await deps.customers.findCustomerRow(ctx.db, ctx, current.customerId);
+      const customer = await deps.customers.getStoredCustomer(ctx.db, ctx, current.customerId);
       // a bill-to contact given now replaces the Draft's (and its address taxes the Draft again)
       const parties = req.billToContact ? deps.customers.planForOrder(undefined, { ...req.billToContact, customerId: customer.id }) : null;
       if (req.billToContactId && !(await deps.customers.contactBelongsTo(ctx.db, ctx, req.billToContactId, customer.id))) {
@@ -594,7 +611,7 @@ export function createOrdersService(deps: OrdersDeps) {
       const reservation = await reserveInvoice(ctx, options, lines.length);
       const draft = await store.getOrder(ctx.db, ctx.tenantId, id.toLowerCase());
       if (!draft) throw notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`);
-      const customer = await deps.customers.findCustomerRow(ctx.db, ctx, draft.customerId);
+      const customer = await deps.customers.getStoredCustomer(ctx.db, ctx, draft.customerId);
       // a Draft placed without a tax address is taxed again if one resolves now (a contact or the customer was given one since)
       let retaxed: Partial<Order> | null = null;
       if (draft.status === 'Draft' && draft.taxStatus === 'AddressMissing') {
@@ -684,7 +701,7 @@ export function createOrdersService(deps: OrdersDeps) {
   async function storedLineRequests(ctx: Ctx, orderId: string): Promise<LineRequest[]> {
     const rows = await store.getLines(ctx.db, ctx.tenantId, orderId);
     return rows.filter((r) => !r.parentId).map((r, i) => ({
-      at: `order/lines/${i}`, id: undefined, productId: r.productId, priceBookEntryId: r.priceBookEntryId ?? undefined,
+      at: `order/lines/${i}`, id: undefined, productId: r.productId, sku: undefined, productAt: `order/lines/${i}/productId`, uom: undefined, priceBookEntryId: r.priceBookEntryId ?? undefined,
       quantity: new Dec(r.quantity), subscriptionTerm: r.subscriptionTerm ?? undefined,
       subscriptionStartDate: r.subscriptionStartDate, subscriptionEndDate: undefined, description: r.description ?? undefined,
       customFields: r.customFields as Record<string, unknown>, billingTiming: undefined, billingPeriod: undefined, billCycleDay: undefined,

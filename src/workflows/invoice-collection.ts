@@ -172,7 +172,7 @@ export function createInvoiceCollection(deps: InvoiceCollectionDeps) {
         await payments.updateAttempt(tx, ctx, a.id, { status: 'Skipped', amount: balance.toString(), attemptedOn: today, attemptedAt: now, finishedAt: now });
         return { ...a, status: 'Skipped', amount: balance.toString() };
       }
-      const customer = await deps.customers.findCustomerRow(tx, ctx, inv.customerId);
+      const customer = await deps.customers.getStoredCustomer(tx, ctx, inv.customerId);
       const token = customer.defaultPaymentMethodToken;
       const gatewayName = customer.defaultPaymentGateway ?? 'test';
       const amount = toMoneyString(balance, inv.currency);
@@ -274,7 +274,7 @@ export function createInvoiceCollection(deps: InvoiceCollectionDeps) {
      */
     async planOnActivation(tx: Tx, ctx: Ctx, inv: { id: string; customerId: string; currency: string; invoiceDate: string }): Promise<void> {
       if (!ctx.tenant.settings.autoCollect) return;
-      const customer = await deps.customers.findCustomerRow(tx, ctx, inv.customerId);
+      const customer = await deps.customers.getStoredCustomer(tx, ctx, inv.customerId);
       if (!customer.defaultPaymentMethodToken) return;
       const today = todayOf(ctx);
       const due = later(inv.invoiceDate, today);

@@ -51,7 +51,7 @@ export function createWorkflows(deps: WorkflowDeps) {
     const f = orders.factsOf(w);
     await customers.recordActivation(tx, ctx, f.customerId, { currency: f.currency, orderDate: f.orderDate });
     const invoicing = options.generateInvoice && reservation;
-    const c = invoicing ? customer ?? await customers.findCustomerRow(tx, ctx, f.customerId) : null;
+    const c = invoicing ? customer ?? await customers.getStoredCustomer(tx, ctx, f.customerId) : null;
     const invoiceId = await billing.activateOrderInTx(tx, ctx, {
       orderId: f.orderId, customerId: f.customerId, versions,
       invoice: invoicing && c ? { billToContactId: f.billToContactId, paymentTerm: f.paymentTerm ?? c.paymentTerm, activate: options.activateInvoice, reservation, taxStatus: f.taxStatus } : null,
@@ -148,7 +148,7 @@ export function createWorkflows(deps: WorkflowDeps) {
       if (invoiceId) await extra(tx, invoiceId, customerId);
       return { invoiceId, customerId };
     });
-    const customer = await customers.findCustomerRow(ctx.db, ctx, customerId);
+    const customer = await customers.getStoredCustomer(ctx.db, ctx, customerId);
     const method = c.req.paymentMethod ?? orders.storedMethod(customer);
     const total = changeOrders.chargeable(c);
     if (!(c.req.options.activateInvoice && method && total)) {

@@ -97,6 +97,8 @@ describe('cancel, delete, patch', () => {
     const draft = await invoice(false);
     const ok = await call('PATCH', `/billing/invoices/${draft.id}`, { invoiceDate: '2023-06-25', dueDate: '2023-08-01', poNumber: 'PO-1', customFields: { ref__c: 'x' } });
     expect(ok.json().invoice).toMatchObject({ invoiceDate: '2023-06-25', dueDate: '2023-08-01', poNumber: 'PO-1', customFields: { ref__c: 'x' } });
+    const draftDescription = await call('PATCH', `/billing/invoices/${draft.id}`, { description: 'Draft seats', paymentDetails: 'Card on file' });
+    expect([draftDescription.statusCode, draftDescription.json().invoice]).toEqual([200, expect.objectContaining({ status: 'Draft', description: 'Draft seats', paymentDetails: 'Card on file' })]);
     const active = await invoice();
     const frozen = await call('PATCH', `/billing/invoices/${active.id}`, { invoiceDate: '2023-06-25' });
     expect([frozen.statusCode, frozen.json().errorCode]).toEqual([409, 'INVOICE_FIELD_FROZEN']);

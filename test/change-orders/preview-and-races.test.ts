@@ -33,6 +33,25 @@ describe('preview == commit', () => {
     expect([stale.statusCode, stale.json().errorCode]).toEqual([409, 'PREVIEW_STALE']);
   });
 
+  it('previews take no document number: cart, invoice and change-order previews leave the next order and invoice numbers as they were', async () => {
+    const o = await subscribe('Numbered');
+    const digits = (x: string) => Number(x.replace(/\D/g, ''));
+    const line = { productId: s.f.ids.platform, quantity: 1, subscriptionTerm: 12, subscriptionStartDate: '2023-06-22' };
+    const change = { assetChanges: [{ assetNumber: o.subscriptions[0].name, changeType: 'UpdateQuantity', quantity: 1, startDate: '2023-06-25' }] };
+    const before = await snapshot();
+    for (let i = 0; i < 2; i++) {
+      const cartPreview = await call('POST', '/orders/invoices:preview', { customerId: o.order.customerId, lines: [line] });
+      const changePreview = await call('POST', '/cpq/change-order:preview', { options: { previewInvoice: true }, ...change });
+      expect([cartPreview.statusCode, changePreview.statusCode]).toEqual([200, 200]);
+      expect(cartPreview.json()[0].invoice.name).toBeNull();
+      expect(changePreview.json().previewInvoices.map((p: any) => p.invoice.name)).toEqual([null]);
+    }
+    expect(await snapshot()).toEqual(before);
+    const committed = (await call('POST', '/orders/change-orders', { options: { activateInvoice: true }, ...change })).json();
+    expect(digits(committed.order.orderNumber) - digits(o.order.orderNumber)).toBe(1);
+    expect(digits(committed.invoices[0].invoice.name) - digits(o.invoices[0].invoice.name)).toBe(1);
+  });
+
   it('a Draft change order (the cart) activates later as planned, or answers PREVIEW_STALE when the asset changed', async () => {
     const o = await subscribe('Cart');
     const sub = o.subscriptions[0].name;

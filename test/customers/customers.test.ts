@@ -96,7 +96,7 @@ describe('the Customer domain type', () => {
       defaultPaymentMethodToken: 'tok_visa', defaultPaymentGateway: 'test', customFields: { tier__c: 'gold' },
     }])).json();
     const ctx = await t.rt.tenancy.systemContext(tenantId, 'test');
-    const c = await t.rt.customers.findCustomerRow(ctx.db, ctx, api.id);
+    const c = await t.rt.customers.getStoredCustomer(ctx.db, ctx, api.id);
     expect(Object.keys(c).sort()).toEqual([...CUSTOMER.fields.map((f) => f.name), 'id', 'customFields', 'createdAt', 'updatedAt'].sort());
     for (const f of CUSTOMER.fields) {
       const v = c[f.name as keyof typeof c];

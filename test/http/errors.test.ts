@@ -21,10 +21,13 @@ describe('error bodies', () => {
   });
 
   it('a path under /orders/ that is no route is ROUTE_NOT_FOUND; an order id that names nothing is ORDER_NOT_FOUND', async () => {
-    for (const [method, url] of [['GET', '/orders/quotes'], ['POST', '/orders/quotes']] as const) {
+    for (const [method, url] of [['GET', '/orders/quotes'], ['POST', '/orders/quotes'], ['DELETE', '/orders/quotes'], ['PATCH', '/orders/quotes']] as const) {
       const res = await t.call(method, url, { headers: withKey(key), ...(method === 'POST' && { body: {} }) });
       expect([res.statusCode, res.json().errorCode, res.json().message]).toEqual([404, 'ROUTE_NOT_FOUND', `No route ${method} /orders/quotes`]);
     }
+    // the message names the path as it was sent (a verb after a colon, a /v1 prefix)
+    const verb = await t.call('POST', '/v1/orders/quotes:preview', { headers: withKey(key), body: {} });
+    expect([verb.statusCode, verb.json().errorCode, verb.json().message]).toEqual([404, 'ROUTE_NOT_FOUND', 'No route POST /v1/orders/quotes:preview']);
     const missing = await t.call('GET', '/orders/00000000-0000-4000-8000-000000000000', { headers: withKey(key) });
     expect([missing.statusCode, missing.json().errorCode]).toEqual([404, 'ORDER_NOT_FOUND']);
   });
@@ -42,6 +45,12 @@ describe('error bodies', () => {
     expect(created.statusCode).toBeLessThan(300);
     const revoked = await t.call('DELETE', `/apiKeys/${created.json().id}`, { payload: '', headers: h });
     expect(revoked.statusCode).toBeLessThan(300);
+    // a POST verb that takes no body, sent with the header and nothing (or only whitespace) after it
+    const other = await t.call('POST', '/apiKeys', { body: { name: 'to revoke by verb', role: 'read-only' }, headers: withKey(key) });
+    for (const payload of ['', ' ']) {
+      const verb = await t.call('POST', `/apiKeys/${other.json().id}:revoke`, { payload, headers: h });
+      expect([verb.statusCode, verb.json().id]).toEqual([200, other.json().id]);
+    }
     // a route that needs a body names it
     const empty = await t.call('POST', '/apiKeys', { payload: '', headers: h });
     expect([empty.statusCode, empty.json().errorCode]).toEqual([400, 'INVALID_FIELD']);

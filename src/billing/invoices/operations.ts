@@ -36,6 +36,11 @@ const KEPT_BY_KEEL = new Set([
   'activatedTime', 'activatedById', 'canceledDate', 'createdDate', 'lastModifiedDate', 'items',
 ]);
 
+/** Each entry of an id list is a string (an id, or a text that names nothing: a 404 naming it); anything else is a 400 naming it. */
+function assertStrings(list: readonly unknown[], at: string): void {
+  list.forEach((id, i) => { if (typeof id !== 'string') throw invalid('INVALID_FIELD', `${at}/${i} must be an invoice id`); });
+}
+
 export function createInvoiceOperations(deps: { payments: PaymentsService; numbering: NumberingService; issueCredit: CreditIssuer; cancelCorrections: (tx: Tx, ctx: Ctx, memos: readonly CreditMemo[]) => Promise<void> }) {
   /** Recomputes an invoice's balance and payment status from its applications. */
   async function recompute(tx: Tx, ctx: Ctx, invoiceId: string): Promise<Invoice> {
@@ -214,6 +219,7 @@ export function createInvoiceOperations(deps: { payments: PaymentsService; numbe
     async cancel(ctx: Ctx, body: { invoiceIds?: unknown; creditMemoIds?: unknown }) {
       const ids = body.invoiceIds;
       if (!Array.isArray(ids) || ids.length === 0) throw invalid('INVALID_FIELD', 'body/invoiceIds must be a non-empty array');
+      assertStrings(ids, 'body/invoiceIds');
       const memoIds = body.creditMemoIds ?? [];
       if (!Array.isArray(memoIds) || memoIds.some((m) => !isUuid(m))) throw invalid('INVALID_FIELD', 'body/creditMemoIds must be an array of credit memo ids');
       const together = new Set(memoIds.map((m) => String(m).toLowerCase()));
@@ -240,6 +246,7 @@ export function createInvoiceOperations(deps: { payments: PaymentsService; numbe
     async remove(ctx: Ctx, body: { invoiceIds?: unknown }) {
       const ids = body.invoiceIds;
       if (!Array.isArray(ids) || ids.length === 0) throw invalid('INVALID_FIELD', 'body/invoiceIds must be a non-empty array');
+      assertStrings(ids, 'body/invoiceIds');
       await inTransaction(ctx.db, async (tx) => {
         for (const [i, id] of ids.entries()) {
           const inv = await lockInvoice(tx, ctx, String(id), `body/invoiceIds/${i}`);

@@ -82,7 +82,7 @@ export function createCredits(deps: { numbering: NumberingService; creditMemos: 
           const amount = roundMoney(parseAmount(raw.amount, `${at}/amount`), currency);
           if (amount.lte(0)) throw invalid('INVALID_FIELD', `${at}/amount must be > 0`);
           if (amount.gt(credit.balance)) throw conflict('OVER_CONVERTED', `${at}: ${amount.toString()} is more than what is left of credit ${credit.creditNumber} (${credit.balance})`);
-          const customer = await deps.customers.findCustomerRow(tx, ctx, credit.customerId);
+          const customer = await deps.customers.getStoredCustomer(tx, ctx, credit.customerId);
           const paymentTerm = customer.paymentTerm ?? ctx.tenant.settings.paymentTerm;
           const start = credit.startDate;
           const memoId = await deps.creditMemos.createInTx(tx, ctx, {

@@ -62,13 +62,16 @@ function readMemo(body: unknown, currencyOf: (customerId: string) => Promise<str
 
 export function createDebitMemos(deps: { numbering: NumberingService; payments: PaymentsService }) {
   const lock = async (tx: Tx, ctx: Ctx, id: unknown, at: string) => {
+    if (id === undefined || id === null) throw invalid('INVALID_FIELD', `${at} is required`);
+    if (typeof id !== 'string') throw invalid('INVALID_FIELD', `${at} must be a debit memo id`);
     const m = isUuid(id) ? await store.getDebitMemo(tx, ctx.tenantId, id, { forUpdate: true }) : undefined;
     if (!m) throw notFound('DEBIT_MEMO_NOT_FOUND', `${at}: debit memo ${String(id)} does not exist`);
     return m;
   };
   const ids = (v: unknown) => {
     if (!Array.isArray(v) || v.length === 0) throw invalid('INVALID_FIELD', 'body/debitMemoIds must be a non-empty array');
-    return v;
+    v.forEach((id, i) => { if (typeof id !== 'string') throw invalid('INVALID_FIELD', `body/debitMemoIds/${i} must be a debit memo id`); });
+    return v as string[];
   };
   const get = async (ctx: Ctx, id: string) => {
     const m = isUuid(id) ? await store.getDebitMemo(ctx.db, ctx.tenantId, id) : undefined;
@@ -108,10 +111,11 @@ export function createDebitMemos(deps: { numbering: NumberingService; payments: 
     /** :update changes a Draft memo; an Active one only its description and reason. */
     async update(ctx: Ctx, body: unknown, currencyOf: (customerId: string) => Promise<string>) {
       const b = body as { id?: unknown; debitMemo?: { id?: unknown } } | null;
-      const id = b?.debitMemo !== undefined ? b.debitMemo.id : b?.id;
+      const memo = b?.debitMemo;
+      const id = memo !== undefined && memo !== null ? (typeof memo === 'object' ? memo.id : undefined) : b?.id;
       const m = await readMemo(body, currencyOf);
       await inTransaction(ctx.db, async (tx) => {
-        const row = await lock(tx, ctx, id, 'body/debitMemo/id');
+        const row = await lock(tx, ctx, id, memo !== undefined && memo !== null ? 'body/debitMemo/id' : 'body/id');
         if (row.status === 'Canceled') throw conflict('DEBIT_MEMO_FROZEN', `Debit memo ${row.debitMemoNumber} is Canceled`);
         if (row.status === 'Active') {
           if (!m.amount.equals(row.amount) || !m.taxAmount.equals(row.taxAmount) || m.customerId !== row.customerId) {

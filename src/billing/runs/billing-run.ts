@@ -60,7 +60,7 @@ export function createBillingRuns(deps: { assets: AssetsService; customers: Cust
 
   /** Bills one customer to the target date; returns the invoices and credit memos written. */
   async function billCustomer(ctx: Ctx, customerId: string, target: PlainDate, autoActivate: boolean, productIds?: ReadonlySet<string>): Promise<{ invoiceIds: string[]; creditMemoIds: string[] }> {
-    const customer = await deps.customers.findCustomerRow(ctx.db, ctx, customerId);
+    const customer = await deps.customers.getStoredCustomer(ctx.db, ctx, customerId);
     const today = ctx.clock.today(ctx.timeZone);
     const plan = async (q: Tx | Ctx['db']) => {
       const charges = (await deps.assets.billableLines(q, ctx, { customerId })).filter((l) => !productIds || productIds.has(l.productId))
