@@ -15,7 +15,7 @@ import type { NumberingService } from '../numbering/service.js';
 import { readOptions } from '../orders/request.js';
 import type { ChangeLine, ChangeOrder } from '../orders/model.js';
 import type { OrdersService } from '../orders/service.js';
-import { lineTax } from '../tax/tax.js';
+import { combinedTaxStatus, lineTax } from '../tax/tax.js';
 import { planOnChain, type ChainPlan } from './rederive.js';
 import { assetRows, stateOf, taxLines, versionIn, type AssetRows, type StepFigures, type VersionFigures } from './change-lines.js';
 import { readChangeRequest } from './change-request.js';
@@ -175,6 +175,9 @@ export function createChangeOrdersService(deps: {
     return { orderId, customerId, currency, latest, plans, rows, lines, totals, changes, before, after, draft, hash, superseded };
   }
 
+  /** The planned change order's taxStatus: its change lines' most telling one. */
+  const taxStatusOf = (p: Planned) => combinedTaxStatus(p.rows.flatMap((r) => r.changes).map((l) => l.taxStatus ?? 'Calculated'));
+
   function header(ctx: Ctx, p: Planned, req: ChangeRequest, orderNumber: string): ChangeOrder {
     const ends = p.plans.map((x) => x.versions.at(-1)!.state.endDate).filter((x): x is string => !!x).sort();
     return {
@@ -218,6 +221,7 @@ export function createChangeOrdersService(deps: {
       if (req.options.previewHash && req.options.previewHash !== p.hash) {
         throw conflict('PREVIEW_STALE', 'The change order no longer matches its preview (prices, dates or the assets changed); preview it again');
       }
+      if (req.options.activateOrder) deps.orders.assertTaxAddress(ctx, null, taxStatusOf(p));
       const [orderNumber] = await deps.numbering.nextNumbers(ctx, 'order', 1);
       return { req, plan: p, order: header(ctx, p, req, orderNumber!) };
     },
@@ -241,6 +245,7 @@ export function createChangeOrdersService(deps: {
       if (pm) req.paymentMethod = { token: String(pm.token), gateway: typeof pm.gateway === 'string' ? pm.gateway : undefined };
       const p = await plan(ctx, req, draft.id);
       if (p.hash !== draft.previewHash) throw conflict('PREVIEW_STALE', `Change order ${draft.orderNumber} no longer plans as it did (prices, dates or the assets changed); create it again`);
+      deps.orders.assertTaxAddress(ctx, draft.orderNumber, taxStatusOf(p));
       return { req, plan: p };
     },
 

@@ -427,6 +427,8 @@ export function createOrdersService(deps: OrdersDeps) {
     },
 
     /** The rate, status and mode a change order's lines take, per order line that ordered an asset (and '' for none); no writes. */
+    /** 409 TAX_ADDRESS_MISSING when the tenant's blockAddressMissing forbids activating an order of this taxStatus (change orders too). */
+    assertTaxAddress,
     changeTax: (q: Tx | Ctx['db'], ctx: Ctx, i: { customerId: string; enabled: boolean; orderLineIds: readonly string[] }) => changeTaxOf(q, ctx, i),
 
     /** Marks an order and its lines Activated (a change order after its versions are written). */

@@ -86,4 +86,62 @@ describe('change-line tax', () => {
       expect([co.order.taxAmount, co.order.taxStatus]).toEqual([0, status]);
     }
   });
+
+  it('with blockAddressMissing a change order without a tax address is not activated (409, nothing written); its preview and its Draft are', async () => {
+    await call('POST', '/test/clock', { today: '2023-06-22' });
+    const none = await order('Blocked changes');
+    const sub = none.subscriptions[0].name;
+    const change = { assetChanges: [{ assetNumber: sub, changeType: 'UpdateQuantity', quantity: 2, startDate: '2023-07-01' }] };
+    expect((await call('PATCH', '/tenant', { settings: { blockAddressMissing: true } })).statusCode).toBe(200);
+    const counts = async () => (await sql<{ orders: string; versions: string }>`select (select count(*) from orders where tenant_id = ${s.f.tenant.id}) as orders,
+      (select count(*) from asset_versions where tenant_id = ${s.f.tenant.id}) as versions`.execute(s.t.rt.database.db)).rows[0];
+    try {
+      const before = await counts();
+      const refused = await call('POST', '/orders/change-orders', { options: { activateInvoice: true }, ...change });
+      expect([refused.statusCode, refused.json().errorCode]).toEqual([409, 'TAX_ADDRESS_MISSING']);
+      expect(refused.json().message).toContain('blockAddressMissing');
+      expect(await counts()).toEqual(before);
+      const preview = await call('POST', '/cpq/change-order:preview', change);
+      expect([preview.statusCode, preview.json().orderProducts.map((l: any) => l.taxStatus)]).toEqual([200, ['AddressMissing', 'AddressMissing']]);
+      const cart = await call('POST', '/orders/change-orders', { options: { activateOrder: false }, ...change });
+      expect([cart.statusCode, cart.json().order.status, cart.json().order.taxStatus]).toEqual([200, 'Draft', 'AddressMissing']);
+      const activation = await call('POST', `/orders/${cart.json().order.id}:activate`, {});
+      expect([activation.statusCode, activation.json().errorCode]).toEqual([409, 'TAX_ADDRESS_MISSING']);
+      expect((await call('GET', `/orders/${cart.json().order.id}`)).json().order.status).toBe('Draft');
+    } finally {
+      expect((await call('PATCH', '/tenant', { settings: { blockAddressMissing: false } })).statusCode).toBe(200);
+    }
+  });
+
+  it('an Inclusive product (the mode of the line that ordered it): each change line carves round(T·r/(100 + r)) differences out of its value', async () => {
+    await call('POST', '/test/clock', { today: '2023-06-22' });
+    const inclusive = (taxMode: string) => call('PATCH', `/objects/Product/${s.f.ids.platform}`, { taxMode });
+    expect((await inclusive('Inclusive')).statusCode).toBeLessThan(300);
+    let o;
+    try { o = await order('Inclusive changes', california); } finally { expect((await inclusive('Exclusive')).statusCode).toBeLessThan(300); }
+    // 3 × 9.90 × 12 = 356.40 gross: tax round(356.40 × 10.25 / 110.25) = 33.13, net 323.27
+    expect([o.order.totalPrice, o.order.taxAmount, o.order.totalAmount]).toEqual([323.27, 33.13, 356.4]);
+    const carve = (t: Dec) => roundMoney(t.times(rate).dividedBy(rate.plus(100)), 'USD');
+    let gross = new Dec('356.4');
+    let taxes = new Dec('33.13');
+    const seen: number[][] = [];
+    for (const [today, change] of [
+      ['2023-08-01', { changeType: 'UpdateQuantity', quantity: 2, startDate: '2023-08-01' }],
+      ['2023-10-01', { changeType: 'UpdateQuantity', quantity: -1, startDate: '2023-10-01' }],
+    ] as const) {
+      await call('POST', '/test/clock', { today });
+      const res = await call('POST', '/orders/change-orders', { options: {}, assetChanges: [{ assetNumber: o.subscriptions[0].name, ...change }] });
+      expect(res.statusCode, res.body).toBe(200);
+      const line = res.json().orderProducts.find((l: { isChange: boolean }) => l.isChange);
+      const delta = new Dec(String(line.totalAmount));
+      const tax = carve(gross.plus(delta)).minus(carve(gross));
+      expect([line.taxAmount, line.totalPrice, line.taxStatus]).toEqual([money(tax), money(delta.minus(tax)), 'Calculated']);
+      gross = gross.plus(delta);
+      taxes = taxes.plus(tax);
+      expect(money(taxes)).toBe(money(carve(gross)));
+      seen.push([line.totalAmount, line.taxAmount, line.totalPrice]);
+    }
+    // +2 from 08-01 adds 211.86 gross (T 568.26, tax 52.83 − 33.13); −1 from 10-01 removes 86.13 (T 482.13, tax 44.82 − 52.83)
+    expect(seen).toEqual([[211.86, 19.7, 192.16], [-86.13, -8.01, -78.12]]);
+  });
 });
