@@ -53,7 +53,7 @@ export function createBilledDocuments(deps: { numbering: NumberingService; credi
     const rows = itemRows({ invoiceId: id }, draft, w.itemNumbers, w.revisions, w.customerId, status);
     await store.insertItems(tx, ctx.tenantId, rows.items);
     await store.insertDetails(tx, ctx.tenantId, rows.details);
-    if (w.activate) await deps.creditMemos.autoApply(tx, ctx, id);
+    if (w.activate) await deps.creditMemos.autoApply(tx, ctx, id, { customerId: w.customerId, currency: draft.currency });
     return { kind: 'Invoice', id };
   }
 

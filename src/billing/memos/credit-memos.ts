@@ -333,7 +333,9 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
     },
 
     /** Active memos of the invoice's customer and currency, oldest first, until its balance is 0. */
-    async autoApply(tx: Tx, ctx: Ctx, invoiceId: string): Promise<void> {
+    async autoApply(tx: Tx, ctx: Ctx, invoiceId: string, known?: { customerId: string; currency: string }): Promise<void> {
+      // a run's new invoice names its customer: without open credit there is nothing to lock or read (one round trip per invoice)
+      if (known && (await store.openCreditMemosOf(tx, ctx.tenantId, known.customerId, known.currency)).length === 0) return;
       let invoice = (await store.getInvoice(tx, ctx.tenantId, invoiceId, { forUpdate: true }))!;
       if (invoice.status !== 'Active') return;
       const memos = await store.openCreditMemosOf(tx, ctx.tenantId, invoice.customerId, invoice.currency);
