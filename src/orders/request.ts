@@ -190,8 +190,9 @@ function readLine(l: unknown, at: string): LineRequest {
   const quantity = amount(l, 'quantity', at) ?? new Dec(1);
   if (quantity.lte(0)) throw invalid('INVALID_FIELD', `${at}/quantity must be > 0`);
   const term = l.subscriptionTerm;
-  if (term !== undefined && term !== null && (typeof term !== 'number' || !Number.isInteger(term) || term <= 0)) {
-    throw invalid('INVALID_FIELD', `${at}/subscriptionTerm must be a positive whole number of term units`);
+  // at most 1,200 term units, as a change order's term (an end past year 9999 is no date)
+  if (term !== undefined && term !== null && (typeof term !== 'number' || !Number.isInteger(term) || term <= 0 || term > 1200)) {
+    throw invalid('INVALID_FIELD', `${at}/subscriptionTerm must be a whole number of term units from 1 to 1200`);
   }
   const addOnList = l.addOns ?? l.options;
   if (addOnList !== undefined && addOnList !== null && !Array.isArray(addOnList)) throw invalid('INVALID_FIELD', `${at}/addOns must be an array`);
