@@ -60,7 +60,9 @@ function previewView(ctx: Ctx, draft: InvoiceDraft, customerId: string | null): 
 export type BillingService = ReturnType<typeof createBillingService>;
 
 /** Called in the transaction that makes an invoice Active by a billing run or `:activate` (collection plans its charge: src/workflows/invoice-collection.ts). */
-export type OnInvoiceActivated = (tx: Tx, ctx: Ctx, invoice: { id: string; customerId: string; currency: string; invoiceDate: string }) => Promise<void>;
+/** `paymentMethodToken`: the customer's default method as the caller read it in this transaction (absent: read again). */
+export type OnInvoiceActivated = (tx: Tx, ctx: Ctx, invoice: ActivatedInvoice) => Promise<void>;
+export interface ActivatedInvoice { id: string; customerId: string; currency: string; invoiceDate: string; paymentMethodToken?: string | null }
 
 export function createBillingService(deps: { assets: AssetsService; numbering: NumberingService; payments: PaymentsService; customers: CustomersService; idsMatching: IdsMatching; runConcurrency?: number; dayBoundary: DayBoundaryWork; catalog: Pick<CatalogService, 'creditConversions'>; onInvoiceActivated?: OnInvoiceActivated;
   onCreditLeft?: (tx: Tx, ctx: Ctx, creditMemoId: string) => Promise<void> }) {

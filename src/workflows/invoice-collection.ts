@@ -4,7 +4,7 @@ import { isUuid } from '../core/ids.js';
 import { Dec, toMoneyString } from '../core/money.js';
 import { parseDate } from '../core/dates.js';
 import { inTransaction, type Tx } from '../db/transaction.js';
-import type { BillingService } from '../billing/service.js';
+import type { ActivatedInvoice, BillingService } from '../billing/service.js';
 import type { CustomersService } from '../customers/service.js';
 import type { NumberingService } from '../numbering/service.js';
 import type { GatewayOutcome, PaymentGateway } from '../payments/gateway.js';
@@ -272,10 +272,10 @@ export function createInvoiceCollection(deps: InvoiceCollectionDeps) {
      * with `autoCollect` and a stored payment method, its first attempt is planned for the later
      * of today and its invoice date; one due today is a job at once.
      */
-    async planOnActivation(tx: Tx, ctx: Ctx, inv: { id: string; customerId: string; currency: string; invoiceDate: string }): Promise<void> {
+    async planOnActivation(tx: Tx, ctx: Ctx, inv: ActivatedInvoice): Promise<void> {
       if (!ctx.tenant.settings.autoCollect) return;
-      const customer = await deps.customers.getStoredCustomer(tx, ctx, inv.customerId);
-      if (!customer.defaultPaymentMethodToken) return;
+      const token = inv.paymentMethodToken !== undefined ? inv.paymentMethodToken : (await deps.customers.getStoredCustomer(tx, ctx, inv.customerId)).defaultPaymentMethodToken;
+      if (!token) return;
       const today = todayOf(ctx);
       const due = later(inv.invoiceDate, today);
       await payments.planAttempt(tx, ctx, { invoiceId: inv.id, attemptNumber: 1, trigger: 'Activation', dueDate: due, currency: inv.currency });

@@ -20,7 +20,7 @@ it('one wrong field at a time, in every write: a 4xx whose message says what is 
   const cm = await f.post('/billing/credit-memos', { customerId, amount: 5, reason: 'x' });
   const dm = await f.post('/billing/debit-memos', { customerId, amount: 5, reason: 'x' });
   const cart = await f.post('/orders', { options: { activateOrder: false }, customerId, lines: [line] });
-  const bases: [string, string, Record<string, unknown>][] = [
+  const bases: [string, string, unknown][] = [
     ['POST', '/orders', { options: { activateOrder: false, previewInvoice: true }, customerId, billingCycle: 'Month', lines: [line] }],
     ['POST', '/orders', { options: { activateInvoice: true }, customer: { name: 'N', email: 'n@example.com' }, billToContact: { firstName: 'A', lastName: 'B', email: 'a@example.com', billingCountry: 'US' }, paymentMethod: { token: 'pm_card_visa' }, lines: [{ ...line, addOns: [] }] }],
     ['POST', `/orders/${cart.order.id}`, { options: { activateOrder: false }, lines: [line] }],

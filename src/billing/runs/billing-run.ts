@@ -54,13 +54,12 @@ async function resolveFilters(idsMatching: IdsMatching, ctx: Ctx, f: RunFilters)
  * interleaving only costs, so it bills one at a time.
  */
 export function createBillingRuns(deps: { assets: AssetsService; customers: CustomersService; numbering: NumberingService; documents: BilledDocuments; idsMatching: IdsMatching; concurrency?: number; dayBoundary: DayBoundaryWork;
-  onInvoiceActivated?: (tx: Tx, ctx: Ctx, invoice: { id: string; customerId: string; currency: string; invoiceDate: string }) => Promise<void> }) {
+  onInvoiceActivated?: (tx: Tx, ctx: Ctx, invoice: { id: string; customerId: string; currency: string; invoiceDate: string; paymentMethodToken?: string | null }) => Promise<void> }) {
   const RUN_CONCURRENCY = Math.max(1, deps.concurrency ?? 1);
   const defaults = (ctx: Ctx) => billingDefaults(ctx.tenant.settings);
 
   /** Bills one customer to the target date; returns the invoices and credit memos written. */
   async function billCustomer(ctx: Ctx, customerId: string, target: PlainDate, autoActivate: boolean, productIds?: ReadonlySet<string>): Promise<{ invoiceIds: string[]; creditMemoIds: string[] }> {
-    const customer = await deps.customers.getStoredCustomer(ctx.db, ctx, customerId);
     const today = ctx.clock.today(ctx.timeZone);
     const plan = async (q: Tx | Ctx['db']) => {
       const charges = (await deps.assets.billableLines(q, ctx, { customerId })).filter((l) => !productIds || productIds.has(l.productId))
@@ -84,6 +83,8 @@ export function createBillingRuns(deps: { assets: AssetsService; customers: Cust
     const itemNumbers = itemCount > 0 ? await deps.numbering.nextNumbers(ctx, 'invoiceItem', itemCount) : [];
     return inTransaction(ctx.db, async (tx) => {
       await deps.assets.lockForBilling(tx, ctx, first.numbers);
+      // read in the transaction: its payment term and card are the ones collection plans with (one read for both)
+      const customer = await deps.customers.getStoredCustomer(tx, ctx, customerId);
       const again = await plan(tx);
       const out = { invoiceIds: [] as string[], creditMemoIds: [] as string[] };
       let nextItem = 0;
@@ -100,7 +101,7 @@ export function createBillingRuns(deps: { assets: AssetsService; customers: Cust
         });
         (written.kind === 'Invoice' ? out.invoiceIds : out.creditMemoIds).push(written.id);
         // an Active invoice is collected (its charge planned in this transaction)
-        if (written.kind === 'Invoice' && autoActivate) await deps.onInvoiceActivated?.(tx, ctx, { id: written.id, customerId, currency, invoiceDate: draft.invoiceDate });
+        if (written.kind === 'Invoice' && autoActivate) await deps.onInvoiceActivated?.(tx, ctx, { id: written.id, customerId, currency, invoiceDate: draft.invoiceDate, paymentMethodToken: customer.defaultPaymentMethodToken });
       }
       return out;
     });
