@@ -717,6 +717,7 @@ export interface InvoiceItems {
   charge: string;
   charge_type: string | null;
   corrects_invoice_item_id: string | null;
+  created_at: Generated<Timestamp>;
   credit_memo_id: string | null;
   customer_id: string;
   end_date: string;
