@@ -1,5 +1,5 @@
 import { invalid } from '../core/errors.js';
-import { isDateString } from '../core/dates.js';
+import { BUSINESS_DATE_TEXT, isBusinessDate } from '../core/dates.js';
 import { parseAmount, type Dec } from '../core/money.js';
 import { readOptions } from '../orders/request.js';
 import { CHANGE_TYPES, type AssetChange, type ChangeRequest, type ChangeType } from './model.js';
@@ -26,7 +26,7 @@ function date(o: Obj, k: string, at: string): string | undefined {
   if (v === undefined || v === null) return undefined;
   // the seed's samples send date-times; the calendar date is what counts
   const s = typeof v === 'string' ? v.slice(0, 10) : '';
-  if (!isDateString(s)) throw invalid('INVALID_FIELD', `${at}/${k} must be a date YYYY-MM-DD`);
+  if (!isBusinessDate(s)) throw invalid('INVALID_FIELD', `${at}/${k} must be ${BUSINESS_DATE_TEXT}`);
   return s;
 }
 function int(o: Obj, k: string, at: string, min: number, max: number): number | undefined {

@@ -15,6 +15,23 @@ export function isDateString(s: string): boolean {
   return mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo);
 }
 
+/**
+ * The business dates Keel takes as input (issue 15 part 5): 1900-01-01 through 2199-12-31, so every
+ * term, period and schedule stays in a calendar the server can walk in a moment.
+ */
+export const BUSINESS_DATES = { first: '1900-01-01', last: '2199-12-31' } as const;
+export const BUSINESS_DATE_TEXT = `a date YYYY-MM-DD from ${BUSINESS_DATES.first} to ${BUSINESS_DATES.last}`;
+
+export function isBusinessDate(s: string): boolean {
+  return isDateString(s) && s >= BUSINESS_DATES.first && s <= BUSINESS_DATES.last;
+}
+
+/** An input date: `field must be a date YYYY-MM-DD from 1900-01-01 to 2199-12-31` otherwise. */
+export function parseBusinessDate(s: string, field: string): PlainDate {
+  if (typeof s !== 'string' || !isBusinessDate(s)) throw invalid('INVALID_DATE', `${field} must be ${BUSINESS_DATE_TEXT}`);
+  return Temporal.PlainDate.from(s);
+}
+
 export function parseDate(s: string, field: string): PlainDate {
   if (!isDateString(s)) throw invalid('INVALID_DATE', `${field} must be a date YYYY-MM-DD`);
   return Temporal.PlainDate.from(s);

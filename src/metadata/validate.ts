@@ -1,7 +1,7 @@
 import { fullFormats } from 'ajv-formats/dist/formats.js';
 import { Temporal } from 'temporal-polyfill';
 import { invalid } from '../core/errors.js';
-import { isDateString } from '../core/dates.js';
+import { BUSINESS_DATE_TEXT, isBusinessDate } from '../core/dates.js';
 import { isUuid } from '../core/ids.js';
 import { isCurrency, parseAmount } from '../core/money.js';
 import type { FieldDef, ObjectDef, ObjectInput } from './model.js';
@@ -56,7 +56,7 @@ function normalizeValue(fd: FieldDef, v: unknown, at: string): unknown {
       if (typeof v !== 'boolean') throw invalid('INVALID_FIELD', `${at} must be true or false`);
       return v;
     case 'date':
-      if (typeof v !== 'string' || !isDateString(v)) throw invalid('INVALID_FIELD', `${at} must be a date YYYY-MM-DD`);
+      if (typeof v !== 'string' || !isBusinessDate(v)) throw invalid('INVALID_FIELD', `${at} must be ${BUSINESS_DATE_TEXT}`);
       return v;
     case 'datetime':
       try {

@@ -1,5 +1,5 @@
 import { invalid } from '../core/errors.js';
-import { isDateString } from '../core/dates.js';
+import { BUSINESS_DATE_TEXT, isBusinessDate } from '../core/dates.js';
 import { Dec, isCurrency, parseAmount } from '../core/money.js';
 import { isUuid } from '../core/ids.js';
 
@@ -103,7 +103,7 @@ function id(o: Obj, k: string, at: string): string | undefined {
 }
 function date(o: Obj, k: string, at: string): string | undefined {
   const v = str(o, k, at);
-  if (v !== undefined && !isDateString(v)) throw invalid('INVALID_FIELD', `${at}/${k} must be a date YYYY-MM-DD`);
+  if (v !== undefined && !isBusinessDate(v)) throw invalid('INVALID_FIELD', `${at}/${k} must be ${BUSINESS_DATE_TEXT}`);
   return v;
 }
 function bool(o: Obj, k: string, at: string): boolean | undefined {

@@ -9,7 +9,7 @@ import type { AssetsService } from '../assets/service.js';
 import { NUMBER_KIND, kindFor, type AssetKind, type ProvisionLine } from '../assets/model.js';
 import { billableOf, type ChargeableVersion } from '../billing/charges.js';
 import type { BillingService, InvoiceReservation, InvoiceWithItems } from '../billing/service.js';
-import { parseDate, type PlainDate } from '../core/dates.js';
+import { parseBusinessDate, type PlainDate } from '../core/dates.js';
 import { numbersNeeded, planProvisioning } from '../assets/provisioning.js';
 import type { CatalogService } from '../catalog/service.js';
 import type { Publishing } from '../catalog/publishing.js';
@@ -499,7 +499,7 @@ export function createOrdersService(deps: OrdersDeps) {
       });
       return previewProvisions(deps.billing, ctx, provisions, {
         orderId: '', customerId: customer?.id ?? null, paymentTerm: req.paymentTerm ?? customer?.paymentTerm ?? null,
-        targetDate: targetDate === undefined ? undefined : parseDate(targetDate, 'body/targetDate'), firstInvoiceOnly,
+        targetDate: targetDate === undefined ? undefined : parseBusinessDate(targetDate, 'body/targetDate'), firstInvoiceOnly,
       });
     },
 

@@ -119,6 +119,6 @@ describe('POST /orders/invoices:preview', () => {
     const stored = Number((await sql<{ n: string }>`select count(*) as n from invoices where tenant_id = ${g.tenant.id}`.execute(t.rt.database.db)).rows[0]!.n);
     expect(stored).toBe(0);
     const bad = await t.call('POST', '/orders/invoices:preview', { headers: g.h, body: { customerId: customer.id, orderProducts: [{ productId: g.ids.platform, startDate: '2023-02-30' }] } });
-    expect([bad.statusCode, bad.json().message]).toEqual([400, 'body/orderProducts/0/startDate must be a date YYYY-MM-DD']);
+    expect([bad.statusCode, bad.json().message]).toEqual([400, 'body/orderProducts/0/startDate must be a date YYYY-MM-DD from 1900-01-01 to 2199-12-31']);
   });
 });

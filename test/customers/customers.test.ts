@@ -44,7 +44,7 @@ describe('customers', () => {
     expect(res.json().errors).toEqual([
       { index: 1, errorCode: 'INVALID_FIELD', message: 'body/1/name is required' },
       { index: 2, errorCode: 'INVALID_FIELD', message: 'body/2/billCycleDay must be <= 31' },
-      { index: 3, errorCode: 'INVALID_FIELD', message: 'body/3/contacts/0/birthday must be a date YYYY-MM-DD' },
+      { index: 3, errorCode: 'INVALID_FIELD', message: 'body/3/contacts/0/birthday must be a date YYYY-MM-DD from 1900-01-01 to 2199-12-31' },
     ]);
     expect(res.json().message).toBe('body/1/name is required (and 2 more: see errors)');
     expect(await count()).toBe(before);

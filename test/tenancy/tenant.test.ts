@@ -63,7 +63,7 @@ describe('test clock', () => {
     const bad = await t.call('POST', '/test/clock', { body: { today: '2023-02-30' }, headers: h });
     expect(bad.statusCode).toBe(400);
     const badFormat = await t.call('POST', '/test/clock', { body: { today: '22/06/2023' }, headers: h });
-    expect([badFormat.statusCode, badFormat.json().message]).toEqual([400, 'body/today must match format "date"']);
+    expect([badFormat.statusCode, badFormat.json().message]).toEqual([400, 'body/today must be a date YYYY-MM-DD from 1900-01-01 to 2199-12-31']);
   });
 
   it('is refused for a tenant that is not a sandbox', async () => {

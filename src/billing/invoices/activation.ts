@@ -1,5 +1,5 @@
 import { invalid } from '../../core/errors.js';
-import { isDateString } from '../../core/dates.js';
+import { BUSINESS_DATE_TEXT, isBusinessDate } from '../../core/dates.js';
 import { Dec, parseAmount, roundMoney } from '../../core/money.js';
 import { isUuid } from '../../core/ids.js';
 
@@ -20,7 +20,7 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 function date(o: Obj, k: string, at: string): string | undefined {
   const v = o[k];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string' || !isDateString(v)) throw invalid('INVALID_FIELD', `${at}/${k} must be a date YYYY-MM-DD`);
+  if (typeof v !== 'string' || !isBusinessDate(v)) throw invalid('INVALID_FIELD', `${at}/${k} must be ${BUSINESS_DATE_TEXT}`);
   return v;
 }
 const money = (o: Obj, k: string, at: string) => (o[k] === undefined || o[k] === null ? undefined : parseAmount(o[k], `${at}/${k}`));

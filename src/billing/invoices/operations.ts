@@ -1,6 +1,6 @@
 import { principalId, type Ctx } from '../../context.js';
 import { conflict, invalid, notFound } from '../../core/errors.js';
-import { isDateString } from '../../core/dates.js';
+import { BUSINESS_DATE_TEXT, isBusinessDate } from '../../core/dates.js';
 import { Dec, parseAmount, roundMoney } from '../../core/money.js';
 import { inTransaction, type Tx } from '../../db/transaction.js';
 import { isUuid } from '../../core/ids.js';
@@ -274,7 +274,7 @@ export function createInvoiceOperations(deps: { payments: PaymentsService; numbe
           if (k === 'empty') continue; // the seed's schema artefact
           if (KEPT_BY_KEEL.has(k)) throw conflict('INVOICE_FIELD_FROZEN', `body/${k} cannot be changed on an invoice (amounts change through memos)`);
           if (k === 'invoiceDate' && inv.status !== 'Draft') throw conflict('INVOICE_FIELD_FROZEN', 'body/invoiceDate can change only while the invoice is Draft');
-          if ((k === 'dueDate' || k === 'invoiceDate') && (typeof v !== 'string' || !isDateString(v))) throw invalid('INVALID_FIELD', `body/${k} must be a date YYYY-MM-DD`);
+          if ((k === 'dueDate' || k === 'invoiceDate') && (typeof v !== 'string' || !isBusinessDate(v))) throw invalid('INVALID_FIELD', `body/${k} must be ${BUSINESS_DATE_TEXT}`);
           if (k === 'billToContactId' && v !== null && !isUuid(v)) throw invalid('INVALID_FIELD', 'body/billToContactId must be an id');
           if (TEXT_FIELDS.has(k) && v !== null && typeof v !== 'string') throw invalid('INVALID_FIELD', `body/${k} must be a string`);
           if (k === 'customFields' && (typeof v !== 'object' || v === null || Array.isArray(v))) throw invalid('INVALID_FIELD', 'body/customFields must be an object');

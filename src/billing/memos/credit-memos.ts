@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../../context.js';
 import { conflict, invalid, notFound } from '../../core/errors.js';
-import { isDateString } from '../../core/dates.js';
+import { BUSINESS_DATE_TEXT, isBusinessDate } from '../../core/dates.js';
 import { Dec, parseAmount, roundMoney } from '../../core/money.js';
 import type { Db } from '../../db/connect.js';
 import { inTransaction, type Tx } from '../../db/transaction.js';
@@ -176,10 +176,13 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
       if (tax.lt(0) || tax.gt(amount)) throw invalid('INVALID_FIELD', 'body/taxAmount must be between 0 and the amount');
       const status = body.status === undefined ? 'Draft' : body.status;
       if (status !== 'Draft' && status !== 'Active') throw invalid('INVALID_FIELD', 'body/status must be Draft or Active');
+      // its date (default today), as :update and PATCH take it
+      const date = body.creditMemoDate ?? undefined;
+      if (date !== undefined && (typeof date !== 'string' || !isBusinessDate(date))) throw invalid('INVALID_FIELD', `body/creditMemoDate must be ${BUSINESS_DATE_TEXT}`);
       const [number] = await deps.numbering.nextNumbers(ctx, 'creditMemo', 1);
       const id = await inTransaction(ctx.db, (tx) => this.createInTx(tx, ctx, {
         number: number!, customerId: String(body.customerId).toLowerCase(), currency, amount, taxAmount: tax, source: 'Manual', status,
-        reason: typeof body.reason === 'string' ? body.reason : null, sourceInvoiceId: null,
+        reason: typeof body.reason === 'string' ? body.reason : null, sourceInvoiceId: null, ...(date !== undefined && { memoDate: date }),
       }));
       return this.get(ctx, id);
     },
@@ -288,7 +291,7 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
         for (const [k, v] of Object.entries(body)) {
           if (k === 'creditMemoDate') {
             if (m.status !== 'Draft') throw conflict('CREDIT_MEMO_FIELD_FROZEN', 'body/creditMemoDate can change only while the memo is Draft');
-            if (typeof v !== 'string' || !isDateString(v)) throw invalid('INVALID_FIELD', 'body/creditMemoDate must be a date YYYY-MM-DD');
+            if (typeof v !== 'string' || !isBusinessDate(v)) throw invalid('INVALID_FIELD', `body/creditMemoDate must be ${BUSINESS_DATE_TEXT}`);
             await store.setCreditMemoFields(tx, ctx.tenantId, m.id, { creditMemoDate: v });
           } else if (k === 'reason' && (typeof v === 'string' || v === null)) {
             await store.setCreditMemoFields(tx, ctx.tenantId, m.id, { reason: v });

@@ -1,6 +1,6 @@
 import type { Ctx } from '../../context.js';
 import { conflict, invalid, notFound } from '../../core/errors.js';
-import { isDateString } from '../../core/dates.js';
+import { BUSINESS_DATE_TEXT, isBusinessDate } from '../../core/dates.js';
 import { Dec, parseAmount, roundMoney } from '../../core/money.js';
 import { inTransaction, type Tx } from '../../db/transaction.js';
 import { isUuid } from '../../core/ids.js';
@@ -36,7 +36,7 @@ function readMemo(body: unknown, currencyOf: (customerId: string) => Promise<str
   const date = (k: string) => {
     const v = d[k];
     if (v === undefined || v === null) return null;
-    if (typeof v !== 'string' || !isDateString(v)) throw invalid('INVALID_FIELD', `${at}/${k} must be a date YYYY-MM-DD`);
+    if (typeof v !== 'string' || !isBusinessDate(v)) throw invalid('INVALID_FIELD', `${at}/${k} must be ${BUSINESS_DATE_TEXT}`);
     return v;
   };
   const text = (k: string) => (typeof d[k] === 'string' ? d[k] as string : null);

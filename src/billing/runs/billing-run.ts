@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import type { Ctx } from '../../context.js';
 import { DomainError, invalid, notFound } from '../../core/errors.js';
-import { parseDate, type PlainDate } from '../../core/dates.js';
+import { parseBusinessDate, type PlainDate } from '../../core/dates.js';
 import { Dec } from '../../core/money.js';
 import { inTransaction, type Tx } from '../../db/transaction.js';
 import { isUuid } from '../../core/ids.js';
@@ -112,7 +112,7 @@ export function createBillingRuns(deps: { assets: AssetsService; customers: Cust
 
     /** A run over the tenant's customers (or the ones named), recorded as a job. */
     async run(ctx: Ctx, i: { targetDate: string; autoActivate: boolean; customerIds?: string[] | undefined; scheduleId?: string; filters?: RunFilters }): Promise<BillingJobView> {
-      const target = parseDate(i.targetDate, 'body/targetDate');
+      const target = parseBusinessDate(i.targetDate, 'body/targetDate');
       i.customerIds?.forEach((c, k) => { if (!isUuid(c)) throw invalid('INVALID_FIELD', `body/customerIds/${k} must be an id`); });
       const chosen = await resolveFilters(deps.idsMatching, ctx, i.filters ?? {});
       // the day boundaries up to the target date come first: subscriptions that reached their end date renew before anything is billed

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../../context.js';
 import { conflict, invalid, notFound } from '../../core/errors.js';
-import { isDateString, parseDate } from '../../core/dates.js';
+import { BUSINESS_DATE_TEXT, isBusinessDate, parseDate } from '../../core/dates.js';
 import type { Db } from '../../db/connect.js';
 import { inTransaction, type Tx } from '../../db/transaction.js';
 import { isUuid } from '../../core/ids.js';
@@ -44,7 +44,7 @@ function readSchedule(b: Record<string, unknown>, today: string): Omit<ScheduleF
   if (typeof b.recurringSchedule !== 'string') throw invalid('INVALID_FIELD', 'body/recurringSchedule is required (a Quartz cron, e.g. "0 0 3 * * ? *")');
   parseCron(b.recurringSchedule);
   const start = b.scheduleStartDate ?? today;
-  if (typeof start !== 'string' || !isDateString(start)) throw invalid('INVALID_FIELD', 'body/scheduleStartDate must be a date YYYY-MM-DD');
+  if (typeof start !== 'string' || !isBusinessDate(start)) throw invalid('INVALID_FIELD', `body/scheduleStartDate must be ${BUSINESS_DATE_TEXT}`);
   const inc = b.targetDateIncrement === undefined ? 0 : Number(b.targetDateIncrement);
   if (!Number.isInteger(inc) || inc < 0 || inc > 366) throw invalid('INVALID_FIELD', 'body/targetDateIncrement must be a whole number of days from 0 to 366');
   if (b.targetDateIncrementTimeUnit !== undefined && b.targetDateIncrementTimeUnit !== 'Days') throw invalid('INVALID_FIELD', 'body/targetDateIncrementTimeUnit must be Days');
