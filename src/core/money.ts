@@ -50,10 +50,33 @@ export function roundMoney(x: DecimalInput, currency: string): Dec {
 
 const PLAIN_DECIMAL = /^-?\d+(\.\d+)?$/;
 
-/** A request amount: a finite JSON number or a plain decimal string ("12.30", "-1"). */
+/** The significant digits of a plain or exponent decimal text ("-0.0120" → 3, "1.5e+21" → 2). */
+function significantDigits(text: string): number {
+  return text.replace(/^-/, '').replace(/e.*$/i, '').replace('.', '').replace(/^0+/, '').replace(/0+$/, '').length;
+}
+
+/** A JSON number keeps 15 significant digits exactly (binary64); more were rounded by the parser. */
+export const JSON_NUMBER_DIGITS = 15;
+/** A decimal string keeps up to 30 (Dec computes at 40: room for products and quotients). */
+export const DECIMAL_STRING_DIGITS = 30;
+
+/**
+ * A request amount: a finite JSON number or a plain decimal string ("12.30", "-1"). A number with
+ * more digits than a JSON number keeps is refused (never stored as the float it became), and so is a
+ * string with more than `DECIMAL_STRING_DIGITS`.
+ */
 export function parseAmount(v: unknown, field: string): Dec {
-  if (typeof v === 'number' && Number.isFinite(v)) return new Dec(String(v));
-  if (typeof v === 'string' && PLAIN_DECIMAL.test(v.trim())) return new Dec(v.trim());
+  if (typeof v === 'number' && Number.isFinite(v)) {
+    const text = String(v);
+    if (significantDigits(text) > JSON_NUMBER_DIGITS || Math.abs(v) >= 1e21) {
+      throw invalid('INVALID_AMOUNT', `${field} has more digits than a JSON number keeps exactly (${JSON_NUMBER_DIGITS} significant, below 1e21): send it as a decimal string such as "12.30"`);
+    }
+    return new Dec(text);
+  }
+  if (typeof v === 'string' && PLAIN_DECIMAL.test(v.trim())) {
+    if (significantDigits(v.trim()) > DECIMAL_STRING_DIGITS) throw invalid('INVALID_AMOUNT', `${field} must have at most ${DECIMAL_STRING_DIGITS} significant digits`);
+    return new Dec(v.trim());
+  }
   throw invalid('INVALID_AMOUNT', `${field} must be a decimal number`);
 }
 

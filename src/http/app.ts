@@ -28,6 +28,8 @@ import { billingRoutes } from '../billing/routes.js';
 import { stripeWebhookRoutes, type StripeWebhookDeps } from '../payments/routes.js';
 import { registerAuth } from './auth.js';
 import { errorHandler, notFoundHandler, toErrorReply } from './errors.js';
+import { loneSurrogateAt, mayHoldSurrogates } from './well-formed.js';
+import { invalid } from '../core/errors.js';
 import { registerIdempotency } from './idempotency.js';
 import { registerOrgScope } from './org-scope.js';
 import { registerObservability } from './observability.js';
@@ -92,8 +94,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const json = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
-    if ((body as string).trim() === '') done(null, undefined);
-    else json(req, body as string, done);
+    const text = body as string;
+    if (text.trim() === '') return done(null, undefined);
+    json(req, text, (err, parsed) => {
+      if (err || !mayHoldSurrogates(text)) return done(err, parsed);
+      const at = loneSurrogateAt(parsed, 'body');
+      return at ? done(invalid('INVALID_FIELD', `${at} holds a lone UTF-16 surrogate (half of a character)`), undefined) : done(null, parsed);
+    });
   });
 
   registerAuth(app, { tenancy: deps.tenancy, adminToken: deps.adminToken });
