@@ -15,11 +15,12 @@ export const billingRoutes: FastifyPluginAsyncTypebox<{ billing: BillingService;
   const Body = Type.Record(Type.String(), Type.Unknown());
   app.post(verbPath('/billing/invoices', 'pay'), { config: { permission: 'payments:write' }, schema: { tags: ['billing'], summary: 'Record payments of Active invoices', body: Body } },
     async (req) => ops.pay(req.ctx, req.body));
-  app.post(verbPath('/billing/invoices', 'refund'), { config: { permission: 'payments:write' }, schema: { tags: ['billing'], summary: 'Refund payments (a credit keeps the invoice settled unless reopen: true)', body: Body } },
+  // refunds and reversals record money by hand: billing or admin (DESIGN §3 Roles and money); :pay checks it in the service
+  app.post(verbPath('/billing/invoices', 'refund'), { config: write, schema: { tags: ['billing'], summary: 'Refund payments (a credit keeps the invoice settled unless reopen: true)', body: Body } },
     async (req) => ops.refund(req.ctx, req.body));
   app.post(verbPath('/billing/invoices', 'write-off'), { config: write, schema: { tags: ['billing'], summary: 'Write off the remaining balances', body: Body } },
     async (req) => ops.writeOff(req.ctx, req.body));
-  app.post(verbPath('/billing/invoices', 'cancel-payments'), { config: { permission: 'payments:write' }, schema: { tags: ['billing'], summary: 'Reverse payments', body: Body } },
+  app.post(verbPath('/billing/invoices', 'cancel-payments'), { config: write, schema: { tags: ['billing'], summary: 'Reverse payments', body: Body } },
     async (req) => ops.cancelPayments(req.ctx, req.body));
   app.post(verbPath('/billing/invoices', 'async-cancel'), { config: write, schema: { tags: ['billing'], summary: 'Cancel Draft invoices, or Active ones with nothing paid', body: Body } },
     async (req, reply) => reply.status(201).send(await ops.cancel(req.ctx, req.body)));
