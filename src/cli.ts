@@ -1,5 +1,6 @@
 import cluster from 'node:cluster';
 import { loadConfig, type Config } from './config.js';
+import { applyServerLimits } from './http/server-limits.js';
 import { migrate } from './db/migrate.js';
 import { loadDemoCatalog } from './catalog/demo.js';
 import { openConfiguredDatabase, startRuntime, type Runtime } from './runtime.js';
@@ -13,11 +14,14 @@ const USAGE = `Usage: keel <command>
   bill-run  bill a tenant to a date: --tenant NAME --target-date YYYY-MM-DD [--activate]
   help      show this text`;
 
-function banner(url: string, config: Config, bootstrap: Runtime['bootstrap'], workers: number): string {
+/** `bound`: the address the server listens on, as the socket reports it. */
+function banner(url: string, bound: string, config: Config, bootstrap: Runtime['bootstrap'], workers: number): string {
   const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`;
+  const everywhere = /\/\/(0\.0\.0\.0|\[::\])/.test(bound);
   const lines = [
     '',
     `Keel is running at ${url}${workers > 1 ? ` (${workers} worker processes)` : ''}`,
+    `Listening:  ${bound}${everywhere ? ' (every network interface; HOST=127.0.0.1 keeps it on this machine)' : ''}`,
     `API docs:   ${url}/docs  (OpenAPI: ${url}/openapi.json)`,
     `Database:   ${where}`,
   ];
@@ -37,8 +41,9 @@ async function serve(): Promise<void> {
   const config = loadConfig();
   if (cluster.isPrimary && config.workers > 1) return servePrimary(config);
   const rt = await startRuntime(config);
+  applyServerLimits(rt.app.server, config.serving);
   const address = await rt.app.listen({ port: config.port, host: config.host });
-  if (cluster.isPrimary) process.stdout.write(banner(publicUrl(config, address), config, rt.bootstrap, 1));
+  if (cluster.isPrimary) process.stdout.write(banner(publicUrl(config, address), address, config, rt.bootstrap, 1));
   const stop = async () => {
     await rt.close();
     process.exit(0);
@@ -70,10 +75,11 @@ async function servePrimary(config: Config): Promise<void> {
   };
   const listening = new Promise<string>((resolve) => {
     let n = 0;
-    cluster.on('listening', (_w, a) => { if (++n === config.workers) resolve(`http://${a.address === '0.0.0.0' || a.address === null ? 'localhost' : a.address}:${a.port}`); });
+    cluster.on('listening', (_w, a) => { if (++n === config.workers) resolve(`http://${a.address === null ? config.host : a.addressType === 6 ? `[${a.address}]` : a.address}:${a.port}`); });
   });
   for (let i = 0; i < config.workers; i++) fork(i);
-  process.stdout.write(banner(publicUrl(config, await listening), config, bootstrap, config.workers));
+  const bound = await listening;
+  process.stdout.write(banner(publicUrl(config, bound), bound, config, bootstrap, config.workers));
   const stop = async () => {
     stopping = true;
     const workers = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined);

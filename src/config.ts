@@ -19,6 +19,8 @@ export interface Config {
   /** Whether this process runs the background loops (billing scheduler, idempotency sweep): one process does. */
   background: boolean;
   stripe: { secretKey: string; webhookSecret: string | undefined; host: string | undefined; port: number | undefined; protocol: 'http' | 'https' | undefined } | undefined;
+  /** What a client may hold of the server (src/http/server-limits.ts): time to send its headers and its whole request, idle keep-alive, open sockets. */
+  serving: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number; maxConnections: number };
 }
 
 /** STRIPE_API_BASE=http://127.0.0.1:12111 points the SDK at a local fake. */
@@ -30,6 +32,13 @@ function stripeConfig(env: NodeJS.ProcessEnv): Config['stripe'] {
     secretKey, webhookSecret: env.STRIPE_WEBHOOK_SECRET || undefined, host: base?.hostname,
     port: base?.port ? Number(base.port) : undefined, protocol: base ? (base.protocol === 'http:' ? 'http' : 'https') : undefined,
   };
+}
+
+function countFrom(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number above 0, got "${value}"`);
+  return n;
 }
 
 function intFrom(name: string, value: string | undefined, fallback: number): number {
@@ -55,7 +64,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   return {
     port: intFrom('PORT', env.PORT, 8080),
-    host: env.HOST || '0.0.0.0',
+    // this machine only unless told otherwise: a first start prints an admin key
+    host: env.HOST || '127.0.0.1',
     dataDir: env.KEEL_DATA_DIR || './.keel-data',
     databaseUrl: env.DATABASE_URL || undefined,
     bootstrapApiKey,
@@ -68,5 +78,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workers: workersFrom(env),
     background: !['0', 'false', 'no'].includes((env.KEEL_BACKGROUND ?? '').toLowerCase()),
     stripe: stripeConfig(env),
+    serving: {
+      headersTimeoutMs: countFrom('KEEL_HEADERS_TIMEOUT_MS', env.KEEL_HEADERS_TIMEOUT_MS, 10_000),
+      requestTimeoutMs: countFrom('KEEL_REQUEST_TIMEOUT_MS', env.KEEL_REQUEST_TIMEOUT_MS, 30_000),
+      keepAliveTimeoutMs: countFrom('KEEL_KEEP_ALIVE_TIMEOUT_MS', env.KEEL_KEEP_ALIVE_TIMEOUT_MS, 5_000),
+      maxConnections: countFrom('KEEL_MAX_CONNECTIONS', env.KEEL_MAX_CONNECTIONS, 1_000),
+    },
   };
 }

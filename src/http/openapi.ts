@@ -22,7 +22,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
   });
   await app.register(async (docs) => {
     docs.addHook('onRoute', (route) => { route.config = { ...route.config, auth: 'none', idempotent: false }; });
-    await docs.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+    await docs.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' }, staticCSP: true });
   });
   app.get('/openapi.json', { config: { auth: 'none', idempotent: false }, schema: { hide: true } }, async () => app.swagger());
 }
