@@ -7,7 +7,8 @@ export type ErrorKind =
   | 'not_found'
   | 'conflict'
   | 'payment_failed'
-  | 'idempotency_mismatch';
+  | 'idempotency_mismatch'
+  | 'rate_limited';
 
 export class DomainError extends Error {
   readonly kind: ErrorKind;
@@ -15,6 +16,8 @@ export class DomainError extends Error {
   readonly title: string | undefined;
   /** Per-item problems of a batch call, answered as `errors` beside the usual four fields. */
   readonly details: readonly { index: number; errorCode: string; message: string }[] | undefined;
+  /** rate_limited: when to ask again (the answer's Retry-After). */
+  retryAfterSeconds: number | undefined;
 
   constructor(kind: ErrorKind, code: string, message: string, title?: string, details?: DomainError['details']) {
     super(message);
@@ -51,6 +54,8 @@ export const notFound = (code: string, message: string) => new DomainError('not_
 export const conflict = (code: string, message: string) => new DomainError('conflict', code, message);
 export const forbidden = (code: string, message: string) => new DomainError('forbidden', code, message);
 export const unauthorized = (code: string, message: string) => new DomainError('unauthorized', code, message);
+export const tooManyRequests = (code: string, message: string, retryAfterSeconds: number) =>
+  Object.assign(new DomainError('rate_limited', code, message), { retryAfterSeconds });
 
 export function isDomainError(e: unknown): e is DomainError {
   return e instanceof DomainError;

@@ -113,7 +113,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerObservability(app, deps.db);
   await registerOpenApi(app);
 
-  await app.register(tenancyRoutes, { tenancy: deps.tenancy });
+  await app.register(tenancyRoutes, { tenancy: deps.tenancy, clock: deps.clock });
   await app.register(catalogRoutes, { catalog: deps.catalog, publishing: deps.publishing });
   await app.register(customerRoutes, { customers: deps.customers });
   await app.register(taxRoutes, { tax: deps.tax });

@@ -19,6 +19,7 @@ const BY_KIND: Record<ErrorKind, { status: number; title: string; errorType: str
   conflict: { status: 409, title: 'Conflict', errorType: 'ConflictError' },
   payment_failed: { status: 402, title: 'Payment Failed', errorType: 'PaymentError' },
   idempotency_mismatch: { status: 422, title: 'Unprocessable Entity', errorType: 'IdempotencyError' },
+  rate_limited: { status: 429, title: 'Too Many Requests', errorType: 'RateLimitError' },
 };
 
 const TITLES: Record<number, string> = {
@@ -65,6 +66,7 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
   const { status, body } = toErrorReply(err);
   if (status >= 500) req.log.error({ err }, 'request failed');
   else req.log.info({ errorCode: body.errorCode, status }, body.message);
+  if (err instanceof DomainError && err.retryAfterSeconds !== undefined) void reply.header('retry-after', String(err.retryAfterSeconds));
   return reply.status(status).type('application/json; charset=utf-8').send(body);
 }
 

@@ -6,6 +6,22 @@ import { CurrencyCode, DateString, Nullable, StringEnum } from '../http/schemas.
 import type { ApiKey, LoginRecord, Tenant, User } from './model.js';
 import { ROLE_IDS, ROLES, functionsOf, type RoleId } from './roles.js';
 import type { TenancyService } from './service.js';
+import type { Clock } from '../core/clock.js';
+import { isDomainError } from '../core/errors.js';
+import { createSignInThrottle, type SignInThrottle } from './sign-in-throttle.js';
+
+/** A credential exchange under the throttle: refused while its keys are locked, a 401 counted against them. */
+async function throttled<T>(throttle: SignInThrottle, clock: Clock, keys: readonly string[], exchange: () => Promise<T>): Promise<T> {
+  throttle.check(keys, clock.now().getTime());
+  try {
+    const out = await exchange();
+    throttle.succeeded(keys[0]!);
+    return out;
+  } catch (e) {
+    if (isDomainError(e) && e.kind === 'unauthorized') throttle.failed(keys, clock.now().getTime());
+    throw e;
+  }
+}
 
 // Tenants, users, roles, credentials and the test clock. Validate, call the service, map.
 const RoleName = StringEnum(ROLE_IDS);
@@ -35,7 +51,8 @@ const toKeyView = (k: ApiKey) => ({
   revokedDate: k.revokedAt?.toISOString() ?? null, status: k.revokedAt ? 'Revoked' : 'Active',
 });
 
-export const tenancyRoutes: FastifyPluginAsyncTypebox<{ tenancy: TenancyService }> = async (app, { tenancy }) => {
+export const tenancyRoutes: FastifyPluginAsyncTypebox<{ tenancy: TenancyService; clock: Clock; signInThrottle?: SignInThrottle }> = async (app, { tenancy, clock, signInThrottle }) => {
+  const throttle = signInThrottle ?? createSignInThrottle();
   // --- operators ---------------------------------------------------------------------------
   app.post('/admin/tenants', {
     config: { auth: 'admin' },
@@ -60,11 +77,11 @@ export const tenancyRoutes: FastifyPluginAsyncTypebox<{ tenancy: TenancyService 
       tags: ['auth'], summary: 'Sign in: access token (1 hour) and refresh token',
       body: Type.Object({ userName: Type.String({ minLength: 1 }), password: Type.String({ minLength: 1 }), showTenants: Type.Optional(Type.Boolean()) }),
     },
-  }, async (req) => tenancy.login(req.body, {
+  }, async (req) => throttled(throttle, clock, [`user:${req.body.userName.toLowerCase()}`, `address:${req.ip}`], () => tenancy.login(req.body, {
     browser: header(req, 'user-agent') ?? null,
     loginUrl: `${req.protocol}://${req.host}${req.url}`,
     tenantSelector: header(req, 'apiaccesskey'),
-  }));
+  })));
 
   app.post('/auth/refreshToken', {
     config: credentialExchange,
@@ -103,7 +120,8 @@ export const tenancyRoutes: FastifyPluginAsyncTypebox<{ tenancy: TenancyService 
         grant_type: StringEnum(['client_credentials'] as const),
       }),
     },
-  }, async (req) => tenancy.clientCredentials({ clientId: req.body.client_id, clientSecret: req.body.client_secret }));
+  }, async (req) => throttled(throttle, clock, [`client:${req.body.client_id}`, `address:${req.ip}`],
+    () => tenancy.clientCredentials({ clientId: req.body.client_id, clientSecret: req.body.client_secret })));
 
   // --- the caller's tenant -------------------------------------------------------------------
   app.get('/tenant', { config: { permission: 'tenant:read' }, schema: { tags: ['tenant'] } },

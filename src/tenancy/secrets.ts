@@ -4,9 +4,27 @@ import { createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } 
 // API keys, client secrets, refresh tokens: 32 random bytes shown once, stored as SHA-256.
 const N = 16384, R = 8, P = 1, KEYLEN = 32;
 
+// At most two hashes at once (issue 15 part 7): each takes 16 MiB and one of libuv's four threads,
+// which files and DNS share; the rest wait their turn, a freed slot passing straight to the next.
+const SCRYPT_AT_ONCE = 2;
+let hashing = 0;
+const waiting: (() => void)[] = [];
+
+async function bounded<T>(work: () => Promise<T>): Promise<T> {
+  if (hashing < SCRYPT_AT_ONCE) hashing++;
+  else await new Promise<void>((resolve) => waiting.push(resolve));
+  try {
+    return await work();
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else hashing--;
+  }
+}
+
 function scryptAsync(password: string, salt: Buffer, opts: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    scrypt(password, salt, KEYLEN, opts, (err, key) => (err ? reject(err) : resolve(key))));
+  return bounded(() => new Promise((resolve, reject) =>
+    scrypt(password, salt, KEYLEN, opts, (err, key) => (err ? reject(err) : resolve(key)))));
 }
 
 export async function hashPassword(password: string): Promise<string> {
