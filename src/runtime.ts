@@ -1,13 +1,13 @@
 import { Dec, toJsonNumber } from './core/money.js';
-import { randomBytes } from 'node:crypto';
 import type { Config } from './config.js';
 import { systemClock, type Clock } from './core/clock.js';
+import { keyFromFile } from './core/key-file.js';
 import { openDatabase, type OpenDatabase } from './db/connect.js';
 import { migrate } from './db/migrate.js';
 import { analyzeGrownTables } from './db/maintenance.js';
 import { purgeExpired } from './idempotency/service.js';
 import { buildApp, type App } from './http/app.js';
-import { createTenancyService, installationSecret, type TenancyService } from './tenancy/service.js';
+import { createTenancyService, type TenancyService } from './tenancy/service.js';
 import { createPublishing, type Publishing } from './catalog/publishing.js';
 import { createSnapshotCache } from './catalog/snapshot-cache.js';
 import { loadDemoCatalog } from './catalog/demo.js';
@@ -62,7 +62,8 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
   const database = opts.database ?? await openConfiguredDatabase(config);
   try {
     const migrations = await migrate(database.db);
-    const secret = config.jwtSecret ?? await installationSecret(database.db, 'jwt', randomBytes(32).toString('base64url'));
+    // KEEL_JWT_SECRET, else a key made once in the data directory (apart from the business data)
+    const secret = config.jwtSecret ?? keyFromFile(config.dataDir, 'jwt');
     const clock = opts.clock ?? systemClock;
     let logger: App['log'] | undefined; // the app's, once it is built
     const log: JobsOptions['log'] = { warn: (obj, msg) => logger?.warn(obj, msg), error: (obj, msg) => logger?.error(obj, msg) };

@@ -97,11 +97,6 @@ export interface LoginHistoryTable {
   error_message: string | null;
 }
 
-export interface ServerSecretsTable {
-  name: string;
-  value: string;
-}
-
 export interface IdempotencyKeysTable {
   tenant_id: string;
   key: string;
@@ -170,7 +165,6 @@ interface Sharpened {
   credential_routes: CredentialRoutesTable;
   refresh_tokens: RefreshTokensTable;
   login_history: LoginHistoryTable;
-  server_secrets: ServerSecretsTable;
   idempotency_keys: IdempotencyKeysTable;
   document_sequences: DocumentSequencesTable;
   jobs: JobsTable;

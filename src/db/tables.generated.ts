@@ -996,11 +996,6 @@ export interface RefreshTokens {
   user_id: string;
 }
 
-export interface ServerSecrets {
-  name: string;
-  value: string;
-}
-
 export interface TaxRates {
   country: string;
   created_at: Generated<Timestamp>;
@@ -1097,7 +1092,6 @@ export interface DB {
   payment_status_changes: PaymentStatusChanges;
   payments: Payments;
   refresh_tokens: RefreshTokens;
-  server_secrets: ServerSecrets;
   tax_rates: TaxRates;
   tenant_users: TenantUsers;
   tenants: Tenants;

@@ -395,8 +395,3 @@ function parseInstant(v: string | undefined, field: string): Date | undefined {
     throw invalid('INVALID_FIELD', `querystring/${field} must be a date-time with offset, like 2026-01-31T10:00:00.000+01:00`);
   }
 }
-
-/** An installation-wide secret by name, created with `fresh` on first use (the JWT key); before any service exists. */
-export function installationSecret(db: Db, name: string, fresh: string): Promise<string> {
-  return store.getOrCreateSecret(db, name, fresh);
-}

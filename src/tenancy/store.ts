@@ -245,9 +245,3 @@ export async function listLogins(db: Q, tenantId: string, f: { userId?: string |
   const rows = await q.orderBy('login_time', 'desc').limit(f.limit).execute();
   return rows.map(toLoginRecord);
 }
-
-export async function getOrCreateSecret(db: Q, name: string, fresh: string): Promise<string> {
-  await db.insertInto('server_secrets').values({ name, value: fresh }).onConflict((oc) => oc.column('name').doNothing()).execute();
-  const r = await db.selectFrom('server_secrets').select('value').where('name', '=', name).executeTakeFirstOrThrow();
-  return r.value;
-}

@@ -30,7 +30,7 @@ describe(`database on ${engine}`, () => {
   });
 
   it('every tenant-owned primary key leads with tenant_id', async () => {
-    const installationWide = ['tenants', 'users', 'credential_routes', 'refresh_tokens', 'server_secrets', 'keel_migrations'];
+    const installationWide = ['tenants', 'users', 'credential_routes', 'refresh_tokens', 'keel_migrations'];
     const r = await sql<{ table_name: string; first_col: string }>`
       select tc.table_name, kcu.column_name as first_col
       from information_schema.table_constraints tc
