@@ -44,17 +44,18 @@ export type TenancyService = ReturnType<typeof createTenancyService>;
 
 export function createTenancyService(deps: TenancyDeps) {
   const { db, clock, jwtKey } = deps;
-  const cache = new Map<string, { value: Authenticated; expires: number }>();
+  // credentials (Authenticated) and sessions (revoked or not), by key
+  const cache = new Map<string, { value: unknown; expires: number }>();
 
-  function cached(key: string): Authenticated | undefined {
+  function cached<T = Authenticated>(key: string): T | undefined {
     const hit = cache.get(key);
     if (!hit) return undefined;
     // eslint-disable-next-line no-restricted-syntax -- a credential cache's lifetime is process timing, not business time
-    if (hit.expires > Date.now()) return hit.value;
+    if (hit.expires > Date.now()) return hit.value as T;
     cache.delete(key);
     return undefined;
   }
-  function remember(key: string, value: Authenticated): Authenticated {
+  function remember<T = Authenticated>(key: string, value: T): T {
     if (cache.size >= CACHE_MAX) cache.clear();
     // eslint-disable-next-line no-restricted-syntax -- as above
     cache.set(key, { value, expires: Date.now() + CACHE_MS });
@@ -75,7 +76,7 @@ export function createTenancyService(deps: TenancyDeps) {
 
   async function issueTokens(userId: string, tenantId: string, family: string = randomUUID()) {
     const now = clock.now();
-    const token = await signAccessToken(jwtKey, { sub: userId, tid: tenantId, typ: 'user' }, now);
+    const token = await signAccessToken(jwtKey, { sub: userId, tid: tenantId, typ: 'user', sid: family }, now);
     const refreshToken = newSecret('rt_');
     await store.insertRefreshToken(db, {
       tokenHash: hashSecret(refreshToken), userId, tenantId, family, expiresAt: new Date(now.getTime() + REFRESH_TOKEN_TTL_SECONDS * 1000),
@@ -131,6 +132,11 @@ export function createTenancyService(deps: TenancyDeps) {
         principal: { kind: 'client', clientId: c.info.id, role: c.info.role, customerId: c.info.customerId },
         permissions: permissionsOf([c.info.role]),
       });
+    }
+    // a user's access token dies with its session (its refresh family): here at once, elsewhere within CACHE_MS
+    if (claims.sid) {
+      const revoked = cached<boolean>(`s:${claims.sid}`) ?? remember(`s:${claims.sid}`, await store.refreshFamilyRevoked(db, claims.sid));
+      if (revoked) throw unauthorized('SESSION_REVOKED', 'The session of this access token was revoked; sign in again');
     }
     const tenantId = selector ? (await resolveSelector(selector)).id : claims.tid;
     return authenticateUser(claims.sub, tenantId);
@@ -215,6 +221,7 @@ export function createTenancyService(deps: TenancyDeps) {
         return token;
       });
       if (typeof outcome === 'string') {
+        if (outcome === 'REFRESH_TOKEN_REUSED') invalidate();
         throw unauthorized(outcome, outcome === 'REFRESH_TOKEN_REUSED'
           ? 'The refresh token was already used; every token of its session is now revoked'
           : 'The refresh token is invalid, expired or revoked');
@@ -242,6 +249,7 @@ export function createTenancyService(deps: TenancyDeps) {
       const user = await store.findUser(db, token.userId);
       if (!user || user.userName !== input.userName.toLowerCase()) return;
       await store.revokeRefreshFamily(db, token.family, clock.now());
+      invalidate(); // the session's access tokens are refused here at once
     },
 
     async clientCredentials(input: { clientId: string; clientSecret: string }) {

@@ -223,6 +223,12 @@ export async function revokeRefreshFamily(db: Q, family: string, at: Date): Prom
   await db.updateTable('refresh_tokens').set({ revoked_at: sql`coalesce(revoked_at, ${at})` }).where('family', '=', family).execute();
 }
 
+/** Whether a session (a refresh token family) was revoked. */
+export async function refreshFamilyRevoked(db: Q, family: string): Promise<boolean> {
+  const r = await db.selectFrom('refresh_tokens').select('family').where('family', '=', family).where('revoked_at', 'is not', null).limit(1).executeTakeFirst();
+  return r !== undefined;
+}
+
 export async function findRefreshToken(db: Q, tokenHash: string): Promise<RefreshToken | undefined> {
   const r = await db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
   return r && toRefreshToken(r);

@@ -139,6 +139,24 @@ describe('users and tokens', () => {
     expect([again.statusCode, again.json().errorCode]).toEqual([401, 'INVALID_REFRESH_TOKEN']);
   });
 
+  it('a revoked session refuses its access tokens (every one rotated from it), while the user’s other sessions go on', async () => {
+    const u = await newUser(tenant.apiKey);
+    const session = (await login(u.userName)).json();
+    const rotated = (await t.call('POST', '/auth/refreshToken', { body: { refreshToken: session.refreshToken, userName: u.userName } })).json();
+    const other = (await login(u.userName)).json();
+    for (const token of [session.token, rotated.token, other.token]) expect((await t.call('GET', '/users/profile', { headers: bearer(token) })).statusCode).toBe(200);
+    expect((await t.call('POST', '/auth/revokeToken', { body: { token: rotated.refreshToken, userName: u.userName } })).statusCode).toBe(200);
+    for (const token of [session.token, rotated.token]) {
+      const res = await t.call('GET', '/users/profile', { headers: bearer(token) });
+      expect([res.statusCode, res.json().errorCode, res.json().message]).toEqual([401, 'SESSION_REVOKED', 'The session of this access token was revoked; sign in again']);
+    }
+    expect((await t.call('GET', '/users/profile', { headers: bearer(other.token) })).statusCode).toBe(200);
+    // a reused refresh token revokes its session the same way
+    const reused = (await t.call('POST', '/auth/refreshToken', { body: { refreshToken: other.refreshToken, userName: u.userName } })).json();
+    expect((await t.call('POST', '/auth/refreshToken', { body: { refreshToken: other.refreshToken, userName: u.userName } })).json().errorCode).toBe('REFRESH_TOKEN_REUSED');
+    expect((await t.call('GET', '/users/profile', { headers: bearer(reused.token) })).json().errorCode).toBe('SESSION_REVOKED');
+  });
+
   it('verify checks a token against the tenant of apiAccessKey', async () => {
     const u = await newUser(tenant.apiKey);
     const { token } = (await login(u.userName)).json();

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDomainError } from '../../src/core/errors.js';
 import { createSignInThrottle } from '../../src/tenancy/sign-in-throttle.js';
@@ -23,12 +24,16 @@ describe('the throttle', () => {
 });
 
 describe('over HTTP', () => {
+  // users are installation-wide: names of their own on a shared database
+  const run = randomUUID().slice(0, 8);
+  const guarded = `guarded-${run}@example.com`;
+  const other = `other-${run}@example.com`;
   let t: TestApp;
   let apiKey: string;
   beforeAll(async () => {
     t = await testApp();
     apiKey = (await t.newTenant()).apiKey;
-    for (const userName of ['guarded@example.com', 'other@example.com']) {
+    for (const userName of [guarded, other]) {
       const res = await t.call('POST', '/users', { body: { userName, password: 'correct horse', roles: ['admin'] }, headers: withKey(apiKey) });
       expect(res.statusCode, res.body).toBeLessThan(300);
     }
@@ -38,14 +43,14 @@ describe('over HTTP', () => {
     t.rt.app.inject({ method: 'POST', url: '/auth/token', payload: { userName, password }, remoteAddress });
 
   it('ten wrong passwords, then 429 with Retry-After even for the right one; another account from another address signs in', async () => {
-    for (let i = 0; i < 10; i++) expect((await signIn('guarded@example.com', `guess ${i}`)).statusCode).toBe(401);
-    const locked = await signIn('guarded@example.com', 'correct horse', '198.51.100.7');
+    for (let i = 0; i < 10; i++) expect((await signIn(guarded, `guess ${i}`)).statusCode).toBe(401);
+    const locked = await signIn(guarded, 'correct horse', '198.51.100.7');
     expect([locked.statusCode, locked.json().errorCode, locked.json().errorType]).toEqual([429, 'TOO_MANY_FAILED_SIGN_INS', 'RateLimitError']);
     expect(Number(locked.headers['retry-after'])).toBeGreaterThan(800);
     expect(locked.json().message).toMatch(/^10 failed sign-ins for this account within 15 minutes; try again in \d+ s$/);
     // the address that guessed is locked for every account
-    expect((await signIn('other@example.com', 'correct horse')).statusCode).toBe(429);
-    const elsewhere = await signIn('other@example.com', 'correct horse', '198.51.100.8');
+    expect((await signIn(other, 'correct horse')).statusCode).toBe(429);
+    const elsewhere = await signIn(other, 'correct horse', '198.51.100.8');
     expect(elsewhere.statusCode, elsewhere.body).toBe(200);
   });
 
