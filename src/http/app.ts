@@ -30,6 +30,8 @@ import { stripeWebhookRoutes, type StripeWebhookDeps } from '../payments/routes.
 import { registerAuth } from './auth.js';
 import { errorHandler, notFoundHandler, toErrorReply } from './errors.js';
 import { loneSurrogateAt, mayHoldSurrogates } from './well-formed.js';
+import { serverOptions } from './server-limits.js';
+import type { Config } from '../config.js';
 import { invalid } from '../core/errors.js';
 import { registerIdempotency } from './idempotency.js';
 import { registerOrgScope } from './org-scope.js';
@@ -57,6 +59,8 @@ export interface AppDeps {
   stripeWebhook?: StripeWebhookDeps;
   adminToken: string | undefined;
   logLevel?: string;
+  /** Socket limits (src/http/server-limits.ts); absent: Node's defaults. */
+  serving?: Config['serving'];
   idempotencyStaleMs?: number;
 }
 
@@ -66,6 +70,8 @@ export type App = FastifyInstance;
 export async function buildApp(deps: AppDeps): Promise<App> {
   const app = Fastify({
     logger: { level: deps.logLevel ?? 'info' },
+    // the timeouts are checked this often (Node's default, 30 s, would let a slow client run 30 s past them)
+    ...(deps.serving && { http: serverOptions(deps.serving) }),
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();

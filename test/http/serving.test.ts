@@ -66,3 +66,24 @@ describe('serving', () => {
     }
   });
 });
+
+describe('a slow client', () => {
+  let slow: TestApp;
+  beforeAll(async () => { slow = await testApp({ config: { serving: { headersTimeoutMs: 300, requestTimeoutMs: 300, keepAliveTimeoutMs: 5_000, maxConnections: 1_000 } } }); });
+  afterAll(() => slow.close());
+
+  it('that never finishes its headers is answered 408 and cut off soon after the headers timeout, not after Node’s 60 s', async () => {
+    await slow.rt.app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = slow.rt.app.server.address() as { port: number };
+    const started = performance.now();
+    const answer = await new Promise<string>((resolve) => {
+      let text = '';
+      const socket = connect(port, '127.0.0.1', () => socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n'));
+      socket.on('data', (d) => { text += d.toString(); });
+      socket.on('close', () => resolve(text));
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    // the timeout (0.3 s) plus at most one check interval (0.3 s), with room for a loaded machine
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+});
