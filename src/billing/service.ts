@@ -59,8 +59,10 @@ function previewView(ctx: Ctx, draft: InvoiceDraft, customerId: string | null): 
 
 export type BillingService = ReturnType<typeof createBillingService>;
 
-/** Called in the transaction that makes an invoice Active by a billing run or `:activate` (collection plans its charge: src/workflows/invoice-collection.ts). */
-/** `paymentMethodToken`: the customer's default method as the caller read it in this transaction (absent: read again). */
+/**
+ * Called in the transaction that makes an invoice Active by a billing run or `:activate` (collection plans its charge: src/workflows/invoice-collection.ts).
+ * `paymentMethodToken`: the customer's default method as the caller read it in this transaction (absent: read again).
+ */
 export type OnInvoiceActivated = (tx: Tx, ctx: Ctx, invoice: ActivatedInvoice) => Promise<void>;
 export interface ActivatedInvoice { id: string; customerId: string; currency: string; invoiceDate: string; paymentMethodToken?: string | null }
 

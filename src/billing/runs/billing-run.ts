@@ -5,6 +5,7 @@ import { DomainError, invalid, notFound } from '../../core/errors.js';
 import { parseBusinessDate, type PlainDate } from '../../core/dates.js';
 import { Dec } from '../../core/money.js';
 import { inTransaction, type Tx } from '../../db/transaction.js';
+import type { OnInvoiceActivated } from '../service.js';
 import { isUuid } from '../../core/ids.js';
 import type { AssetsService } from '../../assets/service.js';
 import type { CustomersService } from '../../customers/service.js';
@@ -54,7 +55,7 @@ async function resolveFilters(idsMatching: IdsMatching, ctx: Ctx, f: RunFilters)
  * interleaving only costs, so it bills one at a time.
  */
 export function createBillingRuns(deps: { assets: AssetsService; customers: CustomersService; numbering: NumberingService; documents: BilledDocuments; idsMatching: IdsMatching; concurrency?: number; dayBoundary: DayBoundaryWork;
-  onInvoiceActivated?: (tx: Tx, ctx: Ctx, invoice: { id: string; customerId: string; currency: string; invoiceDate: string; paymentMethodToken?: string | null }) => Promise<void> }) {
+  onInvoiceActivated?: OnInvoiceActivated }) {
   const RUN_CONCURRENCY = Math.max(1, deps.concurrency ?? 1);
   const defaults = (ctx: Ctx) => billingDefaults(ctx.tenant.settings);
 
