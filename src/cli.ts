@@ -1,6 +1,6 @@
 import cluster from 'node:cluster';
 import { loadConfig, type Config } from './config.js';
-import { applyServerLimits } from './http/server-limits.js';
+import { capConnections } from './http/server-limits.js';
 import { migrate } from './db/migrate.js';
 import { loadDemoCatalog } from './catalog/demo.js';
 import { openConfiguredDatabase, startRuntime, type Runtime } from './runtime.js';
@@ -41,7 +41,7 @@ async function serve(): Promise<void> {
   const config = loadConfig();
   if (cluster.isPrimary && config.workers > 1) return servePrimary(config);
   const rt = await startRuntime(config);
-  applyServerLimits(rt.app.server, config.serving);
+  capConnections(rt.app.server, config.serving); // the timeouts the app was made with (buildApp)
   const address = await rt.app.listen({ port: config.port, host: config.host });
   if (cluster.isPrimary) process.stdout.write(banner(publicUrl(config, address), address, config, rt.bootstrap, 1));
   const stop = async () => {

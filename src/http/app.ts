@@ -71,7 +71,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const app = Fastify({
     logger: { level: deps.logLevel ?? 'info' },
     // the timeouts are checked this often (Node's default, 30 s, would let a slow client run 30 s past them)
-    ...(deps.serving && { http: serverOptions(deps.serving) }),
+    ...(deps.serving && serverOptions(deps.serving)),
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();

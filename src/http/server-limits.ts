@@ -5,18 +5,19 @@ import type { Config } from '../config.js';
 // socket for 300 s (requestTimeout) and send headers for 60 s. These bound *receiving* a request —
 // its headers, then all of it — and idle keep-alive sockets; the work a request starts is not cut
 // off (a long run answers when it is done). Past maxConnections new sockets are closed at once.
-/** The limits as the server is created with them, checked every second. */
-export function serverOptions(limits: Config['serving']): ServerOptions {
+
+/**
+ * The limits as fastify makes the server with them: its own `requestTimeout` and `keepAliveTimeout`
+ * options (it overrides those of `http`), and through `http` the headers timeout, checked every second.
+ */
+export function serverOptions(limits: Config['serving']): { requestTimeout: number; keepAliveTimeout: number; http: ServerOptions } {
   return {
-    headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs), requestTimeout: limits.requestTimeoutMs,
-    keepAliveTimeout: limits.keepAliveTimeoutMs, connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
+    requestTimeout: limits.requestTimeoutMs, keepAliveTimeout: limits.keepAliveTimeoutMs,
+    http: { headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs), connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs) },
   };
 }
 
-/** The limits on a server already made (the connection cap is only settable so). */
-export function applyServerLimits(server: Server, limits: Config['serving']): void {
-  server.headersTimeout = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs);
-  server.requestTimeout = limits.requestTimeoutMs;
-  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+/** The connection cap, which a server takes only once it is made. */
+export function capConnections(server: Server, limits: Config['serving']): void {
   server.maxConnections = limits.maxConnections;
 }

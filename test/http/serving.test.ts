@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { applyServerLimits } from '../../src/http/server-limits.js';
+import { capConnections } from '../../src/http/server-limits.js';
 import { testApp, type TestApp } from '../support/app.js';
 
 // Serving (DESIGN §3 Serving, issue 15 part 7): this machine only unless HOST says otherwise;
@@ -40,7 +40,7 @@ describe('serving', () => {
   it('past maxConnections a new socket is closed at once; the open one is still served', async () => {
     const server = t.rt.app.server;
     const before = { ...loadConfig({}).serving };
-    applyServerLimits(server, { ...before, maxConnections: 1 });
+    capConnections(server, { ...before, maxConnections: 1 });
     expect([server.headersTimeout, server.requestTimeout, server.keepAliveTimeout, server.maxConnections]).toEqual([10_000, 30_000, 5_000, 1]);
     await t.rt.app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = server.address() as { port: number };
@@ -62,7 +62,7 @@ describe('serving', () => {
       const second = await open();
       await second.closed;
     } finally {
-      applyServerLimits(server, before);
+      capConnections(server, before);
     }
   });
 });
