@@ -1,4 +1,5 @@
 import type { Clock } from './core/clock.js';
+import type { OrgScope } from './core/scope.js';
 import type { Db } from './db/connect.js';
 import type { Permission } from './tenancy/roles.js';
 import type { Principal, Tenant } from './tenancy/model.js';
@@ -12,6 +13,8 @@ export interface Ctx {
   tenant: Tenant;
   principal: Principal;
   permissions: Set<Permission>;
+  /** Set for a credential bound to a customer: what it may reach (src/core/scope.ts). */
+  scope?: OrgScope | null;
   db: Db;
   clock: Clock;
   timeZone: string;

@@ -3,6 +3,7 @@ import { invalid, notFound } from '../core/errors.js';
 import { Dec, roundMoney } from '../core/money.js';
 import type { Tx } from '../db/transaction.js';
 import { isUuid } from '../core/ids.js';
+import { assertInScope, scopedCustomerIds } from '../core/scope.js';
 import type { CustomerMetrics } from '../customers/service.js';
 import type { AssetKind, ProvisionLine, AssetVersion } from './model.js';
 import { billableOf, type BillableLine } from '../billing/charges.js';
@@ -82,7 +83,7 @@ export function createAssetsService() {
 
     /** The where dialect's schema over assets, and the latest versions matching a filter. */
     filterSchema: store.ASSET_FILTER,
-    latestMatching: (q: Tx | Ctx['db'], ctx: Ctx, where: Where, limit: number) => store.latestMatching(q, ctx.tenantId, where, limit),
+    latestMatching: (q: Tx | Ctx['db'], ctx: Ctx, where: Where, limit: number) => store.latestMatching(q, ctx.tenantId, where, limit, scopedCustomerIds(ctx)),
 
     nextVersions: (q: Tx | Ctx['db'], ctx: Ctx, numbers: readonly string[]) => store.nextVersions(q, ctx.tenantId, numbers),
 
@@ -123,7 +124,9 @@ export function createAssetsService() {
 
     async getSubscription(ctx: Ctx, id: string) {
       const [row] = isUuid(id) ? await store.versionsWithFigures(ctx.db, ctx.tenantId, { ids: [id.toLowerCase()] }, today(ctx)) : [];
-      if (!row || row.kind !== 'Subscription') throw notFound('SUBSCRIPTION_NOT_FOUND', `Subscription ${id} does not exist`);
+      const missing = () => notFound('SUBSCRIPTION_NOT_FOUND', `Subscription ${id} does not exist`);
+      if (!row || row.kind !== 'Subscription') throw missing();
+      assertInScope(ctx, row.customerId, 'read', missing);
       return toSubscriptionView(row, today(ctx));
     },
 
@@ -133,11 +136,15 @@ export function createAssetsService() {
       for (const k of Object.keys(body)) if (!allowed.has(k)) throw invalid('READ_ONLY_FIELD', `body/${k} cannot be patched; change the subscription with a change order`);
       if (body.description !== undefined && body.description !== null && typeof body.description !== 'string') throw invalid('INVALID_FIELD', 'body/description must be a string');
       if (body.customFields !== undefined && (typeof body.customFields !== 'object' || body.customFields === null || Array.isArray(body.customFields))) throw invalid('INVALID_FIELD', 'body/customFields must be an object');
-      const ok = isUuid(id) && await store.patchDescriptive(ctx.db, ctx.tenantId, id.toLowerCase(), {
+      const missing = () => notFound('SUBSCRIPTION_NOT_FOUND', `Subscription ${id} does not exist`);
+      const owner = isUuid(id) ? await store.subscriptionOwner(ctx.db, ctx.tenantId, id.toLowerCase()) : undefined;
+      if (!owner) throw missing();
+      assertInScope(ctx, owner, 'write', missing);
+      const ok = await store.patchDescriptive(ctx.db, ctx.tenantId, id.toLowerCase(), {
         ...(body.description !== undefined && { description: body.description as string | null }),
         ...(body.customFields !== undefined && { customFields: body.customFields as Record<string, unknown> }),
       });
-      if (!ok) throw notFound('SUBSCRIPTION_NOT_FOUND', `Subscription ${id} does not exist`);
+      if (!ok) throw missing();
       return this.getSubscription(ctx, id);
     },
 

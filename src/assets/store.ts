@@ -116,6 +116,12 @@ export async function cancelOrderVersions(db: Q, tenantId: string, orderId: stri
   return r.rows.length;
 }
 
+/** The customer a subscription version belongs to (undefined: no such subscription). */
+export async function subscriptionOwner(db: Q, tenantId: string, id: string): Promise<string | undefined> {
+  const r = await sql<{ customer_id: string }>`select customer_id from asset_versions where tenant_id = ${tenantId} and id = ${id} and kind = 'Subscription'`.execute(db);
+  return r.rows[0]?.customer_id;
+}
+
 export async function patchDescriptive(db: Q, tenantId: string, id: string, patch: { description?: string | null; customFields?: Record<string, unknown> }): Promise<boolean> {
   const sets = [sql`description = coalesce(${patch.description === undefined ? null : patch.description}, description)`];
   if (patch.description === null) sets[0] = sql`description = null`;
@@ -211,10 +217,12 @@ export const ASSET_FILTER: WhereSchema = {
 };
 
 /** The latest versions that match a filter, canceled ones left out; at most `limit`. */
-export async function latestMatching(db: Q, tenantId: string, where: Where, limit: number): Promise<AssetVersion[]> {
+/** `customerIds`: only these customers' assets (an organisation's scope); null: the whole tenant's. */
+export async function latestMatching(db: Q, tenantId: string, where: Where, limit: number, customerIds: readonly string[] | null): Promise<AssetVersion[]> {
+  const scope = customerIds ? sql`and v.customer_id = any(${[...customerIds]}::uuid[])` : sql``;
   const r = await sql<Row<'asset_versions'>>`select v.* from asset_versions v
     join asset_heads h on h.tenant_id = v.tenant_id and h.asset_number = v.asset_number and h.latest_id = v.id
-    where v.tenant_id = ${tenantId} and v.status not in ('Canceled', 'Superseded') and ${whereSql(where, ASSET_COLUMNS)}
+    where v.tenant_id = ${tenantId} and v.status not in ('Canceled', 'Superseded') and ${whereSql(where, ASSET_COLUMNS)} ${scope}
     order by v.customer_id, v.asset_number limit ${limit}`.execute(db);
   return r.rows.map(toVersion);
 }

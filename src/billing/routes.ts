@@ -11,7 +11,8 @@ const IdParams = Type.Object({ id: Type.String() });
 
 export const billingRoutes: FastifyPluginAsyncTypebox<{ billing: BillingService; tenancy: TenancyService; collection: InvoiceCollection }> = async (app, { billing, tenancy, collection }) => {
   const ops = billing.operations;
-  const write = { permission: 'billing:write' } as const;
+  const write = { permission: 'billing:write', scope: 'organisation' } as const;
+  const tenantWrite = { permission: 'billing:write', scope: 'tenant' } as const;
   const Body = Type.Record(Type.String(), Type.Unknown());
   // payments recorded by hand, refunds and reversals moved through no gateway: billing or admin (DESIGN §3 Roles and money)
   app.post(verbPath('/billing/invoices', 'pay'), { config: write, schema: { tags: ['billing'], summary: 'Record payments of Active invoices', body: Body } },
@@ -32,9 +33,9 @@ export const billingRoutes: FastifyPluginAsyncTypebox<{ billing: BillingService;
     async (req) => collection.transfer(req.ctx, req.body));
   app.post(verbPath('/billing/invoices', 'convert-payment-status'), { config: write, schema: { tags: ['billing'], summary: 'Set payment statuses by hand {convertPaymentStatuses: [{id, paymentStatus, reason|paymentDetails}]}', body: Body } },
     async (req) => ops.convertPaymentStatus(req.ctx, req.body));
-  app.get('/billing/invoices/:id/collection-attempts', { config: { permission: 'billing:read' }, schema: { tags: ['billing'], summary: 'Every collection attempt of an invoice, oldest first', params: IdParams } },
+  app.get('/billing/invoices/:id/collection-attempts', { config: { permission: 'billing:read', scope: 'organisation' }, schema: { tags: ['billing'], summary: 'Every collection attempt of an invoice, oldest first', params: IdParams } },
     async (req) => collection.attemptsOf(req.ctx, req.params.id));
-  app.get('/billing/invoices/:id/payment-status-changes', { config: { permission: 'billing:read' }, schema: { tags: ['billing'], summary: 'Payment statuses set by hand, with their reasons', params: IdParams } },
+  app.get('/billing/invoices/:id/payment-status-changes', { config: { permission: 'billing:read', scope: 'organisation' }, schema: { tags: ['billing'], summary: 'Payment statuses set by hand, with their reasons', params: IdParams } },
     async (req) => { const { invoice } = await billing.getInvoice(req.ctx, req.params.id); return { invoiceId: invoice.id, customerId: invoice.customerId, changes: await ops.statusChangesOf(req.ctx, invoice.id) }; });
   app.post(verbPath('/billing/credit-memos', 'transferToPayments'), { config: write, schema: { tags: ['credit memos'], summary: 'Refund credit memos\' credit to the original payment method {creditMemoIds} or {whereConditions: {id: {_in}}}', body: Body } },
     async (req) => collection.refundCreditMemos(req.ctx, req.body));
@@ -42,9 +43,9 @@ export const billingRoutes: FastifyPluginAsyncTypebox<{ billing: BillingService;
     async (req) => billing.getInvoice(req.ctx, await ops.patch(req.ctx, req.params.id, req.body)));
 
   // --- tenant billing settings ----------------------------------------------------------------
-  app.get(verbPath('/billing/tenant-settings/setting', 'export'), { config: { permission: 'tenant:read' }, schema: { tags: ['billing'], summary: 'The tenant\'s billing settings in the seed\'s shape' } },
+  app.get(verbPath('/billing/tenant-settings/setting', 'export'), { config: { permission: 'tenant:read', scope: 'tenant' }, schema: { tags: ['billing'], summary: 'The tenant\'s billing settings in the seed\'s shape' } },
     async (req) => exportSettings(req.ctx.tenant.settings));
-  app.post(verbPath('/billing/tenant-settings/setting', 'import'), { config: { permission: 'tenant:admin' }, schema: { tags: ['billing'], body: Body } },
+  app.post(verbPath('/billing/tenant-settings/setting', 'import'), { config: { permission: 'tenant:admin', scope: 'tenant' }, schema: { tags: ['billing'], body: Body } },
     async (req) => exportSettings((await tenancy.updateTenant(req.ctx, { settings: importPatch(req.body) })).settings));
 
   // --- debit memos --------------------------------------------------------------------------
@@ -58,30 +59,30 @@ export const billingRoutes: FastifyPluginAsyncTypebox<{ billing: BillingService;
     async (req) => debit.activate(req.ctx, req.body));
   app.post('/billing/debit-memos/cancel', { config: write, schema: { tags: ['debit memos'], body: Body } },
     async (req, reply) => { await debit.cancel(req.ctx, req.body); return reply.status(200).send({}); });
-  app.get('/billing/debit-memos/:id', { config: { permission: 'billing:read' }, schema: { tags: ['debit memos'], params: IdParams } },
+  app.get('/billing/debit-memos/:id', { config: { permission: 'billing:read', scope: 'organisation' }, schema: { tags: ['debit memos'], params: IdParams } },
     async (req) => debit.get(req.ctx, req.params.id));
 
   // --- credits ------------------------------------------------------------------------------
   app.post(verbPath('/billing/credits', 'convert'), { config: write, schema: { tags: ['credits'], summary: 'Convert credits to Active credit memos {credits:[{creditId|creditNumber, amount}]}', body: Body } },
     async (req) => billing.credits.convert(req.ctx, req.body));
-  app.get('/billing/credits', { config: { permission: 'billing:read' }, schema: { tags: ['credits'], summary: 'A customer\'s credits (?customerId=)' } },
+  app.get('/billing/credits', { config: { permission: 'billing:read', scope: 'organisation' }, schema: { tags: ['credits'], summary: 'A customer\'s credits (?customerId=)' } },
     async (req) => billing.credits.ofCustomer(req.ctx, (req.query as { customerId?: unknown }).customerId));
-  app.get('/billing/credits/:id', { config: { permission: 'billing:read' }, schema: { tags: ['credits'], summary: 'A credit by id or CRE- number', params: IdParams } },
+  app.get('/billing/credits/:id', { config: { permission: 'billing:read', scope: 'organisation' }, schema: { tags: ['credits'], summary: 'A credit by id or CRE- number', params: IdParams } },
     async (req) => billing.credits.get(req.ctx, req.params.id));
 
   // --- credit memos -------------------------------------------------------------------------
   const memos = billing.creditMemos;
   app.post('/billing/credit-memos', { config: write, schema: { tags: ['credit memos'], summary: 'Create a credit memo {customerId, amount, taxAmount?, reason?, status?}', body: Body } },
     async (req, reply) => reply.status(201).send(await memos.create(req.ctx, req.body, async (id) => billing.customerCurrency(req.ctx, id))));
-  app.get('/billing/credit-memos/:id', { config: { permission: 'billing:read' }, schema: { tags: ['credit memos'], params: IdParams } },
+  app.get('/billing/credit-memos/:id', { config: { permission: 'billing:read', scope: 'organisation' }, schema: { tags: ['credit memos'], params: IdParams } },
     async (req) => memos.get(req.ctx, req.params.id));
   app.patch('/billing/credit-memos/:id', { config: write, schema: { tags: ['credit memos'], params: IdParams, body: Body } },
     async (req) => memos.patch(req.ctx, req.params.id, req.body));
-  app.get('/billing/credit-memos/:id/invoices', { config: { permission: 'billing:read' }, schema: { tags: ['credit memos'], params: IdParams } },
+  app.get('/billing/credit-memos/:id/invoices', { config: { permission: 'billing:read', scope: 'organisation' }, schema: { tags: ['credit memos'], params: IdParams } },
     async (req) => memos.invoicesOf(req.ctx, req.params.id));
-  app.get('/billing/credit-memos/:id/debit-memos', { config: { permission: 'billing:read' }, schema: { tags: ['credit memos'], summary: 'Debit memos the credit memo was applied to', params: IdParams } },
+  app.get('/billing/credit-memos/:id/debit-memos', { config: { permission: 'billing:read', scope: 'organisation' }, schema: { tags: ['credit memos'], summary: 'Debit memos the credit memo was applied to', params: IdParams } },
     async (req) => memos.debitMemosOf(req.ctx, req.params.id));
-  app.get('/billing/invoices/:id/credit-memos', { config: { permission: 'billing:read' }, schema: { tags: ['credit memos'], params: IdParams } },
+  app.get('/billing/invoices/:id/credit-memos', { config: { permission: 'billing:read', scope: 'organisation' }, schema: { tags: ['credit memos'], params: IdParams } },
     async (req) => { await billing.getInvoice(req.ctx, req.params.id); return memos.memosOfInvoice(req.ctx, req.params.id.toLowerCase()); });
   app.post(verbPath('/billing/credit-memos', 'activate'), { config: write, schema: { tags: ['credit memos'], body: Body } }, async (req) => memos.activate(req.ctx, req.body));
   app.post(verbPath('/billing/credit-memos', 'apply'), { config: write, schema: { tags: ['credit memos'], body: Body } }, async (req) => memos.apply(req.ctx, req.body));
@@ -93,7 +94,7 @@ export const billingRoutes: FastifyPluginAsyncTypebox<{ billing: BillingService;
   // A Recurring schedule (Quartz cron) is stored as Draft; activated, the server's scheduler runs it.
   const schedules = billing.schedules;
   app.post('/billing/schedules', {
-    config: write,
+    config: tenantWrite,
     schema: {
       tags: ['billing'], summary: 'Run billing now (scheduleType OneTime, targetDate) or create a Recurring schedule (recurringSchedule cron)',
       body: Type.Object({
@@ -111,29 +112,29 @@ export const billingRoutes: FastifyPluginAsyncTypebox<{ billing: BillingService;
     }));
   });
   const Ids = Type.Object({ scheduleIds: Type.Array(Type.String(), { minItems: 1 }) });
-  app.patch('/billing/schedules/activate', { config: write, schema: { tags: ['billing'], body: Ids } }, async (req) => ({ scheduleIds: await schedules.activate(req.ctx, req.body) }));
-  app.patch('/billing/schedules/cancel', { config: write, schema: { tags: ['billing'], body: Ids } }, async (req) => ({ scheduleIds: await schedules.cancel(req.ctx, req.body) }));
-  app.get('/billing/schedules/:id', { config: { permission: 'billing:read' }, schema: { tags: ['billing'], params: IdParams } }, async (req) => schedules.get(req.ctx, req.params.id));
-  app.patch('/billing/schedules/:id', { config: write, schema: { tags: ['billing'], params: IdParams, body: Body } }, async (req) => schedules.patch(req.ctx, req.params.id, req.body));
-  app.post(verbPath('/billing/schedules/:id', 'duplicate'), { config: write, schema: { tags: ['billing'], params: IdParams } },
+  app.patch('/billing/schedules/activate', { config: tenantWrite, schema: { tags: ['billing'], body: Ids } }, async (req) => ({ scheduleIds: await schedules.activate(req.ctx, req.body) }));
+  app.patch('/billing/schedules/cancel', { config: tenantWrite, schema: { tags: ['billing'], body: Ids } }, async (req) => ({ scheduleIds: await schedules.cancel(req.ctx, req.body) }));
+  app.get('/billing/schedules/:id', { config: { permission: 'billing:read', scope: 'tenant' }, schema: { tags: ['billing'], params: IdParams } }, async (req) => schedules.get(req.ctx, req.params.id));
+  app.patch('/billing/schedules/:id', { config: tenantWrite, schema: { tags: ['billing'], params: IdParams, body: Body } }, async (req) => schedules.patch(req.ctx, req.params.id, req.body));
+  app.post(verbPath('/billing/schedules/:id', 'duplicate'), { config: tenantWrite, schema: { tags: ['billing'], params: IdParams } },
     async (req, reply) => reply.status(201).send(await schedules.duplicate(req.ctx, req.params.id)));
-  app.delete('/billing/schedules/:id', { config: write, schema: { tags: ['billing'], params: IdParams } },
+  app.delete('/billing/schedules/:id', { config: tenantWrite, schema: { tags: ['billing'], params: IdParams } },
     async (req, reply) => { await schedules.remove(req.ctx, req.params.id); return reply.status(204).send(); });
-  app.get('/billing/job/:id/error-log', { config: { permission: 'billing:read' }, schema: { tags: ['billing'], params: IdParams } },
+  app.get('/billing/job/:id/error-log', { config: { permission: 'billing:read', scope: 'tenant' }, schema: { tags: ['billing'], params: IdParams } },
     async (req) => (await billing.runs.job(req.ctx, req.params.id)).errors);
-  app.get('/billing/jobs/:id', { config: { permission: 'billing:read' }, schema: { tags: ['billing'], params: IdParams } },
+  app.get('/billing/jobs/:id', { config: { permission: 'billing:read', scope: 'tenant' }, schema: { tags: ['billing'], params: IdParams } },
     async (req) => billing.runs.job(req.ctx, req.params.id));
 
-  app.get(verbPath('/billing/invoices/:id/pdf', 'generate'), { config: { permission: 'billing:read' }, schema: { tags: ['billing'], summary: 'The invoice as a PDF', params: IdParams } },
+  app.get(verbPath('/billing/invoices/:id/pdf', 'generate'), { config: { permission: 'billing:read', scope: 'organisation' }, schema: { tags: ['billing'], summary: 'The invoice as a PDF', params: IdParams } },
     async (req, reply) => {
       const pdf = await billing.pdf(req.ctx, req.params.id);
       return reply.type('application/pdf').header('content-disposition', `inline; filename="${pdf.fileName}"`).send(pdf.bytes);
     });
-  app.get('/billing/invoices/:id', { config: { permission: 'billing:read' }, schema: { tags: ['billing'], params: IdParams } },
+  app.get('/billing/invoices/:id', { config: { permission: 'billing:read', scope: 'organisation' }, schema: { tags: ['billing'], params: IdParams } },
     async (req) => billing.getInvoice(req.ctx, req.params.id));
 
   app.post(verbPath('/billing/invoices', 'activate'), {
-    config: { permission: 'billing:write' },
+    config: { permission: 'billing:write', scope: 'organisation' },
     schema: { tags: ['billing'], summary: 'Activate Draft invoices: {invoiceIds, invoiceDate?, data?: [{id, invoiceDate?, amount?, taxAmount?, invoiceItems: [{id, transactionAmount?, taxAmount?}]}], enabledAppliedCredits?}', body: Type.Object({ invoiceIds: Type.Array(Type.String(), { minItems: 1, maxItems: 200 }) }, { additionalProperties: true }) },
   }, async (req) => billing.activateInvoices(req.ctx, req.body));
 };

@@ -8,6 +8,7 @@ import { readActivation, applyOverrides } from './invoices/activation.js';
 import { asDate } from './periods.js';
 import { inTransaction, type Tx } from '../db/transaction.js';
 import { isUuid } from '../core/ids.js';
+import { assertInScope } from '../core/scope.js';
 import type { AssetsService } from '../assets/service.js';
 import type { NumberingService } from '../numbering/service.js';
 import { billableOf, billingDefaults, inTrialOn, toCharge, type BillableLine, type ChargeableVersion } from './charges.js';
@@ -202,12 +203,12 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
       return draft ? [previewView(ctx, draft, i.customerId)] : [];
     },
 
-    /** A customer's currency (its first order fixed it), else the tenant's. */
     /** What each customer's Active invoices still owe, as decimal strings (customers' `invoiceBalance`). */
     openBalances: (ctx: Ctx, customerIds: readonly string[]) => store.openBalances(ctx.db, ctx.tenantId, customerIds),
 
+    /** The currency of a customer a memo is written for (so: refused with 403 outside the caller's scope). */
     async customerCurrency(ctx: Ctx, customerId: string): Promise<string> {
-      const c = await deps.customers.getStoredCustomer(ctx.db, ctx, customerId);
+      const c = await deps.customers.getStoredCustomer(ctx.db, ctx, customerId, 'write');
       return c.currencyIsoCode ?? ctx.tenant.currency;
     },
 
@@ -230,9 +231,12 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
       return withItems(ctx, ctx.db, await store.invoicesOfOrder(ctx.db, ctx.tenantId, orderId));
     },
 
-    async getInvoice(ctx: Ctx, id: string): Promise<InvoiceWithItems> {
+    /** An invoice with its items; outside the caller's scope a 404 (read) or a 403 (`access` write: about to change it). */
+    async getInvoice(ctx: Ctx, id: string, access: 'read' | 'write' = 'read'): Promise<InvoiceWithItems> {
       const inv = isUuid(id) ? await store.getInvoice(ctx.db, ctx.tenantId, id.toLowerCase()) : undefined;
-      if (!inv) throw notFound('INVOICE_NOT_FOUND', `Invoice ${id} does not exist`);
+      const missing = () => notFound('INVOICE_NOT_FOUND', `Invoice ${id} does not exist`);
+      if (!inv) throw missing();
+      assertInScope(ctx, inv.customerId, access, missing);
       return (await withItems(ctx, ctx.db, [inv]))[0]!;
     },
 
@@ -244,6 +248,7 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
         for (const [k, id] of req.ids.entries()) {
           const inv = await store.getInvoice(tx, ctx.tenantId, id, { forUpdate: true });
           if (!inv) throw notFound('INVOICE_NOT_FOUND', `body/invoiceIds/${k}: invoice ${id} does not exist`);
+          assertInScope(ctx, inv.customerId, 'write', () => notFound('INVOICE_NOT_FOUND', `body/invoiceIds/${k}: invoice ${id} does not exist`));
           if (inv.status !== 'Draft') throw conflict('INVOICE_NOT_DRAFT', `Invoice ${inv.invoiceNumber} is ${inv.status}; only a Draft invoice can be activated`);
           const o = req.overrides.get(id);
           const items = await store.itemsOf(tx, ctx.tenantId, [id]);

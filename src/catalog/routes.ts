@@ -7,8 +7,8 @@ import type { CatalogService } from './service.js';
 
 // The generic object API (seed 002 "Generic objects") and the self-service catalog. Validation of
 // object bodies is registry-driven (validate.ts), so the schemas here only shape the envelope.
-const write = { permission: 'catalog:write' } as const;
-const read = { permission: 'catalog:read' } as const;
+const write = { permission: 'catalog:write', scope: 'tenant' } as const;
+const read = { permission: 'catalog:read', scope: 'public-catalog' } as const;
 const AnyBody = Type.Unknown();
 const ObjectParams = Type.Object({ objectName: Type.String() });
 const IdParams = Type.Object({ id: Type.String() });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../context.js';
 import { DomainError, invalid, notFound } from '../core/errors.js';
 import { isUuid } from '../core/ids.js';
+import { inScope, outsideScope } from '../core/scope.js';
 import type { AssetsService } from '../assets/service.js';
 import { readWhere } from '../filters/where-filter.js';
 import { readAssetChange } from './change-request.js';
@@ -37,6 +38,9 @@ export function createBulkChanges(deps: { createChangeOrder: CreateChangeOrder; 
         ? await deps.assets.latestOf(ctx.db, ctx, [assetNumber])
         : await deps.assets.latestMatching(ctx.db, ctx, readWhere(filter, `${at}/graphqlQuery`, deps.assets.filterSchema), MAX_TARGETS);
       if (typeof assetNumber === 'string' && rows.length === 0) throw invalid('UNKNOWN_ASSET', `${at}/assetNumber: there is no subscription, asset or entitlement ${assetNumber}`);
+      // a filter matches inside the scope only (in SQL); a number outside it is refused before the job exists
+      const outside = rows.find((r) => !inScope(ctx, r.customerId));
+      if (outside) throw outsideScope(ctx, outside.customerId, `${at}/assetNumber`);
       for (const r of rows) if (!out.has(r.assetNumber)) out.set(r.assetNumber, { assetNumber: r.assetNumber, customerId: r.customerId, change });
     }
     return [...out.values()];
@@ -81,7 +85,7 @@ export function createBulkChanges(deps: { createChangeOrder: CreateChangeOrder; 
       if (!Array.isArray(body.assetChanges) || body.assetChanges.length === 0) throw invalid('INVALID_FIELD', 'body/assetChanges must be a non-empty array');
       const list = await targets(ctx, body.assetChanges);
       const jobId = randomUUID();
-      await store.insertJob(ctx.db, ctx.tenantId, { id: jobId, status: 'Queued', request: body, batchSize: rawSize });
+      await store.insertJob(ctx.db, ctx.tenantId, { id: jobId, status: 'Queued', request: body, batchSize: rawSize, scopeCustomerId: ctx.scope?.rootCustomerId ?? null });
       // the job outlives the request; it never charges twice under the request's idempotency key
       const jobCtx: Ctx = { ...ctx, idempotencyKey: undefined };
       run(jobCtx, jobId, list, orderOptions, rawSize).catch(async (err: unknown) => {
@@ -92,7 +96,8 @@ export function createBulkChanges(deps: { createChangeOrder: CreateChangeOrder; 
 
     async job(ctx: Ctx, id: string) {
       const row = isUuid(id) ? await store.getJob(ctx.db, ctx.tenantId, id.toLowerCase()) : undefined;
-      if (!row) throw notFound('JOB_NOT_FOUND', `Job ${id} does not exist`);
+      // a scoped caller follows the jobs made inside its scope
+      if (!row || (ctx.scope && !inScope(ctx, row.scopeCustomerId))) throw notFound('JOB_NOT_FOUND', `Job ${id} does not exist`);
       return { id: row.id, status: row.status, error: row.error, jobType: row.jobType, startTime: row.startedAt?.toISOString() ?? null, endTime: row.finishedAt?.toISOString() ?? null, stages: row.stages };
     },
   };

@@ -76,6 +76,8 @@ export interface BulkChangeJob {
   jobType: string;
   request: unknown;
   batchSize: number;
+  /** The customer the scope of the credential that made it hangs from; null: made tenant-wide. */
+  scopeCustomerId: string | null;
   stages: unknown;
   error: string | null;
   startedAt: Date | null;

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Ctx } from '../context.js';
 import { conflict, invalid, notFound } from '../core/errors.js';
 import { parseDate } from '../core/dates.js';
+import { assertInScope, inScope, outsideScope } from '../core/scope.js';
 import { Dec, roundMoney } from '../core/money.js';
 import type { Tx } from '../db/transaction.js';
 import type { AssetsService } from '../assets/service.js';
@@ -64,11 +65,16 @@ export function createChangeOrdersService(deps: {
     return out;
   }
 
-  async function plan(ctx: Ctx, req: ChangeRequest, orderId: string, q: Tx | Ctx['db'] = ctx.db): Promise<Planned> {
+  /** `access`: a preview (read) sees an asset outside the caller's scope as one that does not exist; a change to it (write) is a 403. */
+  async function plan(ctx: Ctx, req: ChangeRequest, orderId: string, access: 'read' | 'write'): Promise<Planned> {
+    const q = ctx.db;
     const byAsset = new Map<string, AssetChange[]>();
     for (const c of req.assetChanges) byAsset.set(c.assetNumber, [...(byAsset.get(c.assetNumber) ?? []), c]);
     const numbers = [...byAsset.keys()];
-    const latest = await deps.assets.latestOf(q, ctx, numbers);
+    const found = await deps.assets.latestOf(q, ctx, numbers);
+    const outside = found.find((v) => !inScope(ctx, v.customerId));
+    if (outside && access === 'write') throw outsideScope(ctx, outside.customerId, `${byAsset.get(outside.assetNumber)![0]!.at}/assetNumber`);
+    const latest = found.filter((v) => inScope(ctx, v.customerId));
     for (const n of numbers) {
       if (!latest.some((v) => v.assetNumber === n)) throw invalid('UNKNOWN_ASSET', `${byAsset.get(n)![0]!.at}/assetNumber: there is no subscription, asset or entitlement ${n}`);
     }
@@ -217,7 +223,7 @@ export function createChangeOrdersService(deps: {
     /** POST /orders/change-orders (and /change-orders, /cpq/change-order): the plan, numbered; 409 when it no longer matches its preview. */
     async planCreate(ctx: Ctx, body: unknown): Promise<PlannedChange> {
       const req = readChangeRequest(body);
-      const p = await plan(ctx, req, randomUUID());
+      const p = await plan(ctx, req, randomUUID(), 'write');
       if (req.options.previewHash && req.options.previewHash !== p.hash) {
         throw conflict('PREVIEW_STALE', 'The change order no longer matches its preview (prices, dates or the assets changed); preview it again');
       }
@@ -237,13 +243,14 @@ export function createChangeOrdersService(deps: {
       if (typeof b !== 'object' || Array.isArray(b)) throw invalid('INVALID_FIELD', 'body must be an object');
       const draft = await deps.orders.findOrder(ctx, id);
       if (!draft) throw notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`);
+      assertInScope(ctx, draft.customerId, 'write', () => notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`));
       if (draft.status !== 'Draft') throw conflict('ORDER_NOT_DRAFT', `Order ${draft.orderNumber} is ${draft.status}; only a Draft order can be activated`);
       const stored = readChangeRequest(draft.changeRequest);
       const req: ChangeRequest = { ...stored, options: { ...readOptions(b, 'body'), activateOrder: true } };
       const pm = b.paymentMethod as { token?: unknown; gateway?: unknown } | undefined;
       if (pm !== undefined && (typeof pm !== 'object' || pm === null || typeof pm.token !== 'string')) throw invalid('INVALID_FIELD', 'body/paymentMethod/token is required');
       if (pm) req.paymentMethod = { token: String(pm.token), gateway: typeof pm.gateway === 'string' ? pm.gateway : undefined };
-      const p = await plan(ctx, req, draft.id);
+      const p = await plan(ctx, req, draft.id, 'write');
       if (p.hash !== draft.previewHash) throw conflict('PREVIEW_STALE', `Change order ${draft.orderNumber} no longer plans as it did (prices, dates or the assets changed); create it again`);
       deps.orders.assertTaxAddress(ctx, draft.orderNumber, taxStatusOf(p));
       return { req, plan: p };
@@ -273,7 +280,7 @@ export function createChangeOrdersService(deps: {
     /** POST /cpq/change-order:preview: the same plan, nothing stored. */
     async preview(ctx: Ctx, body: unknown) {
       const req = readChangeRequest(body);
-      const p = await plan(ctx, req, randomUUID());
+      const p = await plan(ctx, req, randomUUID(), 'read');
       const view = (l: ChangeLine) => deps.orders.changeLineView(ctx, p.orderId, l);
       const views = p.lines.map(view);
       const invoice = p.draft ? deps.billing.previewOf(ctx, p.draft, p.customerId) : null;

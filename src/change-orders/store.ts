@@ -9,13 +9,13 @@ import type { BulkChangeJob } from './model.js';
 type Q = Db | Tx;
 
 const JOB = {
-  id: 'id', status: 'status', jobType: 'job_type', request: 'request', batchSize: 'batch_size', stages: 'stages', error: 'error',
+  id: 'id', status: 'status', jobType: 'job_type', request: 'request', batchSize: 'batch_size', scopeCustomerId: 'scope_customer_id', stages: 'stages', error: 'error',
   startedAt: 'started_at', finishedAt: 'finished_at', createdAt: 'created_at',
 } as const satisfies ColumnMap<BulkChangeJob, Row<'change_jobs'>>;
 const jobsMap: MapsRow<BulkChangeJob, Row<'change_jobs'>, typeof JOB> = true;
 void jobsMap;
 
-export const insertJob = (db: Q, tenantId: string, job: Pick<BulkChangeJob, 'id' | 'status' | 'request' | 'batchSize'>) =>
+export const insertJob = (db: Q, tenantId: string, job: Pick<BulkChangeJob, 'id' | 'status' | 'request' | 'batchSize' | 'scopeCustomerId'>) =>
   insertRows(db, 'change_jobs', [{ tenant_id: tenantId, ...toColumns<BulkChangeJob>(JOB, job) }]);
 
 export async function getJob(db: Q, tenantId: string, id: string): Promise<BulkChangeJob | undefined> {

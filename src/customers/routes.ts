@@ -4,8 +4,8 @@ import type { CustomersService } from './service.js';
 
 // Customers and contacts (seed 002 part D §1.3). Bodies are validated from the registry (objects.ts).
 const IdParams = Type.Object({ id: Type.String() });
-const read = { permission: 'customers:read' } as const;
-const write = { permission: 'customers:write' } as const;
+const read = { permission: 'customers:read', scope: 'organisation' } as const;
+const write = { permission: 'customers:write', scope: 'organisation' } as const;
 
 export const customerRoutes: FastifyPluginAsyncTypebox<{ customers: CustomersService }> = async (app, { customers }) => {
   app.post('/orders/customers', {

@@ -6,6 +6,7 @@ import { toApiRecord, type ApiRecord } from '../metadata/records.js';
 import * as rows from '../metadata/store.js';
 import * as store from './store.js';
 import { isUuid } from '../core/ids.js';
+import { assertInScope, outsideScope, type OrgScope } from '../core/scope.js';
 import { validateObjectInput, type ObjectInput } from '../metadata/validate.js';
 import { assertTimeZone } from '../tenancy/service.js';
 import { CONTACT, CUSTOMER, MAX_CONTACTS_PER_CUSTOMER, MAX_CUSTOMERS_PER_CALL } from './objects.js';
@@ -17,9 +18,6 @@ import type { Contact, Customer } from './model.js';
 
 export interface CustomerMetrics { todayARR: number; todayCMRR: number; totalTCV: number; invoiceBalance: number }
 export type MetricsProvider = (ctx: Ctx, customerIds: readonly string[]) => Promise<Map<string, Partial<CustomerMetrics>>>;
-
-/** The organisation scope as SQL (a CTE `keel_scope(id)`): the GraphQL compiler puts it into every statement. */
-export { organisationScope } from './store.js';
 
 const ZERO_METRICS: CustomerMetrics = { todayARR: 0, todayCMRR: 0, totalTCV: 0, invoiceBalance: 0 };
 
@@ -60,6 +58,18 @@ function planCustomer(body: unknown, at: string): PlannedCustomer {
   return { id, input, contacts: contactInputs((body as { contacts?: unknown }).contacts, `${at}/contacts`, id) };
 }
 
+/**
+ * A new customer made by a scoped credential joins its organisation: under the customer it names
+ * (inside the scope), else under the credential's own customer (DESIGN §3 Organisation scope).
+ */
+function placedInScope(ctx: { scope?: OrgScope | null | undefined }, p: PlannedCustomer, at: string): PlannedCustomer {
+  if (!ctx.scope) return p;
+  const named = p.input.fields.parentCustomerId;
+  const parent = typeof named === 'string' ? named.toLowerCase() : ctx.scope.rootCustomerId;
+  if (parent !== null && !ctx.scope.customerIds.has(parent)) throw outsideScope(ctx, parent, `${at}/parentCustomerId`);
+  return { ...p, input: { ...p.input, fields: { ...p.input.fields, parentCustomerId: parent } } };
+}
+
 function translate(e: unknown, at: string): unknown {
   const { code, constraint } = (e ?? {}) as { code?: string; constraint?: string };
   if (code === '23503' && constraint === 'customers_parent_customer_id_fkey') return invalid('REFERENCE_NOT_FOUND', `${at}/parentCustomerId does not name a customer of this tenant`);
@@ -98,12 +108,42 @@ export function createCustomersService(deps: { metrics?: MetricsProvider } = {})
     }));
   }
 
-  /** A customer by its id or, in its place, its external id (seed 004). */
-  async function getStored(q: Tx | Ctx['db'], ctx: Ctx, id: string): Promise<Customer> {
+  /** A customer by its id or, in its place, its external id (seed 004); one outside the caller's scope is refused (404 to read, 403 to write). */
+  async function getStored(q: Tx | Ctx['db'], ctx: Ctx, id: string, access: 'read' | 'write' = 'read'): Promise<Customer> {
     const [byId] = isUuid(id) ? await store.getCustomers(q, ctx.tenantId, [id.toLowerCase()]) : [];
     const customer = byId ?? (id ? await store.customerByExternalId(q, ctx.tenantId, id) : undefined);
-    if (!customer) throw notFound('CUSTOMER_NOT_FOUND', `Customer ${id} does not exist`);
+    const missing = () => notFound('CUSTOMER_NOT_FOUND', `Customer ${id} does not exist`);
+    if (!customer) throw missing();
+    assertInScope(ctx, customer.id, access, missing);
     return customer;
+  }
+
+  /** A contact, refused like its customer when that is outside the caller's scope. */
+  async function getContactRow(q: Tx | Ctx['db'], ctx: Ctx, id: string, access: 'read' | 'write') {
+    const [row] = isUuid(id) ? await rows.getRows(q, ctx.tenantId, CONTACT, [id.toLowerCase()]) : [];
+    const missing = () => notFound('CONTACT_NOT_FOUND', `Contact ${id} does not exist`);
+    if (!row) throw missing();
+    assertInScope(ctx, row.customer_id as string, access, missing);
+    return row;
+  }
+
+  /**
+   * A customer's new parent (DESIGN §3): never the customer itself or one below it (400 HIERARCHY_CYCLE);
+   * for a scoped caller, inside its scope, and never for the customer the scope hangs from (that would
+   * change the hierarchy above the caller).
+   */
+  async function checkNewParent(tx: Tx, ctx: Ctx, customer: Customer, given: unknown): Promise<void> {
+    const parent = typeof given === 'string' ? given.toLowerCase() : given;
+    if (parent === customer.id) throw invalid('HIERARCHY_CYCLE', 'body/parentCustomerId cannot be the customer itself: the hierarchy would be a cycle');
+    if (ctx.scope) {
+      if (customer.id === ctx.scope.rootCustomerId) throw outsideScope(ctx, customer.parentCustomerId, 'body/parentCustomerId: the customer this credential acts for cannot be moved by it');
+      if (typeof parent !== 'string' || !ctx.scope.customerIds.has(parent)) throw outsideScope(ctx, typeof parent === 'string' ? parent : null, 'body/parentCustomerId');
+    }
+    // two moves at once could each pass the check below and together make a cycle: they take turns
+    await store.lockHierarchy(tx, ctx.tenantId);
+    if (typeof parent === 'string' && (await store.organisationIds(tx, ctx.tenantId, customer.id)).includes(parent)) {
+      throw invalid('HIERARCHY_CYCLE', `body/parentCustomerId ${parent} is below this customer in its hierarchy: the hierarchy would be a cycle`);
+    }
   }
 
   return {
@@ -115,7 +155,7 @@ export function createCustomersService(deps: { metrics?: MetricsProvider } = {})
       const items = Array.isArray(body) ? body : [body];
       if (items.length === 0 || items.length > MAX_CUSTOMERS_PER_CALL) throw invalid('INVALID_FIELD', `body must hold 1 to ${MAX_CUSTOMERS_PER_CALL} customers`);
       const at = (i: number) => (Array.isArray(body) ? `body/${i}` : 'body');
-      const planned = validateEach(items, (item, i) => planCustomer(item, at(i)));
+      const planned = validateEach(items, (item, i) => planCustomer(item, at(i))).map((p, i) => placedInScope(ctx, p, at(i)));
       await inTransaction(ctx.db, (tx) => insertPlanned(tx, ctx, planned, at));
       return views(ctx, ctx.db, planned.map((p) => p.id));
     },
@@ -132,12 +172,8 @@ export function createCustomersService(deps: { metrics?: MetricsProvider } = {})
       const list = (body as { contacts?: unknown }).contacts;
       if (list !== undefined && !Array.isArray(list)) throw invalid('INVALID_FIELD', 'body/contacts must be an array');
       const customerId = await inTransaction(ctx.db, async (tx) => {
-        const customer = await getStored(tx, ctx, id);
-        if (input.fields.parentCustomerId === customer.id) throw invalid('INVALID_FIELD', 'body/parentCustomerId cannot be the customer itself');
-        const parent = input.fields.parentCustomerId;
-        if (typeof parent === 'string' && (await store.organisationIds(tx, ctx.tenantId, customer.id)).includes(parent)) {
-          throw invalid('HIERARCHY_CYCLE', `body/parentCustomerId ${parent} is below this customer in its hierarchy: the hierarchy would be a cycle`);
-        }
+        const customer = await getStored(tx, ctx, id, 'write');
+        if ('parentCustomerId' in input.fields) await checkNewParent(tx, ctx, customer, input.fields.parentCustomerId);
         try {
           await rows.updateRow(tx, ctx.tenantId, CUSTOMER, customer.id, input.fields, input.customFields);
         } catch (e) { throw translate(e, 'body'); }
@@ -163,7 +199,7 @@ export function createCustomersService(deps: { metrics?: MetricsProvider } = {})
       // the customer id is set when the rows are written; validation only needs a well-formed one
       const planned = validateEach([items], (list) => contactInputs(list, 'body', '00000000-0000-4000-8000-000000000000'))[0]!;
       return inTransaction(ctx.db, async (tx) => {
-        const customer = await getStored(tx, ctx, customerId);
+        const customer = await getStored(tx, ctx, customerId, 'write');
         const out: ApiRecord[] = [];
         for (const c of planned) {
           const row = await rows.insertRow(tx, ctx.tenantId, CONTACT, { ...c.input.fields, customerId: customer.id }, c.input.customFields, c.id);
@@ -174,16 +210,15 @@ export function createCustomersService(deps: { metrics?: MetricsProvider } = {})
     },
 
     async getContact(ctx: Ctx, id: string): Promise<ApiRecord> {
-      const [row] = isUuid(id) ? await rows.getRows(ctx.db, ctx.tenantId, CONTACT, [id.toLowerCase()]) : [];
-      if (!row) throw notFound('CONTACT_NOT_FOUND', `Contact ${id} does not exist`);
-      return toApiRecord(CONTACT, row);
+      return toApiRecord(CONTACT, await getContactRow(ctx.db, ctx, id, 'read'));
     },
 
     async patchContact(ctx: Ctx, id: string, body: unknown): Promise<ApiRecord> {
       const input = validateObjectInput(CONTACT, body, 'patch', 'body');
       return inTransaction(ctx.db, async (tx) => {
-        const [before] = isUuid(id) ? await rows.getRows(tx, ctx.tenantId, CONTACT, [id.toLowerCase()]) : [];
-        if (!before) throw notFound('CONTACT_NOT_FOUND', `Contact ${id} does not exist`);
+        const before = await getContactRow(tx, ctx, id, 'write');
+        const moved = input.fields.customerId;
+        if (typeof moved === 'string') assertInScope(ctx, moved, 'write', () => notFound('CUSTOMER_NOT_FOUND', `body/customerId: customer ${moved} does not exist`));
         try {
           return toApiRecord(CONTACT, (await rows.updateRow(tx, ctx.tenantId, CONTACT, before.id, input.fields, input.customFields))!);
         } catch (e) { throw translate(e, 'body'); }
@@ -192,9 +227,9 @@ export function createCustomersService(deps: { metrics?: MetricsProvider } = {})
 
     // --- for the orders domain, inside its transaction -------------------------------------------
 
-    /** Validates a place-order customer and bill-to contact before any transaction opens. */
-    planForOrder(customer: unknown, contact: unknown): OrderPartiesPlan {
-      const c = customer === undefined || customer === null ? null : planCustomer(customer, 'body/customer');
+    /** Validates a place-order customer and bill-to contact before any transaction opens (a new customer joins the caller's scope). */
+    planForOrder(ctx: Ctx, customer: unknown, contact: unknown): OrderPartiesPlan {
+      const c = customer === undefined || customer === null ? null : placedInScope(ctx, planCustomer(customer, 'body/customer'), 'body/customer');
       let k: { id: string | null; input: ObjectInput } | null = null;
       if (contact !== undefined && contact !== null) {
         const givenId = (contact as { id?: unknown }).id;
@@ -208,7 +243,7 @@ export function createCustomersService(deps: { metrics?: MetricsProvider } = {})
     /** `known`: the customer as the caller read it before the transaction (the order's foreign key still guards it). */
     async ensureForOrder(tx: Tx, ctx: Ctx, plan: OrderPartiesPlan, customerId: string | undefined, known?: Customer): Promise<{ customer: Customer; contactId: string | null }> {
       let customer: Customer;
-      if (customerId) customer = known ?? await getStored(tx, ctx, customerId);
+      if (customerId) customer = known ?? await getStored(tx, ctx, customerId, 'write');
       else if (plan.customer) {
         await insertPlanned(tx, ctx, [plan.customer], () => 'body/customer');
         customer = (await store.getCustomers(tx, ctx.tenantId, [plan.customer.id]))[0]!;
@@ -232,9 +267,12 @@ export function createCustomersService(deps: { metrics?: MetricsProvider } = {})
       await store.rememberPaymentMethod(tx, ctx.tenantId, customerId, token, gateway);
     },
 
-    /** The stored customer as the `Customer` model, by id or external id (404 `CUSTOMER_NOT_FOUND`); `getCustomer` answers the API record. */
-    async getStoredCustomer(q: Tx | Ctx['db'], ctx: Ctx, id: string): Promise<Customer> {
-      return getStored(q, ctx, id);
+    /**
+     * The stored customer as the `Customer` model, by id or external id (404 `CUSTOMER_NOT_FOUND`); `getCustomer`
+     * answers the API record. Outside the caller's scope: the same 404, or 403 OUTSIDE_ORGANISATION when `access` is write.
+     */
+    async getStoredCustomer(q: Tx | Ctx['db'], ctx: Ctx, id: string, access: 'read' | 'write' = 'read'): Promise<Customer> {
+      return getStored(q, ctx, id, access);
     },
 
     /** Stored contacts by id (ids that name none are skipped); `q` is the caller's `tx` or `ctx.db`. */

@@ -99,6 +99,12 @@ export function organisationScope(tenantId: string, customerId: string): RawBuil
       union select c.id from customers c join keel_scope s on c.parent_customer_id = s.id where c.tenant_id = ${tenantId}) `;
 }
 
+/** Serialises the tenant's hierarchy changes (for the rest of the transaction), so a cycle check sees every move
+ * committed before it. NO KEY UPDATE: the key-share locks of foreign keys to the tenant never wait on it. */
+export async function lockHierarchy(tx: Q, tenantId: string): Promise<void> {
+  await sql`select id from tenants where id = ${tenantId} for no key update`.execute(tx);
+}
+
 /** The ids of the organisation's customers: the customer and its descendants. */
 export async function organisationIds(db: Q, tenantId: string, customerId: string): Promise<string[]> {
   const r = await sql<{ id: string }>`${organisationScope(tenantId, customerId)}select id from keel_scope`.execute(db);

@@ -53,6 +53,7 @@ export interface ApiKeysTable {
   key_hash: string;
   key_prefix: string;
   role: string;
+  customer_id: string | null;
   created_at: Timestamp;
   revoked_at: Timestamp | null;
 }

@@ -26,6 +26,7 @@ export interface ApiClients {
 
 export interface ApiKeys {
   created_at: Generated<Timestamp>;
+  customer_id: string | null;
   id: Generated<string>;
   key_hash: string;
   key_prefix: string;
@@ -469,6 +470,7 @@ export interface ChangeJobs {
   id: Generated<string>;
   job_type: Generated<string>;
   request: JsonDocument;
+  scope_customer_id: string | null;
   stages: Generated<JsonDocument>;
   started_at: Timestamp | null;
   status: string;

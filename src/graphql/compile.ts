@@ -5,7 +5,6 @@ import {
 } from 'graphql';
 import { DomainError } from '../core/errors.js';
 import type { Permission } from '../tenancy/roles.js';
-import { organisationScope } from '../customers/service.js';
 import { ENTITY_BY_NAME, ENTITY_LIST, type Entity, type QueryParams } from './entities.js';
 import { SCHEMA, TYPES, rootNames } from './schema.js';
 import { readWhere, type Where, type WhereSchema } from '../filters/where-filter.js';
@@ -19,7 +18,8 @@ import { whereSql, type ColumnMap } from '../filters/where-sql.js';
 /** Depth and cost limits. Cost counts the rows a query may read: a list without a limit counts 100 rows at the root and 10 per parent row below. */
 export const LIMITS = { maxDepth: 6, maxRows: 10_000, maxCost: 2_000_000, assumedRootRows: 100, assumedChildRows: 10 };
 
-export interface Caller { tenantId: string; scopeCustomerId: string | null; permissions: ReadonlySet<Permission>; today: string }
+/** `scopeCustomerIds`: the customers an organisation's credential reaches (resolved once per request, Ctx.scope); null: the whole tenant. */
+export interface Caller { tenantId: string; scopeCustomerIds: readonly string[] | null; permissions: ReadonlySet<Permission>; today: string }
 
 const ROOTS = new Map<string, { entity: Entity; aggregate: boolean }>();
 for (const e of ENTITY_LIST) {
@@ -93,7 +93,7 @@ export function compileQuery(doc: DocumentNode, operationName: string | undefine
   function access(e: Entity, a: string): RawBuilder<unknown> {
     const parts = [sql`${sql.ref(`${a}.tenant_id`)} = ${caller.tenantId}`];
     if (e.base) parts.push(e.base(a));
-    if (caller.scopeCustomerId) {
+    if (caller.scopeCustomerIds) {
       if (e.owner === 'none') parts.push(sql`false`);
       else if (e.owner !== 'public') parts.push(sql`${e.owner(a)} in (select id from keel_scope)`);
     }
@@ -214,7 +214,7 @@ export function compileQuery(doc: DocumentNode, operationName: string | undefine
   }
 
   function headsPage(e: Entity, h: NonNullable<Entity['heads']>, limit: number | null, offset: number | null): RawBuilder<unknown> {
-    const scope = caller.scopeCustomerId ? sql`and ${sql.ref(`h.${h.owner}`)} in (select id from keel_scope)` : sql``;
+    const scope = caller.scopeCustomerIds ? sql`and ${sql.ref(`h.${h.owner}`)} in (select id from keel_scope)` : sql``;
     return sql`(select v.* from (select ${sql.ref(`h.${h.latestId}`)} as keel_latest from ${sql.table(h.table)} as h
       where h.tenant_id = ${caller.tenantId} and ${h.base('h')} ${scope}
       order by ${sql.ref(`h.${h.order}`)} ${limit !== null ? sql`limit ${limit}` : sql``} ${offset !== null ? sql`offset ${offset}` : sql``}) as p
@@ -236,7 +236,7 @@ export function compileQuery(doc: DocumentNode, operationName: string | undefine
     }
     return sql`${listJson(root.entity, a, f, 1, 1, sql`true`, true)} as ${sql.id(key)}`;
   });
-  const scope = caller.scopeCustomerId ? organisationScope(caller.tenantId, caller.scopeCustomerId) : sql``;
+  const scope = caller.scopeCustomerIds ? sql`with keel_scope(id) as (select unnest(${[...caller.scopeCustomerIds]}::uuid[])) ` : sql``;
   return sql`${scope}select row_to_json(q)::text as data from (select ${sql.join(roots)}) q`;
 }
 

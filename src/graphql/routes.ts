@@ -35,9 +35,9 @@ export const graphqlRoutes: FastifyPluginAsyncTypebox<{ graphql: GraphqlService 
   }
   const query = Type.Object({ query: Type.Optional(Type.String()), variables: Type.Optional(Type.String()), operationName: Type.Optional(Type.String()) });
   for (const path of PATHS) {
-    app.get(path, { schema: { tags: ['graphql'], summary: 'Run a GraphQL query (in the query string)', querystring: query } },
+    app.get(path, { config: { scope: 'organisation' }, schema: { tags: ['graphql'], summary: 'Run a GraphQL query (in the query string)', querystring: query } },
       async (req, reply) => reply.type('application/json; charset=utf-8').send(await graphql.executeBody(req.ctx, requestOf(undefined, req.query))));
-    app.post(path, { schema: { tags: ['graphql'], summary: 'Run a GraphQL query: JSON {query, variables, operationName} or the raw query', body: Type.Unknown(), querystring: query } },
+    app.post(path, { config: { scope: 'organisation' }, schema: { tags: ['graphql'], summary: 'Run a GraphQL query: JSON {query, variables, operationName} or the raw query', body: Type.Unknown(), querystring: query } },
       async (req, reply) => reply.type('application/json; charset=utf-8').send(await graphql.executeBody(req.ctx, requestOf(req.body, req.query))));
   }
   // the explorer is one page with its script inline: its CSP allows that script and nothing from elsewhere

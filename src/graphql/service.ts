@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { GraphQLError, parse, validate, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import type { Ctx } from '../context.js';
+import { scopedCustomerIds } from '../core/scope.js';
 import { DomainError, invalid } from '../core/errors.js';
 import { Lru } from '../core/lru.js';
 import { ENTITY_BY_NAME } from './entities.js';
@@ -42,7 +43,7 @@ async function run(ctx: Ctx, req: GraphqlRequest): Promise<Outcome> {
   try {
     const statement = compileQuery(doc, req.operationName, req.variables ?? {}, {
       tenantId: ctx.tenantId, permissions: ctx.permissions, today: ctx.clock.today(ctx.timeZone).toString(),
-      scopeCustomerId: ctx.principal.kind === 'client' ? ctx.principal.customerId : null,
+      scopeCustomerIds: scopedCustomerIds(ctx),
     });
     const r = await sql<{ data: string }>`${statement}`.execute(ctx.db);
     return { dataText: r.rows[0]!.data };

@@ -34,10 +34,10 @@ import { serverOptions } from './server-limits.js';
 import type { Config } from '../config.js';
 import { invalid } from '../core/errors.js';
 import { registerIdempotency } from './idempotency.js';
-import { registerOrgScope } from './org-scope.js';
 import { registerObservability } from './observability.js';
 import { registerOpenApi } from './openapi.js';
 import { rewriteUrl } from './paths.js';
+import type { KeelRouteConfig, RouteEntry } from './route-config.js';
 import { formatSchemaErrors, validatorCompiler } from './validation.js';
 
 export interface AppDeps {
@@ -113,8 +113,21 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     });
   });
 
-  registerAuth(app, { tenancy: deps.tenancy, adminToken: deps.adminToken });
-  registerOrgScope(app, deps.customers);
+  // the route table, as registered (the standing tests are generated from it); read when the app is
+  // ready, since plugins may still set a route's config in their own onRoute hooks
+  const registered: { method: string | string[]; url: string; config?: unknown }[] = [];
+  const routeTable: RouteEntry[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (r) => { registered.push(r); });
+  app.addHook('onReady', async () => {
+    for (const r of registered) {
+      const config = (r.config ?? {}) as KeelRouteConfig;
+      // every route a tenant's credential reaches says who may reach it (DESIGN §3 Tenant-wide routes)
+      if ((config.auth ?? 'tenant') === 'tenant' && !config.scope) throw new Error(`${String(r.method)} ${r.url} declares no scope class (config.scope)`);
+      for (const method of [r.method].flat()) if (method !== 'HEAD') routeTable.push({ method, url: r.url, config });
+    }
+  });
+  registerAuth(app, { tenancy: deps.tenancy, adminToken: deps.adminToken, organisation: (ctx, id) => deps.customers.organisation(ctx, id) });
   registerIdempotency(app, deps.db, deps.idempotencyStaleMs);
   registerObservability(app, deps.db);
   await registerOpenApi(app);
@@ -129,5 +142,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(graphqlRoutes, { graphql: deps.graphql });
   await app.register(billingRoutes, { billing: deps.billing, tenancy: deps.tenancy, collection: deps.workflows.collection });
   if (deps.stripeWebhook) await app.register(stripeWebhookRoutes, deps.stripeWebhook);
+  await app.ready(); // the route table is complete, and every route declared its scope class
   return app;
 }

@@ -1,9 +1,12 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { forbidden, unauthorized } from '../core/errors.js';
-import type { Authenticated } from '../tenancy/model.js';
+import type { OrgScope } from '../core/scope.js';
+import type { Authenticated, Principal } from '../tenancy/model.js';
+import type { RoleId } from '../tenancy/roles.js';
 import { isApiKey } from '../tenancy/secrets.js';
 import type { TenancyService } from '../tenancy/service.js';
+import type { Ctx } from '../context.js';
 import './route-config.js';
 
 // Who is calling, decided once per request before the body is parsed (DESIGN.md §3):
@@ -30,12 +33,35 @@ async function authenticate(req: FastifyRequest, tenancy: TenancyService): Promi
   return tenancy.authenticateApiKey(key);
 }
 
+/** The role a principal acts with. */
+function roleOf(p: Principal): RoleId | 'system' {
+  switch (p.kind) {
+    case 'user': return p.effectiveRole;
+    case 'apiKey': case 'client': return p.role;
+    case 'system': return 'system';
+  }
+}
+
+/** Customer-facing roles act for customers, never for the tenant (DESIGN §3 Tenant-wide routes). */
+const CUSTOMER_FACING: ReadonlySet<string> = new Set(['self-service', 'storefront']);
+
+function boundCustomer(p: Principal): string | null {
+  return p.kind === 'apiKey' || p.kind === 'client' ? p.customerId : null;
+}
+
 function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a), y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export function registerAuth(app: FastifyInstance, deps: { tenancy: TenancyService; adminToken: string | undefined }): void {
+export interface AuthDeps {
+  tenancy: TenancyService;
+  adminToken: string | undefined;
+  /** The customer and its descendants (one query): a bound credential's scope, resolved once per request. */
+  organisation: (ctx: Ctx, customerId: string) => Promise<ReadonlySet<string>>;
+}
+
+export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
   app.decorateRequest('ctx', null as never);
   app.addHook('onRequest', async (req) => {
     const config = req.routeOptions.config;
@@ -51,6 +77,14 @@ export function registerAuth(app: FastifyInstance, deps: { tenancy: TenancyServi
     if (config.permission && !auth.permissions.has(config.permission)) {
       throw forbidden('PERMISSION_DENIED', `This credential lacks the permission ${config.permission}`);
     }
-    req.ctx = { ...deps.tenancy.contextFor(auth, req.id), idempotencyKey: header(req, 'idempotency-key') };
+    const role = roleOf(auth.principal);
+    const bound = boundCustomer(auth.principal);
+    if (config.scope === 'tenant' && (bound || CUSTOMER_FACING.has(role))) {
+      throw forbidden('TENANT_WIDE_ROUTE', `${req.routeOptions.url} is tenant-wide: a credential bound to a customer, or with the ${role} role, may not use it`);
+    }
+    const ctx: Ctx = { ...deps.tenancy.contextFor(auth, req.id), idempotencyKey: header(req, 'idempotency-key') };
+    if (bound) ctx.scope = { rootCustomerId: bound, customerIds: await deps.organisation(ctx, bound) } satisfies OrgScope;
+    else if (role === 'storefront') ctx.scope = { rootCustomerId: null, customerIds: new Set() };
+    req.ctx = ctx;
   });
 }

@@ -9,10 +9,21 @@ export interface KeelRouteConfig {
   permission?: Permission;
   /** false for credential exchanges (/auth/*, /oauth/token), whose answers must not be replayed. */
   idempotent?: boolean;
+  /** Who may reach it (DESIGN §3): 'tenant' routes refuse scoped and customer-facing credentials;
+   * 'organisation' routes serve them inside their scope; 'public-catalog' routes serve anyone. */
+  scope?: ScopeClass;
 }
+
+export type ScopeClass = 'tenant' | 'organisation' | 'public-catalog';
+
+/** A route as registered: the standing tests are generated from this table. */
+export interface RouteEntry { method: string; url: string; config: KeelRouteConfig }
 
 declare module 'fastify' {
   interface FastifyContextConfig extends KeelRouteConfig {}
+  interface FastifyInstance {
+    routeTable: readonly RouteEntry[];
+  }
   interface FastifyRequest {
     ctx: Ctx;
   }

@@ -8,7 +8,7 @@ import type { Workflows } from '../workflows/orders.js';
 
 // Orders (seed 002 part B §1.5–1.6). Order bodies come in two shapes; request.ts reads both.
 const IdParams = Type.Object({ id: Type.String() });
-const write = { permission: 'orders:write' } as const;
+const write = { permission: 'orders:write', scope: 'organisation' } as const;
 
 export const orderRoutes: FastifyPluginAsyncTypebox<{ orders: OrdersService; workflows: Workflows }> = async (app, { orders, workflows }) => {
   app.post('/orders', {
@@ -20,7 +20,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ orders: OrdersService; wor
   });
   // `/orders/<word>` that is no route (`/orders/quotes`) is not an order that does not exist: only a
   // UUID can name an order here, anything else is the router's 404
-  app.get('/orders/:id', { config: { permission: 'orders:read' }, schema: { tags: ['orders'], params: IdParams } },
+  app.get('/orders/:id', { config: { permission: 'orders:read', scope: 'organisation' }, schema: { tags: ['orders'], params: IdParams } },
     async (req, reply) => (isUuid(req.params.id) ? orders.getOrder(req.ctx, req.params.id) : notFoundHandler(req, reply)));
   app.post('/orders/:id', {
     config: write, schema: { tags: ['orders'], summary: 'Update a Draft order: replace or reprice its lines, apply the options', params: IdParams, body: Type.Unknown() },
@@ -42,7 +42,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ orders: OrdersService; wor
   }, async (req) => orders.deleteOrders(req.ctx, req.body));
   // a cart's invoice preview without the cart: priced as POST /orders prices it, nothing stored
   app.post(verbPath('/orders/invoices', 'preview'), {
-    config: { permission: 'billing:read' },
+    config: { permission: 'billing:read', scope: 'organisation' },
     schema: { tags: ['orders'], summary: 'Preview the invoices of order lines priced from the price book, as a cart with previewInvoice (nothing is stored)', body: Type.Unknown() },
   }, async (req) => orders.previewInvoices(req.ctx, req.body));
   app.post('/cpq/create-order', { config: write, schema: { tags: ['orders'], summary: 'CPQ CreateOrderRequest', body: Type.Unknown() } },

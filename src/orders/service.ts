@@ -5,6 +5,7 @@ import { Dec } from '../core/money.js';
 import { inTransaction, type Tx } from '../db/transaction.js';
 import type { ApiRecord } from '../metadata/records.js';
 import { isUuid } from '../core/ids.js';
+import { assertInScope } from '../core/scope.js';
 import type { AssetsService } from '../assets/service.js';
 import { NUMBER_KIND, kindFor, type AssetKind, type ProvisionLine } from '../assets/model.js';
 import { billableOf, type ChargeableVersion } from '../billing/charges.js';
@@ -318,15 +319,16 @@ export function createOrdersService(deps: OrdersDeps) {
   }
 
   /** The order's customer: the stored one (by id or external id), else a new one planned (validated, not written). */
-  async function planBuyer(ctx: Ctx, req: OrderRequest): Promise<{ customer: Customer | null; parties: OrderPartiesPlan }> {
+  /** The order's customer (checked against the caller's scope: `access` read for a preview, write to place) and contact. */
+  async function planBuyer(ctx: Ctx, req: OrderRequest, access: 'read' | 'write'): Promise<{ customer: Customer | null; parties: OrderPartiesPlan }> {
     let customer: Customer | null = null;
     let parties: OrderPartiesPlan;
     if (req.customerId) {
-      customer = await deps.customers.getStoredCustomer(ctx.db, ctx, req.customerId);
-      parties = deps.customers.planForOrder(undefined, req.billToContact ? { ...req.billToContact, customerId: customer.id } : undefined);
+      customer = await deps.customers.getStoredCustomer(ctx.db, ctx, req.customerId, access);
+      parties = deps.customers.planForOrder(ctx, undefined, req.billToContact ? { ...req.billToContact, customerId: customer.id } : undefined);
     } else {
       if (!req.customer) throw invalid('CUSTOMER_REQUIRED', 'body/customer (a new customer) or body/customerId is required');
-      parties = deps.customers.planForOrder(req.customer, req.billToContact);
+      parties = deps.customers.planForOrder(ctx, req.customer, req.billToContact);
     }
     if (req.billToContactId && customer && !(await deps.customers.contactBelongsTo(ctx.db, ctx, req.billToContactId, customer.id))) {
       throw invalid('CONTACT_NOT_OF_CUSTOMER', 'body/billToContactId is not a contact of the customer');
@@ -352,7 +354,9 @@ export function createOrdersService(deps: OrdersDeps) {
   /** The order as the API answers it. A Draft owns nothing and has no invoice yet: two reads fewer. */
   async function response(ctx: Ctx, orderId: string, extra: { previewInvoices?: unknown[] | null; transactionHub?: unknown } = {}, read?: Written) {
     const order = read?.order ?? await store.getOrder(ctx.db, ctx.tenantId, orderId);
-    if (!order) throw notFound('ORDER_NOT_FOUND', `Order ${orderId} does not exist`);
+    const missing = () => notFound('ORDER_NOT_FOUND', `Order ${orderId} does not exist`);
+    if (!order) throw missing();
+    assertInScope(ctx, order.customerId, 'read', missing);
     const draft = order.status === 'Draft';
     const [lines, owned, invoices] = await Promise.all([
       read?.lines ?? store.getLines(ctx.db, ctx.tenantId, orderId),
@@ -368,6 +372,7 @@ export function createOrdersService(deps: OrdersDeps) {
   async function getDraftForUpdate(tx: Tx, ctx: Ctx, id: string): Promise<Order> {
     const order = isUuid(id) ? await store.getOrder(tx, ctx.tenantId, id.toLowerCase(), { forUpdate: true }) : undefined;
     if (!order) throw notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`);
+    assertInScope(ctx, order.customerId, 'write', () => notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`));
     if (order.status !== 'Draft') throw conflict('ORDER_NOT_DRAFT', `Order ${order.orderNumber} is ${order.status}; only a Draft order can be changed or activated`);
     return order;
   }
@@ -468,7 +473,7 @@ export function createOrdersService(deps: OrdersDeps) {
     /** POST /orders, planned: a cart (activateOrder false) or a placed order, customer and contact included; nothing written yet. */
     async planPlacement(ctx: Ctx, body: unknown): Promise<Placement> {
       const req = readOrderRequest(body);
-      const { customer, parties } = await planBuyer(ctx, req);
+      const { customer, parties } = await planBuyer(ctx, req, 'write');
       const lines = await plan(ctx, req, customer, parties);
       const currency = req.currencyIsoCode ?? customer?.currencyIsoCode ?? ctx.tenant.currency;
       const activate = req.options.activateOrder;
@@ -488,7 +493,7 @@ export function createOrdersService(deps: OrdersDeps) {
      */
     async previewInvoices(ctx: Ctx, body: unknown): Promise<InvoiceWithItems[]> {
       const { order: req, targetDate, firstInvoiceOnly } = readPreviewRequest(body);
-      const { customer, parties } = await planBuyer(ctx, req);
+      const { customer, parties } = await planBuyer(ctx, req, 'read');
       const lines = await plan(ctx, req, customer, parties);
       const currency = req.currencyIsoCode ?? customer?.currencyIsoCode ?? ctx.tenant.currency;
       // the client's line ids name the preview's lines (the seed's details carry them as orderProductId)
@@ -562,11 +567,12 @@ export function createOrdersService(deps: OrdersDeps) {
       if (!isUuid(id)) throw notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`);
       const current = await store.getOrder(ctx.db, ctx.tenantId, id.toLowerCase());
       if (!current) throw notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`);
+      assertInScope(ctx, current.customerId, 'write', () => notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`));
       if (current.status !== 'Draft') throw conflict('ORDER_NOT_DRAFT', `Order ${current.orderNumber} is ${current.status}; only a Draft order can be changed`);
       if (req.lines.length === 0) req.lines = await storedLineRequests(ctx, current.id);
       const customer = await deps.customers.getStoredCustomer(ctx.db, ctx, current.customerId);
       // a bill-to contact given now replaces the Draft's (and its address taxes the Draft again)
-      const parties = req.billToContact ? deps.customers.planForOrder(undefined, { ...req.billToContact, customerId: customer.id }) : null;
+      const parties = req.billToContact ? deps.customers.planForOrder(ctx, undefined, { ...req.billToContact, customerId: customer.id }) : null;
       if (req.billToContactId && !(await deps.customers.contactBelongsTo(ctx.db, ctx, req.billToContactId, customer.id))) {
         throw invalid('CONTACT_NOT_OF_CUSTOMER', 'body/billToContactId is not a contact of the customer');
       }
@@ -607,6 +613,7 @@ export function createOrdersService(deps: OrdersDeps) {
       const columns = additionalColumns(additional as Record<string, unknown>);
       if (!isUuid(id)) throw notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`);
       const head = await store.getOrder(ctx.db, ctx.tenantId, id.toLowerCase());
+      if (head) assertInScope(ctx, head.customerId, 'write', () => notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`));
       if (head?.orderType === 'Change') return { change: head.id };
       let lines = await store.getLines(ctx.db, ctx.tenantId, id.toLowerCase());
       const { numbers } = await reserveNumbers(ctx, lines.map((l) => ({ productType: l.productType })), false);
@@ -665,6 +672,7 @@ export function createOrdersService(deps: OrdersDeps) {
       await inTransaction(ctx.db, async (tx) => {
         const order = await store.getOrder(tx, ctx.tenantId, id.toLowerCase(), { forUpdate: true });
         if (!order) throw notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`);
+        assertInScope(ctx, order.customerId, 'write', () => notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`));
         if (order.status === 'Canceled') throw conflict('ORDER_CANCELED', `Order ${order.orderNumber} is already canceled`);
         if (invoiced.length > 0) throw conflict('ORDER_INVOICED', `Order ${order.orderNumber} has Active invoices (${invoiced.map((i) => String(i.invoice.name)).join(', ')}); cancel them first, or change the order with a change order`);
         if (order.status === 'Activated') await deps.assets.cancelForOrder(tx, ctx, order.id);
@@ -683,6 +691,7 @@ export function createOrdersService(deps: OrdersDeps) {
         for (const x of ids) {
           const o = orders.find((r) => r.id === x);
           if (!o) throw notFound('ORDER_NOT_FOUND', `Order ${x} does not exist`);
+          assertInScope(ctx, o.customerId, 'write', () => notFound('ORDER_NOT_FOUND', `Order ${x} does not exist`));
           const deletable = o.status === 'Draft' || (o.status === 'Canceled' && body.allowDeleteCanceledOrder);
           if (!deletable) throw conflict('ORDER_NOT_DELETABLE', `Order ${o.orderNumber} is ${o.status}; only Draft orders (and Canceled ones with allowDeleteCanceledOrder) can be deleted`);
         }

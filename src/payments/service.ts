@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../context.js';
 import { Dec } from '../core/money.js';
 import { conflict } from '../core/errors.js';
+import { inScope, outsideScope } from '../core/scope.js';
 import type { Tx } from '../db/transaction.js';
 import type { Applied } from '../billing/invoices/balances.js';
 import * as store from './store.js';
@@ -67,6 +68,8 @@ export function createPaymentsService() {
     /** Reverses payments (status Canceled) and their applications; returns the invoices they touched. */
     async reverse(tx: Tx, ctx: Ctx, paymentIds: readonly string[]): Promise<{ found: string[]; invoiceIds: string[] }> {
       const payments = await store.getPayments(tx, ctx.tenantId, paymentIds);
+      const outside = payments.find((p) => !inScope(ctx, p.customerId));
+      if (outside) throw outsideScope(ctx, outside.customerId, `payment ${outside.id}`);
       for (const p of payments) await store.setPaymentStatus(tx, ctx.tenantId, p.id, 'Canceled');
       return { found: payments.map((p) => p.id), invoiceIds: await store.reverseApplications(tx, ctx.tenantId, payments.map((p) => p.id)) };
     },

@@ -61,7 +61,7 @@ export interface Tenant {
 
 /** Who is calling. `customerId` scopes an organisation's credential to it and its descendants. */
 export type Principal =
-  | { kind: 'apiKey'; keyId: string; role: RoleId }
+  | { kind: 'apiKey'; keyId: string; role: RoleId; customerId: string | null }
   | { kind: 'user'; userId: string; userName: string; roles: RoleId[]; effectiveRole: RoleId }
   | { kind: 'client'; clientId: string; role: RoleId; customerId: string | null }
   | { kind: 'system'; name: string };   // Keel itself: bootstrap, demo data, jobs
@@ -97,6 +97,7 @@ export interface ApiKey {
   id: string;
   name: string;
   role: RoleId;
+  customerId: string | null;
   keyPrefix: string;
   createdAt: Date;
   revokedAt: Date | null;

@@ -26,6 +26,9 @@ export const ROLES = {
       'billing:read', 'payments:read', 'payments:write', 'usage:read'],
   },
   'read-only': { name: 'Read Only', permissions: [...READS] },
+  // a tenant's publishable key in a browser (DESIGN §3 Browser credentials): the published catalog,
+  // and orders for new customers only (its scope reaches no existing customer, src/http/auth.ts)
+  storefront: { name: 'Storefront', permissions: ['catalog:read', 'orders:write', 'payments:write'] },
 } as const satisfies Record<string, { name: string; permissions: readonly Permission[] }>;
 export type RoleId = keyof typeof ROLES;
 export const ROLE_IDS = Object.keys(ROLES) as RoleId[];

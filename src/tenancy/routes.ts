@@ -124,11 +124,11 @@ export const tenancyRoutes: FastifyPluginAsyncTypebox<{ tenancy: TenancyService;
     () => tenancy.clientCredentials({ clientId: req.body.client_id, clientSecret: req.body.client_secret })));
 
   // --- the caller's tenant -------------------------------------------------------------------
-  app.get('/tenant', { config: { permission: 'tenant:read' }, schema: { tags: ['tenant'] } },
+  app.get('/tenant', { config: { permission: 'tenant:read', scope: 'tenant' }, schema: { tags: ['tenant'] } },
     async (req) => toTenantView(req.ctx.tenant));
 
   app.patch('/tenant', {
-    config: { permission: 'tenant:admin' },
+    config: { permission: 'tenant:admin', scope: 'tenant' },
     schema: {
       tags: ['tenant'], summary: 'Change the tenant\'s currency, time zone or settings ("Term Basis", "Bill Cycle Day", ...)',
       body: Type.Object({
@@ -139,11 +139,11 @@ export const tenancyRoutes: FastifyPluginAsyncTypebox<{ tenancy: TenancyService;
     },
   }, async (req) => toTenantView(await tenancy.updateTenant(req.ctx, req.body)));
 
-  app.get('/test/clock', { config: { permission: 'tenant:read' }, schema: { tags: ['tenant'], summary: 'Today for this sandbox tenant' } },
+  app.get('/test/clock', { config: { permission: 'tenant:read', scope: 'tenant' }, schema: { tags: ['tenant'], summary: 'Today for this sandbox tenant' } },
     async (req) => ({ today: tenancy.testClockToday(req.ctx) }));
 
   app.post('/test/clock', {
-    config: { permission: 'tenant:admin' },
+    config: { permission: 'tenant:admin', scope: 'tenant' },
     schema: {
       tags: ['tenant'], summary: 'Set today for this sandbox tenant (null: follow the real date)',
       body: Type.Object({ today: Nullable(DateString) }),
@@ -152,7 +152,7 @@ export const tenancyRoutes: FastifyPluginAsyncTypebox<{ tenancy: TenancyService;
 
   // --- users, roles, login history ---------------------------------------------------------------
   app.post('/users', {
-    config: { permission: 'users:admin' },
+    config: { permission: 'users:admin', scope: 'tenant' },
     schema: {
       tags: ['users'], summary: 'Create a user in this tenant, or add an existing user (no password) as a member',
       body: Type.Object({
@@ -172,6 +172,7 @@ export const tenancyRoutes: FastifyPluginAsyncTypebox<{ tenancy: TenancyService;
   });
 
   app.get('/users/profile', {
+    config: { scope: 'organisation' },
     schema: { tags: ['users'], querystring: Type.Object({ 'with-detail': Type.Optional(Type.Boolean()) }) },
   }, async (req) => {
     const p = await tenancy.profile(req.ctx);
@@ -179,25 +180,25 @@ export const tenancyRoutes: FastifyPluginAsyncTypebox<{ tenancy: TenancyService;
     return req.query['with-detail'] ? { ...view, userDetail: { title: null, department: null, division: null, address: null } } : view;
   });
 
-  app.get('/users/functions', { schema: { tags: ['users'], summary: 'The functions (feature actions) of the caller' } },
+  app.get('/users/functions', { config: { scope: 'organisation' }, schema: { tags: ['users'], summary: 'The functions (feature actions) of the caller' } },
     async (req) => functionsOf(req.ctx.permissions));
 
   app.get('/users/:userId/roles', {
-    config: { permission: 'users:read' },
+    config: { permission: 'users:read', scope: 'tenant' },
     schema: { tags: ['users'], params: Type.Object({ userId: Type.String() }) },
   }, async (req) => {
     const m = await tenancy.userRoles(req.ctx, req.params.userId);
     return m.roles.map((r) => ({ id: r, name: ROLES[r].name, effective: r === m.effectiveRole, functions: functionsOf(ROLES[r].permissions) }));
   });
 
-  app.get('/roles', { config: { permission: 'users:read' }, schema: { tags: ['users'] } }, async () =>
+  app.get('/roles', { config: { permission: 'users:read', scope: 'tenant' }, schema: { tags: ['users'] } }, async () =>
     ROLE_IDS.map((id) => ({
       id, name: ROLES[id].name,
       functions: functionsOf(ROLES[id].permissions).map((f) => ({ id: f.id, functionPolicy: f.policy, featureName: f.featureName })),
     })));
 
   app.get('/roles/:id', {
-    config: { permission: 'users:read' },
+    config: { permission: 'users:read', scope: 'tenant' },
     schema: { tags: ['users'], params: Type.Object({ id: RoleName }) },
   }, async (req) => toRoleView(req.params.id, false));
 
@@ -206,33 +207,34 @@ export const tenancyRoutes: FastifyPluginAsyncTypebox<{ tenancy: TenancyService;
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
   });
   const toLoginView = (l: LoginRecord) => ({ ...l, loginTime: l.loginTime.toISOString(), username: l.userName });
-  app.get('/loginHistory', { config: { permission: 'users:read' }, schema: { tags: ['users'], querystring: LoginQuery } },
+  app.get('/loginHistory', { config: { permission: 'users:read', scope: 'tenant' }, schema: { tags: ['users'], querystring: LoginQuery } },
     async (req) => (await tenancy.loginHistory(req.ctx, req.query)).map(toLoginView));
   app.get('/loginHistory/user/:userId', {
-    config: { permission: 'users:read' },
+    config: { permission: 'users:read', scope: 'tenant' },
     schema: { tags: ['users'], querystring: LoginQuery, params: Type.Object({ userId: Type.String() }) },
   }, async (req) => (await tenancy.loginHistory(req.ctx, { ...req.query, userId: req.params.userId })).map(toLoginView));
 
   // --- API keys and OAuth clients ----------------------------------------------------------------
+  // a scoped credential may make credentials no wider than itself (tenancy/service.ts boundedCredential)
   app.post('/apiKeys', {
-    config: { permission: 'tenant:admin' },
-    schema: { tags: ['credentials'], summary: 'Create an API key; the key is shown only in this answer', body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), role: RoleName }) },
+    config: { permission: 'tenant:admin', scope: 'organisation' },
+    schema: { tags: ['credentials'], summary: 'Create an API key; the key is shown only in this answer', body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), role: RoleName, customerId: Type.Optional(Type.String()) }) },
   }, async (req, reply) => {
     const k = await tenancy.createApiKey(req.ctx, req.body);
     return reply.status(201).send({ ...toKeyView(k), apiKey: k.apiKey });
   });
 
-  app.get('/apiKeys', { config: { permission: 'tenant:admin' }, schema: { tags: ['credentials'] } },
+  app.get('/apiKeys', { config: { permission: 'tenant:admin', scope: 'tenant' }, schema: { tags: ['credentials'] } },
     async (req) => (await tenancy.listApiKeys(req.ctx)).map(toKeyView));
 
   const KeyParams = Type.Object({ id: Type.String() });
-  app.delete('/apiKeys/:id', { config: { permission: 'tenant:admin' }, schema: { tags: ['credentials'], params: KeyParams } },
+  app.delete('/apiKeys/:id', { config: { permission: 'tenant:admin', scope: 'tenant' }, schema: { tags: ['credentials'], params: KeyParams } },
     async (req) => toKeyView(await tenancy.revokeApiKey(req.ctx, req.params.id)));
-  app.post(verbPath('/apiKeys/:id', 'revoke'), { config: { permission: 'tenant:admin' }, schema: { tags: ['credentials'], params: KeyParams } },
+  app.post(verbPath('/apiKeys/:id', 'revoke'), { config: { permission: 'tenant:admin', scope: 'tenant' }, schema: { tags: ['credentials'], params: KeyParams } },
     async (req) => toKeyView(await tenancy.revokeApiKey(req.ctx, req.params.id)));
 
   app.post('/apiClients', {
-    config: { permission: 'tenant:admin' },
+    config: { permission: 'tenant:admin', scope: 'organisation' },
     schema: {
       tags: ['credentials'], summary: 'Create an OAuth API client; the secret is shown only in this answer',
       body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), role: RoleName, customerId: Type.Optional(Type.String()) }),
@@ -242,7 +244,7 @@ export const tenancyRoutes: FastifyPluginAsyncTypebox<{ tenancy: TenancyService;
     return reply.status(201).send({ clientId: c.id, clientSecret: c.clientSecret, name: c.name, role: c.role, customerId: c.customerId, createdDate: c.createdAt.toISOString() });
   });
 
-  app.delete('/apiClients/:id', { config: { permission: 'tenant:admin' }, schema: { tags: ['credentials'], params: KeyParams } },
+  app.delete('/apiClients/:id', { config: { permission: 'tenant:admin', scope: 'tenant' }, schema: { tags: ['credentials'], params: KeyParams } },
     async (req, reply) => {
       await tenancy.revokeApiClient(req.ctx, req.params.id);
       return reply.status(204).send();

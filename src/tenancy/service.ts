@@ -3,6 +3,7 @@ import { Temporal } from 'temporal-polyfill';
 import { testClock, type Clock } from '../core/clock.js';
 import { conflict, forbidden, invalid, notFound, unauthorized } from '../core/errors.js';
 import { isUuid } from '../core/ids.js';
+import { inScope, outsideScope } from '../core/scope.js';
 import type { Db } from '../db/connect.js';
 import { inTransaction, type Tx } from '../db/transaction.js';
 import type { Ctx } from '../context.js';
@@ -68,10 +69,25 @@ export function createTenancyService(deps: TenancyDeps) {
     const apiKey = input.apiKey ?? newApiKey();
     const tenant = await inTransaction(db, async (tx) => {
       const t = await store.insertTenant(tx, { name: input.name, accessKey: `tak_${randomBytes(12).toString('base64url')}`, currency: input.currency, timeZone: input.timeZone, sandbox: input.sandbox });
-      if (t) await store.insertApiKey(tx, t.id, { name: 'Admin key', keyHash: hashSecret(apiKey), keyPrefix: apiKey.slice(0, 12), role: 'admin' });
+      if (t) await store.insertApiKey(tx, t.id, { name: 'Admin key', keyHash: hashSecret(apiKey), keyPrefix: apiKey.slice(0, 12), role: 'admin', customerId: null });
       return t;
     });
     return tenant && { tenant, apiKey };
+  }
+
+  /**
+   * A credential made by another is no wider than its maker (DESIGN §3): its role grants no permission
+   * the maker lacks, and a scoped maker's credential carries a scope inside the maker's own (its top
+   * customer when none is named).
+   */
+  function boundedCredential(ctx: Ctx, input: { role: string; customerId?: string | undefined }): { role: RoleId; customerId: string | null } {
+    const [role] = checkRoles([input.role], 'role') as [RoleId];
+    const wider = ROLES[role].permissions.filter((p) => !ctx.permissions.has(p));
+    if (wider.length > 0) throw forbidden('ROLE_WIDER_THAN_CALLER', `body/role ${role} grants ${wider.join(', ')}, which this credential does not have`);
+    if (input.customerId !== undefined && !isUuid(input.customerId)) throw invalid('INVALID_FIELD', 'body/customerId must be a UUID');
+    const customerId = input.customerId?.toLowerCase() ?? ctx.scope?.rootCustomerId ?? null;
+    if (ctx.scope && !inScope(ctx, customerId)) throw outsideScope(ctx, customerId);
+    return { role, customerId };
   }
 
   async function issueTokens(userId: string, tenantId: string, family: string = randomUUID()) {
@@ -113,7 +129,7 @@ export function createTenancyService(deps: TenancyDeps) {
     if (!found) throw unauthorized('INVALID_API_KEY', 'The API key is not valid or has been revoked');
     return remember(`k:${hash}`, {
       tenant: found.tenant,
-      principal: { kind: 'apiKey', keyId: found.keyId, role: found.role },
+      principal: { kind: 'apiKey', keyId: found.keyId, role: found.role, customerId: found.customerId },
       permissions: permissionsOf([found.role]),
     });
   }
@@ -303,10 +319,10 @@ export function createTenancyService(deps: TenancyDeps) {
       });
     },
 
-    async createApiKey(ctx: Ctx, input: { name: string; role: string }): Promise<ApiKey & { apiKey: string }> {
-      const [role] = checkRoles([input.role], 'role');
+    async createApiKey(ctx: Ctx, input: { name: string; role: string; customerId?: string | undefined }): Promise<ApiKey & { apiKey: string }> {
+      const { role, customerId } = boundedCredential(ctx, input);
       const apiKey = newApiKey();
-      const info = await inTransaction(db, (tx) => store.insertApiKey(tx, ctx.tenantId, { name: input.name, keyHash: hashSecret(apiKey), keyPrefix: apiKey.slice(0, 12), role: role! }));
+      const info = await inTransaction(db, (tx) => store.insertApiKey(tx, ctx.tenantId, { name: input.name, keyHash: hashSecret(apiKey), keyPrefix: apiKey.slice(0, 12), role, customerId }));
       return { ...info, apiKey };
     },
 
@@ -320,11 +336,10 @@ export function createTenancyService(deps: TenancyDeps) {
     },
 
     async createApiClient(ctx: Ctx, input: { name: string; role: string; customerId?: string | undefined }): Promise<ApiClient & { clientSecret: string }> {
-      const [role] = checkRoles([input.role], 'role');
-      if (input.customerId !== undefined && !isUuid(input.customerId)) throw invalid('INVALID_FIELD', 'body/customerId must be a UUID');
+      const { role, customerId } = boundedCredential(ctx, input);
       const clientSecret = newSecret('kcs_');
       const info = await inTransaction(db, (tx) => store.insertApiClient(tx, ctx.tenantId, {
-        id: randomUUID(), name: input.name, secretHash: hashSecret(clientSecret), role: role!, customerId: input.customerId ?? null,
+        id: randomUUID(), name: input.name, secretHash: hashSecret(clientSecret), role, customerId,
       }));
       return { ...info, clientSecret };
     },

@@ -77,7 +77,7 @@ const toMembership = (r: Pick<Row<'tenant_users'>, 'tenant_id' | 'user_id' | 'ro
   ({ tenantId: r.tenant_id, userId: r.user_id, roles: r.roles as RoleId[], effectiveRole: r.effective_role as RoleId });
 
 const toApiKey = (r: Row<'api_keys'>): ApiKey =>
-  ({ id: r.id, name: r.name, role: r.role as RoleId, keyPrefix: r.key_prefix, createdAt: r.created_at, revokedAt: r.revoked_at });
+  ({ id: r.id, name: r.name, role: r.role as RoleId, customerId: r.customer_id, keyPrefix: r.key_prefix, createdAt: r.created_at, revokedAt: r.revoked_at });
 const toApiClient = (r: Row<'api_clients'>): ApiClient =>
   ({ id: r.id, name: r.name, role: r.role as RoleId, customerId: r.customer_id, createdAt: r.created_at, revokedAt: r.revoked_at });
 
@@ -93,25 +93,25 @@ const toLoginRecord = (r: Row<'login_history'>): LoginRecord => ({
 
 // --- API keys and clients -------------------------------------------------------------------
 
-export async function insertApiKey(db: Q, tenantId: string, k: { name: string; keyHash: string; keyPrefix: string; role: RoleId }): Promise<ApiKey> {
+export async function insertApiKey(db: Q, tenantId: string, k: { name: string; keyHash: string; keyPrefix: string; role: RoleId; customerId: string | null }): Promise<ApiKey> {
   await db.insertInto('credential_routes').values({ lookup: k.keyHash, tenant_id: tenantId }).execute();
   const r = await db.insertInto('api_keys')
-    .values({ tenant_id: tenantId, name: k.name, key_hash: k.keyHash, key_prefix: k.keyPrefix, role: k.role })
+    .values({ tenant_id: tenantId, name: k.name, key_hash: k.keyHash, key_prefix: k.keyPrefix, role: k.role, customer_id: k.customerId })
     .returningAll().executeTakeFirstOrThrow();
   return toApiKey(r);
 }
 
 /** One round trip: the key's route, the key and its tenant. */
-export async function findActiveApiKey(db: Q, keyHash: string): Promise<{ keyId: string; role: RoleId; tenant: Tenant } | undefined> {
+export async function findActiveApiKey(db: Q, keyHash: string): Promise<{ keyId: string; role: RoleId; customerId: string | null; tenant: Tenant } | undefined> {
   const r = await db.selectFrom('credential_routes as cr')
     .innerJoin('api_keys as k', (j) => j.onRef('k.tenant_id', '=', 'cr.tenant_id').onRef('k.key_hash', '=', 'cr.lookup'))
     .innerJoin('tenants as t', 't.id', 'k.tenant_id')
-    .selectAll('t').select(['k.id as key_id', 'k.role as key_role'])
+    .selectAll('t').select(['k.id as key_id', 'k.role as key_role', 'k.customer_id as key_customer_id'])
     .where('cr.lookup', '=', keyHash).where('k.revoked_at', 'is', null)
     .executeTakeFirst();
   if (!r) return undefined;
-  const { key_id, key_role, ...t } = r;
-  return { keyId: key_id, role: key_role as RoleId, tenant: toTenant(t) };
+  const { key_id, key_role, key_customer_id, ...t } = r;
+  return { keyId: key_id, role: key_role as RoleId, customerId: key_customer_id, tenant: toTenant(t) };
 }
 
 export async function listApiKeys(db: Q, tenantId: string): Promise<ApiKey[]> {

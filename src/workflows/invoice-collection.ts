@@ -312,7 +312,7 @@ export function createInvoiceCollection(deps: InvoiceCollectionDeps) {
     async transfer(ctx: Ctx, body: unknown) {
       const ids = readIds(body, 'invoiceIds');
       for (const [i, id] of ids.entries()) {
-        const { invoice } = await billing.getInvoice(ctx, id).catch((e: unknown) => {
+        const { invoice } = await billing.getInvoice(ctx, id, 'write').catch((e: unknown) => {
           if ((e as { code?: string }).code === 'INVOICE_NOT_FOUND') throw notFound('INVOICE_NOT_FOUND', `body/invoiceIds/${i}: invoice ${id} does not exist`);
           throw e;
         });
@@ -351,6 +351,7 @@ export function createInvoiceCollection(deps: InvoiceCollectionDeps) {
       const plans: ({ follow: Payment } | RefundPlan)[] = [];
       for (const [i, id] of ids.entries()) {
         const at = `body/creditMemoIds/${i}`;
+        await billing.creditMemos.assertWritable(ctx, id, at);
         const inFlight = await payments.pendingRefundOf(ctx.db, ctx, id);
         if (inFlight) { plans.push({ follow: inFlight }); continue; }
         const plan = await billing.creditMemos.refundPlan(ctx, id, at);
@@ -389,7 +390,6 @@ export function createInvoiceCollection(deps: InvoiceCollectionDeps) {
     /** Every attempt made or planned for an invoice, oldest first. */
     async attemptsOf(ctx: Ctx, invoiceId: string) {
       const { invoice } = await billing.getInvoice(ctx, invoiceId);
-      // customerId lets the organisation scope (http/org-scope.ts) see whose invoice this is
       return { invoiceId: invoice.id, customerId: invoice.customerId, attempts: (await payments.attemptsOf(ctx.db, ctx, invoice.id)).map(toAttemptView) };
     },
   };

@@ -81,7 +81,7 @@ describe('error bodies', () => {
   it('an unknown enum value lists the allowed values', async () => {
     const res = await t.call('POST', '/apiKeys', { body: { name: 'k', role: 'superuser' }, headers: withKey(key) });
     expect(res.statusCode).toBe(400);
-    expect(res.json().message).toBe('body/role must be equal to one of the allowed values: admin, catalog-admin, sales, billing, self-service, read-only');
+    expect(res.json().message).toBe('body/role must be equal to one of the allowed values: admin, catalog-admin, sales, billing, self-service, read-only, storefront');
   });
 
   it('negative and non-numeric query numbers are 400s naming the parameter', async () => {

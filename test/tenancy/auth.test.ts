@@ -207,9 +207,9 @@ describe('users and tokens', () => {
 });
 
 describe('roles, functions and login history', () => {
-  it('lists the six roles with their functions', async () => {
+  it('lists the seven roles with their functions', async () => {
     const roles = (await t.call('GET', '/roles', { headers: withKey(tenant.apiKey) })).json();
-    expect(roles.map((r: { id: string }) => r.id)).toEqual(['admin', 'catalog-admin', 'sales', 'billing', 'self-service', 'read-only']);
+    expect(roles.map((r: { id: string }) => r.id)).toEqual(['admin', 'catalog-admin', 'sales', 'billing', 'self-service', 'read-only', 'storefront']);
     const catalogAdmin = roles.find((r: { id: string }) => r.id === 'catalog-admin');
     expect(catalogAdmin.functions.find((f: { id: string }) => f.id === 'catalog')).toEqual({ id: 'catalog', functionPolicy: { actions: ['read', 'write'] }, featureName: 'Catalog' });
     const one = (await t.call('GET', '/roles/read-only', { headers: withKey(tenant.apiKey) })).json();
@@ -249,7 +249,7 @@ describe('roles, functions and login history', () => {
 
 describe('OAuth client credentials', () => {
   it('issues a bearer token for an API client from a form body', async () => {
-    const created = await t.call('POST', '/apiClients', { body: { name: 'reseller portal', role: 'self-service' }, headers: withKey(tenant.apiKey) });
+    const created = await t.call('POST', '/apiClients', { body: { name: 'reporting', role: 'read-only' }, headers: withKey(tenant.apiKey) });
     expect(created.statusCode).toBe(201);
     const { clientId, clientSecret } = created.json();
     const form = `client_id=${clientId}&client_secret=${encodeURIComponent(clientSecret)}&grant_type=client_credentials`;

@@ -4,6 +4,7 @@ import { BUSINESS_DATE_TEXT, isBusinessDate } from '../../core/dates.js';
 import { Dec, parseAmount, roundMoney } from '../../core/money.js';
 import { inTransaction, type Tx } from '../../db/transaction.js';
 import { isUuid } from '../../core/ids.js';
+import { assertInScope, inScope, outsideScope } from '../../core/scope.js';
 import type { NumberingService } from '../../numbering/service.js';
 import type { PaymentsService } from '../../payments/service.js';
 import { paymentStatus, settle } from './balances.js';
@@ -51,10 +52,21 @@ export function createInvoiceOperations(deps: { payments: PaymentsService; numbe
     return (await store.updateInvoice(tx, ctx.tenantId, invoiceId, { balance: s.balance.toString(), paymentStatus: paymentStatus(inv.status, new Dec(inv.amount), s, base) }))!;
   }
 
+  /** An invoice to change, locked; one outside the caller's scope is a 403 (DESIGN §3). */
   async function lockInvoice(tx: Tx, ctx: Ctx, id: string, at: string): Promise<Invoice> {
     const inv = isUuid(id) ? await store.getInvoice(tx, ctx.tenantId, id.toLowerCase(), { forUpdate: true }) : undefined;
-    if (!inv) throw notFound('INVOICE_NOT_FOUND', `${at}: invoice ${id} does not exist`);
+    const missing = () => notFound('INVOICE_NOT_FOUND', `${at}: invoice ${id} does not exist`);
+    if (!inv) throw missing();
+    assertInScope(ctx, inv.customerId, 'write', missing);
     return inv;
+  }
+
+  /** For a scoped caller, before any number is taken: every invoice a payment line names is inside its scope. */
+  async function assertWritable(ctx: Ctx, items: readonly PaymentLine[], field: string): Promise<void> {
+    if (!ctx.scope) return;
+    const found = await store.invoicesByIds(ctx.db, ctx.tenantId, items.map((l) => l.invoiceId.toLowerCase()).filter(isUuid));
+    const outside = found.find((inv) => !inScope(ctx, inv.customerId));
+    if (outside) throw outsideScope(ctx, outside.customerId, `body/${field}/${items.findIndex((l) => l.invoiceId.toLowerCase() === outside.id)}/invoiceId`);
   }
 
   function lines(list: unknown, field: string): PaymentLine[] {
@@ -118,6 +130,10 @@ export function createInvoiceOperations(deps: { payments: PaymentsService; numbe
 
     /** The payment statuses set by hand on an invoice, oldest first. */
     async statusChangesOf(ctx: Ctx, invoiceId: string) {
+      const inv = isUuid(invoiceId) ? await store.getInvoice(ctx.db, ctx.tenantId, invoiceId.toLowerCase()) : undefined;
+      const missing = () => notFound('INVOICE_NOT_FOUND', `Invoice ${invoiceId} does not exist`);
+      if (!inv) throw missing();
+      assertInScope(ctx, inv.customerId, 'read', missing);
       const rows = await store.statusChangesOf(ctx.db, ctx.tenantId, invoiceId);
       return rows.map((c) => ({ id: c.id, invoiceId: c.invoiceId, fromStatus: c.fromStatus, toStatus: c.toStatus, reason: c.reason, changedBy: c.changedBy, createdDate: c.createdAt.toISOString() }));
     },
@@ -125,6 +141,7 @@ export function createInvoiceOperations(deps: { payments: PaymentsService; numbe
     /** Records payments received for Active invoices (never more than the balance). */
     async pay(ctx: Ctx, body: { payInvoices?: unknown }) {
       const items = lines(body.payInvoices, 'payInvoices');
+      await assertWritable(ctx, items, 'payInvoices');
       const numbers = await deps.numbering.nextNumbers(ctx, 'payment', items.length);
       return inTransaction(ctx.db, async (tx) => {
         const out = [];
@@ -156,6 +173,7 @@ export function createInvoiceOperations(deps: { payments: PaymentsService; numbe
     /** Money back. By default a credit of the same amount keeps the invoice settled; `reopen: true` reopens its balance. */
     async refund(ctx: Ctx, body: { refundInvoices?: unknown }) {
       const items = lines(body.refundInvoices, 'refundInvoices');
+      await assertWritable(ctx, items, 'refundInvoices');
       const numbers = await deps.numbering.nextNumbers(ctx, 'payment', items.length);
       const memoNumbers = await deps.numbering.nextNumbers(ctx, 'creditMemo', items.length);
       return inTransaction(ctx.db, async (tx) => {

@@ -6,6 +6,7 @@ import { Dec, parseAmount, roundMoney } from '../../core/money.js';
 import type { Db } from '../../db/connect.js';
 import { inTransaction, type Tx } from '../../db/transaction.js';
 import { isUuid } from '../../core/ids.js';
+import { assertInScope } from '../../core/scope.js';
 import type { NumberingService } from '../../numbering/service.js';
 import type { PaymentsService } from '../../payments/service.js';
 import type { InvoiceOperations } from '../invoices/operations.js';
@@ -96,7 +97,7 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
     const hasDebit = l.debitMemoId !== undefined && l.debitMemoId !== null;
     if (hasInvoice === hasDebit) throw invalid('INVALID_FIELD', `${at} must name exactly one of invoiceId and debitMemoId`);
     const target: Target = hasInvoice
-      ? { kind: 'invoice', row: await lockInvoice(tx, ctx, String(l.invoiceId), at) }
+      ? { kind: 'invoice', row: await deps.invoices.lockInvoice(tx, ctx, String(l.invoiceId), at) }
       : { kind: 'debitMemo', row: await deps.debitMemos.lock(tx, ctx, l.debitMemoId, at) };
     const amount = roundMoney(parseAmount(l.transactionAmount, `${at}/transactionAmount`), memo.currency);
     if (amount.lte(0)) throw invalid('INVALID_FIELD', `${at}/transactionAmount must be > 0`);
@@ -118,14 +119,20 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
     }
   }
 
-  const lockInvoice = async (tx: Tx, ctx: Ctx, id: string, at: string) => {
-    const inv = isUuid(id) ? await store.getInvoice(tx, ctx.tenantId, id.toLowerCase(), { forUpdate: true }) : undefined;
-    if (!inv) throw notFound('INVOICE_NOT_FOUND', `${at}: invoice ${id} does not exist`);
-    return inv;
-  };
+  // what a memo operation changes is locked, and refused outside the caller's scope (DESIGN §3)
   const lockMemo = async (tx: Tx, ctx: Ctx, id: string, at: string) => {
     const m = isUuid(id) ? await getMemo(tx, ctx.tenantId, id.toLowerCase(), true) : undefined;
-    if (!m) throw notFound('CREDIT_MEMO_NOT_FOUND', `${at}: credit memo ${id} does not exist`);
+    const missing = () => notFound('CREDIT_MEMO_NOT_FOUND', `${at}: credit memo ${id} does not exist`);
+    if (!m) throw missing();
+    assertInScope(ctx, m.customerId, 'write', missing);
+    return m;
+  };
+  /** A memo as it stands (not locked): outside the caller's scope it does not exist to read, and is a 403 to change. */
+  const findMemo = async (ctx: Ctx, id: string, at: string, access: 'read' | 'write') => {
+    const m = isUuid(id) ? await getMemo(ctx.db, ctx.tenantId, id.toLowerCase()) : undefined;
+    const missing = () => notFound('CREDIT_MEMO_NOT_FOUND', `${at ? `${at}: c` : 'C'}redit memo ${id} does not exist`);
+    if (!m) throw missing();
+    assertInScope(ctx, m.customerId, access, missing);
     return m;
   };
 
@@ -168,6 +175,7 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
     /** A memo by hand: {customerId, amount, taxAmount?, currencyIsoCode?, reason?, status?}. */
     async create(ctx: Ctx, body: Record<string, unknown>, customerCurrency: (customerId: string) => Promise<string>) {
       if (!isUuid(body.customerId)) throw invalid('INVALID_FIELD', 'body/customerId is required and must be an id');
+      assertInScope(ctx, body.customerId, 'write', () => notFound('CUSTOMER_NOT_FOUND', `Customer ${String(body.customerId)} does not exist`));
       const own = await customerCurrency(String(body.customerId)); // also: the customer exists in this tenant
       const currency = typeof body.currencyIsoCode === 'string' ? body.currencyIsoCode : own;
       const amount = roundMoney(parseAmount(body.amount, 'body/amount'), currency);
@@ -188,8 +196,7 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
     },
 
     async get(ctx: Ctx, id: string) {
-      const m = isUuid(id) ? await getMemo(ctx.db, ctx.tenantId, id.toLowerCase()) : undefined;
-      if (!m) throw notFound('CREDIT_MEMO_NOT_FOUND', `Credit memo ${id} does not exist`);
+      const m = await findMemo(ctx, id, '', 'read');
       const [items, details] = await Promise.all([store.itemsOf(ctx.db, ctx.tenantId, [m.id], 'creditMemoId'), store.detailsOf(ctx.db, ctx.tenantId, [m.id], 'creditMemoId')]);
       return { ...toCreditMemoView(m), items: items.map((it) => toCreditMemoItemView(it, m.creditMemoNumber, details)) };
     },
@@ -305,6 +312,9 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
       return this.get(ctx, id);
     },
 
+    /** 404 for a memo that does not exist, 403 for one outside the caller's scope: before a refund of it is followed up. */
+    async assertWritable(ctx: Ctx, id: string, at: string): Promise<void> { await findMemo(ctx, id, at, 'write'); },
+
     /** Invoices a memo was applied to, with the amounts. */
     async invoicesOf(ctx: Ctx, id: string) {
       await this.get(ctx, id);
@@ -329,6 +339,10 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
 
     /** Credit memos applied to an invoice. */
     async memosOfInvoice(ctx: Ctx, invoiceId: string) {
+      const inv = isUuid(invoiceId) ? await store.getInvoice(ctx.db, ctx.tenantId, invoiceId.toLowerCase()) : undefined;
+      const missing = () => notFound('INVOICE_NOT_FOUND', `Invoice ${invoiceId} does not exist`);
+      if (!inv) throw missing();
+      assertInScope(ctx, inv.customerId, 'read', missing);
       const applied = await deps.payments.creditsOnInvoice(ctx.db, ctx, invoiceId);
       const memos = await store.creditMemosByIds(ctx.db, ctx.tenantId, applied.map((a) => a.id));
       const amounts = new Map(applied.map((a) => [a.id, a.amount]));
@@ -359,8 +373,7 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
      * gateway payment of the first of them that has one.
      */
     async refundPlan(ctx: Ctx, id: string, at: string): Promise<{ memoId: string; number: string; currency: string; customerId: string; balance: Dec; invoiceIds: string[] }> {
-      const m = isUuid(id) ? await getMemo(ctx.db, ctx.tenantId, id.toLowerCase()) : undefined;
-      if (!m) throw notFound('CREDIT_MEMO_NOT_FOUND', `${at}: credit memo ${id} does not exist`);
+      const m = await findMemo(ctx, id, at, 'write');
       if (m.status !== 'Active') throw conflict('CREDIT_MEMO_NOT_ACTIVE', `${at}: credit memo ${m.creditMemoNumber} is ${m.status}; only an Active memo's credit can be refunded`);
       if (new Dec(m.balance).lte(0)) throw conflict('NOTHING_TO_REFUND', `${at}: credit memo ${m.creditMemoNumber} has no credit left`);
       const applied = await deps.payments.creditedByMemo(ctx.db, ctx, m.id, 'invoice');

@@ -4,6 +4,7 @@ import { conflict, invalid, notFound } from '../../core/errors.js';
 import { Dec, parseAmount, roundMoney } from '../../core/money.js';
 import { inTransaction, type Tx } from '../../db/transaction.js';
 import { isUuid } from '../../core/ids.js';
+import { assertInScope, inScope } from '../../core/scope.js';
 import type { CatalogService } from '../../catalog/service.js';
 import type { CustomersService } from '../../customers/service.js';
 import type { NumberingService } from '../../numbering/service.js';
@@ -34,12 +35,15 @@ export function toCreditView(c: Credit) {
 }
 
 export function createCredits(deps: { numbering: NumberingService; creditMemos: CreditMemos; customers: CustomersService; catalog: Pick<CatalogService, 'creditConversions'> }) {
-  async function lockCredit(tx: Tx, ctx: Ctx, l: Record<string, unknown>, at: string): Promise<Credit> {
+  /** The credit a line names (locked when `tx` is the conversion's); outside the caller's scope a 403. */
+  async function lockCredit(tx: Tx | Ctx['db'], ctx: Ctx, l: Record<string, unknown>, at: string, forUpdate = true): Promise<Credit> {
     const byId = l.creditId !== undefined && l.creditId !== null;
     if (byId && !isUuid(l.creditId)) throw invalid('INVALID_FIELD', `${at}/creditId must be an id`);
     if (!byId && typeof l.creditNumber !== 'string') throw invalid('INVALID_FIELD', `${at} must name a creditId or a creditNumber`);
-    const c = await store.getCredit(tx, ctx.tenantId, byId ? { id: String(l.creditId).toLowerCase() } : { number: String(l.creditNumber) }, { forUpdate: true });
-    if (!c) throw notFound('CREDIT_NOT_FOUND', `${at}: credit ${String(byId ? l.creditId : l.creditNumber)} does not exist`);
+    const c = await store.getCredit(tx, ctx.tenantId, byId ? { id: String(l.creditId).toLowerCase() } : { number: String(l.creditNumber) }, { forUpdate });
+    const missing = () => notFound('CREDIT_NOT_FOUND', `${at}: credit ${String(byId ? l.creditId : l.creditNumber)} does not exist`);
+    if (!c) throw missing();
+    assertInScope(ctx, c.customerId, 'write', missing);
     if (byId && typeof l.creditNumber === 'string' && l.creditNumber !== c.creditNumber) {
       throw invalid('INVALID_FIELD', `${at}/creditNumber ${l.creditNumber} is not the number of credit ${String(l.creditId)}`);
     }
@@ -70,6 +74,8 @@ export function createCredits(deps: { numbering: NumberingService; creditMemos: 
       const list = body.credits;
       if (!Array.isArray(list) || list.length === 0) throw invalid('INVALID_FIELD', 'body/credits must be a non-empty array');
       list.forEach((l, i) => { if (typeof l !== 'object' || l === null) throw invalid('INVALID_FIELD', `body/credits/${i} must be an object`); });
+      // a scoped caller's credits are checked before any number is taken
+      if (ctx.scope) for (const [i, l] of (list as Record<string, unknown>[]).entries()) await lockCredit(ctx.db, ctx, l, `body/credits/${i}`, false);
       const memoNumbers = await deps.numbering.nextNumbers(ctx, 'creditMemo', list.length);
       const itemNumbers = await deps.numbering.nextNumbers(ctx, 'creditMemoItem', list.length);
       const today = ctx.clock.today(ctx.timeZone);
@@ -101,12 +107,16 @@ export function createCredits(deps: { numbering: NumberingService; creditMemos: 
 
     async get(ctx: Ctx, id: string) {
       const c = isUuid(id) ? await store.getCredit(ctx.db, ctx.tenantId, { id: id.toLowerCase() }) : await store.getCredit(ctx.db, ctx.tenantId, { number: id });
-      if (!c) throw notFound('CREDIT_NOT_FOUND', `Credit ${id} does not exist`);
+      const missing = () => notFound('CREDIT_NOT_FOUND', `Credit ${id} does not exist`);
+      if (!c) throw missing();
+      assertInScope(ctx, c.customerId, 'read', missing);
       return toCreditView(c);
     },
 
     async ofCustomer(ctx: Ctx, customerId: unknown) {
       if (!isUuid(customerId)) throw invalid('INVALID_FIELD', 'querystring/customerId is required and must be an id');
+      // another organisation's customer has no credits this caller may list
+      if (!inScope(ctx, customerId)) return [];
       return (await store.creditsOfCustomer(ctx.db, ctx.tenantId, customerId.toLowerCase())).map(toCreditView);
     },
   };

@@ -4,6 +4,7 @@ import { BUSINESS_DATE_TEXT, isBusinessDate } from '../../core/dates.js';
 import { Dec, parseAmount, roundMoney } from '../../core/money.js';
 import { inTransaction, type Tx } from '../../db/transaction.js';
 import { isUuid } from '../../core/ids.js';
+import { assertInScope, inScope, outsideScope } from '../../core/scope.js';
 import type { NumberingService } from '../../numbering/service.js';
 import type { PaymentsService } from '../../payments/service.js';
 import { paymentStatus, settle } from '../invoices/balances.js';
@@ -65,7 +66,9 @@ export function createDebitMemos(deps: { numbering: NumberingService; payments: 
     if (id === undefined || id === null) throw invalid('INVALID_FIELD', `${at} is required`);
     if (typeof id !== 'string') throw invalid('INVALID_FIELD', `${at} must be a debit memo id`);
     const m = isUuid(id) ? await store.getDebitMemo(tx, ctx.tenantId, id, { forUpdate: true }) : undefined;
-    if (!m) throw notFound('DEBIT_MEMO_NOT_FOUND', `${at}: debit memo ${String(id)} does not exist`);
+    const missing = () => notFound('DEBIT_MEMO_NOT_FOUND', `${at}: debit memo ${String(id)} does not exist`);
+    if (!m) throw missing();
+    assertInScope(ctx, m.customerId, 'write', missing);
     return m;
   };
   const ids = (v: unknown) => {
@@ -75,7 +78,9 @@ export function createDebitMemos(deps: { numbering: NumberingService; payments: 
   };
   const get = async (ctx: Ctx, id: string) => {
     const m = isUuid(id) ? await store.getDebitMemo(ctx.db, ctx.tenantId, id) : undefined;
-    if (!m) throw notFound('DEBIT_MEMO_NOT_FOUND', `Debit memo ${id} does not exist`);
+    const missing = () => notFound('DEBIT_MEMO_NOT_FOUND', `Debit memo ${id} does not exist`);
+    if (!m) throw missing();
+    assertInScope(ctx, m.customerId, 'read', missing);
     return toDebitMemoView(m);
   };
 
@@ -103,6 +108,7 @@ export function createDebitMemos(deps: { numbering: NumberingService; payments: 
 
     async create(ctx: Ctx, body: unknown, currencyOf: (customerId: string) => Promise<string>) {
       const m = await readMemo(body, currencyOf);
+      if (!inScope(ctx, m.customerId)) throw outsideScope(ctx, m.customerId, 'body/debitMemo/customerId');
       const [number] = await deps.numbering.nextNumbers(ctx, 'debitMemo', 1);
       const today = ctx.clock.today(ctx.timeZone).toString();
       const id = await store.insertDebitMemo(ctx.db, ctx.tenantId, { ...m, number: number!, memoDate: today, activatedTime: m.status === 'Active' ? ctx.clock.now() : null });
@@ -114,6 +120,7 @@ export function createDebitMemos(deps: { numbering: NumberingService; payments: 
       const memo = b?.debitMemo;
       const id = memo !== undefined && memo !== null ? (typeof memo === 'object' ? memo.id : undefined) : b?.id;
       const m = await readMemo(body, currencyOf);
+      if (!inScope(ctx, m.customerId)) throw outsideScope(ctx, m.customerId, 'body/debitMemo/customerId');
       await inTransaction(ctx.db, async (tx) => {
         const row = await lock(tx, ctx, id, memo !== undefined && memo !== null ? 'body/debitMemo/id' : 'body/id');
         if (row.status === 'Canceled') throw conflict('DEBIT_MEMO_FROZEN', `Debit memo ${row.debitMemoNumber} is Canceled`);
