@@ -47,7 +47,7 @@ const toUserView = (u: User, tenantId: string, roles: RoleId[], effectiveRole: R
 });
 
 const toKeyView = (k: ApiKey) => ({
-  id: k.id, name: k.name, role: k.role, keyPrefix: k.keyPrefix, createdDate: k.createdAt.toISOString(),
+  id: k.id, name: k.name, role: k.role, customerId: k.customerId, keyPrefix: k.keyPrefix, createdDate: k.createdAt.toISOString(),
   revokedDate: k.revokedAt?.toISOString() ?? null, status: k.revokedAt ? 'Revoked' : 'Active',
 });
 

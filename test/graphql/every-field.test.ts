@@ -1,31 +1,11 @@
-import { getNamedType, isListType, isNonNullType, isObjectType, isScalarType, type GraphQLField, type GraphQLObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { SCHEMA } from '../../src/graphql/schema.js';
 import { orderSuite } from '../orders/support.js';
+import { ROOTS as roots, entityOf, selection } from '../support/graphql-selection.js';
 
 // Every field of every root entity, and every relation and every relation of those, with all of their fields (depth 2), over
 // data that fills them: a valid query never answers 500 nor a GraphQL error (issue 15 part 6). The
 // query is built from the schema, so a field or relation added later joins it.
 const s = orderSuite({ today: '2023-06-22' });
-const query = SCHEMA.getQueryType()!.getFields();
-const roots = Object.keys(query).filter((n) => !n.endsWith('_aggregate'));
-
-/** A field's selection: scalars by name, a relation with every scalar of its entity (no deeper). */
-function selection(type: GraphQLObjectType, depth: number): string {
-  return Object.values(type.getFields()).flatMap((f: GraphQLField<unknown, unknown>) => {
-    const named = getNamedType(f.type);
-    if (isScalarType(named) || !isObjectType(named)) return [f.name];
-    if (depth === 0) return [];
-    // a relation that takes required arguments is asked without them only when it has none required
-    if (f.args.some((a) => isNonNullType(a.type) && a.defaultValue === undefined)) return [];
-    return [`${f.name} { ${selection(named, depth - 1)} }`];
-  }).join(' ');
-}
-
-const entityOf = (root: string) => {
-  const t = query[root]!.type;
-  return getNamedType(isNonNullType(t) || isListType(t) ? t : t) as GraphQLObjectType;
-};
 
 describe('GraphQL: every field of every entity, relations to depth 2', () => {
   it('over an order, a change, a run, memos and payments: every root answers every field', async () => {
