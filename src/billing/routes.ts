@@ -14,9 +14,12 @@ export const billingRoutes: FastifyPluginAsyncTypebox<{ billing: BillingService;
   const write = { permission: 'billing:write', scope: 'organisation' } as const;
   const tenantWrite = { permission: 'billing:write', scope: 'tenant' } as const;
   const Body = Type.Record(Type.String(), Type.Unknown());
-  // payments recorded by hand, refunds and reversals moved through no gateway: billing or admin (DESIGN §3 Roles and money)
-  app.post(verbPath('/billing/invoices', 'pay'), { config: write, schema: { tags: ['billing'], summary: 'Record payments of Active invoices', body: Body } },
-    async (req) => ops.pay(req.ctx, req.body));
+  // payments recorded by hand, refunds and reversals moved through no gateway: billing or admin (DESIGN §3 Roles and money);
+  // :pay with a paymentMethod charges it (money moves), which a customer-facing credential may do for its own invoices
+  app.post(verbPath('/billing/invoices', 'pay'), {
+    config: { permission: 'payments:write', scope: 'organisation' },
+    schema: { tags: ['billing'], summary: 'Record payments of Active invoices, or with paymentMethod charge their balances to it', body: Body },
+  }, async (req) => (req.body.paymentMethod !== undefined ? collection.payWithMethod(req.ctx, req.body) : ops.pay(req.ctx, req.body)));
   app.post(verbPath('/billing/invoices', 'refund'), { config: write, schema: { tags: ['billing'], summary: 'Refund payments (a credit keeps the invoice settled unless reopen: true)', body: Body } },
     async (req) => ops.refund(req.ctx, req.body));
   app.post(verbPath('/billing/invoices', 'write-off'), { config: write, schema: { tags: ['billing'], summary: 'Write off the remaining balances', body: Body } },

@@ -110,7 +110,7 @@ export function createPaymentsService() {
     updateAttempt: (tx: Tx, ctx: Ctx, id: string, u: AttemptUpdate) => store.updateAttempt(tx, ctx.tenantId, id, u),
     attemptsOf: (q: Tx | Ctx['db'], ctx: Ctx, invoiceId: string) => store.attemptsOf(q, ctx.tenantId, invoiceId),
     /** The invoice's attempt that waits or is in flight, locked for the caller's transaction. */
-    openAttempt: (tx: Tx, ctx: Ctx, invoiceId: string) => store.openAttempt(tx, ctx.tenantId, invoiceId),
+    openAttempt: (q: Tx | Ctx['db'], ctx: Ctx, invoiceId: string) => store.openAttempt(q, ctx.tenantId, invoiceId),
     attemptOfPayment: (q: Tx | Ctx['db'], ctx: Ctx, paymentId: string) => store.attemptOfPayment(q, ctx.tenantId, paymentId),
     /** Invoices whose Scheduled attempt is due by `day` (YYYY-MM-DD). */
     dueAttemptInvoices: (q: Tx | Ctx['db'], ctx: Ctx, day: string) => store.dueAttemptInvoices(q, ctx.tenantId, day),

@@ -1,7 +1,7 @@
 import type { Ctx } from '../context.js';
-import { conflict, invalid, notFound } from '../core/errors.js';
+import { DomainError, conflict, invalid, notFound } from '../core/errors.js';
 import { isUuid } from '../core/ids.js';
-import { Dec, toMoneyString } from '../core/money.js';
+import { Dec, parseAmount, roundMoney, toMoneyString } from '../core/money.js';
 import { parseDate } from '../core/dates.js';
 import { inTransaction, type Tx } from '../db/transaction.js';
 import type { ActivatedInvoice, BillingService } from '../billing/service.js';
@@ -48,6 +48,16 @@ export function toAttemptView(a: CollectionAttempt) {
     paymentId: a.paymentId, declineCode: a.declineCode, declineMessage: a.declineMessage, attemptedOn: a.attemptedOn,
     createdDate: a.createdAt.toISOString(), attemptedTime: a.attemptedAt?.toISOString() ?? null, finishedTime: a.finishedAt?.toISOString() ?? null,
   };
+}
+
+/** A payment method the caller presents: a gateway token, and the gateway it belongs to (the test gateway by default). */
+interface PaymentMethod { token: string; gateway?: string | undefined }
+
+function readMethod(v: unknown): PaymentMethod {
+  const m = v as { token?: unknown; gateway?: unknown } | null;
+  if (typeof m !== 'object' || m === null || typeof m.token !== 'string' || m.token.trim() === '' || m.token.length > 255) throw invalid('INVALID_FIELD', 'body/paymentMethod/token must be a payment method token');
+  if (m.gateway !== undefined && typeof m.gateway !== 'string') throw invalid('INVALID_FIELD', 'body/paymentMethod/gateway must be a gateway name');
+  return { token: m.token, gateway: m.gateway };
 }
 
 const todayOf = (ctx: Ctx) => ctx.clock.today(ctx.timeZone).toString();
@@ -156,7 +166,7 @@ export function createInvoiceCollection(deps: InvoiceCollectionDeps) {
    * Makes the invoice's attempt that is due today, or by `asOf` (a job, the day boundary, transferToPayments).
    * Returns it as it ended up, or null when none was due.
    */
-  async function collect(ctx: Ctx, invoiceId: string, asOf?: string): Promise<CollectionAttempt | null> {
+  async function collect(ctx: Ctx, invoiceId: string, asOf?: string, method?: PaymentMethod): Promise<CollectionAttempt | null> {
     const through = asOf && asOf < todayOf(ctx) ? asOf : todayOf(ctx);
     const [number] = await deps.numbering.nextNumbers(ctx, 'payment', 1);
     const made = await inTransaction(ctx.db, async (tx) => {
@@ -172,9 +182,10 @@ export function createInvoiceCollection(deps: InvoiceCollectionDeps) {
         await payments.updateAttempt(tx, ctx, a.id, { status: 'Skipped', amount: balance.toString(), attemptedOn: today, attemptedAt: now, finishedAt: now });
         return { ...a, status: 'Skipped', amount: balance.toString() };
       }
-      const customer = await deps.customers.getStoredCustomer(tx, ctx, inv.customerId);
-      const token = customer.defaultPaymentMethodToken;
-      const gatewayName = customer.defaultPaymentGateway ?? 'test';
+      // the method the caller presents (`:pay` with a paymentMethod), else the customer's stored one
+      const customer = method ? null : await deps.customers.getStoredCustomer(tx, ctx, inv.customerId);
+      const token = method ? method.token : customer!.defaultPaymentMethodToken;
+      const gatewayName = (method ? method.gateway : customer!.defaultPaymentGateway) ?? 'test';
       const amount = toMoneyString(balance, inv.currency);
       if (!token) {
         // nothing to charge it to: the transfer failed (the customer must pay another way)
@@ -198,6 +209,21 @@ export function createInvoiceCollection(deps: InvoiceCollectionDeps) {
     const gateway = deps.gatewayFor(made.gateway);
     const outcome = await deps.ask(() => gateway.authorize({ amount: made.amount, currency: made.currency, token: made.token, idempotencyKey: made.gatewayKey, capture: false }));
     return settle(ctx, made, outcome);
+  }
+
+  /** The invoice's attempt, due today: the open Scheduled one moved to today, else a new one (an attempt in flight is left as it is). */
+  async function dueToday(ctx: Ctx, invoiceId: string, trigger: 'Transfer' | 'Pay'): Promise<void> {
+    await inTransaction(ctx.db, async (tx) => {
+      const inv = await ops.lockInvoice(tx, ctx, invoiceId, 'invoice');
+      if (new Dec(inv.balance).lte(0)) return;
+      const open = await payments.openAttempt(tx, ctx, invoiceId);
+      if (open) {
+        if (open.status === 'Scheduled') await payments.updateAttempt(tx, ctx, open.id, { dueDate: todayOf(ctx) });
+        return;
+      }
+      const n = Math.max(0, ...(await payments.attemptsOf(tx, ctx, invoiceId)).map((a) => a.attemptNumber)) + 1;
+      await payments.planAttempt(tx, ctx, { invoiceId, attemptNumber: n, trigger, dueDate: todayOf(ctx), currency: inv.currency });
+    });
   }
 
   type RefundPlan = Awaited<ReturnType<typeof billing.creditMemos.refundPlan>> & { original: Payment; amount: Dec };
@@ -320,20 +346,55 @@ export function createInvoiceCollection(deps: InvoiceCollectionDeps) {
       }
       const out = [];
       for (const id of ids) {
-        await inTransaction(ctx.db, async (tx) => {
-          const inv = await ops.lockInvoice(tx, ctx, id, 'invoice');
-          if (new Dec(inv.balance).lte(0)) return;
-          const open = await payments.openAttempt(tx, ctx, id);
-          if (open) {
-            if (open.status === 'Scheduled') await payments.updateAttempt(tx, ctx, open.id, { dueDate: todayOf(ctx) });
-            return;
-          }
-          const n = Math.max(0, ...(await payments.attemptsOf(tx, ctx, id)).map((a) => a.attemptNumber)) + 1;
-          await payments.planAttempt(tx, ctx, { invoiceId: id, attemptNumber: n, trigger: 'Transfer', dueDate: todayOf(ctx), currency: inv.currency });
-        });
+        await dueToday(ctx, id, 'Transfer');
         const attempt = await collect(ctx, id);
         const { invoice } = await billing.getInvoice(ctx, id);
         out.push({ id, invoiceNumber: invoice.name, paymentStatus: invoice.paymentStatus, balance: invoice.balance, attempt: attempt && toAttemptView(attempt) });
+      }
+      return { invoices: out };
+    },
+
+    /**
+     * `POST /billing/invoices:pay` with a `paymentMethod` (DESIGN §3 Roles and money): money that moves.
+     * Each invoice's whole balance is charged to the method through the collection path — the
+     * attempt recorded before the gateway is called, the reconciler finishing it after a crash —
+     * so a customer-facing credential pays only by charging. Every line is checked first; a decline
+     * is a 402 naming the invoices it declined (the others are paid, as the answer of each says).
+     */
+    async payWithMethod(ctx: Ctx, body: { payInvoices?: unknown; paymentMethod?: unknown }) {
+      const method = readMethod(body.paymentMethod);
+      deps.gatewayFor(method.gateway); // 400 UNKNOWN_GATEWAY before anything is written
+      const list = body.payInvoices;
+      if (!Array.isArray(list) || list.length === 0 || list.length > 100) throw invalid('INVALID_FIELD', 'body/payInvoices must hold 1 to 100 invoices');
+      const ids: string[] = [];
+      for (const [i, raw] of list.entries()) {
+        const at = `body/payInvoices/${i}`;
+        const l = raw as { invoiceId?: unknown; transactionAmount?: unknown } | null;
+        if (typeof l !== 'object' || l === null || !isUuid(l.invoiceId)) throw invalid('INVALID_FIELD', `${at}/invoiceId must be an invoice id`);
+        const { invoice } = await billing.getInvoice(ctx, l.invoiceId, 'write').catch((e: unknown) => {
+          if ((e as { code?: string }).code === 'INVOICE_NOT_FOUND') throw notFound('INVOICE_NOT_FOUND', `${at}/invoiceId: invoice ${String(l.invoiceId)} does not exist`);
+          throw e;
+        });
+        if (invoice.status !== 'Active') throw conflict('INVOICE_NOT_ACTIVE', `${at}: invoice ${invoice.name} is ${invoice.status}; only an Active invoice can be paid`);
+        const balance = new Dec(invoice.balance);
+        if (balance.lte(0)) throw conflict('NOTHING_TO_PAY', `${at}: invoice ${invoice.name} has no balance left`);
+        if (l.transactionAmount !== undefined && !roundMoney(parseAmount(l.transactionAmount, `${at}/transactionAmount`), invoice.currencyIsoCode).eq(balance)) {
+          throw invalid('INVALID_FIELD', `${at}/transactionAmount: a payment by card pays the whole balance, ${balance.toString()}`);
+        }
+        const inFlight = await payments.openAttempt(ctx.db, ctx, invoice.id);
+        if (inFlight && inFlight.status !== 'Scheduled') throw conflict('COLLECTION_IN_FLIGHT', `${at}: a charge of invoice ${invoice.name} is in flight (collection attempt ${inFlight.attemptNumber}); wait for it to settle`);
+        ids.push(invoice.id);
+      }
+      const out = [];
+      for (const id of new Set(ids)) {
+        await dueToday(ctx, id, 'Pay');
+        const attempt = await collect(ctx, id, undefined, method);
+        const { invoice } = await billing.getInvoice(ctx, id);
+        out.push({ id, invoiceNumber: invoice.name, paymentStatus: invoice.paymentStatus, balance: invoice.balance, attempt: attempt && toAttemptView(attempt) });
+      }
+      const declined = out.filter((o) => o.attempt?.status === 'Failed');
+      if (declined.length > 0) {
+        throw new DomainError('payment_failed', 'PAYMENT_DECLINED', `The payment was declined for ${declined.map((d) => `${String(d.invoiceNumber)} (${d.attempt?.declineMessage ?? d.attempt?.declineCode ?? 'declined'})`).join(', ')}${declined.length < out.length ? '; the other invoices are paid' : ''}`);
       }
       return { invoices: out };
     },

@@ -1,5 +1,5 @@
 import { principalId, type Ctx } from '../../context.js';
-import { conflict, invalid, notFound } from '../../core/errors.js';
+import { conflict, forbidden, invalid, notFound } from '../../core/errors.js';
 import { BUSINESS_DATE_TEXT, isBusinessDate } from '../../core/dates.js';
 import { Dec, parseAmount, roundMoney } from '../../core/money.js';
 import { inTransaction, type Tx } from '../../db/transaction.js';
@@ -140,6 +140,9 @@ export function createInvoiceOperations(deps: { payments: PaymentsService; numbe
 
     /** Records payments received for Active invoices (never more than the balance). */
     async pay(ctx: Ctx, body: { payInvoices?: unknown }) {
+      if (!ctx.permissions.has('billing:write')) {
+        throw forbidden('PERMISSION_DENIED', 'Recording a payment that no gateway moved needs the permission billing:write (the billing or admin role); to pay, charge a payment method (body/paymentMethod)');
+      }
       const items = lines(body.payInvoices, 'payInvoices');
       await assertWritable(ctx, items, 'payInvoices');
       const numbers = await deps.numbering.nextNumbers(ctx, 'payment', items.length);
