@@ -1,7 +1,7 @@
 import type { Clock } from './core/clock.js';
 import type { OrgScope } from './core/scope.js';
 import type { Db } from './db/connect.js';
-import type { Permission } from './tenancy/roles.js';
+import type { Permission, RoleId } from './tenancy/roles.js';
 import type { Principal, Tenant } from './tenancy/model.js';
 
 /**
@@ -22,6 +22,21 @@ export interface Ctx {
   /** The request's Idempotency-Key: gateway calls derive their own keys from it, so a retried
    * request never charges twice. */
   idempotencyKey?: string | undefined;
+}
+
+/** The role a principal acts with ('system' for Keel itself). */
+export function roleOf(p: Principal): RoleId | 'system' {
+  switch (p.kind) {
+    case 'user': return p.effectiveRole;
+    case 'apiKey': case 'client': return p.role;
+    case 'system': return 'system';
+  }
+}
+
+/** A customer-facing caller (DESIGN §3): it sets only what its allow-list names; null for the tenant's own people and Keel. */
+export function customerFacingRole(ctx: Pick<Ctx, 'principal'>): 'self-service' | 'storefront' | null {
+  const role = roleOf(ctx.principal);
+  return role === 'self-service' || role === 'storefront' ? role : null;
 }
 
 /** Who acted, as stored in `…ById` fields: the user, the API client, the API key, or Keel itself. */

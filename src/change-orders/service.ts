@@ -222,6 +222,7 @@ export function createChangeOrdersService(deps: {
   const service = {
     /** POST /orders/change-orders (and /change-orders, /cpq/change-order): the plan, numbered; 409 when it no longer matches its preview. */
     async planCreate(ctx: Ctx, body: unknown): Promise<PlannedChange> {
+      deps.orders.refuseCustomerFacingFields(ctx, body, 'change');
       const req = readChangeRequest(body);
       const p = await plan(ctx, req, randomUUID(), 'write');
       if (req.options.previewHash && req.options.previewHash !== p.hash) {
@@ -279,6 +280,7 @@ export function createChangeOrdersService(deps: {
 
     /** POST /cpq/change-order:preview: the same plan, nothing stored. */
     async preview(ctx: Ctx, body: unknown) {
+      deps.orders.refuseCustomerFacingFields(ctx, body, 'change');
       const req = readChangeRequest(body);
       const p = await plan(ctx, req, randomUUID(), 'read');
       const view = (l: ChangeLine) => deps.orders.changeLineView(ctx, p.orderId, l);

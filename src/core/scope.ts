@@ -8,8 +8,8 @@ export interface OrgScope {
   /** The customer the credential is bound to: the top of what it may reach. Null for a storefront
    * credential, which reaches no existing customer (it only places orders for new ones). */
   rootCustomerId: string | null;
-  /** That customer and all its descendants. */
-  customerIds: ReadonlySet<string>;
+  /** That customer and all its descendants (and the customers this request made: `joinScope`). */
+  customerIds: Set<string>;
 }
 
 interface Scoped { scope?: OrgScope | null | undefined }
@@ -36,6 +36,11 @@ export function outsideScope(ctx: Scoped, customerId: string | null | undefined,
   const reach = root ? `customer ${root} and its descendants` : 'new customers only';
   const what = customerId ? `customer ${customerId}` : 'a record without a customer';
   return forbidden('OUTSIDE_ORGANISATION', `${at ? `${at}: ` : ''}this credential acts for ${reach}; ${what} is not one of them`);
+}
+
+/** A customer the request itself just made joins its scope (a storefront's new customer: the order it placed is its to answer). */
+export function joinScope(ctx: Scoped, customerId: string): void {
+  ctx.scope?.customerIds.add(customerId);
 }
 
 /** For SQL filters: the customers a scoped caller may reach, or null when it may reach the whole tenant. */

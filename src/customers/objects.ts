@@ -1,3 +1,4 @@
+import { allowing, type AllowList } from '../core/field-allow-list.js';
 import { bool, en, f, int, num, ref, str, type FieldDef, type ObjectDef } from '../metadata/fields.js';
 
 // Customers and contacts (seed 002 part D §2.1–2.2, seed 004). Roll-ups (todayARR, todayCMRR,
@@ -37,6 +38,13 @@ export const CONTACT: ObjectDef<'contacts'> = {
     str('externalId', { readOnly: true }),
   ],
   fieldAliases: zipAliases,
+};
+
+// what a customer-facing caller may set of itself (DESIGN §3): its name, email, phone and addresses, its contacts
+const ADDRESSES = [...address('billing'), ...address('shipping')].map((x) => x.name).concat(Object.keys(zipAliases));
+export const CUSTOMER_FACING_CONTACT = allowing('id', 'name', 'firstName', 'lastName', 'middleName', 'email', 'phone', 'mobilePhone', ...ADDRESSES);
+export const CUSTOMER_FACING_CUSTOMER: AllowList = {
+  ...allowing('name', 'email', 'phone', ...ADDRESSES), contacts: { each: CUSTOMER_FACING_CONTACT },
 };
 
 export const CUSTOMER_OBJECTS = { Customer: CUSTOMER, Contact: CONTACT } as const;

@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { Ctx } from '../context.js';
+import { customerFacingRole, type Ctx } from '../context.js';
 import { DomainError, conflict, invalid, notFound, validateEach } from '../core/errors.js';
 import { inTransaction, type Tx } from '../db/transaction.js';
 import { toApiRecord, type ApiRecord } from '../metadata/records.js';
 import * as rows from '../metadata/store.js';
 import * as store from './store.js';
 import { isUuid } from '../core/ids.js';
-import { assertInScope, outsideScope, type OrgScope } from '../core/scope.js';
+import { assertInScope, joinScope, outsideScope, type OrgScope } from '../core/scope.js';
 import { validateObjectInput, type ObjectInput } from '../metadata/validate.js';
 import { assertTimeZone } from '../tenancy/service.js';
-import { CONTACT, CUSTOMER, MAX_CONTACTS_PER_CUSTOMER, MAX_CUSTOMERS_PER_CALL } from './objects.js';
+import { CONTACT, CUSTOMER, CUSTOMER_FACING_CONTACT, CUSTOMER_FACING_CUSTOMER, MAX_CONTACTS_PER_CUSTOMER, MAX_CUSTOMERS_PER_CALL } from './objects.js';
+import { refuseFieldsOutside, type AllowList } from '../core/field-allow-list.js';
 import type { Contact, Customer } from './model.js';
 
 // Customers (the organisations that buy) and their contacts (who are also self-service users).
@@ -70,6 +71,12 @@ function placedInScope(ctx: { scope?: OrgScope | null | undefined }, p: PlannedC
   return { ...p, input: { ...p.input, fields: { ...p.input.fields, parentCustomerId: parent } } };
 }
 
+/** A storefront or self-service caller sets only what DESIGN §3 allows it (403 FIELD_NOT_ALLOWED). */
+function refuseForCustomerFacing(ctx: Ctx, body: unknown, list: AllowList, at: string): void {
+  const who = customerFacingRole(ctx);
+  if (who) refuseFieldsOutside(body, list, at, who);
+}
+
 function translate(e: unknown, at: string): unknown {
   const { code, constraint } = (e ?? {}) as { code?: string; constraint?: string };
   if (code === '23503' && constraint === 'customers_parent_customer_id_fkey') return invalid('REFERENCE_NOT_FOUND', `${at}/parentCustomerId does not name a customer of this tenant`);
@@ -80,6 +87,7 @@ function translate(e: unknown, at: string): unknown {
 
 async function insertPlanned(tx: Tx, ctx: Ctx, planned: PlannedCustomer[], at: (i: number) => string): Promise<void> {
   for (const [i, p] of planned.entries()) {
+    joinScope(ctx, p.id);
     try {
       await rows.insertRow(tx, ctx.tenantId, CUSTOMER, p.input.fields, p.input.customFields, p.id);
       for (const c of p.contacts) await rows.insertRow(tx, ctx.tenantId, CONTACT, c.input.fields, c.input.customFields, c.id);
@@ -90,6 +98,9 @@ async function insertPlanned(tx: Tx, ctx: Ctx, planned: PlannedCustomer[], at: (
 }
 
 export type CustomersService = ReturnType<typeof createCustomersService>;
+
+/** What a customer-facing caller may set of a customer and of a contact (orders' allow-lists take them in). */
+export { CUSTOMER_FACING_CONTACT, CUSTOMER_FACING_CUSTOMER } from './objects.js';
 
 export function createCustomersService(deps: { metrics?: MetricsProvider } = {}) {
   let metrics: MetricsProvider = deps.metrics ?? (async () => new Map());
@@ -155,6 +166,7 @@ export function createCustomersService(deps: { metrics?: MetricsProvider } = {})
       const items = Array.isArray(body) ? body : [body];
       if (items.length === 0 || items.length > MAX_CUSTOMERS_PER_CALL) throw invalid('INVALID_FIELD', `body must hold 1 to ${MAX_CUSTOMERS_PER_CALL} customers`);
       const at = (i: number) => (Array.isArray(body) ? `body/${i}` : 'body');
+      items.forEach((item, i) => refuseForCustomerFacing(ctx, item, CUSTOMER_FACING_CUSTOMER, at(i)));
       const planned = validateEach(items, (item, i) => planCustomer(item, at(i))).map((p, i) => placedInScope(ctx, p, at(i)));
       await inTransaction(ctx.db, (tx) => insertPlanned(tx, ctx, planned, at));
       return views(ctx, ctx.db, planned.map((p) => p.id));
@@ -167,6 +179,7 @@ export function createCustomersService(deps: { metrics?: MetricsProvider } = {})
 
     /** Updates the customer's updatable fields; `contacts` with an id are patched, without one created. */
     async patchCustomer(ctx: Ctx, id: string, body: unknown): Promise<ApiRecord> {
+      refuseForCustomerFacing(ctx, body, CUSTOMER_FACING_CUSTOMER, 'body');
       const input = validateObjectInput(CUSTOMER, body, 'patch', 'body', new Set(['contacts']));
       checkCustomerRules(input, 'body');
       const list = (body as { contacts?: unknown }).contacts;
@@ -196,6 +209,7 @@ export function createCustomersService(deps: { metrics?: MetricsProvider } = {})
     async createContacts(ctx: Ctx, customerId: string, body: unknown): Promise<ApiRecord[]> {
       const items = Array.isArray(body) ? body : [body];
       if (items.length === 0) throw invalid('INVALID_FIELD', 'body must hold at least one contact');
+      items.forEach((item, i) => refuseForCustomerFacing(ctx, item, CUSTOMER_FACING_CONTACT, Array.isArray(body) ? `body/${i}` : 'body'));
       // the customer id is set when the rows are written; validation only needs a well-formed one
       const planned = validateEach([items], (list) => contactInputs(list, 'body', '00000000-0000-4000-8000-000000000000'))[0]!;
       return inTransaction(ctx.db, async (tx) => {
@@ -214,6 +228,7 @@ export function createCustomersService(deps: { metrics?: MetricsProvider } = {})
     },
 
     async patchContact(ctx: Ctx, id: string, body: unknown): Promise<ApiRecord> {
+      refuseForCustomerFacing(ctx, body, CUSTOMER_FACING_CONTACT, 'body');
       const input = validateObjectInput(CONTACT, body, 'patch', 'body');
       return inTransaction(ctx.db, async (tx) => {
         const before = await getContactRow(tx, ctx, id, 'write');

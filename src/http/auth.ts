@@ -3,10 +3,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { forbidden, unauthorized } from '../core/errors.js';
 import type { OrgScope } from '../core/scope.js';
 import type { Authenticated, Principal } from '../tenancy/model.js';
-import type { RoleId } from '../tenancy/roles.js';
 import { isApiKey } from '../tenancy/secrets.js';
 import type { TenancyService } from '../tenancy/service.js';
-import type { Ctx } from '../context.js';
+import { customerFacingRole, roleOf, type Ctx } from '../context.js';
 import './route-config.js';
 
 // Who is calling, decided once per request before the body is parsed (DESIGN.md §3):
@@ -33,18 +32,6 @@ async function authenticate(req: FastifyRequest, tenancy: TenancyService): Promi
   return tenancy.authenticateApiKey(key);
 }
 
-/** The role a principal acts with. */
-function roleOf(p: Principal): RoleId | 'system' {
-  switch (p.kind) {
-    case 'user': return p.effectiveRole;
-    case 'apiKey': case 'client': return p.role;
-    case 'system': return 'system';
-  }
-}
-
-/** Customer-facing roles act for customers, never for the tenant (DESIGN §3 Tenant-wide routes). */
-const CUSTOMER_FACING: ReadonlySet<string> = new Set(['self-service', 'storefront']);
-
 function boundCustomer(p: Principal): string | null {
   return p.kind === 'apiKey' || p.kind === 'client' ? p.customerId : null;
 }
@@ -58,7 +45,7 @@ export interface AuthDeps {
   tenancy: TenancyService;
   adminToken: string | undefined;
   /** The customer and its descendants (one query): a bound credential's scope, resolved once per request. */
-  organisation: (ctx: Ctx, customerId: string) => Promise<ReadonlySet<string>>;
+  organisation: (ctx: Ctx, customerId: string) => Promise<Set<string>>;
 }
 
 export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
@@ -79,7 +66,8 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
     }
     const role = roleOf(auth.principal);
     const bound = boundCustomer(auth.principal);
-    if (config.scope === 'tenant' && (bound || CUSTOMER_FACING.has(role))) {
+    // customer-facing roles act for customers, never for the tenant (DESIGN §3 Tenant-wide routes)
+    if (config.scope === 'tenant' && (bound || customerFacingRole(auth))) {
       throw forbidden('TENANT_WIDE_ROUTE', `${req.routeOptions.url} is tenant-wide: a credential bound to a customer, or with the ${role} role, may not use it`);
     }
     const ctx: Ctx = { ...deps.tenancy.contextFor(auth, req.id), idempotencyKey: header(req, 'idempotency-key') };

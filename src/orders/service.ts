@@ -6,6 +6,7 @@ import { inTransaction, type Tx } from '../db/transaction.js';
 import type { ApiRecord } from '../metadata/records.js';
 import { isUuid } from '../core/ids.js';
 import { assertInScope } from '../core/scope.js';
+import { refuseCustomerFacingFields } from './customer-facing.js';
 import type { AssetsService } from '../assets/service.js';
 import { NUMBER_KIND, kindFor, type AssetKind, type ProvisionLine } from '../assets/model.js';
 import { billableOf, type ChargeableVersion } from '../billing/charges.js';
@@ -469,9 +470,12 @@ export function createOrdersService(deps: OrdersDeps) {
     /** A planned change line as the API shows it (a preview: nothing stored). */
     changeLineView: (ctx: Ctx, orderId: string, l: ChangeLine) => toLineView(store.changeLineAsLine(orderId, l)),
     noteCommitted,
+    /** 403 FIELD_NOT_ALLOWED for a field a storefront or self-service caller may not set (change orders use it too). */
+    refuseCustomerFacingFields,
 
     /** POST /orders, planned: a cart (activateOrder false) or a placed order, customer and contact included; nothing written yet. */
     async planPlacement(ctx: Ctx, body: unknown): Promise<Placement> {
+      refuseCustomerFacingFields(ctx, body, 'order');
       const req = readOrderRequest(body);
       const { customer, parties } = await planBuyer(ctx, req, 'write');
       const lines = await plan(ctx, req, customer, parties);
@@ -492,6 +496,7 @@ export function createOrdersService(deps: OrdersDeps) {
      * no number is taken: no order number, no asset or invoice numbers.
      */
     async previewInvoices(ctx: Ctx, body: unknown): Promise<InvoiceWithItems[]> {
+      refuseCustomerFacingFields(ctx, body, 'invoicePreview');
       const { order: req, targetDate, firstInvoiceOnly } = readPreviewRequest(body);
       const { customer, parties } = await planBuyer(ctx, req, 'read');
       const lines = await plan(ctx, req, customer, parties);
@@ -563,6 +568,7 @@ export function createOrdersService(deps: OrdersDeps) {
 
     /** POST /orders/{id}, planned: a Draft's lines replaced (or the ones it has repriced), the options applied; nothing written yet. */
     async planDraftUpdate(ctx: Ctx, id: string, body: unknown): Promise<DraftUpdate> {
+      refuseCustomerFacingFields(ctx, body, 'order');
       const req = readOrderRequest(body);
       if (!isUuid(id)) throw notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`);
       const current = await store.getOrder(ctx.db, ctx.tenantId, id.toLowerCase());
@@ -605,6 +611,7 @@ export function createOrdersService(deps: OrdersDeps) {
     /** POST /orders/{id}:activate with the seed's ActivateOrderRequest, planned: a change order's Draft is
      * the change-orders domain's to plan again (`{ change: id }`); nothing written yet. */
     async planActivation(ctx: Ctx, id: string, body: unknown): Promise<Activation | { change: string }> {
+      refuseCustomerFacingFields(ctx, body, 'activation');
       const b = (body ?? {}) as Record<string, unknown>;
       if (typeof b !== 'object' || Array.isArray(b)) throw invalid('INVALID_FIELD', 'body must be an object');
       const options = { ...readOptions(b, 'body'), activateOrder: true };
