@@ -5,7 +5,7 @@ import type { OrgScope } from '../core/scope.js';
 import type { Authenticated, Principal } from '../tenancy/model.js';
 import { isApiKey } from '../tenancy/secrets.js';
 import type { TenancyService } from '../tenancy/service.js';
-import { customerFacingRole, roleOf, type Ctx } from '../context.js';
+import { customerFacingRole, principalId, roleOf, type Ctx } from '../context.js';
 import './route-config.js';
 
 // Who is calling, decided once per request before the body is parsed (DESIGN.md §3):
@@ -70,7 +70,10 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
     if (config.scope === 'tenant' && (bound || customerFacingRole(auth))) {
       throw forbidden('TENANT_WIDE_ROUTE', `${req.routeOptions.url} is tenant-wide: a credential bound to a customer, or with the ${role} role, may not use it`);
     }
-    const ctx: Ctx = { ...deps.tenancy.contextFor(auth, req.id), idempotencyKey: header(req, 'idempotency-key') };
+    const given = header(req, 'idempotency-key');
+    const ctx: Ctx = deps.tenancy.contextFor(auth, req.id);
+    // kept per tenant, credential and key (DESIGN §3): two credentials' same key are two requests
+    if (given !== undefined) ctx.idempotencyKey = `${principalId(ctx)}:${given}`;
     if (bound) ctx.scope = { rootCustomerId: bound, customerIds: await deps.organisation(ctx, bound) } satisfies OrgScope;
     else if (role === 'storefront') ctx.scope = { rootCustomerId: null, customerIds: new Set() };
     req.ctx = ctx;

@@ -20,16 +20,31 @@ function fingerprint(req: FastifyRequest): string {
   return createHash('sha256').update(`${req.method} ${path}\n${JSON.stringify(req.body ?? null)}`).digest('hex');
 }
 
+/** A secret an answer shows once (a new API key, a client secret) is never kept for replay: the replay says it was shown. */
+function withoutSecrets(body: string, fields: readonly string[] | undefined): string {
+  if (!fields || fields.length === 0) return body;
+  try {
+    const parsed = JSON.parse(body) as Record<string, unknown>;
+    if (typeof parsed !== 'object' || parsed === null) return body;
+    for (const f of fields) if (f in parsed) parsed[f] = null;
+    return JSON.stringify({ ...parsed, secretShownOnce: true });
+  } catch {
+    return '';
+  }
+}
+
 export function registerIdempotency(app: FastifyInstance, db: Db, staleMs?: number): void {
   app.decorateRequest('idempotency', null);
 
   // After validation: a request rejected by its schema never claims the key.
   app.addHook('preHandler', async (req, reply) => {
     if (!WRITES.has(req.method) || req.routeOptions.config.idempotent === false) return;
-    const key = header(req, 'idempotency-key');
-    if (key === undefined) return;
-    if (key.length === 0 || key.length > 255) throw invalid('INVALID_IDEMPOTENCY_KEY', 'header/Idempotency-Key must be 1 to 255 characters');
+    const given = header(req, 'idempotency-key');
+    if (given === undefined) return;
+    if (given.length === 0 || given.length > 255) throw invalid('INVALID_IDEMPOTENCY_KEY', 'header/Idempotency-Key must be 1 to 255 characters');
+    // per tenant and credential (auth.ts qualifies the key); the operator API's per installation
     const scope = req.ctx?.tenantId ?? INSTALLATION_SCOPE;
+    const key = req.ctx?.idempotencyKey ?? given;
     const begin = await beginRequest(db, scope, key, fingerprint(req), staleMs);
     if (begin.kind === 'recover') {
       // the first attempt committed and died before answering: answer with what it committed
@@ -56,10 +71,9 @@ export function registerIdempotency(app: FastifyInstance, db: Db, staleMs?: numb
     // an attempt that found its request committed by another attempt leaves the key to that one
     if (reply.statusCode === 409 && typeof payload === 'string' && payload.includes(`"${IN_PROGRESS}"`)) return payload;
     const type = reply.getHeader('content-type');
+    const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : '';
     await finishRequest(db, claim.scope, claim.key, {
-      status: reply.statusCode,
-      body: typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : '',
-      type: typeof type === 'string' ? type : null,
+      status: reply.statusCode, body: withoutSecrets(body, req.routeOptions.config.secretFields), type: typeof type === 'string' ? type : null,
     });
     return payload;
   });

@@ -12,6 +12,8 @@ export interface KeelRouteConfig {
   /** Who may reach it (DESIGN §3): 'tenant' routes refuse scoped and customer-facing credentials;
    * 'organisation' routes serve them inside their scope; 'public-catalog' routes serve anyone. */
   scope?: ScopeClass;
+  /** Fields of the answer that hold a secret shown once: an idempotent replay answers them null. */
+  secretFields?: readonly string[];
 }
 
 export type ScopeClass = 'tenant' | 'organisation' | 'public-catalog';

@@ -55,7 +55,7 @@ export const tenancyRoutes: FastifyPluginAsyncTypebox<{ tenancy: TenancyService;
   const throttle = signInThrottle ?? createSignInThrottle();
   // --- operators ---------------------------------------------------------------------------
   app.post('/admin/tenants', {
-    config: { auth: 'admin' },
+    config: { auth: 'admin', secretFields: ['apiKey'] },
     schema: {
       tags: ['admin'], summary: 'Create a tenant and its first admin API key (KEEL_ADMIN_TOKEN)',
       body: Type.Object({
@@ -217,7 +217,7 @@ export const tenancyRoutes: FastifyPluginAsyncTypebox<{ tenancy: TenancyService;
   // --- API keys and OAuth clients ----------------------------------------------------------------
   // a scoped credential may make credentials no wider than itself (tenancy/service.ts boundedCredential)
   app.post('/apiKeys', {
-    config: { permission: 'tenant:admin', scope: 'organisation' },
+    config: { permission: 'tenant:admin', scope: 'organisation', secretFields: ['apiKey'] },
     schema: { tags: ['credentials'], summary: 'Create an API key; the key is shown only in this answer', body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), role: RoleName, customerId: Type.Optional(Type.String()) }) },
   }, async (req, reply) => {
     const k = await tenancy.createApiKey(req.ctx, req.body);
@@ -234,7 +234,7 @@ export const tenancyRoutes: FastifyPluginAsyncTypebox<{ tenancy: TenancyService;
     async (req) => toKeyView(await tenancy.revokeApiKey(req.ctx, req.params.id)));
 
   app.post('/apiClients', {
-    config: { permission: 'tenant:admin', scope: 'organisation' },
+    config: { permission: 'tenant:admin', scope: 'organisation', secretFields: ['clientSecret'] },
     schema: {
       tags: ['credentials'], summary: 'Create an OAuth API client; the secret is shown only in this answer',
       body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), role: RoleName, customerId: Type.Optional(Type.String()) }),

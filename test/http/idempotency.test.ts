@@ -19,10 +19,26 @@ describe('Idempotency-Key', () => {
     const second = await t.call('POST', '/apiKeys', { body: { name: 'ci', role: 'sales' }, headers });
     expect(first.statusCode).toBe(201);
     expect(second.statusCode).toBe(201);
-    expect(second.json()).toEqual(first.json());
+    // the key itself is shown once: the replay names the key made, never its secret (nothing stores it)
+    expect(second.json()).toEqual({ ...first.json(), apiKey: null, secretShownOnce: true });
     expect(second.headers['idempotent-replayed']).toBe('true');
     expect(first.headers['idempotent-replayed']).toBeUndefined();
     expect(await keyCount(tenant.apiKey)).toBe(before + 1);
+    const stored = await t.rt.database.db.selectFrom('idempotency_keys').select('response_body').where('tenant_id', '=', tenant.id).execute();
+    expect(stored.filter((r) => r.response_body?.includes(first.json().apiKey))).toEqual([]);
+  });
+
+  it('is kept per credential: the same key from two credentials is two requests', async () => {
+    const other = (await t.call('POST', '/apiKeys', { body: { name: 'second', role: 'admin' }, headers: withKey(tenant.apiKey) })).json().apiKey;
+    const before = await keyCount(tenant.apiKey);
+    const send = (apiKey: string, name: string) => t.call('POST', '/apiKeys', { body: { name, role: 'sales' }, headers: { ...withKey(apiKey), 'idempotency-key': 'shared-key' } });
+    const [a, b] = [await send(tenant.apiKey, 'same'), await send(other, 'same')];
+    expect([a.statusCode, b.statusCode]).toEqual([201, 201]);
+    expect(b.headers['idempotent-replayed']).toBeUndefined();
+    expect(a.json().id).not.toBe(b.json().id);
+    // and each credential's replay is its own (a different body under another credential's key is no conflict)
+    expect((await send(other, 'different')).statusCode).toBe(422);
+    expect(await keyCount(tenant.apiKey)).toBe(before + 2);
   });
 
   it('the same key with a different body is a 422 and runs nothing', async () => {
@@ -80,7 +96,7 @@ describe('Idempotency-Key', () => {
     const a = await t.call('POST', '/admin/tenants', { body, headers: admin });
     const b = await t.call('POST', '/admin/tenants', { body, headers: admin });
     expect(a.statusCode).toBe(201);
-    expect(b.json()).toEqual(a.json());
+    expect(b.json()).toEqual({ ...a.json(), apiKey: null, secretShownOnce: true });
     const c = await t.call('POST', '/admin/tenants', { body, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
     expect([c.statusCode, c.json().errorCode]).toEqual([409, 'TENANT_EXISTS']);
     const empty = await t.call('POST', '/apiKeys', { body: { name: 'x', role: 'sales' }, headers: { ...withKey(tenant.apiKey), 'idempotency-key': '' } });
