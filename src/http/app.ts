@@ -128,7 +128,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     }
   });
   registerAuth(app, { tenancy: deps.tenancy, adminToken: deps.adminToken, organisation: (ctx, id) => deps.customers.organisation(ctx, id) });
-  registerIdempotency(app, deps.db, deps.idempotencyStaleMs);
+  registerIdempotency(app, deps.db, { staleMs: deps.idempotencyStaleMs, completeCharges: (ctx) => deps.workflows.completeRequestCharges(ctx) });
   registerObservability(app, deps.db);
   await registerOpenApi(app);
 

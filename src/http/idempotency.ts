@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { invalid } from '../core/errors.js';
+import type { Ctx } from '../context.js';
 import type { Db } from '../db/connect.js';
 import { beginRequest, finishRequest, IN_PROGRESS, keepAlive } from '../idempotency/service.js';
 import { header } from './auth.js';
@@ -33,7 +34,14 @@ function withoutSecrets(body: string, fields: readonly string[] | undefined): st
   }
 }
 
-export function registerIdempotency(app: FastifyInstance, db: Db, staleMs?: number): void {
+export interface IdempotencyOptions {
+  staleMs?: number | undefined;
+  /** Completes the charges a committed first attempt planned and left Pending (DESIGN §4 Payments): the retry finishes them. */
+  completeCharges: (ctx: Ctx) => Promise<unknown>;
+}
+
+export function registerIdempotency(app: FastifyInstance, db: Db, opts: IdempotencyOptions): void {
+  const { staleMs } = opts;
   app.decorateRequest('idempotency', null);
 
   // After validation: a request rejected by its schema never claims the key.
@@ -47,7 +55,9 @@ export function registerIdempotency(app: FastifyInstance, db: Db, staleMs?: numb
     const key = req.ctx?.idempotencyKey ?? given;
     const begin = await beginRequest(db, scope, key, fingerprint(req), staleMs);
     if (begin.kind === 'recover') {
-      // the first attempt committed and died before answering: answer with what it committed
+      // the first attempt committed and died before answering: its planned charges are made now, then
+      // the answer is what it committed (the charge included)
+      if (req.ctx) await opts.completeCharges(req.ctx);
       const auth = Object.fromEntries(['authorization', 'apiaccesskey', 'nue-api-key'].filter((h) => req.headers[h]).map((h) => [h, String(req.headers[h])]));
       const res = await app.inject({ method: 'GET', url: begin.ref, headers: auth });
       await finishRequest(db, scope, key, { status: res.statusCode, body: res.body, type: String(res.headers['content-type'] ?? 'application/json') });

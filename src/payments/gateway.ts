@@ -27,7 +27,8 @@ export interface PaymentGateway {
  * pm_card_visa / tok_visa succeed; pm_card_chargeDeclined / tok_chargeDeclined decline;
  * pm_card_authenticationRequired needs the customer's action (202, Pending); pm_card_timeoutOnce
  * charges but its first answer is lost (a timeout, as Stripe's dropped socket): asked again under
- * the same key, it answers with that charge.
+ * the same key, it answers with that charge. pm_card_slow succeeds after 1.5 s (a slow gateway: the
+ * fault suite kills a server between an order's commit and its charge with it).
  */
 export function testGateway(): PaymentGateway {
   const seen = new Map<string, GatewayOutcome>();
@@ -45,6 +46,7 @@ export function testGateway(): PaymentGateway {
   return {
     name: 'test',
     async authorize(i) {
+      if (i.token === 'pm_card_slow') await new Promise((r) => setTimeout(r, 1500));
       if (i.token === 'pm_card_timeoutOnce' && !lost.has(i.idempotencyKey)) {
         lost.add(i.idempotencyKey);
         once(i.idempotencyKey, () => ({ status: i.capture ? 'succeeded' : 'authorized', reference: ref(i.idempotencyKey) }));
@@ -55,7 +57,7 @@ export function testGateway(): PaymentGateway {
           return { status: 'declined', reference: ref(i.idempotencyKey), declineCode: 'card_declined', message: 'Your card was declined.' };
         }
         if (i.token === 'pm_card_authenticationRequired') return { status: 'requires_action', reference: ref(i.idempotencyKey) };
-        if (['pm_card_visa', 'tok_visa', 'pm_card_mastercard', 'pm_card_timeoutOnce'].includes(i.token)) return { status: i.capture ? 'succeeded' : 'authorized', reference: ref(i.idempotencyKey) };
+        if (['pm_card_visa', 'tok_visa', 'pm_card_mastercard', 'pm_card_timeoutOnce', 'pm_card_slow'].includes(i.token)) return { status: i.capture ? 'succeeded' : 'authorized', reference: ref(i.idempotencyKey) };
         return { status: 'declined', reference: null, declineCode: 'invalid_payment_method', message: `Unknown test payment method ${i.token}` };
       });
     },

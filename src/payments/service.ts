@@ -92,6 +92,8 @@ export function createPaymentsService() {
     /** Pending gateway payments of a tenant older than `minAgeSeconds` (the reconciler's work list). */
     pending: (q: Ctx['db'], ctx: Ctx, minAgeSeconds: number) => store.pendingPayments(q, ctx.tenantId, minAgeSeconds),
     tenantsWithPending: (q: Ctx['db']) => store.tenantsWithPending(q),
+    /** Pending gateway payments whose gateway key starts with `keyPrefix` (the charges one request planned). */
+    pendingOfRequest: (q: Ctx['db'], ctx: Ctx, keyPrefix: string) => store.pendingWithKeyPrefix(q, ctx.tenantId, keyPrefix),
     pendingRefunds: (q: Ctx['db'], ctx: Ctx, minAgeSeconds: number) => store.pendingRefunds(q, ctx.tenantId, minAgeSeconds),
     refundCountOf: (q: Tx | Ctx['db'], ctx: Ctx, creditMemoId: string) => store.refundCountOf(q, ctx.tenantId, creditMemoId),
     pendingRefundOf: (q: Tx | Ctx['db'], ctx: Ctx, creditMemoId: string) => store.pendingRefundOf(q, ctx.tenantId, creditMemoId),

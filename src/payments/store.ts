@@ -86,6 +86,13 @@ export async function pendingPayments(db: Q, tenantId: string, minAgeSeconds: nu
   return r.rows.map(toPayment);
 }
 
+/** Pending gateway payments whose key starts with `prefix`, oldest first. */
+export async function pendingWithKeyPrefix(db: Q, tenantId: string, prefix: string): Promise<Payment[]> {
+  const r = await sql<Row<'payments'>>`select * from payments where tenant_id = ${tenantId} and status = 'Pending' and gateway <> 'manual'
+    and kind = 'Payment' and left(idempotency_key, ${prefix.length}) = ${prefix} order by created_at`.execute(db);
+  return r.rows.map(toPayment);
+}
+
 /** Refunds of memos' credit the gateway has not settled, oldest first. */
 export async function pendingRefunds(db: Q, tenantId: string, minAgeSeconds: number): Promise<Payment[]> {
   const r = await sql<Row<'payments'>>`select * from payments where tenant_id = ${tenantId} and status = 'Pending' and kind = 'Refund'

@@ -76,27 +76,27 @@ export function createCollection(deps: CollectionDeps) {
     billing: deps.billing, payments: deps.payments, numbering: deps.numbering, customers: deps.customers, gatewayFor, ask, enqueueCollect: deps.enqueueCollect,
   });
 
-  return {
+  const collection = {
     gatewayFor,
     invoices,
 
     /** Settles Pending payments and refunds no webhook settled: charges the ones never sent (asyncPayment), polls the rest. */
     async reconcilePending(ctx: Ctx, minAgeSeconds = 0): Promise<number> {
       const pending = await deps.payments.pending(ctx.db, ctx, minAgeSeconds);
-      for (const p of pending) {
-        // a collection attempt's payment completes as the attempt (same key; the balance checked before capture)
-        const attempt = await deps.payments.attemptOfPayment(ctx.db, ctx, p.id);
-        if (attempt) { await invoices.resume(ctx, attempt, p); continue; }
-        const gateway = gatewayFor(p.gateway);
-        const reference = p.gatewayReference;
-        const outcome = reference
-          ? await ask(() => gateway.status(reference))
-          : await ask(() => gateway.authorize({ amount: toMoneyString(p.amount, p.currency), currency: p.currency, token: String(p.paymentToken), idempotencyKey: String(p.idempotencyKey), capture: true }));
-        if (!reference && outcome.reference) await inTransaction(ctx.db, (tx) => deps.payments.setStatus(tx, ctx, p.id, 'Pending', { gatewayReference: outcome.reference }));
-        await this.reconcile(ctx, { ...p, gatewayReference: outcome.reference ?? reference }, outcome);
-      }
+      for (const p of pending) await completePending(ctx, p);
       // refunds of memos' credit are followed up the same way (invoice-collection.ts)
       return pending.length + await invoices.followPendingRefunds(ctx, minAgeSeconds);
+    },
+
+    /**
+     * The retry of a request whose first attempt committed and died before answering (http/idempotency.ts):
+     * every charge it planned and left Pending is completed now, under the charge's own gateway key.
+     */
+    async completeRequestCharges(ctx: Ctx): Promise<number> {
+      if (!ctx.idempotencyKey) return 0;
+      const planned = await deps.payments.pendingOfRequest(ctx.db, ctx, `${ctx.tenantId}:${ctx.idempotencyKey}:`);
+      for (const p of planned) await completePending(ctx, p);
+      return planned.length;
     },
 
     /** A gateway event about a payment (a Stripe PaymentIntent): the payment that carries its
@@ -118,18 +118,22 @@ export function createCollection(deps: CollectionDeps) {
       const attempt = await deps.payments.attemptOfPayment(ctx.db, ctx, payment.id);
       if (attempt) { await invoices.settle(ctx, attempt, outcome); return; }
       let final = outcome;
-      if (outcome.status === 'authorized') final = await ask(() => gatewayFor(payment.gateway).capture(String(payment.gatewayReference), `${String(payment.idempotencyKey)}:capture`));
-      await inTransaction(ctx.db, async (tx) => {
+      if (outcome.status === 'authorized') final = await ask(() => gatewayFor(payment.gateway).capture(String(outcome.reference ?? payment.gatewayReference), `${String(payment.idempotencyKey)}:capture`));
+      const settled = await inTransaction(ctx.db, async (tx) => {
+        // settled meanwhile (the request's own answer, a webhook, another poll): once only
+        if ((await deps.payments.lock(tx, ctx, payment.id))?.status !== 'Pending') return false;
+        const gatewayReference = final.reference ?? payment.gatewayReference;
         if (final.status === 'succeeded') {
-          await deps.payments.setStatus(tx, ctx, payment.id, 'Succeeded');
+          await deps.payments.setStatus(tx, ctx, payment.id, 'Succeeded', { gatewayReference });
           await deps.billing.operations.applyPayment(tx, ctx, { invoiceId, paymentId: payment.id, amount: new Dec(payment.amount) });
         } else if (final.status === 'declined') {
-          await deps.payments.setStatus(tx, ctx, payment.id, 'Failed', { declineCode: final.declineCode, declineMessage: final.message });
+          await deps.payments.setStatus(tx, ctx, payment.id, 'Failed', { gatewayReference, declineCode: final.declineCode, declineMessage: final.message });
           await deps.billing.operations.markPaymentStatus(tx, ctx, invoiceId, 'Failed');
-        }
+        } else if (gatewayReference) await deps.payments.setStatus(tx, ctx, payment.id, 'Pending', { gatewayReference });
+        return true;
       });
       // under cancelOnPaymentFail, a payment that fails later cancels the order, its invoice and its assets
-      if (final.status === 'declined') await cancelUnpaidOrder(ctx, invoiceId);
+      if (settled && final.status === 'declined') await cancelUnpaidOrder(ctx, invoiceId);
     },
 
     /**
@@ -182,17 +186,34 @@ export function createCollection(deps: CollectionDeps) {
         return view(number!, captured, i.amount, gateway.name);
       }
 
-      const written = await i.writeAll(async () => undefined);
+      // the planned charge is written with the order, under its gateway key: from the commit on, a
+      // crash leaves it Pending for the request's retry or the reconciler, never uncharged
+      const written = await i.writeAll(async (tx, invoiceId, customerId) => {
+        await deps.payments.record(tx, ctx, {
+          paymentNumber: number!, customerId, currency: i.currency, amount: i.amount, kind: 'Payment', status: 'Pending', gateway: gateway.name,
+          paymentMethod: 'Electronic', idempotencyKey: key, invoiceId, paymentToken: i.token,
+        });
+      });
       if (!written.invoiceId) return null;
       const outcome = await ask(() => gateway.authorize({ amount, currency: i.currency, token: i.token, idempotencyKey: key, capture: true }));
-      await inTransaction(ctx.db, async (tx) => {
-        const p = await record(ctx, tx, { number: number!, customerId: written.customerId, currency: i.currency, amount: i.amount, outcome, gateway: gateway.name, key, invoiceId: written.invoiceId! });
-        if (outcome.status === 'succeeded') await deps.billing.operations.applyPayment(tx, ctx, { invoiceId: written.invoiceId!, paymentId: p.id, amount: i.amount });
-        else await deps.billing.operations.markPaymentStatus(tx, ctx, written.invoiceId!, outcome.status === 'declined' ? 'Failed' : 'Transferred');
-      });
+      await settle(ctx, written.invoiceId, key, gateway.name, outcome, i.amount);
       return view(number!, outcome, i.amount, gateway.name);
     },
   };
+  return collection;
+
+  /** A Pending payment completed: a collection attempt's as the attempt; a checkout's charged under its key (never sent yet) or asked about (sent). */
+  async function completePending(ctx: Ctx, p: Payment): Promise<void> {
+    // a collection attempt's payment completes as the attempt (same key; the balance checked before capture)
+    const attempt = await deps.payments.attemptOfPayment(ctx.db, ctx, p.id);
+    if (attempt) { await invoices.resume(ctx, attempt, p); return; }
+    const gateway = gatewayFor(p.gateway);
+    const reference = p.gatewayReference;
+    const outcome = reference
+      ? await ask(() => gateway.status(reference))
+      : await ask(() => gateway.authorize({ amount: toMoneyString(p.amount, p.currency), currency: p.currency, token: String(p.paymentToken), idempotencyKey: String(p.idempotencyKey), capture: true }));
+    await collection.reconcile(ctx, { ...p, gatewayReference: outcome.reference ?? reference }, outcome);
+  }
 
   /** Under cancelOnPaymentFail, a payment that fails after the order was written undoes it: the
    * invoice is canceled, then the order and what it provisioned (a change order's versions too). */
@@ -206,17 +227,26 @@ export function createCollection(deps: CollectionDeps) {
     await deps.orders.cancelActivated(ctx, orderId);
   }
 
-  /** After a capture: the pending payment becomes Succeeded and applies to the invoice. */
+  /**
+   * The gateway's answer for a checkout's Pending payment: Succeeded and applied, Failed, or still
+   * Pending (its reference kept). The payment is locked and settled only while Pending, so the
+   * request, its retry, a webhook and the reconciler together settle it once.
+   */
   async function settle(ctx: Ctx, invoiceId: string, key: string, gatewayName: string, outcome: GatewayOutcome, amount: Dec) {
     await inTransaction(ctx.db, async (tx) => {
-      const p = await deps.payments.findByKey(tx, ctx, gatewayName, key);
-      if (!p) return;
+      const found = await deps.payments.findByKey(tx, ctx, gatewayName, key);
+      const p = found && await deps.payments.lock(tx, ctx, found.id);
+      if (!p || p.status !== 'Pending') return;
+      const reference = outcome.reference ?? p.gatewayReference;
       if (outcome.status === 'succeeded') {
-        await deps.payments.setStatus(tx, ctx, p.id, 'Succeeded');
+        await deps.payments.setStatus(tx, ctx, p.id, 'Succeeded', { gatewayReference: reference });
         await deps.billing.operations.applyPayment(tx, ctx, { invoiceId, paymentId: p.id, amount });
       } else if (outcome.status === 'declined') {
-        await deps.payments.setStatus(tx, ctx, p.id, 'Failed', { declineCode: outcome.declineCode, declineMessage: outcome.message });
+        await deps.payments.setStatus(tx, ctx, p.id, 'Failed', { gatewayReference: reference, declineCode: outcome.declineCode, declineMessage: outcome.message });
         await deps.billing.operations.markPaymentStatus(tx, ctx, invoiceId, 'Failed');
+      } else {
+        if (reference) await deps.payments.setStatus(tx, ctx, p.id, 'Pending', { gatewayReference: reference });
+        await deps.billing.operations.markPaymentStatus(tx, ctx, invoiceId, 'Transferred');
       }
     });
   }

@@ -192,5 +192,7 @@ export function createWorkflows(deps: WorkflowDeps) {
     activateChangeOrder,
     /** Collection of Active invoices and refunds of memo credit (invoice-collection.ts): transferToPayments and the attempts' log. */
     collection: collection.invoices,
+    /** A retried request whose first attempt committed: the charges it planned are completed (http/idempotency.ts). */
+    completeRequestCharges: (ctx: Ctx) => collection.completeRequestCharges(ctx),
   };
 }

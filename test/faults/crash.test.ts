@@ -60,6 +60,39 @@ describe.each(await engines())('crashes on $name', (engine) => {
     await server.stop();
   });
 
+  it('kill -9 between orders\' commits and their charges: every retried key is charged exactly once, never not at all', async () => {
+    const server = new Server(engine);
+    servers.push(server);
+    await server.start();
+    const client = server.client();
+    const f = await orderFixture(client as unknown as TestApp, { today: '2023-06-22' });
+    // the slow test card answers after 1.5 s: the orders are committed, their charges not yet made
+    const keys = Array.from({ length: 12 }, (_, i) => ({ key: `commit-then-kill-${i}-${randomUUID()}`, body: {
+      options: { activateInvoice: true }, customer: { name: `Slow card ${i}` }, paymentMethod: { token: 'pm_card_slow' },
+      lines: [{ productId: f.ids.platform, quantity: 1 + (i % 4), subscriptionTerm: 12, subscriptionStartDate: '2023-06-22' }],
+    } }));
+    const send = (k: { key: string; body: unknown }) => client.call('POST', '/orders', { body: k.body, headers: { ...f.h, 'Idempotency-Key': k.key } });
+    const flights = keys.map((k) => send(k).catch(() => null));
+    await sleep(900);
+    await server.kill();
+    expect((await Promise.all(flights)).filter((r) => r === null).length, 'requests cut off').toBe(keys.length);
+    await server.start();
+    for (const k of keys) {
+      const res = await retryUntilAnswered(() => send(k));
+      expect([200, 201], res.body).toContain(res.statusCode);
+    }
+    const { problems, orders, invoices, payments } = await violations(client.call, f.h);
+    expect(problems).toEqual([]);
+    expect(orders.length).toBe(keys.length);
+    // each order's one invoice: paid by exactly one charge
+    expect(invoices.length).toBe(keys.length);
+    for (const i of invoices) {
+      const charges = payments.filter((p) => p.invoiceId === i.id && p.status === 'Succeeded');
+      expect([i.balance, charges.length], `invoice ${String(i.name)}`).toEqual([0, 1]);
+    }
+    await server.stop();
+  });
+
   it('billing run: kill -9 mid-run, run again; every period billed exactly once', async () => {
     const server = new Server(engine);
     servers.push(server);

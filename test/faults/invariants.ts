@@ -12,10 +12,10 @@ const Q = `{
   Payment { invoiceId status amount }
 }`;
 
-export async function violations(call: Call, headers: Record<string, string>): Promise<{ problems: string[]; orders: any[]; invoices: any[] }> {
+export async function violations(call: Call, headers: Record<string, string>): Promise<{ problems: string[]; orders: any[]; invoices: any[]; payments: any[] }> {
   const res = await call('POST', '/async/graphql', { body: { query: Q }, headers });
   const json = res.json();
-  if (json.errors) return { problems: [`graphql: ${JSON.stringify(json.errors)}`], orders: [], invoices: [] };
+  if (json.errors) return { problems: [`graphql: ${JSON.stringify(json.errors)}`], orders: [], invoices: [], payments: [] };
   const { Order: orders, Invoice: invoices, Payment: payments } = json.data;
   const problems: string[] = [];
   const cents = (x: number) => Math.round(x * 100);
@@ -52,5 +52,5 @@ export async function violations(call: Call, headers: Record<string, string>): P
   const charged = new Map<string, number>();
   for (const p of payments) if (p.status === 'Succeeded' && p.invoiceId) charged.set(p.invoiceId, (charged.get(p.invoiceId) ?? 0) + 1);
   for (const [invoice, n] of charged) if (n > 1) problems.push(`invoice ${invoice} charged ${n} times`);
-  return { problems, orders, invoices };
+  return { problems, orders, invoices, payments };
 }
