@@ -98,6 +98,8 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
     const stripe = config.stripe ? stripeGateway(config.stripe) : undefined;
     const orders = createOrdersService({ customers, assets: assetsService, numbering, publishing, billing, tax, catalog });
     billing.setTaxStatusProvider((q, ctx, ids) => orders.taxStatusOfLines(q, ctx, ids));
+    // runs a crash cut off read Interrupted from now on (the next run finishes them)
+    await billing.runs.interruptDead(database.db, database.engine !== 'postgres');
     const changeOrders = createChangeOrdersService({ orders, assets: assetsService, billing, customers, numbering });
     const checkout = createCollection({
       billing, payments: paymentsService, numbering, orders, customers, gateways: { test: testGateway(), ...(stripe && { stripe }) },

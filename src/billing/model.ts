@@ -211,6 +211,10 @@ export interface BillingJob {
   errors: BillingJobError[];
   createdAt: Date;
   finishedAt: Date | null;
+  /** When the run last recorded its progress (Running), or null before its first checkpoint. */
+  heartbeatAt: Date | null;
+  /** An Interrupted run: the run that finished its work. */
+  resumedBy: string | null;
 }
 
 /** A run as it starts: Running, nothing billed yet. */

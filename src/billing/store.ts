@@ -68,7 +68,7 @@ type JobRow = Omit<TableRow<'billing_jobs'>, 'invoice_ids' | 'credit_memo_ids' |
 
 const JOB = {
   id: 'id', scheduleId: 'schedule_id', status: 'status', targetDate: 'target_date', autoActivate: 'auto_activate', invoiceIds: 'invoice_ids',
-  creditMemoIds: 'credit_memo_ids', errors: 'errors', createdAt: 'created_at', finishedAt: 'finished_at',
+  creditMemoIds: 'credit_memo_ids', errors: 'errors', createdAt: 'created_at', finishedAt: 'finished_at', heartbeatAt: 'heartbeat_at', resumedBy: 'resumed_by',
 } as const satisfies ColumnMap<BillingJob, JobRow>;
 
 /** A billing_schedules row with customer_ids as this store writes it (a list of ids, or null). */
@@ -220,6 +220,30 @@ export const insertJob = (db: Q, tenantId: string, job: NewBillingJob) =>
 export async function finishJob(db: Q, tenantId: string, id: string, patch: Partial<BillingJob>): Promise<void> {
   const sets = setsOf<BillingJob>(JOB, patch, ['invoiceIds', 'creditMemoIds', 'errors']);
   await sql`update billing_jobs set ${sql.join(sets)} where tenant_id = ${tenantId} and id = ${id}`.execute(db);
+}
+
+/**
+ * Runs whose process died (no checkpoint since `before`) become Interrupted, keeping what they recorded;
+ * all tenants' unless one is named. Returns how many.
+ */
+export async function interruptStaleJobs(db: Q, staleSeconds: number, tenantId?: string): Promise<number> {
+  // the database's clock, as created_at's: processes and test clocks do not move it
+  const r = await sql`update billing_jobs set status = 'Interrupted', finished_at = now()
+    where status = 'Running' and coalesce(heartbeat_at, created_at) <= now() - make_interval(secs => ${staleSeconds})
+    ${tenantId ? sql`and tenant_id = ${tenantId}` : sql``}`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
+}
+
+/** A running job's progress: what it wrote so far, and a heartbeat (the database's now). */
+export async function checkpointJob(db: Q, tenantId: string, id: string, p: Pick<BillingJob, 'invoiceIds' | 'creditMemoIds' | 'errors'>): Promise<void> {
+  await sql`update billing_jobs set invoice_ids = ${JSON.stringify(p.invoiceIds)}::jsonb, credit_memo_ids = ${JSON.stringify(p.creditMemoIds)}::jsonb,
+    errors = ${JSON.stringify(p.errors)}::jsonb, heartbeat_at = now() where tenant_id = ${tenantId} and id = ${id} and status = 'Running'`.execute(db);
+}
+
+/** The tenant's Interrupted runs a run to `targetDate` covers are finished by it. */
+export async function resumeInterruptedJobs(db: Q, tenantId: string, targetDate: string, by: string): Promise<void> {
+  await sql`update billing_jobs set resumed_by = ${by}
+    where tenant_id = ${tenantId} and status = 'Interrupted' and resumed_by is null and target_date <= ${targetDate}`.execute(db);
 }
 
 export async function getJob(db: Q, tenantId: string, id: string): Promise<BillingJob | undefined> {

@@ -107,8 +107,10 @@ export interface BillingJobs {
   credit_memo_ids: Generated<JsonDocument>;
   errors: Generated<JsonDocument>;
   finished_at: Timestamp | null;
+  heartbeat_at: Timestamp | null;
   id: Generated<string>;
   invoice_ids: Generated<JsonDocument>;
+  resumed_by: string | null;
   schedule_id: string | null;
   status: string;
   target_date: string;

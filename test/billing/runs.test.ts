@@ -109,3 +109,25 @@ describe('auto-renewal', () => {
     expect(again.invoiceIds).toEqual([]);
   });
 });
+
+describe('a run its process left Running', () => {
+  it('reads Interrupted after a restart, keeps what it recorded, and the next run finishes it', async () => {
+    const { f, run } = await setup();
+    // a run that died mid-way: Running, with the one invoice it had recorded
+    const first = await run('2023-07-01');
+    const dead = '5e1f6c7a-0000-4000-8000-00000000dead';
+    await sql`insert into billing_jobs (tenant_id, id, status, target_date, auto_activate, invoice_ids, created_at, heartbeat_at) values
+      (${f.tenant.id}, ${dead}, 'Running', '2023-08-01', false, ${JSON.stringify(first.invoiceIds)}::jsonb, now() - interval '1 hour', now() - interval '1 hour')`.execute(t.rt.database.db);
+    // a process starting on the same database (on PostgreSQL, a run silent for 30 s is dead; the embedded engine's database is one process's)
+    const restarted = await testApp({ database: t.rt.database });
+    try {
+      const job = (await restarted.call('GET', `/billing/jobs/${dead}`, { headers: f.h })).json();
+      expect([job.status, job.invoiceIds, job.resumedByJobId]).toEqual(['Interrupted', first.invoiceIds, null]);
+      const next = await run('2023-08-01');
+      expect(next.status).toBe('Completed');
+      expect((await t.call('GET', `/billing/jobs/${dead}`, { headers: f.h })).json().resumedByJobId).toBe(next.id);
+    } finally {
+      await restarted.close();
+    }
+  });
+});

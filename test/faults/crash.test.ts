@@ -114,9 +114,17 @@ describe.each(await engines())('crashes on $name', (engine) => {
       await flight;
       await server.start();
     }
+    // the runs the kills cut off read Interrupted (never Running forever), with what they wrote
+    const jobs = async () => (await client.call('POST', '/async/graphql', { headers: f.h, body: { query: '{ BillingJob { id status } }' } })).json().data.BillingJob as { id: string; status: string }[];
+    const cut = (await jobs()).filter((j) => j.status !== 'Completed');
+    expect(cut.map((j) => j.status)).toEqual(cut.map(() => 'Interrupted'));
     const final = await run();
     expect(final.statusCode, final.body).toBe(201);
     expect(final.json().errors).toEqual([]);
+    // and the next run after each (the next round's, or the last) finished it
+    const ids = new Set([...(await jobs()).map((j) => j.id)]);
+    for (const j of cut) expect(ids.has((await client.call('GET', `/billing/jobs/${j.id}`, { headers: f.h })).json().resumedByJobId), j.id).toBe(true);
+    expect((await jobs()).filter((j) => j.status === 'Running')).toEqual([]);
     const { problems, invoices } = await violations(client.call, f.h);
     expect(problems).toEqual([]);
     const byAsset = new Map<string, number>();

@@ -28,12 +28,16 @@ const sum = (items: readonly InvoiceItemDraft[]) => items.reduce((a, i) => a.plu
 export type DayBoundaryWork = (ctx: Ctx, day: string) => Promise<unknown>;
 
 /** A billing job as the API shows it (`GET /billing/jobs/{id}`, a OneTime run's answer). */
-export type BillingJobView = Omit<BillingJob, 'createdAt' | 'finishedAt'>;
+export type BillingJobView = Omit<BillingJob, 'createdAt' | 'finishedAt' | 'heartbeatAt' | 'resumedBy'> & { resumedByJobId: string | null };
 
 const toJobView = (j: BillingJob): BillingJobView => ({
   id: j.id, scheduleId: j.scheduleId, status: j.status, targetDate: j.targetDate, autoActivate: j.autoActivate,
-  invoiceIds: j.invoiceIds, creditMemoIds: j.creditMemoIds, errors: j.errors,
+  invoiceIds: j.invoiceIds, creditMemoIds: j.creditMemoIds, errors: j.errors, resumedByJobId: j.resumedBy,
 });
+
+/** How often a run records its progress (what it wrote, a heartbeat); a run silent for STALE_AFTER_MS died. */
+export const CHECKPOINT_MS = 5_000;
+export const STALE_AFTER_MS = 6 * CHECKPOINT_MS;
 
 /** A run's filters in the where dialect: which customers (and whose bill cycle day), which products. */
 export interface RunFilters { customerFilter?: unknown; productFilter?: unknown; billCycleDayFilter?: unknown; orderFilter?: unknown }
@@ -111,6 +115,13 @@ export function createBillingRuns(deps: { assets: AssetsService; customers: Cust
   return {
     billCustomer,
 
+    /**
+     * At a process's start (runtime.ts): every tenant's runs left Running by a process that died become
+     * Interrupted, with what they recorded. `exclusive`: this process alone uses the database (the
+     * embedded engine locks its data directory), so every Running run is dead; else only the silent ones.
+     */
+    interruptDead: (db: Ctx['db'], exclusive: boolean) => store.interruptStaleJobs(db, exclusive ? 0 : STALE_AFTER_MS / 1000),
+
     /** A run over the tenant's customers (or the ones named), recorded as a job. */
     async run(ctx: Ctx, i: { targetDate: string; autoActivate: boolean; customerIds?: string[] | undefined; scheduleId?: string; filters?: RunFilters }): Promise<BillingJobView> {
       const target = parseBusinessDate(i.targetDate, 'body/targetDate');
@@ -119,11 +130,29 @@ export function createBillingRuns(deps: { assets: AssetsService; customers: Cust
       // the day boundaries up to the target date come first: subscriptions that reached their end date renew before anything is billed
       await deps.dayBoundary(ctx, i.targetDate);
       const jobId = randomUUID();
+      // runs of this tenant whose process died are Interrupted; this run finishes those it covers (billing is due minus billed)
+      await store.interruptStaleJobs(ctx.db, STALE_AFTER_MS / 1000, ctx.tenantId);
       await store.insertJob(ctx.db, ctx.tenantId, { id: jobId, status: 'Running', targetDate: i.targetDate, autoActivate: i.autoActivate, scheduleId: i.scheduleId ?? null });
+      await store.resumeInterruptedJobs(ctx.db, ctx.tenantId, i.targetDate, jobId);
       const customers = (i.customerIds ?? await deps.assets.customersWithAssets(ctx)).filter((c) => !chosen.customers || chosen.customers.has(c.toLowerCase()));
       // customers bill independently (each in its own transaction, under its assets' head locks):
       // a few at once keep the database busy while Node waits; results keep the customers' order
       const results: ({ invoiceIds: string[]; creditMemoIds: string[] } | { customerId: string; errorCode: string; message: string })[] = new Array(customers.length);
+      const written = () => {
+        const done = results.filter((r) => r !== undefined);
+        return {
+          invoiceIds: done.flatMap((r) => ('invoiceIds' in r ? r.invoiceIds : [])),
+          creditMemoIds: done.flatMap((r) => ('creditMemoIds' in r ? r.creditMemoIds : [])),
+          errors: done.flatMap((r) => ('errorCode' in r ? [r] : [])) as BillingJobError[],
+        };
+      };
+      // progress as it goes: a crash leaves the job with what it wrote (and, once stale, Interrupted)
+      let checkpointAt = performance.now(); // elapsed time, not a business clock
+      const checkpoint = async () => {
+        if (performance.now() - checkpointAt < CHECKPOINT_MS) return;
+        checkpointAt = performance.now();
+        await store.checkpointJob(ctx.db, ctx.tenantId, jobId, written());
+      };
       let next = 0;
       await Promise.all(Array.from({ length: Math.min(RUN_CONCURRENCY, customers.length) }, async () => {
         while (next < customers.length) {
@@ -135,12 +164,10 @@ export function createBillingRuns(deps: { assets: AssetsService; customers: Cust
             if (!(e instanceof DomainError)) throw e;
             results[k] = { customerId, errorCode: e.code, message: e.message };
           }
+          await checkpoint();
         }
       }));
-      const invoiceIds = results.flatMap((r) => ('invoiceIds' in r ? r.invoiceIds : []));
-      const creditMemoIds = results.flatMap((r) => ('creditMemoIds' in r ? r.creditMemoIds : []));
-      const errors: BillingJobError[] = results.flatMap((r) => ('errorCode' in r ? [r] : []));
-      await store.finishJob(ctx.db, ctx.tenantId, jobId, { status: 'Completed', invoiceIds, creditMemoIds, errors, finishedAt: ctx.clock.now() });
+      await store.finishJob(ctx.db, ctx.tenantId, jobId, { status: 'Completed', ...written(), finishedAt: ctx.clock.now() });
       return toJobView((await store.getJob(ctx.db, ctx.tenantId, jobId))!);
     },
 
