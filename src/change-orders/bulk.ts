@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Ctx } from '../context.js';
-import { DomainError, invalid, notFound } from '../core/errors.js';
+import { customerFacingRole, type Ctx } from '../context.js';
+import { DomainError, forbidden, invalid, notFound } from '../core/errors.js';
 import { isUuid } from '../core/ids.js';
 import { inScope, outsideScope } from '../core/scope.js';
 import type { AssetsService } from '../assets/service.js';
@@ -77,6 +77,9 @@ export function createBulkChanges(deps: { createChangeOrder: CreateChangeOrder; 
     /** POST /cpq/change-order-in-bulk → 202 {jobId}. */
     async start(ctx: Ctx, body: unknown): Promise<{ jobId: string }> {
       if (!isObj(body)) throw invalid('INVALID_FIELD', 'body must be an object');
+      // bulk changes set prices: the tenant's to make, never a customer-facing caller's (DESIGN §3)
+      const who = customerFacingRole(ctx);
+      if (who) throw forbidden('FIELD_NOT_ALLOWED', `body/assetChanges: bulk price adjustments cannot be made by a ${who} credential`);
       const options = body.options === undefined ? {} : body.options;
       if (!isObj(options)) throw invalid('INVALID_FIELD', 'body/options must be an object');
       const { batchSize: rawSize = 20, proceedOption = 'CreateOrder', ...orderOptions } = options;

@@ -87,6 +87,13 @@ describe('customer-facing callers set only what DESIGN §3 allows', () => {
     expect(cases).toBeGreaterThan(50);
   });
 
+  it('bulk price adjustments are never a customer-facing caller\'s', async () => {
+    for (const role of ['self-service', 'storefront'] as const) {
+      const res = await s.t.call('POST', '/cpq/change-order-in-bulk', { body: { assetChanges: [{ assetNumber: own.assetNumber, changeType: 'AdjustPrice', startDate: today, netSalesPrice: 1 }] }, headers: keys[role] });
+      expect([res.statusCode, res.json().errorCode], res.body).toEqual([403, 'FIELD_NOT_ALLOWED']);
+    }
+  });
+
   it('the same bodies without those fields go through', async () => {
     for (const [what, method, url, body] of bodies()) {
       const res = await s.t.call(method, url, { body, headers: keys['self-service'] });
