@@ -9,6 +9,10 @@ export interface Config {
   bootstrapApiKey: string | undefined;
   adminToken: string | undefined;
   jwtSecret: string | undefined;
+  /** Seals the secrets Keel must send in clear (src/core/secret-box.ts); unset: a key file in the data directory. */
+  encryptionKey: string | undefined;
+  /** KEEL_ALLOW_PRIVATE_TARGETS=1: webhooks and CRM logins may reach private addresses (tests, local demos; src/core/outbound-guard.ts). */
+  allowPrivateTargets: boolean;
   logLevel: string;
   publicUrl: string | undefined;
   loadDemo: boolean;
@@ -71,6 +75,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bootstrapApiKey,
     adminToken: env.KEEL_ADMIN_TOKEN || undefined,
     jwtSecret: env.KEEL_JWT_SECRET || undefined,
+    encryptionKey: env.KEEL_ENCRYPTION_KEY || undefined,
+    // only the operator's switch, never a tenant's setting (DESIGN §3)
+    allowPrivateTargets: env.KEEL_ALLOW_PRIVATE_TARGETS === '1',
     logLevel: env.LOG_LEVEL || 'info',
     publicUrl: env.KEEL_PUBLIC_URL || undefined,
     loadDemo: !['0', 'false', 'no'].includes((env.KEEL_DEMO ?? '').toLowerCase()),

@@ -2,6 +2,7 @@ import { Dec, toJsonNumber } from './core/money.js';
 import type { Config } from './config.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { keyFromFile } from './core/key-file.js';
+import { createSecretBox, type SecretBox } from './core/secret-box.js';
 import { openDatabase, type OpenDatabase } from './db/connect.js';
 import { migrate } from './db/migrate.js';
 import { analyzeGrownTables } from './db/maintenance.js';
@@ -44,6 +45,8 @@ export interface Runtime {
   customers: CustomersService;
   orders: OrdersService;
   billing: BillingService;
+  /** Seals and opens the secrets Keel must send in clear (webhook signing secrets, CRM client secrets). */
+  secrets: SecretBox;
   /** The background runtime (src/jobs): its loop runs only where `config.background` is set. */
   jobs: Jobs;
   /** The checkout's reconciler, for tests that settle payments without waiting for the scheduler. */
@@ -57,6 +60,11 @@ export async function openConfiguredDatabase(config: Pick<Config, 'databaseUrl' 
   return config.databaseUrl ? openDatabase({ databaseUrl: config.databaseUrl }) : openDatabase({ dataDir: config.dataDir });
 }
 
+/** KEEL_ENCRYPTION_KEY, else a key made once in the data directory (apart from the business data), as the JWT key. */
+export function secretBoxFor(config: Pick<Config, 'encryptionKey' | 'dataDir'>): SecretBox {
+  return createSecretBox({ current: config.encryptionKey ?? keyFromFile(config.dataDir, 'encryption') });
+}
+
 /** `jobs`: the background runtime's lease, poll interval and owner name (tests shorten them). */
 export async function startRuntime(config: Config, opts: { database?: OpenDatabase; clock?: Clock; jobs?: Pick<JobsOptions, 'leaseMs' | 'pollMs' | 'owner'> } = {}): Promise<Runtime> {
   const database = opts.database ?? await openConfiguredDatabase(config);
@@ -64,6 +72,7 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
     const migrations = await migrate(database.db);
     // KEEL_JWT_SECRET, else a key made once in the data directory (apart from the business data)
     const secret = config.jwtSecret ?? keyFromFile(config.dataDir, 'jwt');
+    const secrets = secretBoxFor(config);
     const clock = opts.clock ?? systemClock;
     let logger: App['log'] | undefined; // the app's, once it is built
     const log: JobsOptions['log'] = { warn: (obj, msg) => logger?.warn(obj, msg), error: (obj, msg) => logger?.error(obj, msg) };
@@ -141,7 +150,7 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
       jobs.start();
     }
     return {
-      app, database, tenancy, catalog, publishing, customers, orders, billing, jobs, checkoutForTests: checkout, migrations,
+      app, database, tenancy, catalog, publishing, customers, orders, billing, secrets, jobs, checkoutForTests: checkout, migrations,
       bootstrap: boot && { tenantName: boot.tenant.name, apiKey: boot.apiKey },
       async close() {
         try { await jobs.stop(); await app.close(); } finally { if (!opts.database) await database.close(); }

@@ -188,7 +188,7 @@ describe('publishing price tags and bundle suites', () => {
 describe('several server processes', () => {
   let other: Runtime;
   beforeAll(async () => {
-    const config = { ...loadConfig({}), jwtSecret: 'test-jwt-secret-test-jwt-secret!', logLevel: 'silent', loadDemo: false };
+    const config = { ...loadConfig({}), jwtSecret: 'test-jwt-secret-test-jwt-secret!', encryptionKey: 'test-encryption-key-test-encryption-key!', logLevel: 'silent', loadDemo: false };
     other = await startRuntime(config, { database: await testDatabase() });
   });
   afterAll(() => other.close());
