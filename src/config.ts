@@ -23,9 +23,16 @@ export interface Config {
   /** Whether this process runs the background loops (billing scheduler, idempotency sweep): one process does. */
   background: boolean;
   stripe: { secretKey: string; webhookSecret: string | undefined; host: string | undefined; port: number | undefined; protocol: 'http' | 'https' | undefined } | undefined;
-  /** What a client may hold of the server (src/http/server-limits.ts): time to send its headers and its whole request, idle keep-alive, open sockets. */
-  serving: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number; maxConnections: number };
+  /** What a client may hold of the server (src/http/server-limits.ts): time to send its headers and its whole request, idle keep-alive, open sockets;
+   * requests per credential within a window (src/http/request-limit.ts; 0: no limit); which proxies' X-Forwarded-For to believe. */
+  serving: {
+    headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number; maxConnections: number;
+    rateLimitPerCredential: number; rateLimitWindowMs: number; trustProxy: TrustProxy;
+  };
 }
+
+/** fastify's `trustProxy`: false (the socket's address is the client's), true (any proxy), or the proxies' addresses/CIDRs. */
+export type TrustProxy = boolean | string;
 
 /** STRIPE_API_BASE=http://127.0.0.1:12111 points the SDK at a local fake. */
 function stripeConfig(env: NodeJS.ProcessEnv): Config['stripe'] {
@@ -43,6 +50,23 @@ function countFrom(name: string, value: string | undefined, fallback: number): n
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number above 0, got "${value}"`);
   return n;
+}
+
+function wholeFrom(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`${name} must be a whole number (0: off), got "${value}"`);
+  return n;
+}
+
+/** KEEL_TRUST_PROXY: unset or 0/false/no: off; 1/true/yes: every proxy; else the proxies' addresses or CIDRs, comma-separated. */
+function trustProxyFrom(value: string | undefined): TrustProxy {
+  const v = (value ?? '').trim();
+  if (['', '0', 'false', 'no'].includes(v.toLowerCase())) return false;
+  if (['1', 'true', 'yes'].includes(v.toLowerCase())) return true;
+  // fastify no longer honours a hop count (it cannot check the nearest peer): name the proxies instead
+  if (/^\d+$/.test(v)) throw new Error(`KEEL_TRUST_PROXY takes true or the proxies' addresses (a hop count is not supported), got "${v}"`);
+  return v;
 }
 
 function intFrom(name: string, value: string | undefined, fallback: number): number {
@@ -90,6 +114,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       requestTimeoutMs: countFrom('KEEL_REQUEST_TIMEOUT_MS', env.KEEL_REQUEST_TIMEOUT_MS, 30_000),
       keepAliveTimeoutMs: countFrom('KEEL_KEEP_ALIVE_TIMEOUT_MS', env.KEEL_KEEP_ALIVE_TIMEOUT_MS, 5_000),
       maxConnections: countFrom('KEEL_MAX_CONNECTIONS', env.KEEL_MAX_CONNECTIONS, 1_000),
+      // generous: 10,000 a second per credential in each process, several times what the busiest route
+      // serves (bench/results), so a benchmark or a bulk import never meets it; a backstop against a
+      // runaway client, to be lowered where the API faces the internet
+      rateLimitPerCredential: wholeFrom('KEEL_RATE_LIMIT_PER_CREDENTIAL', env.KEEL_RATE_LIMIT_PER_CREDENTIAL, 100_000),
+      rateLimitWindowMs: wholeFrom('KEEL_RATE_LIMIT_WINDOW_MS', env.KEEL_RATE_LIMIT_WINDOW_MS, 10_000),
+      trustProxy: trustProxyFrom(env.KEEL_TRUST_PROXY),
     },
   };
 }

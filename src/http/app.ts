@@ -28,6 +28,8 @@ import type { BillingService } from '../billing/service.js';
 import { billingRoutes } from '../billing/routes.js';
 import { stripeWebhookRoutes, type StripeWebhookDeps } from '../payments/routes.js';
 import { registerAuth } from './auth.js';
+import { registerCors } from './cors.js';
+import { registerRequestLimit } from './request-limit.js';
 import { errorHandler, notFoundHandler, toErrorReply } from './errors.js';
 import { loneSurrogateAt, mayHoldSurrogates } from './well-formed.js';
 import { serverOptions } from './server-limits.js';
@@ -128,6 +130,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     }
   });
   registerAuth(app, { tenancy: deps.tenancy, adminToken: deps.adminToken, organisation: (ctx, id) => deps.customers.organisation(ctx, id) });
+  // after authentication, before any route: CORS for the tenant's origins, the per-credential request limit
+  await registerCors(app, { tenancy: deps.tenancy });
+  await registerRequestLimit(app, deps.serving);
   registerIdempotency(app, deps.db, { staleMs: deps.idempotencyStaleMs, completeCharges: (ctx) => deps.workflows.completeRequestCharges(ctx) });
   registerObservability(app, deps.db);
   await registerOpenApi(app);

@@ -1,5 +1,5 @@
 import type { Server, ServerOptions } from 'node:http';
-import type { Config } from '../config.js';
+import type { Config, TrustProxy } from '../config.js';
 
 // What one client may hold of the server (issue 15 part 7). Node's defaults let a slow client keep a
 // socket for 300 s (requestTimeout) and send headers for 60 s. These bound *receiving* a request —
@@ -9,10 +9,11 @@ import type { Config } from '../config.js';
 /**
  * The limits as fastify makes the server with them: its own `requestTimeout` and `keepAliveTimeout`
  * options (it overrides those of `http`), and through `http` the headers timeout, checked every second.
+ * `trustProxy` (KEEL_TRUST_PROXY) too: behind a proxy `req.ip` is then the client's, as the sign-in throttle needs.
  */
-export function serverOptions(limits: Config['serving']): { requestTimeout: number; keepAliveTimeout: number; http: ServerOptions } {
+export function serverOptions(limits: Config['serving']): { requestTimeout: number; keepAliveTimeout: number; trustProxy: TrustProxy; http: ServerOptions } {
   return {
-    requestTimeout: limits.requestTimeoutMs, keepAliveTimeout: limits.keepAliveTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs, keepAliveTimeout: limits.keepAliveTimeoutMs, trustProxy: limits.trustProxy,
     http: { headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs), connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs) },
   };
 }

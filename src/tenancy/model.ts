@@ -26,6 +26,8 @@ export interface TenantSettings {
   refundCorrections: 'KeepAsCredit' | 'Refund';
   /** Imported billing settings Keel keeps but does not act on yet (auto BCD mode, CRM alignment, grouping). */
   billingExtras: Record<string, unknown>;
+  /** Browser origins (`https://shop.example.com`) this tenant's credentials may be used from (src/http/cors.ts); none: no CORS. */
+  corsOrigins: string[];
 }
 
 export const DEFAULT_SETTINGS: TenantSettings = {
@@ -44,6 +46,7 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   collectionRetryDays: [3, 5, 7],
   refundCorrections: 'KeepAsCredit',
   billingExtras: {},
+  corsOrigins: [],
 };
 
 export interface Tenant {

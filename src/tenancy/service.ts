@@ -176,6 +176,12 @@ export function createTenancyService(deps: TenancyDeps) {
     authenticateApiKey,
     authenticateToken,
 
+    /** Every origin some tenant lists (settings.corsOrigins): a CORS preflight carries no credential, so
+     * it is answered for these (src/http/cors.ts). Cached like credentials: a settings change clears it. */
+    async corsOrigins(): Promise<ReadonlySet<string>> {
+      return cached<ReadonlySet<string>>('cors:origins') ?? remember<ReadonlySet<string>>('cors:origins', new Set(await store.listCorsOrigins(db)));
+    },
+
     /** First start: the `default` sandbox tenant and its admin key (printed once). A second
      * process starting at the same moment finds the name taken and does nothing. */
     async bootstrap(opts: { apiKey?: string | undefined }): Promise<{ tenant: Tenant; apiKey: string } | undefined> {

@@ -19,6 +19,7 @@ const ALIASES: Record<string, keyof TenantSettings> = {
   autoCollect: 'autoCollect', 'Auto Collect': 'autoCollect',
   collectionRetryDays: 'collectionRetryDays', 'Collection Retry Days': 'collectionRetryDays',
   refundCorrections: 'refundCorrections', 'Refund Corrections': 'refundCorrections',
+  corsOrigins: 'corsOrigins',
 };
 
 const TIMING: Record<string, TenantSettings['billingTiming']> = {
@@ -26,6 +27,22 @@ const TIMING: Record<string, TenantSettings['billingTiming']> = {
 };
 const PERIODS = ['Month', 'Quarter', 'Semi-Annual', 'Annual'] as const;
 const NUMBERED_KINDS = Object.keys(DEFAULT_NUMBER_FORMATS);
+const MAX_CORS_ORIGINS = 50;
+
+/** An origin exactly as a browser sends it: http(s), host, a port only when not the default; no path, no wildcard. */
+function checkOrigin(value: unknown, field: string): string {
+  const shape = `${field} must be an origin such as https://shop.example.com (scheme, host and optional port; no path, no wildcard)`;
+  if (typeof value !== 'string' || value.length > 255 || value.includes('*')) throw invalid('INVALID_FIELD', shape);
+  let url: URL;
+  try { url = new URL(value); } catch { throw invalid('INVALID_FIELD', shape); }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('INVALID_FIELD', shape);
+  // browsers send the serialized origin (lower-case host, no default port, no trailing slash): only that form matches
+  if (url.origin !== value) {
+    const onlySpelling = url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+    throw invalid('INVALID_FIELD', onlySpelling ? `${shape}: write ${url.origin}` : shape);
+  }
+  return value;
+}
 
 export function validateSettingsPatch(current: TenantSettings, patch: Record<string, unknown>): TenantSettings {
   const next: TenantSettings = { ...DEFAULT_SETTINGS, ...current };
@@ -95,6 +112,14 @@ export function validateSettingsPatch(current: TenantSettings, patch: Record<str
         if (value !== 'KeepAsCredit' && value !== 'Refund') throw invalid('INVALID_FIELD', `${field} must be KeepAsCredit or Refund`);
         next.refundCorrections = value;
         break;
+      case 'corsOrigins': {
+        if (!Array.isArray(value) || value.length > MAX_CORS_ORIGINS) throw invalid('INVALID_FIELD', `${field} must be a list of at most ${MAX_CORS_ORIGINS} origins`);
+        const origins = value.map((o, i) => checkOrigin(o, `${field}/${i}`));
+        const repeated = origins.findIndex((o, i) => origins.indexOf(o) !== i);
+        if (repeated >= 0) throw invalid('INVALID_FIELD', `${field}/${repeated} repeats ${origins[repeated]}`);
+        next.corsOrigins = origins;
+        break;
+      }
       case 'numberFormats': {
         if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid('INVALID_FIELD', `${field} must be an object`);
         const formats: Record<string, string> = { ...next.numberFormats };

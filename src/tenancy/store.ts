@@ -60,6 +60,15 @@ export async function findTenantBySelector(db: Q, selector: string): Promise<Ten
   return r && toTenant(r);
 }
 
+/** Every origin any tenant lists in settings.corsOrigins, once each. */
+export async function listCorsOrigins(db: Q): Promise<string[]> {
+  const rows = await db.selectFrom('tenants')
+    .select(sql<string>`jsonb_array_elements_text(settings->'corsOrigins')`.as('origin'))
+    .where(sql<string>`jsonb_typeof(settings->'corsOrigins')`, '=', 'array')
+    .distinct().execute();
+  return rows.map((r) => r.origin);
+}
+
 export async function updateTenant(db: Q, id: string, patch: { settings?: TenantSettings | undefined; currency?: string | undefined; timeZone?: string | undefined; testClockDate?: string | null | undefined }): Promise<Tenant> {
   const set: Updateable<Database['tenants']> = {
     ...(patch.settings && { settings: JSON.stringify(patch.settings) }),

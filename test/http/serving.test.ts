@@ -14,7 +14,10 @@ describe('serving', () => {
   it('listens on 127.0.0.1 unless HOST is set; the limits come from the environment', () => {
     expect(loadConfig({}).host).toBe('127.0.0.1');
     expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
-    expect(loadConfig({}).serving).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, maxConnections: 1_000 });
+    expect(loadConfig({}).serving).toEqual({
+      headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, maxConnections: 1_000,
+      rateLimitPerCredential: 100_000, rateLimitWindowMs: 10_000, trustProxy: false,
+    });
     expect(loadConfig({ KEEL_MAX_CONNECTIONS: '50' }).serving.maxConnections).toBe(50);
     expect(() => loadConfig({ KEEL_REQUEST_TIMEOUT_MS: 'soon' })).toThrow('KEEL_REQUEST_TIMEOUT_MS must be a whole number above 0, got "soon"');
   });
@@ -69,7 +72,7 @@ describe('serving', () => {
 
 describe('a slow client', () => {
   let slow: TestApp;
-  beforeAll(async () => { slow = await testApp({ config: { serving: { headersTimeoutMs: 300, requestTimeoutMs: 300, keepAliveTimeoutMs: 5_000, maxConnections: 1_000 } } }); });
+  beforeAll(async () => { slow = await testApp({ config: { serving: { ...loadConfig({}).serving, headersTimeoutMs: 300, requestTimeoutMs: 300 } } }); });
   afterAll(() => slow.close());
 
   it('that never finishes its headers is answered 408 and cut off soon after the headers timeout, not after Node’s 60 s', async () => {
@@ -85,5 +88,43 @@ describe('a slow client', () => {
     expect(answer).toMatch(/^HTTP\/1\.1 408/);
     // the timeout (0.3 s) plus at most one check interval (0.3 s), with room for a loaded machine
     expect(performance.now() - started).toBeLessThan(5_000);
+  });
+});
+
+describe('behind a proxy', () => {
+  it('KEEL_TRUST_PROXY is off unless set: true, or the proxies\' addresses', () => {
+    expect(loadConfig({}).serving.trustProxy).toBe(false);
+    expect(loadConfig({ KEEL_TRUST_PROXY: 'false' }).serving.trustProxy).toBe(false);
+    expect(loadConfig({ KEEL_TRUST_PROXY: 'true' }).serving.trustProxy).toBe(true);
+    expect(loadConfig({ KEEL_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).serving.trustProxy).toBe('10.0.0.0/8, 127.0.0.1');
+    expect(() => loadConfig({ KEEL_TRUST_PROXY: '2' })).toThrow('a hop count is not supported');
+  });
+
+  const failures = async (app: TestApp, forwardedFor: string, n: number) => {
+    const codes: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const res = await app.call('POST', '/oauth/token', {
+        payload: `client_id=00000000-0000-4000-8000-${String(i).padStart(12, '0')}&client_secret=nope&grant_type=client_credentials`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': forwardedFor },
+      });
+      codes.push(res.statusCode);
+    }
+    return codes;
+  };
+
+  it('with the proxy trusted, the sign-in throttle counts the client\'s address, not the proxy\'s', async () => {
+    const proxied = await testApp({ config: { serving: { ...loadConfig({}).serving, trustProxy: '127.0.0.1' } } });
+    try {
+      expect(await failures(proxied, '203.0.113.7', 11)).toEqual([...Array<number>(10).fill(401), 429]);
+      expect(await failures(proxied, '203.0.113.8', 1)).toEqual([401]);
+    } finally {
+      await proxied.close();
+    }
+  });
+
+  it('without it, X-Forwarded-For is not believed', async () => {
+    expect(await failures(t, '203.0.113.9', 10)).toEqual(Array<number>(10).fill(401));
+    // the same socket address, whatever the header says
+    expect(await failures(t, '203.0.113.10', 1)).toEqual([429]);
   });
 });
