@@ -18,6 +18,8 @@ export interface Config {
   loadDemo: boolean;
   /** How long a request holding an Idempotency-Key may go silent before a retry takes it over. */
   idempotencyStaleMs: number;
+  /** How long a billing run may go without recording progress before it counts as dead (PostgreSQL: other processes may run it). */
+  runStaleSeconds: number;
   /** HTTP worker processes for `keel serve` (KEEL_WORKERS; PostgreSQL: one per core, the embedded engine: 1). */
   workers: number;
   /** Whether this process runs the background loops (billing scheduler, idempotency sweep): one process does. */
@@ -106,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: env.KEEL_PUBLIC_URL || undefined,
     loadDemo: !['0', 'false', 'no'].includes((env.KEEL_DEMO ?? '').toLowerCase()),
     idempotencyStaleMs: env.KEEL_IDEMPOTENCY_STALE_MS ? Math.max(0, Number(env.KEEL_IDEMPOTENCY_STALE_MS) || 0) : 60_000,
+    runStaleSeconds: env.KEEL_RUN_STALE_SECONDS ? Math.max(1, Number(env.KEEL_RUN_STALE_SECONDS) || 30) : 30,
     workers: workersFrom(env),
     background: !['0', 'false', 'no'].includes((env.KEEL_BACKGROUND ?? '').toLowerCase()),
     stripe: stripeConfig(env),

@@ -101,7 +101,7 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
     const dayBoundary = createDayBoundary({ assets: assetsService });
     // invoices activated by runs and :activate plan their charge in that transaction (collection, wired below)
     const onInvoiceActivated: OnInvoiceActivated = (tx, ctx, inv) => checkout.invoices.planOnActivation(tx, ctx, inv);
-    const billing = createBillingService({ assets: assetsService, numbering, payments: paymentsService, customers, idsMatching: graphql.idsMatching, runConcurrency: database.engine === 'postgres' ? 4 : 1, dayBoundary, catalog, onInvoiceActivated,
+    const billing = createBillingService({ assets: assetsService, numbering, payments: paymentsService, customers, idsMatching: graphql.idsMatching, runConcurrency: database.engine === 'postgres' ? 4 : 1, runStaleSeconds: config.runStaleSeconds, dayBoundary, catalog, onInvoiceActivated,
       // refundCorrections: Refund — a correction memo's credit left goes back to the card, as a job
       onCreditLeft: async (tx, ctx, creditMemoId) => { await jobs.enqueue(tx, ctx.tenantId, KINDS.refundCredit, { creditMemoId }); } });
     const stripe = config.stripe ? stripeGateway(config.stripe) : undefined;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { ADMIN_TOKEN, testApp, withKey, type TestApp } from '../support/app.js';
@@ -75,7 +76,7 @@ describe('the operator token', () => {
   it('is one credential', async () => {
     const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
     const codes: number[] = [];
-    for (let i = 0; i <= LIMIT; i++) codes.push((await t.call('POST', '/admin/tenants', { body: { name: `limit-${i}` }, headers: admin })).statusCode);
+    for (let i = 0; i <= LIMIT; i++) codes.push((await t.call('POST', '/admin/tenants', { body: { name: `limit-${i}-${randomUUID()}` }, headers: admin })).statusCode);
     expect(codes).toEqual([...Array<number>(LIMIT).fill(201), 429]);
   });
 });

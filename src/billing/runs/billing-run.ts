@@ -35,9 +35,8 @@ const toJobView = (j: BillingJob): BillingJobView => ({
   invoiceIds: j.invoiceIds, creditMemoIds: j.creditMemoIds, errors: j.errors, resumedByJobId: j.resumedBy,
 });
 
-/** How often a run records its progress (what it wrote, a heartbeat); a run silent for STALE_AFTER_MS died. */
-export const CHECKPOINT_MS = 5_000;
-export const STALE_AFTER_MS = 6 * CHECKPOINT_MS;
+/** A run silent this long died (KEEL_RUN_STALE_SECONDS); it records its progress six times as often. */
+export const DEFAULT_STALE_SECONDS = 30;
 
 /** A run's filters in the where dialect: which customers (and whose bill cycle day), which products. */
 export interface RunFilters { customerFilter?: unknown; productFilter?: unknown; billCycleDayFilter?: unknown; orderFilter?: unknown }
@@ -59,7 +58,9 @@ async function resolveFilters(idsMatching: IdsMatching, ctx: Ctx, f: RunFilters)
  * interleaving only costs, so it bills one at a time.
  */
 export function createBillingRuns(deps: { assets: AssetsService; customers: CustomersService; numbering: NumberingService; documents: BilledDocuments; idsMatching: IdsMatching; concurrency?: number; dayBoundary: DayBoundaryWork;
-  onInvoiceActivated?: OnInvoiceActivated }) {
+  onInvoiceActivated?: OnInvoiceActivated; staleSeconds?: number }) {
+  const staleSeconds = deps.staleSeconds ?? DEFAULT_STALE_SECONDS;
+  const checkpointMs = (staleSeconds * 1000) / 6;
   const RUN_CONCURRENCY = Math.max(1, deps.concurrency ?? 1);
   const defaults = (ctx: Ctx) => billingDefaults(ctx.tenant.settings);
 
@@ -120,7 +121,7 @@ export function createBillingRuns(deps: { assets: AssetsService; customers: Cust
      * Interrupted, with what they recorded. `exclusive`: this process alone uses the database (the
      * embedded engine locks its data directory), so every Running run is dead; else only the silent ones.
      */
-    interruptDead: (db: Ctx['db'], exclusive: boolean) => store.interruptStaleJobs(db, exclusive ? 0 : STALE_AFTER_MS / 1000),
+    interruptDead: (db: Ctx['db'], exclusive: boolean) => store.interruptStaleJobs(db, exclusive ? 0 : staleSeconds),
 
     /** A run over the tenant's customers (or the ones named), recorded as a job. */
     async run(ctx: Ctx, i: { targetDate: string; autoActivate: boolean; customerIds?: string[] | undefined; scheduleId?: string; filters?: RunFilters }): Promise<BillingJobView> {
@@ -131,7 +132,7 @@ export function createBillingRuns(deps: { assets: AssetsService; customers: Cust
       await deps.dayBoundary(ctx, i.targetDate);
       const jobId = randomUUID();
       // runs of this tenant whose process died are Interrupted; this run finishes those it covers (billing is due minus billed)
-      await store.interruptStaleJobs(ctx.db, STALE_AFTER_MS / 1000, ctx.tenantId);
+      await store.interruptStaleJobs(ctx.db, staleSeconds, ctx.tenantId);
       await store.insertJob(ctx.db, ctx.tenantId, { id: jobId, status: 'Running', targetDate: i.targetDate, autoActivate: i.autoActivate, scheduleId: i.scheduleId ?? null });
       await store.resumeInterruptedJobs(ctx.db, ctx.tenantId, i.targetDate, jobId);
       const customers = (i.customerIds ?? await deps.assets.customersWithAssets(ctx)).filter((c) => !chosen.customers || chosen.customers.has(c.toLowerCase()));
@@ -149,7 +150,7 @@ export function createBillingRuns(deps: { assets: AssetsService; customers: Cust
       // progress as it goes: a crash leaves the job with what it wrote (and, once stale, Interrupted)
       let checkpointAt = performance.now(); // elapsed time, not a business clock
       const checkpoint = async () => {
-        if (performance.now() - checkpointAt < CHECKPOINT_MS) return;
+        if (performance.now() - checkpointAt < checkpointMs) return;
         checkpointAt = performance.now();
         await store.checkpointJob(ctx.db, ctx.tenantId, jobId, written());
       };
