@@ -1,14 +1,12 @@
 import type { CatalogService } from '../catalog/service.js';
 import { randomUUID } from 'node:crypto';
 import { principalId, type Ctx } from '../context.js';
-import { conflict, notFound } from '../core/errors.js';
+import { conflict } from '../core/errors.js';
 import { daysBetween, minDate, parseDate, type PlainDate } from '../core/dates.js';
 import { Dec } from '../core/money.js';
 import { readActivation, applyOverrides } from './invoices/activation.js';
 import { asDate } from './periods.js';
 import { inTransaction, type Tx } from '../db/transaction.js';
-import { isUuid } from '../core/ids.js';
-import { assertInScope } from '../core/scope.js';
 import type { AssetsService } from '../assets/service.js';
 import type { NumberingService } from '../numbering/service.js';
 import { billableOf, billingDefaults, inTrialOn, toCharge, type BillableLine, type ChargeableVersion } from './charges.js';
@@ -233,10 +231,7 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
 
     /** An invoice with its items; outside the caller's scope a 404 (read) or a 403 (`access` write: about to change it). */
     async getInvoice(ctx: Ctx, id: string, access: 'read' | 'write' = 'read'): Promise<InvoiceWithItems> {
-      const inv = isUuid(id) ? await store.getInvoice(ctx.db, ctx.tenantId, id.toLowerCase()) : undefined;
-      const missing = () => notFound('INVOICE_NOT_FOUND', `Invoice ${id} does not exist`);
-      if (!inv) throw missing();
-      assertInScope(ctx, inv.customerId, access, missing);
+      const inv = await operations.findInvoice(ctx.db, ctx, id, access);
       return (await withItems(ctx, ctx.db, [inv]))[0]!;
     },
 
@@ -246,9 +241,7 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
       const rows = await inTransaction(ctx.db, async (tx) => {
         const out: Invoice[] = [];
         for (const [k, id] of req.ids.entries()) {
-          const inv = await store.getInvoice(tx, ctx.tenantId, id, { forUpdate: true });
-          if (!inv) throw notFound('INVOICE_NOT_FOUND', `body/invoiceIds/${k}: invoice ${id} does not exist`);
-          assertInScope(ctx, inv.customerId, 'write', () => notFound('INVOICE_NOT_FOUND', `body/invoiceIds/${k}: invoice ${id} does not exist`));
+          const inv = await operations.findInvoice(tx, ctx, id, 'write', { at: `body/invoiceIds/${k}`, forUpdate: true });
           if (inv.status !== 'Draft') throw conflict('INVOICE_NOT_DRAFT', `Invoice ${inv.invoiceNumber} is ${inv.status}; only a Draft invoice can be activated`);
           const o = req.overrides.get(id);
           const items = await store.itemsOf(tx, ctx.tenantId, [id]);

@@ -355,9 +355,7 @@ export function createOrdersService(deps: OrdersDeps) {
   /** The order as the API answers it. A Draft owns nothing and has no invoice yet: two reads fewer. */
   async function response(ctx: Ctx, orderId: string, extra: { previewInvoices?: unknown[] | null; transactionHub?: unknown } = {}, read?: Written) {
     const order = read?.order ?? await store.getOrder(ctx.db, ctx.tenantId, orderId);
-    const missing = () => notFound('ORDER_NOT_FOUND', `Order ${orderId} does not exist`);
-    if (!order) throw missing();
-    assertInScope(ctx, order.customerId, 'read', missing);
+    orderInScope(ctx, order, orderId, 'read');
     const draft = order.status === 'Draft';
     const [lines, owned, invoices] = await Promise.all([
       read?.lines ?? store.getLines(ctx.db, ctx.tenantId, orderId),
@@ -370,10 +368,16 @@ export function createOrdersService(deps: OrdersDeps) {
     };
   }
 
+  /** 404 ORDER_NOT_FOUND for an order that does not exist, or (to read) one outside the caller's scope; 403 to change one outside it. */
+  function orderInScope<O extends { customerId: string }>(ctx: Ctx, order: O | undefined, id: string, access: 'read' | 'write'): asserts order is O {
+    const missing = () => notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`);
+    if (!order) throw missing();
+    assertInScope(ctx, order.customerId, access, missing);
+  }
+
   async function getDraftForUpdate(tx: Tx, ctx: Ctx, id: string): Promise<Order> {
     const order = isUuid(id) ? await store.getOrder(tx, ctx.tenantId, id.toLowerCase(), { forUpdate: true }) : undefined;
-    if (!order) throw notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`);
-    assertInScope(ctx, order.customerId, 'write', () => notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`));
+    orderInScope(ctx, order, id, 'write');
     if (order.status !== 'Draft') throw conflict('ORDER_NOT_DRAFT', `Order ${order.orderNumber} is ${order.status}; only a Draft order can be changed or activated`);
     return order;
   }
@@ -572,8 +576,7 @@ export function createOrdersService(deps: OrdersDeps) {
       const req = readOrderRequest(body);
       if (!isUuid(id)) throw notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`);
       const current = await store.getOrder(ctx.db, ctx.tenantId, id.toLowerCase());
-      if (!current) throw notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`);
-      assertInScope(ctx, current.customerId, 'write', () => notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`));
+      orderInScope(ctx, current, id, 'write');
       if (current.status !== 'Draft') throw conflict('ORDER_NOT_DRAFT', `Order ${current.orderNumber} is ${current.status}; only a Draft order can be changed`);
       if (req.lines.length === 0) req.lines = await storedLineRequests(ctx, current.id);
       const customer = await deps.customers.getStoredCustomer(ctx.db, ctx, current.customerId);
@@ -620,7 +623,7 @@ export function createOrdersService(deps: OrdersDeps) {
       const columns = additionalColumns(additional as Record<string, unknown>);
       if (!isUuid(id)) throw notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`);
       const head = await store.getOrder(ctx.db, ctx.tenantId, id.toLowerCase());
-      if (head) assertInScope(ctx, head.customerId, 'write', () => notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`));
+      if (head) orderInScope(ctx, head, id, 'write');
       if (head?.orderType === 'Change') return { change: head.id };
       let lines = await store.getLines(ctx.db, ctx.tenantId, id.toLowerCase());
       const { numbers } = await reserveNumbers(ctx, lines.map((l) => ({ productType: l.productType })), false);
@@ -678,8 +681,7 @@ export function createOrdersService(deps: OrdersDeps) {
       const invoiced = (await deps.billing.invoicesOfOrder(ctx, id.toLowerCase())).filter((i) => i.invoice.status === 'Active');
       await inTransaction(ctx.db, async (tx) => {
         const order = await store.getOrder(tx, ctx.tenantId, id.toLowerCase(), { forUpdate: true });
-        if (!order) throw notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`);
-        assertInScope(ctx, order.customerId, 'write', () => notFound('ORDER_NOT_FOUND', `Order ${id} does not exist`));
+        orderInScope(ctx, order, id, 'write');
         if (order.status === 'Canceled') throw conflict('ORDER_CANCELED', `Order ${order.orderNumber} is already canceled`);
         if (invoiced.length > 0) throw conflict('ORDER_INVOICED', `Order ${order.orderNumber} has Active invoices (${invoiced.map((i) => String(i.invoice.name)).join(', ')}); cancel them first, or change the order with a change order`);
         if (order.status === 'Activated') await deps.assets.cancelForOrder(tx, ctx, order.id);
@@ -697,8 +699,7 @@ export function createOrdersService(deps: OrdersDeps) {
         const orders = await store.getOrders(tx, ctx.tenantId, ids);
         for (const x of ids) {
           const o = orders.find((r) => r.id === x);
-          if (!o) throw notFound('ORDER_NOT_FOUND', `Order ${x} does not exist`);
-          assertInScope(ctx, o.customerId, 'write', () => notFound('ORDER_NOT_FOUND', `Order ${x} does not exist`));
+          orderInScope(ctx, o, x, 'write');
           const deletable = o.status === 'Draft' || (o.status === 'Canceled' && body.allowDeleteCanceledOrder);
           if (!deletable) throw conflict('ORDER_NOT_DELETABLE', `Order ${o.orderNumber} is ${o.status}; only Draft orders (and Canceled ones with allowDeleteCanceledOrder) can be deleted`);
         }

@@ -1,5 +1,5 @@
 import type { Ctx } from '../context.js';
-import { DomainError, conflict, invalid, notFound } from '../core/errors.js';
+import { DomainError, conflict, invalid } from '../core/errors.js';
 import { isUuid } from '../core/ids.js';
 import { Dec, parseAmount, roundMoney, toMoneyString } from '../core/money.js';
 import { parseDate } from '../core/dates.js';
@@ -338,11 +338,8 @@ export function createInvoiceCollection(deps: InvoiceCollectionDeps) {
     async transfer(ctx: Ctx, body: unknown) {
       const ids = readIds(body, 'invoiceIds');
       for (const [i, id] of ids.entries()) {
-        const { invoice } = await billing.getInvoice(ctx, id, 'write').catch((e: unknown) => {
-          if ((e as { code?: string }).code === 'INVOICE_NOT_FOUND') throw notFound('INVOICE_NOT_FOUND', `body/invoiceIds/${i}: invoice ${id} does not exist`);
-          throw e;
-        });
-        if (invoice.status !== 'Active') throw conflict('INVOICE_NOT_ACTIVE', `body/invoiceIds/${i}: invoice ${invoice.name} is ${invoice.status}; only Active invoices are transferred to payments`);
+        const invoice = await ops.findInvoice(ctx.db, ctx, id, 'write', { at: `body/invoiceIds/${i}` });
+        if (invoice.status !== 'Active') throw conflict('INVOICE_NOT_ACTIVE', `body/invoiceIds/${i}: invoice ${invoice.invoiceNumber} is ${invoice.status}; only Active invoices are transferred to payments`);
       }
       const out = [];
       for (const id of ids) {
@@ -371,18 +368,15 @@ export function createInvoiceCollection(deps: InvoiceCollectionDeps) {
         const at = `body/payInvoices/${i}`;
         const l = raw as { invoiceId?: unknown; transactionAmount?: unknown } | null;
         if (typeof l !== 'object' || l === null || !isUuid(l.invoiceId)) throw invalid('INVALID_FIELD', `${at}/invoiceId must be an invoice id`);
-        const { invoice } = await billing.getInvoice(ctx, l.invoiceId, 'write').catch((e: unknown) => {
-          if ((e as { code?: string }).code === 'INVOICE_NOT_FOUND') throw notFound('INVOICE_NOT_FOUND', `${at}/invoiceId: invoice ${String(l.invoiceId)} does not exist`);
-          throw e;
-        });
-        if (invoice.status !== 'Active') throw conflict('INVOICE_NOT_ACTIVE', `${at}: invoice ${invoice.name} is ${invoice.status}; only an Active invoice can be paid`);
+        const invoice = await ops.findInvoice(ctx.db, ctx, l.invoiceId, 'write', { at: `${at}/invoiceId` });
+        if (invoice.status !== 'Active') throw conflict('INVOICE_NOT_ACTIVE', `${at}: invoice ${invoice.invoiceNumber} is ${invoice.status}; only an Active invoice can be paid`);
         const balance = new Dec(invoice.balance);
-        if (balance.lte(0)) throw conflict('NOTHING_TO_PAY', `${at}: invoice ${invoice.name} has no balance left`);
-        if (l.transactionAmount !== undefined && !roundMoney(parseAmount(l.transactionAmount, `${at}/transactionAmount`), invoice.currencyIsoCode).eq(balance)) {
+        if (balance.lte(0)) throw conflict('NOTHING_TO_PAY', `${at}: invoice ${invoice.invoiceNumber} has no balance left`);
+        if (l.transactionAmount !== undefined && !roundMoney(parseAmount(l.transactionAmount, `${at}/transactionAmount`), invoice.currency).eq(balance)) {
           throw invalid('INVALID_FIELD', `${at}/transactionAmount: a payment by card pays the whole balance, ${balance.toString()}`);
         }
         const inFlight = await payments.openAttempt(ctx.db, ctx, invoice.id);
-        if (inFlight && inFlight.status !== 'Scheduled') throw conflict('COLLECTION_IN_FLIGHT', `${at}: a charge of invoice ${invoice.name} is in flight (collection attempt ${inFlight.attemptNumber}); wait for it to settle`);
+        if (inFlight && inFlight.status !== 'Scheduled') throw conflict('COLLECTION_IN_FLIGHT', `${at}: a charge of invoice ${invoice.invoiceNumber} is in flight (collection attempt ${inFlight.attemptNumber}); wait for it to settle`);
         ids.push(invoice.id);
       }
       const out = [];

@@ -52,14 +52,20 @@ export function createInvoiceOperations(deps: { payments: PaymentsService; numbe
     return (await store.updateInvoice(tx, ctx.tenantId, invoiceId, { balance: s.balance.toString(), paymentStatus: paymentStatus(inv.status, new Dec(inv.amount), s, base) }))!;
   }
 
-  /** An invoice to change, locked; one outside the caller's scope is a 403 (DESIGN §3). */
-  async function lockInvoice(tx: Tx, ctx: Ctx, id: string, at: string): Promise<Invoice> {
-    const inv = isUuid(id) ? await store.getInvoice(tx, ctx.tenantId, id.toLowerCase(), { forUpdate: true }) : undefined;
-    const missing = () => notFound('INVOICE_NOT_FOUND', `${at}: invoice ${id} does not exist`);
+  /**
+   * An invoice by id (404 `INVOICE_NOT_FOUND`, `at` naming where it was named), checked against the
+   * caller's scope (DESIGN §3): outside it, the same 404 to read, a 403 to write.
+   */
+  async function findInvoice(q: Tx | Ctx['db'], ctx: Ctx, id: string, access: 'read' | 'write', o: { at?: string; forUpdate?: boolean } = {}): Promise<Invoice> {
+    const inv = isUuid(id) ? await store.getInvoice(q, ctx.tenantId, id.toLowerCase(), { forUpdate: o.forUpdate ?? false }) : undefined;
+    const missing = () => notFound('INVOICE_NOT_FOUND', o.at ? `${o.at}: invoice ${id} does not exist` : `Invoice ${id} does not exist`);
     if (!inv) throw missing();
-    assertInScope(ctx, inv.customerId, 'write', missing);
+    assertInScope(ctx, inv.customerId, access, missing);
     return inv;
   }
+
+  /** An invoice to change, locked (inside the caller's transaction). */
+  const lockInvoice = (tx: Tx, ctx: Ctx, id: string, at: string) => findInvoice(tx, ctx, id, 'write', { at, forUpdate: true });
 
   /** For a scoped caller, before any number is taken: every invoice a payment line names is inside its scope. */
   async function assertWritable(ctx: Ctx, items: readonly PaymentLine[], field: string): Promise<void> {
@@ -84,6 +90,7 @@ export function createInvoiceOperations(deps: { payments: PaymentsService; numbe
   return {
     recompute,
 
+    findInvoice,
     lockInvoice,
 
     /** A gateway payment settled: applied to the invoice, whose balance and status follow. */
@@ -130,10 +137,7 @@ export function createInvoiceOperations(deps: { payments: PaymentsService; numbe
 
     /** The payment statuses set by hand on an invoice, oldest first. */
     async statusChangesOf(ctx: Ctx, invoiceId: string) {
-      const inv = isUuid(invoiceId) ? await store.getInvoice(ctx.db, ctx.tenantId, invoiceId.toLowerCase()) : undefined;
-      const missing = () => notFound('INVOICE_NOT_FOUND', `Invoice ${invoiceId} does not exist`);
-      if (!inv) throw missing();
-      assertInScope(ctx, inv.customerId, 'read', missing);
+      await findInvoice(ctx.db, ctx, invoiceId, 'read');
       const rows = await store.statusChangesOf(ctx.db, ctx.tenantId, invoiceId);
       return rows.map((c) => ({ id: c.id, invoiceId: c.invoiceId, fromStatus: c.fromStatus, toStatus: c.toStatus, reason: c.reason, changedBy: c.changedBy, createdDate: c.createdAt.toISOString() }));
     },

@@ -119,22 +119,16 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
     }
   }
 
-  // what a memo operation changes is locked, and refused outside the caller's scope (DESIGN §3)
-  const lockMemo = async (tx: Tx, ctx: Ctx, id: string, at: string) => {
-    const m = isUuid(id) ? await getMemo(tx, ctx.tenantId, id.toLowerCase(), true) : undefined;
-    const missing = () => notFound('CREDIT_MEMO_NOT_FOUND', `${at}: credit memo ${id} does not exist`);
-    if (!m) throw missing();
-    assertInScope(ctx, m.customerId, 'write', missing);
-    return m;
-  };
-  /** A memo as it stands (not locked): outside the caller's scope it does not exist to read, and is a 403 to change. */
-  const findMemo = async (ctx: Ctx, id: string, at: string, access: 'read' | 'write') => {
-    const m = isUuid(id) ? await getMemo(ctx.db, ctx.tenantId, id.toLowerCase()) : undefined;
+  /** A memo by id: outside the caller's scope it does not exist to read, and is a 403 to change (DESIGN §3). */
+  const findMemo = async (q: Tx | Ctx['db'], ctx: Ctx, id: string, at: string, access: 'read' | 'write', forUpdate = false) => {
+    const m = isUuid(id) ? await getMemo(q, ctx.tenantId, id.toLowerCase(), forUpdate) : undefined;
     const missing = () => notFound('CREDIT_MEMO_NOT_FOUND', `${at ? `${at}: c` : 'C'}redit memo ${id} does not exist`);
     if (!m) throw missing();
     assertInScope(ctx, m.customerId, access, missing);
     return m;
   };
+  // what a memo operation changes is locked
+  const lockMemo = (tx: Tx, ctx: Ctx, id: string, at: string) => findMemo(tx, ctx, id, at, 'write', true);
 
   const applicationView = (id: string | null, memoId: string, target: Target, amount: Dec) => ({
     id, creditMemoId: memoId, invoiceId: target.kind === 'invoice' ? target.row.id : null, debitMemoId: target.kind === 'debitMemo' ? target.row.id : null,
@@ -196,7 +190,7 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
     },
 
     async get(ctx: Ctx, id: string) {
-      const m = await findMemo(ctx, id, '', 'read');
+      const m = await findMemo(ctx.db, ctx, id, '', 'read');
       const [items, details] = await Promise.all([store.itemsOf(ctx.db, ctx.tenantId, [m.id], 'creditMemoId'), store.detailsOf(ctx.db, ctx.tenantId, [m.id], 'creditMemoId')]);
       return { ...toCreditMemoView(m), items: items.map((it) => toCreditMemoItemView(it, m.creditMemoNumber, details)) };
     },
@@ -313,7 +307,7 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
     },
 
     /** 404 for a memo that does not exist, 403 for one outside the caller's scope: before a refund of it is followed up. */
-    async assertWritable(ctx: Ctx, id: string, at: string): Promise<void> { await findMemo(ctx, id, at, 'write'); },
+    async assertWritable(ctx: Ctx, id: string, at: string): Promise<void> { await findMemo(ctx.db, ctx, id, at, 'write'); },
 
     /** Invoices a memo was applied to, with the amounts. */
     async invoicesOf(ctx: Ctx, id: string) {
@@ -339,10 +333,7 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
 
     /** Credit memos applied to an invoice. */
     async memosOfInvoice(ctx: Ctx, invoiceId: string) {
-      const inv = isUuid(invoiceId) ? await store.getInvoice(ctx.db, ctx.tenantId, invoiceId.toLowerCase()) : undefined;
-      const missing = () => notFound('INVOICE_NOT_FOUND', `Invoice ${invoiceId} does not exist`);
-      if (!inv) throw missing();
-      assertInScope(ctx, inv.customerId, 'read', missing);
+      await deps.invoices.findInvoice(ctx.db, ctx, invoiceId, 'read');
       const applied = await deps.payments.creditsOnInvoice(ctx.db, ctx, invoiceId);
       const memos = await store.creditMemosByIds(ctx.db, ctx.tenantId, applied.map((a) => a.id));
       const amounts = new Map(applied.map((a) => [a.id, a.amount]));
@@ -373,7 +364,7 @@ export function createCreditMemos(deps: { numbering: NumberingService; payments:
      * gateway payment of the first of them that has one.
      */
     async refundPlan(ctx: Ctx, id: string, at: string): Promise<{ memoId: string; number: string; currency: string; customerId: string; balance: Dec; invoiceIds: string[] }> {
-      const m = await findMemo(ctx, id, at, 'write');
+      const m = await findMemo(ctx.db, ctx, id, at, 'write');
       if (m.status !== 'Active') throw conflict('CREDIT_MEMO_NOT_ACTIVE', `${at}: credit memo ${m.creditMemoNumber} is ${m.status}; only an Active memo's credit can be refunded`);
       if (new Dec(m.balance).lte(0)) throw conflict('NOTHING_TO_REFUND', `${at}: credit memo ${m.creditMemoNumber} has no credit left`);
       const applied = await deps.payments.creditedByMemo(ctx.db, ctx, m.id, 'invoice');
