@@ -11,6 +11,8 @@ export interface Config {
   jwtSecret: string | undefined;
   /** Seals the secrets Keel must send in clear (src/core/secret-box.ts); unset: a key file in the data directory. */
   encryptionKey: string | undefined;
+  /** KEEL_ENCRYPTION_KEY_PREVIOUS (comma-separated): keys that sealed older secrets, still opened after a rotation. */
+  previousEncryptionKeys: string[];
   /** KEEL_ALLOW_PRIVATE_TARGETS=1: webhooks and CRM logins may reach private addresses (tests, local demos; src/core/outbound-guard.ts). */
   allowPrivateTargets: boolean;
   logLevel: string;
@@ -20,6 +22,8 @@ export interface Config {
   idempotencyStaleMs: number;
   /** How long a billing run may go without recording progress before it counts as dead (PostgreSQL: other processes may run it). */
   runStaleSeconds: number;
+  /** How long a job's claim is its worker's (renewed every third of it while it runs): a dead process's claims are taken over after it (PostgreSQL). */
+  jobLeaseSeconds: number;
   /** HTTP worker processes for `keel serve` (KEEL_WORKERS; PostgreSQL: one per core, the embedded engine: 1). */
   workers: number;
   /** Whether this process runs the background loops (billing scheduler, idempotency sweep): one process does. */
@@ -102,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminToken: env.KEEL_ADMIN_TOKEN || undefined,
     jwtSecret: env.KEEL_JWT_SECRET || undefined,
     encryptionKey: env.KEEL_ENCRYPTION_KEY || undefined,
+    previousEncryptionKeys: (env.KEEL_ENCRYPTION_KEY_PREVIOUS ?? '').split(',').map((k) => k.trim()).filter((k) => k !== ''),
     // only the operator's switch, never a tenant's setting (DESIGN §3)
     allowPrivateTargets: env.KEEL_ALLOW_PRIVATE_TARGETS === '1',
     logLevel: env.LOG_LEVEL || 'info',
@@ -109,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loadDemo: !['0', 'false', 'no'].includes((env.KEEL_DEMO ?? '').toLowerCase()),
     idempotencyStaleMs: env.KEEL_IDEMPOTENCY_STALE_MS ? Math.max(0, Number(env.KEEL_IDEMPOTENCY_STALE_MS) || 0) : 60_000,
     runStaleSeconds: env.KEEL_RUN_STALE_SECONDS ? Math.max(1, Number(env.KEEL_RUN_STALE_SECONDS) || 30) : 30,
+    jobLeaseSeconds: env.KEEL_JOB_LEASE_SECONDS ? Math.max(1, Number(env.KEEL_JOB_LEASE_SECONDS) || 60) : 60,
     workers: workersFrom(env),
     background: !['0', 'false', 'no'].includes((env.KEEL_BACKGROUND ?? '').toLowerCase()),
     stripe: stripeConfig(env),

@@ -49,3 +49,18 @@ export function principalId(ctx: Pick<Ctx, 'principal'>): string {
     case 'system': return p.name;
   }
 }
+
+/**
+ * Whom work enqueued by a request acts for (src/jobs payloads): the caller's principal, its
+ * permissions and, for a bound credential, the customer at the top of its scope (the set is
+ * resolved again when the job runs, as a request resolves it).
+ */
+export interface Actor {
+  principal: Principal;
+  permissions: Permission[];
+  scope: { rootCustomerId: string | null } | null;
+}
+
+export function actorOf(ctx: Pick<Ctx, 'principal' | 'permissions' | 'scope'>): Actor {
+  return { principal: ctx.principal, permissions: [...ctx.permissions], scope: ctx.scope ? { rootCustomerId: ctx.scope.rootCustomerId } : null };
+}

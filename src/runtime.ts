@@ -28,7 +28,8 @@ import type { Ctx } from './context.js';
 import { createCollection } from './workflows/collect.js';
 import { createWorkflows } from './workflows/orders.js';
 import { createChangeOrdersService } from './change-orders/service.js';
-import { createBulkChanges } from './change-orders/bulk.js';
+import { createBulkChanges, type BulkJobPayload } from './change-orders/bulk.js';
+import type { RunJobPayload } from './billing/runs/billing-run.js';
 import type { Tx } from './db/transaction.js';
 import { createJobs, type Jobs, type JobsOptions } from './jobs/service.js';
 import { createDayBoundary, enqueueCrossedDays } from './jobs/day-boundary.js';
@@ -61,8 +62,8 @@ export async function openConfiguredDatabase(config: Pick<Config, 'databaseUrl' 
 }
 
 /** KEEL_ENCRYPTION_KEY, else a key made once in the data directory (apart from the business data), as the JWT key. */
-export function secretBoxFor(config: Pick<Config, 'encryptionKey' | 'dataDir'>): SecretBox {
-  return createSecretBox({ current: config.encryptionKey ?? keyFromFile(config.dataDir, 'encryption') });
+export function secretBoxFor(config: Pick<Config, 'encryptionKey' | 'previousEncryptionKeys' | 'dataDir'>): SecretBox {
+  return createSecretBox({ current: config.encryptionKey ?? keyFromFile(config.dataDir, 'encryption'), previous: config.previousEncryptionKeys });
 }
 
 /** `jobs`: the background runtime's lease, poll interval and owner name (tests shorten them). */
@@ -76,7 +77,7 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
     const clock = opts.clock ?? systemClock;
     let logger: App['log'] | undefined; // the app's, once it is built
     const log: JobsOptions['log'] = { warn: (obj, msg) => logger?.warn(obj, msg), error: (obj, msg) => logger?.error(obj, msg) };
-    const jobs = createJobs({ db: database.db, clock, log, concurrency: database.engine === 'postgres' ? 4 : 1, ...opts.jobs });
+    const jobs = createJobs({ db: database.db, clock, log, concurrency: database.engine === 'postgres' ? 4 : 1, leaseMs: config.jobLeaseSeconds * 1000, ...opts.jobs });
     // a sandbox tenant's test clock moved forward: one day-boundary job per day it crossed
     const onTestClockMoved = async (tx: Tx, tenantId: string, from: string, to: string) => { await enqueueCrossedDays(jobs, tx, tenantId, from, to); };
     const tenancy = createTenancyService({ db: database.db, clock, jwtKey: new TextEncoder().encode(secret), onTestClockMoved });
@@ -102,6 +103,8 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
     // invoices activated by runs and :activate plan their charge in that transaction (collection, wired below)
     const onInvoiceActivated: OnInvoiceActivated = (tx, ctx, inv) => checkout.invoices.planOnActivation(tx, ctx, inv);
     const billing = createBillingService({ assets: assetsService, numbering, payments: paymentsService, customers, idsMatching: graphql.idsMatching, runConcurrency: database.engine === 'postgres' ? 4 : 1, runStaleSeconds: config.runStaleSeconds, dayBoundary, catalog, onInvoiceActivated,
+      // runs requested over the API are jobs (src/jobs), worked at once by the process that took the request
+      runQueue: { enqueue: (tx, tenantId, payload) => jobs.enqueue(tx, tenantId, KINDS.billingRun, { ...payload }), workNow: (tenantId, id, waitMs) => jobs.workNow(tenantId, id, waitMs) },
       // refundCorrections: Refund — a correction memo's credit left goes back to the card, as a job
       onCreditLeft: async (tx, ctx, creditMemoId) => { await jobs.enqueue(tx, ctx.tenantId, KINDS.refundCredit, { creditMemoId }); } });
     const stripe = config.stripe ? stripeGateway(config.stripe) : undefined;
@@ -109,13 +112,16 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
     billing.setTaxStatusProvider((q, ctx, ids) => orders.taxStatusOfLines(q, ctx, ids));
     // runs a crash cut off read Interrupted from now on (the next run finishes them)
     await billing.runs.interruptDead(database.db, database.engine !== 'postgres');
+    // the embedded engine's process alone uses its database: the claims it finds are a dead process's, workable now
+    if (database.engine !== 'postgres') await jobs.expireLeases();
     const changeOrders = createChangeOrdersService({ orders, assets: assetsService, billing, customers, numbering });
     const checkout = createCollection({
       billing, payments: paymentsService, numbering, orders, customers, gateways: { test: testGateway(), ...(stripe && { stripe }) },
       enqueueCollect: async (tx, tenantId, invoiceId) => { await jobs.enqueue(tx, tenantId, KINDS.collect, { invoiceId }); },
     });
     const workflows = createWorkflows({ orders, changeOrders, assets: assetsService, billing, customers, collection: checkout });
-    const bulkChanges = createBulkChanges({ createChangeOrder: workflows.createChangeOrder, assets: assetsService });
+    const bulkChanges = createBulkChanges({ createChangeOrder: workflows.createChangeOrder, assets: assetsService,
+      queue: { enqueue: (tx, tenantId, payload) => jobs.enqueue(tx, tenantId, KINDS.bulkChange, { ...payload }), workNow: (tenantId, id, waitMs) => jobs.workNow(tenantId, id, waitMs) } });
     // Stripe's webhooks name a PaymentIntent; the payment that carries it names the tenant.
     const onStripeEvent = async (event: Stripe.Event) => {
       const pi = event.data.object as Stripe.PaymentIntent;
@@ -144,6 +150,15 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
       runDueSchedules: (ctx) => billing.schedules.runDue(ctx),
       paymentTenants: (db) => paymentsService.tenantsWithPending(db),
       reconcilePending: (ctx, minAge) => checkout.reconcilePending(ctx, minAge),
+      // work a request enqueued acts as its caller: the principal, its permissions, its scope resolved again
+      actorContext: async (tenantId, actor, name) => {
+        const ctx: Ctx = { ...await tenancy.systemContext(tenantId, name), principal: actor.principal, permissions: new Set(actor.permissions) };
+        const root = actor.scope?.rootCustomerId ?? null;
+        if (actor.scope) ctx.scope = { rootCustomerId: root, customerIds: root ? await customers.organisation(ctx, root) : new Set() };
+        return ctx;
+      },
+      billingRun: { work: (ctx, p) => billing.runs.work(ctx, p as unknown as RunJobPayload), abandoned: (ctx, p) => billing.runs.abandoned(ctx, p as unknown as RunJobPayload) },
+      bulkChange: { work: (ctx, p) => bulkChanges.work(ctx, p as unknown as BulkJobPayload), abandoned: (ctx, p, error) => bulkChanges.abandoned(ctx, p as unknown as BulkJobPayload, error) },
     });
     if (config.background) {
       await scheduleBackgroundWork(jobs, database.db);

@@ -215,10 +215,12 @@ export interface BillingJob {
   heartbeatAt: Date | null;
   /** An Interrupted run: the run that finished its work. */
   resumedBy: string | null;
+  /** A run a job's later attempt started, after a crash cut off the one the job was asked for (that run's id). */
+  retryOf: string | null;
 }
 
 /** A run as it starts: Running, nothing billed yet. */
-export type NewBillingJob = Pick<BillingJob, 'id' | 'status' | 'targetDate' | 'autoActivate' | 'scheduleId'>;
+export type NewBillingJob = Pick<BillingJob, 'id' | 'status' | 'targetDate' | 'autoActivate' | 'scheduleId'> & Partial<Pick<BillingJob, 'retryOf'>>;
 
 /** A Recurring billing schedule (Quartz cron): Draft until activated, then the server's scheduler runs it. */
 export interface BillingSchedule {

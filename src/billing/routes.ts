@@ -2,6 +2,8 @@ import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { invalid } from '../core/errors.js';
 import { verbPath } from '../http/paths.js';
+import { header } from '../http/auth.js';
+import { waitOf } from '../http/prefer.js';
 import type { BillingService } from './service.js';
 import type { TenancyService } from '../tenancy/service.js';
 import { exportSettings, importPatch } from './tenant-settings.js';
@@ -109,10 +111,13 @@ export const billingRoutes: FastifyPluginAsyncTypebox<{ billing: BillingService;
     if (req.body.scheduleType === 'Recurring') return reply.status(201).send(await schedules.create(req.ctx, req.body));
     if (!req.body.targetDate) throw invalid('INVALID_FIELD', 'body/targetDate is required for a OneTime run');
     const b = req.body as Record<string, unknown>;
-    return reply.status(201).send(await billing.runs.run(req.ctx, {
+    // a run is a job: answered 201 with its outcome when it ends within the wait, else 202 with the job to follow
+    const job = await billing.runs.start(req.ctx, {
       targetDate: req.body.targetDate, autoActivate: req.body.autoActivate ?? false, customerIds: req.body.customerIds,
       filters: { customerFilter: b.customerFilter, productFilter: b.productFilter, billCycleDayFilter: b.billCycleDayFilter, orderFilter: b.orderFilter },
-    }));
+    }, waitOf(header(req, 'prefer')));
+    if (job.status === 'Completed') return reply.status(201).send(job);
+    return reply.status(202).header('location', `/billing/jobs/${job.id}`).send(job);
   });
   const Ids = Type.Object({ scheduleIds: Type.Array(Type.String(), { minItems: 1 }) });
   app.patch('/billing/schedules/activate', { config: tenantWrite, schema: { tags: ['billing'], body: Ids } }, async (req) => ({ scheduleIds: await schedules.activate(req.ctx, req.body) }));

@@ -15,7 +15,7 @@ import { contractValue, monthsFrom, versionTotal, type ContractValue } from './c
 import { changeItems } from './invoices/change-invoice.js';
 import { createInvoiceOperations } from './invoices/operations.js';
 import { renderInvoicePdf } from './invoices/pdf.js';
-import { createBillingRuns, type DayBoundaryWork } from './runs/billing-run.js';
+import { createBillingRuns, type DayBoundaryWork, type RunQueue } from './runs/billing-run.js';
 import { createBilledDocuments, type BilledResult, type TaxStatusOf } from './invoices/billed-documents.js';
 import { createCreditMemos, type CreditMemos } from './memos/credit-memos.js';
 import { createDebitMemos } from './memos/debit-memos.js';
@@ -65,7 +65,7 @@ export type BillingService = ReturnType<typeof createBillingService>;
 export type OnInvoiceActivated = (tx: Tx, ctx: Ctx, invoice: ActivatedInvoice) => Promise<void>;
 export interface ActivatedInvoice { id: string; customerId: string; currency: string; invoiceDate: string; paymentMethodToken?: string | null }
 
-export function createBillingService(deps: { assets: AssetsService; numbering: NumberingService; payments: PaymentsService; customers: CustomersService; idsMatching: IdsMatching; runConcurrency?: number; runStaleSeconds?: number; dayBoundary: DayBoundaryWork; catalog: Pick<CatalogService, 'creditConversions'>; onInvoiceActivated?: OnInvoiceActivated;
+export function createBillingService(deps: { assets: AssetsService; numbering: NumberingService; payments: PaymentsService; customers: CustomersService; idsMatching: IdsMatching; runConcurrency?: number; runStaleSeconds?: number; runQueue?: RunQueue; dayBoundary: DayBoundaryWork; catalog: Pick<CatalogService, 'creditConversions'>; onInvoiceActivated?: OnInvoiceActivated;
   onCreditLeft?: (tx: Tx, ctx: Ctx, creditMemoId: string) => Promise<void> }) {
   const activated: OnInvoiceActivated = (tx, ctx, inv) => deps.onInvoiceActivated?.(tx, ctx, inv) ?? Promise.resolve();
   // refunds issue credit memos, and credit memos recompute invoices: each reaches the other at call time
@@ -84,7 +84,7 @@ export function createBillingService(deps: { assets: AssetsService; numbering: N
     numbering: deps.numbering, creditMemos: memos, taxStatusOf: (q, ctx, ids) => taxStatusOf?.(q, ctx, ids) ?? Promise.resolve(undefined),
     ...(deps.onCreditLeft && { onCreditLeft: deps.onCreditLeft }),
   });
-  const runs = createBillingRuns({ assets: deps.assets, customers: deps.customers, numbering: deps.numbering, documents, idsMatching: deps.idsMatching, concurrency: deps.runConcurrency ?? 1, dayBoundary: deps.dayBoundary, onInvoiceActivated: activated, staleSeconds: deps.runStaleSeconds });
+  const runs = createBillingRuns({ assets: deps.assets, customers: deps.customers, numbering: deps.numbering, documents, idsMatching: deps.idsMatching, concurrency: deps.runConcurrency ?? 1, dayBoundary: deps.dayBoundary, onInvoiceActivated: activated, staleSeconds: deps.runStaleSeconds, queue: deps.runQueue });
   async function withItems(ctx: Ctx, q: Tx | Ctx['db'], invoices: readonly Invoice[]): Promise<InvoiceWithItems[]> {
     const ids = invoices.map((i) => i.id);
     const [items, details] = await Promise.all([store.itemsOf(q, ctx.tenantId, ids), store.detailsOf(q, ctx.tenantId, ids)]);

@@ -68,7 +68,7 @@ type JobRow = Omit<TableRow<'billing_jobs'>, 'invoice_ids' | 'credit_memo_ids' |
 
 const JOB = {
   id: 'id', scheduleId: 'schedule_id', status: 'status', targetDate: 'target_date', autoActivate: 'auto_activate', invoiceIds: 'invoice_ids',
-  creditMemoIds: 'credit_memo_ids', errors: 'errors', createdAt: 'created_at', finishedAt: 'finished_at', heartbeatAt: 'heartbeat_at', resumedBy: 'resumed_by',
+  creditMemoIds: 'credit_memo_ids', errors: 'errors', createdAt: 'created_at', finishedAt: 'finished_at', heartbeatAt: 'heartbeat_at', resumedBy: 'resumed_by', retryOf: 'retry_of',
 } as const satisfies ColumnMap<BillingJob, JobRow>;
 
 /** A billing_schedules row with customer_ids as this store writes it (a list of ids, or null). */
@@ -232,6 +232,24 @@ export async function interruptStaleJobs(db: Q, staleSeconds: number, tenantId?:
     where status = 'Running' and coalesce(heartbeat_at, created_at) <= now() - make_interval(secs => ${staleSeconds})
     ${tenantId ? sql`and tenant_id = ${tenantId}` : sql``}`.execute(db);
   return Number(r.numAffectedRows ?? 0);
+}
+
+/** The run a `billing.run` job was asked for, or the latest run an attempt of it started after a crash (`retryOf` it). */
+export async function latestAttempt(db: Q, tenantId: string, id: string): Promise<BillingJob | undefined> {
+  const r = await sql<JobRow>`select * from billing_jobs where tenant_id = ${tenantId} and (id = ${id} or retry_of = ${id})
+    order by (id = ${id}), created_at desc limit 1`.execute(db);
+  return r.rows[0] && toJob(r.rows[0]);
+}
+
+/** A Queued run starts: Running, its heartbeat now (the database's clock, as the staleness check's). */
+export async function startJob(db: Q, tenantId: string, id: string): Promise<void> {
+  await sql`update billing_jobs set status = 'Running', heartbeat_at = now() where tenant_id = ${tenantId} and id = ${id} and status = 'Queued'`.execute(db);
+}
+
+/** A run cut off before it finished (a fault, or a dead attempt found by the next): Interrupted, keeping what it recorded. */
+export async function interruptJob(db: Q, tenantId: string, id: string): Promise<void> {
+  await sql`update billing_jobs set status = 'Interrupted', finished_at = now()
+    where tenant_id = ${tenantId} and id = ${id} and status in ('Queued', 'Running')`.execute(db);
 }
 
 /** A running job's progress: what it wrote so far, and a heartbeat (the database's now). */

@@ -70,6 +70,9 @@ export interface AssetPlan {
 }
 
 /** A bulk change job (POST /orders/change-orders:bulk): its stages are the batches and their outcomes. */
+/** One asset a bulk job changes: its customer, and which of the request's `assetChanges` applies. */
+export interface BulkTarget { assetNumber: string; customerId: string; change: number }
+
 export interface BulkChangeJob {
   id: string;
   status: string;
@@ -78,6 +81,8 @@ export interface BulkChangeJob {
   batchSize: number;
   /** The customer the scope of the credential that made it hangs from; null: made tenant-wide. */
   scopeCustomerId: string | null;
+  /** The assets it changes, fixed when it was accepted (a worker, or the next attempt after a crash, works them). */
+  targets: BulkTarget[] | null;
   stages: unknown;
   error: string | null;
   startedAt: Date | null;

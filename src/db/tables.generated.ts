@@ -111,6 +111,7 @@ export interface BillingJobs {
   id: Generated<string>;
   invoice_ids: Generated<JsonDocument>;
   resumed_by: string | null;
+  retry_of: string | null;
   schedule_id: string | null;
   status: string;
   target_date: string;
@@ -476,6 +477,7 @@ export interface ChangeJobs {
   stages: Generated<JsonDocument>;
   started_at: Timestamp | null;
   status: string;
+  targets: JsonDocument | null;
   tenant_id: string;
 }
 

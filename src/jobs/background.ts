@@ -1,4 +1,4 @@
-import type { Ctx } from '../context.js';
+import type { Actor, Ctx } from '../context.js';
 import type { Db } from '../db/connect.js';
 import { inTransaction } from '../db/transaction.js';
 import { DAY_BOUNDARY } from './day-boundary.js';
@@ -25,6 +25,18 @@ export interface BackgroundDeps {
   collectInvoice(ctx: Ctx, invoiceId: string): Promise<unknown>;
   /** Refunds a correction memo's credit left to the original payment method (`refundCorrections: Refund`). */
   refundCredit(ctx: Ctx, creditMemoId: string): Promise<unknown>;
+  /** A context that acts for whoever enqueued the work: its principal, permissions and scope. */
+  actorContext(tenantId: string, actor: Actor, name: string): Promise<Ctx>;
+  /** A billing run requested over the API (payload: billing's RunJobPayload); `abandoned`: its job gave up, the run reads Interrupted. */
+  billingRun: LongWork;
+  /** A bulk change job (payload: change orders' BulkJobPayload); `abandoned`: its job gave up, it reads Failed. */
+  bulkChange: LongWork;
+}
+
+/** Work a request accepted and a job does: its work, and what it leaves when the job gives up. */
+export interface LongWork {
+  work(ctx: Ctx, payload: Record<string, unknown>): Promise<unknown>;
+  abandoned(ctx: Ctx, payload: Record<string, unknown>, lastError: string | null): Promise<unknown>;
 }
 
 export const KINDS = {
@@ -39,6 +51,8 @@ export const KINDS = {
   dayBoundary: DAY_BOUNDARY,
   collect: 'billing.collect',
   refundCredit: 'billing.refund-credit',
+  billingRun: 'billing.run',
+  bulkChange: 'change-orders.bulk',
 } as const;
 
 /** Days finished jobs (Completed, Canceled) are kept. */
@@ -73,6 +87,13 @@ export function registerBackgroundWork(d: BackgroundDeps): void {
     return { attempt: attempt && typeof attempt === 'object' && 'status' in attempt ? (attempt as { status: string }).status : null };
   });
   jobs.register(KINDS.refundCredit, async (job) => d.refundCredit(await d.systemContext(job.tenantId, 'collection'), String(job.payload.creditMemoId)));
+  // long work a request accepted: it acts for the caller that asked for it
+  const asActor = (job: { tenantId: string; payload: Record<string, unknown> }, name: string) => d.actorContext(job.tenantId, job.payload.actor as Actor, name);
+  const long = (kind: string, name: string, w: LongWork) => jobs.register(kind, async (job) => w.work(await asActor(job, name), job.payload), {
+    onAbandoned: async (job) => { await w.abandoned(await d.systemContext(job.tenantId, name), job.payload, job.lastError); },
+  });
+  long(KINDS.billingRun, 'billing-run', d.billingRun);
+  long(KINDS.bulkChange, 'bulk-change', d.bulkChange);
   // at the tenant's midnight (the schedule) or for a day its test clock crossed (payload.day)
   jobs.register(KINDS.dayBoundary, async (job) => {
     const ctx = await d.systemContext(job.tenantId, 'day-boundary');

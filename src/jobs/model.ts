@@ -55,4 +55,10 @@ export interface HandlerOptions {
   maxAttempts?: number;
   /** Delay before attempt `attempt + 1` after attempt `attempt` failed (default: backoffMs). */
   backoff?: (attempt: number) => number;
+  /**
+   * Called once when a job of the kind ends without completing: Failed (its last attempt threw) or
+   * Interrupted (its last attempt's lease ran out: a process died holding it, as many times as it
+   * had attempts). The kind marks what it owns as cut off, so nothing reads "in progress" forever.
+   */
+  onAbandoned?: (job: Job) => Promise<void>;
 }

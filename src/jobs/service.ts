@@ -4,7 +4,7 @@ import type { Clock } from '../core/clock.js';
 import type { Db } from '../db/connect.js';
 import { inTransaction, type Tx } from '../db/transaction.js';
 import { advance, backoffMs, firstRun } from './cadence.js';
-import type { Cadence, HandlerOptions, Job, JobHandler, JobSchedule } from './model.js';
+import type { Cadence, HandlerOptions, Job, JobHandler, JobSchedule, JobStatus } from './model.js';
 import * as store from './store.js';
 
 // The one background runtime (README.md): jobs enqueued in their caller's transaction, claimed by
@@ -35,6 +35,11 @@ export type Jobs = ReturnType<typeof createJobs>;
  */
 export interface TickScope { tenantId?: string | undefined }
 
+const FINAL = new Set<JobStatus>(['Completed', 'Failed', 'Interrupted', 'Canceled']);
+
+/** Resolves after `ms` without keeping the process alive. */
+const pause = (ms: number) => new Promise<void>((resolve) => { setTimeout(resolve, ms).unref?.(); });
+
 const message = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e)).slice(0, 2000);
 
 export function createJobs(o: JobsOptions) {
@@ -46,6 +51,8 @@ export function createJobs(o: JobsOptions) {
   const concurrency = Math.max(1, o.concurrency ?? 1);
   const handlers = new Map<string, { handler: JobHandler; options: HandlerOptions }>();
   const inFlight = new Set<Promise<void>>();
+  /** Work `workNow` started in the background (runUntilIdle and stop wait for it). */
+  const started = new Set<Promise<void>>();
   let running = false;
   let wake: (() => void) | undefined;
   let loop: Promise<void> | undefined;
@@ -72,13 +79,27 @@ export function createJobs(o: JobsOptions) {
     });
   }
 
-  async function runOne(job: Job): Promise<void> {
-    const entry = handlers.get(job.kind)!;
+  /** The kind's last word on a job that ended without completing (Failed, or Interrupted when its last lease ran out). */
+  async function abandoned(job: Job): Promise<void> {
+    const hook = handlers.get(job.kind)?.options.onAbandoned;
+    if (hook) await hook(job).catch((err: unknown) => o.log?.error({ err, jobId: job.id, kind: job.kind }, 'onAbandoned failed'));
+  }
+
+  /** Keeps the leases of claimed jobs while they run or wait their turn in a batch; returns the stop. */
+  function renewLeases(claimed: readonly Job[], pending: Set<Job>): () => void {
     const beat = setInterval(() => {
-      store.extendLease(db, job, new Date(now().getTime() + leaseMs))
-        .catch((err: unknown) => o.log?.warn({ err, jobId: job.id }, 'job lease renewal failed'));
+      for (const job of claimed) {
+        if (!pending.has(job)) continue;
+        store.extendLease(db, job, new Date(now().getTime() + leaseMs))
+          .catch((err: unknown) => o.log?.warn({ err, jobId: job.id }, 'job lease renewal failed'));
+      }
     }, Math.max(10, Math.floor(leaseMs / 3)));
     beat.unref?.();
+    return () => clearInterval(beat);
+  }
+
+  async function runOne(job: Job): Promise<void> {
+    const entry = handlers.get(job.kind)!;
     let outcome: Parameters<typeof store.finish>[3];
     try {
       outcome = { status: 'Completed', result: (await entry.handler(job)) ?? null };
@@ -88,27 +109,39 @@ export function createJobs(o: JobsOptions) {
         ? { status: 'Failed', error }
         : { status: 'Queued', error, runAt: new Date(now().getTime() + (entry.options.backoff ?? backoffMs)(job.attempt)) };
       o.log?.warn({ err: e, jobId: job.id, kind: job.kind, attempt: job.attempt }, `job ${outcome.status === 'Failed' ? 'failed' : 'will retry'}`);
-    } finally {
-      clearInterval(beat);
     }
     if (!await store.finish(db, job, now(), outcome)) o.log?.warn({ jobId: job.id, kind: job.kind, attempt: job.attempt }, 'job lease lost: its outcome was not recorded');
+    else if (outcome.status === 'Failed') await abandoned({ ...job, status: 'Failed', lastError: outcome.error });
+  }
+
+  /** Works claimed jobs, `concurrency` at a time; every claim's lease is renewed until its job is done (waiting ones too). */
+  async function workClaimed(claimed: readonly Job[]): Promise<void> {
+    const pending = new Set(claimed);
+    const stop = renewLeases(claimed, pending);
+    let next = 0;
+    try {
+      await Promise.all(Array.from({ length: Math.min(concurrency, claimed.length) }, async () => {
+        while (next < claimed.length) {
+          const job = claimed[next++]!;
+          await runOne(job).catch((err: unknown) => o.log?.error({ err, jobId: job.id }, 'job outcome not recorded'));
+          pending.delete(job);
+        }
+      }));
+    } finally {
+      stop();
+    }
   }
 
   /** Claims one batch and works it; returns how many were claimed. */
   async function workBatch(scope: TickScope): Promise<number> {
     const kinds = [...handlers.keys()];
     if (kinds.length === 0) return 0;
-    const claimed = await inTransaction(db, (tx) => {
+    const { claimed, abandoned: lapsed } = await inTransaction(db, (tx) => {
       const at = now();
       return store.claim(tx, { kinds, owner, now: at, leaseUntil: new Date(at.getTime() + leaseMs), limit: batch, tenantId: scope.tenantId });
     });
-    let next = 0;
-    await Promise.all(Array.from({ length: Math.min(concurrency, claimed.length) }, async () => {
-      while (next < claimed.length) {
-        const job = claimed[next++]!;
-        await runOne(job).catch((err: unknown) => o.log?.error({ err, jobId: job.id }, 'job outcome not recorded'));
-      }
-    }));
+    for (const job of lapsed) await abandoned(job);
+    await workClaimed(claimed);
     return claimed.length;
   }
 
@@ -153,10 +186,44 @@ export function createJobs(o: JobsOptions) {
 
     tick,
 
+    /**
+     * Works a job now, in this process, while it is still Queued (claimed by id, with the loop's lease
+     * and fence), or lets whoever claimed it first work it; waits at most `waitMs` and returns the job
+     * as it then stands. A request that enqueued long work answers with the outcome when the work is
+     * quick, and with the job still running (in the background, here) when it is not. A process that
+     * dies leaves the claim to expire, and the loop's next claim works it again.
+     */
+    async workNow(tenantId: string, id: string, waitMs: number): Promise<Job | undefined> {
+      const asked = performance.now(); // elapsed time, not a business clock
+      const claimed = await inTransaction(db, (tx) => {
+        const at = now();
+        return store.claimOne(tx, { tenantId, id, kinds: [...handlers.keys()], owner, now: at, leaseUntil: new Date(at.getTime() + leaseMs) });
+      });
+      if (claimed) {
+        const work = workClaimed([claimed]);
+        started.add(work);
+        void work.finally(() => started.delete(work));
+        await Promise.race([work, pause(waitMs)]);
+      } else {
+        for (;;) {
+          const job = await store.getJob(db, tenantId, id);
+          const left = waitMs - (performance.now() - asked);
+          if (!job || FINAL.has(job.status) || left <= 0) return job;
+          await pause(Math.min(50, left));
+        }
+      }
+      return store.getJob(db, tenantId, id);
+    },
+
+    /** At the start of a process that alone uses its database: the claims left by the process before it (dead) are claimable at once. */
+    expireLeases: () => store.expireLeases(db, now()),
+
     /** Ticks until a round claims nothing (tests, and callers that must see queued work done); with `tenantId`, that tenant's queue only. */
     async runUntilIdle(opts: TickScope & { maxRounds?: number } = {}): Promise<number> {
       const maxRounds = opts.maxRounds ?? 1000;
       const scope = { tenantId: opts.tenantId };
+      // the work requests started here comes first (never call this from a handler: it would wait for itself)
+      await Promise.all(started);
       let total = 0;
       for (let i = 0; i < maxRounds; i++) {
         const n = await tick(scope);
@@ -189,7 +256,7 @@ export function createJobs(o: JobsOptions) {
       running = false;
       wake?.();
       await loop;
-      await Promise.all(inFlight);
+      await Promise.all([...inFlight, ...started]);
     },
   };
 }

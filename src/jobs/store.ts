@@ -39,28 +39,51 @@ export async function insertJobs(db: Q, jobs: readonly NewJob[], now: Date, opts
 /** `and tenant_id = …` when a claim or a schedule firing works one tenant's queue only; nothing otherwise. */
 const tenantOnly = (tenantId: string | undefined) => (tenantId === undefined ? sql`` : sql`and tenant_id = ${tenantId}::uuid`);
 
+interface ClaimBy { owner: string; now: Date; leaseUntil: Date }
+
+/** Claims the rows `which` selects (at most `limit`, locked rows skipped): Processing, attempt + 1, leased to `owner`. */
+const takeClaims = async (tx: Tx, which: ReturnType<typeof sql>, limit: number, i: ClaimBy): Promise<Job[]> => (limit <= 0 ? [] : (await sql<JobRow>`with c as (${which} limit ${limit} for update skip locked)
+    update jobs j set status = 'Processing', attempt = j.attempt + 1, lease_owner = ${i.owner}, lease_until = ${i.leaseUntil}::timestamptz, updated_at = ${i.now}::timestamptz
+    from c where j.tenant_id = c.tenant_id and j.id = c.id returning j.*`.execute(tx)).rows.map(toJob));
+
+/** Claims one job by id while it is still Queued (its time come, its kind one of these); undefined when another claimed it first or it is not ready. */
+export async function claimOne(tx: Tx, i: ClaimBy & { tenantId: string; id: string; kinds: readonly string[] }): Promise<Job | undefined> {
+  const [job] = await takeClaims(tx, sql`select tenant_id, id from jobs where tenant_id = ${i.tenantId}::uuid and id = ${i.id}::uuid and status = 'Queued'
+    and run_at <= ${i.now}::timestamptz and kind = any(${[...i.kinds]}::text[])`, 1, i);
+  return job;
+}
+
+/**
+ * Ends every lease now (`Processing` rows become claimable again at once): for a process that alone
+ * uses its database (the embedded engine locks its data directory), whose earlier claims are a dead
+ * process's. Returns how many.
+ */
+export async function expireLeases(db: Q, now: Date): Promise<number> {
+  const r = await sql`update jobs set lease_until = ${now}::timestamptz where status = 'Processing' and lease_until > ${now}::timestamptz`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
+}
+
 /**
  * Claims up to `limit` jobs of these kinds, in the caller's (short) transaction: leases that ran
  * out first, then queued jobs whose time has come, oldest first. Each claim increments `attempt`
- * and sets the lease. A lease that ran out on the job's last attempt ends it as Interrupted.
+ * and sets the lease. A lease that ran out on the job's last attempt ends it as Interrupted (returned
+ * as `abandoned`, for the kind's `onAbandoned`).
  * With `tenantId`, only that tenant's jobs.
  */
-export async function claim(tx: Tx, i: { kinds: readonly string[]; owner: string; now: Date; leaseUntil: Date; limit: number; tenantId?: string | undefined }): Promise<Job[]> {
+export async function claim(tx: Tx, i: { kinds: readonly string[]; owner: string; now: Date; leaseUntil: Date; limit: number; tenantId?: string | undefined }): Promise<{ claimed: Job[]; abandoned: Job[] }> {
   const kinds = [...i.kinds];
   const ofTenant = tenantOnly(i.tenantId);
-  await sql`with lapsed as (select tenant_id, id from jobs where status = 'Processing' and lease_until < ${i.now}::timestamptz
+  const abandoned = await sql<JobRow>`with lapsed as (select tenant_id, id from jobs where status = 'Processing' and lease_until < ${i.now}::timestamptz
       and attempt >= max_attempts and kind = any(${kinds}::text[]) ${ofTenant} for update skip locked)
     update jobs j set status = 'Interrupted', lease_owner = null, lease_until = null, finished_at = ${i.now}::timestamptz, updated_at = ${i.now}::timestamptz,
       last_error = coalesce(j.last_error, 'the lease of its last attempt ran out')
-    from lapsed where j.tenant_id = lapsed.tenant_id and j.id = lapsed.id`.execute(tx);
-  const take = async (which: ReturnType<typeof sql>, limit: number) => (limit <= 0 ? [] : (await sql<JobRow>`with c as (${which} limit ${limit} for update skip locked)
-    update jobs j set status = 'Processing', attempt = j.attempt + 1, lease_owner = ${i.owner}, lease_until = ${i.leaseUntil}::timestamptz, updated_at = ${i.now}::timestamptz
-    from c where j.tenant_id = c.tenant_id and j.id = c.id returning j.*`.execute(tx)).rows.map(toJob));
+    from lapsed where j.tenant_id = lapsed.tenant_id and j.id = lapsed.id returning j.*`.execute(tx);
+  const take = (which: ReturnType<typeof sql>, limit: number) => takeClaims(tx, which, limit, i);
   const lapsed = await take(sql`select tenant_id, id from jobs where status = 'Processing' and lease_until < ${i.now}::timestamptz and attempt < max_attempts
     and kind = any(${kinds}::text[]) ${ofTenant} order by lease_until`, i.limit);
   const ready = await take(sql`select tenant_id, id from jobs where status = 'Queued' and run_at <= ${i.now}::timestamptz
     and kind = any(${kinds}::text[]) ${ofTenant} order by run_at`, i.limit - lapsed.length);
-  return [...lapsed, ...ready];
+  return { claimed: [...lapsed, ...ready], abandoned: abandoned.rows.map(toJob) };
 }
 
 const fence = (job: Pick<Job, 'tenantId' | 'id' | 'attempt'>) =>

@@ -130,4 +130,34 @@ describe('a run its process left Running', () => {
       await restarted.close();
     }
   });
+  it('a run asked for over the API is a job: a process that died holding it leaves it to the next, which finishes it', async () => {
+    const { f, run } = await setup();
+    const db = t.rt.database.db;
+    const first = await run('2023-07-01');
+    // the request enqueued a billing.run job and worked it here, acting as the caller
+    const done = (await t.rt.jobs.list(f.tenant.id, 'billing.run')).filter((j) => (j.result as { billingJobId?: string } | null)?.billingJobId === first.id);
+    expect(done.map((j) => [j.status, j.attempt, (j.payload.actor as { principal: { kind: string } }).principal.kind])).toEqual([['Completed', 1, 'apiKey']]);
+    // bad input is refused before anything is queued
+    const count = async () => (await sql<{ n: string }>`select (select count(*) from billing_jobs where tenant_id = ${f.tenant.id}) + (select count(*) from jobs where tenant_id = ${f.tenant.id}) as n`.execute(db)).rows[0]!.n;
+    const before = await count();
+    const bad = await t.call('POST', '/billing/schedules', { body: { scheduleType: 'OneTime', targetDate: '2023-02-30' }, headers: f.h });
+    expect([bad.statusCode, bad.json().errorCode]).toEqual([400, 'INVALID_FIELD']);
+    expect(await count()).toBe(before);
+    // a process claimed a run to 2023-08-01, started it and died: its billing job Running, its claim's lease run out
+    await f.post('/test/clock', { today: '2023-08-01' });
+    const dead = '5e1f6c7a-0000-4000-8000-0000000dead2';
+    await sql`insert into billing_jobs (tenant_id, id, status, target_date, auto_activate, heartbeat_at) values (${f.tenant.id}, ${dead}, 'Running', '2023-08-01', false, now())`.execute(db);
+    const claim = await t.rt.jobs.enqueue(db, f.tenant.id, 'billing.run', { ...done[0]!.payload, targetDate: '2023-08-01', billingJobId: dead });
+    await sql`update jobs set status = 'Processing', attempt = 1, lease_owner = 'dead-process', lease_until = '2000-01-01' where id = ${claim}`.execute(db);
+    await t.rt.jobs.runUntilIdle({ tenantId: f.tenant.id });
+    const retried = (await t.rt.jobs.get(f.tenant.id, claim))!;
+    expect([retried.status, retried.attempt]).toEqual(['Completed', 2]);
+    const resumedBy = (retried.result as { billingJobId: string }).billingJobId;
+    const cut = (await t.call('GET', `/billing/jobs/${dead}`, { headers: f.h })).json();
+    expect([cut.status, cut.resumedByJobId]).toEqual(['Interrupted', resumedBy]);
+    const next = (await t.call('GET', `/billing/jobs/${resumedBy}`, { headers: f.h })).json();
+    expect([next.status, next.targetDate, next.invoiceIds.length, next.errors]).toEqual(['Completed', '2023-08-01', 1, []]);
+    // and a run to the same date now finds nothing left to bill
+    expect((await run('2023-08-01')).invoiceIds).toEqual([]);
+  });
 });

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { orderSuite } from '../orders/support.js';
 
@@ -61,5 +62,40 @@ describe('bulk AdjustPrice', () => {
     const job = await finished(inert.json().jobId);
     expect(job).toMatchObject({ status: 'Completed', stages: [] });
     expect((await call('GET', '/cpq/change-order-in-bulk/jobs/nope')).statusCode).toBe(404);
+  });
+  it('is a job: a worker that died mid-batch leaves it to the next attempt, which goes on from the customers it recorded', async () => {
+    const subs = [];
+    for (const n of ['Resume A', 'Resume B', 'Resume C']) subs.push((await subscribe(n)).subscriptions[0]);
+    await call('POST', '/test/clock', { today: '2023-07-01' });
+    const db = s.t.rt.database.db;
+    const tenantId = s.f.tenant.id;
+    // a finished bulk job names the actor its job acted for (the caller's principal and permissions)
+    const first = await call('POST', '/cpq/change-order-in-bulk', { assetChanges: [{ changeType: 'AdjustPrice', assetNumber: subs[0].name, netSalesPrice: 9.5, startDate: '2023-07-01' }] });
+    expect((await finished(first.json().jobId)).status).toBe('Completed');
+    const [queued] = (await s.t.rt.jobs.list(tenantId, 'change-orders.bulk')).filter((j) => j.payload.bulkJobId === first.json().jobId);
+    expect([queued!.status, (queued!.payload.actor as { principal: { kind: string } }).principal.kind]).toEqual(['Completed', 'apiKey']);
+    // a worker took a job over all three, made Resume A's change order, recorded it and died
+    const bulkId = 'b0b0b0b0-0000-4000-8000-00000000dead';
+    const request = { assetChanges: [{ changeType: 'AdjustPrice', graphqlQuery: '{customer: {name: {_like: "Resume%"}}}', netSalesPrice: 7.25, startDate: '2023-07-01' }] };
+    const targets = subs.map((x) => ({ assetNumber: x.name, customerId: x.customerId, change: 0 }));
+    const stage = { id: 'batch-1', startTime: '2023-07-01T00:00:00.000Z', endTime: null, status: 'Processing', processResult: { assetNumbers: subs.map((x) => x.name), orderIds: ['made-before-the-crash'], errors: [] }, done: [subs[0].customerId] };
+    await sql`insert into change_jobs (tenant_id, id, status, request, batch_size, stages, targets, started_at)
+      values (${tenantId}, ${bulkId}, 'Processing', ${JSON.stringify(request)}::jsonb, 20, ${JSON.stringify([stage])}::jsonb, ${JSON.stringify(targets)}::jsonb, now())`.execute(db);
+    const claim = await s.t.rt.jobs.enqueue(db, tenantId, 'change-orders.bulk', { bulkJobId: bulkId, actor: queued!.payload.actor });
+    await sql`update jobs set status = 'Processing', attempt = 1, lease_owner = 'dead-process', lease_until = '2000-01-01' where id = ${claim}`.execute(db);
+    await s.t.rt.jobs.runUntilIdle({ tenantId });
+    expect((await s.t.rt.jobs.get(tenantId, claim))!.attempt).toBe(2);
+    const job = await finished(bulkId);
+    expect(job.status).toBe('Completed');
+    expect(job.stages[0].processResult.orderIds).toHaveLength(3);
+    expect(job.stages[0].processResult.orderIds[0]).toBe('made-before-the-crash');
+    expect(job.stages[0]).not.toHaveProperty('done');
+    // Resume A was not changed again (still its first bulk price); B and C got 7.25
+    const prices = [];
+    for (const x of subs) {
+      const latest = (await call('GET', `/orders/subscriptions/${x.id}`)).json();
+      prices.push((await call('GET', `/orders/subscriptions/${latest.latestVersionedSubscriptionId}`)).json().netSalesPrice);
+    }
+    expect(prices).toEqual([9.5, 7.25, 7.25]);
   });
 });

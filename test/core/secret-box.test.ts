@@ -95,6 +95,21 @@ describe('the runtime\'s secret box', () => {
     expect(() => statSync(join(d, 'keys', 'encryption.key'))).toThrow();
   });
 
+  it('a rotation: KEEL_ENCRYPTION_KEY_PREVIOUS keeps opening what the old keys sealed, and the new key seals', () => {
+    const d = dataDir();
+    const OLDER = 'o'.repeat(40);
+    const sealedOld = secretBoxFor(loadConfig({ KEEL_ENCRYPTION_KEY: OLD, KEEL_DATA_DIR: d })).seal('sealed before');
+    const sealedOlder = secretBoxFor(loadConfig({ KEEL_ENCRYPTION_KEY: OLDER, KEEL_DATA_DIR: d })).seal('sealed long before');
+    const rotated = secretBoxFor(loadConfig({ KEEL_ENCRYPTION_KEY: NEW, KEEL_ENCRYPTION_KEY_PREVIOUS: ` ${OLD}, ${OLDER} `, KEEL_DATA_DIR: d }));
+    expect([rotated.open(sealedOld), rotated.open(sealedOlder)]).toEqual(['sealed before', 'sealed long before']);
+    expect(rotated.keyId).toBe(createSecretBox({ current: NEW }).keyId);
+    expect(createSecretBox({ current: NEW }).open(rotated.seal('after'))).toBe('after');
+    // without the previous keys the old texts no longer open
+    expect(() => secretBoxFor(loadConfig({ KEEL_ENCRYPTION_KEY: NEW, KEEL_DATA_DIR: d })).open(sealedOld)).toThrow('neither the current KEEL_ENCRYPTION_KEY nor a previous one');
+    expect(() => loadConfig({ KEEL_ENCRYPTION_KEY: NEW, KEEL_ENCRYPTION_KEY_PREVIOUS: 'short' })).not.toThrow();
+    expect(() => secretBoxFor(loadConfig({ KEEL_ENCRYPTION_KEY: NEW, KEEL_ENCRYPTION_KEY_PREVIOUS: 'short', KEEL_DATA_DIR: d }))).toThrow('at least 32 characters');
+  });
+
   it('otherwise a key made once in <dataDir>/keys/encryption.key, apart from the JWT key', () => {
     const d = dataDir();
     const config = loadConfig({ KEEL_DATA_DIR: d });

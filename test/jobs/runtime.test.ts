@@ -95,19 +95,68 @@ describe(`jobs on ${engine}`, () => {
     await new Promise((r) => setTimeout(r, 50));
     clock.advance(5_001);
     const b = setup({ clock, owner: 'b', leaseMs: 5_000 }).jobs;
-    b.register(k, async () => null, { maxAttempts: 1 });
+    const gaveUp: string[] = [];
+    b.register(k, async () => null, { maxAttempts: 1, onAbandoned: async (job) => { gaveUp.push(`${job.id}:${job.status}`); } });
     expect(await b.tick()).toBe(0);
     expect(await b.get(SYSTEM_TENANT, id)).toMatchObject({ status: 'Interrupted', attempt: 1, leaseOwner: null });
+    // the kind is told once, so what it owns does not read "in progress" forever
+    expect(gaveUp).toEqual([`${id}:Interrupted`]);
+    expect(await b.tick()).toBe(0);
+    expect(gaveUp).toHaveLength(1);
     stuck.resolve();
     await first;
     expect((await b.get(SYSTEM_TENANT, id))!.status).toBe('Interrupted');
+  });
+
+  it('jobs waiting their turn in a batch keep their leases: another worker never takes them over from a live one', async () => {
+    const clock = manualClock(T0);
+    const a = setup({ clock, owner: 'a', leaseMs: 3_000 }).jobs;
+    const b = setup({ clock, owner: 'b', leaseMs: 3_000 }).jobs;
+    const k = kind();
+    const first = deferred();
+    const ran: string[] = [];
+    a.register(k, async (job) => { ran.push(`a:${String(job.payload.n)}`); if (job.payload.n === 1) await first.promise; return null; });
+    b.register(k, async (job) => { ran.push(`b:${String(job.payload.n)}`); return null; });
+    await a.enqueue(database.db, SYSTEM_TENANT, k, { n: 1 });
+    await a.enqueue(database.db, SYSTEM_TENANT, k, { n: 2 });
+    const tick = a.tick(); // claims both; works one at a time (concurrency 1), so job 2 waits its turn
+    clock.advance(2_000);
+    await new Promise((r) => setTimeout(r, 1_200)); // a renews its leases every second (a third of 3 s): to now + 3 s
+    clock.advance(1_500); // past the leases of the claim, not past the renewed ones
+    expect(await b.tick(), 'nothing lapsed').toBe(0);
+    first.resolve();
+    expect(await tick).toBe(2);
+    expect(ran).toEqual(['a:1', 'a:2']);
+  });
+
+  it('workNow works a Queued job in this process and answers within its wait; one claimed elsewhere is waited for', async () => {
+    const { jobs } = setup({ owner: 'now' });
+    const k = kind();
+    const slow = deferred();
+    jobs.register(k, async (job) => { if (job.payload.slow) await slow.promise; return { n: job.payload.n }; });
+    const quick = await jobs.enqueue(database.db, SYSTEM_TENANT, k, { n: 1 });
+    expect(await jobs.workNow(SYSTEM_TENANT, quick, 5_000)).toMatchObject({ status: 'Completed', attempt: 1, leaseOwner: null, result: { n: 1 } });
+    // past its wait the answer is the job still running here; it finishes in the background
+    const long = await jobs.enqueue(database.db, SYSTEM_TENANT, k, { n: 2, slow: true });
+    expect(await jobs.workNow(SYSTEM_TENANT, long, 50)).toMatchObject({ status: 'Processing', attempt: 1, leaseOwner: 'now' });
+    // a second call finds it claimed, and waits for it (here: until its wait runs out)
+    expect(await jobs.workNow(SYSTEM_TENANT, long, 50)).toMatchObject({ status: 'Processing', attempt: 1 });
+    const waiting = jobs.workNow(SYSTEM_TENANT, long, 5_000);
+    slow.resolve();
+    expect(await waiting).toMatchObject({ status: 'Completed', attempt: 1, result: { n: 2 } });
+    // stop() waits for work started by workNow
+    const again = await jobs.enqueue(database.db, SYSTEM_TENANT, k, { n: 3 });
+    await jobs.workNow(SYSTEM_TENANT, again, 0);
+    await jobs.stop();
+    expect(await jobs.get(SYSTEM_TENANT, again)).toMatchObject({ status: 'Completed', result: { n: 3 } });
   });
 
   it('a failing job retries with exponential backoff, then fails for good', async () => {
     const { clock, jobs } = setup();
     const k = kind();
     let calls = 0;
-    jobs.register(k, async (job) => { calls++; if (job.payload.succeedOn !== job.attempt) throw new Error(`attempt ${job.attempt} broke`); return { ok: job.attempt }; }, { maxAttempts: 3 });
+    const gaveUp: string[] = [];
+    jobs.register(k, async (job) => { calls++; if (job.payload.succeedOn !== job.attempt) throw new Error(`attempt ${job.attempt} broke`); return { ok: job.attempt }; }, { maxAttempts: 3, onAbandoned: async (job) => { gaveUp.push(`${job.id}:${job.status}:${job.lastError}`); } });
     const ok = await jobs.enqueue(database.db, SYSTEM_TENANT, k, { succeedOn: 3 });
     expect(await jobs.tick()).toBe(1);
     expect(await jobs.get(SYSTEM_TENANT, ok)).toMatchObject({ status: 'Queued', attempt: 1, lastError: 'Error: attempt 1 broke', runAt: new Date(clock.now().getTime() + 1000) });
@@ -123,6 +172,7 @@ describe(`jobs on ${engine}`, () => {
     const bad = await jobs.enqueue(database.db, SYSTEM_TENANT, k, { succeedOn: 9 });
     for (let i = 0; i < 3; i++) { await jobs.tick(); clock.advance(60_000); }
     expect(await jobs.get(SYSTEM_TENANT, bad)).toMatchObject({ status: 'Failed', attempt: 3, lastError: 'Error: attempt 3 broke', leaseOwner: null });
+    expect(gaveUp, 'told once, when it failed for good').toEqual([`${bad}:Failed:Error: attempt 3 broke`]);
     expect(await jobs.tick()).toBe(0);
     expect(calls).toBe(6);
   });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import type { Ctx } from '../../context.js';
+import { actorOf, type Actor, type Ctx } from '../../context.js';
 import { DomainError, invalid, notFound } from '../../core/errors.js';
 import { parseBusinessDate, type PlainDate } from '../../core/dates.js';
 import { Dec } from '../../core/money.js';
@@ -28,7 +28,7 @@ const sum = (items: readonly InvoiceItemDraft[]) => items.reduce((a, i) => a.plu
 export type DayBoundaryWork = (ctx: Ctx, day: string) => Promise<unknown>;
 
 /** A billing job as the API shows it (`GET /billing/jobs/{id}`, a OneTime run's answer). */
-export type BillingJobView = Omit<BillingJob, 'createdAt' | 'finishedAt' | 'heartbeatAt' | 'resumedBy'> & { resumedByJobId: string | null };
+export type BillingJobView = Omit<BillingJob, 'createdAt' | 'finishedAt' | 'heartbeatAt' | 'resumedBy' | 'retryOf'> & { resumedByJobId: string | null };
 
 const toJobView = (j: BillingJob): BillingJobView => ({
   id: j.id, scheduleId: j.scheduleId, status: j.status, targetDate: j.targetDate, autoActivate: j.autoActivate,
@@ -40,6 +40,20 @@ export const DEFAULT_STALE_SECONDS = 30;
 
 /** A run's filters in the where dialect: which customers (and whose bill cycle day), which products. */
 export interface RunFilters { customerFilter?: unknown; productFilter?: unknown; billCycleDayFilter?: unknown; orderFilter?: unknown }
+
+/** What a run bills: to a target date, the tenant's customers or the ones named (and filtered). */
+export interface RunInput { targetDate: string; autoActivate: boolean; customerIds?: string[] | undefined; scheduleId?: string | undefined; filters?: RunFilters | undefined }
+
+/** The `billing.run` job's payload (src/jobs): the billing job it fills, what to bill, and for whom. */
+export interface RunJobPayload extends RunInput { billingJobId: string; actor: Actor }
+
+/** Where runs started over the API are enqueued and worked (the jobs runtime, wired in runtime.ts). */
+export interface RunQueue {
+  enqueue(tx: Tx, tenantId: string, payload: RunJobPayload): Promise<string>;
+  workNow(tenantId: string, jobId: string, waitMs: number): Promise<unknown>;
+}
+
+interface Checked { target: PlainDate; chosen: { customers?: Set<string>; products?: Set<string> } }
 
 /** Resolves a run's filters through the where dialect (the read model answers them: `IdsMatching`). */
 async function resolveFilters(idsMatching: IdsMatching, ctx: Ctx, f: RunFilters): Promise<{ customers?: Set<string>; products?: Set<string> }> {
@@ -58,7 +72,7 @@ async function resolveFilters(idsMatching: IdsMatching, ctx: Ctx, f: RunFilters)
  * interleaving only costs, so it bills one at a time.
  */
 export function createBillingRuns(deps: { assets: AssetsService; customers: CustomersService; numbering: NumberingService; documents: BilledDocuments; idsMatching: IdsMatching; concurrency?: number; dayBoundary: DayBoundaryWork;
-  onInvoiceActivated?: OnInvoiceActivated; staleSeconds?: number }) {
+  onInvoiceActivated?: OnInvoiceActivated; staleSeconds?: number; queue?: RunQueue }) {
   const staleSeconds = deps.staleSeconds ?? DEFAULT_STALE_SECONDS;
   const checkpointMs = (staleSeconds * 1000) / 6;
   const RUN_CONCURRENCY = Math.max(1, deps.concurrency ?? 1);
@@ -113,48 +127,44 @@ export function createBillingRuns(deps: { assets: AssetsService; customers: Cust
     });
   }
 
-  return {
-    billCustomer,
+  /** The run's input checked (a 400 names the field) and its filters resolved. */
+  async function check(ctx: Ctx, i: RunInput): Promise<Checked> {
+    const target = parseBusinessDate(i.targetDate, 'body/targetDate');
+    i.customerIds?.forEach((c, k) => { if (!isUuid(c)) throw invalid('INVALID_FIELD', `body/customerIds/${k} must be an id`); });
+    return { target, chosen: await resolveFilters(deps.idsMatching, ctx, i.filters ?? {}) };
+  }
 
-    /**
-     * At a process's start (runtime.ts): every tenant's runs left Running by a process that died become
-     * Interrupted, with what they recorded. `exclusive`: this process alone uses the database (the
-     * embedded engine locks its data directory), so every Running run is dead; else only the silent ones.
-     */
-    interruptDead: (db: Ctx['db'], exclusive: boolean) => store.interruptStaleJobs(db, exclusive ? 0 : staleSeconds),
+  const view = async (ctx: Ctx, id: string) => toJobView((await store.getJob(ctx.db, ctx.tenantId, id))!);
 
-    /** A run over the tenant's customers (or the ones named), recorded as a job. */
-    async run(ctx: Ctx, i: { targetDate: string; autoActivate: boolean; customerIds?: string[] | undefined; scheduleId?: string; filters?: RunFilters }): Promise<BillingJobView> {
-      const target = parseBusinessDate(i.targetDate, 'body/targetDate');
-      i.customerIds?.forEach((c, k) => { if (!isUuid(c)) throw invalid('INVALID_FIELD', `body/customerIds/${k} must be an id`); });
-      const chosen = await resolveFilters(deps.idsMatching, ctx, i.filters ?? {});
+  /** Bills the run recorded Queued as `jobId`: Running from its start, its progress recorded as it goes, Completed at the end. */
+  async function execute(ctx: Ctx, i: RunInput, jobId: string, { target, chosen }: Checked): Promise<void> {
+    await store.startJob(ctx.db, ctx.tenantId, jobId);
+    const customers: string[] = [];
+    // customers bill independently (each in its own transaction, under its assets' head locks):
+    // a few at once keep the database busy while Node waits; results keep the customers' order
+    const results: ({ invoiceIds: string[]; creditMemoIds: string[] } | { customerId: string; errorCode: string; message: string })[] = [];
+    const written = () => {
+      const done = results.filter((r) => r !== undefined);
+      return {
+        invoiceIds: done.flatMap((r) => ('invoiceIds' in r ? r.invoiceIds : [])),
+        creditMemoIds: done.flatMap((r) => ('creditMemoIds' in r ? r.creditMemoIds : [])),
+        errors: done.flatMap((r) => ('errorCode' in r ? [r] : [])) as BillingJobError[],
+      };
+    };
+    // progress as it goes, from the start (the day boundary may take a while): a crash leaves the
+    // job with what it wrote, and a run silent for the stale time is one whose process died
+    const beat = setInterval(() => {
+      store.checkpointJob(ctx.db, ctx.tenantId, jobId, written()).catch(() => undefined); // the next beat records it
+    }, checkpointMs);
+    beat.unref?.();
+    let next = 0;
+    try {
       // the day boundaries up to the target date come first: subscriptions that reached their end date renew before anything is billed
       await deps.dayBoundary(ctx, i.targetDate);
-      const jobId = randomUUID();
       // runs of this tenant whose process died are Interrupted; this run finishes those it covers (billing is due minus billed)
       await store.interruptStaleJobs(ctx.db, staleSeconds, ctx.tenantId);
-      await store.insertJob(ctx.db, ctx.tenantId, { id: jobId, status: 'Running', targetDate: i.targetDate, autoActivate: i.autoActivate, scheduleId: i.scheduleId ?? null });
       await store.resumeInterruptedJobs(ctx.db, ctx.tenantId, i.targetDate, jobId);
-      const customers = (i.customerIds ?? await deps.assets.customersWithAssets(ctx)).filter((c) => !chosen.customers || chosen.customers.has(c.toLowerCase()));
-      // customers bill independently (each in its own transaction, under its assets' head locks):
-      // a few at once keep the database busy while Node waits; results keep the customers' order
-      const results: ({ invoiceIds: string[]; creditMemoIds: string[] } | { customerId: string; errorCode: string; message: string })[] = new Array(customers.length);
-      const written = () => {
-        const done = results.filter((r) => r !== undefined);
-        return {
-          invoiceIds: done.flatMap((r) => ('invoiceIds' in r ? r.invoiceIds : [])),
-          creditMemoIds: done.flatMap((r) => ('creditMemoIds' in r ? r.creditMemoIds : [])),
-          errors: done.flatMap((r) => ('errorCode' in r ? [r] : [])) as BillingJobError[],
-        };
-      };
-      // progress as it goes: a crash leaves the job with what it wrote (and, once stale, Interrupted)
-      let checkpointAt = performance.now(); // elapsed time, not a business clock
-      const checkpoint = async () => {
-        if (performance.now() - checkpointAt < checkpointMs) return;
-        checkpointAt = performance.now();
-        await store.checkpointJob(ctx.db, ctx.tenantId, jobId, written());
-      };
-      let next = 0;
+      customers.push(...(i.customerIds ?? await deps.assets.customersWithAssets(ctx)).filter((c) => !chosen.customers || chosen.customers.has(c.toLowerCase())));
       await Promise.all(Array.from({ length: Math.min(RUN_CONCURRENCY, customers.length) }, async () => {
         while (next < customers.length) {
           const k = next++;
@@ -165,11 +175,84 @@ export function createBillingRuns(deps: { assets: AssetsService; customers: Cust
             if (!(e instanceof DomainError)) throw e;
             results[k] = { customerId, errorCode: e.code, message: e.message };
           }
-          await checkpoint();
         }
       }));
-      await store.finishJob(ctx.db, ctx.tenantId, jobId, { status: 'Completed', ...written(), finishedAt: ctx.clock.now() });
-      return toJobView((await store.getJob(ctx.db, ctx.tenantId, jobId))!);
+    } catch (e) {
+      // cut off by a fault that is not the input's: what it wrote stays recorded, and the next attempt resumes it
+      await store.checkpointJob(ctx.db, ctx.tenantId, jobId, written());
+      await store.interruptJob(ctx.db, ctx.tenantId, jobId);
+      throw e;
+    } finally {
+      clearInterval(beat);
+    }
+    await store.finishJob(ctx.db, ctx.tenantId, jobId, { status: 'Completed', ...written(), finishedAt: ctx.clock.now() });
+  }
+
+  return {
+    billCustomer,
+
+    /**
+     * At a process's start (runtime.ts): every tenant's runs left Running by a process that died become
+     * Interrupted, with what they recorded. `exclusive`: this process alone uses the database (the
+     * embedded engine locks its data directory), so every Running run is dead; else only the silent ones.
+     */
+    interruptDead: (db: Ctx['db'], exclusive: boolean) => store.interruptStaleJobs(db, exclusive ? 0 : staleSeconds),
+
+    /** A run now, on the caller's time (the scheduler's job, the CLI): the tenant's customers, or the ones named, recorded as a billing job. */
+    async run(ctx: Ctx, i: RunInput): Promise<BillingJobView> {
+      const checked = await check(ctx, i);
+      const jobId = randomUUID();
+      await store.insertJob(ctx.db, ctx.tenantId, { id: jobId, status: 'Queued', targetDate: i.targetDate, autoActivate: i.autoActivate, scheduleId: i.scheduleId ?? null });
+      await execute(ctx, i, jobId, checked);
+      return view(ctx, jobId);
+    },
+
+    /**
+     * A run requested over the API: checked now (bad input changes nothing), then enqueued as a job
+     * (`billing.run`) with its billing job Queued, in one transaction. This process works it at once
+     * and answers when it ends within `waitMs`; otherwise the answer is the job still Queued or
+     * Running, and `GET /billing/jobs/{id}` follows it. A process that dies mid-run leaves its claim
+     * to expire; the run is then Interrupted (with what it wrote) and the job's next attempt finishes it.
+     */
+    async start(ctx: Ctx, i: RunInput, waitMs: number): Promise<BillingJobView> {
+      const queue = deps.queue;
+      if (!queue) throw new Error('starting a billing run needs the jobs runtime (deps.queue)');
+      await check(ctx, i);
+      const billingJobId = randomUUID();
+      const queued = await inTransaction(ctx.db, async (tx) => {
+        await store.insertJob(tx, ctx.tenantId, { id: billingJobId, status: 'Queued', targetDate: i.targetDate, autoActivate: i.autoActivate, scheduleId: i.scheduleId ?? null });
+        return queue.enqueue(tx, ctx.tenantId, { ...i, billingJobId, actor: actorOf(ctx) } satisfies RunJobPayload);
+      });
+      await queue.workNow(ctx.tenantId, queued, waitMs);
+      return view(ctx, billingJobId);
+    },
+
+    /**
+     * The `billing.run` job's work (at least once, so idempotent): a Queued run is done; a run an
+     * earlier attempt left Running or Interrupted is cut off, and a new run resumes it (billing is due
+     * minus billed); a finished or resumed run is left as it is. Returns the billing job that holds the outcome.
+     */
+    async work(ctx: Ctx, p: RunJobPayload): Promise<{ billingJobId: string }> {
+      const head = await store.latestAttempt(ctx.db, ctx.tenantId, p.billingJobId);
+      if (!head) throw new Error(`billing job ${p.billingJobId} does not exist`);
+      if (head.status === 'Completed' || head.status === 'Failed' || head.resumedBy) return { billingJobId: head.resumedBy ?? head.id };
+      let jobId = head.id;
+      if (head.status !== 'Queued') {
+        // an earlier attempt's run, cut off: Interrupted, and a new run (found by the next attempt, should this one die too) resumes it
+        jobId = randomUUID();
+        await inTransaction(ctx.db, async (tx) => {
+          await store.interruptJob(tx, ctx.tenantId, head.id);
+          await store.insertJob(tx, ctx.tenantId, { id: jobId, status: 'Queued', targetDate: head.targetDate, autoActivate: head.autoActivate, scheduleId: head.scheduleId, retryOf: p.billingJobId });
+        });
+      }
+      await execute(ctx, p, jobId, await check(ctx, p));
+      return { billingJobId: jobId };
+    },
+
+    /** The `billing.run` job gave up (a process died holding it on every attempt): its latest run reads Interrupted, for the next run to finish. */
+    async abandoned(ctx: Ctx, p: Pick<RunJobPayload, 'billingJobId'>): Promise<void> {
+      const head = await store.latestAttempt(ctx.db, ctx.tenantId, p.billingJobId);
+      if (head) await store.interruptJob(ctx.db, ctx.tenantId, head.id);
     },
 
     async job(ctx: Ctx, id: string): Promise<BillingJobView> {
