@@ -75,7 +75,8 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
     // kept per tenant, credential and key (DESIGN §3): two credentials' same key are two requests
     if (given !== undefined) ctx.idempotencyKey = `${principalId(ctx)}:${given}`;
     if (bound) ctx.scope = { rootCustomerId: bound, customerIds: await deps.organisation(ctx, bound) } satisfies OrgScope;
-    else if (role === 'storefront') ctx.scope = { rootCustomerId: null, customerIds: new Set() };
+    // a customer-facing credential bound to no customer reaches only the customers it makes (DESIGN §3)
+    else if (customerFacingRole(auth)) ctx.scope = { rootCustomerId: null, customerIds: new Set() };
     req.ctx = ctx;
   });
 }

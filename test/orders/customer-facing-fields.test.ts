@@ -18,12 +18,13 @@ const rows = async () => (await sql<{ n: string }>`select
 
 beforeAll(async () => {
   await s.f.post(`/catalog/products/${s.f.ids.platform}:publish`, {});
-  const key = async (role: string) => withKey((await s.f.post('/apiKeys', { name: role, role })).apiKey);
-  keys = { 'self-service': await key('self-service'), storefront: await key('storefront') };
   const placed = await s.f.post('/orders', { options: { activateInvoice: true }, customer: { name: 'Own' }, billToContact: { firstName: 'O', lastName: 'W' },
     lines: [{ productId: s.f.ids.platform, quantity: 2, subscriptionTerm: 12, subscriptionStartDate: today }] });
   const cart = await s.f.post('/orders', { options: { activateOrder: false }, customerId: placed.order.customerId, lines: [{ productId: s.f.ids.platform, quantity: 1 }] });
   own = { customerId: placed.order.customerId, assetNumber: placed.subscriptions[0].name, orderId: cart.order.id, contactId: placed.order.billToContactId };
+  // self-service acts for its customer (a key bound to it); a storefront for new customers only
+  const key = async (role: string, customerId?: string) => withKey((await s.f.post('/apiKeys', { name: role, role, ...(customerId && { customerId }) })).apiKey);
+  keys = { 'self-service': await key('self-service', own.customerId), storefront: await key('storefront') };
 });
 
 const line = { productId: '', quantity: 2, subscriptionTerm: 12, subscriptionStartDate: today };

@@ -181,6 +181,18 @@ describe('self-service', () => {
     const still = await call('POST', '/orders', { ...newCustomer('Shopper'), lines: [platformLine({ quantity: 1 })] }, withKey(key));
     expect(still.json().order.totalPrice).toBe(118.8);
     await call('PATCH', `/objects/PriceBookEntry/${entry}`, { listPrice: '9.90' });
+    // bound to no customer, it reaches only the customer a request of it makes, in that request (as a
+    // storefront's): not another customer's order, nor later its own (a bound key or a portal session does)
+    const mine = ok.json();
+    expect(mine.order.customerId).toBeTruthy();
+    expect((await call('GET', `/orders/${mine.order.id}`, undefined, withKey(key))).statusCode).toBe(404);
+    const placedElsewhere = await call('POST', '/orders', { ...newCustomer('Elsewhere'), lines: [platformLine({ quantity: 1 })] });
+    expect(placedElsewhere.statusCode, placedElsewhere.body).toBe(200);
+    const theirs = placedElsewhere.json();
+    expect((await call('GET', `/orders/${theirs.order.id}`, undefined, withKey(key))).statusCode).toBe(404);
+    expect((await call('GET', `/customers/${theirs.order.customerId}`, undefined, withKey(key))).statusCode).toBe(404);
+    const cancel = await call('POST', `/orders/${theirs.order.id}:cancel`, undefined, withKey(key));
+    expect([cancel.statusCode, cancel.json().errorCode]).toEqual([403, 'OUTSIDE_ORGANISATION']);
   });
 });
 
