@@ -104,7 +104,7 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
     const onInvoiceActivated: OnInvoiceActivated = (tx, ctx, inv) => checkout.invoices.planOnActivation(tx, ctx, inv);
     const billing = createBillingService({ assets: assetsService, numbering, payments: paymentsService, customers, idsMatching: graphql.idsMatching, runConcurrency: database.engine === 'postgres' ? 4 : 1, runStaleSeconds: config.runStaleSeconds, dayBoundary, catalog, onInvoiceActivated,
       // runs requested over the API are jobs (src/jobs), worked at once by the process that took the request
-      runQueue: { enqueue: (tx, tenantId, payload) => jobs.enqueue(tx, tenantId, KINDS.billingRun, { ...payload }), workNow: (tenantId, id, waitMs) => jobs.workNow(tenantId, id, waitMs) },
+      runQueue: jobs.queueOf(KINDS.billingRun),
       // refundCorrections: Refund — a correction memo's credit left goes back to the card, as a job
       onCreditLeft: async (tx, ctx, creditMemoId) => { await jobs.enqueue(tx, ctx.tenantId, KINDS.refundCredit, { creditMemoId }); } });
     const stripe = config.stripe ? stripeGateway(config.stripe) : undefined;
@@ -121,7 +121,7 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
     });
     const workflows = createWorkflows({ orders, changeOrders, assets: assetsService, billing, customers, collection: checkout });
     const bulkChanges = createBulkChanges({ createChangeOrder: workflows.createChangeOrder, assets: assetsService,
-      queue: { enqueue: (tx, tenantId, payload) => jobs.enqueue(tx, tenantId, KINDS.bulkChange, { ...payload }), workNow: (tenantId, id, waitMs) => jobs.workNow(tenantId, id, waitMs) } });
+      queue: jobs.queueOf(KINDS.bulkChange) });
     // Stripe's webhooks name a PaymentIntent; the payment that carries it names the tenant.
     const onStripeEvent = async (event: Stripe.Event) => {
       const pi = event.data.object as Stripe.PaymentIntent;

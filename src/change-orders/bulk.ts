@@ -6,7 +6,8 @@ import { inScope, outsideScope } from '../core/scope.js';
 import type { AssetsService } from '../assets/service.js';
 import { readWhere } from '../filters/where-filter.js';
 import { readAssetChange } from './change-request.js';
-import { inTransaction, type Tx } from '../db/transaction.js';
+import { inTransaction } from '../db/transaction.js';
+import type { WorkQueue } from '../jobs/model.js';
 import type { BulkChangeJob, BulkTarget } from './model.js';
 import * as store from './store.js';
 
@@ -31,11 +32,8 @@ interface Stage {
 /** The `change-orders.bulk` job's payload (src/jobs): the bulk job, and whom it acts for. */
 export interface BulkJobPayload { bulkJobId: string; actor: Actor }
 
-/** Where bulk jobs are enqueued and started (the jobs runtime, wired in runtime.ts). */
-export interface BulkQueue {
-  enqueue(tx: Tx, tenantId: string, payload: BulkJobPayload): Promise<string>;
-  workNow(tenantId: string, jobId: string, waitMs: number): Promise<unknown>;
-}
+/** Where bulk jobs are enqueued and started (the jobs runtime's `change-orders.bulk`, wired in runtime.ts). */
+export type BulkQueue = WorkQueue<BulkJobPayload>;
 
 /** The change-order workflow's create (src/workflows/orders.ts), one change order per customer per batch. */
 type CreateChangeOrder = (ctx: Ctx, body: unknown) => Promise<{ order: { id: unknown } } & Record<string, unknown>>;

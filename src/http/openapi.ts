@@ -17,8 +17,8 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       },
       security: [{ apiAccessKey: [] }, { bearer: [] }],
     },
-    // only custom-verb routes (declared `/x/::verb`) read as `/x:verb`; a plain `/x/:id` keeps its slash
-    transform: ({ schema, url }) => ({ schema, url: url.includes('/::') ? documentedPath(url.replace('/::', '/:')) : url }),
+    // custom-verb routes (declared `/x/::verb`) read as `/x:verb`, the verb literal; a plain `/x/:id` keeps its slash
+    transform: ({ schema, url }) => ({ schema, url: documentedPath(url) }),
   });
   await app.register(async (docs) => {
     docs.addHook('onRoute', (route) => { route.config = { ...route.config, auth: 'none', idempotent: false }; });

@@ -29,7 +29,16 @@ export function verbPath(base: string, verb: string): string {
   return `${base}/::${verb}`;
 }
 
-/** How a router path reads in the API documentation: `/x/{id}/:verb` → `/x/{id}:verb`. */
+/**
+ * A router path as @fastify/swagger must be given it so the document reads `…:verb` literally
+ * (`/x/::verb` → `/x:verb`, `/x/:id/::verb` → `/x/{id}:verb`), never as a path parameter. Its path
+ * formatter reads `::` as a literal colon and `:name` as a parameter that the next non-word character
+ * ends (and keeps): so after a parameter one colon, else two.
+ */
 export function documentedPath(routerPath: string): string {
-  return routerPath.replace(/\/:([A-Za-z][A-Za-z0-9-]*)$/, ':$1');
+  const m = /^(.*)\/::([A-Za-z][A-Za-z0-9-]*)$/.exec(routerPath);
+  if (!m) return routerPath;
+  const base = m[1]!;
+  const afterParameter = base.slice(base.lastIndexOf('/') + 1).startsWith(':');
+  return `${base}${afterParameter ? ':' : '::'}${m[2]}`;
 }

@@ -1,3 +1,5 @@
+import type { Tx } from '../db/transaction.js';
+
 // Types of the background runtime (README.md). One status enum for every job.
 export const JOB_STATUSES = ['Queued', 'Processing', 'Completed', 'Failed', 'Interrupted', 'Canceled'] as const;
 export type JobStatus = typeof JOB_STATUSES[number];
@@ -61,4 +63,14 @@ export interface HandlerOptions {
    * had attempts). The kind marks what it owns as cut off, so nothing reads "in progress" forever.
    */
   onAbandoned?: (job: Job) => Promise<void>;
+}
+
+/**
+ * Long work a request accepted, as a domain sees it: enqueued in the domain's transaction as a job
+ * of one kind, then worked at once by the process that took the request (`jobs.queueOf(kind)`).
+ */
+export interface WorkQueue<P> {
+  enqueue(tx: Tx, tenantId: string, payload: P): Promise<string>;
+  /** Works the job now if still Queued, waits at most `waitMs` (jobs.workNow). */
+  workNow(tenantId: string, jobId: string, waitMs: number): Promise<unknown>;
 }

@@ -4,7 +4,7 @@ import type { Clock } from '../core/clock.js';
 import type { Db } from '../db/connect.js';
 import { inTransaction, type Tx } from '../db/transaction.js';
 import { advance, backoffMs, firstRun } from './cadence.js';
-import type { Cadence, HandlerOptions, Job, JobHandler, JobSchedule, JobStatus } from './model.js';
+import type { Cadence, HandlerOptions, Job, JobHandler, JobSchedule, JobStatus, WorkQueue } from './model.js';
 import * as store from './store.js';
 
 // The one background runtime (README.md): jobs enqueued in their caller's transaction, claimed by
@@ -151,6 +151,35 @@ export function createJobs(o: JobsOptions) {
     return workBatch(scope);
   }
 
+  /**
+   * Works a job now, in this process, while it is still Queued (claimed by id, with the loop's lease
+   * and fence), or lets whoever claimed it first work it; waits at most `waitMs` and returns the job
+   * as it then stands. A request that enqueued long work answers with the outcome when the work is
+   * quick, and with the job still running (in the background, here) when it is not. A process that
+   * dies leaves the claim to expire, and the loop's next claim works it again.
+   */
+  async function workNow(tenantId: string, id: string, waitMs: number): Promise<Job | undefined> {
+    const asked = performance.now(); // elapsed time, not a business clock
+    const claimed = await inTransaction(db, (tx) => {
+      const at = now();
+      return store.claimOne(tx, { tenantId, id, kinds: [...handlers.keys()], owner, now: at, leaseUntil: new Date(at.getTime() + leaseMs) });
+    });
+    if (claimed) {
+      const work = workClaimed([claimed]);
+      started.add(work);
+      void work.finally(() => started.delete(work));
+      await Promise.race([work, pause(waitMs)]);
+    } else {
+      for (;;) {
+        const job = await store.getJob(db, tenantId, id);
+        const left = waitMs - (performance.now() - asked);
+        if (!job || FINAL.has(job.status) || left <= 0) return job;
+        await pause(Math.min(50, left));
+      }
+    }
+    return store.getJob(db, tenantId, id);
+  }
+
   return {
     owner,
 
@@ -186,33 +215,14 @@ export function createJobs(o: JobsOptions) {
 
     tick,
 
-    /**
-     * Works a job now, in this process, while it is still Queued (claimed by id, with the loop's lease
-     * and fence), or lets whoever claimed it first work it; waits at most `waitMs` and returns the job
-     * as it then stands. A request that enqueued long work answers with the outcome when the work is
-     * quick, and with the job still running (in the background, here) when it is not. A process that
-     * dies leaves the claim to expire, and the loop's next claim works it again.
-     */
-    async workNow(tenantId: string, id: string, waitMs: number): Promise<Job | undefined> {
-      const asked = performance.now(); // elapsed time, not a business clock
-      const claimed = await inTransaction(db, (tx) => {
-        const at = now();
-        return store.claimOne(tx, { tenantId, id, kinds: [...handlers.keys()], owner, now: at, leaseUntil: new Date(at.getTime() + leaseMs) });
-      });
-      if (claimed) {
-        const work = workClaimed([claimed]);
-        started.add(work);
-        void work.finally(() => started.delete(work));
-        await Promise.race([work, pause(waitMs)]);
-      } else {
-        for (;;) {
-          const job = await store.getJob(db, tenantId, id);
-          const left = waitMs - (performance.now() - asked);
-          if (!job || FINAL.has(job.status) || left <= 0) return job;
-          await pause(Math.min(50, left));
-        }
-      }
-      return store.getJob(db, tenantId, id);
+    workNow,
+
+    /** The queue of one kind, for a domain that enqueues long work a request accepted (`WorkQueue`). */
+    queueOf<P extends object>(kind: string): WorkQueue<P> {
+      return {
+        enqueue: async (tx, tenantId, payload) => (await store.insertJobs(tx, [{ tenantId, kind, payload: { ...payload } as Record<string, unknown>, runAt: now(), maxAttempts: maxAttemptsOf(kind) }], now()))[0]!,
+        workNow,
+      };
     },
 
     /** At the start of a process that alone uses its database: the claims left by the process before it (dead) are claimable at once. */

@@ -16,6 +16,7 @@ import type { BilledDocuments } from '../invoices/billed-documents.js';
 import * as store from '../store.js';
 import type { BillingJob, BillingJobError } from '../model.js';
 import type { IdsMatching } from '../../filters/model.js';
+import type { WorkQueue } from '../../jobs/model.js';
 
 // Billing runs (DESIGN "Billing"): for every customer, what is due by the target date minus what
 // was billed becomes one invoice per currency (or one credit memo where it nets negative). A run is restartable: a rerun, or a run after a
@@ -47,11 +48,8 @@ export interface RunInput { targetDate: string; autoActivate: boolean; customerI
 /** The `billing.run` job's payload (src/jobs): the billing job it fills, what to bill, and for whom. */
 export interface RunJobPayload extends RunInput { billingJobId: string; actor: Actor }
 
-/** Where runs started over the API are enqueued and worked (the jobs runtime, wired in runtime.ts). */
-export interface RunQueue {
-  enqueue(tx: Tx, tenantId: string, payload: RunJobPayload): Promise<string>;
-  workNow(tenantId: string, jobId: string, waitMs: number): Promise<unknown>;
-}
+/** Where runs started over the API are enqueued and worked (the jobs runtime's `billing.run`, wired in runtime.ts). */
+export type RunQueue = WorkQueue<RunJobPayload>;
 
 interface Checked { target: PlainDate; chosen: { customers?: Set<string>; products?: Set<string> } }
 
