@@ -24,6 +24,8 @@ export interface Config {
   runStaleSeconds: number;
   /** How long a job's claim is its worker's (renewed every third of it while it runs): a dead process's claims are taken over after it (PostgreSQL). */
   jobLeaseSeconds: number;
+  /** KEEL_CHECK_RESPONSES=1: every answer is checked against its declared response schema (the test suite). */
+  checkResponses: boolean;
   /** HTTP worker processes for `keel serve` (KEEL_WORKERS; PostgreSQL: one per core, the embedded engine: 1). */
   workers: number;
   /** Whether this process runs the background loops (billing scheduler, idempotency sweep): one process does. */
@@ -114,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loadDemo: !['0', 'false', 'no'].includes((env.KEEL_DEMO ?? '').toLowerCase()),
     idempotencyStaleMs: env.KEEL_IDEMPOTENCY_STALE_MS ? Math.max(0, Number(env.KEEL_IDEMPOTENCY_STALE_MS) || 0) : 60_000,
     runStaleSeconds: env.KEEL_RUN_STALE_SECONDS ? Math.max(1, Number(env.KEEL_RUN_STALE_SECONDS) || 30) : 30,
+    checkResponses: env.KEEL_CHECK_RESPONSES === '1',
     jobLeaseSeconds: env.KEEL_JOB_LEASE_SECONDS ? Math.max(1, Number(env.KEEL_JOB_LEASE_SECONDS) || 60) : 60,
     workers: workersFrom(env),
     background: !['0', 'false', 'no'].includes((env.KEEL_BACKGROUND ?? '').toLowerCase()),

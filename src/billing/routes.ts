@@ -4,14 +4,18 @@ import { invalid } from '../core/errors.js';
 import { verbPath } from '../http/paths.js';
 import { header } from '../http/auth.js';
 import { waitOf } from '../http/prefer.js';
+import { shareSchema } from '../http/validation.js';
 import type { BillingService } from './service.js';
 import type { TenancyService } from '../tenancy/service.js';
 import { exportSettings, importPatch } from './tenant-settings.js';
+import { BillingJobSchema, BillingScheduleSchema } from './schemas.js';
 import type { InvoiceCollection } from '../workflows/invoice-collection.js';
 
 const IdParams = Type.Object({ id: Type.String() });
 
 export const billingRoutes: FastifyPluginAsyncTypebox<{ billing: BillingService; tenancy: TenancyService; collection: InvoiceCollection }> = async (app, { billing, tenancy, collection }) => {
+  shareSchema(app, BillingJobSchema);
+  shareSchema(app, BillingScheduleSchema);
   const ops = billing.operations;
   const write = { permission: 'billing:write', scope: 'organisation' } as const;
   const tenantWrite = { permission: 'billing:write', scope: 'tenant' } as const;
@@ -106,6 +110,10 @@ export const billingRoutes: FastifyPluginAsyncTypebox<{ billing: BillingService;
         scheduleType: Type.Enum(['OneTime', 'Recurring']), targetDate: Type.Optional(Type.Union([Type.String({ format: 'date' }), Type.Null()])), autoActivate: Type.Optional(Type.Boolean()),
         customerIds: Type.Optional(Type.Array(Type.String(), { maxItems: 1000 })), name: Type.Optional(Type.String()),
       }, { additionalProperties: true }),
+      response: {
+        201: Type.Union([Type.Ref('BillingJob'), Type.Ref('BillingSchedule')], { description: 'OneTime: the finished run; Recurring: the Draft schedule' }),
+        202: Type.Ref('BillingJob', { description: 'OneTime, still Queued or Running after the wait: follow Location (GET /billing/jobs/{id})' }),
+      },
     },
   }, async (req, reply) => {
     if (req.body.scheduleType === 'Recurring') return reply.status(201).send(await schedules.create(req.ctx, req.body));
@@ -122,15 +130,16 @@ export const billingRoutes: FastifyPluginAsyncTypebox<{ billing: BillingService;
   const Ids = Type.Object({ scheduleIds: Type.Array(Type.String(), { minItems: 1 }) });
   app.patch('/billing/schedules/activate', { config: tenantWrite, schema: { tags: ['billing'], body: Ids } }, async (req) => ({ scheduleIds: await schedules.activate(req.ctx, req.body) }));
   app.patch('/billing/schedules/cancel', { config: tenantWrite, schema: { tags: ['billing'], body: Ids } }, async (req) => ({ scheduleIds: await schedules.cancel(req.ctx, req.body) }));
-  app.get('/billing/schedules/:id', { config: { permission: 'billing:read', scope: 'tenant' }, schema: { tags: ['billing'], params: IdParams } }, async (req) => schedules.get(req.ctx, req.params.id));
-  app.patch('/billing/schedules/:id', { config: tenantWrite, schema: { tags: ['billing'], params: IdParams, body: Body } }, async (req) => schedules.patch(req.ctx, req.params.id, req.body));
-  app.post(verbPath('/billing/schedules/:id', 'duplicate'), { config: tenantWrite, schema: { tags: ['billing'], params: IdParams } },
+  const schedule = { 200: Type.Ref('BillingSchedule') };
+  app.get('/billing/schedules/:id', { config: { permission: 'billing:read', scope: 'tenant' }, schema: { tags: ['billing'], params: IdParams, response: schedule } }, async (req) => schedules.get(req.ctx, req.params.id));
+  app.patch('/billing/schedules/:id', { config: tenantWrite, schema: { tags: ['billing'], params: IdParams, body: Body, response: schedule } }, async (req) => schedules.patch(req.ctx, req.params.id, req.body));
+  app.post(verbPath('/billing/schedules/:id', 'duplicate'), { config: tenantWrite, schema: { tags: ['billing'], params: IdParams, response: { 201: Type.Ref('BillingSchedule') } } },
     async (req, reply) => reply.status(201).send(await schedules.duplicate(req.ctx, req.params.id)));
   app.delete('/billing/schedules/:id', { config: tenantWrite, schema: { tags: ['billing'], params: IdParams } },
     async (req, reply) => { await schedules.remove(req.ctx, req.params.id); return reply.status(204).send(); });
   app.get('/billing/job/:id/error-log', { config: { permission: 'billing:read', scope: 'tenant' }, schema: { tags: ['billing'], params: IdParams } },
     async (req) => (await billing.runs.job(req.ctx, req.params.id)).errors);
-  app.get('/billing/jobs/:id', { config: { permission: 'billing:read', scope: 'tenant' }, schema: { tags: ['billing'], params: IdParams } },
+  app.get('/billing/jobs/:id', { config: { permission: 'billing:read', scope: 'tenant' }, schema: { tags: ['billing'], params: IdParams, response: { 200: Type.Ref('BillingJob') } } },
     async (req) => billing.runs.job(req.ctx, req.params.id));
 
   app.get(verbPath('/billing/invoices/:id/pdf', 'generate'), { config: { permission: 'billing:read', scope: 'organisation' }, schema: { tags: ['billing'], summary: 'The invoice as a PDF', params: IdParams } },

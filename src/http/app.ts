@@ -40,7 +40,7 @@ import { registerObservability } from './observability.js';
 import { registerOpenApi } from './openapi.js';
 import { rewriteUrl } from './paths.js';
 import type { KeelRouteConfig, RouteEntry } from './route-config.js';
-import { formatSchemaErrors, validatorCompiler } from './validation.js';
+import { formatSchemaErrors, serializerCompiler, validatorCompiler } from './validation.js';
 
 export interface AppDeps {
   db: Db;
@@ -64,6 +64,8 @@ export interface AppDeps {
   /** Socket limits (src/http/server-limits.ts); absent: Node's defaults. */
   serving?: Config['serving'];
   idempotencyStaleMs?: number;
+  /** Check every answer against its declared response schema (KEEL_CHECK_RESPONSES; the test suite). */
+  checkResponses?: boolean;
 }
 
 export type App = FastifyInstance;
@@ -89,6 +91,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler(deps.checkResponses ?? false));
   app.setSchemaErrorFormatter(formatSchemaErrors);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);

@@ -1,10 +1,24 @@
 import type { FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { documentedPath } from './paths.js';
+import { documentedPath, operationIdOf } from './paths.js';
+import { ErrorBody } from './schemas.js';
+import { shareSchema } from './validation.js';
 
 // OpenAPI 3 from the routes' TypeBox schemas, at /openapi.json, and a browsable page at /docs.
+
+/** Every failure's body (src/http/errors.ts), shared by every operation's 4XX answer. */
+const ERROR_SCHEMA = { $id: 'Error', ...ErrorBody, description: 'The error shape: the message names the offending field; errorCode says why' };
+const ERROR_RESPONSES = {
+  '4XX': { $ref: 'Error#', description: '400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller\'s scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests' },
+};
+
+/** A route that declares no success answer still documents one (any body) rather than none. */
+const successOf = (response: Record<string, unknown> | undefined) =>
+  (Object.keys(response ?? {}).some((code) => code.startsWith('2')) ? {} : { '2XX': { description: 'Success (its body is not described yet)' } });
+
 export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+  shareSchema(app, ERROR_SCHEMA);
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -17,8 +31,19 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       },
       security: [{ apiAccessKey: [] }, { bearer: [] }],
     },
-    // custom-verb routes (declared `/x/::verb`) read as `/x:verb`, the verb literal; a plain `/x/:id` keeps its slash
-    transform: ({ schema, url }) => ({ schema, url: documentedPath(url) }),
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    // custom-verb routes (declared `/x/::verb`) read as `/x:verb`, the verb literal; a plain `/x/:id`
+    // keeps its slash. Every operation gets a stable operationId and documents the error shape.
+    transform: ({ schema, url, route }) => {
+      const path = documentedPath(url);
+      if (!schema || schema.hide) return { schema, url: path };
+      const method = [route.method].flat()[0]!;
+      const declared = schema as typeof schema & { operationId?: string; response?: Record<string, unknown> };
+      return {
+        url: path,
+        schema: { ...schema, operationId: declared.operationId ?? operationIdOf(method, url), response: { ...successOf(declared.response), ...ERROR_RESPONSES, ...declared.response } },
+      };
+    },
   });
   await app.register(async (docs) => {
     docs.addHook('onRoute', (route) => { route.config = { ...route.config, auth: 'none', idempotent: false }; });

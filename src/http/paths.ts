@@ -42,3 +42,18 @@ export function documentedPath(routerPath: string): string {
   const afterParameter = base.slice(base.lastIndexOf('/') + 1).startsWith(':');
   return `${base}${afterParameter ? ':' : '::'}${m[2]}`;
 }
+
+/**
+ * A stable operationId from the method and the router path, for routes that declare none:
+ * `POST /billing/invoices/::pay` → `postBillingInvoicesPay`, `GET /orders/:id` → `getOrdersById`.
+ * Unique while method and path are (the router holds one route per pair).
+ */
+export function operationIdOf(method: string, routerPath: string): string {
+  const words = routerPath.split('/').filter((w) => w !== '').flatMap((segment) => {
+    const verb = segment.startsWith('::');
+    const param = !verb && segment.startsWith(':');
+    const parts = segment.replace(/^:+/, '').split(/[^A-Za-z0-9]+/).filter((w) => w !== '');
+    return param ? ['by', ...parts] : parts;
+  });
+  return method.toLowerCase() + words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+}

@@ -54,12 +54,18 @@ describe('money needs the billing or admin role', () => {
 
 describe(':pay with a paymentMethod: money that moves', () => {
   it('self-service pays by charging a card (the whole balance, through the collection path); a decline is a 402 and pays nothing', async () => {
-    const selfService = withKey((await s.f.post('/apiKeys', { name: 'portal', role: 'self-service' })).apiKey);
-    const place = async () => (await s.f.post('/orders', { options: { activateInvoice: true }, customer: { name: 'Card payer' },
+    const place = async (name: string) => (await s.f.post('/orders', { options: { activateInvoice: true }, customer: { name },
       lines: [{ productId: s.f.ids.platform, quantity: 3, subscriptionTerm: 12, subscriptionStartDate: '2023-06-22' }] })).invoices[0].invoice;
-    const inv = await place();
+    const inv = await place('Card payer');
     expect(inv.balance).toBe(8.91);
+    // the customer's own portal credential: bound to it
+    const selfService = withKey((await s.f.post('/apiKeys', { name: 'portal', role: 'self-service', customerId: inv.customerId })).apiKey);
     const pay = (body: unknown) => as(selfService)('/billing/invoices:pay', body);
+    // only its own invoices
+    const other = await place('Someone else');
+    const theirs = await pay({ payInvoices: [{ invoiceId: other.id }], paymentMethod: { token: 'pm_card_visa' } });
+    expect([theirs.statusCode, theirs.json().errorCode]).toEqual([403, 'OUTSIDE_ORGANISATION']);
+    expect((await s.call('GET', `/billing/invoices/${other.id}`)).json().invoice.balance).toBe(8.91);
     // bad input first: nothing is charged
     for (const [body, code] of [
       [{ payInvoices: [{ invoiceId: inv.id }], paymentMethod: {} }, 'INVALID_FIELD'],

@@ -1,6 +1,8 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import type { OpenAPIV3 } from 'openapi-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Type } from 'typebox';
+import { serializerCompiler } from '../../src/http/validation.js';
 import { testApp, type TestApp } from '../support/app.js';
 
 // The OpenAPI document is the contract (DESIGN §3, issue 16): it passes a real validator, and every
@@ -41,5 +43,33 @@ describe('the OpenAPI document', () => {
       return JSON.stringify(inPath) === JSON.stringify(declared) ? [] : [`${method.toUpperCase()} ${path}: path has {${inPath.join(', ')}}, declared (${declared.join(', ')})`];
     });
     expect(wrong).toEqual([]);
+  });
+
+  it('gives every operation a unique, stable operationId and documents the error shape on every one', () => {
+    const ops = operations();
+    const ids = ops.map((o) => o.op.operationId);
+    expect(ids.filter((id) => !id)).toEqual([]);
+    expect(ids.length - new Set(ids).size, 'duplicate operationIds').toBe(0);
+    expect(ops.find((o) => o.path === '/billing/invoices:pay' && o.method === 'post')?.op.operationId).toBe('postBillingInvoicesPay');
+    expect(ops.find((o) => o.path === '/apiKeys/{id}:revoke')?.op.operationId).toBe('postApiKeysByIdRevoke');
+    const withoutErrors = ops.filter((o) => (o.op.responses['4XX'] as OpenAPIV3.ResponseObject | undefined)?.content?.['application/json']?.schema?.['$ref' as never] !== '#/components/schemas/Error');
+    expect(withoutErrors.map((o) => `${o.method} ${o.path}`)).toEqual([]);
+    expect(spec.components?.schemas?.Error).toMatchObject({ type: 'object', required: ['title', 'message', 'errorCode', 'errorType'] });
+    expect(ops.filter((o) => !Object.keys(o.op.responses).some((c) => c.startsWith('2')))).toEqual([]);
+  });
+
+  it('keeps answers true to it: the suite checks every answer against its declared schema, and a mismatch fails', () => {
+    const schema = Type.Object({ id: Type.String({ format: 'uuid' }), total: Type.Number(), at: Type.String({ format: 'date-time' }) }, { additionalProperties: false });
+    const compile = (check: boolean) => serializerCompiler(check)({ schema, method: 'GET', url: '/x', httpStatus: '200' } as never) as (data: unknown) => string;
+    const good = { id: '5e1f6c7a-0000-4000-8000-000000000001', total: 1.5, at: new Date('2026-12-03T10:00:00Z') };
+    expect(compile(true)(good)).toBe(JSON.stringify(good));
+    expect(() => compile(true)({ ...good, total: '1.5' })).toThrow('the 200 answer of GET /x does not match its schema: response/total must be number');
+    expect(() => compile(true)({ ...good, extra: 1 })).toThrow('must NOT have additional properties');
+    // outside the suite answers leave as JSON.stringify writes them: nothing stripped or coerced
+    expect(compile(false)({ ...good, total: '1.5', extra: 1 })).toBe(JSON.stringify({ ...good, total: '1.5', extra: 1 }));
+    // and the document names the shapes the routes declare
+    expect(spec.components?.schemas?.BillingJob).toMatchObject({ type: 'object' });
+    const job = spec.paths['/billing/jobs/{id}']!.get!.responses['200'] as OpenAPIV3.ResponseObject;
+    expect(job.content?.['application/json']?.schema).toEqual({ $ref: '#/components/schemas/BillingJob' });
   });
 });

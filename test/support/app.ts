@@ -19,7 +19,7 @@ export interface TestApp {
 
 export async function testApp(opts: { clock?: Clock; config?: Partial<Config>; database?: OpenDatabase } = {}): Promise<TestApp> {
   const database = opts.database ?? await testDatabase();
-  const config = { ...loadConfig({}), adminToken: ADMIN_TOKEN, jwtSecret: 'test-jwt-secret-test-jwt-secret!', encryptionKey: 'test-encryption-key-test-encryption-key!', logLevel: process.env.KEEL_TEST_LOG ?? 'silent', loadDemo: false, ...opts.config };
+  const config = { ...loadConfig({}), adminToken: ADMIN_TOKEN, jwtSecret: 'test-jwt-secret-test-jwt-secret!', encryptionKey: 'test-encryption-key-test-encryption-key!', logLevel: process.env.KEEL_TEST_LOG ?? 'silent', loadDemo: false, checkResponses: true, ...opts.config };
   const rt = await startRuntime(config, { database, ...(opts.clock && { clock: opts.clock }) });
   const call: TestApp['call'] = (method, url, o = {}) => rt.app.inject({
     method, url,
