@@ -22,7 +22,7 @@ function banner(url: string, bound: string, config: Config, bootstrap: Runtime['
     '',
     `Keel is running at ${url}${workers > 1 ? ` (${workers} worker processes)` : ''}`,
     `Listening:  ${bound}${everywhere ? ' (every network interface; HOST=127.0.0.1 keeps it on this machine)' : ''}`,
-    `API docs:   ${url}/docs  (OpenAPI: ${url}/openapi.json)`,
+    `API docs:   ${url}/docs  (OpenAPI: ${url}/openapi.json, Postman: ${url}/postman.json)`,
     `Database:   ${where}`,
   ];
   if (bootstrap) {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { convert } from 'openapi-to-postmanv2';
 import { documentedPath, operationIdOf } from './paths.js';
 import { ErrorBody } from './schemas.js';
 import { shareSchema } from './validation.js';
@@ -13,6 +14,18 @@ const ERROR_RESPONSES = {
   '4XX': { $ref: 'Error#', description: '400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller\'s scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests' },
 };
 
+/** The document as a Postman collection (v2.1), a folder per tag, `{{baseUrl}}` for the server. */
+function postmanCollectionOf(document: unknown): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    convert({ type: 'json', data: structuredClone(document) as never }, { folderStrategy: 'Tags', requestParametersResolution: 'Example' }, (err, result) => {
+      if (err) return reject(err);
+      const first = result?.result ? result.output?.[0] : undefined;
+      if (!first) return reject(new Error(`the OpenAPI document did not convert to a Postman collection: ${String(result?.reason)}`));
+      resolve(first.data);
+    });
+  });
+}
+
 /** A route that declares no success answer still documents one (any body) rather than none. */
 const successOf = (response: Record<string, unknown> | undefined) =>
   (Object.keys(response ?? {}).some((code) => code.startsWith('2')) ? {} : { '2XX': { description: 'Success (its body is not described yet)' } });
@@ -22,7 +35,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'Keel API', version: '0.1.0', description: 'Revenue lifecycle engine: catalog, orders, billing, payments. Every path also answers under /v1.' },
+      info: { title: 'Keel API', version: '0.1.0', description: 'Revenue lifecycle engine: catalog, orders, billing, payments. Every path also answers under /v1. The same API as a Postman collection: [/postman.json](/postman.json); as a typed TypeScript client: `client/` in the repository.' },
       components: {
         securitySchemes: {
           apiAccessKey: { type: 'apiKey', in: 'header', name: 'apiAccessKey' },
@@ -50,4 +63,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
     await docs.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' }, staticCSP: true });
   });
   app.get('/openapi.json', { config: { auth: 'none', idempotent: false }, schema: { hide: true } }, async () => app.swagger());
+  // the Postman collection the seeds promise, converted from the document once (openapi-to-postmanv2)
+  let collection: Promise<unknown> | undefined;
+  app.get('/postman.json', { config: { auth: 'none', idempotent: false }, schema: { hide: true } }, async () => (collection ??= postmanCollectionOf(app.swagger())));
 }

@@ -1,6 +1,7 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import type { OpenAPIV3 } from 'openapi-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validate as postmanAccepts } from 'openapi-to-postmanv2';
 import { Type } from 'typebox';
 import { serializerCompiler } from '../../src/http/validation.js';
 import { testApp, type TestApp } from '../support/app.js';
@@ -71,5 +72,24 @@ describe('the OpenAPI document', () => {
     expect(spec.components?.schemas?.BillingJob).toMatchObject({ type: 'object' });
     const job = spec.paths['/billing/jobs/{id}']!.get!.responses['200'] as OpenAPIV3.ResponseObject;
     expect(job.content?.['application/json']?.schema).toEqual({ $ref: '#/components/schemas/BillingJob' });
+  });
+
+  it('is served as a Postman collection too (/postman.json): every operation a request, colon verbs literal', async () => {
+    expect(postmanAccepts({ type: 'json', data: structuredClone(spec) as never })).toMatchObject({ result: true });
+    const res = await t.call('GET', '/postman.json');
+    expect(res.statusCode).toBe(200);
+    const json = res.json() as { info: object; variable: { key: string }[]; item: Folder[] };
+    expect(json.info).toMatchObject({ name: 'Keel API', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' });
+    type Request = { name: string; request: { method: string; url: { host: string[]; path: string[] } } };
+    type Folder = { name: string; item: (Folder | Request)[] };
+    const requests: Request[] = [];
+    const walk = (items: (Folder | Request)[]) => { for (const i of items) { if ('item' in i) walk(i.item); else requests.push(i); } };
+    walk(json.item);
+    expect(requests.length).toBe(operations().length);
+    expect(new Set(json.item.map((folder) => folder.name))).toEqual(new Set(operations().flatMap((o) => o.op.tags ?? [])));
+    const at = (path: string) => requests.find((r) => `/${r.request.url.path.join('/')}` === path);
+    expect([at('/billing/invoices:pay')?.request.method, at('/billing/invoices:pay')?.request.url.host]).toEqual(['POST', ['{{baseUrl}}']]);
+    expect(at('/apiKeys/{{id}}:revoke')?.request.method).toBe('POST');
+    expect(json.variable.map((v) => v.key)).toContain('baseUrl');
   });
 });
