@@ -55,6 +55,33 @@ async function insertFloor(db: OpenDatabase, rows: number): Promise<{ rowsPerSec
   return { rowsPerSecond: Math.round((batches * rows) / (ms / 1000)), msPerBatch: Math.round((ms / batches) * 100) / 100 };
 }
 
+/**
+ * The one-row write's floor (issue 16): BEGIN, a one-row INSERT, COMMIT through `pg` from Node, from
+ * `connections` concurrent workers for `seconds` — what the database commits a second without Keel.
+ */
+async function transactionFloor(e: Engine, connections: number, seconds: number): Promise<{ rps: number; p50: number; p99: number }> {
+  const db = e.env.DATABASE_URL ? await openDatabase({ databaseUrl: e.env.DATABASE_URL, poolSize: connections }) : await direct(e);
+  try {
+    await sql`create table if not exists bench_tx_floor (id uuid primary key, name text not null, created_at timestamptz not null default now())`.execute(db.db);
+    const latencies: number[] = [];
+    const started = performance.now();
+    await Promise.all(Array.from({ length: connections }, async (_, w) => {
+      for (let i = 0; performance.now() - started < seconds * 1000; i++) {
+        const t0 = performance.now();
+        await db.db.transaction().execute((tx) => sql`insert into bench_tx_floor (id, name) values (gen_random_uuid(), ${`row ${w}.${i}`})`.execute(tx));
+        latencies.push(performance.now() - t0);
+      }
+    }));
+    const ms = performance.now() - started;
+    await sql`drop table bench_tx_floor`.execute(db.db);
+    latencies.sort((a, b) => a - b);
+    const at = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))]! * 100) / 100;
+    return { rps: Math.round((latencies.length / (ms / 1000)) * 100) / 100, p50: at(0.5), p99: at(0.99) };
+  } finally {
+    await db.close();
+  }
+}
+
 async function benchEngine(engine: Engine): Promise<Figures> {
   const out: Figures = {};
   const server = new Server(engine);
@@ -93,6 +120,9 @@ async function benchEngine(engine: Engine): Promise<Figures> {
     log(`${engine.name} change order: ${JSON.stringify(out.changeOrder)}`);
   }
   await server.stop();
+
+  out.transactionFloor = { ...await transactionFloor(engine, CONNECTIONS, SECONDS) };
+  log(`${engine.name} one-row transaction floor: ${JSON.stringify(out.transactionFloor)}`);
 
   // --- seeded scenarios: billing runs and GraphQL over large tables -------------------------------
   let db = await direct(engine);
@@ -203,6 +233,7 @@ async function pairs(base: string, h: Record<string, string>, subs: string[]): P
 }
 
 const TARGETS: Record<string, string> = {
+  oneRowPost: '≥ 35 % of the one-row transaction floor (issue 16)',
   cartPricing: '≥ 2,000 req/s, p99 ≤ 20 ms (PostgreSQL)', placeOrder: '≥ 300 orders/s (PostgreSQL)', billingRun100000: '≤ 60 s',
   graphqlPage: 'p99 ≤ 20 ms over 1M subscriptions', graphqlCustomer: 'p99 ≤ 20 ms over 1M subscriptions', graphqlCustomer1: 'p99 ≤ 20 ms over 1M subscriptions',
 };
@@ -219,7 +250,11 @@ function markdown(all: Record<string, Figures>): string {
         const figure = 'rps' in r ? `${r.rps} req/s | ${r.p50} | ${r.p99}` : 'subscriptionsPerSecond' in r ? `${r.subscriptionsPerSecond} subs/s (${r.seconds} s, ${r.msPerSubscription} ms each) | |` : `${JSON.stringify(r)} | |`;
         rows.push(`| ${engine} | ${name} | ${figure} | kept from the run of ${String(r.keptFrom).slice(0, 16).replace('T', ' ')} (its floor is not this one) | ${TARGETS[name] ?? ''} |`);
       } else if ('rps' in r) {
-        const ratio = name === 'floorFastify' ? '1' : `${(Number(r.rps) / floor.rps).toFixed(3)} of fastify${name === 'oneRowPost' ? '' : `, ${(Number(r.rps) / oneRow.rps).toFixed(2)} of one-row POST`}`;
+        const tx = figures.transactionFloor as { rps: number } | undefined;
+        const ratio = name === 'floorFastify' ? '1'
+          : name === 'transactionFloor' ? `${(Number(r.rps) / floor.rps).toFixed(3)} of fastify (BEGIN, INSERT, COMMIT through pg, no Keel)`
+            : name === 'oneRowPost' ? `${(Number(r.rps) / floor.rps).toFixed(3)} of fastify${tx ? `, ${(Number(r.rps) / tx.rps).toFixed(3)} of the one-row transaction floor` : ''}`
+              : `${(Number(r.rps) / floor.rps).toFixed(3)} of fastify, ${(Number(r.rps) / oneRow.rps).toFixed(2)} of one-row POST`;
         rows.push(`| ${engine} | ${name} | ${r.rps} req/s | ${r.p50} | ${r.p99} | ${ratio} | ${TARGETS[name] ?? ''} |`);
       } else if ('subscriptionsPerSecond' in r) {
         // the run writes an invoice per customer and an item and a detail per subscription
