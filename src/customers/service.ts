@@ -4,6 +4,7 @@ import { DomainError, conflict, invalid, notFound, validateEach } from '../core/
 import { inTransaction, type Tx } from '../db/transaction.js';
 import { toApiRecord, type ApiRecord } from '../metadata/records.js';
 import * as rows from '../metadata/store.js';
+import type { ObjectRow } from '../metadata/store.js';
 import * as store from './store.js';
 import { isUuid } from '../core/ids.js';
 import { assertInScope, joinScope, outsideScope, type OrgScope } from '../core/scope.js';
@@ -85,22 +86,34 @@ function translate(e: unknown, at: string): unknown {
   return e;
 }
 
-async function insertPlanned(tx: Tx, ctx: Ctx, planned: PlannedCustomer[], at: (i: number) => string): Promise<void> {
+/** Inserts the planned customers and their contacts; returns the rows as written (defaults filled in). */
+async function insertPlanned(tx: Tx, ctx: Ctx, planned: PlannedCustomer[], at: (i: number) => string) {
+  const written = [];
   for (const [i, p] of planned.entries()) {
     joinScope(ctx, p.id);
     try {
-      await rows.insertRow(tx, ctx.tenantId, CUSTOMER, p.input.fields, p.input.customFields, p.id);
-      for (const c of p.contacts) await rows.insertRow(tx, ctx.tenantId, CONTACT, c.input.fields, c.input.customFields, c.id);
+      const customer = await rows.insertRow(tx, ctx.tenantId, CUSTOMER, p.input.fields, p.input.customFields, p.id);
+      const contacts = [];
+      for (const c of p.contacts) contacts.push(await rows.insertRow(tx, ctx.tenantId, CONTACT, c.input.fields, c.input.customFields, c.id));
+      written.push({ customer, contacts });
     } catch (e) {
       throw translate(e, at(i));
     }
   }
+  return written;
 }
 
 export type CustomersService = ReturnType<typeof createCustomersService>;
 
 /** What a customer-facing caller may set of a customer and of a contact (orders' allow-lists take them in). */
 export { CUSTOMER_FACING_CONTACT, CUSTOMER_FACING_CUSTOMER } from './objects.js';
+
+/** A customer as the API shows it: its row, its roll-ups (zero where it has none), its contacts. */
+function viewOf(customer: ObjectRow<typeof CUSTOMER.table>, contacts: ObjectRow<typeof CONTACT.table>[], figures: object | undefined): ApiRecord {
+  // in the order the store lists them (created_at, id), whether just written or read
+  const ordered = [...contacts].sort((a, b) => (a.created_at.getTime() - b.created_at.getTime()) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { ...toApiRecord(CUSTOMER, customer), ...ZERO_METRICS, ...figures, contacts: ordered.map((c) => toApiRecord(CONTACT, c)) };
+}
 
 export function createCustomersService(deps: { metrics?: MetricsProvider } = {}) {
   let metrics: MetricsProvider = deps.metrics ?? (async () => new Map());
@@ -112,11 +125,7 @@ export function createCustomersService(deps: { metrics?: MetricsProvider } = {})
       metrics(ctx, ids),
     ]);
     const byId = new Map(customers.map((c) => [c.id, c]));
-    return ids.filter((id) => byId.has(id)).map((id) => ({
-      ...toApiRecord(CUSTOMER, byId.get(id)!),
-      ...ZERO_METRICS, ...(figures.get(id) ?? {}),
-      contacts: contacts.filter((c) => c.customer_id === id).map((c) => toApiRecord(CONTACT, c)),
-    }));
+    return ids.filter((id) => byId.has(id)).map((id) => viewOf(byId.get(id)!, contacts.filter((c) => c.customer_id === id), figures.get(id)));
   }
 
   /** A customer by its id or, in its place, its external id (seed 004); one outside the caller's scope is refused (404 to read, 403 to write). */
@@ -168,8 +177,10 @@ export function createCustomersService(deps: { metrics?: MetricsProvider } = {})
       const at = (i: number) => (Array.isArray(body) ? `body/${i}` : 'body');
       items.forEach((item, i) => refuseForCustomerFacing(ctx, item, CUSTOMER_FACING_CUSTOMER, at(i)));
       const planned = validateEach(items, (item, i) => planCustomer(item, at(i))).map((p, i) => placedInScope(ctx, p, at(i)));
-      await inTransaction(ctx.db, (tx) => insertPlanned(tx, ctx, planned, at));
-      return views(ctx, ctx.db, planned.map((p) => p.id));
+      const written = await inTransaction(ctx.db, (tx) => insertPlanned(tx, ctx, planned, at));
+      // answered from the rows as written: a customer made now has no invoices or subscriptions yet
+      // (its roll-ups are zero), and its contacts are the ones just written — nothing to read back
+      return written.map((w) => viewOf(w.customer, w.contacts, undefined));
     },
 
     async getCustomer(ctx: Ctx, id: string): Promise<ApiRecord> {
