@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { convert } from 'openapi-to-postmanv2';
 import { documentedPath, operationIdOf } from './paths.js';
 import { ErrorBody } from './schemas.js';
 import { shareSchema } from './validation.js';
@@ -15,7 +14,9 @@ const ERROR_RESPONSES = {
 };
 
 /** The document as a Postman collection (v2.1), a folder per tag, `{{baseUrl}}` for the server. */
-function postmanCollectionOf(document: unknown): Promise<unknown> {
+async function postmanCollectionOf(document: unknown): Promise<unknown> {
+  // loaded on the first request: the converter is large, and most servers are never asked
+  const { convert } = await import('openapi-to-postmanv2');
   return new Promise((resolve, reject) => {
     convert({ type: 'json', data: structuredClone(document) as never }, { folderStrategy: 'Tags', requestParametersResolution: 'Example' }, (err, result) => {
       if (err) return reject(err);
