@@ -132,6 +132,10 @@ export function createBillingRuns(deps: { assets: AssetsService; customers: Cust
     return { target, chosen: await resolveFilters(deps.idsMatching, ctx, i.filters ?? {}) };
   }
 
+  /** A run recorded before it starts (Queued): what it will bill, and the run it retries if any. */
+  const recordQueued = (q: Tx | Ctx['db'], ctx: Ctx, id: string, i: { targetDate: string; autoActivate: boolean; scheduleId?: string | null | undefined }, retryOf?: string) =>
+    store.insertJob(q, ctx.tenantId, { id, status: 'Queued', targetDate: i.targetDate, autoActivate: i.autoActivate, scheduleId: i.scheduleId ?? null, ...(retryOf && { retryOf }) });
+
   const view = async (ctx: Ctx, id: string) => toJobView((await store.getJob(ctx.db, ctx.tenantId, id))!);
 
   /** Bills the run recorded Queued as `jobId`: Running from its start, its progress recorded as it goes, Completed at the end. */
@@ -200,7 +204,7 @@ export function createBillingRuns(deps: { assets: AssetsService; customers: Cust
     async run(ctx: Ctx, i: RunInput): Promise<BillingJobView> {
       const checked = await check(ctx, i);
       const jobId = randomUUID();
-      await store.insertJob(ctx.db, ctx.tenantId, { id: jobId, status: 'Queued', targetDate: i.targetDate, autoActivate: i.autoActivate, scheduleId: i.scheduleId ?? null });
+      await recordQueued(ctx.db, ctx, jobId, i);
       await execute(ctx, i, jobId, checked);
       return view(ctx, jobId);
     },
@@ -218,7 +222,7 @@ export function createBillingRuns(deps: { assets: AssetsService; customers: Cust
       await check(ctx, i);
       const billingJobId = randomUUID();
       const queued = await inTransaction(ctx.db, async (tx) => {
-        await store.insertJob(tx, ctx.tenantId, { id: billingJobId, status: 'Queued', targetDate: i.targetDate, autoActivate: i.autoActivate, scheduleId: i.scheduleId ?? null });
+        await recordQueued(tx, ctx, billingJobId, i);
         return queue.enqueue(tx, ctx.tenantId, { ...i, billingJobId, actor: actorOf(ctx) } satisfies RunJobPayload);
       });
       await queue.workNow(ctx.tenantId, queued, waitMs);
@@ -240,7 +244,7 @@ export function createBillingRuns(deps: { assets: AssetsService; customers: Cust
         jobId = randomUUID();
         await inTransaction(ctx.db, async (tx) => {
           await store.interruptJob(tx, ctx.tenantId, head.id);
-          await store.insertJob(tx, ctx.tenantId, { id: jobId, status: 'Queued', targetDate: head.targetDate, autoActivate: head.autoActivate, scheduleId: head.scheduleId, retryOf: p.billingJobId });
+          await recordQueued(tx, ctx, jobId, head, p.billingJobId);
         });
       }
       await execute(ctx, p, jobId, await check(ctx, p));
