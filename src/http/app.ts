@@ -30,7 +30,7 @@ import { stripeWebhookRoutes, type StripeWebhookDeps } from '../payments/routes.
 import { registerAuth } from './auth.js';
 import { registerCors } from './cors.js';
 import { registerRequestLimit } from './request-limit.js';
-import { errorHandler, notFoundHandler, toErrorReply } from './errors.js';
+import { errorHandlerOf, notFoundHandler, toErrorReply } from './errors.js';
 import { loneSurrogateAt, mayHoldSurrogates } from './well-formed.js';
 import { serverOptions } from './server-limits.js';
 import type { Config } from '../config.js';
@@ -93,7 +93,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler(deps.checkResponses ?? false));
   app.setSchemaErrorFormatter(formatSchemaErrors);
-  app.setErrorHandler(errorHandler);
+  app.setErrorHandler(errorHandlerOf(deps.checkResponses ?? false));
   app.setNotFoundHandler(notFoundHandler);
   app.addHook('onSend', async (req, reply, payload) => {
     reply.header('x-request-id', req.id);

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type ErrorKind } from '../core/errors.js';
+import { errorCodesOf } from './error-codes.js';
 
 // The only file that knows how domain errors become HTTP answers. Every failure — ours, the
 // router's, the JSON parser's, the schema validator's — leaves as {title, message, errorCode, errorType}.
@@ -62,7 +63,24 @@ export function toErrorReply(err: unknown): { status: number; body: ErrorBody } 
   return { status: 500, body: { title: 'Internal Server Error', message: 'An unexpected error occurred; it has been logged.', errorCode: 'INTERNAL_ERROR', errorType: 'ServerError' } };
 }
 
-export function errorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply): FastifyReply {
+/** Answers every failure in the error shape. With `check` (the test suite) a code its route does not
+ * list (config.errorCodes) is a 500 naming it, so the document's per-route codes cannot fall behind;
+ * and a 500 says what failed (an answer off its schema, say) instead of only that something did. */
+export function errorHandlerOf(check: boolean) {
+  if (!check) return errorHandler;
+  return (err: FastifyError, req: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    const listed = err instanceof DomainError ? errorCodesOf(req.routeOptions.config) : undefined;
+    const unlisted = listed && !listed.includes((err as DomainError).code)
+      ? `${req.method} ${req.routeOptions.url}: errorCode ${(err as DomainError).code} is not in its config.errorCodes (${err.message})` : undefined;
+    const { status } = toErrorReply(err);
+    if (!unlisted && status < 500) return errorHandler(err, req, reply);
+    req.log.error({ err }, 'request failed');
+    return reply.status(500).type('application/json; charset=utf-8')
+      .send({ title: 'Internal Server Error', message: unlisted ?? err.message, errorCode: unlisted ? 'UNLISTED_ERROR_CODE' : 'INTERNAL_ERROR', errorType: 'ServerError' } satisfies ErrorBody);
+  };
+}
+
+function errorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply): FastifyReply {
   const { status, body } = toErrorReply(err);
   if (status >= 500) req.log.error({ err }, 'request failed');
   else req.log.info({ errorCode: body.errorCode, status }, body.message);

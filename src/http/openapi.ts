@@ -3,15 +3,22 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { documentedPath, operationIdOf } from './paths.js';
 import { ErrorBody } from './schemas.js';
+import { errorCodesOf } from './error-codes.js';
+import type { KeelRouteConfig } from './route-config.js';
 import { shareSchema } from './validation.js';
 
 // OpenAPI 3 from the routes' TypeBox schemas, at /openapi.json, and a browsable page at /docs.
 
 /** Every failure's body (src/http/errors.ts), shared by every operation's 4XX answer. */
 const ERROR_SCHEMA = { $id: 'Error', ...ErrorBody, description: 'The error shape: the message names the offending field; errorCode says why' };
-const ERROR_RESPONSES = {
-  '4XX': { $ref: 'Error#', description: '400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller\'s scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests' },
-};
+const ERROR_STATUSES = '400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller\'s scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests';
+
+/** The 4XX answer of one operation: the error shape, its errorCode one of the codes the route lists. */
+function errorResponsesOf(config: KeelRouteConfig | undefined) {
+  const codes = errorCodesOf(config);
+  if (!codes) return { '4XX': { $ref: 'Error#', description: ERROR_STATUSES } };
+  return { '4XX': { description: ERROR_STATUSES, allOf: [{ $ref: 'Error#' }], properties: { errorCode: { type: 'string', enum: codes } } } };
+}
 
 /** The document as a Postman collection (v2.1), a folder per tag, `{{baseUrl}}` for the server. */
 async function postmanCollectionOf(document: unknown): Promise<unknown> {
@@ -55,7 +62,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       const declared = schema as typeof schema & { operationId?: string; response?: Record<string, unknown> };
       return {
         url: path,
-        schema: { ...schema, operationId: declared.operationId ?? operationIdOf(method, url), response: { ...successOf(declared.response), ...ERROR_RESPONSES, ...declared.response } },
+        schema: { ...schema, operationId: declared.operationId ?? operationIdOf(method, url), response: { ...successOf(declared.response), ...errorResponsesOf(route.config as KeelRouteConfig | undefined), ...declared.response } },
       };
     },
   });

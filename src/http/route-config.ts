@@ -14,6 +14,8 @@ export interface KeelRouteConfig {
   scope?: ScopeClass;
   /** Fields of the answer that hold a secret shown once: an idempotent replay answers them null. */
   secretFields?: readonly string[];
+  /** The errorCodes its own work may answer, beyond the pipeline's (src/http/error-codes.ts). */
+  errorCodes?: readonly string[];
 }
 
 export type ScopeClass = 'tenant' | 'organisation' | 'public-catalog';

@@ -18,3 +18,12 @@ export const ErrorBody = Type.Object({
 });
 
 export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+
+// Answers: money is a JSON number in the currency's units (views convert the exact decimal once);
+// instants are ISO 8601 with a time zone; custom fields are the tenant's own keys.
+export const Money = Type.Number({ description: 'Money: a JSON number in the currency\'s units' });
+export const Quantity = Type.Number({ description: 'A quantity (may be fractional)' });
+export const DateTime = Type.String({ format: 'date-time', description: 'An instant, ISO 8601' });
+export const CustomFields = Type.Record(Type.String(), Type.Unknown(), { description: 'The tenant\'s custom fields, by API name' });
+/** An answer with nothing to say (`{}`). */
+export const Empty = Type.Object({}, { additionalProperties: false });
