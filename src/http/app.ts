@@ -26,6 +26,7 @@ import type { GraphqlService } from '../graphql/service.js';
 import { graphqlRoutes } from '../graphql/routes.js';
 import type { BillingService } from '../billing/service.js';
 import { billingRoutes } from '../billing/routes.js';
+import { memoRoutes } from '../billing/memo-routes.js';
 import { stripeWebhookRoutes, type StripeWebhookDeps } from '../payments/routes.js';
 import { registerAuth } from './auth.js';
 import { registerCors } from './cors.js';
@@ -149,6 +150,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(assetRoutes, { assets: deps.assets });
   await app.register(graphqlRoutes, { graphql: deps.graphql });
   await app.register(billingRoutes, { billing: deps.billing, tenancy: deps.tenancy, collection: deps.workflows.collection });
+  await app.register(memoRoutes, { billing: deps.billing });
   if (deps.stripeWebhook) await app.register(stripeWebhookRoutes, deps.stripeWebhook);
   await app.ready(); // the route table is complete, and every route declared its scope class
   return app;
