@@ -4,18 +4,14 @@ import { invalid } from '../core/errors.js';
 import { verbPath } from '../http/paths.js';
 import { header } from '../http/auth.js';
 import { waitOf } from '../http/prefer.js';
-import { shareSchema } from '../http/validation.js';
 import type { BillingService } from './service.js';
 import type { TenancyService } from '../tenancy/service.js';
 import { exportSettings, importPatch } from './tenant-settings.js';
-import { BillingJobSchema, BillingScheduleSchema } from './schemas.js';
 import type { InvoiceCollection } from '../workflows/invoice-collection.js';
 
 const IdParams = Type.Object({ id: Type.String() });
 
 export const billingRoutes: FastifyPluginAsyncTypebox<{ billing: BillingService; tenancy: TenancyService; collection: InvoiceCollection }> = async (app, { billing, tenancy, collection }) => {
-  shareSchema(app, BillingJobSchema);
-  shareSchema(app, BillingScheduleSchema);
   const ops = billing.operations;
   const write = { permission: 'billing:write', scope: 'organisation' } as const;
   const tenantWrite = { permission: 'billing:write', scope: 'tenant' } as const;

@@ -34,3 +34,6 @@ export const BillingScheduleSchema = Type.Object({
   lastRunDate: Nullable(DateString),
   recordType: StringEnum(['BillingSchedule']),
 }, { $id: 'BillingSchedule', additionalProperties: false, description: 'A Recurring billing schedule' });
+
+/** Every schema billing's answers refer to by $id (registered at the root: src/http/app.ts). */
+export const billingSchemas = [BillingJobSchema, BillingScheduleSchema];

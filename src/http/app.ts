@@ -27,6 +27,10 @@ import { graphqlRoutes } from '../graphql/routes.js';
 import type { BillingService } from '../billing/service.js';
 import { billingRoutes } from '../billing/routes.js';
 import { memoRoutes } from '../billing/memo-routes.js';
+import { billingSchemas } from '../billing/schemas.js';
+import { catalogSchemas } from '../catalog/schemas.js';
+import { orderSchemas } from '../orders/schemas.js';
+import { tenancySchemas } from '../tenancy/schemas.js';
 import { stripeWebhookRoutes, type StripeWebhookDeps } from '../payments/routes.js';
 import { registerAuth } from './auth.js';
 import { registerCors } from './cors.js';
@@ -41,7 +45,7 @@ import { registerObservability } from './observability.js';
 import { registerOpenApi } from './openapi.js';
 import { rewriteUrl } from './paths.js';
 import type { KeelRouteConfig, RouteEntry } from './route-config.js';
-import { formatSchemaErrors, serializerCompiler, validatorCompiler } from './validation.js';
+import { formatSchemaErrors, serializerCompiler, shareSchema, validatorCompiler } from './validation.js';
 
 export interface AppDeps {
   db: Db;
@@ -140,6 +144,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerIdempotency(app, deps.db, { staleMs: deps.idempotencyStaleMs, completeCharges: (ctx) => deps.workflows.completeRequestCharges(ctx) });
   registerObservability(app, deps.db);
   await registerOpenApi(app);
+  // the answers' named schemas, at the root so any domain's answer may refer to any other's
+  for (const schema of [...billingSchemas, ...catalogSchemas, ...orderSchemas, ...tenancySchemas]) shareSchema(app, schema);
 
   await app.register(tenancyRoutes, { tenancy: deps.tenancy, clock: deps.clock });
   await app.register(catalogRoutes, { catalog: deps.catalog, publishing: deps.publishing });
