@@ -288,7 +288,8 @@ if (process.argv.includes('--report')) {
 const last = (ONLY || SCENARIOS) && existsSync(new URL('./results/latest.json', import.meta.url)) ? JSON.parse(readFileSync(new URL('./results/latest.json', import.meta.url), 'utf8')) : null;
 const all: Record<string, Figures> = {};
 const measured: Record<string, string> = {};
-for (const engine of await engines()) {
+// served as in production: without the test suite's check of every answer against its schema
+for (const engine of (await engines()).map((e) => ({ ...e, env: { ...e.env, KEEL_CHECK_RESPONSES: '0' } }))) {
   if (ONLY && !ONLY.includes(engine.name)) {
     if (last?.results[engine.name]) { all[engine.name] = last.results[engine.name]; measured[engine.name] = last.measured?.[engine.name] ?? last.date; }
     continue;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { customerFacingRole, type Ctx } from '../context.js';
 import { DomainError, conflict, invalid, notFound, validateEach } from '../core/errors.js';
 import { inTransaction, type Tx } from '../db/transaction.js';
+import type { Db } from '../db/connect.js';
 import { toApiRecord, type ApiRecord } from '../metadata/records.js';
 import * as rows from '../metadata/store.js';
 import type { ObjectRow } from '../metadata/store.js';
@@ -86,21 +87,32 @@ function translate(e: unknown, at: string): unknown {
   return e;
 }
 
-/** Inserts the planned customers and their contacts; returns the rows as written (defaults filled in). */
-async function insertPlanned(tx: Tx, ctx: Ctx, planned: PlannedCustomer[], at: (i: number) => string) {
-  const written = [];
-  for (const [i, p] of planned.entries()) {
-    joinScope(ctx, p.id);
-    try {
-      const customer = await rows.insertRow(tx, ctx.tenantId, CUSTOMER, p.input.fields, p.input.customFields, p.id);
-      const contacts = [];
-      for (const c of p.contacts) contacts.push(await rows.insertRow(tx, ctx.tenantId, CONTACT, c.input.fields, c.input.customFields, c.id));
-      written.push({ customer, contacts });
-    } catch (e) {
-      throw translate(e, at(i));
-    }
+/** The customer fields the batch's unique and foreign keys are on, by constraint. */
+const KEYED_FIELD: Record<string, string> = { customers_external_id: 'externalId', customers_parent_customer_id_fkey: 'parentCustomerId' };
+
+/** The item a batch's constraint violation is about: the one holding the key the database names
+ * (`Key (tenant_id, external_id)=(…, X) already exists`), the later one when two in the batch hold it. */
+function itemOfViolation(e: unknown, planned: readonly PlannedCustomer[]): number {
+  const { detail, constraint } = (e ?? {}) as { detail?: unknown; constraint?: unknown };
+  const field = typeof constraint === 'string' ? KEYED_FIELD[constraint] : undefined;
+  const key = typeof detail === 'string' ? /=\((?:[^,)]*, )*([^)]*)\)/.exec(detail)?.[1]?.toLowerCase() : undefined;
+  if (!field || key === undefined) return 0;
+  const holding = planned.flatMap((p, i) => (String(p.input.fields[field]).toLowerCase() === key ? [i] : []));
+  return holding[1] ?? holding[0] ?? 0;
+}
+
+/** Inserts the planned customers, then their contacts: a statement each (many rows per statement);
+ * returns the rows as written (defaults filled in). */
+async function insertPlanned(q: Db, ctx: Ctx, planned: PlannedCustomer[], at: (i: number) => string) {
+  for (const p of planned) joinScope(ctx, p.id);
+  try {
+    const customers = await rows.insertRows(q, ctx.tenantId, CUSTOMER, planned.map((p) => ({ ...p.input, id: p.id })));
+    const contacts = await rows.insertRows(q, ctx.tenantId, CONTACT, planned.flatMap((p) => p.contacts.map((c) => ({ ...c.input, id: c.id }))));
+    let next = 0;
+    return planned.map((p, i) => ({ customer: customers[i]!, contacts: contacts.slice(next, (next += p.contacts.length)) }));
+  } catch (e) {
+    throw translate(e, at(itemOfViolation(e, planned)));
   }
-  return written;
 }
 
 export type CustomersService = ReturnType<typeof createCustomersService>;
@@ -177,7 +189,10 @@ export function createCustomersService(deps: { metrics?: MetricsProvider } = {})
       const at = (i: number) => (Array.isArray(body) ? `body/${i}` : 'body');
       items.forEach((item, i) => refuseForCustomerFacing(ctx, item, CUSTOMER_FACING_CUSTOMER, at(i)));
       const planned = validateEach(items, (item, i) => planCustomer(item, at(i))).map((p, i) => placedInScope(ctx, p, at(i)));
-      const written = await inTransaction(ctx.db, (tx) => insertPlanned(tx, ctx, planned, at));
+      // customers alone are one INSERT, atomic by itself: no transaction to open (two round trips fewer)
+      const written = planned.some((p) => p.contacts.length > 0)
+        ? await inTransaction(ctx.db, (tx) => insertPlanned(tx, ctx, planned, at))
+        : await insertPlanned(ctx.db, ctx, planned, at);
       // answered from the rows as written: a customer made now has no invoices or subscriptions yet
       // (its roll-ups are zero), and its contacts are the ones just written — nothing to read back
       return written.map((w) => viewOf(w.customer, w.contacts, undefined));

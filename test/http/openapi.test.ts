@@ -3,6 +3,9 @@ import type { OpenAPIV3 } from 'openapi-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validate as postmanAccepts } from 'openapi-to-postmanv2';
 import { Type } from 'typebox';
+import Fastify from 'fastify';
+import { conflict, notFound } from '../../src/core/errors.js';
+import { errorHandlerOf } from '../../src/http/errors.js';
 import { serializerCompiler } from '../../src/http/validation.js';
 import { testApp, type TestApp } from '../support/app.js';
 
@@ -53,7 +56,12 @@ describe('the OpenAPI document', () => {
     expect(ids.length - new Set(ids).size, 'duplicate operationIds').toBe(0);
     expect(ops.find((o) => o.path === '/billing/invoices:pay' && o.method === 'post')?.op.operationId).toBe('postBillingInvoicesPay');
     expect(ops.find((o) => o.path === '/apiKeys/{id}:revoke')?.op.operationId).toBe('postApiKeysByIdRevoke');
-    const withoutErrors = ops.filter((o) => (o.op.responses['4XX'] as OpenAPIV3.ResponseObject | undefined)?.content?.['application/json']?.schema?.['$ref' as never] !== '#/components/schemas/Error');
+    // the error shape, itself or narrowed to the errorCodes its route lists (allOf: [Error], errorCode: {enum})
+    const errorShape = (o: { op: OpenAPIV3.OperationObject }) => {
+      const schema = (o.op.responses['4XX'] as OpenAPIV3.ResponseObject | undefined)?.content?.['application/json']?.schema as { $ref?: string; allOf?: { $ref?: string }[] } | undefined;
+      return schema?.$ref ?? schema?.allOf?.[0]?.$ref;
+    };
+    const withoutErrors = ops.filter((o) => errorShape(o) !== '#/components/schemas/Error');
     expect(withoutErrors.map((o) => `${o.method} ${o.path}`)).toEqual([]);
     expect(spec.components?.schemas?.Error).toMatchObject({ type: 'object', required: ['title', 'message', 'errorCode', 'errorType'] });
     expect(ops.filter((o) => !Object.keys(o.op.responses).some((c) => c.startsWith('2')))).toEqual([]);
@@ -91,5 +99,21 @@ describe('the OpenAPI document', () => {
     expect([at('/billing/invoices:pay')?.request.method, at('/billing/invoices:pay')?.request.url.host]).toEqual(['POST', ['{{baseUrl}}']]);
     expect(at('/apiKeys/{{id}}:revoke')?.request.method).toBe('POST');
     expect(json.variable.map((v) => v.key)).toContain('baseUrl');
+  });
+
+  it('lists per operation the errorCodes its route may answer, and the suite fails a route answering one it does not list', async () => {
+    const listing = operations().filter((o) => (o.op.responses['4XX'] as OpenAPIV3.ResponseObject).content?.['application/json']?.schema?.['allOf' as never]);
+    for (const o of listing) {
+      const codes = ((o.op.responses['4XX'] as OpenAPIV3.ResponseObject).content!['application/json']!.schema as { properties: { errorCode: { enum: string[] } } }).properties.errorCode.enum;
+      expect(codes, `${o.method} ${o.path}`).toEqual(expect.arrayContaining(['INVALID_FIELD', 'MISSING_CREDENTIALS', 'PERMISSION_DENIED', 'IDEMPOTENCY_KEY_REUSED']));
+    }
+    const app = Fastify();
+    app.setErrorHandler(errorHandlerOf(true));
+    app.get('/thing', { config: { errorCodes: ['THING_NOT_FOUND'] } }, async () => { throw notFound('THING_NOT_FOUND', 'no such thing'); });
+    app.get('/other', { config: { errorCodes: ['THING_NOT_FOUND'] } }, async () => { throw conflict('THING_BUSY', 'busy'); });
+    const [listed, unlisted] = [await app.inject('/thing'), await app.inject('/other')];
+    expect([listed.statusCode, listed.json().errorCode]).toEqual([404, 'THING_NOT_FOUND']);
+    expect([unlisted.statusCode, unlisted.json()]).toEqual([500, expect.objectContaining({ errorCode: 'UNLISTED_ERROR_CODE', message: expect.stringContaining('errorCode THING_BUSY is not in its config.errorCodes') })]);
+    await app.close();
   });
 });
