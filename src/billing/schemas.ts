@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
-import { DateString, Nullable, StringEnum, Uuid } from '../http/schemas.js';
+import { CurrencyCode, CustomFields, DateString, DateTime, Money, Nullable, Quantity, StringEnum, Uuid } from '../http/schemas.js';
+import { memoSchemas } from './memo-schemas.js';
 
 // The answers of billing's routes, as the OpenAPI document shows them (and the test suite checks
 // every answer against: src/http/validation.ts `serializerCompiler`).
@@ -35,5 +36,246 @@ export const BillingScheduleSchema = Type.Object({
   recordType: StringEnum(['BillingSchedule']),
 }, { $id: 'BillingSchedule', additionalProperties: false, description: 'A Recurring billing schedule' });
 
+// --- invoices (src/billing/invoices/views.ts: toInvoiceView, toItemView) ---------------------------
+// A preview (an order's or a change's, never stored) has no numbers, maybe no customer, and no times.
+
+/** Every payment status an invoice may show (the seed's, plus Failed and WrittenOff: invoices/balances.ts). */
+export const INVOICE_PAYMENT_STATUSES = ['NotTransferred', 'Transferred', 'TransferError', 'Paid', 'PartialPaid', 'Canceled', 'Refunded', 'PartialRefunded',
+  'CreditBack', 'Applied', 'PartiallyApplied', 'Failed', 'WrittenOff'] as const;
+const BillingTiming = StringEnum(['InAdvance', 'InArrears']);
+
+export const InvoiceSchema = Type.Object({
+  id: Uuid,
+  name: Nullable(Type.String({ description: 'The invoice number (null on a preview)' })),
+  invoiceNumber: Nullable(Type.String({ description: 'null on a preview' })),
+  recordType: StringEnum(['Invoice']),
+  source: Type.String({ description: 'What made it, e.g. Billing' }),
+  status: StringEnum(['Draft', 'Active', 'Canceled']),
+  customerId: Nullable(Uuid),
+  accountId: Nullable(Uuid),
+  billToContactId: Nullable(Uuid),
+  orderId: Nullable(Uuid),
+  currencyIsoCode: CurrencyCode,
+  invoiceDate: DateString,
+  dueDate: DateString,
+  startDate: DateString,
+  endDate: DateString,
+  targetDate: DateString,
+  amountWithoutTax: Money,
+  taxAmount: Money,
+  amount: Money,
+  balance: Money,
+  paymentStatus: StringEnum([...INVOICE_PAYMENT_STATUSES]),
+  taxStatus: Type.String({ description: 'e.g. NotCalculated, Calculated' }),
+  accountingStatus: Type.String({ description: 'e.g. NotStarted' }),
+  isCatchUp: Type.Boolean(),
+  poNumber: Nullable(Type.String()),
+  description: Nullable(Type.String()),
+  paymentDetails: Nullable(Type.String({ description: 'Set with a payment status by hand (convert-payment-status)' })),
+  activatedTime: Nullable(DateTime),
+  activatedById: Nullable(Type.String()),
+  canceledDate: Nullable(DateTime),
+  customFields: CustomFields,
+  createdDate: Nullable(DateTime),
+  lastModifiedDate: Nullable(DateTime),
+}, { $id: 'Invoice', additionalProperties: false, description: 'An invoice, stored or previewed' });
+
+export const InvoiceItemDetailSchema = Type.Object({
+  id: Uuid,
+  invoiceItemId: Uuid,
+  orderProductId: Type.String(),
+  detailType: StringEnum(['Committed', 'Overage']),
+  billedAmount: Money,
+  transactionAmount: Money,
+  transactionAmountWithoutTax: Money,
+  transactionQuantity: Quantity,
+  taxAmount: Money,
+  netSalesPrice: Money,
+  startDate: DateString,
+  endDate: DateString,
+  billingTiming: BillingTiming,
+}, { $id: 'InvoiceItemDetail', additionalProperties: false, description: 'What an invoice item bills for one order line' });
+
+export const InvoiceItemSchema = Type.Object({
+  id: Uuid,
+  name: Nullable(Type.String({ description: 'The item number (null on a preview)' })),
+  invoiceItemNumber: Nullable(Type.String()),
+  invoiceId: Uuid,
+  invoiceNumber: Nullable(Type.String()),
+  accountId: Type.String({ description: 'The customer (empty on a preview without one)' }),
+  status: StringEnum(['Draft', 'Active', 'Canceled']),
+  assetId: Type.String(),
+  assetNumber: Type.String(),
+  assetType: Type.String({ description: 'Subscription, Asset or Entitlement' }),
+  productId: Type.String(),
+  productName: Nullable(Type.String()),
+  uomId: Nullable(Type.String()),
+  transactionDate: DateString,
+  transactionQuantity: Quantity,
+  transactionAmount: Money,
+  transactionAmountWithoutTax: Money,
+  taxAmount: Money,
+  amount: Money,
+  balance: Money,
+  netSalesPrice: Money,
+  appliedCredits: Money,
+  ratedCredits: Money,
+  startDate: DateString,
+  endDate: DateString,
+  billingTiming: BillingTiming,
+  prorationNumerator: Type.Integer(),
+  prorationDenominator: Type.Integer(),
+  chargeType: Type.String({ description: 'The charge (e.g. Recurring, OneTime), or Adjustment for a correction' }),
+  correctsInvoiceItemId: Nullable(Uuid),
+  details: Type.Array(Type.Ref('InvoiceItemDetail')),
+}, { $id: 'InvoiceItem', additionalProperties: false, description: 'One line of an invoice: an asset\'s charge for a period' });
+
+export const InvoiceModelWithItemsSchema = Type.Object({
+  invoice: Type.Ref('Invoice'),
+  items: Type.Array(Type.Ref('InvoiceItem')),
+}, { $id: 'InvoiceModelWithItems', additionalProperties: false, description: 'An invoice and its items' });
+
+// --- payments of invoices (invoices/operations.ts, workflows/invoice-collection.ts) ----------------
+
+export const PaymentApplicationSchema = Type.Object({
+  id: Uuid,
+  invoiceId: Uuid,
+  debitMemoId: Type.Null(),
+  paymentId: Nullable(Uuid),
+  paymentMethod: StringEnum(['Electronic', 'WriteOff']),
+  transactionAmount: Money,
+  errorCode: Type.Null({ description: 'Always null: a line that fails fails the whole call' }),
+  errorMessage: Type.Null(),
+  paymentNumber: Type.Optional(Type.String({ description: 'The payment recorded (:pay and :refund; a write-off records none)', example: 'PAY-00000001' })),
+}, { $id: 'PaymentApplication', additionalProperties: false, description: 'What one line of :pay, :refund or :write-off applied to its invoice' });
+
+export const PaymentApplicationsSchema = Type.Object({
+  paymentApplications: Type.Array(Type.Ref('PaymentApplication')),
+}, { $id: 'PaymentApplications', additionalProperties: false, description: 'One application per line, in the order sent' });
+
+export const InvoicesPaymentResponseSchema = Type.Object({
+  invoices: Type.Array(Type.Object({ id: Uuid, balance: Money, paymentStatus: StringEnum([...INVOICE_PAYMENT_STATUSES]) }, { additionalProperties: false })),
+}, { $id: 'InvoicesPaymentResponse', additionalProperties: false, description: 'The invoices whose payments were reversed, with their balances reopened' });
+
+export const PaymentStatusConversionsSchema = Type.Object({
+  invoices: Type.Array(Type.Object({
+    id: Uuid, invoiceNumber: Type.String(), previousPaymentStatus: StringEnum([...INVOICE_PAYMENT_STATUSES]), paymentStatus: StringEnum([...INVOICE_PAYMENT_STATUSES]), reason: Type.String(),
+  }, { additionalProperties: false })),
+}, { $id: 'PaymentStatusConversions', additionalProperties: false, description: 'Each invoice\'s payment status as it was and as set, with the reason recorded' });
+
+export const PaymentStatusChangesSchema = Type.Object({
+  invoiceId: Uuid,
+  customerId: Uuid,
+  changes: Type.Array(Type.Object({
+    id: Uuid, invoiceId: Uuid, fromStatus: StringEnum([...INVOICE_PAYMENT_STATUSES]), toStatus: StringEnum([...INVOICE_PAYMENT_STATUSES]), reason: Type.String(),
+    changedBy: Nullable(Type.String({ description: 'The principal that set it' })), createdDate: DateTime,
+  }, { additionalProperties: false })),
+}, { $id: 'PaymentStatusChanges', additionalProperties: false, description: 'The payment statuses set by hand on an invoice, oldest first' });
+
+export const CollectionAttemptSchema = Type.Object({
+  id: Uuid,
+  invoiceId: Uuid,
+  attemptNumber: Type.Integer({ minimum: 1, description: '1 for the first charge, one more per retry (a re-planned attempt keeps its number)' }),
+  status: StringEnum(['Scheduled', 'Pending', 'Authorized', 'Succeeded', 'Failed', 'Voided', 'Skipped', 'Canceled']),
+  trigger: StringEnum(['Activation', 'Retry', 'Transfer', 'Pay', 'Replan'], { description: 'What planned it' }),
+  dueDate: DateString,
+  currencyIsoCode: CurrencyCode,
+  amount: Nullable(Money),
+  gateway: Nullable(Type.String()),
+  gatewayKey: Nullable(Type.String({ description: 'The idempotency key the gateway is asked with' })),
+  paymentId: Nullable(Uuid),
+  declineCode: Nullable(Type.String()),
+  declineMessage: Nullable(Type.String()),
+  attemptedOn: Nullable(DateString),
+  createdDate: DateTime,
+  attemptedTime: Nullable(DateTime),
+  finishedTime: Nullable(DateTime),
+}, { $id: 'CollectionAttempt', additionalProperties: false, description: 'One charge of an invoice\'s balance to a payment method, planned or made (amount: null while Scheduled)' });
+
+export const CollectionAttemptsSchema = Type.Object({
+  invoiceId: Uuid,
+  customerId: Uuid,
+  attempts: Type.Array(Type.Ref('CollectionAttempt')),
+}, { $id: 'CollectionAttempts', additionalProperties: false, description: 'Every collection attempt of an invoice, oldest first' });
+
+export const ResyncInvoiceToPaymentResponseSchema = Type.Object({
+  invoices: Type.Array(Type.Object({
+    id: Uuid, invoiceNumber: Type.String(), paymentStatus: StringEnum([...INVOICE_PAYMENT_STATUSES]), balance: Money,
+    attempt: Nullable(Type.Ref('CollectionAttempt', { description: 'The attempt made now; null when none was due (one already in flight keeps going)' })),
+  }, { additionalProperties: false })),
+}, { $id: 'ResyncInvoiceToPaymentResponse', additionalProperties: false, description: 'Each invoice charged, as it stands after the charge' });
+
+export const RefundsToPaymentMethodSchema = Type.Object({
+  creditMemos: Type.Array(Type.Object({
+    creditMemoId: Uuid, creditMemoNumber: Type.String(), refundedAmount: Money,
+    originalPaymentId: Nullable(Uuid), refundPaymentNumber: Type.String(),
+    status: StringEnum(['Pending', 'Succeeded', 'Failed', 'Canceled'], { description: 'The refund\'s: Pending until the gateway settles it' }),
+    balance: Money, paymentStatus: Type.String({ description: 'The credit memo\'s' }),
+  }, { additionalProperties: false })),
+}, { $id: 'RefundsToPaymentMethod', additionalProperties: false, description: 'Each credit memo\'s refund to the original payment method (refundedAmount 0 until it succeeds)' });
+
+export const InvoiceAsyncJobSchema = Type.Object({
+  jobId: Type.Null({ description: 'Always null: the work is done before the answer' }),
+  status: StringEnum(['Completed']),
+  invoiceIds: Type.Array(Uuid),
+}, { $id: 'InvoiceAsyncJob', additionalProperties: false, description: 'The seed\'s async job answer (CreateAsyncJobResponse), already Completed' });
+
+// --- tenant billing settings (tenant-settings.ts), runs and schedules -----------------------------
+
+const BILLING_PERIODS = ['Month', 'Quarter', 'Semi-Annual', 'Annual'];
+const TERM_BASES = ['US30360', 'Actual'];
+/** The seed's open document beside the settings Keel acts on: kept as it came, given back by :export. */
+const KeptAsSent = (description: string) => Type.Unknown({ description: `${description}; kept as sent, not acted on` });
+
+export const ImportAndExportBillingSettingsVOSchema = Type.Object({
+  subscriptionDateFieldForBcd: KeptAsSent('{fieldApiName}'),
+  autoSetBcdMode: KeptAsSent('{mode, setting}'),
+  sfCustomSettings: KeptAsSent('CRM alignment settings'),
+  billingSettings: Type.Object({
+    'Bill Cycle Day': Type.Integer({ minimum: 1, maximum: 31 }),
+    'Billing Period': StringEnum(BILLING_PERIODS),
+    'Billing Start Month': Nullable(Type.Integer({ minimum: 1, maximum: 12 })),
+    'Billing Timing': Type.String({ description: 'In Advance or In Arrears' }),
+    prorationEnabled: Type.Boolean(),
+    'Payment Term': Type.String({ description: '"Net N" or "Due on Receipt"' }),
+    hideZeroItems: Type.Boolean(),
+    'Credit Memo Mode': Type.String(),
+    'Term Basis': StringEnum(TERM_BASES),
+  }, { additionalProperties: true, description: 'The settings Keel acts on, and any other key as it was imported' }),
+}, { $id: 'ImportAndExportBillingSettingsVO', additionalProperties: false, description: 'The tenant\'s billing settings in the seed\'s shape' });
+
+/** POST /billing/tenant-settings/setting:import: the document :export gives (every key optional). */
+export const ImportBillingSettingsBody = Type.Object({
+  subscriptionDateFieldForBcd: Type.Optional(KeptAsSent('{fieldApiName}')),
+  autoSetBcdMode: Type.Optional(KeptAsSent('{mode, setting}')),
+  sfCustomSettings: Type.Optional(KeptAsSent('CRM alignment settings')),
+  billingSettings: Type.Optional(Type.Object({
+    'Bill Cycle Day': Type.Optional(Type.Integer({ description: '1 to 31' })),
+    'Billing Period': Type.Optional(StringEnum(BILLING_PERIODS)),
+    'Billing Start Month': Type.Optional(Nullable(Type.Integer({ description: '1 to 12, or null' }))),
+    'Billing Timing': Type.Optional(StringEnum(['In Advance', 'In Arrears', 'InAdvance', 'InArrears'])),
+    prorationEnabled: Type.Optional(Type.Boolean()),
+    'Payment Term': Type.Optional(Type.String({ description: '"Net N" or "Due on Receipt"' })),
+    hideZeroItems: Type.Optional(Type.Boolean()),
+    'Credit Memo Mode': Type.Optional(Type.String()),
+    'Term Basis': Type.Optional(StringEnum(TERM_BASES)),
+  }, { additionalProperties: true, description: 'The settings Keel acts on; any other key is kept as sent' })),
+}, {
+  additionalProperties: true,
+  example: {
+    subscriptionDateFieldForBcd: { fieldApiName: 'subscriptionStartDate' }, autoSetBcdMode: { mode: 'AutoSetToFirstSubscription', setting: null },
+    billingSettings: { 'Bill Cycle Day': 1, 'Billing Period': 'Month', 'Billing Timing': 'In Advance', prorationEnabled: true, 'Payment Term': 'Net 30', hideZeroItems: true, 'Credit Memo Mode': 'Disabled', 'Term Basis': 'US30360' },
+  },
+});
+
+export const BillingJobErrorSchema = Type.Object({
+  customerId: Type.String(), errorCode: Type.String(), message: Type.String(),
+}, { $id: 'BillingJobError', additionalProperties: false, description: 'A customer a billing run could not bill, and why' });
+
+export const BillingScheduleIdsSchema = Type.Object({ scheduleIds: Type.Array(Uuid) }, { $id: 'BillingScheduleIds', additionalProperties: false, description: 'The schedules changed' });
+
 /** Every schema billing's answers refer to by $id (registered at the root: src/http/app.ts). */
-export const billingSchemas = [BillingJobSchema, BillingScheduleSchema];
+export const billingSchemas = [BillingJobSchema, BillingScheduleSchema, InvoiceSchema, InvoiceItemDetailSchema, InvoiceItemSchema, InvoiceModelWithItemsSchema,
+  PaymentApplicationSchema, PaymentApplicationsSchema, InvoicesPaymentResponseSchema, PaymentStatusConversionsSchema, PaymentStatusChangesSchema,
+  CollectionAttemptSchema, CollectionAttemptsSchema, ResyncInvoiceToPaymentResponseSchema, RefundsToPaymentMethodSchema, InvoiceAsyncJobSchema,
+  ImportAndExportBillingSettingsVOSchema, BillingJobErrorSchema, BillingScheduleIdsSchema, ...memoSchemas];

@@ -54,8 +54,8 @@ describe('debit memos', () => {
       [{ amount: 'lots' }, 'body/debitMemo/amount must be a decimal number'],
       [{ amount: '-5' }, 'body/debitMemo/amount must be > 0'],
       [{ endDate: '2023-01-01' }, 'body/debitMemo/endDate must not be before startDate'],
-      [{ status: 'Paid' }, 'body/debitMemo/status must be Draft or Active'],
-      [{ customerId: 'x' }, 'body/debitMemo/customerId is required and must be an id'],
+      [{ status: 'Paid' }, 'body/debitMemo/status must be equal to one of the allowed values: Draft, Active'],
+      [{ customerId: 'x' }, 'body/debitMemo/customerId must match format "uuid"'],
     ] as const) {
       const res = await call('POST', '/billing/debit-memos', lateFee(extra));
       expect([res.statusCode, res.json().message]).toEqual([400, message]);
