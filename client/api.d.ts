@@ -212,6 +212,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Activate Draft credit memos */
         post: operations["postBillingCreditMemosActivate"];
         delete?: never;
         options?: never;
@@ -228,6 +229,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Apply credit memos to invoices or debit memos */
         post: operations["postBillingCreditMemosApply"];
         delete?: never;
         options?: never;
@@ -244,6 +246,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Cancel credit memos that are applied nowhere (done at once) */
         post: operations["postBillingCreditMemosAsyncCancel"];
         delete?: never;
         options?: never;
@@ -261,6 +264,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
+        /** Delete Canceled credit memos (done at once) */
         delete: operations["deleteBillingCreditMemosAsyncDelete"];
         options?: never;
         head?: never;
@@ -293,6 +297,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Take back what credit memos applied */
         post: operations["postBillingCreditMemosUnapply"];
         delete?: never;
         options?: never;
@@ -313,6 +318,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
+        /** Change a memo's date (Draft), reason or custom fields */
         patch: operations["patchBillingCreditMemosById"];
         trace?: never;
     };
@@ -340,6 +346,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Invoices the credit memo was applied to */
         get: operations["getBillingCreditMemosByIdInvoices"];
         put?: never;
         post?: never;
@@ -426,6 +433,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Activate Draft debit memos */
         post: operations["postBillingDebitMemosActivate"];
         delete?: never;
         options?: never;
@@ -442,6 +450,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Rewrite a Draft debit memo; an Active one changes only its texts */
         post: operations["postBillingDebitMemosUpdate"];
         delete?: never;
         options?: never;
@@ -474,6 +483,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Cancel Draft or Active debit memos with no credit applied */
         post: operations["postBillingDebitMemosCancel"];
         delete?: never;
         options?: never;
@@ -674,6 +684,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Credit memos applied to the invoice */
         get: operations["getBillingInvoicesByIdCreditMemos"];
         put?: never;
         post?: never;
@@ -1933,6 +1944,12 @@ export interface components {
              */
             targetDate: string;
         };
+        /** @description A customer a billing run could not bill, and why */
+        BillingJobError: {
+            customerId: string;
+            errorCode: string;
+            message: string;
+        };
         /** @description A Recurring billing schedule */
         BillingSchedule: {
             autoActivate: boolean;
@@ -1967,12 +1984,873 @@ export interface components {
             /** @enum {unknown} */
             targetDateIncrementTimeUnit: "Days";
         };
+        /** @description The schedules changed */
+        BillingScheduleIds: {
+            scheduleIds: string[];
+        };
+        /** @description One charge of an invoice's balance to a payment method, planned or made (amount: null while Scheduled) */
+        CollectionAttempt: {
+            /** @description Money: a JSON number in the currency's units */
+            amount: number | null;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            attemptedOn: string | null;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            attemptedTime: string | null;
+            /** @description 1 for the first charge, one more per retry (a re-planned attempt keeps its number) */
+            attemptNumber: number;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            createdDate: string;
+            /** @description ISO 4217 currency code */
+            currencyIsoCode: string;
+            declineCode: string | null;
+            declineMessage: string | null;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            dueDate: string;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            finishedTime: string | null;
+            gateway: string | null;
+            /** @description The idempotency key the gateway is asked with */
+            gatewayKey: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            invoiceId: string;
+            /** Format: uuid */
+            paymentId: string | null;
+            /** @enum {unknown} */
+            status: "Scheduled" | "Pending" | "Authorized" | "Succeeded" | "Failed" | "Voided" | "Skipped" | "Canceled";
+            /**
+             * @description What planned it
+             * @enum {unknown}
+             */
+            trigger: "Activation" | "Retry" | "Transfer" | "Pay" | "Replan";
+        };
+        /** @description Every collection attempt of an invoice, oldest first */
+        CollectionAttempts: {
+            attempts: components["schemas"]["CollectionAttempt"][];
+            /** Format: uuid */
+            customerId: string;
+            /** Format: uuid */
+            invoiceId: string;
+        };
+        /** @description Credits a customer bought with an order line: balance is the cash not yet converted to credit memos */
+        Credit: {
+            /** Format: uuid */
+            accountId: string;
+            /** @description Money: a JSON number in the currency's units */
+            amount: number;
+            /** Format: uuid */
+            assetId: string;
+            assetNumber: string;
+            /** @enum {unknown} */
+            assetType: "Subscription" | "Asset" | "Entitlement";
+            /** @description Money: a JSON number in the currency's units */
+            balance: number;
+            /** Format: uuid */
+            creditConversionId: string | null;
+            /** @example CRE-000000000001 */
+            creditNumber: string;
+            /** Format: uuid */
+            creditTypeId: string | null;
+            /** @description ISO 4217 currency code */
+            currencyIsoCode: string;
+            /** Format: uuid */
+            customerId: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: uuid */
+            orderProductId: string;
+            /** Format: uuid */
+            productId: string;
+            productName: string | null;
+            /** @description A quantity (may be fractional) */
+            quantity: number;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            startDate: string;
+            /**
+             * @description Converted: no cash left to convert
+             * @enum {unknown}
+             */
+            status: "Active" | "Converted";
+            /** @description Money: a JSON number in the currency's units */
+            unitPrice: number;
+        };
+        /** @description Money owed back to a customer, applied to invoices and debit memos; items when billing or a credit conversion wrote it */
+        CreditMemo: {
+            /** Format: uuid */
+            accountId: string;
+            /** @description Money: a JSON number in the currency's units */
+            amount: number;
+            /** @description Money: a JSON number in the currency's units */
+            amountWithoutTax: number;
+            /** @description Money: a JSON number in the currency's units */
+            balance: number;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            createdDate: string;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            creditMemoDate: string;
+            /** @example CM-00001280 */
+            creditMemoNumber: string;
+            /** @description ISO 4217 currency code */
+            currencyIsoCode: string;
+            /** Format: uuid */
+            customerId: string;
+            /** @description The tenant's custom fields, by API name */
+            customFields: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            dueDate: string | null;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            endDate: string;
+            /** Format: uuid */
+            id: string;
+            items: components["schemas"]["CreditMemoItem"][];
+            name: string;
+            /** Format: uuid */
+            orderId: string | null;
+            /**
+             * @description From what was applied or refunded of it
+             * @enum {unknown}
+             */
+            paymentStatus: "NotTransferred" | "PartiallyApplied" | "Applied" | "Refunded" | "PartialRefunded" | "Canceled";
+            reason: string | null;
+            /** @enum {unknown} */
+            recordType: "CreditMemo";
+            /**
+             * @description Manual: by hand; Billing: billing that netted negative; PaymentOperation: a refund; CreditConversion: credits:convert
+             * @enum {unknown}
+             */
+            source: "Manual" | "Billing" | "PaymentOperation" | "CreditConversion";
+            /** Format: uuid */
+            sourceInvoiceId: string | null;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            startDate: string;
+            /** @enum {unknown} */
+            status: "Draft" | "Active" | "Canceled";
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            targetDate: string | null;
+            /** @description Money: a JSON number in the currency's units */
+            taxAmount: number;
+        };
+        /** @description What one line of :apply or :unapply moved */
+        CreditMemoApplication: {
+            /** Format: uuid */
+            creditMemoId: string;
+            /** Format: uuid */
+            debitMemoId: string | null;
+            /** @enum {object|null} */
+            errorCode: never | null;
+            /** @enum {object|null} */
+            errorMessage: never | null;
+            /**
+             * Format: uuid
+             * @description The application written; none for an unapply
+             */
+            id: string | null;
+            /** Format: uuid */
+            invoiceId: string | null;
+            /** @enum {object|null} */
+            paymentId: never | null;
+            /** @enum {unknown} */
+            paymentMethod: "CreditMemo";
+            /** @description Money: a JSON number in the currency's units */
+            transactionAmount: number;
+        };
+        CreditMemoApplications: {
+            paymentApplications: components["schemas"]["CreditMemoApplication"][];
+        };
+        /** @description A credit memo applied to an invoice (no items), with how much it applied there */
+        CreditMemoApplied: {
+            /** Format: uuid */
+            accountId: string;
+            /** @description Money: a JSON number in the currency's units */
+            amount: number;
+            /** @description Money: a JSON number in the currency's units */
+            amountWithoutTax: number;
+            /** @description Money: a JSON number in the currency's units */
+            appliedAmount: number;
+            /** @description Money: a JSON number in the currency's units */
+            balance: number;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            createdDate: string;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            creditMemoDate: string;
+            /** @example CM-00001280 */
+            creditMemoNumber: string;
+            /** @description ISO 4217 currency code */
+            currencyIsoCode: string;
+            /** Format: uuid */
+            customerId: string;
+            /** @description The tenant's custom fields, by API name */
+            customFields: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            dueDate: string | null;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            endDate: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: uuid */
+            orderId: string | null;
+            /**
+             * @description From what was applied or refunded of it
+             * @enum {unknown}
+             */
+            paymentStatus: "NotTransferred" | "PartiallyApplied" | "Applied" | "Refunded" | "PartialRefunded" | "Canceled";
+            reason: string | null;
+            /** @enum {unknown} */
+            recordType: "CreditMemo";
+            /**
+             * @description Manual: by hand; Billing: billing that netted negative; PaymentOperation: a refund; CreditConversion: credits:convert
+             * @enum {unknown}
+             */
+            source: "Manual" | "Billing" | "PaymentOperation" | "CreditConversion";
+            /** Format: uuid */
+            sourceInvoiceId: string | null;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            startDate: string;
+            /** @enum {unknown} */
+            status: "Draft" | "Active" | "Canceled";
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            targetDate: string | null;
+            /** @description Money: a JSON number in the currency's units */
+            taxAmount: number;
+        };
+        /** @description An invoice a credit memo was applied to, with how much */
+        CreditMemoAppliedInvoice: {
+            /** @description Money: a JSON number in the currency's units */
+            appliedAmount: number;
+            /** Format: uuid */
+            invoiceId: string;
+            invoiceNumber: string;
+        };
+        /** @description The seed's async job answer, already Completed */
+        CreditMemoAsyncJob: {
+            creditMemoIds: string[];
+            /**
+             * @description The work is done in the request: no job to follow
+             * @enum {object|null}
+             */
+            jobId: never | null;
+            /** @enum {unknown} */
+            status: "Completed";
+        };
+        /** @description A credit memo item: amounts credited, shown positive */
+        CreditMemoItem: {
+            /** Format: uuid */
+            accountId: string;
+            /** @description Money: a JSON number in the currency's units */
+            amount: number;
+            /** Format: uuid */
+            assetId: string;
+            assetNumber: string;
+            /** @enum {unknown} */
+            assetType: "Subscription" | "Asset" | "Entitlement";
+            /** @description Money: a JSON number in the currency's units */
+            balance: number;
+            /** @enum {unknown} */
+            billingTiming: "InAdvance" | "InArrears";
+            /**
+             * @description Adjustment: a correction of correctsInvoiceItemId; Credit: a credit conversion
+             * @enum {unknown}
+             */
+            chargeType: "Recurring" | "OneTime" | "Credit" | "Adjustment";
+            /** Format: uuid */
+            correctsInvoiceItemId: string | null;
+            /** Format: uuid */
+            creditMemoId: string;
+            /** @example CMI-00001280 */
+            creditMemoItemNumber: string;
+            creditMemoNumber: string;
+            details: components["schemas"]["CreditMemoItemDetail"][];
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            endDate: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description Money: a JSON number in the currency's units */
+            netSalesPrice: number;
+            /** Format: uuid */
+            productId: string;
+            productName: string | null;
+            prorationDenominator: number;
+            prorationNumerator: number;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            startDate: string;
+            /** @enum {unknown} */
+            status: "Draft" | "Active" | "Canceled";
+            /** @description Money: a JSON number in the currency's units */
+            taxAmount: number;
+            /** @description Money: a JSON number in the currency's units */
+            transactionAmount: number;
+            /** @description Money: a JSON number in the currency's units */
+            transactionAmountWithoutTax: number;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            transactionDate: string;
+            /** @description A quantity; below zero for a correction that takes quantity back */
+            transactionQuantity: number;
+            /** Format: uuid */
+            uomId: string | null;
+        };
+        /** @description What a credit memo item credits per order line */
+        CreditMemoItemDetail: {
+            /** @enum {unknown} */
+            billingTiming: "InAdvance" | "InArrears";
+            /** Format: uuid */
+            creditMemoId: string;
+            /** Format: uuid */
+            creditMemoItemId: string;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            endDate: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            orderProductId: string;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            startDate: string;
+            /** @enum {unknown} */
+            status: "Draft" | "Active" | "Canceled";
+            /** @description Money: a JSON number in the currency's units */
+            taxAmount: number;
+            /** @description Money: a JSON number in the currency's units */
+            transactionAmountWithoutTax: number;
+            /** @description A quantity (may be fractional) */
+            transactionQuantity: number;
+        };
+        /** @description The Active credit memos credits:convert wrote, one per line */
+        CreditsConverted: {
+            /** @description The seed's key; it holds credit memos (A6) */
+            invoices: components["schemas"]["CreditMemo"][];
+        };
+        /** @description A charge owed outside the billing of assets (a late fee …); balance = amount − credits applied */
+        DebitMemo: {
+            /** @description Money: a JSON number in the currency's units */
+            amount: number;
+            /** @description Money: a JSON number in the currency's units */
+            balance: number;
+            chargeReason: string | null;
+            /** @description ISO 4217 currency code */
+            currencyCode: string;
+            /** @description ISO 4217 currency code */
+            currencyIsoCode: string;
+            /** Format: uuid */
+            customerId: string;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            debitMemoDate: string;
+            /** @example DM-00000001 */
+            debitMemoNumber: string;
+            description: string | null;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            endDate: string | null;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /**
+             * @description From the credit memos applied to it
+             * @enum {unknown}
+             */
+            paymentStatus: "NotTransferred" | "PartiallyApplied" | "CreditBack" | "Canceled";
+            /** @description chargeReason again */
+            reason: string | null;
+            /** Format: uuid */
+            sourceId: string | null;
+            sourceType: string | null;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            startDate: string | null;
+            /** @enum {unknown} */
+            status: "Draft" | "Active" | "Canceled";
+            /** @description Money: a JSON number in the currency's units */
+            taxAmount: number;
+        };
+        /** @description A debit memo a credit memo was applied to, with how much it applied */
+        DebitMemoApplied: {
+            /** @description Money: a JSON number in the currency's units */
+            amount: number;
+            /** @description Money: a JSON number in the currency's units */
+            appliedAmount: number;
+            /** @description Money: a JSON number in the currency's units */
+            balance: number;
+            chargeReason: string | null;
+            /** @description ISO 4217 currency code */
+            currencyCode: string;
+            /** @description ISO 4217 currency code */
+            currencyIsoCode: string;
+            /** Format: uuid */
+            customerId: string;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            debitMemoDate: string;
+            /** @example DM-00000001 */
+            debitMemoNumber: string;
+            description: string | null;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            endDate: string | null;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /**
+             * @description From the credit memos applied to it
+             * @enum {unknown}
+             */
+            paymentStatus: "NotTransferred" | "PartiallyApplied" | "CreditBack" | "Canceled";
+            /** @description chargeReason again */
+            reason: string | null;
+            /** Format: uuid */
+            sourceId: string | null;
+            sourceType: string | null;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            startDate: string | null;
+            /** @enum {unknown} */
+            status: "Draft" | "Active" | "Canceled";
+            /** @description Money: a JSON number in the currency's units */
+            taxAmount: number;
+        };
         /** @description The error shape: the message names the offending field; errorCode says why */
         Error: {
             errorCode: string;
             errorType: string;
             message: string;
             title: string;
+        };
+        /** @description The tenant's billing settings in the seed's shape */
+        ImportAndExportBillingSettingsVO: {
+            /** @description {mode, setting}; kept as sent, not acted on */
+            autoSetBcdMode: unknown;
+            /** @description The settings Keel acts on, and any other key as it was imported */
+            billingSettings: {
+                "Bill Cycle Day": number;
+                /** @enum {unknown} */
+                "Billing Period": "Month" | "Quarter" | "Semi-Annual" | "Annual";
+                "Billing Start Month": number | null;
+                /** @description In Advance or In Arrears */
+                "Billing Timing": string;
+                "Credit Memo Mode": string;
+                hideZeroItems: boolean;
+                /** @description "Net N" or "Due on Receipt" */
+                "Payment Term": string;
+                prorationEnabled: boolean;
+                /** @enum {unknown} */
+                "Term Basis": "US30360" | "Actual";
+            } & {
+                [key: string]: unknown;
+            };
+            /** @description CRM alignment settings; kept as sent, not acted on */
+            sfCustomSettings: unknown;
+            /** @description {fieldApiName}; kept as sent, not acted on */
+            subscriptionDateFieldForBcd: unknown;
+        };
+        /** @description An invoice, stored or previewed */
+        Invoice: {
+            /** Format: uuid */
+            accountId: string | null;
+            /** @description e.g. NotStarted */
+            accountingStatus: string;
+            activatedById: string | null;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            activatedTime: string | null;
+            /** @description Money: a JSON number in the currency's units */
+            amount: number;
+            /** @description Money: a JSON number in the currency's units */
+            amountWithoutTax: number;
+            /** @description Money: a JSON number in the currency's units */
+            balance: number;
+            /** Format: uuid */
+            billToContactId: string | null;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            canceledDate: string | null;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            createdDate: string | null;
+            /** @description ISO 4217 currency code */
+            currencyIsoCode: string;
+            /** Format: uuid */
+            customerId: string | null;
+            /** @description The tenant's custom fields, by API name */
+            customFields: {
+                [key: string]: unknown;
+            };
+            description: string | null;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            dueDate: string;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            endDate: string;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            invoiceDate: string;
+            /** @description null on a preview */
+            invoiceNumber: string | null;
+            isCatchUp: boolean;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            lastModifiedDate: string | null;
+            /** @description The invoice number (null on a preview) */
+            name: string | null;
+            /** Format: uuid */
+            orderId: string | null;
+            /** @description Set with a payment status by hand (convert-payment-status) */
+            paymentDetails: string | null;
+            /** @enum {unknown} */
+            paymentStatus: "NotTransferred" | "Transferred" | "TransferError" | "Paid" | "PartialPaid" | "Canceled" | "Refunded" | "PartialRefunded" | "CreditBack" | "Applied" | "PartiallyApplied" | "Failed" | "WrittenOff";
+            poNumber: string | null;
+            /** @enum {unknown} */
+            recordType: "Invoice";
+            /** @description What made it, e.g. Billing */
+            source: string;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            startDate: string;
+            /** @enum {unknown} */
+            status: "Draft" | "Active" | "Canceled";
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            targetDate: string;
+            /** @description Money: a JSON number in the currency's units */
+            taxAmount: number;
+            /** @description e.g. NotCalculated, Calculated */
+            taxStatus: string;
+        };
+        /** @description The seed's async job answer (CreateAsyncJobResponse), already Completed */
+        InvoiceAsyncJob: {
+            invoiceIds: string[];
+            /**
+             * @description Always null: the work is done before the answer
+             * @enum {object|null}
+             */
+            jobId: never | null;
+            /** @enum {unknown} */
+            status: "Completed";
+        };
+        /** @description One line of an invoice: an asset's charge for a period */
+        InvoiceItem: {
+            /** @description The customer (empty on a preview without one) */
+            accountId: string;
+            /** @description Money: a JSON number in the currency's units */
+            amount: number;
+            /** @description Money: a JSON number in the currency's units */
+            appliedCredits: number;
+            assetId: string;
+            assetNumber: string;
+            /** @description Subscription, Asset or Entitlement */
+            assetType: string;
+            /** @description Money: a JSON number in the currency's units */
+            balance: number;
+            /** @enum {unknown} */
+            billingTiming: "InAdvance" | "InArrears";
+            /** @description The charge (e.g. Recurring, OneTime), or Adjustment for a correction */
+            chargeType: string;
+            /** Format: uuid */
+            correctsInvoiceItemId: string | null;
+            details: components["schemas"]["InvoiceItemDetail"][];
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            endDate: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            invoiceId: string;
+            invoiceItemNumber: string | null;
+            invoiceNumber: string | null;
+            /** @description The item number (null on a preview) */
+            name: string | null;
+            /** @description Money: a JSON number in the currency's units */
+            netSalesPrice: number;
+            productId: string;
+            productName: string | null;
+            prorationDenominator: number;
+            prorationNumerator: number;
+            /** @description Money: a JSON number in the currency's units */
+            ratedCredits: number;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            startDate: string;
+            /** @enum {unknown} */
+            status: "Draft" | "Active" | "Canceled";
+            /** @description Money: a JSON number in the currency's units */
+            taxAmount: number;
+            /** @description Money: a JSON number in the currency's units */
+            transactionAmount: number;
+            /** @description Money: a JSON number in the currency's units */
+            transactionAmountWithoutTax: number;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            transactionDate: string;
+            /** @description A quantity (may be fractional) */
+            transactionQuantity: number;
+            uomId: string | null;
+        };
+        /** @description What an invoice item bills for one order line */
+        InvoiceItemDetail: {
+            /** @description Money: a JSON number in the currency's units */
+            billedAmount: number;
+            /** @enum {unknown} */
+            billingTiming: "InAdvance" | "InArrears";
+            /** @enum {unknown} */
+            detailType: "Committed" | "Overage";
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            endDate: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            invoiceItemId: string;
+            /** @description Money: a JSON number in the currency's units */
+            netSalesPrice: number;
+            orderProductId: string;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            startDate: string;
+            /** @description Money: a JSON number in the currency's units */
+            taxAmount: number;
+            /** @description Money: a JSON number in the currency's units */
+            transactionAmount: number;
+            /** @description Money: a JSON number in the currency's units */
+            transactionAmountWithoutTax: number;
+            /** @description A quantity (may be fractional) */
+            transactionQuantity: number;
+        };
+        /** @description An invoice and its items */
+        InvoiceModelWithItems: {
+            invoice: components["schemas"]["Invoice"];
+            items: components["schemas"]["InvoiceItem"][];
+        };
+        /** @description The invoices whose payments were reversed, with their balances reopened */
+        InvoicesPaymentResponse: {
+            invoices: {
+                /** @description Money: a JSON number in the currency's units */
+                balance: number;
+                /** Format: uuid */
+                id: string;
+                /** @enum {unknown} */
+                paymentStatus: "NotTransferred" | "Transferred" | "TransferError" | "Paid" | "PartialPaid" | "Canceled" | "Refunded" | "PartialRefunded" | "CreditBack" | "Applied" | "PartiallyApplied" | "Failed" | "WrittenOff";
+            }[];
+        };
+        /** @description What one line of :pay, :refund or :write-off applied to its invoice */
+        PaymentApplication: {
+            /** @enum {object|null} */
+            debitMemoId: never | null;
+            /**
+             * @description Always null: a line that fails fails the whole call
+             * @enum {object|null}
+             */
+            errorCode: never | null;
+            /** @enum {object|null} */
+            errorMessage: never | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            invoiceId: string;
+            /** Format: uuid */
+            paymentId: string | null;
+            /** @enum {unknown} */
+            paymentMethod: "Electronic" | "WriteOff";
+            /**
+             * @description The payment recorded (:pay and :refund; a write-off records none)
+             * @example PAY-00000001
+             */
+            paymentNumber?: string;
+            /** @description Money: a JSON number in the currency's units */
+            transactionAmount: number;
+        };
+        /** @description One application per line, in the order sent */
+        PaymentApplications: {
+            paymentApplications: components["schemas"]["PaymentApplication"][];
+        };
+        /** @description The payment statuses set by hand on an invoice, oldest first */
+        PaymentStatusChanges: {
+            changes: {
+                /** @description The principal that set it */
+                changedBy: string | null;
+                /**
+                 * Format: date-time
+                 * @description An instant, ISO 8601
+                 */
+                createdDate: string;
+                /** @enum {unknown} */
+                fromStatus: "NotTransferred" | "Transferred" | "TransferError" | "Paid" | "PartialPaid" | "Canceled" | "Refunded" | "PartialRefunded" | "CreditBack" | "Applied" | "PartiallyApplied" | "Failed" | "WrittenOff";
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                invoiceId: string;
+                reason: string;
+                /** @enum {unknown} */
+                toStatus: "NotTransferred" | "Transferred" | "TransferError" | "Paid" | "PartialPaid" | "Canceled" | "Refunded" | "PartialRefunded" | "CreditBack" | "Applied" | "PartiallyApplied" | "Failed" | "WrittenOff";
+            }[];
+            /** Format: uuid */
+            customerId: string;
+            /** Format: uuid */
+            invoiceId: string;
+        };
+        /** @description Each invoice's payment status as it was and as set, with the reason recorded */
+        PaymentStatusConversions: {
+            invoices: {
+                /** Format: uuid */
+                id: string;
+                invoiceNumber: string;
+                /** @enum {unknown} */
+                paymentStatus: "NotTransferred" | "Transferred" | "TransferError" | "Paid" | "PartialPaid" | "Canceled" | "Refunded" | "PartialRefunded" | "CreditBack" | "Applied" | "PartiallyApplied" | "Failed" | "WrittenOff";
+                /** @enum {unknown} */
+                previousPaymentStatus: "NotTransferred" | "Transferred" | "TransferError" | "Paid" | "PartialPaid" | "Canceled" | "Refunded" | "PartialRefunded" | "CreditBack" | "Applied" | "PartiallyApplied" | "Failed" | "WrittenOff";
+                reason: string;
+            }[];
+        };
+        /** @description Each credit memo's refund to the original payment method (refundedAmount 0 until it succeeds) */
+        RefundsToPaymentMethod: {
+            creditMemos: {
+                /** @description Money: a JSON number in the currency's units */
+                balance: number;
+                /** Format: uuid */
+                creditMemoId: string;
+                creditMemoNumber: string;
+                /** Format: uuid */
+                originalPaymentId: string | null;
+                /** @description The credit memo's */
+                paymentStatus: string;
+                /** @description Money: a JSON number in the currency's units */
+                refundedAmount: number;
+                refundPaymentNumber: string;
+                /**
+                 * @description The refund's: Pending until the gateway settles it
+                 * @enum {unknown}
+                 */
+                status: "Pending" | "Succeeded" | "Failed" | "Canceled";
+            }[];
+        };
+        /** @description Each invoice charged, as it stands after the charge */
+        ResyncInvoiceToPaymentResponse: {
+            invoices: {
+                attempt: components["schemas"]["CollectionAttempt"] | (never | null);
+                /** @description Money: a JSON number in the currency's units */
+                balance: number;
+                /** Format: uuid */
+                id: string;
+                invoiceNumber: string;
+                /** @enum {unknown} */
+                paymentStatus: "NotTransferred" | "Transferred" | "TransferError" | "Paid" | "PartialPaid" | "Canceled" | "Refunded" | "PartialRefunded" | "CreditBack" | "Applied" | "PartiallyApplied" | "Failed" | "WrittenOff";
+            }[];
         };
     };
     responses: never;
@@ -2445,27 +3323,57 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /**
+                     * @description The amount, tax included, > 0: a JSON number or a decimal string such as "12.30"
+                     * @example 10
+                     */
+                    amount: number | string;
+                    /**
+                     * Format: date
+                     * @description Default: today (YYYY-MM-DD)
+                     */
+                    creditMemoDate?: string | null;
+                    /** @description ISO 4217 currency code; default: the customer's currency */
+                    currencyIsoCode?: string;
+                    /** Format: uuid */
+                    customerId: string;
+                    /** @example Goodwill */
+                    reason?: string | null;
+                    /**
+                     * @description Draft (default) or Active: created Active, it is owed (debit) or applies (credit) at once
+                     * @enum {unknown}
+                     */
+                    status?: "Draft" | "Active";
+                    /**
+                     * @description Its tax, from 0 (default) to the amount: a JSON number or a decimal string such as "12.30"
+                     * @example 0
+                     */
+                    taxAmount?: number | string;
+                } & {
                     [key: string]: unknown;
                 };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "TOO_MANY_REQUESTS" | "CUSTOMER_NOT_FOUND" | "INVALID_AMOUNT" | "UNKNOWN_CURRENCY";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Money owed back to a customer, applied to invoices and debit memos; items when billing or a credit conversion wrote it */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditMemo"];
                 };
             };
         };
@@ -2480,27 +3388,32 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    creditMemoIds: string[];
+                } & {
                     [key: string]: unknown;
                 };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "TOO_MANY_REQUESTS" | "CREDIT_MEMO_NOT_FOUND" | "CREDIT_MEMO_NOT_DRAFT";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditMemo"][];
                 };
             };
         };
@@ -2515,27 +3428,47 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description Never past the memo's or the document's balance */
+                    appliedInvoices: ({
+                        /** @description The credit memo (Active, same customer and currency) */
+                        creditMemoId: string;
+                        /** @description An Active debit memo; exactly one of invoiceId and debitMemoId */
+                        debitMemoId?: string | null;
+                        /** @description An Active invoice; exactly one of invoiceId and debitMemoId */
+                        invoiceId?: string | null;
+                        /**
+                         * @description How much, > 0: a JSON number or a decimal string such as "12.30"
+                         * @example 230
+                         */
+                        transactionAmount: number | string;
+                    } & {
+                        [key: string]: unknown;
+                    })[];
+                } & {
                     [key: string]: unknown;
                 };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "TOO_MANY_REQUESTS" | "CREDIT_MEMO_NOT_FOUND" | "INVOICE_NOT_FOUND" | "DEBIT_MEMO_NOT_FOUND" | "INVALID_AMOUNT" | "CREDIT_MEMO_NOT_ACTIVE" | "INVOICE_NOT_ACTIVE" | "DEBIT_MEMO_NOT_ACTIVE" | "CREDIT_MEMO_MISMATCH" | "OVER_APPLIED";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditMemoApplications"];
                 };
             };
         };
@@ -2550,27 +3483,32 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    creditMemoIds: string[];
+                } & {
                     [key: string]: unknown;
                 };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "TOO_MANY_REQUESTS" | "CREDIT_MEMO_NOT_FOUND" | "CREDIT_MEMO_CANCELED" | "CREDIT_MEMO_APPLIED";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description The seed's async job answer, already Completed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditMemoAsyncJob"];
                 };
             };
         };
@@ -2585,27 +3523,32 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    creditMemoIds: string[];
+                } & {
                     [key: string]: unknown;
                 };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "TOO_MANY_REQUESTS" | "CREDIT_MEMO_NOT_FOUND" | "CREDIT_MEMO_NOT_CANCELED";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description The seed's async job answer, already Completed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditMemoAsyncJob"];
                 };
             };
         };
@@ -2655,27 +3598,47 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description Never more than the memo applied to that document */
+                    unappliedInvoices: ({
+                        /** @description The credit memo (Active, same customer and currency) */
+                        creditMemoId: string;
+                        /** @description An Active debit memo; exactly one of invoiceId and debitMemoId */
+                        debitMemoId?: string | null;
+                        /** @description An Active invoice; exactly one of invoiceId and debitMemoId */
+                        invoiceId?: string | null;
+                        /**
+                         * @description How much, > 0: a JSON number or a decimal string such as "12.30"
+                         * @example 230
+                         */
+                        transactionAmount: number | string;
+                    } & {
+                        [key: string]: unknown;
+                    })[];
+                } & {
                     [key: string]: unknown;
                 };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "TOO_MANY_REQUESTS" | "CREDIT_MEMO_NOT_FOUND" | "INVOICE_NOT_FOUND" | "DEBIT_MEMO_NOT_FOUND" | "INVALID_AMOUNT" | "OVER_UNAPPLIED";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditMemoApplications"];
                 };
             };
         };
@@ -2691,22 +3654,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "TOO_MANY_REQUESTS" | "CREDIT_MEMO_NOT_FOUND";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Money owed back to a customer, applied to invoices and debit memos; items when billing or a credit conversion wrote it */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditMemo"];
                 };
             };
         };
@@ -2720,30 +3686,49 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description Non-monetary fields of a Draft or Active memo; any other field is a 409 CREDIT_MEMO_FIELD_FROZEN */
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description Taken (the seed sends it) and not stored */
+                    billToContactId?: unknown;
+                    /**
+                     * Format: date
+                     * @description While the memo is Draft only (YYYY-MM-DD)
+                     */
+                    creditMemoDate?: string;
+                    /** @description Merged: keys sent replace, keys not sent stay */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description Taken (the seed sends it) and not stored */
+                    paymentDetails?: unknown;
+                    reason?: string | null;
+                } & {
                     [key: string]: unknown;
                 };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "TOO_MANY_REQUESTS" | "CREDIT_MEMO_NOT_FOUND" | "CREDIT_MEMO_FROZEN" | "CREDIT_MEMO_FIELD_FROZEN";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Money owed back to a customer, applied to invoices and debit memos; items when billing or a credit conversion wrote it */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditMemo"];
                 };
             };
         };
@@ -2759,22 +3744,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "TOO_MANY_REQUESTS" | "CREDIT_MEMO_NOT_FOUND";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DebitMemoApplied"][];
                 };
             };
         };
@@ -2790,51 +3778,59 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "TOO_MANY_REQUESTS" | "CREDIT_MEMO_NOT_FOUND";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditMemoAppliedInvoice"][];
                 };
             };
         };
     };
     getBillingCredits: {
         parameters: {
-            query?: never;
+            query: {
+                customerId: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "TOO_MANY_REQUESTS";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Credit"][];
                 };
             };
         };
@@ -2849,27 +3845,44 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    credits: ({
+                        /**
+                         * @description Cash to convert, > 0 and at most the credit's balance: a JSON number or a decimal string such as "12.30"
+                         * @example 50
+                         */
+                        amount: number | string;
+                        /** Format: uuid */
+                        creditId?: string | null;
+                        /** @description The CRE- number: names the credit when creditId is absent, else must be its number */
+                        creditNumber?: string;
+                    } & {
+                        [key: string]: unknown;
+                    })[];
+                } & {
                     [key: string]: unknown;
                 };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "TOO_MANY_REQUESTS" | "CREDIT_NOT_FOUND" | "INVALID_AMOUNT" | "OVER_CONVERTED";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description The Active credit memos credits:convert wrote, one per line */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditsConverted"];
                 };
             };
         };
@@ -2885,22 +3898,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "TOO_MANY_REQUESTS" | "CREDIT_NOT_FOUND";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Credits a customer bought with an order line: balance is the cash not yet converted to credit memos */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Credit"];
                 };
             };
         };
@@ -2912,30 +3928,124 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description Either {debitMemo: {...}} or the memo's fields flat; customerId and amount are required */
         requestBody: {
             content: {
                 "application/json": {
+                    /**
+                     * @description The amount, tax included, > 0: a JSON number or a decimal string such as "12.30"
+                     * @example 100
+                     */
+                    amount?: number | string;
+                    /** @example LateFee */
+                    chargeReason?: string | null;
+                    /** @description ISO 4217 currency code; default: the customer's currency */
+                    currencyCode?: string;
+                    /** Format: uuid */
+                    customerId?: string;
+                    /** @description The memo (the seed's shape); customerId and amount are required */
+                    debitMemo?: {
+                        /**
+                         * @description The amount, tax included, > 0: a JSON number or a decimal string such as "12.30"
+                         * @example 100
+                         */
+                        amount?: number | string;
+                        /** @example LateFee */
+                        chargeReason?: string | null;
+                        /** @description ISO 4217 currency code; default: the customer's currency */
+                        currencyCode?: string;
+                        /** Format: uuid */
+                        customerId?: string;
+                        /** @example Late Fee */
+                        description?: string | null;
+                        /**
+                         * Format: date
+                         * @description Not before startDate (YYYY-MM-DD)
+                         */
+                        endDate?: string | null;
+                        /** @description chargeReason, by the name credit memos use (chargeReason wins) */
+                        reason?: string | null;
+                        /**
+                         * Format: uuid
+                         * @description What the charge comes from (an invoice, with sourceType Invoice)
+                         */
+                        sourceId?: string | null;
+                        /** @example Invoice */
+                        sourceType?: string | null;
+                        /**
+                         * Format: date
+                         * @description A calendar date, YYYY-MM-DD
+                         */
+                        startDate?: string | null;
+                        /**
+                         * @description Draft (default) or Active: created Active, it is owed (debit) or applies (credit) at once
+                         * @enum {unknown}
+                         */
+                        status?: "Draft" | "Active";
+                        /**
+                         * @description Its tax, >= 0 (default 0): a JSON number or a decimal string such as "12.30"
+                         * @example 0
+                         */
+                        taxAmount?: number | string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                    /** @example Late Fee */
+                    description?: string | null;
+                    /**
+                     * Format: date
+                     * @description Not before startDate (YYYY-MM-DD)
+                     */
+                    endDate?: string | null;
+                    /** @description chargeReason, by the name credit memos use (chargeReason wins) */
+                    reason?: string | null;
+                    /**
+                     * Format: uuid
+                     * @description What the charge comes from (an invoice, with sourceType Invoice)
+                     */
+                    sourceId?: string | null;
+                    /** @example Invoice */
+                    sourceType?: string | null;
+                    /**
+                     * Format: date
+                     * @description A calendar date, YYYY-MM-DD
+                     */
+                    startDate?: string | null;
+                    /**
+                     * @description Draft (default) or Active: created Active, it is owed (debit) or applies (credit) at once
+                     * @enum {unknown}
+                     */
+                    status?: "Draft" | "Active";
+                    /**
+                     * @description Its tax, >= 0 (default 0): a JSON number or a decimal string such as "12.30"
+                     * @example 0
+                     */
+                    taxAmount?: number | string;
+                } & {
                     [key: string]: unknown;
                 };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "TOO_MANY_REQUESTS" | "CUSTOMER_NOT_FOUND" | "INVALID_AMOUNT" | "UNKNOWN_CURRENCY";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A charge owed outside the billing of assets (a late fee …); balance = amount − credits applied */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DebitMemo"];
                 };
             };
         };
@@ -2950,27 +4060,32 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    debitMemoIds: string[];
+                } & {
                     [key: string]: unknown;
                 };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "TOO_MANY_REQUESTS" | "DEBIT_MEMO_NOT_FOUND" | "DEBIT_MEMO_NOT_DRAFT";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DebitMemo"][];
                 };
             };
         };
@@ -2982,30 +4097,127 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description The whole memo again: a Draft memo is rewritten; an Active one keeps its customer and amounts (only its texts change) */
         requestBody: {
             content: {
                 "application/json": {
+                    /**
+                     * @description The amount, tax included, > 0: a JSON number or a decimal string such as "12.30"
+                     * @example 100
+                     */
+                    amount?: number | string;
+                    /** @example LateFee */
+                    chargeReason?: string | null;
+                    /** @description ISO 4217 currency code; default: the customer's currency */
+                    currencyCode?: string;
+                    /** Format: uuid */
+                    customerId?: string;
+                    debitMemo?: {
+                        /**
+                         * @description The amount, tax included, > 0: a JSON number or a decimal string such as "12.30"
+                         * @example 100
+                         */
+                        amount?: number | string;
+                        /** @example LateFee */
+                        chargeReason?: string | null;
+                        /** @description ISO 4217 currency code; default: the customer's currency */
+                        currencyCode?: string;
+                        /** Format: uuid */
+                        customerId?: string;
+                        /** @example Late Fee */
+                        description?: string | null;
+                        /**
+                         * Format: date
+                         * @description Not before startDate (YYYY-MM-DD)
+                         */
+                        endDate?: string | null;
+                        /** @description The debit memo to change (required) */
+                        id: string;
+                        /** @description chargeReason, by the name credit memos use (chargeReason wins) */
+                        reason?: string | null;
+                        /**
+                         * Format: uuid
+                         * @description What the charge comes from (an invoice, with sourceType Invoice)
+                         */
+                        sourceId?: string | null;
+                        /** @example Invoice */
+                        sourceType?: string | null;
+                        /**
+                         * Format: date
+                         * @description A calendar date, YYYY-MM-DD
+                         */
+                        startDate?: string | null;
+                        /**
+                         * @description Draft (default) or Active: created Active, it is owed (debit) or applies (credit) at once
+                         * @enum {unknown}
+                         */
+                        status?: "Draft" | "Active";
+                        /**
+                         * @description Its tax, >= 0 (default 0): a JSON number or a decimal string such as "12.30"
+                         * @example 0
+                         */
+                        taxAmount?: number | string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                    /** @example Late Fee */
+                    description?: string | null;
+                    /**
+                     * Format: date
+                     * @description Not before startDate (YYYY-MM-DD)
+                     */
+                    endDate?: string | null;
+                    /** @description The debit memo to change, in the flat shape */
+                    id?: string;
+                    /** @description chargeReason, by the name credit memos use (chargeReason wins) */
+                    reason?: string | null;
+                    /**
+                     * Format: uuid
+                     * @description What the charge comes from (an invoice, with sourceType Invoice)
+                     */
+                    sourceId?: string | null;
+                    /** @example Invoice */
+                    sourceType?: string | null;
+                    /**
+                     * Format: date
+                     * @description A calendar date, YYYY-MM-DD
+                     */
+                    startDate?: string | null;
+                    /**
+                     * @description Draft (default) or Active: created Active, it is owed (debit) or applies (credit) at once
+                     * @enum {unknown}
+                     */
+                    status?: "Draft" | "Active";
+                    /**
+                     * @description Its tax, >= 0 (default 0): a JSON number or a decimal string such as "12.30"
+                     * @example 0
+                     */
+                    taxAmount?: number | string;
+                } & {
                     [key: string]: unknown;
                 };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "TOO_MANY_REQUESTS" | "CUSTOMER_NOT_FOUND" | "INVALID_AMOUNT" | "UNKNOWN_CURRENCY" | "DEBIT_MEMO_NOT_FOUND" | "DEBIT_MEMO_FROZEN" | "DEBIT_MEMO_FIELD_FROZEN";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A charge owed outside the billing of assets (a late fee …); balance = amount − credits applied */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DebitMemo"];
                 };
             };
         };
@@ -3021,22 +4233,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "TOO_MANY_REQUESTS" | "DEBIT_MEMO_NOT_FOUND";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A charge owed outside the billing of assets (a late fee …); balance = amount − credits applied */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DebitMemo"];
                 };
             };
         };
@@ -3051,27 +4266,32 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    debitMemoIds: string[];
+                } & {
                     [key: string]: unknown;
                 };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "TOO_MANY_REQUESTS" | "DEBIT_MEMO_NOT_FOUND" | "DEBIT_MEMO_CANCELED" | "DEBIT_MEMO_CREDITED";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
                 };
             };
         };
@@ -3503,22 +4723,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "TOO_MANY_REQUESTS" | "INVOICE_NOT_FOUND";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditMemoApplied"][];
                 };
             };
         };
