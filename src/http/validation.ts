@@ -2,7 +2,7 @@ import { Ajv, type Options } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifyInstance, FastifySchemaCompiler, FastifySerializerCompiler } from 'fastify';
 import type { SchemaErrorFormatter } from 'fastify/types/schema.js';
-import { BUSINESS_DATE_TEXT, isBusinessDate } from '../core/dates.js';
+import { BUSINESS_DATE_TEXT, isBusinessDate, isDateString } from '../core/dates.js';
 
 // Bodies are validated strictly: a string where a number belongs is a 400, not a silent
 // conversion. Query strings and path params arrive as text, so they are coerced.
@@ -13,10 +13,12 @@ const bodyAjv = addFormats(new Ajv({ ...common, coerceTypes: false }));
 const textAjv = addFormats(new Ajv({ ...common, coerceTypes: 'array' }));
 // answers are checked as they leave: no defaults filled in, nothing coerced, every error reported
 const answerAjv = addFormats(new Ajv({ ...common, useDefaults: false, coerceTypes: false, allErrors: true }));
-for (const ajv of [bodyAjv, textAjv, answerAjv]) {
+for (const ajv of [bodyAjv, textAjv]) {
   // Business dates: a real calendar date, YYYY-MM-DD, 1900–2199 (2023-02-30 and 9999-12-31 are refused here).
   ajv.addFormat('date', { type: 'string', validate: isBusinessDate });
 }
+// an answer's date may be derived past the input range (a term starting 2199-12-31 ends in 2200): any real calendar date
+answerAjv.addFormat('date', { type: 'string', validate: isDateString });
 
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
   const ajv = httpPart === 'body' ? bodyAjv : textAjv;
