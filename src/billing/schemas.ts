@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type, type TSchema } from 'typebox';
 import { CurrencyCode, CustomFields, DateString, DateTime, Money, Nullable, Quantity, StringEnum, Uuid } from '../http/schemas.js';
 import { memoSchemas } from './memo-schemas.js';
 
@@ -66,7 +66,7 @@ export const InvoiceSchema = Type.Object({
   amount: Money,
   balance: Money,
   paymentStatus: StringEnum([...INVOICE_PAYMENT_STATUSES]),
-  taxStatus: Type.String({ description: 'e.g. NotCalculated, Calculated' }),
+  taxStatus: Type.String({ description: 'e.g. NotCalculated, Calculated, AddressMissing' }),
   accountingStatus: Type.String({ description: 'e.g. NotStarted' }),
   isCatchUp: Type.Boolean(),
   poNumber: Nullable(Type.String()),
@@ -106,7 +106,7 @@ export const InvoiceItemSchema = Type.Object({
   status: StringEnum(['Draft', 'Active', 'Canceled']),
   assetId: Type.String(),
   assetNumber: Type.String(),
-  assetType: Type.String({ description: 'Subscription, Asset or Entitlement' }),
+  assetType: StringEnum(['Subscription', 'Asset', 'Entitlement']),
   productId: Type.String(),
   productName: Nullable(Type.String()),
   uomId: Nullable(Type.String()),
@@ -125,7 +125,7 @@ export const InvoiceItemSchema = Type.Object({
   billingTiming: BillingTiming,
   prorationNumerator: Type.Integer(),
   prorationDenominator: Type.Integer(),
-  chargeType: Type.String({ description: 'The charge (e.g. Recurring, OneTime), or Adjustment for a correction' }),
+  chargeType: StringEnum(['Recurring', 'OneTime', 'Credit', 'Adjustment'], { description: 'The charge billed, or Adjustment for a correction of a period already billed' }),
   correctsInvoiceItemId: Nullable(Uuid),
   details: Type.Array(Type.Ref('InvoiceItemDetail')),
 }, { $id: 'InvoiceItem', additionalProperties: false, description: 'One line of an invoice: an asset\'s charge for a period' });
@@ -273,6 +273,133 @@ export const BillingJobErrorSchema = Type.Object({
 }, { $id: 'BillingJobError', additionalProperties: false, description: 'A customer a billing run could not bill, and why' });
 
 export const BillingScheduleIdsSchema = Type.Object({ scheduleIds: Type.Array(Uuid) }, { $id: 'BillingScheduleIds', additionalProperties: false, description: 'The schedules changed' });
+
+// --- request bodies (the service's readers still check every field: these document them) ---------
+
+/** Money in a request: a JSON number or a decimal string ("12.30"); the reader refuses anything else. */
+const MoneyIn = (description: string, example?: number | string) =>
+  Type.Union([Type.Number(), Type.String()], { description: `${description}: a JSON number or a decimal string such as "12.30"`, ...(example !== undefined && { example }) });
+/** An invoice named by id: text that names no invoice is a 404 naming where it was sent. */
+const InvoiceIdIn = Type.String({ description: 'An invoice id', example: '4f163819-178d-470c-a246-d6768476a6ec' });
+const InvoiceIdsIn = (description: string) => Type.Array(InvoiceIdIn, { minItems: 1, description });
+
+const PaymentLine = (amount: TSchema, extra: Record<string, TSchema>) => Type.Object({
+  invoiceId: InvoiceIdIn,
+  transactionAmount: amount,
+  paymentId: Type.Optional(Type.String({ description: 'The payment\'s reference outside Keel (kept as its external reference)', example: 'PA-001' })),
+  paymentSource: Type.Optional(Type.String({ description: 'Where the money came from, e.g. Stripe', example: 'Stripe' })),
+  customerId: Type.Optional(Type.String({ description: 'Ignored: the invoice\'s customer is the payer' })),
+  ...extra,
+}, { additionalProperties: true });
+
+const SEED_PAY_LINE = { invoiceId: '4f163819-178d-470c-a246-d6768476a6ec', customerId: '001QL000006gT2DYAW', transactionAmount: 230, paymentId: 'PA-001', paymentSource: 'Stripe', paymentNumber: 'PA-000001' };
+
+export const PayInvoicesBody = Type.Object({
+  payInvoices: Type.Array(PaymentLine(Type.Optional(MoneyIn('The amount, > 0 (required when recorded; with paymentMethod, when sent, the whole balance)', 230)), {
+    paymentNumber: Type.Optional(Type.String({ description: 'The external reference when paymentId is absent' })),
+  }), { minItems: 1, description: 'The payments: recorded by hand (billing:write), or with paymentMethod each invoice\'s whole balance (1 to 100 invoices)' }),
+  paymentMethod: Type.Optional(Type.Object({
+    token: Type.String({ minLength: 1, maxLength: 255, description: 'The gateway\'s payment method token' }),
+    gateway: Type.Optional(Type.String({ description: 'The gateway it belongs to (default: test)' })),
+  }, { additionalProperties: true, description: 'Charge it for each invoice\'s whole balance (money moves); without it the payments are recorded as received' })),
+}, { additionalProperties: true, example: { payInvoices: [SEED_PAY_LINE] } });
+
+export const RefundInvoicesBody = Type.Object({
+  refundInvoices: Type.Array(PaymentLine(MoneyIn('The amount, > 0', 230), {
+    reopen: Type.Optional(Type.Boolean({ description: 'true: the balance reopens; otherwise a credit memo of the same amount keeps the invoice settled' })),
+  }), { minItems: 1 }),
+}, { additionalProperties: true, example: { refundInvoices: [SEED_PAY_LINE] } });
+
+export const WriteOffInvoicesBody = Type.Object({
+  writeOffInvoiceIds: InvoiceIdsIn('Active invoices whose whole remaining balance is written off'),
+}, { additionalProperties: true, example: { writeOffInvoiceIds: ['6876b010-f3fa-4559-8b84-c926443a4d00', '4f163819-178d-470c-a246-d6768476a6ec'] } });
+
+export const CancelPaymentsBody = Type.Object({
+  paymentIds: Type.Array(Uuid, { minItems: 1, description: 'Payments to reverse: their applications stop counting' }),
+}, { additionalProperties: true, example: { paymentIds: ['1d31a831-10c4-4d65-aa82-bbb545ddb9f1', '8f232482-55f4-4f8b-ba78-2753d08dd8b1'] } });
+
+export const CancelInvoicesBody = Type.Object({
+  invoiceIds: InvoiceIdsIn('Draft invoices, or Active ones with nothing paid'),
+  creditMemoIds: Type.Optional(Type.Array(Uuid, { description: 'The credit memos correcting these invoices, canceled with them' })),
+}, { additionalProperties: true, example: { invoiceIds: ['4f163819-178d-470c-a246-d6768476a6ec'] } });
+
+export const DeleteInvoicesBody = Type.Object({
+  invoiceIds: InvoiceIdsIn('Canceled invoices'),
+}, { additionalProperties: true, example: { invoiceIds: ['4f163819-178d-470c-a246-d6768476a6ec'] } });
+
+/** `{invoiceIds}` / `{creditMemoIds}`, or the seed's `{whereConditions: {id: {_in | _eq}}}`: 1 to 100 ids. */
+const TransferBody = (field: string, what: string) => Type.Object({
+  [field]: Type.Optional(Type.Array(Uuid, { minItems: 1, maxItems: 100, description: what })),
+  whereConditions: Type.Optional(Type.Object({
+    id: Type.Optional(Type.Object({ _in: Type.Optional(Type.Array(Uuid, { minItems: 1, maxItems: 100 })), _eq: Type.Optional(Uuid) }, { additionalProperties: true })),
+  }, { additionalProperties: true, description: `The seed's form of ${field}` })),
+}, { additionalProperties: true, example: { whereConditions: { id: { _in: ['4f163819-178d-470c-a246-d6768476a6ec'] } } } });
+export const TransferInvoicesBody = TransferBody('invoiceIds', 'Active invoices to charge now to the customer\'s default payment method');
+export const RefundCreditMemosBody = TransferBody('creditMemoIds', 'Active credit memos whose credit goes back to the original payment method');
+
+export const ConvertPaymentStatusBody = Type.Object({
+  convertPaymentStatuses: Type.Array(Type.Object({
+    id: Uuid,
+    paymentStatus: StringEnum([...INVOICE_PAYMENT_STATUSES]),
+    reason: Type.Optional(Type.String({ maxLength: 2000, description: 'Why it changes (required, or as paymentDetails)' })),
+    paymentDetails: Type.Optional(Type.String({ maxLength: 2000, description: 'The seed\'s name for reason' })),
+  }, { additionalProperties: true }), { minItems: 1 }),
+}, { additionalProperties: true, example: { convertPaymentStatuses: [{ id: '497f6eca-6276-4993-bfeb-53cbbbba6f08', paymentStatus: 'NotTransferred', paymentDetails: 'The card charge was disputed; collect by bank transfer' }] } });
+
+export const PatchInvoiceBody = Type.Object({
+  dueDate: Type.Optional(DateString),
+  invoiceDate: Type.Optional(Type.String({ format: 'date', description: 'Draft only (YYYY-MM-DD)' })),
+  billToContactId: Type.Optional(Nullable(Uuid)),
+  poNumber: Type.Optional(Nullable(Type.String())),
+  description: Type.Optional(Nullable(Type.String())),
+  paymentDetails: Type.Optional(Nullable(Type.String())),
+  customFields: Type.Optional(CustomFields),
+}, { additionalProperties: true, description: 'Non-monetary fields (Draft or Active); any other property is a custom field. Amounts, statuses, numbers, the customer and the period: 409', example: { dueDate: '2024-02-29', poNumber: 'PO-1234' } });
+
+const AmountOverride = (description: string) => Type.Optional(Nullable(MoneyIn(description)));
+export const ActivateInvoicesBody = Type.Object({
+  invoiceIds: Type.Array(Uuid, { minItems: 1, maxItems: 200, description: 'Draft invoices' }),
+  invoiceDate: Type.Optional(Nullable(Type.String({ format: 'date', description: 'A new invoice date for all (the due date keeps its distance)' }))),
+  enabledAppliedCredits: Type.Optional(Type.Boolean({ description: 'Apply open credit (default true)' })),
+  data: Type.Optional(Nullable(Type.Array(Type.Object({
+    id: Uuid,
+    invoiceDate: Type.Optional(Nullable(Type.String({ format: 'date', description: 'This invoice\'s date' }))),
+    amount: AmountOverride('The total after the item overrides, when sent (a check)'),
+    taxAmount: AmountOverride('The tax after the item overrides, when sent (a check)'),
+    invoiceItems: Type.Optional(Type.Array(Type.Object({
+      id: Uuid,
+      transactionAmount: AmountOverride('The item\'s amount without tax'),
+      taxAmount: AmountOverride('The item\'s tax'),
+    }, { additionalProperties: true }))),
+  }, { additionalProperties: true }), { description: 'Per invoice: its date and item amounts, corrected on the way' }))),
+}, { additionalProperties: true, example: { invoiceIds: ['4f163819-178d-470c-a246-d6768476a6ec'], invoiceDate: '2024-01-01', enabledAppliedCredits: true } });
+
+const FilterIn = (entity: string) => Type.Optional(Nullable(Type.Union([Type.String(), Type.Record(Type.String(), Type.Unknown())], { description: `${entity}s, in the where dialect (a string such as "{id: {_in: [...]}}", or an object)` })));
+const ScheduleFilters = {
+  customerFilter: FilterIn('Customer'), productFilter: FilterIn('Product'), billCycleDayFilter: FilterIn('Customer'),
+  orderFilter: Type.Optional(Type.Unknown({ description: 'Not supported (400 UNSUPPORTED_FILTER unless null): select those orders\' customers with customerFilter' })),
+};
+/** A Recurring schedule's fields (schedules.ts readSchedule). */
+const ScheduleFields = {
+  name: Type.Optional(Nullable(Type.String())),
+  recurringSchedule: Type.Optional(Type.String({ description: 'Quartz cron (Recurring), e.g. "0 0 3 * * ? *"' })),
+  scheduleStartDate: Type.Optional(Type.String({ format: 'date', description: 'Default: today' })),
+  targetDateIncrement: Type.Optional(Type.Union([Type.Integer(), Type.String()], { description: 'Days from the firing day to the target date, 0 to 366' })),
+  targetDateIncrementSign: Type.Optional(StringEnum(['Plus', 'Minus'])),
+  targetDateIncrementTimeUnit: Type.Optional(StringEnum(['Days'])),
+  autoActivate: Type.Optional(Type.Boolean()),
+  customerIds: Type.Optional(Nullable(Type.Array(Uuid, { maxItems: 1000 }))),
+  ...ScheduleFilters,
+};
+export const CreateScheduleBody = Type.Object({
+  scheduleType: StringEnum(['OneTime', 'Recurring']),
+  targetDate: Type.Optional(Nullable(Type.String({ format: 'date', description: 'OneTime: bill to this date (required)' }))),
+  ...ScheduleFields,
+}, { additionalProperties: true, example: {
+    scheduleType: 'Recurring', autoActivate: true, scheduleStartDate: '2022-04-24', targetDate: null, recurringSchedule: '0 0 3 * * ? *',
+    productFilter: '{priceModel:{_in:["recurring"]}}', targetDateIncrement: '0', targetDateIncrementSign: 'Plus', targetDateIncrementTimeUnit: 'Days',
+  } });
+export const PatchScheduleBody = Type.Object(ScheduleFields, { additionalProperties: true, description: 'A Draft schedule\'s fields to change', example: { recurringSchedule: '0 0 4 * * ? *' } });
 
 /** Every schema billing's answers refer to by $id (registered at the root: src/http/app.ts). */
 export const billingSchemas = [BillingJobSchema, BillingScheduleSchema, InvoiceSchema, InvoiceItemDetailSchema, InvoiceItemSchema, InvoiceModelWithItemsSchema,

@@ -229,9 +229,10 @@ describe('transferToPayments', () => {
     const before = await counts(s.f.tenant.id);
     const cases: [unknown, number, string, string][] = [
       [{}, 400, 'INVALID_FIELD', 'body/invoiceIds must be a non-empty array of ids'],
-      [{ invoiceIds: [] }, 400, 'INVALID_FIELD', 'body/invoiceIds must be a non-empty array of ids'],
-      [{ invoiceIds: [id, 'nope'] }, 400, 'INVALID_FIELD', 'body/invoiceIds/1 must be an id'],
-      [{ whereConditions: { id: { _in: 'x' } } }, 400, 'INVALID_FIELD', 'body/whereConditions/id/_in must be a non-empty array of ids'],
+      // the body schema answers these before the service reads the ids
+      [{ invoiceIds: [] }, 400, 'INVALID_FIELD', 'body/invoiceIds must NOT have fewer than 1 items'],
+      [{ invoiceIds: [id, 'nope'] }, 400, 'INVALID_FIELD', 'body/invoiceIds/1 must match format "uuid"'],
+      [{ whereConditions: { id: { _in: 'x' } } }, 400, 'INVALID_FIELD', 'body/whereConditions/id/_in must be array'],
       [{ invoiceIds: [id, '00000000-0000-4000-8000-000000000000'] }, 404, 'INVOICE_NOT_FOUND', 'body/invoiceIds/1: invoice 00000000-0000-4000-8000-000000000000 does not exist'],
     ];
     for (const [body, status, code, message] of cases) {
@@ -273,10 +274,11 @@ describe('convert-payment-status', () => {
     const [id] = await s.run('2023-06-22', await s.customer('pm_card_visa'));
     const before = await counts(s.f.tenant.id);
     const cases: [unknown, number, string][] = [
-      [{}, 400, 'body/convertPaymentStatuses must be a non-empty array'],
-      [{ convertPaymentStatuses: [{ id, paymentStatus: 'Bogus', reason: 'x' }] }, 400, 'body/convertPaymentStatuses/0/paymentStatus must be one of NotTransferred, Transferred, TransferError, Paid, PartialPaid, Canceled, Refunded, PartialRefunded, CreditBack, Applied, PartiallyApplied, Failed, WrittenOff'],
+      // the body schema answers the shape (required, enum, uuid) before the service reads the lines
+      [{}, 400, 'body/convertPaymentStatuses is required'],
+      [{ convertPaymentStatuses: [{ id, paymentStatus: 'Bogus', reason: 'x' }] }, 400, 'body/convertPaymentStatuses/0/paymentStatus must be equal to one of the allowed values: NotTransferred, Transferred, TransferError, Paid, PartialPaid, Canceled, Refunded, PartialRefunded, CreditBack, Applied, PartiallyApplied, Failed, WrittenOff'],
       [{ convertPaymentStatuses: [{ id, paymentStatus: 'Paid' }] }, 400, 'body/convertPaymentStatuses/0/reason (or paymentDetails) is required: say why the status changes'],
-      [{ convertPaymentStatuses: [{ id, paymentStatus: 'Paid', reason: 'ok' }, { id: 'x', paymentStatus: 'Paid', reason: 'ok' }] }, 400, 'body/convertPaymentStatuses/1/id must be an invoice id'],
+      [{ convertPaymentStatuses: [{ id, paymentStatus: 'Paid', reason: 'ok' }, { id: 'x', paymentStatus: 'Paid', reason: 'ok' }] }, 400, 'body/convertPaymentStatuses/1/id must match format "uuid"'],
       [{ convertPaymentStatuses: [{ id, paymentStatus: 'Paid', reason: 'ok' }, { id: '00000000-0000-4000-8000-000000000000', paymentStatus: 'Paid', reason: 'ok' }] }, 404, 'body/convertPaymentStatuses/1: invoice 00000000-0000-4000-8000-000000000000 does not exist'],
     ];
     for (const [body, status, message] of cases) {
@@ -308,7 +310,7 @@ describe('credit memos: transferToPayments refunds to the original payment metho
     expect([refused.statusCode, refused.json().errorCode]).toEqual([409, 'NO_ORIGINAL_PAYMENT']);
     expect(refused.json().message).toMatch(/^body\/creditMemoIds\/1: credit memo CM-\d+ credits no invoice paid through a gateway/);
     const bad = await s.call('POST', '/billing/credit-memos:transferToPayments', { creditMemoIds: ['x'] });
-    expect([bad.statusCode, bad.json().message]).toEqual([400, 'body/creditMemoIds/0 must be an id']);
+    expect([bad.statusCode, bad.json().errorCode, bad.json().message]).toEqual([400, 'INVALID_FIELD', 'body/creditMemoIds/0 must match format "uuid"']);
     expect(await counts(s.f.tenant.id)).toEqual(before);
 
     const res = await s.ok('POST', '/billing/credit-memos:transferToPayments', { whereConditions: { id: { _in: [memo.id] } } });

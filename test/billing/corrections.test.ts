@@ -32,7 +32,7 @@ describe('correction memos', () => {
     expect(alone.json().message).toContain(memo.creditMemoNumber ?? memo.name);
     expect(await balance(july.invoice.id)).toBe(9.9);
     const bad = await call('POST', '/billing/invoices:async-cancel', { invoiceIds: [july.invoice.id], creditMemoIds: ['nope'] });
-    expect([bad.statusCode, bad.json().errorCode, bad.json().message]).toEqual([400, 'INVALID_FIELD', 'body/creditMemoIds must be an array of credit memo ids']);
+    expect([bad.statusCode, bad.json().errorCode, bad.json().message]).toEqual([400, 'INVALID_FIELD', 'body/creditMemoIds/0 must match format "uuid"']);
     const together = await call('POST', '/billing/invoices:async-cancel', { invoiceIds: [july.invoice.id], creditMemoIds: [memo.id] });
     expect(together.statusCode, together.body).toBe(201);
     expect((await call('GET', `/billing/invoices/${july.invoice.id}`)).json().invoice.status).toBe('Canceled');

@@ -25,7 +25,8 @@ describe('billing tenant settings import/export', () => {
     });
     expect((await t.call('GET', '/billing/tenant-settings/setting:export', { headers: h })).json()).toEqual(doc);
     const bad = await t.call('POST', '/billing/tenant-settings/setting:import', { body: { billingSettings: { 'Term Basis': 'Daily' } }, headers: h });
-    expect([bad.statusCode, bad.json().message]).toEqual([400, 'body/settings/Term Basis must be US30360 or Actual']);
+    // the body schema names the field where it was sent
+    expect([bad.statusCode, bad.json().errorCode, bad.json().message]).toEqual([400, 'INVALID_FIELD', 'body/billingSettings/Term Basis must be equal to one of the allowed values: US30360, Actual']);
     expect((await t.call('GET', '/tenant', { headers: h })).json().settings.termBasis).toBe('Actual');
   });
 });
