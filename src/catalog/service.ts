@@ -265,6 +265,8 @@ export function createCatalogService() {
 
     async bundleDefinition(ctx: Ctx, id: string, filter: TreeFilter): Promise<ApiRecord> {
       for (const [k, v] of Object.entries(filter)) if (v !== undefined && !isUuid(v)) throw invalid('INVALID_FIELD', `querystring/${k} must be an id`);
+      // ids are stored lower case: an upper-case id in the query still selects its entries
+      filter = { priceBookId: filter.priceBookId?.toLowerCase(), uomId: filter.uomId?.toLowerCase() };
       const [tree] = await loadProductTrees(ctx.db, ctx.tenantId, [requireId(OBJECTS.Product, id)], filter);
       if (!tree) throw notFound('OBJECT_NOT_FOUND', `Product ${id} does not exist`);
       return { ...tree, defaultUomId: tree.uomId, referenceProductId: tree.referenceProductId, priceBookId: filter.priceBookId ?? tree.priceBookId };

@@ -69,6 +69,8 @@ describe('composite create', () => {
 
     const filtered = (await get(`/objects/Product/${ids.suite}/bundleDefinition?priceBookId=00000000-0000-4000-8000-000000000000`)).json();
     expect(filtered.priceBookEntries).toEqual([]);
+    const upper = (await get(`/objects/Product/${ids.suite}/bundleDefinition?priceBookId=${bookId.toUpperCase()}&uomId=${uomId.toUpperCase()}`)).json();
+    expect([upper.priceBookId, upper.priceBookEntries.map((e: { id: string }) => e.id)]).toEqual([bookId, [ids['suite-entry']]]);
   });
 
   it('is all or nothing: one bad option rolls back the products created before it', async () => {
