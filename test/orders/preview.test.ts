@@ -109,7 +109,7 @@ describe('POST /orders/invoices:preview', () => {
     [{ customerId: 'x', lines: [{ productId: 'P', quantity: 0 }] }, 'body/lines/0/productId must be an id'],
     [{ customerId: 'x', lines: [{ productId: '00000000-0000-4000-8000-000000000001', quantity: 0 }] }, 'body/lines/0/quantity must be > 0'],
     [{ customerId: 'x', orderProducts: [{ productId: '00000000-0000-4000-8000-000000000001', startDate: '2023-02-30' }] }, 'body/orderProducts/0/startDate must be a date YYYY-MM-DD from 1900-01-01 to 2199-12-31'],
-    [{ customerId: 'x', lines: 'no' }, 'body/lines must be an array'],
+    [{ customerId: 'x', lines: 'no' }, 'body/lines must be array'],
     [{ customerId: 'x', targetDate: 'soon', lines: [] }, 'body/targetDate must be a date YYYY-MM-DD from 1900-01-01 to 2199-12-31'],
     [{ customerId: 'x', 'Bill Cycle Day': '40', lines: [] }, 'body/Bill Cycle Day must be between 1 and 31'],
     [{ lines: [] }, 'body/customer (a new customer) or body/customerId is required'],

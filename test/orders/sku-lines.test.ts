@@ -70,7 +70,7 @@ describe('order lines named by sku', () => {
       [line({ sku: 'NOPE' }), `${at}/sku: no product has sku NOPE`],
       [{ ...line({}), productSku: 'NOPE' }, `${at}/productSku: no product has sku NOPE`],
       [line({ sku: '' }), `${at}/sku must not be empty`],
-      [line({ sku: 42 }), `${at}/sku must be a string`],
+      [line({ sku: 42 }), `${at}/sku must be string`],
       [line({}), `${at}/productId (or ${at}/sku) is required`],
       [line({ sku: 'KEY', productId: s.f.ids.platform }), `${at}/sku is KEY but product ${s.f.ids.platform} has sku NUE-PLATFORM`],
       [line({ sku: 'DRAFT' }), `${at}/sku: product DRAFT is Draft`],
