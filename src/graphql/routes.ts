@@ -33,15 +33,36 @@ export const graphqlRoutes: FastifyPluginAsyncTypebox<{ graphql: GraphqlService 
   for (const type of ['text/plain', 'application/graphql']) {
     app.addContentTypeParser(type, { parseAs: 'string' }, (_req, body, done) => done(null, body));
   }
-  const query = Type.Object({ query: Type.Optional(Type.String()), variables: Type.Optional(Type.String()), operationName: Type.Optional(Type.String()) });
+  const query = Type.Object({
+    query: Type.Optional(Type.String({ description: 'The query text (GET; a POST may send it in the body instead)' })),
+    variables: Type.Optional(Type.String({ description: 'The variables: a JSON object' })),
+    operationName: Type.Optional(Type.String({ description: 'Which operation of the query to run' })),
+  });
+  const example = { query: 'query Q($n: Int) { Order(limit: $n, orderBy: {orderNumber: asc}) { orderNumber totalAmount } }', variables: { n: 2 }, operationName: 'Q' };
+  // JSON {query, variables, operationName} (GraphQL over HTTP; other members, such as extensions, are ignored) or a
+  // JSON string; the raw text as text/plain or application/graphql. requestOf reads them all.
+  const JsonRequest = Type.Union([
+    Type.Object({
+      query: Type.String({ description: 'The query text' }),
+      variables: Type.Optional(Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.String(), Type.Null()], { description: 'The variables: an object, or its JSON text' })),
+      operationName: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'Which operation of the query to run' })),
+    }, { example }),
+    Type.String({ description: 'The query text alone' }),
+  ]);
+  const rawQuery = { schema: Type.String({ description: 'The query text', example: example.query }) };
+  const body = { content: { 'application/json': { schema: JsonRequest }, 'text/plain': rawQuery, 'application/graphql': rawQuery } };
+  // a query's problems are GraphQL errors in a 200 (graphql/service.ts), so only a request without a query is a 400
+  const config = { scope: 'organisation', errorCodes: [] } as const;
+  const response = { 200: Type.Ref('GraphQLResponse') };
   for (const path of PATHS) {
-    app.get(path, { config: { scope: 'organisation' }, schema: { tags: ['graphql'], summary: 'Run a GraphQL query (in the query string)', querystring: query } },
+    app.get(path, { config, schema: { tags: ['graphql'], summary: 'Run a GraphQL query (in the query string)', querystring: query, response } },
       async (req, reply) => reply.type('application/json; charset=utf-8').send(await graphql.executeBody(req.ctx, requestOf(undefined, req.query))));
-    app.post(path, { config: { scope: 'organisation' }, schema: { tags: ['graphql'], summary: 'Run a GraphQL query: JSON {query, variables, operationName} or the raw query', body: Type.Unknown(), querystring: query } },
+    app.post(path, { config, schema: { tags: ['graphql'], summary: 'Run a GraphQL query: JSON {query, variables, operationName} or the raw query', body, querystring: query, response } },
       async (req, reply) => reply.type('application/json; charset=utf-8').send(await graphql.executeBody(req.ctx, requestOf(req.body, req.query))));
   }
   // the explorer is one page with its script inline: its CSP allows that script and nothing from elsewhere
-  app.get('/graphql', { config: { auth: 'none' }, schema: { tags: ['graphql'], summary: 'A query explorer for humans', hide: true },
+  app.get('/graphql', { config: { auth: 'none', errorCodes: [] },
+    schema: { tags: ['graphql'], summary: 'A query explorer for humans', hide: true, response: { 200: { description: 'The explorer page', content: { 'text/html': { schema: Type.String() } } } } },
     helmet: { contentSecurityPolicy: { directives: { 'script-src': ["'self'", "'unsafe-inline'"] } } } },
     async (_req, reply) => reply.type('text/html; charset=utf-8').send(EXPLORER_HTML));
 };

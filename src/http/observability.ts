@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
 import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { ping, type Db } from '../db/connect.js';
 import './route-config.js';
@@ -19,12 +20,14 @@ export function registerObservability(app: FastifyInstance, db: Db): void {
     duration.observe({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
 
-  const open = { auth: 'none' as const, idempotent: false };
-  app.get('/healthz', { config: open, schema: { hide: true } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { config: open, schema: { hide: true } }, async (_req, reply) => {
+  // hidden from the document (operators' routes); their answers are still checked in the test suite
+  const open = { auth: 'none' as const, idempotent: false, errorCodes: [] };
+  const status = (value: string, description: string) => ({ 200: Type.Object({ status: Type.Enum([value]) }, { additionalProperties: false, description }) });
+  app.get('/healthz', { config: open, schema: { hide: true, response: status('ok', 'The process answers') } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { config: open, schema: { hide: true, response: status('ready', 'The database answers (else a 500)') } }, async (_req, reply) => {
     await ping(db);
     return reply.send({ status: 'ready' });
   });
-  app.get('/metrics', { config: open, schema: { hide: true } }, async (_req, reply) =>
+  app.get('/metrics', { config: open, schema: { hide: true, response: { 200: { description: 'Prometheus text exposition', content: { 'text/plain': { schema: Type.String() } } } } } }, async (_req, reply) =>
     reply.type(registry.contentType).send(await registry.metrics()));
 }

@@ -1,4 +1,6 @@
+import type { Static } from 'typebox';
 import type { Ctx } from '../context.js';
+import type { TaxRateSchema } from './schemas.js';
 import { conflict, invalid, notFound } from '../core/errors.js';
 import { Dec, parseAmount } from '../core/money.js';
 import type { Db } from '../db/connect.js';
@@ -14,7 +16,7 @@ export interface TaxProvider {
   rateFor(ctx: Ctx, q: Db | Tx, line: { address: TaxAddress; taxCode: string | null }): Promise<Dec>;
 }
 
-const toView = (r: TaxRate) => ({ id: r.id, name: r.name, country: r.country, state: r.state, taxCode: r.taxCode, taxPercentage: r.rate.toNumber() });
+const toView = (r: TaxRate): Static<typeof TaxRateSchema> => ({ id: r.id, name: r.name, country: r.country, state: r.state, taxCode: r.taxCode, taxPercentage: r.rate.toNumber() });
 
 export const builtInTaxProvider: TaxProvider = {
   async rateFor(ctx, q, line) {

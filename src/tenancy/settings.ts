@@ -3,7 +3,7 @@ import { DEFAULT_NUMBER_FORMATS, validateNumberFormat } from '../core/numbering-
 import { DEFAULT_SETTINGS, type TenantSettings } from './model.js';
 
 // Tenant settings arrive under the seed's labels ("Term Basis", "Bill Cycle Day") or camelCase.
-const ALIASES: Record<string, keyof TenantSettings> = {
+export const SETTING_NAMES: Readonly<Record<string, keyof TenantSettings>> = {
   'Term Basis': 'termBasis', termBasis: 'termBasis',
   'Bill Cycle Day': 'billCycleDay', billCycleDay: 'billCycleDay',
   'Billing Period': 'billingPeriod', billingPeriod: 'billingPeriod',
@@ -47,7 +47,7 @@ function checkOrigin(value: unknown, field: string): string {
 export function validateSettingsPatch(current: TenantSettings, patch: Record<string, unknown>): TenantSettings {
   const next: TenantSettings = { ...DEFAULT_SETTINGS, ...current };
   for (const [label, value] of Object.entries(patch)) {
-    const key = ALIASES[label];
+    const key = Object.hasOwn(SETTING_NAMES, label) ? SETTING_NAMES[label] : undefined;
     const field = `body/settings/${label}`;
     if (!key) throw invalid('UNKNOWN_SETTING', `${field} is not a tenant setting`);
     switch (key) {

@@ -39,6 +39,7 @@ describe('tenants', () => {
       [{ 'Term Basis': 'Daily' }, 'body/settings/Term Basis must be US30360 or Actual'],
       [{ billingPeriod: 'Weekly' }, 'body/settings/billingPeriod must be one of Month, Quarter, Semi-Annual, Annual'],
       [{ Colour: 'blue' }, 'body/settings/Colour is not a tenant setting'],
+      [{ toString: 'x' }, 'body/settings/toString is not a tenant setting'], // an Object.prototype name is no setting either
       [{ numberFormats: { order: 'ORD-' } }, undefined],
     ] as const) {
       const bad = await t.call('PATCH', '/tenant', { body: { settings }, headers: withKey(apiKey) });
