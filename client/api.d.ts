@@ -45,6 +45,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
+        /** Revoke an OAuth API client (its tokens stop working) */
         delete: operations["deleteApiClientsById"];
         options?: never;
         head?: never;
@@ -58,6 +59,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The tenant's API keys, revoked ones too */
         get: operations["getApiKeys"];
         put?: never;
         /** Create an API key; the key is shown only in this answer */
@@ -78,6 +80,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
+        /** Revoke an API key (at once) */
         delete: operations["deleteApiKeysById"];
         options?: never;
         head?: never;
@@ -93,6 +96,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Revoke an API key (at once) */
         post: operations["postApiKeysByIdRevoke"];
         delete?: never;
         options?: never;
@@ -127,7 +131,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Exchange a refresh token for new tokens (the old refresh token stops working) */
+        /**
+         * Exchange a refresh token for new tokens (the old refresh token stops working)
+         * @description Each refresh token works once; presenting a used one revokes every token of its session. Header apiAccessKey (optional) selects the tenant.
+         */
         post: operations["postAuthRefreshToken"];
         delete?: never;
         options?: never;
@@ -144,7 +151,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Revoke a refresh token and every token rotated from it */
+        /**
+         * Revoke a refresh token and every token rotated from it
+         * @description An unknown token, or one of another user, answers the same.
+         */
         post: operations["postAuthRevokeToken"];
         delete?: never;
         options?: never;
@@ -161,7 +171,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign in: access token (1 hour) and refresh token */
+        /**
+         * Sign in: access token (1 hour) and refresh token
+         * @description Header apiAccessKey (optional) selects one of the user's tenants; without it, the first.
+         */
         post: operations["postAuthToken"];
         delete?: never;
         options?: never;
@@ -651,12 +664,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** An invoice with its items */
         get: operations["getBillingInvoicesById"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
+        /** Change an invoice's non-monetary and custom fields */
         patch: operations["patchBillingInvoicesById"];
         trace?: never;
     };
@@ -718,7 +733,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The invoice as a PDF */
+        /** The invoice as a PDF (Active invoices only) */
         get: operations["getBillingInvoicesByIdPdfGenerate"];
         put?: never;
         post?: never;
@@ -735,6 +750,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The customers a billing run could not bill, and why */
         get: operations["getBillingJobByIdErrorLog"];
         put?: never;
         post?: never;
@@ -751,6 +767,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** A billing run */
         get: operations["getBillingJobsById"];
         put?: never;
         post?: never;
@@ -787,9 +804,11 @@ export interface paths {
         get: operations["getBillingSchedulesById"];
         put?: never;
         post?: never;
+        /** Delete a schedule that is not Active */
         delete: operations["deleteBillingSchedulesById"];
         options?: never;
         head?: never;
+        /** Change a Draft schedule */
         patch: operations["patchBillingSchedulesById"];
         trace?: never;
     };
@@ -802,6 +821,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** A Draft copy of a schedule */
         post: operations["postBillingSchedulesByIdDuplicate"];
         delete?: never;
         options?: never;
@@ -822,6 +842,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
+        /** Activate Draft schedules: the scheduler runs them */
         patch: operations["patchBillingSchedulesActivate"];
         trace?: never;
     };
@@ -838,6 +859,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
+        /** Cancel schedules (for good) */
         patch: operations["patchBillingSchedulesCancel"];
         trace?: never;
     };
@@ -867,6 +889,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Set the tenant's billing settings from the seed's document; answers them as :export does */
         post: operations["postBillingTenantSettingsSettingImport"];
         delete?: never;
         options?: never;
@@ -899,6 +922,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Mark the published source Outdated; self-service keeps its snapshot */
         post: operations["postCatalogBundleSuitesByIdOutdatePublishStatus"];
         delete?: never;
         options?: never;
@@ -915,6 +939,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Publish to self-service: answers the snapshot written */
         post: operations["postCatalogBundleSuitesByIdPublish"];
         delete?: never;
         options?: never;
@@ -945,6 +970,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The published price tags, by code */
         get: operations["getCatalogPriceTags"];
         put?: never;
         post?: never;
@@ -963,6 +989,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Mark the published source Outdated; self-service keeps its snapshot */
         post: operations["postCatalogPriceTagsByIdOutdatePublishStatus"];
         delete?: never;
         options?: never;
@@ -979,6 +1006,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Publish to self-service: answers the snapshot written */
         post: operations["postCatalogPriceTagsByIdPublish"];
         delete?: never;
         options?: never;
@@ -1009,6 +1037,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** A published price tag, by its code */
         get: operations["getCatalogPriceTagsByTagCode"];
         put?: never;
         post?: never;
@@ -1057,6 +1086,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The published products, by name */
         get: operations["getCatalogProducts"];
         put?: never;
         post?: never;
@@ -1075,6 +1105,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Republish every published product; unpublish those no longer Active */
         post: operations["postCatalogProductsRepublish"];
         delete?: never;
         options?: never;
@@ -1107,6 +1138,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Mark the published source Outdated; self-service keeps its snapshot */
         post: operations["postCatalogProductsByIdOutdatePublishStatus"];
         delete?: never;
         options?: never;
@@ -1123,6 +1155,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Publish to self-service: answers the snapshot written */
         post: operations["postCatalogProductsByIdPublish"];
         delete?: never;
         options?: never;
@@ -1239,7 +1272,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** CPQ CreateOrderRequest */
+        /** CPQ CreateOrderRequest, placed as POST /orders */
         post: operations["postCpqCreateOrder"];
         delete?: never;
         options?: never;
@@ -1254,6 +1287,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Sign-ins to this tenant, latest first */
         get: operations["getLoginHistory"];
         put?: never;
         post?: never;
@@ -1270,6 +1304,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** One user's sign-ins to this tenant, latest first */
         get: operations["getLoginHistoryUserByUserId"];
         put?: never;
         post?: never;
@@ -1323,12 +1358,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** One object */
         get: operations["getObjectsByObjectNameById"];
         put?: never;
         post?: never;
+        /** Delete one object */
         delete: operations["deleteObjectsByObjectNameById"];
         options?: never;
         head?: never;
+        /** Patch one object */
         patch: operations["patchObjectsByObjectNameById"];
         trace?: never;
     };
@@ -1358,6 +1396,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** A new price book with the same settings and no entries */
         post: operations["postObjectsPriceBookByIdClone"];
         delete?: never;
         options?: never;
@@ -1374,6 +1413,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Copy the entries of fromPriceBookId into this price book, keeping those it has */
         post: operations["postObjectsPriceBookByIdCopy"];
         delete?: never;
         options?: never;
@@ -1390,6 +1430,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** A copy of a price tag and its tiers under a new code */
         post: operations["postObjectsPriceDimensionByIdDuplicate"];
         delete?: never;
         options?: never;
@@ -1454,6 +1495,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** A deep copy (entries, features, options, tag links) under a new sku, as Draft */
         post: operations["postObjectsProductByIdDuplicate"];
         delete?: never;
         options?: never;
@@ -1553,6 +1595,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Activate a Draft order (or change order), with its first invoice as asked */
         post: operations["postOrdersByIdActivate"];
         delete?: never;
         options?: never;
@@ -1569,6 +1612,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Cancel a Draft, or an Activated order with no Active invoice; what it provisioned is canceled too */
         post: operations["postOrdersByIdCancel"];
         delete?: never;
         options?: never;
@@ -1657,6 +1701,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
+        /** Change a customer's fields; patch its contacts (with an id) or add them (without) */
         patch: operations["patchOrdersCustomersById"];
         trace?: never;
     };
@@ -1736,6 +1781,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Every role and what it allows */
         get: operations["getRoles"];
         put?: never;
         post?: never;
@@ -1752,6 +1798,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** One role */
         get: operations["getRolesById"];
         put?: never;
         post?: never;
@@ -1768,6 +1815,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The tenant's tax rates */
         get: operations["getTaxRates"];
         put?: never;
         /** Add a tax rate for a country, optionally a state and a tax code */
@@ -1788,6 +1836,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
+        /** Delete a tax rate */
         delete: operations["deleteTaxRatesById"];
         options?: never;
         head?: never;
@@ -1801,6 +1850,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The caller's tenant */
         get: operations["getTenant"];
         put?: never;
         post?: never;
@@ -1821,7 +1871,10 @@ export interface paths {
         /** Today for this sandbox tenant */
         get: operations["getTestClock"];
         put?: never;
-        /** Set today for this sandbox tenant (null: follow the real date) */
+        /**
+         * Set today for this sandbox tenant (null: follow the real date)
+         * @description Moving it forward runs the day boundaries it crosses (renewals, expiries, collections) as jobs.
+         */
         post: operations["postTestClock"];
         delete?: never;
         options?: never;
@@ -1871,6 +1924,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** A member's roles in this tenant */
         get: operations["getUsersByUserIdRoles"];
         put?: never;
         post?: never;
@@ -1904,6 +1958,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The signed-in user and their roles (a user's token only) */
         get: operations["getUsersProfile"];
         put?: never;
         post?: never;
@@ -1917,6 +1972,212 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description An OAuth API client just created (client credentials at /oauth/token) */
+        ApiClient: {
+            /** Format: uuid */
+            clientId: string;
+            /** @description Shown only in this answer (null in an idempotent replay) */
+            clientSecret: string | null;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            createdDate: string;
+            /** Format: uuid */
+            customerId: string | null;
+            name: string;
+            /**
+             * @description A role: admin, catalog-admin, sales, billing, self-service, read-only or storefront
+             * @enum {unknown}
+             */
+            role: "admin" | "catalog-admin" | "sales" | "billing" | "self-service" | "read-only" | "storefront";
+            /** @description true in an idempotent replay: the secret was shown in the first answer only */
+            secretShownOnce?: boolean;
+        };
+        /** @description An API key (its secret is never shown again); customerId scopes it to that customer's organisation */
+        ApiKey: {
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            createdDate: string;
+            /** Format: uuid */
+            customerId: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description The key's first 12 characters, to recognise it */
+            keyPrefix: string;
+            name: string;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            revokedDate: string | null;
+            /**
+             * @description A role: admin, catalog-admin, sales, billing, self-service, read-only or storefront
+             * @enum {unknown}
+             */
+            role: "admin" | "catalog-admin" | "sales" | "billing" | "self-service" | "read-only" | "storefront";
+            /** @enum {unknown} */
+            status: "Active" | "Revoked";
+        };
+        /** @description One version of an asset (a product of type Physical Good) */
+        Asset: {
+            assetCompositeId: string;
+            assetLevel: number;
+            assetNumber: string;
+            assetVersion: number;
+            billCycleDay: number | null;
+            billCycleStartMonth: number | null;
+            billingPeriod: string | null;
+            billingTiming: string | null;
+            bundled: boolean;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            cancellationDate: string | null;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            createdDate: string;
+            currencyIsoCode: string;
+            /** Format: uuid */
+            customerId: string;
+            /** @description The tenant's custom fields, by API name */
+            customFields: {
+                [key: string]: unknown;
+            };
+            description: string | null;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            effectiveFrom: string;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            effectiveTo: string | null;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            endDate: string | null;
+            /** @enum {object|null} */
+            externalId: never | null;
+            /**
+             * Format: uuid
+             * @description This version's id
+             */
+            id: string;
+            /** @description A quantity (may be fractional) */
+            includedUnits: number;
+            /** @enum {object|null} */
+            installDate: never | null;
+            /** @description Whether this is its number's latest version */
+            isLatest: boolean;
+            /** Format: uuid */
+            lastVersionedAssetId: string | null;
+            /** Format: uuid */
+            latestVersionedAssetId: string;
+            /** @description Money: a JSON number in the currency's units */
+            listPrice: number;
+            /** @description The asset number, e.g. AST-000001 */
+            name: string;
+            /** @description Money: a JSON number in the currency's units */
+            netSalesPrice: number;
+            /**
+             * Format: uuid
+             * @description The order (or change order) that wrote this version
+             */
+            orderId: string;
+            /**
+             * Format: uuid
+             * @description The order line that wrote it (a change order's SummaryItem)
+             */
+            orderProductId: string;
+            /** Format: uuid */
+            originalAssetId: string;
+            /**
+             * Format: uuid
+             * @description The parent's version-1 id (a bundle's option)
+             */
+            parentId: string | null;
+            /** @description The net sales price */
+            price: number;
+            /** Format: uuid */
+            priceBookEntryId: string | null;
+            /** Format: uuid */
+            priceBookId: string | null;
+            /** @description Recurring, One-Time or Usage */
+            priceModel: string;
+            /** Format: uuid */
+            productId: string;
+            productName: string | null;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            purchaseDate: string;
+            /** @description A quantity (may be fractional) */
+            quantity: number;
+            /** Format: uuid */
+            rootId: string;
+            /** @description Money: a JSON number in the currency's units */
+            salesPrice: number;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            startDate: string;
+            /**
+             * @description As stored (Superseded: a future version a later change order re-derived); Expired: a latest version that ended before today and was not renewed
+             * @enum {unknown}
+             */
+            status: "Active" | "Canceled" | "Superseded" | "Expired";
+            /** @description Money: a JSON number in the currency's units */
+            taxAmount: number;
+            /** @description This version's own contract value */
+            tcv: number;
+            /** @description todayCMRR × 12 */
+            todayARR: number;
+            /** @description Today's monthly recurring revenue: the monthly net price × chargeable units of the version in force today */
+            todayCMRR: number;
+            /** @description The quantity of the version in force today (0 when none is) */
+            todaysQuantity: number;
+            /** @description Σ delta ACV of the versions up to this one */
+            totalAcv: number;
+            /** @description Money: a JSON number in the currency's units */
+            totalAmount: number;
+            /** @description Money: a JSON number in the currency's units */
+            totalPrice: number;
+            /** @description Σ delta TCV of the versions up to this one */
+            totalTcv: number;
+            /** Format: uuid */
+            uomId: string | null;
+        };
+        /** @description Tokens for a user (seed AuthenticationResult) */
+        AuthenticationResult: {
+            /** @description Seconds the access token has left */
+            expiresIn: number;
+            /** @description Exchanged at /auth/refreshToken; null from /auth/verify */
+            refreshToken: string | null;
+            /** @description With showTenants: every tenant the user belongs to */
+            tenants?: {
+                apiAccessKey: string;
+                /** Format: uuid */
+                orgId: string;
+                orgName: string;
+                /** Format: uuid */
+                tenantId: string;
+                tenantName: string;
+                tenantNumber: number;
+            }[];
+            /** @description The access token (a JWT): header Authorization: Bearer <token> */
+            token: string;
+        };
         /** @description A billing run: what it billed, and whom it could not */
         BillingJob: {
             autoActivate: boolean;
@@ -1988,6 +2249,534 @@ export interface components {
         BillingScheduleIds: {
             scheduleIds: string[];
         };
+        /** @description A feature group of a bundle with its options */
+        BundleFeature: {
+            /**
+             * Format: uuid
+             * @description The bundle the feature belongs to
+             */
+            configuredProductId: string;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            createdDate: string;
+            /** @description The tenant's custom fields, by API name */
+            customFields: {
+                [key: string]: unknown;
+            };
+            feature: components["schemas"]["FeatureWithTags"] | (never | null);
+            featureDescription: string | null;
+            /**
+             * Format: uuid
+             * @description The id of a Feature
+             */
+            featureId: string | null;
+            featureName: string | null;
+            featureOrder: number | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            lastModifiedDate: string;
+            maxOptions: number | null;
+            minOptions: number | null;
+            name: string;
+            /** @description By optionOrder */
+            productOptions: components["schemas"]["BundleOption"][];
+        };
+        /** @description An option of a bundle with its product and tags */
+        BundleOption: {
+            bundled: boolean;
+            /**
+             * Format: uuid
+             * @description The bundle the option belongs to
+             */
+            configuredProductId: string;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            createdDate: string;
+            /** @description The tenant's custom fields, by API name */
+            customFields: {
+                [key: string]: unknown;
+            };
+            defaultQuantity: number;
+            defaultQuantityMode: string | null;
+            /** Format: uuid */
+            id: string;
+            includedQuantity: number;
+            /** @description Priced by its own entry, not included in the bundle price */
+            independentPricing: boolean;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            lastModifiedDate: string;
+            maxQuantity: number | null;
+            minQuantity: number;
+            name: string | null;
+            optionName: string | null;
+            optionOrder: number | null;
+            /**
+             * Format: uuid
+             * @description The product the option adds
+             */
+            optionProductId: string;
+            optionType: string | null;
+            /**
+             * Format: uuid
+             * @description The id of a PriceBookEntry
+             */
+            priceBookEntryId: string | null;
+            product: components["schemas"]["OptionProduct"] | (never | null);
+            /**
+             * Format: uuid
+             * @description The id of a ProductFeature
+             */
+            productFeatureId: string | null;
+            /** @description By serialNumber */
+            productOptionPriceTags: components["schemas"]["ProductOptionPriceTagLink"][];
+            quantityEditable: boolean;
+            recommended: boolean;
+            required: boolean;
+        };
+        /** @description A bundle's definition: its tree, entries narrowed to the priceBookId and uomId asked for; priceBookId is the one asked for */
+        BundleProduct: {
+            autoRenew: boolean;
+            billingPeriod: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+            billingTiming: ("InAdvance" | "InArrears") | (never | null);
+            bundleTemplate: boolean;
+            carvesEligible: boolean;
+            carvesLiabilitySegment: string | null;
+            carvesRevenueSegment: string | null;
+            configurable: boolean;
+            contractLiabilitySegment: string | null;
+            contractRevenueSegment: string | null;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            createdDate: string;
+            /**
+             * Format: uuid
+             * @description The id of a CreditConversion
+             */
+            creditConversionId: string | null;
+            /** @description The tenant's custom fields, by API name */
+            customFields: {
+                [key: string]: unknown;
+            };
+            defaultRenewalTerm: number | null;
+            defaultSubscriptionTerm: number | null;
+            /**
+             * Format: uuid
+             * @description The product's uomId
+             */
+            defaultUomId: string | null;
+            description: string | null;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            endDate: string | null;
+            evergreen: boolean;
+            freeTrialType: ("Days" | "Months") | (never | null);
+            freeTrialUnit: number | null;
+            /** Format: uuid */
+            id: string;
+            imageUrl: string | null;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            lastModifiedDate: string;
+            /** @description Set by Keel: the credential that published it */
+            lastPublishedById: string | null;
+            /**
+             * Format: date-time
+             * @description Set by Keel
+             */
+            lastPublishedDate: string | null;
+            longDescription: string | null;
+            name: string;
+            /** @description Its price book entries (published: active ones of self-service price books only) */
+            priceBookEntries: components["schemas"]["PriceBookEntryWithUom"][];
+            /**
+             * Format: uuid
+             * @description The default price book
+             */
+            priceBookId: string | null;
+            /** @enum {unknown} */
+            priceModel: "Recurring" | "One-Time" | "Usage";
+            productCategory: string | null;
+            productCode: string | null;
+            /** @description By featureOrder */
+            productFeatures: components["schemas"]["BundleFeature"][];
+            /** @description Options outside any feature, by optionOrder */
+            productOptions: components["schemas"]["BundleOption"][];
+            /** @description By serialNumber */
+            productPriceTags: components["schemas"]["ProductPriceTagLink"][];
+            productType: ("Subscription" | "Physical Good" | "Service") | (never | null);
+            /**
+             * @description Set by Keel: Published by :publish, Outdated once anything in the published tree changes
+             * @enum {unknown}
+             */
+            publishStatus: "Unpublished" | "Published" | "Outdated";
+            /**
+             * @description Bundle: configurable with features and options
+             * @enum {unknown}
+             */
+            recordType: "Product" | "Service" | "Bundle";
+            /**
+             * Format: uuid
+             * @description A bundle whose options this one inherits
+             */
+            referenceProductId: string | null;
+            revenueRuleExternalId: string | null;
+            showIncludedProductOptions: boolean;
+            /** @description Unique per tenant */
+            sku: string;
+            soldIndependently: boolean;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            startDate: string | null;
+            /**
+             * @description Only Active products can be ordered and published
+             * @enum {unknown}
+             */
+            status: "Draft" | "Active" | "Inactive";
+            taxCategory: string | null;
+            taxCode: string | null;
+            /** @enum {unknown} */
+            taxMode: "Exclusive" | "Inclusive";
+            uom: components["schemas"]["Uom"] | (never | null);
+            /**
+             * Format: uuid
+             * @description The default UOM
+             */
+            uomId: string | null;
+        };
+        /** @description A bundle suite (a pricing page of bundles), as stored (GET /objects/BundleSuite/{id}) */
+        BundleSuite: {
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            createdDate: string;
+            /** @description The tenant's custom fields, by API name */
+            customFields: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            endDate: string | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            lastModifiedDate: string;
+            /** @description Set by Keel: the credential that published it */
+            lastPublishedById: string | null;
+            /**
+             * Format: date-time
+             * @description Set by Keel
+             */
+            lastPublishedDate: string | null;
+            name: string;
+            /**
+             * Format: uuid
+             * @description The id of a PriceBook
+             */
+            priceBookId: string | null;
+            /**
+             * @description Set by Keel: Published by :publish, Outdated once anything in the published tree changes
+             * @enum {unknown}
+             */
+            publishStatus: "Unpublished" | "Published" | "Outdated";
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            startDate: string | null;
+            /** @enum {unknown} */
+            status: "Draft" | "Active" | "Inactive";
+            /**
+             * Format: uuid
+             * @description The id of a Uom
+             */
+            uomId: string | null;
+        };
+        /** @description A bundle of a bundle suite, as stored (GET /objects/BundleSuiteBundle/{id}) */
+        BundleSuiteBundle: {
+            /**
+             * Format: uuid
+             * @description The id of a BundleSuite
+             */
+            bundleSuiteId: string;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            createdDate: string;
+            /** @description The tenant's custom fields, by API name */
+            customFields: {
+                [key: string]: unknown;
+            };
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            lastModifiedDate: string;
+            name: string | null;
+            popular: boolean;
+            /**
+             * Format: uuid
+             * @description The id of a Product
+             */
+            productId: string;
+            sortOrder: number | null;
+        };
+        /** @description A bundle suite with its bundles */
+        BundleSuiteTree: {
+            /** @description By sortOrder */
+            bundles: components["schemas"]["SuiteBundle"][];
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            createdDate: string;
+            /** @description The tenant's custom fields, by API name */
+            customFields: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            endDate: string | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            lastModifiedDate: string;
+            /** @description Set by Keel: the credential that published it */
+            lastPublishedById: string | null;
+            /**
+             * Format: date-time
+             * @description Set by Keel
+             */
+            lastPublishedDate: string | null;
+            name: string;
+            /**
+             * Format: uuid
+             * @description The id of a PriceBook
+             */
+            priceBookId: string | null;
+            /**
+             * @description Set by Keel: Published by :publish, Outdated once anything in the published tree changes
+             * @enum {unknown}
+             */
+            publishStatus: "Unpublished" | "Published" | "Outdated";
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            startDate: string | null;
+            /** @enum {unknown} */
+            status: "Draft" | "Active" | "Inactive";
+            /**
+             * Format: uuid
+             * @description The id of a Uom
+             */
+            uomId: string | null;
+        };
+        /** @description A record of the object the path names (objectName = the schema's name) */
+        CatalogObject: components["schemas"]["Uom"] | components["schemas"]["PriceBook"] | components["schemas"]["Product"] | components["schemas"]["Feature"] | components["schemas"]["ProductFeature"] | components["schemas"]["ProductOption"] | components["schemas"]["PriceBookEntry"] | components["schemas"]["PriceDimension"] | components["schemas"]["PriceTier"] | components["schemas"]["ProductPriceDimension"] | components["schemas"]["ProductOptionPriceDimension"] | components["schemas"]["FeaturePriceDimension"] | components["schemas"]["CreditType"] | components["schemas"]["CreditPool"] | components["schemas"]["CreditConversion"] | components["schemas"]["BundleSuite"] | components["schemas"]["BundleSuiteBundle"];
+        /** @description A page of objects in id order */
+        CatalogObjectPage: {
+            /**
+             * Format: uuid
+             * @description The cursor of the next page; null on the last
+             */
+            nextCursor: string | null;
+            records: components["schemas"]["CatalogObject"][];
+        };
+        /** @description A bulk AdjustPrice job and its batches */
+        ChangeOrderBulkJob: {
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            endTime: string | null;
+            /** @description Why the job failed as a whole */
+            error: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @enum {unknown} */
+            jobType: "BulkAdjustPrice";
+            /** @description Its batches */
+            stages: {
+                /**
+                 * Format: date-time
+                 * @description An instant, ISO 8601
+                 */
+                endTime: string | null;
+                /** @description batch-1, batch-2, … */
+                id: string;
+                processResult: {
+                    assetNumbers: string[];
+                    /** @description Per customer whose change order was refused */
+                    errors: {
+                        /** Format: uuid */
+                        customerId: string;
+                        errorCode: string;
+                        message: string;
+                    }[];
+                    /** @description The change orders it made */
+                    orderIds: string[];
+                };
+                /**
+                 * Format: date-time
+                 * @description An instant, ISO 8601
+                 */
+                startTime: string;
+                /** @enum {unknown} */
+                status: "Processing" | "Completed" | "PartialCompleted" | "Failed";
+            }[];
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            startTime: string | null;
+            /** @enum {unknown} */
+            status: "Queued" | "Processing" | "Completed" | "PartialCompleted" | "Failed";
+        };
+        /** @description A change order with its lines (per asset a SummaryItem and its changes), the new versions, its invoice or credit memos */
+        ChangeOrderCreateResponse: {
+            assets: components["schemas"]["Asset"][];
+            /** @description A change that lowers what was billed is credited: the credit memos it wrote */
+            creditMemos: components["schemas"]["CreditMemo"][];
+            entitlements: components["schemas"]["Entitlement"][];
+            /** @description Its invoices (none while Draft) */
+            invoices: components["schemas"]["InvoiceModelWithItems"][];
+            order: components["schemas"]["Order"];
+            orderProducts: components["schemas"]["OrderProduct"][];
+            payment?: components["schemas"]["CheckoutPayment"] | (never | null);
+            /** @description What the change order is and costs (as its preview answered it) */
+            previewHash: string;
+            /** @description With previewInvoice: the invoices it would bring, nothing stored */
+            previewInvoices: components["schemas"]["InvoiceModelWithItems"][] | null;
+            /** @description What it provisioned (none while Draft) */
+            subscriptions: components["schemas"]["Subscription"][];
+            /** @description The request's transactionHub, echoed back */
+            transactionHub: {
+                [key: string]: unknown;
+            };
+        };
+        /** @description A change order planned and priced: nothing stored, no number taken */
+        ChangeOrderPreviewResponse: {
+            /** @description Per changed asset: its SummaryItem, then a LineItem per change */
+            orderProducts: components["schemas"]["OrderProduct"][];
+            /** @description What the change order is and costs; send it as options.previewHash to create it only if it still plans the same */
+            previewHash: string;
+            /** @description The invoice it would bring (none when nothing is billed yet) */
+            previewInvoices: components["schemas"]["InvoiceModelWithItems"][];
+            /** @description Per changed asset */
+            results: {
+                assetNumber: string;
+                /** @description The asset as the change order leaves it */
+                previewResult: {
+                    assetNumber: string;
+                    /**
+                     * Format: date
+                     * @description A calendar date, YYYY-MM-DD
+                     */
+                    cancellationDate: string | null;
+                    /** @description Its change lines */
+                    changes: components["schemas"]["OrderProduct"][];
+                    /**
+                     * Format: date
+                     * @description A calendar date, YYYY-MM-DD
+                     */
+                    endDate: string | null;
+                    orderPrice: components["schemas"]["OrderProduct"];
+                    /** @description A quantity (may be fractional) */
+                    quantity: number;
+                    /**
+                     * Format: date
+                     * @description A calendar date, YYYY-MM-DD
+                     */
+                    startDate: string;
+                    term: number | null;
+                };
+                priceSummary: {
+                    /** @description The same with tax */
+                    todayChargeAmount: number;
+                    /** @description What its invoice items charge now, before tax */
+                    todayChargePrice: number;
+                    /** @description Money: a JSON number in the currency's units */
+                    totalAmount: number;
+                    /** @description Money: a JSON number in the currency's units */
+                    totalPrice: number;
+                };
+                /** @description Every version the order writes */
+                versions: {
+                    /**
+                     * Format: date
+                     * @description A calendar date, YYYY-MM-DD
+                     */
+                    effectiveFrom: string;
+                    /**
+                     * Format: date
+                     * @description A calendar date, YYYY-MM-DD
+                     */
+                    endDate: string | null;
+                    /** @description Money: a JSON number in the currency's units */
+                    netSalesPrice: number;
+                    /** @description A quantity (may be fractional) */
+                    quantity: number;
+                    /** @description A later (future) version this order re-derives, not one of its own */
+                    rederived: boolean;
+                    /**
+                     * Format: date
+                     * @description A calendar date, YYYY-MM-DD
+                     */
+                    startDate: string;
+                    /** @description Money: a JSON number in the currency's units */
+                    totalPrice: number;
+                }[];
+            }[];
+        };
+        /** @description The payment of the first invoice, charged as the order was placed (activateInvoice with a payment method) */
+        CheckoutPayment: {
+            /** @description Money: a JSON number in the currency's units */
+            amount: number;
+            declineCode: string | null;
+            gateway: string;
+            /** @description The decline's message */
+            message: string | null;
+            /** @description e.g. PAY-00000001 */
+            paymentNumber: string;
+            /**
+             * @description Pending: the gateway or the customer has yet to settle it (the answer is then a 202)
+             * @enum {unknown}
+             */
+            status: "Succeeded" | "Failed" | "Pending";
+        };
         /** @description One charge of an invoice's balance to a payment method, planned or made (amount: null while Scheduled) */
         CollectionAttempt: {
             /** @description Money: a JSON number in the currency's units */
@@ -2048,6 +2837,85 @@ export interface components {
             /** Format: uuid */
             invoiceId: string;
         };
+        /** @description One object of a composite call (nested children included), in request order */
+        CompositePersistentObjectResponse: {
+            /** @enum {unknown} */
+            _action: "Create" | "Patch" | "Update" | "Delete" | "None";
+            /** Format: uuid */
+            id: string;
+            /** @description The request's referenceId for the object, if it gave one */
+            referenceId: string | null;
+        };
+        /** @description A contact of a customer (who may also be a self-service user) */
+        Contact: {
+            billingCity: string | null;
+            billingCountry: string | null;
+            billingPostalCode: string | null;
+            billingState: string | null;
+            billingStreet: string | null;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            birthday: string | null;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            createdDate: string;
+            /**
+             * Format: uuid
+             * @description The customer the contact belongs to
+             */
+            customerId: string;
+            /** @description The tenant's custom fields, by API name */
+            customFields: {
+                [key: string]: unknown;
+            };
+            /** @description An e-mail address */
+            email: string | null;
+            /** @description The CRM's id (unique per tenant); every customer route takes it in place of the id */
+            externalId: string | null;
+            firstName: string | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            lastModifiedDate: string;
+            lastName: string | null;
+            middleName: string | null;
+            mobilePhone: string | null;
+            /** @description Required on create */
+            name: string | null;
+            phone: string | null;
+            shippingCity: string | null;
+            shippingCountry: string | null;
+            shippingPostalCode: string | null;
+            shippingState: string | null;
+            shippingStreet: string | null;
+            suffix: string | null;
+            title: string | null;
+        };
+        /** @description An order with its lines, what it provisioned and its invoices */
+        CreateOrderResponse: {
+            assets: components["schemas"]["Asset"][];
+            entitlements: components["schemas"]["Entitlement"][];
+            /** @description Its invoices (none while Draft) */
+            invoices: components["schemas"]["InvoiceModelWithItems"][];
+            order: components["schemas"]["Order"];
+            orderProducts: components["schemas"]["OrderProduct"][];
+            payment?: components["schemas"]["CheckoutPayment"] | (never | null);
+            /** @description With previewInvoice: the invoices it would bring, nothing stored */
+            previewInvoices: components["schemas"]["InvoiceModelWithItems"][] | null;
+            /** @description What it provisioned (none while Draft) */
+            subscriptions: components["schemas"]["Subscription"][];
+            /** @description The request's transactionHub, echoed back */
+            transactionHub: {
+                [key: string]: unknown;
+            };
+        };
         /** @description Credits a customer bought with an order line: balance is the cash not yet converted to credit memos */
         Credit: {
             /** Format: uuid */
@@ -2093,6 +2961,38 @@ export interface components {
             status: "Active" | "Converted";
             /** @description Money: a JSON number in the currency's units */
             unitPrice: number;
+        };
+        /** @description A conversion of usage into credits, as stored (GET /objects/CreditConversion/{id}) */
+        CreditConversion: {
+            conversionRate: number | null;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            createdDate: string;
+            creditQuantity: number;
+            /**
+             * Format: uuid
+             * @description The id of a CreditType
+             */
+            creditTypeId: string;
+            /** @description The tenant's custom fields, by API name */
+            customFields: {
+                [key: string]: unknown;
+            };
+            decimalScale: number;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            lastModifiedDate: string;
+            name: string;
+            /** @enum {unknown} */
+            roundingMode: "Up" | "Down";
+            uomQuantity: number;
+            uomQuantityDimension: string | null;
         };
         /** @description Money owed back to a customer, applied to invoices and debit memos; items when billing or a credit conversion wrote it */
         CreditMemo: {
@@ -2390,10 +3290,167 @@ export interface components {
             /** @description A quantity (may be fractional) */
             transactionQuantity: number;
         };
+        /** @description A credit pool, as stored (GET /objects/CreditPool/{id}) */
+        CreditPool: {
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            createdDate: string;
+            /**
+             * Format: uuid
+             * @description The id of a CreditType
+             */
+            creditTypeId: string;
+            /** @description The tenant's custom fields, by API name */
+            customFields: {
+                [key: string]: unknown;
+            };
+            description: string | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            lastModifiedDate: string;
+            name: string;
+        };
         /** @description The Active credit memos credits:convert wrote, one per line */
         CreditsConverted: {
             /** @description The seed's key; it holds credit memos (A6) */
             invoices: components["schemas"]["CreditMemo"][];
+        };
+        /** @description A credit type, as stored (GET /objects/CreditType/{id}) */
+        CreditType: {
+            active: boolean;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            createdDate: string;
+            /** @description The tenant's custom fields, by API name */
+            customFields: {
+                [key: string]: unknown;
+            };
+            description: string | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            lastModifiedDate: string;
+            name: string;
+        };
+        /** @description An organisation that buys, with its roll-ups (computed at read) and its contacts */
+        Customer: {
+            accountNumber: string | null;
+            accountSource: string | null;
+            annualRevenue: number | null;
+            autoRenew: string | null;
+            /** @description The default bill cycle day (1–31) */
+            billCycleDay: number | null;
+            /** @description The default billing start month (1–12) */
+            billCycleStartMonth: number | null;
+            billingCity: string | null;
+            billingCountry: string | null;
+            billingPeriod: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+            billingPostalCode: string | null;
+            billingProrationEnabled: boolean | null;
+            billingState: string | null;
+            billingStreet: string | null;
+            companySize: string | null;
+            /** @description Its contacts, oldest first */
+            contacts: components["schemas"]["Contact"][];
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            createdDate: string;
+            /** @description Fixed by its first activated order (ISO 4217) */
+            currencyIsoCode: string | null;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            customerSince: string | null;
+            /** @description The tenant's custom fields, by API name */
+            customFields: {
+                [key: string]: unknown;
+            };
+            defaultPaymentGateway: string | null;
+            /** @description The default payment method: a gateway token only, never card data */
+            defaultPaymentMethodToken: string | null;
+            description: string | null;
+            einvoicingEndpointId: string | null;
+            einvoicingSchemaId: string | null;
+            /** @description An e-mail address */
+            email: string | null;
+            entityId: string | null;
+            entityUseCode: string | null;
+            /** @description The CRM's id (unique per tenant); every customer route takes it in place of the id */
+            externalId: string | null;
+            fax: string | null;
+            funding: number | null;
+            /** Format: uuid */
+            id: string;
+            industry: string | null;
+            /** @description Money: a JSON number in the currency's units */
+            invoiceBalance: number;
+            /**
+             * Format: date
+             * @description Set by Keel
+             */
+            lastInvoiceDate: string | null;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            lastModifiedDate: string;
+            /**
+             * Format: date
+             * @description Set by Keel: the effective date of its latest activated order
+             */
+            latestOrderDate: string | null;
+            legalEntityName: string | null;
+            /** @description Required on create */
+            name: string;
+            numberOfEmployees: number | null;
+            /** @description The id of its primary bill-to contact (taxes orders placed without one) */
+            orderPrimaryContact: string | null;
+            orderPrimaryContactName: string | null;
+            orderPrimaryContactPhone: string | null;
+            ownership: string | null;
+            /**
+             * Format: uuid
+             * @description The customer above this one in its organisation (a customer of this tenant)
+             */
+            parentCustomerId: string | null;
+            /** @description e.g. Net 30; its invoices fall due that many days after their date */
+            paymentTerm: string | null;
+            phone: string | null;
+            recordType: string | null;
+            salesAccountId: string | null;
+            shippingCity: string | null;
+            shippingCountry: string | null;
+            shippingPostalCode: string | null;
+            shippingState: string | null;
+            shippingStreet: string | null;
+            site: string | null;
+            /** @description Exempt from tax: its orders are taxed at 0 (taxStatus NotCalculated) */
+            taxExempt: boolean;
+            /** @description An IANA time zone, e.g. Europe/Paris */
+            timezone: string | null;
+            /** @description Σ todayARR of its subscriptions */
+            todayARR: number;
+            /** @description Σ todayCMRR of its subscriptions */
+            todayCMRR: number;
+            /** @description Σ TCV of everything it owns, canceled versions left out */
+            totalTCV: number;
+            /** @description Prospect until its first activated order makes it a Direct Customer */
+            type: string;
+            website: string | null;
         };
         /** @description A charge owed outside the billing of assets (a late fee …); balance = amount − credits applied */
         DebitMemo: {
@@ -2495,12 +3552,292 @@ export interface components {
             /** @description Money: a JSON number in the currency's units */
             taxAmount: number;
         };
+        /** @description One version of an entitlement (a product of type Service) */
+        Entitlement: {
+            billCycleDay: number | null;
+            billCycleStartMonth: number | null;
+            billingPeriod: string | null;
+            billingTiming: string | null;
+            bundled: boolean;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            cancellationDate: string | null;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            createdDate: string;
+            currencyIsoCode: string;
+            /** Format: uuid */
+            customerId: string;
+            /** @description The tenant's custom fields, by API name */
+            customFields: {
+                [key: string]: unknown;
+            };
+            description: string | null;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            effectiveFrom: string;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            effectiveTo: string | null;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            endDate: string | null;
+            entitlementCompositeId: string;
+            entitlementLevel: number;
+            entitlementNumber: string;
+            entitlementVersion: number;
+            /** @enum {object|null} */
+            externalId: never | null;
+            /**
+             * Format: uuid
+             * @description This version's id
+             */
+            id: string;
+            /** @description A quantity (may be fractional) */
+            includedUnits: number;
+            /** @description Whether this is its number's latest version */
+            isLatest: boolean;
+            /** Format: uuid */
+            lastVersionedEntitlementId: string | null;
+            /** Format: uuid */
+            latestVersionedEntitlementId: string;
+            /** @description Money: a JSON number in the currency's units */
+            listPrice: number;
+            /** @description The entitlement number, e.g. ENT-000001 */
+            name: string;
+            /** @description Money: a JSON number in the currency's units */
+            netSalesPrice: number;
+            /**
+             * Format: uuid
+             * @description The order (or change order) that wrote this version
+             */
+            orderId: string;
+            /**
+             * Format: uuid
+             * @description The order line that wrote it (a change order's SummaryItem)
+             */
+            orderProductId: string;
+            /** Format: uuid */
+            originalEntitlementId: string;
+            /**
+             * Format: uuid
+             * @description The parent's version-1 id (a bundle's option)
+             */
+            parentId: string | null;
+            /** Format: uuid */
+            priceBookEntryId: string | null;
+            /** Format: uuid */
+            priceBookId: string | null;
+            /** @description Recurring, One-Time or Usage */
+            priceModel: string;
+            /** Format: uuid */
+            productId: string;
+            productName: string | null;
+            /** @description A quantity (may be fractional) */
+            quantity: number;
+            /** Format: uuid */
+            rootId: string;
+            /** @description Money: a JSON number in the currency's units */
+            salesPrice: number;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            startDate: string;
+            /**
+             * @description As stored (Superseded: a future version a later change order re-derived); Expired: a latest version that ended before today and was not renewed
+             * @enum {unknown}
+             */
+            status: "Active" | "Canceled" | "Superseded" | "Expired";
+            /** @description Money: a JSON number in the currency's units */
+            taxAmount: number;
+            /** @description This version's own contract value */
+            tcv: number;
+            term: number | null;
+            termDimension: string | null;
+            /** @description todayCMRR × 12 */
+            todayARR: number;
+            /** @description Today's monthly recurring revenue: the monthly net price × chargeable units of the version in force today */
+            todayCMRR: number;
+            /** @description The quantity of the version in force today (0 when none is) */
+            todaysQuantity: number;
+            /** @description Σ delta ACV of the versions up to this one */
+            totalAcv: number;
+            /** @description Money: a JSON number in the currency's units */
+            totalAmount: number;
+            /** @description Money: a JSON number in the currency's units */
+            totalPrice: number;
+            /** @description Σ delta TCV of the versions up to this one */
+            totalTcv: number;
+            /** Format: uuid */
+            uomId: string | null;
+        };
         /** @description The error shape: the message names the offending field; errorCode says why */
         Error: {
             errorCode: string;
             errorType: string;
             message: string;
             title: string;
+        };
+        /** @description A feature (shared by bundles), as stored (GET /objects/Feature/{id}) */
+        Feature: {
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            createdDate: string;
+            /** @description The tenant's custom fields, by API name */
+            customFields: {
+                [key: string]: unknown;
+            };
+            description: string | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            lastModifiedDate: string;
+            name: string;
+            /** @enum {unknown} */
+            status: "Draft" | "Active" | "Inactive";
+        };
+        /** @description A feature's link to a price tag, as stored (GET /objects/FeaturePriceDimension/{id}) */
+        FeaturePriceDimension: {
+            active: boolean;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            createdDate: string;
+            /** @description The tenant's custom fields, by API name */
+            customFields: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: uuid
+             * @description The id of a Feature
+             */
+            featureId: string;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            lastModifiedDate: string;
+            name: string | null;
+            /**
+             * Format: uuid
+             * @description The id of a PriceDimension
+             */
+            priceTagId: string;
+            /** @description The order tags apply in */
+            serialNumber: number;
+        };
+        /** @description A feature's link to a price tag, with the tag */
+        FeaturePriceTagLink: {
+            active: boolean;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            createdDate: string;
+            /** @description The tenant's custom fields, by API name */
+            customFields: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: uuid
+             * @description The id of a Feature
+             */
+            featureId: string;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            lastModifiedDate: string;
+            name: string | null;
+            priceTag: components["schemas"]["PriceTag"];
+            /**
+             * Format: uuid
+             * @description The id of a PriceDimension
+             */
+            priceTagId: string;
+            /** @description The order tags apply in */
+            serialNumber: number;
+        };
+        /** @description A feature with its tags */
+        FeatureWithTags: {
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            createdDate: string;
+            /** @description The tenant's custom fields, by API name */
+            customFields: {
+                [key: string]: unknown;
+            };
+            description: string | null;
+            /** @description By serialNumber */
+            featurePriceTags: components["schemas"]["FeaturePriceTagLink"][];
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            lastModifiedDate: string;
+            name: string;
+            /** @enum {unknown} */
+            status: "Draft" | "Active" | "Inactive";
+        };
+        /** @description A feature and the actions allowed on it */
+        Function: {
+            featureId: string;
+            featureName: string;
+            id: string;
+            label: string;
+            name: string;
+            policy: {
+                /** @description e.g. read, write, admin */
+                actions: string[];
+            };
+        };
+        /** @description A problem with the query (the GraphQL error shape) */
+        GraphQLError: {
+            extensions?: {
+                /** @description e.g. GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, QUERY_TOO_DEEP, QUERY_TOO_COSTLY, INVALID_FILTER */
+                code?: string;
+            } & {
+                [key: string]: unknown;
+            };
+            locations?: {
+                column: number;
+                line: number;
+            }[];
+            message: string;
+            path?: (string | number)[];
+        };
+        /** @description A GraphQL answer: data, or errors (still HTTP 200) */
+        GraphQLResponse: {
+            /** @description The query's answer: one key per root field */
+            data?: {
+                [key: string]: unknown;
+            };
+            errors?: components["schemas"]["GraphQLError"][];
         };
         /** @description The tenant's billing settings in the seed's shape */
         ImportAndExportBillingSettingsVO: {
@@ -2620,7 +3957,7 @@ export interface components {
             targetDate: string;
             /** @description Money: a JSON number in the currency's units */
             taxAmount: number;
-            /** @description e.g. NotCalculated, Calculated */
+            /** @description e.g. NotCalculated, Calculated, AddressMissing */
             taxStatus: string;
         };
         /** @description The seed's async job answer (CreateAsyncJobResponse), already Completed */
@@ -2644,14 +3981,17 @@ export interface components {
             appliedCredits: number;
             assetId: string;
             assetNumber: string;
-            /** @description Subscription, Asset or Entitlement */
-            assetType: string;
+            /** @enum {unknown} */
+            assetType: "Subscription" | "Asset" | "Entitlement";
             /** @description Money: a JSON number in the currency's units */
             balance: number;
             /** @enum {unknown} */
             billingTiming: "InAdvance" | "InArrears";
-            /** @description The charge (e.g. Recurring, OneTime), or Adjustment for a correction */
-            chargeType: string;
+            /**
+             * @description The charge billed, or Adjustment for a correction of a period already billed
+             * @enum {unknown}
+             */
+            chargeType: "Recurring" | "OneTime" | "Credit" | "Adjustment";
             /** Format: uuid */
             correctsInvoiceItemId: string | null;
             details: components["schemas"]["InvoiceItemDetail"][];
@@ -2748,6 +4088,451 @@ export interface components {
                 paymentStatus: "NotTransferred" | "Transferred" | "TransferError" | "Paid" | "PartialPaid" | "Canceled" | "Refunded" | "PartialRefunded" | "CreditBack" | "Applied" | "PartiallyApplied" | "Failed" | "WrittenOff";
             }[];
         };
+        /** @description One sign-in (seed LoginHistoryVO) */
+        LoginHistory: {
+            /** @description Its User-Agent */
+            browser: string | null;
+            errorMessage: string | null;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            loginTime: string;
+            loginUrl: string | null;
+            /** @description The effective role it signed in with */
+            role: string | null;
+            /** @enum {unknown} */
+            status: "Success" | "Error";
+            /** Format: uuid */
+            tenantId: string;
+            /** Format: uuid */
+            userId: string | null;
+            /** @description The same, as the seed spells it */
+            username: string;
+            /** @description The user name the sign-in gave */
+            userName: string;
+        };
+        /** @description An API key just created, with its secret */
+        NewApiKey: {
+            /** @description The key, shown only in this answer (null in an idempotent replay) */
+            apiKey: string | null;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            createdDate: string;
+            /** Format: uuid */
+            customerId: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description The key's first 12 characters, to recognise it */
+            keyPrefix: string;
+            name: string;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            revokedDate: string | null;
+            /**
+             * @description A role: admin, catalog-admin, sales, billing, self-service, read-only or storefront
+             * @enum {unknown}
+             */
+            role: "admin" | "catalog-admin" | "sales" | "billing" | "self-service" | "read-only" | "storefront";
+            /** @description true in an idempotent replay: the secret was shown in the first answer only */
+            secretShownOnce?: boolean;
+            /** @enum {unknown} */
+            status: "Active" | "Revoked";
+        };
+        /** @description A tenant just created, with its first admin API key */
+        NewTenant: {
+            /** @description Selects this tenant (header apiAccessKey) for a user who belongs to several */
+            apiAccessKey: string;
+            /** @description Its first admin API key, shown only in this answer (null in an idempotent replay) */
+            apiKey: string | null;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            createdDate: string;
+            /** @description ISO 4217 currency code */
+            currency: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description A sandbox tenant has a test clock (/test/clock) */
+            sandbox: boolean;
+            /** @description true in an idempotent replay: the secret was shown in the first answer only */
+            secretShownOnce?: boolean;
+            settings: components["schemas"]["TenantSettings"];
+            tenantNumber: number;
+            /** @description An IANA time zone: "today" for the tenant */
+            timeZone: string;
+        };
+        /** @description What a delete removed */
+        ObjectsDeleted: {
+            /** @description The ids deleted, in request order */
+            deleted: string[];
+        };
+        /** @description The product an option adds, with its entries */
+        OptionProduct: {
+            autoRenew: boolean;
+            billingPeriod: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+            billingTiming: ("InAdvance" | "InArrears") | (never | null);
+            bundleTemplate: boolean;
+            carvesEligible: boolean;
+            carvesLiabilitySegment: string | null;
+            carvesRevenueSegment: string | null;
+            configurable: boolean;
+            contractLiabilitySegment: string | null;
+            contractRevenueSegment: string | null;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            createdDate: string;
+            /**
+             * Format: uuid
+             * @description The id of a CreditConversion
+             */
+            creditConversionId: string | null;
+            /** @description The tenant's custom fields, by API name */
+            customFields: {
+                [key: string]: unknown;
+            };
+            defaultRenewalTerm: number | null;
+            defaultSubscriptionTerm: number | null;
+            description: string | null;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            endDate: string | null;
+            evergreen: boolean;
+            freeTrialType: ("Days" | "Months") | (never | null);
+            freeTrialUnit: number | null;
+            /** Format: uuid */
+            id: string;
+            imageUrl: string | null;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            lastModifiedDate: string;
+            /** @description Set by Keel: the credential that published it */
+            lastPublishedById: string | null;
+            /**
+             * Format: date-time
+             * @description Set by Keel
+             */
+            lastPublishedDate: string | null;
+            longDescription: string | null;
+            name: string;
+            /** @description Its price book entries (published: active ones of self-service price books only) */
+            priceBookEntries: components["schemas"]["PriceBookEntryWithUom"][];
+            /**
+             * Format: uuid
+             * @description The default price book
+             */
+            priceBookId: string | null;
+            /** @enum {unknown} */
+            priceModel: "Recurring" | "One-Time" | "Usage";
+            productCategory: string | null;
+            productCode: string | null;
+            productType: ("Subscription" | "Physical Good" | "Service") | (never | null);
+            /**
+             * @description Set by Keel: Published by :publish, Outdated once anything in the published tree changes
+             * @enum {unknown}
+             */
+            publishStatus: "Unpublished" | "Published" | "Outdated";
+            /**
+             * @description Bundle: configurable with features and options
+             * @enum {unknown}
+             */
+            recordType: "Product" | "Service" | "Bundle";
+            /**
+             * Format: uuid
+             * @description A bundle whose options this one inherits
+             */
+            referenceProductId: string | null;
+            revenueRuleExternalId: string | null;
+            showIncludedProductOptions: boolean;
+            /** @description Unique per tenant */
+            sku: string;
+            soldIndependently: boolean;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            startDate: string | null;
+            /**
+             * @description Only Active products can be ordered and published
+             * @enum {unknown}
+             */
+            status: "Draft" | "Active" | "Inactive";
+            taxCategory: string | null;
+            taxCode: string | null;
+            /** @enum {unknown} */
+            taxMode: "Exclusive" | "Inclusive";
+            /**
+             * Format: uuid
+             * @description The default UOM
+             */
+            uomId: string | null;
+        };
+        /** @description An order: a cart (Draft), a placed order, or a change order */
+        Order: {
+            /** @description Who activated it (a user, API key or client id) */
+            activatedById: string | null;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            activatedDate: string | null;
+            billCycleDay: number | null;
+            /** Format: uuid */
+            billingAccountId: string;
+            billingAddress: string | null;
+            billingPeriod: string | null;
+            billingTiming: ("InAdvance" | "InArrears") | (never | null);
+            /** Format: uuid */
+            billToContactId: string | null;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            canceledDate: string | null;
+            cancelOnPaymentFail: boolean;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            createdDate: string;
+            currencyIsoCode: string;
+            /** Format: uuid */
+            customerId: string;
+            /** @description The tenant's custom fields, by API name */
+            customFields: {
+                [key: string]: unknown;
+            };
+            description: string | null;
+            /** @description Always 0 (discounts are per line) */
+            discount: number;
+            /** @description Money: a JSON number in the currency's units */
+            discountAmount: number;
+            /** @description discountAmount / subtotal, in percent (six decimals) */
+            discountPercentage: number;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            effectiveDate: string;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            lastModifiedDate: string;
+            /** @description Money: a JSON number in the currency's units */
+            listTotal: number;
+            name: string | null;
+            /** @description Annual contract value */
+            orderACV: number;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            orderEndDate: string | null;
+            /** @description e.g. ORD-00000001 */
+            orderNumber: string;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            orderPlacedDate: string | null;
+            orderReferenceNumber: string | null;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            orderStartDate: string | null;
+            /** @description Total contract value (a change order: Σ of its delta lines) */
+            orderTCV: number;
+            /**
+             * @description Change: a change order (its lines are per changed asset)
+             * @enum {unknown}
+             */
+            orderType: "New" | "Change";
+            paymentTerm: string | null;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            poDate: string | null;
+            poNumber: string | null;
+            /** Format: uuid */
+            priceBookId: string | null;
+            /** @description The client's reference, as sent */
+            refId: string | null;
+            shippingAddress: string | null;
+            /** Format: uuid */
+            shipToContactId: string | null;
+            /** @enum {unknown} */
+            status: "Draft" | "Activated" | "Canceled";
+            /** @description Money: a JSON number in the currency's units */
+            subtotal: number;
+            /** @description systemDiscountAmount / listTotal, in percent (six decimals) */
+            systemDiscount: number;
+            /** @description Money: a JSON number in the currency's units */
+            systemDiscountAmount: number;
+            /** @description Money: a JSON number in the currency's units */
+            taxAmount: number;
+            /**
+             * @description How the tax came about: Calculated, NotCalculated (tax off, exempt), AddressMissing (no tax address resolved), NoRate (no rate matched)
+             * @enum {unknown}
+             */
+            taxStatus: "Calculated" | "NotCalculated" | "AddressMissing" | "NoRate";
+            /** @description Money: a JSON number in the currency's units */
+            totalAmount: number;
+            /** @description Money: a JSON number in the currency's units */
+            totalPrice: number;
+        };
+        /** @description An order line (order product): a line, a bundle's option, or a change order's line */
+        OrderProduct: {
+            /** @description A quantity (may be fractional) */
+            actualQuantity: number;
+            /** @description The codes of the price tags its price took */
+            appliedPriceTags: string[];
+            autoRenew: boolean | null;
+            billCycleDay: number | null;
+            billCycleStartMonth: number | null;
+            billingPeriod: string | null;
+            billingTiming: string | null;
+            bundled: boolean;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            cancellationDate: string | null;
+            changeAssetNumber: string | null;
+            changeType: ("ConvertFreeTrial" | "Renew" | "UpdateTerm" | "CoTerm" | "UpdateQuantity" | "AdjustPrice" | "Reconfigure" | "Cancel") | (never | null);
+            /** @description The tenant's custom fields, by API name */
+            customFields: {
+                [key: string]: unknown;
+            };
+            defaultRenewalTerm: number | null;
+            /** @description The change in annual contract value this line brings (null on a change order's SummaryItem) */
+            deltaACV: number | null;
+            /** @description The change in annual recurring revenue this line brings (null on a change order's SummaryItem) */
+            deltaARR: number | null;
+            /** @description The change in monthly recurring revenue this line brings (null on a change order's SummaryItem) */
+            deltaCMRR: number | null;
+            /** @description The change in total contract value this line brings (null on a change order's SummaryItem) */
+            deltaTCV: number | null;
+            description: string | null;
+            /** @description In percent */
+            discount: number;
+            /** @description Money: a JSON number in the currency's units */
+            discountAmount: number;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            freeTrialConversionDate: string | null;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            freeTrialEndDate: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description A quantity (may be fractional) */
+            includedQuantity: number;
+            /** @description On a change order: true for a change, false for its SummaryItem; null on other orders */
+            isChange: boolean | null;
+            level: number;
+            /**
+             * @description SummaryItem: a change order's resulting state of one asset; LineItem: a line, or one change and its delta
+             * @enum {unknown}
+             */
+            lineType: "LineItem" | "SummaryItem";
+            /** @description Money: a JSON number in the currency's units */
+            listPrice: number;
+            /** @description Money: a JSON number in the currency's units */
+            listTotalPrice: number;
+            /** @description Null on a change order's SummaryItem */
+            netSalesPrice: number | null;
+            /** Format: uuid */
+            orderId: string;
+            /**
+             * Format: uuid
+             * @description The bundle line of an option
+             */
+            parentId: string | null;
+            /** Format: uuid */
+            priceBookEntryId: string | null;
+            /** @description Recurring, One-Time or Usage */
+            priceModel: string;
+            /** Format: uuid */
+            productId: string;
+            productName: string | null;
+            /** Format: uuid */
+            productOptionId: string | null;
+            /** @description Subscription, Physical Good or Service */
+            productType: string;
+            /** @description A quantity (may be fractional) */
+            quantity: number;
+            refId: string | null;
+            renewalTerm: number | null;
+            /** Format: uuid */
+            rootId: string;
+            /** @description Null on a change order's SummaryItem */
+            salesPrice: number | null;
+            sku: string | null;
+            sortOrder: number;
+            /** @enum {unknown} */
+            status: "Draft" | "Activated" | "Canceled";
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            subscriptionEndDate: string | null;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            subscriptionStartDate: string;
+            subscriptionTerm: number | null;
+            subscriptionTermDimension: string | null;
+            /** @description Money: a JSON number in the currency's units */
+            subtotal: number;
+            /** Format: uuid */
+            summaryItemId: string | null;
+            /** @description In percent */
+            systemDiscount: number;
+            /** @description Money: a JSON number in the currency's units */
+            systemDiscountAmount: number;
+            /** @description Money: a JSON number in the currency's units */
+            taxAmount: number;
+            taxCode: string | null;
+            taxMode: ("Exclusive" | "Inclusive") | (never | null);
+            /** @description 8.625 means 8.625% */
+            taxPercentage: number;
+            /**
+             * @description How the tax came about: Calculated, NotCalculated (tax off, exempt), AddressMissing (no tax address resolved), NoRate (no rate matched)
+             * @enum {unknown}
+             */
+            taxStatus: "Calculated" | "NotCalculated" | "AddressMissing" | "NoRate";
+            /** @description Money: a JSON number in the currency's units */
+            totalAmount: number;
+            /** @description Money: a JSON number in the currency's units */
+            totalPrice: number;
+            /** Format: uuid */
+            uomId: string | null;
+        };
+        OrdersDeleteResponse: {
+            deletedOrderIds: string[];
+        };
         /** @description What one line of :pay, :refund or :write-off applied to its invoice */
         PaymentApplication: {
             /** @enum {object|null} */
@@ -2817,6 +4602,790 @@ export interface components {
                 reason: string;
             }[];
         };
+        /** @description A price book, as stored (GET /objects/PriceBook/{id}) */
+        PriceBook: {
+            active: boolean;
+            archived: boolean;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            createdDate: string;
+            /** @description The tenant's custom fields, by API name */
+            customFields: {
+                [key: string]: unknown;
+            };
+            description: string | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            lastModifiedDate: string;
+            name: string;
+            /** @description Pricing attribute names, e.g. ["Currency"] */
+            priceAttributes: unknown;
+            /** @description Its entries are shown to self-service (set by :enableSelfService) */
+            selfServiceEnabled: boolean;
+            /** @description The default price book */
+            standard: boolean;
+        };
+        /** @description What a price book :copy did */
+        PriceBookCopy: {
+            /** @description Entries copied */
+            copied: number;
+            /** Format: uuid */
+            fromPriceBookId: string;
+            /** Format: uuid */
+            priceBookId: string;
+            /** @description Entries the target already had (same product, UOM, currency and pricing attributes) */
+            skipped: number;
+        };
+        /** @description A list price of a product in a price book, per UOM and currency, as stored (GET /objects/PriceBookEntry/{id}) */
+        PriceBookEntry: {
+            active: boolean;
+            billingTiming: ("InAdvance" | "InArrears") | (never | null);
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            createdDate: string;
+            /** @description ISO 4217, e.g. USD */
+            currencyIsoCode: string;
+            /** @description The tenant's custom fields, by API name */
+            customFields: {
+                [key: string]: unknown;
+            };
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            lastModifiedDate: string;
+            /** @description The list price per unit (per UOM and term) */
+            listPrice: number;
+            /**
+             * Format: uuid
+             * @description The id of a PriceBook
+             */
+            priceBookId: string;
+            pricingAttribute_1: string | null;
+            pricingAttribute_2: string | null;
+            pricingAttribute_3: string | null;
+            pricingAttribute_4: string | null;
+            pricingAttribute_5: string | null;
+            pricingAttribute_6: string | null;
+            pricingAttribute_7: string | null;
+            pricingAttribute_8: string | null;
+            pricingAttribute_9: string | null;
+            pricingAttribute_10: string | null;
+            /**
+             * Format: uuid
+             * @description The id of a Product
+             */
+            productId: string;
+            recommended: boolean;
+            /**
+             * Format: uuid
+             * @description The id of a Uom
+             */
+            uomId: string;
+        };
+        /** @description A price book entry with its UOM */
+        PriceBookEntryWithUom: {
+            active: boolean;
+            billingTiming: ("InAdvance" | "InArrears") | (never | null);
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            createdDate: string;
+            /** @description ISO 4217, e.g. USD */
+            currencyIsoCode: string;
+            /** @description The tenant's custom fields, by API name */
+            customFields: {
+                [key: string]: unknown;
+            };
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            lastModifiedDate: string;
+            /** @description The list price per unit (per UOM and term) */
+            listPrice: number;
+            /**
+             * Format: uuid
+             * @description The id of a PriceBook
+             */
+            priceBookId: string;
+            pricingAttribute_1: string | null;
+            pricingAttribute_2: string | null;
+            pricingAttribute_3: string | null;
+            pricingAttribute_4: string | null;
+            pricingAttribute_5: string | null;
+            pricingAttribute_6: string | null;
+            pricingAttribute_7: string | null;
+            pricingAttribute_8: string | null;
+            pricingAttribute_9: string | null;
+            pricingAttribute_10: string | null;
+            /**
+             * Format: uuid
+             * @description The id of a Product
+             */
+            productId: string;
+            recommended: boolean;
+            uom: components["schemas"]["Uom"] | (never | null);
+            /**
+             * Format: uuid
+             * @description The id of a Uom
+             */
+            uomId: string;
+        };
+        /** @description A price tag or discount tag, as stored (GET /objects/PriceDimension/{id}) */
+        PriceDimension: {
+            active: boolean;
+            /** @description Unique per tenant: self-service looks tags up by it */
+            code: string;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            createdDate: string;
+            /** @description The tenant's custom fields, by API name */
+            customFields: {
+                [key: string]: unknown;
+            };
+            description: string | null;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            endTime: string | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            lastModifiedDate: string;
+            /** @description Set by Keel: the credential that published it */
+            lastPublishedById: string | null;
+            /**
+             * Format: date-time
+             * @description Set by Keel
+             */
+            lastPublishedDate: string | null;
+            name: string;
+            objectId: string | null;
+            objectType: string | null;
+            /**
+             * Format: uuid
+             * @description The id of a PriceBook
+             */
+            priceBookId: string | null;
+            /** @enum {unknown} */
+            priceTagType: "Quantity" | "Term";
+            /** @enum {unknown} */
+            priceType: "Volume" | "Tiered";
+            /**
+             * @description Set by Keel: Published by :publish, Outdated once anything in the published tree changes
+             * @enum {unknown}
+             */
+            publishStatus: "Unpublished" | "Published" | "Outdated";
+            /**
+             * @description PriceDimension sets the price; DiscountDimension discounts it (tiers carry discountPercentage)
+             * @enum {unknown}
+             */
+            recordType: "PriceDimension" | "DiscountDimension";
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            startTime: string | null;
+            uomDimension: string | null;
+            /**
+             * Format: uuid
+             * @description The id of a Uom
+             */
+            uomId: string | null;
+        };
+        /** @description A price tag or discount tag (PriceDimension) with its tiers */
+        PriceTag: {
+            active: boolean;
+            /** @description Unique per tenant: self-service looks tags up by it */
+            code: string;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            createdDate: string;
+            /** @description The tenant's custom fields, by API name */
+            customFields: {
+                [key: string]: unknown;
+            };
+            description: string | null;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            endTime: string | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            lastModifiedDate: string;
+            /** @description Set by Keel: the credential that published it */
+            lastPublishedById: string | null;
+            /**
+             * Format: date-time
+             * @description Set by Keel
+             */
+            lastPublishedDate: string | null;
+            name: string;
+            objectId: string | null;
+            objectType: string | null;
+            /**
+             * Format: uuid
+             * @description The id of a PriceBook
+             */
+            priceBookId: string | null;
+            /** @enum {unknown} */
+            priceTagType: "Quantity" | "Term";
+            /** @description By startUnit */
+            priceTiers: components["schemas"]["PriceTier"][];
+            /** @enum {unknown} */
+            priceType: "Volume" | "Tiered";
+            /**
+             * @description Set by Keel: Published by :publish, Outdated once anything in the published tree changes
+             * @enum {unknown}
+             */
+            publishStatus: "Unpublished" | "Published" | "Outdated";
+            /**
+             * @description PriceDimension sets the price; DiscountDimension discounts it (tiers carry discountPercentage)
+             * @enum {unknown}
+             */
+            recordType: "PriceDimension" | "DiscountDimension";
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            startTime: string | null;
+            uomDimension: string | null;
+            /**
+             * Format: uuid
+             * @description The id of a Uom
+             */
+            uomId: string | null;
+        };
+        /** @description A tier of a price tag, as stored (GET /objects/PriceTier/{id}) */
+        PriceTier: {
+            amount: number | null;
+            /** @enum {unknown} */
+            chargeModel: "PerUnit" | "FlatFee";
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            createdDate: string;
+            /** @description The tenant's custom fields, by API name */
+            customFields: {
+                [key: string]: unknown;
+            };
+            /** @description A discount tag's tier: 0–100 */
+            discountPercentage: number | null;
+            /** @description null: open-ended (the last tier only) */
+            endUnit: number | null;
+            endUnitDimension: string | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            lastModifiedDate: string;
+            name: string | null;
+            /**
+             * Format: uuid
+             * @description The id of a PriceDimension
+             */
+            priceDimensionId: string;
+            /** @description Tiers tile the units: the first starts at 0, each where the previous ends */
+            startUnit: number;
+            startUnitDimension: string | null;
+            tierNumber: number | null;
+        };
+        /** @description A product, service or bundle, as stored (GET /objects/Product/{id}) */
+        Product: {
+            autoRenew: boolean;
+            billingPeriod: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+            billingTiming: ("InAdvance" | "InArrears") | (never | null);
+            bundleTemplate: boolean;
+            carvesEligible: boolean;
+            carvesLiabilitySegment: string | null;
+            carvesRevenueSegment: string | null;
+            configurable: boolean;
+            contractLiabilitySegment: string | null;
+            contractRevenueSegment: string | null;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            createdDate: string;
+            /**
+             * Format: uuid
+             * @description The id of a CreditConversion
+             */
+            creditConversionId: string | null;
+            /** @description The tenant's custom fields, by API name */
+            customFields: {
+                [key: string]: unknown;
+            };
+            defaultRenewalTerm: number | null;
+            defaultSubscriptionTerm: number | null;
+            description: string | null;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            endDate: string | null;
+            evergreen: boolean;
+            freeTrialType: ("Days" | "Months") | (never | null);
+            freeTrialUnit: number | null;
+            /** Format: uuid */
+            id: string;
+            imageUrl: string | null;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            lastModifiedDate: string;
+            /** @description Set by Keel: the credential that published it */
+            lastPublishedById: string | null;
+            /**
+             * Format: date-time
+             * @description Set by Keel
+             */
+            lastPublishedDate: string | null;
+            longDescription: string | null;
+            name: string;
+            /**
+             * Format: uuid
+             * @description The default price book
+             */
+            priceBookId: string | null;
+            /** @enum {unknown} */
+            priceModel: "Recurring" | "One-Time" | "Usage";
+            productCategory: string | null;
+            productCode: string | null;
+            productType: ("Subscription" | "Physical Good" | "Service") | (never | null);
+            /**
+             * @description Set by Keel: Published by :publish, Outdated once anything in the published tree changes
+             * @enum {unknown}
+             */
+            publishStatus: "Unpublished" | "Published" | "Outdated";
+            /**
+             * @description Bundle: configurable with features and options
+             * @enum {unknown}
+             */
+            recordType: "Product" | "Service" | "Bundle";
+            /**
+             * Format: uuid
+             * @description A bundle whose options this one inherits
+             */
+            referenceProductId: string | null;
+            revenueRuleExternalId: string | null;
+            showIncludedProductOptions: boolean;
+            /** @description Unique per tenant */
+            sku: string;
+            soldIndependently: boolean;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            startDate: string | null;
+            /**
+             * @description Only Active products can be ordered and published
+             * @enum {unknown}
+             */
+            status: "Draft" | "Active" | "Inactive";
+            taxCategory: string | null;
+            taxCode: string | null;
+            /** @enum {unknown} */
+            taxMode: "Exclusive" | "Inclusive";
+            /**
+             * Format: uuid
+             * @description The default UOM
+             */
+            uomId: string | null;
+        };
+        /** @description A feature group of a bundle, as stored (GET /objects/ProductFeature/{id}) */
+        ProductFeature: {
+            /**
+             * Format: uuid
+             * @description The bundle the feature belongs to
+             */
+            configuredProductId: string;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            createdDate: string;
+            /** @description The tenant's custom fields, by API name */
+            customFields: {
+                [key: string]: unknown;
+            };
+            featureDescription: string | null;
+            /**
+             * Format: uuid
+             * @description The id of a Feature
+             */
+            featureId: string | null;
+            featureName: string | null;
+            featureOrder: number | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            lastModifiedDate: string;
+            maxOptions: number | null;
+            minOptions: number | null;
+            name: string;
+        };
+        /** @description An option of a bundle, as stored (GET /objects/ProductOption/{id}) */
+        ProductOption: {
+            bundled: boolean;
+            /**
+             * Format: uuid
+             * @description The bundle the option belongs to
+             */
+            configuredProductId: string;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            createdDate: string;
+            /** @description The tenant's custom fields, by API name */
+            customFields: {
+                [key: string]: unknown;
+            };
+            defaultQuantity: number;
+            defaultQuantityMode: string | null;
+            /** Format: uuid */
+            id: string;
+            includedQuantity: number;
+            /** @description Priced by its own entry, not included in the bundle price */
+            independentPricing: boolean;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            lastModifiedDate: string;
+            maxQuantity: number | null;
+            minQuantity: number;
+            name: string | null;
+            optionName: string | null;
+            optionOrder: number | null;
+            /**
+             * Format: uuid
+             * @description The product the option adds
+             */
+            optionProductId: string;
+            optionType: string | null;
+            /**
+             * Format: uuid
+             * @description The id of a PriceBookEntry
+             */
+            priceBookEntryId: string | null;
+            /**
+             * Format: uuid
+             * @description The id of a ProductFeature
+             */
+            productFeatureId: string | null;
+            quantityEditable: boolean;
+            recommended: boolean;
+            required: boolean;
+        };
+        /** @description An option's link to a price tag, as stored (GET /objects/ProductOptionPriceDimension/{id}) */
+        ProductOptionPriceDimension: {
+            active: boolean;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            createdDate: string;
+            /** @description The tenant's custom fields, by API name */
+            customFields: {
+                [key: string]: unknown;
+            };
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            lastModifiedDate: string;
+            name: string | null;
+            /**
+             * Format: uuid
+             * @description The id of a PriceDimension
+             */
+            priceTagId: string;
+            /**
+             * Format: uuid
+             * @description The id of a ProductOption
+             */
+            productOptionId: string;
+            /** @description The order tags apply in */
+            serialNumber: number;
+        };
+        /** @description An option's link to a price tag, with the tag */
+        ProductOptionPriceTagLink: {
+            active: boolean;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            createdDate: string;
+            /** @description The tenant's custom fields, by API name */
+            customFields: {
+                [key: string]: unknown;
+            };
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            lastModifiedDate: string;
+            name: string | null;
+            priceTag: components["schemas"]["PriceTag"];
+            /**
+             * Format: uuid
+             * @description The id of a PriceDimension
+             */
+            priceTagId: string;
+            /**
+             * Format: uuid
+             * @description The id of a ProductOption
+             */
+            productOptionId: string;
+            /** @description The order tags apply in */
+            serialNumber: number;
+        };
+        /** @description A product's link to a price tag, as stored (GET /objects/ProductPriceDimension/{id}) */
+        ProductPriceDimension: {
+            active: boolean;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            createdDate: string;
+            /** @description The tenant's custom fields, by API name */
+            customFields: {
+                [key: string]: unknown;
+            };
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            lastModifiedDate: string;
+            name: string | null;
+            /**
+             * Format: uuid
+             * @description The id of a PriceBookEntry
+             */
+            priceBookEntryId: string | null;
+            /**
+             * Format: uuid
+             * @description The id of a PriceDimension
+             */
+            priceTagId: string;
+            /**
+             * Format: uuid
+             * @description The id of a Product
+             */
+            productId: string;
+            /** @description The order tags apply in */
+            serialNumber: number;
+        };
+        /** @description A product's link to a price tag, with the tag */
+        ProductPriceTagLink: {
+            active: boolean;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            createdDate: string;
+            /** @description The tenant's custom fields, by API name */
+            customFields: {
+                [key: string]: unknown;
+            };
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            lastModifiedDate: string;
+            name: string | null;
+            /**
+             * Format: uuid
+             * @description The id of a PriceBookEntry
+             */
+            priceBookEntryId: string | null;
+            priceTag: components["schemas"]["PriceTag"];
+            /**
+             * Format: uuid
+             * @description The id of a PriceDimension
+             */
+            priceTagId: string;
+            /**
+             * Format: uuid
+             * @description The id of a Product
+             */
+            productId: string;
+            /** @description The order tags apply in */
+            serialNumber: number;
+        };
+        /** @description What :republish did */
+        ProductsRepublished: {
+            /** @description With removeNonexistent: snapshots of deleted products, removed */
+            removed: string[];
+            /** @description Active products whose snapshots were rewritten */
+            republished: string[];
+            /** @description Products no longer Active: their snapshots were removed */
+            unpublished: string[];
+        };
+        /** @description A product with everything pricing needs: entries with their UOM, features, options with their products, and linked tags with tiers (the seed's Product) */
+        ProductTree: {
+            autoRenew: boolean;
+            billingPeriod: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+            billingTiming: ("InAdvance" | "InArrears") | (never | null);
+            bundleTemplate: boolean;
+            carvesEligible: boolean;
+            carvesLiabilitySegment: string | null;
+            carvesRevenueSegment: string | null;
+            configurable: boolean;
+            contractLiabilitySegment: string | null;
+            contractRevenueSegment: string | null;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            createdDate: string;
+            /**
+             * Format: uuid
+             * @description The id of a CreditConversion
+             */
+            creditConversionId: string | null;
+            /** @description The tenant's custom fields, by API name */
+            customFields: {
+                [key: string]: unknown;
+            };
+            defaultRenewalTerm: number | null;
+            defaultSubscriptionTerm: number | null;
+            description: string | null;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            endDate: string | null;
+            evergreen: boolean;
+            freeTrialType: ("Days" | "Months") | (never | null);
+            freeTrialUnit: number | null;
+            /** Format: uuid */
+            id: string;
+            imageUrl: string | null;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            lastModifiedDate: string;
+            /** @description Set by Keel: the credential that published it */
+            lastPublishedById: string | null;
+            /**
+             * Format: date-time
+             * @description Set by Keel
+             */
+            lastPublishedDate: string | null;
+            longDescription: string | null;
+            name: string;
+            /** @description Its price book entries (published: active ones of self-service price books only) */
+            priceBookEntries: components["schemas"]["PriceBookEntryWithUom"][];
+            /**
+             * Format: uuid
+             * @description The default price book
+             */
+            priceBookId: string | null;
+            /** @enum {unknown} */
+            priceModel: "Recurring" | "One-Time" | "Usage";
+            productCategory: string | null;
+            productCode: string | null;
+            /** @description By featureOrder */
+            productFeatures: components["schemas"]["BundleFeature"][];
+            /** @description Options outside any feature, by optionOrder */
+            productOptions: components["schemas"]["BundleOption"][];
+            /** @description By serialNumber */
+            productPriceTags: components["schemas"]["ProductPriceTagLink"][];
+            productType: ("Subscription" | "Physical Good" | "Service") | (never | null);
+            /**
+             * @description Set by Keel: Published by :publish, Outdated once anything in the published tree changes
+             * @enum {unknown}
+             */
+            publishStatus: "Unpublished" | "Published" | "Outdated";
+            /**
+             * @description Bundle: configurable with features and options
+             * @enum {unknown}
+             */
+            recordType: "Product" | "Service" | "Bundle";
+            /**
+             * Format: uuid
+             * @description A bundle whose options this one inherits
+             */
+            referenceProductId: string | null;
+            revenueRuleExternalId: string | null;
+            showIncludedProductOptions: boolean;
+            /** @description Unique per tenant */
+            sku: string;
+            soldIndependently: boolean;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            startDate: string | null;
+            /**
+             * @description Only Active products can be ordered and published
+             * @enum {unknown}
+             */
+            status: "Draft" | "Active" | "Inactive";
+            taxCategory: string | null;
+            taxCode: string | null;
+            /** @enum {unknown} */
+            taxMode: "Exclusive" | "Inclusive";
+            uom: components["schemas"]["Uom"] | (never | null);
+            /**
+             * Format: uuid
+             * @description The default UOM
+             */
+            uomId: string | null;
+        };
+        /** @description A source's new publish status */
+        PublishStatusChange: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {unknown} */
+            publishStatus: "Unpublished" | "Outdated";
+        };
         /** @description Each credit memo's refund to the original payment method (refundedAmount 0 until it succeeds) */
         RefundsToPaymentMethod: {
             creditMemos: {
@@ -2852,6 +5421,406 @@ export interface components {
                 paymentStatus: "NotTransferred" | "Transferred" | "TransferError" | "Paid" | "PartialPaid" | "Canceled" | "Refunded" | "PartialRefunded" | "CreditBack" | "Applied" | "PartiallyApplied" | "Failed" | "WrittenOff";
             }[];
         };
+        /** @description A role, by the names of its functions and features */
+        Role: {
+            /** @description The user's effective role (always false from /roles/{id}) */
+            effective: boolean;
+            /** @description Its features' names */
+            features: string[];
+            /** @description Its functions' ids */
+            functions: string[];
+            /**
+             * @description A role: admin, catalog-admin, sales, billing, self-service, read-only or storefront
+             * @enum {unknown}
+             */
+            id: "admin" | "catalog-admin" | "sales" | "billing" | "self-service" | "read-only" | "storefront";
+            name: string;
+        };
+        /** @description A role and what it allows (seed RoleVO) */
+        RoleDefinition: {
+            functions: {
+                featureName: string;
+                functionPolicy: {
+                    actions: string[];
+                };
+                id: string;
+            }[];
+            /**
+             * @description A role: admin, catalog-admin, sales, billing, self-service, read-only or storefront
+             * @enum {unknown}
+             */
+            id: "admin" | "catalog-admin" | "sales" | "billing" | "self-service" | "read-only" | "storefront";
+            name: string;
+        };
+        /** @description One version of a subscription (a product of type Subscription) */
+        Subscription: {
+            actualSubscriptionTerm: number | null;
+            autoRenew: boolean;
+            billCycleDay: number | null;
+            billCycleStartMonth: number | null;
+            billingPeriod: string | null;
+            billingTiming: string | null;
+            bundled: boolean;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            cancellationDate: string | null;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            createdDate: string;
+            currencyIsoCode: string;
+            /** Format: uuid */
+            customerId: string;
+            /** @description The tenant's custom fields, by API name */
+            customFields: {
+                [key: string]: unknown;
+            };
+            description: string | null;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            effectiveFrom: string;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            effectiveTo: string | null;
+            evergreen: boolean;
+            /** @enum {object|null} */
+            externalId: never | null;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            freeTrialEndDate: string | null;
+            /**
+             * Format: uuid
+             * @description This version's id
+             */
+            id: string;
+            /** @description A quantity (may be fractional) */
+            includedUnits: number;
+            /** @description Whether this is its number's latest version */
+            isLatest: boolean;
+            /**
+             * Format: uuid
+             * @description The previous version's id
+             */
+            lastVersionedSubscriptionId: string | null;
+            /**
+             * Format: uuid
+             * @description The latest version's id
+             */
+            latestVersionedSubscriptionId: string;
+            /** @description Money: a JSON number in the currency's units */
+            listPrice: number;
+            /** @description The subscription number, e.g. SUB-000001 */
+            name: string;
+            /** @description Money: a JSON number in the currency's units */
+            netSalesPrice: number;
+            /**
+             * Format: uuid
+             * @description The order (or change order) that wrote this version
+             */
+            orderId: string;
+            /**
+             * Format: uuid
+             * @description The order line that wrote it (a change order's SummaryItem)
+             */
+            orderProductId: string;
+            /**
+             * Format: uuid
+             * @description Version 1's id
+             */
+            originalSubscriptionId: string;
+            originalSubscriptionNumber: string;
+            /**
+             * Format: uuid
+             * @description The parent's version-1 id (a bundle's option)
+             */
+            parentId: string | null;
+            /** @enum {unknown} */
+            parentObjectType: "Subscription";
+            /** Format: uuid */
+            priceBookEntryId: string | null;
+            /** Format: uuid */
+            priceBookId: string | null;
+            /** @description Recurring, One-Time or Usage */
+            priceModel: string;
+            /** Format: uuid */
+            productId: string;
+            productName: string | null;
+            /** @description A quantity (may be fractional) */
+            quantity: number;
+            renewalTerm: number | null;
+            /** Format: uuid */
+            rootId: string;
+            /** @description Money: a JSON number in the currency's units */
+            salesPrice: number;
+            /**
+             * @description As stored (Superseded: a future version a later change order re-derived); Expired: a latest version that ended before today and was not renewed
+             * @enum {unknown}
+             */
+            status: "Active" | "Canceled" | "Superseded" | "Expired";
+            /** @description <number>_<version>, e.g. SUB-000001_2 */
+            subscriptionCompositeId: string;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            subscriptionEndDate: string | null;
+            subscriptionLevel: number;
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            subscriptionStartDate: string;
+            subscriptionTerm: number | null;
+            subscriptionVersion: number;
+            /** @description Money: a JSON number in the currency's units */
+            taxAmount: number;
+            /** @description This version's own contract value */
+            tcv: number;
+            termDimension: string | null;
+            /** @description todayCMRR × 12 */
+            todayARR: number;
+            /** @description Today's monthly recurring revenue: the monthly net price × chargeable units of the version in force today */
+            todayCMRR: number;
+            /** @description The quantity of the version in force today (0 when none is) */
+            todaysQuantity: number;
+            /** @description Σ delta ACV of the versions up to this one */
+            totalACV: number;
+            /** @description Money: a JSON number in the currency's units */
+            totalAmount: number;
+            /** @description Money: a JSON number in the currency's units */
+            totalPrice: number;
+            /** @description Σ delta TCV of the versions up to this one */
+            totalTCV: number;
+            /** Format: uuid */
+            uomId: string | null;
+        };
+        /** @description A bundle of a suite with its product tree */
+        SuiteBundle: {
+            /**
+             * Format: uuid
+             * @description The id of a BundleSuite
+             */
+            bundleSuiteId: string;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            createdDate: string;
+            /** @description The tenant's custom fields, by API name */
+            customFields: {
+                [key: string]: unknown;
+            };
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            lastModifiedDate: string;
+            name: string | null;
+            popular: boolean;
+            product: components["schemas"]["ProductTree"] | (never | null);
+            /**
+             * Format: uuid
+             * @description The id of a Product
+             */
+            productId: string;
+            sortOrder: number | null;
+        };
+        /** @description A tax rate: the most specific one matching a line's address and tax code applies */
+        TaxRate: {
+            /** @description Matched to an address's country, ignoring case */
+            country: string;
+            /** Format: uuid */
+            id: string;
+            name: string | null;
+            /** @description null: the whole country */
+            state: string | null;
+            /** @description null: every tax code */
+            taxCode: string | null;
+            /** @description Percent, e.g. 8.625 */
+            taxPercentage: number;
+        };
+        /** @description A tenant */
+        Tenant: {
+            /** @description Selects this tenant (header apiAccessKey) for a user who belongs to several */
+            apiAccessKey: string;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            createdDate: string;
+            /** @description ISO 4217 currency code */
+            currency: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description A sandbox tenant has a test clock (/test/clock) */
+            sandbox: boolean;
+            settings: components["schemas"]["TenantSettings"];
+            tenantNumber: number;
+            /** @description An IANA time zone: "today" for the tenant */
+            timeZone: string;
+        };
+        /** @description The tenant-wide defaults; customers, orders and lines may override the billing ones */
+        TenantSettings: {
+            /** @description Charge activated invoices to the customer's default payment method */
+            autoCollect: boolean;
+            billCycleDay: number;
+            /** @description Imported billing settings kept but not acted on yet */
+            billingExtras: {
+                [key: string]: unknown;
+            };
+            /** @enum {unknown} */
+            billingPeriod: "Month" | "Quarter" | "Semi-Annual" | "Annual";
+            billingStartMonth: number | null;
+            /** @enum {unknown} */
+            billingTiming: "InAdvance" | "InArrears";
+            /** @description An order whose tax address is missing cannot be activated (409 TAX_ADDRESS_MISSING) */
+            blockAddressMissing: boolean;
+            /** @description Days after the first collection attempt on which a failed charge is tried again */
+            collectionRetryDays: number[];
+            /** @description Browser origins this tenant's credentials may be used from */
+            corsOrigins: string[];
+            creditMemoMode: string;
+            hideZeroItems: boolean;
+            /** @description Number formats by numbered document, e.g. {"order": "ORD-{n:8}"} */
+            numberFormats: {
+                [key: string]: string;
+            };
+            /** @description "Net N" or "Due on Receipt" */
+            paymentTerm: string;
+            prorationEnabled: boolean;
+            /**
+             * @description What a credit memo's leftover credit becomes
+             * @enum {unknown}
+             */
+            refundCorrections: "KeepAsCredit" | "Refund";
+            /** @enum {unknown} */
+            termBasis: "US30360" | "Actual";
+        };
+        /** @description A sandbox tenant's today: its test clock, or the real date in its time zone */
+        TestClock: {
+            /**
+             * Format: date
+             * @description A calendar date, YYYY-MM-DD
+             */
+            today: string;
+        };
+        /** @description An OAuth 2.0 access token (client credentials grant) */
+        TokenResponse: {
+            /** @description A JWT: header Authorization: Bearer <token> */
+            access_token: string;
+            /** @description Seconds */
+            expires_in: number;
+            /** @enum {unknown} */
+            token_type: "Bearer";
+        };
+        /** @description A unit of measure, as stored (GET /objects/Uom/{id}) */
+        Uom: {
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            createdDate: string;
+            /** @description The tenant's custom fields, by API name */
+            customFields: {
+                [key: string]: unknown;
+            };
+            /** @description Decimal places a quantity may have */
+            decimalScale: number;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            lastModifiedDate: string;
+            name: string;
+            /** @description What is counted, e.g. User */
+            quantityDimension: string;
+            /** @enum {unknown} */
+            roundingMode: "Up" | "Down";
+            termDimension: ("Month" | "Year" | "Week" | "Day") | (never | null);
+            unitCode: string | null;
+        };
+        /** @description A user as a member of this tenant (seed GetUserResult) */
+        User: {
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            createdDate: string;
+            /**
+             * @description Not kept per user
+             * @enum {object|null}
+             */
+            currency: never | null;
+            /**
+             * @description A role: admin, catalog-admin, sales, billing, self-service, read-only or storefront
+             * @enum {unknown}
+             */
+            effectiveRoleId: "admin" | "catalog-admin" | "sales" | "billing" | "self-service" | "read-only" | "storefront";
+            email: string | null;
+            firstName: string | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description An instant, ISO 8601
+             */
+            lastLoginTime: string | null;
+            lastName: string | null;
+            locale: string | null;
+            mfaEnabled: boolean;
+            /** @description First and last name, or the user name */
+            name: string;
+            phoneNumber: string | null;
+            roles: components["schemas"]["Role"][];
+            /**
+             * @description No Salesforce connection yet
+             * @enum {object|null}
+             */
+            salesforceUserName: never | null;
+            /** @description Active, or another status that cannot sign in */
+            status: string;
+            /** Format: uuid */
+            tenantId: string;
+            timeZone: string | null;
+            /** @description With with-detail=true; not kept yet */
+            userDetail?: {
+                /** @enum {object|null} */
+                address: never | null;
+                /** @enum {object|null} */
+                department: never | null;
+                /** @enum {object|null} */
+                division: never | null;
+                /** @enum {object|null} */
+                title: never | null;
+            };
+            /** @description Lower-case */
+            userName: string;
+        };
+        /** @description One of a user's roles */
+        UserRole: {
+            effective: boolean;
+            functions: components["schemas"]["Function"][];
+            /**
+             * @description A role: admin, catalog-admin, sales, billing, self-service, read-only or storefront
+             * @enum {unknown}
+             */
+            id: "admin" | "catalog-admin" | "sales" | "billing" | "self-service" | "read-only" | "storefront";
+            name: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -2871,31 +5840,37 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description ISO 4217 currency code */
+                    /** @description Its default currency (ISO 4217); USD when absent */
                     currency?: string;
+                    /** @description Unique in this installation */
                     name: string;
+                    /** @description A sandbox tenant has a test clock; false when absent */
                     sandbox?: boolean;
+                    /** @description An IANA time zone (its "today"); UTC when absent */
                     timeZone?: string;
                 };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "ADMIN_API_DISABLED" | "INVALID_ADMIN_TOKEN" | "INVALID_TIME_ZONE" | "TENANT_EXISTS";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A tenant just created, with its first admin API key */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewTenant"];
                 };
             };
         };
@@ -2910,30 +5885,37 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description Scope it to this customer and its descendants (a UUID); a scoped caller's own top customer when absent */
                     customerId?: string;
                     name: string;
-                    /** @enum {unknown} */
+                    /**
+                     * @description Its role: no wider than the caller's own
+                     * @enum {unknown}
+                     */
                     role: "admin" | "catalog-admin" | "sales" | "billing" | "self-service" | "read-only" | "storefront";
                 };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "ROLE_WIDER_THAN_CALLER";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description An OAuth API client just created (client credentials at /oauth/token) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiClient"];
                 };
             };
         };
@@ -2943,29 +5925,31 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Its clientId */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "API_CLIENT_NOT_FOUND";
+                    } & components["schemas"]["Error"];
                 };
+            };
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -2978,22 +5962,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"][];
                 };
             };
         };
@@ -3008,30 +5995,37 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description Scope it to this customer and its descendants (a UUID); a scoped caller's own top customer when absent */
                     customerId?: string;
                     name: string;
-                    /** @enum {unknown} */
+                    /**
+                     * @description Its role: no wider than the caller's own
+                     * @enum {unknown}
+                     */
                     role: "admin" | "catalog-admin" | "sales" | "billing" | "self-service" | "read-only" | "storefront";
                 };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "ROLE_WIDER_THAN_CALLER";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description An API key just created, with its secret */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewApiKey"];
                 };
             };
         };
@@ -3041,28 +6035,32 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The API key's id */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "API_KEY_NOT_FOUND";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description An API key (its secret is never shown again); customerId scopes it to that customer's organisation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
                 };
             };
         };
@@ -3072,28 +6070,32 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The API key's id */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "API_KEY_NOT_FOUND";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description An API key (its secret is never shown again); customerId scopes it to that customer's organisation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
                 };
             };
         };
@@ -3101,8 +6103,11 @@ export interface operations {
     getAsyncGraphql: {
         parameters: {
             query?: {
+                /** @description Which operation of the query to run */
                 operationName?: string;
+                /** @description The query text (GET; a POST may send it in the body instead) */
                 query?: string;
+                /** @description The variables: a JSON object */
                 variables?: string;
             };
             header?: never;
@@ -3111,22 +6116,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A GraphQL answer: data, or errors (still HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GraphQLResponse"];
                 };
             };
         };
@@ -3134,8 +6142,11 @@ export interface operations {
     postAsyncGraphql: {
         parameters: {
             query?: {
+                /** @description Which operation of the query to run */
                 operationName?: string;
+                /** @description The query text (GET; a POST may send it in the body instead) */
                 query?: string;
+                /** @description The variables: a JSON object */
                 variables?: string;
             };
             header?: never;
@@ -3144,26 +6155,40 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": unknown;
+                "application/graphql": string;
+                "application/json": {
+                    /** @description Which operation of the query to run */
+                    operationName?: string | null;
+                    /** @description The query text */
+                    query: string;
+                    /** @description The variables: an object, or its JSON text */
+                    variables?: {
+                        [key: string]: unknown;
+                    } | string | (never | null);
+                } | string;
+                "text/plain": string;
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A GraphQL answer: data, or errors (still HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GraphQLResponse"];
                 };
             };
         };
@@ -3184,22 +6209,25 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "INVALID_REFRESH_TOKEN" | "REFRESH_TOKEN_REUSED";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Tokens for a user (seed AuthenticationResult) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthenticationResult"];
                 };
             };
         };
@@ -3214,28 +6242,32 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description The refresh token */
                     token: string;
                     userName: string;
                 };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Revoked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
                 };
             };
         };
@@ -3251,28 +6283,33 @@ export interface operations {
             content: {
                 "application/json": {
                     password: string;
+                    /** @description Also list every tenant the user belongs to */
                     showTenants?: boolean;
+                    /** @description Case-insensitive */
                     userName: string;
                 };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "TOO_MANY_FAILED_SIGN_INS" | "INVALID_CREDENTIALS" | "NO_TENANT";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Tokens for a user (seed AuthenticationResult) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthenticationResult"];
                 };
             };
         };
@@ -3287,28 +6324,33 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description The tenant's access key (or one of its API keys) */
                     apiAccessKey: string;
+                    /** @description The access token */
                     token: string;
                 };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Tokens for a user (seed AuthenticationResult) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthenticationResult"];
                 };
             };
         };
@@ -3363,7 +6405,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "TOO_MANY_REQUESTS" | "CUSTOMER_NOT_FOUND" | "INVALID_AMOUNT" | "UNKNOWN_CURRENCY";
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "CUSTOMER_NOT_FOUND" | "INVALID_AMOUNT" | "UNKNOWN_CURRENCY";
                     } & components["schemas"]["Error"];
                 };
             };
@@ -3403,7 +6445,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "TOO_MANY_REQUESTS" | "CREDIT_MEMO_NOT_FOUND" | "CREDIT_MEMO_NOT_DRAFT";
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "CREDIT_MEMO_NOT_FOUND" | "CREDIT_MEMO_NOT_DRAFT";
                     } & components["schemas"]["Error"];
                 };
             };
@@ -3458,7 +6500,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "TOO_MANY_REQUESTS" | "CREDIT_MEMO_NOT_FOUND" | "INVOICE_NOT_FOUND" | "DEBIT_MEMO_NOT_FOUND" | "INVALID_AMOUNT" | "CREDIT_MEMO_NOT_ACTIVE" | "INVOICE_NOT_ACTIVE" | "DEBIT_MEMO_NOT_ACTIVE" | "CREDIT_MEMO_MISMATCH" | "OVER_APPLIED";
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "CREDIT_MEMO_NOT_FOUND" | "INVOICE_NOT_FOUND" | "DEBIT_MEMO_NOT_FOUND" | "INVALID_AMOUNT" | "CREDIT_MEMO_NOT_ACTIVE" | "INVOICE_NOT_ACTIVE" | "DEBIT_MEMO_NOT_ACTIVE" | "CREDIT_MEMO_MISMATCH" | "OVER_APPLIED";
                     } & components["schemas"]["Error"];
                 };
             };
@@ -3498,7 +6540,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "TOO_MANY_REQUESTS" | "CREDIT_MEMO_NOT_FOUND" | "CREDIT_MEMO_CANCELED" | "CREDIT_MEMO_APPLIED";
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "CREDIT_MEMO_NOT_FOUND" | "CREDIT_MEMO_CANCELED" | "CREDIT_MEMO_APPLIED";
                     } & components["schemas"]["Error"];
                 };
             };
@@ -3538,7 +6580,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "TOO_MANY_REQUESTS" | "CREDIT_MEMO_NOT_FOUND" | "CREDIT_MEMO_NOT_CANCELED";
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "CREDIT_MEMO_NOT_FOUND" | "CREDIT_MEMO_NOT_CANCELED";
                     } & components["schemas"]["Error"];
                 };
             };
@@ -3563,27 +6605,45 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description Active credit memos whose credit goes back to the original payment method */
+                    creditMemoIds?: string[];
+                    /** @description The seed's form of creditMemoIds */
+                    whereConditions?: {
+                        id?: {
+                            /** Format: uuid */
+                            _eq?: string;
+                            _in?: string[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    } & {
+                        [key: string]: unknown;
+                    };
+                } & {
                     [key: string]: unknown;
                 };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "CREDIT_MEMO_NOT_FOUND" | "CREDIT_MEMO_NOT_ACTIVE" | "NOTHING_TO_REFUND" | "NO_ORIGINAL_PAYMENT" | "OVER_REFUNDED" | "PAYMENT_IN_PROGRESS" | "UNKNOWN_GATEWAY";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Each credit memo's refund to the original payment method (refundedAmount 0 until it succeeds) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefundsToPaymentMethod"];
                 };
             };
         };
@@ -3628,7 +6688,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "TOO_MANY_REQUESTS" | "CREDIT_MEMO_NOT_FOUND" | "INVOICE_NOT_FOUND" | "DEBIT_MEMO_NOT_FOUND" | "INVALID_AMOUNT" | "OVER_UNAPPLIED";
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "CREDIT_MEMO_NOT_FOUND" | "INVOICE_NOT_FOUND" | "DEBIT_MEMO_NOT_FOUND" | "INVALID_AMOUNT" | "OVER_UNAPPLIED";
                     } & components["schemas"]["Error"];
                 };
             };
@@ -3662,7 +6722,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "TOO_MANY_REQUESTS" | "CREDIT_MEMO_NOT_FOUND";
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "CREDIT_MEMO_NOT_FOUND";
                     } & components["schemas"]["Error"];
                 };
             };
@@ -3718,7 +6778,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "TOO_MANY_REQUESTS" | "CREDIT_MEMO_NOT_FOUND" | "CREDIT_MEMO_FROZEN" | "CREDIT_MEMO_FIELD_FROZEN";
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "CREDIT_MEMO_NOT_FOUND" | "CREDIT_MEMO_FROZEN" | "CREDIT_MEMO_FIELD_FROZEN";
                     } & components["schemas"]["Error"];
                 };
             };
@@ -3752,7 +6812,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "TOO_MANY_REQUESTS" | "CREDIT_MEMO_NOT_FOUND";
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "CREDIT_MEMO_NOT_FOUND";
                     } & components["schemas"]["Error"];
                 };
             };
@@ -3786,7 +6846,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "TOO_MANY_REQUESTS" | "CREDIT_MEMO_NOT_FOUND";
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "CREDIT_MEMO_NOT_FOUND";
                     } & components["schemas"]["Error"];
                 };
             };
@@ -3820,7 +6880,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "TOO_MANY_REQUESTS";
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS";
                     } & components["schemas"]["Error"];
                 };
             };
@@ -3872,7 +6932,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "TOO_MANY_REQUESTS" | "CREDIT_NOT_FOUND" | "INVALID_AMOUNT" | "OVER_CONVERTED";
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "CREDIT_NOT_FOUND" | "INVALID_AMOUNT" | "OVER_CONVERTED";
                     } & components["schemas"]["Error"];
                 };
             };
@@ -3906,7 +6966,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "TOO_MANY_REQUESTS" | "CREDIT_NOT_FOUND";
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "CREDIT_NOT_FOUND";
                     } & components["schemas"]["Error"];
                 };
             };
@@ -4035,7 +7095,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "TOO_MANY_REQUESTS" | "CUSTOMER_NOT_FOUND" | "INVALID_AMOUNT" | "UNKNOWN_CURRENCY";
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "CUSTOMER_NOT_FOUND" | "INVALID_AMOUNT" | "UNKNOWN_CURRENCY";
                     } & components["schemas"]["Error"];
                 };
             };
@@ -4075,7 +7135,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "TOO_MANY_REQUESTS" | "DEBIT_MEMO_NOT_FOUND" | "DEBIT_MEMO_NOT_DRAFT";
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "DEBIT_MEMO_NOT_FOUND" | "DEBIT_MEMO_NOT_DRAFT";
                     } & components["schemas"]["Error"];
                 };
             };
@@ -4207,7 +7267,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "TOO_MANY_REQUESTS" | "CUSTOMER_NOT_FOUND" | "INVALID_AMOUNT" | "UNKNOWN_CURRENCY" | "DEBIT_MEMO_NOT_FOUND" | "DEBIT_MEMO_FROZEN" | "DEBIT_MEMO_FIELD_FROZEN";
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "CUSTOMER_NOT_FOUND" | "INVALID_AMOUNT" | "UNKNOWN_CURRENCY" | "DEBIT_MEMO_NOT_FOUND" | "DEBIT_MEMO_FROZEN" | "DEBIT_MEMO_FIELD_FROZEN";
                     } & components["schemas"]["Error"];
                 };
             };
@@ -4241,7 +7301,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "TOO_MANY_REQUESTS" | "DEBIT_MEMO_NOT_FOUND";
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "DEBIT_MEMO_NOT_FOUND";
                     } & components["schemas"]["Error"];
                 };
             };
@@ -4281,7 +7341,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "TOO_MANY_REQUESTS" | "DEBIT_MEMO_NOT_FOUND" | "DEBIT_MEMO_CANCELED" | "DEBIT_MEMO_CREDITED";
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "DEBIT_MEMO_NOT_FOUND" | "DEBIT_MEMO_CANCELED" | "DEBIT_MEMO_CREDITED";
                     } & components["schemas"]["Error"];
                 };
             };
@@ -4306,6 +7366,36 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description Per invoice: its date and item amounts, corrected on the way */
+                    data?: ({
+                        amount?: (number | string) | (never | null);
+                        /** Format: uuid */
+                        id: string;
+                        /**
+                         * Format: date
+                         * @description This invoice's date
+                         */
+                        invoiceDate?: string | null;
+                        invoiceItems?: ({
+                            /** Format: uuid */
+                            id: string;
+                            taxAmount?: (number | string) | (never | null);
+                            transactionAmount?: (number | string) | (never | null);
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        taxAmount?: (number | string) | (never | null);
+                    } & {
+                        [key: string]: unknown;
+                    })[] | null;
+                    /** @description Apply open credit (default true) */
+                    enabledAppliedCredits?: boolean;
+                    /**
+                     * Format: date
+                     * @description A new invoice date for all (the due date keeps its distance)
+                     */
+                    invoiceDate?: string | null;
+                    /** @description Draft invoices */
                     invoiceIds: string[];
                 } & {
                     [key: string]: unknown;
@@ -4313,22 +7403,25 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "INVOICE_NOT_FOUND" | "INVOICE_NOT_DRAFT" | "INVALID_AMOUNT" | "INVOICE_TOTAL_MISMATCH";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description The invoices activated, in the order sent */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceModelWithItems"][];
                 };
             };
         };
@@ -4343,27 +7436,35 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description The credit memos correcting these invoices, canceled with them */
+                    creditMemoIds?: string[];
+                    /** @description Draft invoices, or Active ones with nothing paid */
+                    invoiceIds: string[];
+                } & {
                     [key: string]: unknown;
                 };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "INVOICE_NOT_FOUND" | "INVOICE_CANCELED" | "INVOICE_CORRECTED" | "INVOICE_PAID" | "CREDIT_MEMO_APPLIED";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description The seed's async job answer (CreateAsyncJobResponse), already Completed */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceAsyncJob"];
                 };
             };
         };
@@ -4378,27 +7479,33 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description Canceled invoices */
+                    invoiceIds: string[];
+                } & {
                     [key: string]: unknown;
                 };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "INVOICE_NOT_FOUND" | "INVOICE_NOT_CANCELED";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description The seed's async job answer (CreateAsyncJobResponse), already Completed */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceAsyncJob"];
                 };
             };
         };
@@ -4413,27 +7520,33 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description Payments to reverse: their applications stop counting */
+                    paymentIds: string[];
+                } & {
                     [key: string]: unknown;
                 };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "PAYMENT_NOT_FOUND";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description The invoices whose payments were reversed, with their balances reopened */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoicesPaymentResponse"];
                 };
             };
         };
@@ -4448,27 +7561,43 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    convertPaymentStatuses: ({
+                        /** Format: uuid */
+                        id: string;
+                        /** @description The seed's name for reason */
+                        paymentDetails?: string;
+                        /** @enum {unknown} */
+                        paymentStatus: "NotTransferred" | "Transferred" | "TransferError" | "Paid" | "PartialPaid" | "Canceled" | "Refunded" | "PartialRefunded" | "CreditBack" | "Applied" | "PartiallyApplied" | "Failed" | "WrittenOff";
+                        /** @description Why it changes (required, or as paymentDetails) */
+                        reason?: string;
+                    } & {
+                        [key: string]: unknown;
+                    })[];
+                } & {
                     [key: string]: unknown;
                 };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "INVOICE_NOT_FOUND" | "INVOICE_NOT_ACTIVE";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Each invoice's payment status as it was and as set, with the reason recorded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentStatusConversions"];
                 };
             };
         };
@@ -4483,27 +7612,69 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description The payments: recorded by hand (billing:write), or with paymentMethod each invoice's whole balance (1 to 100 invoices) */
+                    payInvoices: ({
+                        /** @description Ignored: the invoice's customer is the payer */
+                        customerId?: string;
+                        /**
+                         * @description An invoice id
+                         * @example 4f163819-178d-470c-a246-d6768476a6ec
+                         */
+                        invoiceId: string;
+                        /**
+                         * @description The payment's reference outside Keel (kept as its external reference)
+                         * @example PA-001
+                         */
+                        paymentId?: string;
+                        /** @description The external reference when paymentId is absent */
+                        paymentNumber?: string;
+                        /**
+                         * @description Where the money came from, e.g. Stripe
+                         * @example Stripe
+                         */
+                        paymentSource?: string;
+                        /**
+                         * @description The amount, > 0 (required when recorded; with paymentMethod, when sent, the whole balance): a JSON number or a decimal string such as "12.30"
+                         * @example 230
+                         */
+                        transactionAmount?: number | string;
+                    } & {
+                        [key: string]: unknown;
+                    })[];
+                    /** @description Charge it for each invoice's whole balance (money moves); without it the payments are recorded as received */
+                    paymentMethod?: {
+                        /** @description The gateway it belongs to (default: test) */
+                        gateway?: string;
+                        /** @description The gateway's payment method token */
+                        token: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                } & {
                     [key: string]: unknown;
                 };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "INVOICE_NOT_FOUND" | "INVOICE_NOT_ACTIVE" | "INVALID_AMOUNT" | "OVERPAYMENT" | "COLLECTION_IN_FLIGHT" | "NOTHING_TO_PAY" | "PAYMENT_DECLINED" | "COLLECTION_IN_PROGRESS" | "PAYMENT_IN_PROGRESS" | "UNKNOWN_GATEWAY";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Recorded: the applications; charged (paymentMethod): each invoice after its charge */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentApplications"] | components["schemas"]["ResyncInvoiceToPaymentResponse"];
                 };
             };
         };
@@ -4518,27 +7689,59 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    refundInvoices: ({
+                        /** @description Ignored: the invoice's customer is the payer */
+                        customerId?: string;
+                        /**
+                         * @description An invoice id
+                         * @example 4f163819-178d-470c-a246-d6768476a6ec
+                         */
+                        invoiceId: string;
+                        /**
+                         * @description The payment's reference outside Keel (kept as its external reference)
+                         * @example PA-001
+                         */
+                        paymentId?: string;
+                        /**
+                         * @description Where the money came from, e.g. Stripe
+                         * @example Stripe
+                         */
+                        paymentSource?: string;
+                        /** @description true: the balance reopens; otherwise a credit memo of the same amount keeps the invoice settled */
+                        reopen?: boolean;
+                        /**
+                         * @description The amount, > 0: a JSON number or a decimal string such as "12.30"
+                         * @example 230
+                         */
+                        transactionAmount: number | string;
+                    } & {
+                        [key: string]: unknown;
+                    })[];
+                } & {
                     [key: string]: unknown;
                 };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "INVOICE_NOT_FOUND" | "INVOICE_NOT_ACTIVE" | "INVALID_AMOUNT" | "REFUND_EXCEEDS_PAYMENTS";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description One application per line, in the order sent */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentApplications"];
                 };
             };
         };
@@ -4553,27 +7756,45 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description Active invoices to charge now to the customer's default payment method */
+                    invoiceIds?: string[];
+                    /** @description The seed's form of invoiceIds */
+                    whereConditions?: {
+                        id?: {
+                            /** Format: uuid */
+                            _eq?: string;
+                            _in?: string[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    } & {
+                        [key: string]: unknown;
+                    };
+                } & {
                     [key: string]: unknown;
                 };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "INVOICE_NOT_FOUND" | "INVOICE_NOT_ACTIVE" | "COLLECTION_IN_PROGRESS" | "PAYMENT_IN_PROGRESS" | "UNKNOWN_GATEWAY";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Each invoice charged, as it stands after the charge */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResyncInvoiceToPaymentResponse"];
                 };
             };
         };
@@ -4588,27 +7809,33 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description Active invoices whose whole remaining balance is written off */
+                    writeOffInvoiceIds: string[];
+                } & {
                     [key: string]: unknown;
                 };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "INVOICE_NOT_FOUND" | "INVOICE_NOT_ACTIVE" | "NOTHING_TO_WRITE_OFF";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description One application per line, in the order sent */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentApplications"];
                 };
             };
         };
@@ -4624,22 +7851,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "INVOICE_NOT_FOUND";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description An invoice and its items */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceModelWithItems"];
                 };
             };
         };
@@ -4653,30 +7883,54 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description Non-monetary fields (Draft or Active); any other property is a custom field. Amounts, statuses, numbers, the customer and the period: 409 */
         requestBody: {
             content: {
                 "application/json": {
+                    /** Format: uuid */
+                    billToContactId?: string | null;
+                    /** @description The tenant's custom fields, by API name */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    description?: string | null;
+                    /**
+                     * Format: date
+                     * @description A calendar date, YYYY-MM-DD
+                     */
+                    dueDate?: string;
+                    /**
+                     * Format: date
+                     * @description Draft only (YYYY-MM-DD)
+                     */
+                    invoiceDate?: string;
+                    paymentDetails?: string | null;
+                    poNumber?: string | null;
+                } & {
                     [key: string]: unknown;
                 };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "INVOICE_NOT_FOUND" | "INVOICE_FROZEN" | "INVOICE_FIELD_FROZEN";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description An invoice and its items */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceModelWithItems"];
                 };
             };
         };
@@ -4692,22 +7946,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "INVOICE_NOT_FOUND";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Every collection attempt of an invoice, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CollectionAttempts"];
                 };
             };
         };
@@ -4731,7 +7988,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "TOO_MANY_REQUESTS" | "INVOICE_NOT_FOUND";
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "INVOICE_NOT_FOUND";
                     } & components["schemas"]["Error"];
                 };
             };
@@ -4757,22 +8014,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "INVOICE_NOT_FOUND";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description The payment statuses set by hand on an invoice, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentStatusChanges"];
                 };
             };
         };
@@ -4788,22 +8048,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "INVOICE_NOT_FOUND" | "INVOICE_NOT_ACTIVE";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description The PDF (inline) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
                 };
             };
         };
@@ -4819,22 +8082,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "JOB_NOT_FOUND";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingJobError"][];
                 };
             };
         };
@@ -4856,7 +8122,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "JOB_NOT_FOUND";
+                    } & components["schemas"]["Error"];
                 };
             };
             /** @description A billing run: what it billed, and whom it could not */
@@ -4881,12 +8150,39 @@ export interface operations {
             content: {
                 "application/json": {
                     autoActivate?: boolean;
-                    customerIds?: string[];
-                    name?: string;
+                    billCycleDayFilter?: (string | {
+                        [key: string]: unknown;
+                    }) | (never | null);
+                    customerFilter?: (string | {
+                        [key: string]: unknown;
+                    }) | (never | null);
+                    customerIds?: string[] | null;
+                    name?: string | null;
+                    /** @description Not supported (400 UNSUPPORTED_FILTER unless null): select those orders' customers with customerFilter */
+                    orderFilter?: unknown;
+                    productFilter?: (string | {
+                        [key: string]: unknown;
+                    }) | (never | null);
+                    /** @description Quartz cron (Recurring), e.g. "0 0 3 * * ? *" */
+                    recurringSchedule?: string;
+                    /**
+                     * Format: date
+                     * @description Default: today
+                     */
+                    scheduleStartDate?: string;
                     /** @enum {unknown} */
                     scheduleType: "OneTime" | "Recurring";
-                    /** Format: date */
+                    /**
+                     * Format: date
+                     * @description OneTime: bill to this date (required)
+                     */
                     targetDate?: string | null;
+                    /** @description Days from the firing day to the target date, 0 to 366 */
+                    targetDateIncrement?: number | string;
+                    /** @enum {unknown} */
+                    targetDateIncrementSign?: "Plus" | "Minus";
+                    /** @enum {unknown} */
+                    targetDateIncrementTimeUnit?: "Days";
                 } & {
                     [key: string]: unknown;
                 };
@@ -4899,7 +8195,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "INVALID_DATE" | "INVALID_CRON" | "UNSUPPORTED_FILTER" | "INVALID_FILTER";
+                    } & components["schemas"]["Error"];
                 };
             };
             /** @description OneTime: the finished run; Recurring: the Draft schedule */
@@ -4911,7 +8210,7 @@ export interface operations {
                     "application/json": components["schemas"]["BillingJob"] | components["schemas"]["BillingSchedule"];
                 };
             };
-            /** @description OneTime, still Queued or Running after the wait: follow Location (GET /billing/jobs/{id}) */
+            /** @description OneTime, not Completed after the wait (Queued, Running, or Failed): follow Location (GET /billing/jobs/{id}) */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -4939,7 +8238,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "SCHEDULE_NOT_FOUND";
+                    } & components["schemas"]["Error"];
                 };
             };
             /** @description A Recurring billing schedule */
@@ -4964,23 +8266,24 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "SCHEDULE_NOT_FOUND" | "SCHEDULE_ACTIVE";
+                    } & components["schemas"]["Error"];
                 };
+            };
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -4993,9 +8296,38 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description A Draft schedule's fields to change */
         requestBody: {
             content: {
                 "application/json": {
+                    autoActivate?: boolean;
+                    billCycleDayFilter?: (string | {
+                        [key: string]: unknown;
+                    }) | (never | null);
+                    customerFilter?: (string | {
+                        [key: string]: unknown;
+                    }) | (never | null);
+                    customerIds?: string[] | null;
+                    name?: string | null;
+                    /** @description Not supported (400 UNSUPPORTED_FILTER unless null): select those orders' customers with customerFilter */
+                    orderFilter?: unknown;
+                    productFilter?: (string | {
+                        [key: string]: unknown;
+                    }) | (never | null);
+                    /** @description Quartz cron (Recurring), e.g. "0 0 3 * * ? *" */
+                    recurringSchedule?: string;
+                    /**
+                     * Format: date
+                     * @description Default: today
+                     */
+                    scheduleStartDate?: string;
+                    /** @description Days from the firing day to the target date, 0 to 366 */
+                    targetDateIncrement?: number | string;
+                    /** @enum {unknown} */
+                    targetDateIncrementSign?: "Plus" | "Minus";
+                    /** @enum {unknown} */
+                    targetDateIncrementTimeUnit?: "Days";
+                } & {
                     [key: string]: unknown;
                 };
             };
@@ -5007,7 +8339,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "SCHEDULE_NOT_FOUND" | "SCHEDULE_NOT_DRAFT" | "INVALID_CRON" | "UNSUPPORTED_FILTER" | "INVALID_FILTER";
+                    } & components["schemas"]["Error"];
                 };
             };
             /** @description A Recurring billing schedule */
@@ -5038,7 +8373,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "SCHEDULE_NOT_FOUND";
+                    } & components["schemas"]["Error"];
                 };
             };
             /** @description A Recurring billing schedule */
@@ -5063,26 +8401,31 @@ export interface operations {
             content: {
                 "application/json": {
                     scheduleIds: string[];
+                } & {
+                    [key: string]: unknown;
                 };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "SCHEDULE_NOT_FOUND" | "SCHEDULE_CANCELED";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description The schedules changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingScheduleIds"];
                 };
             };
         };
@@ -5098,26 +8441,31 @@ export interface operations {
             content: {
                 "application/json": {
                     scheduleIds: string[];
+                } & {
+                    [key: string]: unknown;
                 };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "SCHEDULE_NOT_FOUND" | "SCHEDULE_CANCELED";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description The schedules changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingScheduleIds"];
                 };
             };
         };
@@ -5131,22 +8479,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description The tenant's billing settings in the seed's shape */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportAndExportBillingSettingsVO"];
                 };
             };
         };
@@ -5161,27 +8512,57 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description {mode, setting}; kept as sent, not acted on */
+                    autoSetBcdMode?: unknown;
+                    /** @description The settings Keel acts on; any other key is kept as sent */
+                    billingSettings?: {
+                        /** @description 1 to 31 */
+                        "Bill Cycle Day"?: number;
+                        /** @enum {unknown} */
+                        "Billing Period"?: "Month" | "Quarter" | "Semi-Annual" | "Annual";
+                        /** @description 1 to 12, or null */
+                        "Billing Start Month"?: number | null;
+                        /** @enum {unknown} */
+                        "Billing Timing"?: "In Advance" | "In Arrears" | "InAdvance" | "InArrears";
+                        "Credit Memo Mode"?: string;
+                        hideZeroItems?: boolean;
+                        /** @description "Net N" or "Due on Receipt" */
+                        "Payment Term"?: string;
+                        prorationEnabled?: boolean;
+                        /** @enum {unknown} */
+                        "Term Basis"?: "US30360" | "Actual";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                    /** @description CRM alignment settings; kept as sent, not acted on */
+                    sfCustomSettings?: unknown;
+                    /** @description {fieldApiName}; kept as sent, not acted on */
+                    subscriptionDateFieldForBcd?: unknown;
+                } & {
                     [key: string]: unknown;
                 };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description The tenant's billing settings in the seed's shape */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportAndExportBillingSettingsVO"];
                 };
             };
         };
@@ -5197,22 +8578,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "BUNDLE_SUITE_NOT_PUBLISHED";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A bundle suite with its bundles */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BundleSuiteTree"];
                 };
             };
         };
@@ -5228,22 +8612,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "OBJECT_NOT_FOUND" | "NOT_PUBLISHED";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A source's new publish status */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublishStatusChange"];
                 };
             };
         };
@@ -5259,22 +8646,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "OBJECT_NOT_FOUND" | "NOT_ACTIVE";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A bundle suite with its bundles */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BundleSuiteTree"];
                 };
             };
         };
@@ -5290,22 +8680,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "OBJECT_NOT_FOUND";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A source's new publish status */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublishStatusChange"];
                 };
             };
         };
@@ -5319,22 +8712,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceTag"][];
                 };
             };
         };
@@ -5350,22 +8746,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "OBJECT_NOT_FOUND" | "NOT_PUBLISHED";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A source's new publish status */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublishStatusChange"];
                 };
             };
         };
@@ -5381,22 +8780,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "OBJECT_NOT_FOUND" | "NOT_ACTIVE";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A price tag or discount tag (PriceDimension) with its tiers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceTag"];
                 };
             };
         };
@@ -5412,22 +8814,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "OBJECT_NOT_FOUND";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A source's new publish status */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublishStatusChange"];
                 };
             };
         };
@@ -5443,22 +8848,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "PRICE_TAG_NOT_PUBLISHED";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A price tag or discount tag (PriceDimension) with its tiers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceTag"];
                 };
             };
         };
@@ -5474,22 +8882,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "OBJECT_NOT_FOUND";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A price book, as stored (GET /objects/PriceBook/{id}) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceBook"];
                 };
             };
         };
@@ -5505,22 +8916,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "OBJECT_NOT_FOUND";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A price book, as stored (GET /objects/PriceBook/{id}) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceBook"];
                 };
             };
         };
@@ -5528,6 +8942,7 @@ export interface operations {
     getCatalogProducts: {
         parameters: {
             query?: {
+                /** @description A JSON object of field values the products must equal */
                 filter?: string;
             };
             header?: never;
@@ -5536,22 +8951,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductTree"][];
                 };
             };
         };
@@ -5559,6 +8977,7 @@ export interface operations {
     postCatalogProductsRepublish: {
         parameters: {
             query?: {
+                /** @description Also drop snapshots whose product was deleted */
                 removeNonexistent?: boolean;
             };
             header?: never;
@@ -5567,22 +8986,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description What :republish did */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductsRepublished"];
                 };
             };
         };
@@ -5598,22 +9020,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "PRODUCT_NOT_PUBLISHED";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A product with everything pricing needs: entries with their UOM, features, options with their products, and linked tags with tiers (the seed's Product) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductTree"];
                 };
             };
         };
@@ -5629,22 +9054,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "OBJECT_NOT_FOUND" | "NOT_PUBLISHED";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A source's new publish status */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublishStatusChange"];
                 };
             };
         };
@@ -5660,22 +9088,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "OBJECT_NOT_FOUND" | "NOT_ACTIVE";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A product with everything pricing needs: entries with their UOM, features, options with their products, and linked tags with tiers (the seed's Product) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductTree"];
                 };
             };
         };
@@ -5691,22 +9122,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "OBJECT_NOT_FOUND";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A source's new publish status */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublishStatusChange"];
                 };
             };
         };
@@ -5718,28 +9152,121 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description ApiDocsChangeOrderRequest: options and assetChanges, each naming its asset by number (other seed fields such as customer are accepted and ignored) */
         requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": {
+                    /** @description The changes: 1 to 500 (more through /cpq/change-order-in-bulk); several may change one asset */
+                    assetChanges: ({
+                        /** @description Accepted and ignored: the number names the asset */
+                        assetId?: string | null;
+                        /** @description The subscription, asset or entitlement number (SUB-000001), at most 60 characters */
+                        assetNumber: string;
+                        /** @description Cancel: the last day it is billed */
+                        cancellationDate?: string | (never | null);
+                        /**
+                         * @description What changes; the fields that apply to it are listed with each
+                         * @enum {unknown}
+                         */
+                        changeType: "ConvertFreeTrial" | "Renew" | "UpdateTerm" | "CoTerm" | "UpdateQuantity" | "AdjustPrice" | "Reconfigure" | "Cancel";
+                        /** @description CoTerm: the date the asset's term ends on */
+                        coTermDate?: string | (never | null);
+                        /** @description ConvertFreeTrial: accepted, not acted on */
+                        coTermToBundleSubscription?: unknown | (never | null);
+                        /** @description AdjustPrice: the new discount */
+                        discount?: ({
+                            /** @description 0 to 100 */
+                            discountPercentage?: number | string | (never | null);
+                        } & {
+                            [key: string]: unknown;
+                        }) | null;
+                        /** @description AdjustPrice: another way to send discount.discountPercentage */
+                        discountPercentage?: number | string | (never | null);
+                        /** @description UpdateQuantity, AdjustPrice: until when (a temporary change); the asset returns to its state the day after */
+                        endDate?: string | (never | null);
+                        /** @description AdjustPrice: the new unit net price, >= 0 */
+                        netSalesPrice?: number | string | (never | null);
+                        /** @description ConvertFreeTrial: start the paid term at startDate even before the trial ends */
+                        overrideTrialEnd?: boolean | null;
+                        /** @description UpdateQuantity: units to add (negative: to remove), not 0; a number or a decimal string */
+                        quantity?: number | string | (never | null);
+                        /** @description Renew: term units, 1 to 1200 */
+                        renewalTerm?: number | null;
+                        /** @description UpdateQuantity, AdjustPrice, Reconfigure, ConvertFreeTrial: from when (default the asset's next billing date or today, as the change type decides) */
+                        startDate?: string | (never | null);
+                        /** @description Renew, UpdateTerm, ConvertFreeTrial: accepted, not acted on */
+                        switchToEvergreen?: unknown | (never | null);
+                        /** @description UpdateTerm: term units to add (negative: to remove), −1200 to 1200; AdjustPrice, ConvertFreeTrial: the new term */
+                        term?: number | null;
+                        /** @description AdjustPrice: accepted, not acted on */
+                        trueUpPrice?: unknown | (never | null);
+                    } & {
+                        [key: string]: unknown;
+                    })[];
+                    description?: string | null;
+                    options?: ({
+                        /** @description Write the invoice Active and charge it; implies activateOrder and generateInvoice */
+                        activateInvoice?: boolean | null;
+                        /** @description Activate the change order (default true); false keeps it Draft, activated later by POST /orders/{id}:activate */
+                        activateOrder?: boolean | null;
+                        asyncPayment?: boolean | null;
+                        calculatePrice?: boolean | null;
+                        /** @description Tax the changes (default true) */
+                        calculateTax?: boolean | null;
+                        cancelOnPaymentFail?: boolean | null;
+                        /** @description Invoice the prorated difference (or credit it, when negative) */
+                        generateInvoice?: boolean | null;
+                        /** @description The previewHash of a preview: a change order that no longer plans the same is a 409 PREVIEW_STALE */
+                        previewHash?: string | null;
+                        /** @description Answer the invoice it would bring in previewInvoices */
+                        previewInvoice?: boolean | null;
+                    } & {
+                        [key: string]: unknown;
+                    }) | null;
+                    /** @description With activateInvoice: charged for the invoice; without it the customer's stored default */
+                    paymentMethod?: ({
+                        /** @description Default test */
+                        gateway?: string | null;
+                        token: string;
+                    } & {
+                        [key: string]: unknown;
+                    }) | null;
+                    /** @description The client's reference for the change order */
+                    refId?: string | null;
+                } & {
+                    [key: string]: unknown;
+                };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "FIELD_NOT_ALLOWED" | "INVALID_AMOUNT" | "INVALID_DATE" | "UNKNOWN_ASSET" | "MIXED_CUSTOMERS" | "CUSTOMER_NOT_FOUND" | "ASSET_CANCELED" | "CHANGE_AFTER_CANCELLATION" | "CHANGE_OUTSIDE_TERM" | "CONFLICTING_DATES" | "DUPLICATE_CHANGE" | "EVERGREEN" | "NOT_A_TERM" | "NOT_IN_TRIAL" | "QUANTITY_BELOW_ZERO" | "STALE_CHANGE" | "TERM_TOO_SHORT" | "REDERIVE_FAILED" | "PREVIEW_STALE" | "ASSET_CHANGED" | "TAX_ADDRESS_MISSING" | "BILLING_CHANGED" | "NUMBERS_EXHAUSTED" | "UNKNOWN_GATEWAY" | "PAYMENT_DECLINED" | "PAYMENT_IN_PROGRESS";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description The change order (Draft with activateOrder false) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeOrderCreateResponse"];
+                };
+            };
+            /** @description Activated, its payment Pending: the gateway or the customer has yet to settle it */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeOrderCreateResponse"];
                 };
             };
         };
@@ -5751,28 +9278,121 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description ApiDocsChangeOrderRequest: options and assetChanges, each naming its asset by number (other seed fields such as customer are accepted and ignored) */
         requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": {
+                    /** @description The changes: 1 to 500 (more through /cpq/change-order-in-bulk); several may change one asset */
+                    assetChanges: ({
+                        /** @description Accepted and ignored: the number names the asset */
+                        assetId?: string | null;
+                        /** @description The subscription, asset or entitlement number (SUB-000001), at most 60 characters */
+                        assetNumber: string;
+                        /** @description Cancel: the last day it is billed */
+                        cancellationDate?: string | (never | null);
+                        /**
+                         * @description What changes; the fields that apply to it are listed with each
+                         * @enum {unknown}
+                         */
+                        changeType: "ConvertFreeTrial" | "Renew" | "UpdateTerm" | "CoTerm" | "UpdateQuantity" | "AdjustPrice" | "Reconfigure" | "Cancel";
+                        /** @description CoTerm: the date the asset's term ends on */
+                        coTermDate?: string | (never | null);
+                        /** @description ConvertFreeTrial: accepted, not acted on */
+                        coTermToBundleSubscription?: unknown | (never | null);
+                        /** @description AdjustPrice: the new discount */
+                        discount?: ({
+                            /** @description 0 to 100 */
+                            discountPercentage?: number | string | (never | null);
+                        } & {
+                            [key: string]: unknown;
+                        }) | null;
+                        /** @description AdjustPrice: another way to send discount.discountPercentage */
+                        discountPercentage?: number | string | (never | null);
+                        /** @description UpdateQuantity, AdjustPrice: until when (a temporary change); the asset returns to its state the day after */
+                        endDate?: string | (never | null);
+                        /** @description AdjustPrice: the new unit net price, >= 0 */
+                        netSalesPrice?: number | string | (never | null);
+                        /** @description ConvertFreeTrial: start the paid term at startDate even before the trial ends */
+                        overrideTrialEnd?: boolean | null;
+                        /** @description UpdateQuantity: units to add (negative: to remove), not 0; a number or a decimal string */
+                        quantity?: number | string | (never | null);
+                        /** @description Renew: term units, 1 to 1200 */
+                        renewalTerm?: number | null;
+                        /** @description UpdateQuantity, AdjustPrice, Reconfigure, ConvertFreeTrial: from when (default the asset's next billing date or today, as the change type decides) */
+                        startDate?: string | (never | null);
+                        /** @description Renew, UpdateTerm, ConvertFreeTrial: accepted, not acted on */
+                        switchToEvergreen?: unknown | (never | null);
+                        /** @description UpdateTerm: term units to add (negative: to remove), −1200 to 1200; AdjustPrice, ConvertFreeTrial: the new term */
+                        term?: number | null;
+                        /** @description AdjustPrice: accepted, not acted on */
+                        trueUpPrice?: unknown | (never | null);
+                    } & {
+                        [key: string]: unknown;
+                    })[];
+                    description?: string | null;
+                    options?: ({
+                        /** @description Write the invoice Active and charge it; implies activateOrder and generateInvoice */
+                        activateInvoice?: boolean | null;
+                        /** @description Activate the change order (default true); false keeps it Draft, activated later by POST /orders/{id}:activate */
+                        activateOrder?: boolean | null;
+                        asyncPayment?: boolean | null;
+                        calculatePrice?: boolean | null;
+                        /** @description Tax the changes (default true) */
+                        calculateTax?: boolean | null;
+                        cancelOnPaymentFail?: boolean | null;
+                        /** @description Invoice the prorated difference (or credit it, when negative) */
+                        generateInvoice?: boolean | null;
+                        /** @description The previewHash of a preview: a change order that no longer plans the same is a 409 PREVIEW_STALE */
+                        previewHash?: string | null;
+                        /** @description Answer the invoice it would bring in previewInvoices */
+                        previewInvoice?: boolean | null;
+                    } & {
+                        [key: string]: unknown;
+                    }) | null;
+                    /** @description With activateInvoice: charged for the invoice; without it the customer's stored default */
+                    paymentMethod?: ({
+                        /** @description Default test */
+                        gateway?: string | null;
+                        token: string;
+                    } & {
+                        [key: string]: unknown;
+                    }) | null;
+                    /** @description The client's reference for the change order */
+                    refId?: string | null;
+                } & {
+                    [key: string]: unknown;
+                };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "FIELD_NOT_ALLOWED" | "INVALID_AMOUNT" | "INVALID_DATE" | "UNKNOWN_ASSET" | "MIXED_CUSTOMERS" | "CUSTOMER_NOT_FOUND" | "ASSET_CANCELED" | "CHANGE_AFTER_CANCELLATION" | "CHANGE_OUTSIDE_TERM" | "CONFLICTING_DATES" | "DUPLICATE_CHANGE" | "EVERGREEN" | "NOT_A_TERM" | "NOT_IN_TRIAL" | "QUANTITY_BELOW_ZERO" | "STALE_CHANGE" | "TERM_TOO_SHORT" | "REDERIVE_FAILED" | "PREVIEW_STALE" | "ASSET_CHANGED" | "TAX_ADDRESS_MISSING" | "BILLING_CHANGED" | "NUMBERS_EXHAUSTED" | "UNKNOWN_GATEWAY" | "PAYMENT_DECLINED" | "PAYMENT_IN_PROGRESS";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description The change order (Draft with activateOrder false) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeOrderCreateResponse"];
+                };
+            };
+            /** @description Activated, its payment Pending: the gateway or the customer has yet to settle it */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeOrderCreateResponse"];
                 };
             };
         };
@@ -5784,28 +9404,102 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description AdjustPrice across many assets, in batches of one change order per customer; the targets are fixed when the job is accepted */
         requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": {
+                    /** @description Each names one assetNumber or a graphqlQuery filter, not both */
+                    assetChanges: ({
+                        /** @description One asset by number; or select them with graphqlQuery */
+                        assetNumber?: string | null;
+                        /**
+                         * @description Bulk changes adjust prices only
+                         * @enum {unknown}
+                         */
+                        changeType: "AdjustPrice";
+                        /** @description AdjustPrice: the new discount */
+                        discount?: ({
+                            /** @description 0 to 100 */
+                            discountPercentage?: number | string | (never | null);
+                        } & {
+                            [key: string]: unknown;
+                        }) | null;
+                        /** @description AdjustPrice: another way to send discount.discountPercentage */
+                        discountPercentage?: number | string | (never | null);
+                        /** @description UpdateQuantity, AdjustPrice: until when (a temporary change); the asset returns to its state the day after */
+                        endDate?: string | (never | null);
+                        /** @description Another name of graphqlQuery */
+                        graphqlFilter?: string | {
+                            [key: string]: unknown;
+                        } | (never | null);
+                        /** @description A filter in the where dialect, as a GraphQL literal or JSON, e.g. {customer: {name: {_like: "Bulk%"}}} */
+                        graphqlQuery?: string | {
+                            [key: string]: unknown;
+                        } | (never | null);
+                        /** @description AdjustPrice: the new unit net price, >= 0 */
+                        netSalesPrice?: number | string | (never | null);
+                        /** @description UpdateQuantity, AdjustPrice, Reconfigure, ConvertFreeTrial: from when (default the asset's next billing date or today, as the change type decides) */
+                        startDate?: string | (never | null);
+                        /** @description UpdateTerm: term units to add (negative: to remove), −1200 to 1200; AdjustPrice, ConvertFreeTrial: the new term */
+                        term?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    })[];
+                    /** @description The batching, and the options of each batch's change orders (activated by default) */
+                    options?: ({
+                        /** @description Write the invoice Active and charge it; implies activateOrder and generateInvoice */
+                        activateInvoice?: boolean | null;
+                        /** @description Activate the change order (default true); false keeps it Draft, activated later by POST /orders/{id}:activate */
+                        activateOrder?: boolean | null;
+                        asyncPayment?: boolean | null;
+                        /** @description Assets per batch, 20 to 100 (default 20) */
+                        batchSize?: number | null;
+                        calculatePrice?: boolean | null;
+                        /** @description Tax the changes (default true) */
+                        calculateTax?: boolean | null;
+                        cancelOnPaymentFail?: boolean | null;
+                        /** @description Invoice the prorated difference (or credit it, when negative) */
+                        generateInvoice?: boolean | null;
+                        /** @description The previewHash of a preview: a change order that no longer plans the same is a 409 PREVIEW_STALE */
+                        previewHash?: string | null;
+                        /** @description Answer the invoice it would bring in previewInvoices */
+                        previewInvoice?: boolean | null;
+                        /** @description Bulk changes create orders (default CreateOrder) */
+                        proceedOption?: "CreateOrder" | (never | null);
+                    } & {
+                        [key: string]: unknown;
+                    }) | null;
+                } & {
+                    [key: string]: unknown;
+                };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "FIELD_NOT_ALLOWED" | "INVALID_AMOUNT" | "UNKNOWN_ASSET" | "INVALID_FILTER";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description Follow it at GET /cpq/change-order-in-bulk/jobs/{jobId}
+                         */
+                        jobId: string;
+                    };
                 };
             };
         };
@@ -5821,22 +9515,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "JOB_NOT_FOUND";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A bulk AdjustPrice job and its batches */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeOrderBulkJob"];
                 };
             };
         };
@@ -5848,28 +9545,112 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description A change order request, planned and priced; nothing is stored (its options do not activate anything) */
         requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": {
+                    /** @description The changes: 1 to 500 (more through /cpq/change-order-in-bulk); several may change one asset */
+                    assetChanges: ({
+                        /** @description Accepted and ignored: the number names the asset */
+                        assetId?: string | null;
+                        /** @description The subscription, asset or entitlement number (SUB-000001), at most 60 characters */
+                        assetNumber: string;
+                        /** @description Cancel: the last day it is billed */
+                        cancellationDate?: string | (never | null);
+                        /**
+                         * @description What changes; the fields that apply to it are listed with each
+                         * @enum {unknown}
+                         */
+                        changeType: "ConvertFreeTrial" | "Renew" | "UpdateTerm" | "CoTerm" | "UpdateQuantity" | "AdjustPrice" | "Reconfigure" | "Cancel";
+                        /** @description CoTerm: the date the asset's term ends on */
+                        coTermDate?: string | (never | null);
+                        /** @description ConvertFreeTrial: accepted, not acted on */
+                        coTermToBundleSubscription?: unknown | (never | null);
+                        /** @description AdjustPrice: the new discount */
+                        discount?: ({
+                            /** @description 0 to 100 */
+                            discountPercentage?: number | string | (never | null);
+                        } & {
+                            [key: string]: unknown;
+                        }) | null;
+                        /** @description AdjustPrice: another way to send discount.discountPercentage */
+                        discountPercentage?: number | string | (never | null);
+                        /** @description UpdateQuantity, AdjustPrice: until when (a temporary change); the asset returns to its state the day after */
+                        endDate?: string | (never | null);
+                        /** @description AdjustPrice: the new unit net price, >= 0 */
+                        netSalesPrice?: number | string | (never | null);
+                        /** @description ConvertFreeTrial: start the paid term at startDate even before the trial ends */
+                        overrideTrialEnd?: boolean | null;
+                        /** @description UpdateQuantity: units to add (negative: to remove), not 0; a number or a decimal string */
+                        quantity?: number | string | (never | null);
+                        /** @description Renew: term units, 1 to 1200 */
+                        renewalTerm?: number | null;
+                        /** @description UpdateQuantity, AdjustPrice, Reconfigure, ConvertFreeTrial: from when (default the asset's next billing date or today, as the change type decides) */
+                        startDate?: string | (never | null);
+                        /** @description Renew, UpdateTerm, ConvertFreeTrial: accepted, not acted on */
+                        switchToEvergreen?: unknown | (never | null);
+                        /** @description UpdateTerm: term units to add (negative: to remove), −1200 to 1200; AdjustPrice, ConvertFreeTrial: the new term */
+                        term?: number | null;
+                        /** @description AdjustPrice: accepted, not acted on */
+                        trueUpPrice?: unknown | (never | null);
+                    } & {
+                        [key: string]: unknown;
+                    })[];
+                    description?: string | null;
+                    options?: ({
+                        /** @description Write the invoice Active and charge it; implies activateOrder and generateInvoice */
+                        activateInvoice?: boolean | null;
+                        /** @description Activate the change order (default true); false keeps it Draft, activated later by POST /orders/{id}:activate */
+                        activateOrder?: boolean | null;
+                        asyncPayment?: boolean | null;
+                        calculatePrice?: boolean | null;
+                        /** @description Tax the changes (default true) */
+                        calculateTax?: boolean | null;
+                        cancelOnPaymentFail?: boolean | null;
+                        /** @description Invoice the prorated difference (or credit it, when negative) */
+                        generateInvoice?: boolean | null;
+                        /** @description The previewHash of a preview: a change order that no longer plans the same is a 409 PREVIEW_STALE */
+                        previewHash?: string | null;
+                        /** @description Answer the invoice it would bring in previewInvoices */
+                        previewInvoice?: boolean | null;
+                    } & {
+                        [key: string]: unknown;
+                    }) | null;
+                    /** @description With activateInvoice: charged for the invoice; without it the customer's stored default */
+                    paymentMethod?: ({
+                        /** @description Default test */
+                        gateway?: string | null;
+                        token: string;
+                    } & {
+                        [key: string]: unknown;
+                    }) | null;
+                    /** @description The client's reference for the change order */
+                    refId?: string | null;
+                } & {
+                    [key: string]: unknown;
+                };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "FIELD_NOT_ALLOWED" | "INVALID_AMOUNT" | "INVALID_DATE" | "UNKNOWN_ASSET" | "MIXED_CUSTOMERS" | "CUSTOMER_NOT_FOUND" | "ASSET_CANCELED" | "CHANGE_AFTER_CANCELLATION" | "CHANGE_OUTSIDE_TERM" | "CONFLICTING_DATES" | "DUPLICATE_CHANGE" | "EVERGREEN" | "NOT_A_TERM" | "NOT_IN_TRIAL" | "QUANTITY_BELOW_ZERO" | "STALE_CHANGE" | "TERM_TOO_SHORT" | "REDERIVE_FAILED";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A change order planned and priced: nothing stored, no number taken */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeOrderPreviewResponse"];
                 };
             };
         };
@@ -5881,28 +9662,496 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description CreateOrderRequest: customerId, effectiveDate, priceBookId and orderProducts required; then placed as POST /orders */
         requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": {
+                    /** @description Another name of billCycleDay (the preview's; digits accepted) */
+                    "Bill Cycle Day"?: number | string | (never | null);
+                    /** @description 1 to 31 */
+                    billCycleDay?: number | null;
+                    /** @description Another name of billingPeriod (the preview's) */
+                    "Billing Period"?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+                    /** @description A UUID (default the customer) */
+                    billingAccountId?: string | null;
+                    billingAddress?: string | null;
+                    /** @description Another name of billingPeriod (the guide's) */
+                    billingCycle?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+                    /** @description The lines' default billing period */
+                    billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+                    billingTiming?: ("InAdvance" | "In Advance" | "InArrears" | "In Arrears") | (never | null);
+                    /** @description The bill-to contact: a new one (its address taxes the order), or an existing one by id */
+                    billToContact?: ({
+                        billingCity?: string | null;
+                        billingCountry?: string | null;
+                        billingPostalCode?: string | null;
+                        billingState?: string | null;
+                        billingStreet?: string | null;
+                        /** @description Another name of billingPostalCode */
+                        billingZip?: string | null;
+                        /** @description Another name of billingPostalCode */
+                        billingzipcode?: string | null;
+                        /** @description Another name of billingPostalCode */
+                        billingZipCode?: string | null;
+                        /** @description YYYY-MM-DD */
+                        birthday?: string | null;
+                        /** @description The customer the contact belongs to. A UUID */
+                        customerId?: string | null;
+                        /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                        customFields?: {
+                            [key: string]: unknown;
+                        };
+                        /** @description An e-mail address */
+                        email?: string | null;
+                        firstName?: string | null;
+                        /** @description An existing contact of the customer (a UUID) in place of a new one */
+                        id?: string | null;
+                        lastName?: string | null;
+                        middleName?: string | null;
+                        mobilePhone?: string | null;
+                        /** @description Required on create */
+                        name?: string | null;
+                        phone?: string | null;
+                        shippingCity?: string | null;
+                        shippingCountry?: string | null;
+                        shippingPostalCode?: string | null;
+                        shippingState?: string | null;
+                        shippingStreet?: string | null;
+                        /** @description Another name of shippingPostalCode */
+                        shippingZip?: string | null;
+                        /** @description Another name of shippingPostalCode */
+                        shippingzipcode?: string | null;
+                        /** @description Another name of shippingPostalCode */
+                        shippingZipCode?: string | null;
+                        suffix?: string | null;
+                        title?: string | null;
+                    } & {
+                        [key: string]: unknown;
+                    }) | null;
+                    /** @description An existing contact of the customer (a UUID) */
+                    billToContactId?: string | null;
+                    /** @description ISO 4217 (default the customer's, else the tenant's) */
+                    currencyIsoCode?: string | null;
+                    /** @description A new customer (name required), or an existing one by id */
+                    customer?: ({
+                        accountNumber?: string | null;
+                        accountSource?: string | null;
+                        /** @description A number or a decimal string */
+                        annualRevenue?: number | string | (never | null);
+                        autoRenew?: string | null;
+                        /** @description The default bill cycle day (1–31) */
+                        billCycleDay?: number | null;
+                        /** @description The default billing start month (1–12) */
+                        billCycleStartMonth?: number | null;
+                        billingCity?: string | null;
+                        billingCountry?: string | null;
+                        /** @description The default billing period of its orders' lines */
+                        billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+                        billingPostalCode?: string | null;
+                        billingProrationEnabled?: boolean | null;
+                        billingState?: string | null;
+                        billingStreet?: string | null;
+                        /** @description Another name of billingPostalCode */
+                        billingZip?: string | null;
+                        /** @description Another name of billingPostalCode */
+                        billingzipcode?: string | null;
+                        /** @description Another name of billingPostalCode */
+                        billingZipCode?: string | null;
+                        companySize?: string | null;
+                        /** @description Its contacts, at most 50 */
+                        contacts?: ({
+                            billingCity?: string | null;
+                            billingCountry?: string | null;
+                            billingPostalCode?: string | null;
+                            billingState?: string | null;
+                            billingStreet?: string | null;
+                            /** @description Another name of billingPostalCode */
+                            billingZip?: string | null;
+                            /** @description Another name of billingPostalCode */
+                            billingzipcode?: string | null;
+                            /** @description Another name of billingPostalCode */
+                            billingZipCode?: string | null;
+                            /** @description YYYY-MM-DD */
+                            birthday?: string | null;
+                            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                            customFields?: {
+                                [key: string]: unknown;
+                            };
+                            /** @description An e-mail address */
+                            email?: string | null;
+                            firstName?: string | null;
+                            lastName?: string | null;
+                            middleName?: string | null;
+                            mobilePhone?: string | null;
+                            /** @description Required on create */
+                            name?: string | null;
+                            phone?: string | null;
+                            shippingCity?: string | null;
+                            shippingCountry?: string | null;
+                            shippingPostalCode?: string | null;
+                            shippingState?: string | null;
+                            shippingStreet?: string | null;
+                            /** @description Another name of shippingPostalCode */
+                            shippingZip?: string | null;
+                            /** @description Another name of shippingPostalCode */
+                            shippingzipcode?: string | null;
+                            /** @description Another name of shippingPostalCode */
+                            shippingZipCode?: string | null;
+                            suffix?: string | null;
+                            title?: string | null;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        /** @description Fixed by its first activated order (ISO 4217) */
+                        currencyIsoCode?: string | null;
+                        /** @description YYYY-MM-DD */
+                        customerSince?: string | null;
+                        /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                        customFields?: {
+                            [key: string]: unknown;
+                        };
+                        defaultPaymentGateway?: string | null;
+                        /** @description The default payment method: a gateway token only, never card data */
+                        defaultPaymentMethodToken?: string | null;
+                        description?: string | null;
+                        einvoicingEndpointId?: string | null;
+                        einvoicingSchemaId?: string | null;
+                        /** @description An e-mail address */
+                        email?: string | null;
+                        entityId?: string | null;
+                        entityUseCode?: string | null;
+                        /** @description The CRM's id (unique per tenant); every customer route takes it in place of the id */
+                        externalId?: string | null;
+                        fax?: string | null;
+                        /** @description A number or a decimal string */
+                        funding?: number | string | (never | null);
+                        /** @description An existing customer (its id or external id) in place of a new one */
+                        id?: string | null;
+                        industry?: string | null;
+                        legalEntityName?: string | null;
+                        /** @description Required on create */
+                        name?: string | null;
+                        numberOfEmployees?: number | null;
+                        /** @description The id of its primary bill-to contact (taxes orders placed without one) */
+                        orderPrimaryContact?: string | null;
+                        orderPrimaryContactName?: string | null;
+                        orderPrimaryContactPhone?: string | null;
+                        ownership?: string | null;
+                        /** @description The customer above this one in its organisation (a customer of this tenant). A UUID */
+                        parentCustomerId?: string | null;
+                        /** @description e.g. Net 30; its invoices fall due that many days after their date */
+                        paymentTerm?: string | null;
+                        phone?: string | null;
+                        recordType?: string | null;
+                        salesAccountId?: string | null;
+                        shippingCity?: string | null;
+                        shippingCountry?: string | null;
+                        shippingPostalCode?: string | null;
+                        shippingState?: string | null;
+                        shippingStreet?: string | null;
+                        /** @description Another name of shippingPostalCode */
+                        shippingZip?: string | null;
+                        /** @description Another name of shippingPostalCode */
+                        shippingzipcode?: string | null;
+                        /** @description Another name of shippingPostalCode */
+                        shippingZipCode?: string | null;
+                        site?: string | null;
+                        /** @description Exempt from tax: its orders are taxed at 0 (taxStatus NotCalculated) */
+                        taxExempt?: boolean | null;
+                        /** @description An IANA time zone, e.g. Europe/Paris */
+                        timezone?: string | null;
+                        /** @description Prospect until its first activated order makes it a Direct Customer */
+                        type?: string | null;
+                        website?: string | null;
+                    } & {
+                        [key: string]: unknown;
+                    }) | null;
+                    /** @description An existing customer: its id or its external id */
+                    customerId: string;
+                    customFields?: {
+                        [key: string]: unknown;
+                    } | null;
+                    description?: string | null;
+                    /**
+                     * Format: date
+                     * @description A calendar date, YYYY-MM-DD
+                     */
+                    effectiveDate: string;
+                    /** @description Another name of orderProducts (the guide's) */
+                    lines?: ({
+                        /** @description A bundle's options to include */
+                        addOns?: ({
+                            /** @description The bundle's product option (a UUID) */
+                            productOptionId: string;
+                            /** @description Its quantity (default the option's); a number or a decimal string, >= 0 */
+                            quantity?: number | string | (never | null);
+                        } & {
+                            [key: string]: unknown;
+                        })[] | null;
+                        autoRenew?: boolean | null;
+                        /** @description Another name of billCycleDay (the preview's; digits accepted) */
+                        "Bill Cycle Day"?: number | string | (never | null);
+                        /** @description 1 to 31 */
+                        billCycleDay?: number | null;
+                        /** @description 1 to 12 */
+                        billCycleStartMonth?: number | null;
+                        /** @description Another name of billingPeriod (the preview's) */
+                        "Billing Period"?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+                        /** @description Another name of billCycleStartMonth (the preview's; digits accepted) */
+                        "Billing Start Month"?: number | string | (never | null);
+                        billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+                        billingTiming?: ("InAdvance" | "In Advance" | "InArrears" | "In Arrears") | (never | null);
+                        customFields?: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @description Another name of renewalTerm */
+                        defaultRenewalTerm?: number | null;
+                        description?: string | null;
+                        /** @description A discount in percent, 0 to 100 */
+                        discount?: number | string | (never | null);
+                        /** @description A discount amount, >= 0 */
+                        discountAmount?: number | string | (never | null);
+                        /** @description Another name of discount */
+                        discountPercentage?: number | string | (never | null);
+                        /**
+                         * Format: date
+                         * @description Another name of subscriptionEndDate (the preview's)
+                         */
+                        endDate?: string | null;
+                        /** @description The client's id for the line: a preview's invoice details name it (orderProductId); an order ignores it */
+                        id?: string | number | (never | null);
+                        /** @description LineItem only on a new order */
+                        lineType?: "LineItem" | (never | null);
+                        /** @description With calculatePrice false: the unit list price, >= 0 */
+                        listPrice?: number | string | (never | null);
+                        /** @description With calculatePrice false: the unit net price (below zero: a credit line) */
+                        netSalesPrice?: number | string | (never | null);
+                        /** @description Another name of addOns */
+                        options?: ({
+                            /** @description The bundle's product option (a UUID) */
+                            productOptionId: string;
+                            /** @description Its quantity (default the option's); a number or a decimal string, >= 0 */
+                            quantity?: number | string | (never | null);
+                        } & {
+                            [key: string]: unknown;
+                        })[] | null;
+                        /** @description The price book entry (a UUID) */
+                        priceBookEntryId?: string | null;
+                        /** @description The product (a UUID); or name it by sku */
+                        productId?: string | null;
+                        /** @description Another name of sku (the preview's) */
+                        productSku?: string | null;
+                        /** @description Units (default 1), > 0; a number or a decimal string */
+                        quantity?: number | string | (never | null);
+                        /** @description The client's reference, kept on the line */
+                        refId?: string | number | (never | null);
+                        /** @description Term units, 1 to 1200 */
+                        renewalTerm?: number | null;
+                        /** @description The product, by its sku, in place of productId */
+                        sku?: string | null;
+                        /**
+                         * Format: date
+                         * @description Another name of subscriptionStartDate (the preview's)
+                         */
+                        startDate?: string | null;
+                        /**
+                         * Format: date
+                         * @description The end the client expects, inclusive: it must end a whole term
+                         */
+                        subscriptionEndDate?: string | null;
+                        /**
+                         * Format: date
+                         * @description Default the effective date
+                         */
+                        subscriptionStartDate?: string | null;
+                        /** @description Term units, 1 to 1200 (default the product's) */
+                        subscriptionTerm?: number | null;
+                        /** @description With calculatePrice false: the line's total */
+                        totalPrice?: number | string | (never | null);
+                        /** @description The unit of measure (its id or its name, e.g. User/Month) whose price book entry the line takes */
+                        uomId?: string | null;
+                    } & {
+                        [key: string]: unknown;
+                    })[] | null;
+                    name?: string | null;
+                    /** @description What to do with the order */
+                    options?: ({
+                        /** @description Write the first invoice Active and charge it to the payment method (default false); implies activateOrder and generateInvoice */
+                        activateInvoice?: boolean | null;
+                        /** @description Place the order (default true); false keeps a cart (a Draft order) */
+                        activateOrder?: boolean | null;
+                        /** @description Answer at once with the payment Pending; it is charged in the background (default false) */
+                        asyncPayment?: boolean | null;
+                        /** @description Price from the price book (default true); false takes the lines' listPrice/netSalesPrice as sent (needs prices:override) */
+                        calculatePrice?: boolean | null;
+                        /** @description Tax the lines (default true) */
+                        calculateTax?: boolean | null;
+                        /** @description A declined payment leaves nothing written (402) (default false) */
+                        cancelOnPaymentFail?: boolean | null;
+                        /** @description Write the first invoice, Draft (default false; true with activateInvoice) */
+                        generateInvoice?: boolean | null;
+                        /** @description Answer the invoices it would bring in previewInvoices (default false; ignored with activateInvoice) */
+                        previewInvoice?: boolean | null;
+                    } & {
+                        [key: string]: unknown;
+                    }) | null;
+                    /** @description The lines */
+                    orderProducts: ({
+                        /** @description A bundle's options to include */
+                        addOns?: ({
+                            /** @description The bundle's product option (a UUID) */
+                            productOptionId: string;
+                            /** @description Its quantity (default the option's); a number or a decimal string, >= 0 */
+                            quantity?: number | string | (never | null);
+                        } & {
+                            [key: string]: unknown;
+                        })[] | null;
+                        autoRenew?: boolean | null;
+                        /** @description Another name of billCycleDay (the preview's; digits accepted) */
+                        "Bill Cycle Day"?: number | string | (never | null);
+                        /** @description 1 to 31 */
+                        billCycleDay?: number | null;
+                        /** @description 1 to 12 */
+                        billCycleStartMonth?: number | null;
+                        /** @description Another name of billingPeriod (the preview's) */
+                        "Billing Period"?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+                        /** @description Another name of billCycleStartMonth (the preview's; digits accepted) */
+                        "Billing Start Month"?: number | string | (never | null);
+                        billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+                        billingTiming?: ("InAdvance" | "In Advance" | "InArrears" | "In Arrears") | (never | null);
+                        customFields?: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @description Another name of renewalTerm */
+                        defaultRenewalTerm?: number | null;
+                        description?: string | null;
+                        /** @description A discount in percent, 0 to 100 */
+                        discount?: number | string | (never | null);
+                        /** @description A discount amount, >= 0 */
+                        discountAmount?: number | string | (never | null);
+                        /** @description Another name of discount */
+                        discountPercentage?: number | string | (never | null);
+                        /**
+                         * Format: date
+                         * @description Another name of subscriptionEndDate (the preview's)
+                         */
+                        endDate?: string | null;
+                        /** @description The client's id for the line: a preview's invoice details name it (orderProductId); an order ignores it */
+                        id?: string | number | (never | null);
+                        /** @description LineItem only on a new order */
+                        lineType?: "LineItem" | (never | null);
+                        /** @description With calculatePrice false: the unit list price, >= 0 */
+                        listPrice?: number | string | (never | null);
+                        /** @description With calculatePrice false: the unit net price (below zero: a credit line) */
+                        netSalesPrice?: number | string | (never | null);
+                        /** @description Another name of addOns */
+                        options?: ({
+                            /** @description The bundle's product option (a UUID) */
+                            productOptionId: string;
+                            /** @description Its quantity (default the option's); a number or a decimal string, >= 0 */
+                            quantity?: number | string | (never | null);
+                        } & {
+                            [key: string]: unknown;
+                        })[] | null;
+                        /** @description The price book entry (a UUID) */
+                        priceBookEntryId?: string | null;
+                        /** @description The product (a UUID); or name it by sku */
+                        productId?: string | null;
+                        /** @description Another name of sku (the preview's) */
+                        productSku?: string | null;
+                        /** @description Units (default 1), > 0; a number or a decimal string */
+                        quantity?: number | string | (never | null);
+                        /** @description The client's reference, kept on the line */
+                        refId?: string | number | (never | null);
+                        /** @description Term units, 1 to 1200 */
+                        renewalTerm?: number | null;
+                        /** @description The product, by its sku, in place of productId */
+                        sku?: string | null;
+                        /**
+                         * Format: date
+                         * @description Another name of subscriptionStartDate (the preview's)
+                         */
+                        startDate?: string | null;
+                        /**
+                         * Format: date
+                         * @description The end the client expects, inclusive: it must end a whole term
+                         */
+                        subscriptionEndDate?: string | null;
+                        /**
+                         * Format: date
+                         * @description Default the effective date
+                         */
+                        subscriptionStartDate?: string | null;
+                        /** @description Term units, 1 to 1200 (default the product's) */
+                        subscriptionTerm?: number | null;
+                        /** @description With calculatePrice false: the line's total */
+                        totalPrice?: number | string | (never | null);
+                        /** @description The unit of measure (its id or its name, e.g. User/Month) whose price book entry the line takes */
+                        uomId?: string | null;
+                    } & {
+                        [key: string]: unknown;
+                    })[];
+                    orderReferenceNumber?: string | null;
+                    /** @description Another name of paymentTerm (the preview's) */
+                    "Payment Term"?: string | null;
+                    /** @description Charged for the first invoice with activateInvoice; without it the customer's stored default */
+                    paymentMethod?: ({
+                        /** @description The gateway (default test) */
+                        gateway?: string | null;
+                        /** @description The gateway's payment method token, e.g. pm_card_visa */
+                        token: string;
+                    } & {
+                        [key: string]: unknown;
+                    }) | null;
+                    /** @description e.g. Net 30 */
+                    paymentTerm?: string | null;
+                    /** Format: date */
+                    poDate?: string | null;
+                    poNumber?: string | null;
+                    /** @description The price book (a UUID) */
+                    priceBookId: string;
+                    /** @description The client's reference for the order */
+                    refId?: string | number | (never | null);
+                    shippingAddress?: string | null;
+                    /** @description A UUID */
+                    shipToContactId?: string | null;
+                    /** @description Rates by product sku that override the tenant's for this order */
+                    taxRates?: ({
+                        productSku: string;
+                        /** @description 0 to 100 */
+                        taxPercentage: number | string;
+                    } & {
+                        [key: string]: unknown;
+                    })[] | null;
+                    /** @description Payment details, echoed back in the answer */
+                    transactionHub?: {
+                        [key: string]: unknown;
+                    } | null;
+                } & {
+                    [key: string]: unknown;
+                };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "FIELD_NOT_ALLOWED" | "INVALID_AMOUNT" | "PRODUCT_NOT_AVAILABLE" | "PRODUCT_NOT_ACTIVE" | "PRODUCT_SKU_MISMATCH" | "ENTRY_NOT_IN_PRICE_BOOK" | "CURRENCY_MISMATCH" | "INVALID_TERM" | "UNKNOWN_OPTION" | "OPTION_QUANTITY_OUT_OF_RANGE" | "OPTION_REQUIRED" | "CUSTOMER_NOT_FOUND" | "CUSTOMER_REQUIRED" | "CONTACT_NOT_OF_CUSTOMER" | "UNKNOWN_FIELD" | "READ_ONLY_FIELD" | "TOO_MANY_CONTACTS" | "REFERENCE_NOT_FOUND" | "DUPLICATE_EXTERNAL_ID" | "TAX_ADDRESS_MISSING" | "NUMBERS_EXHAUSTED" | "BILLING_CHANGED" | "UNKNOWN_GATEWAY" | "PAYMENT_DECLINED" | "PAYMENT_IN_PROGRESS";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description The order (a cart when activateOrder is false) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateOrderResponse"];
                 };
             };
         };
@@ -5910,8 +10159,11 @@ export interface operations {
     getLoginHistory: {
         parameters: {
             query?: {
+                /** @description The latest sign-in: a date-time with offset, like 2023-10-31T12:37:32.000+01:00 (+ sent as %2B) */
                 endTime?: string;
+                /** @description At most this many (100 when absent) */
                 limit?: number;
+                /** @description The earliest sign-in: a date-time with offset, like 2023-10-31T12:37:32.000+01:00 (+ sent as %2B) */
                 startTime?: string;
             };
             header?: never;
@@ -5920,22 +10172,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginHistory"][];
                 };
             };
         };
@@ -5943,34 +10198,41 @@ export interface operations {
     getLoginHistoryUserByUserId: {
         parameters: {
             query?: {
+                /** @description The latest sign-in: a date-time with offset, like 2023-10-31T12:37:32.000+01:00 (+ sent as %2B) */
                 endTime?: string;
+                /** @description At most this many (100 when absent) */
                 limit?: number;
+                /** @description The earliest sign-in: a date-time with offset, like 2023-10-31T12:37:32.000+01:00 (+ sent as %2B) */
                 startTime?: string;
             };
             header?: never;
             path: {
+                /** @description The user's id */
                 userId: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "USER_NOT_FOUND";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginHistory"][];
                 };
             };
         };
@@ -5985,7 +10247,9 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description The API client's clientId */
                     client_id: string;
+                    /** @description Its clientSecret */
                     client_secret: string;
                     /** @enum {unknown} */
                     grant_type: "client_credentials";
@@ -5993,22 +10257,25 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "TOO_MANY_FAILED_SIGN_INS" | "INVALID_CLIENT";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description An OAuth 2.0 access token (client credentials grant) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponse"];
                 };
             };
         };
@@ -6016,33 +10283,39 @@ export interface operations {
     getObjectsByObjectName: {
         parameters: {
             query?: {
+                /** @description nextCursor of the previous page */
                 cursor?: string;
+                /** @description Objects per page (100 unless given) */
                 limit?: number;
             };
             header?: never;
             path: {
+                /** @description An object of the registry (Product, PriceBook, PriceBookEntry, Uom, PriceDimension, …); …List for the batch form */
                 objectName: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "UNKNOWN_OBJECT";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A page of objects in id order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogObjectPage"];
                 };
             };
         };
@@ -6052,32 +10325,878 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description An object of the registry (Product, PriceBook, PriceBookEntry, Uom, PriceDimension, …); …List for the batch form */
                 objectName: string;
             };
             cookie?: never;
         };
+        /** @description One {objectName} object, or (…List) many. In a …List call: an array of 1 to 200, or {"objectCollection": [...]} (or {"records": [...]}), all or nothing */
         requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": (({
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description Decimal places a quantity may have */
+                    decimalScale?: number;
+                    name: string;
+                    /** @description What is counted, e.g. User */
+                    quantityDimension: string;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /** @enum {unknown} */
+                    roundingMode?: "Up" | "Down";
+                    termDimension?: ("Month" | "Year" | "Week" | "Day") | (never | null);
+                    unitCode?: string | null;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    active?: boolean;
+                    archived?: boolean;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    description?: string | null;
+                    name: string;
+                    /** @description Pricing attribute names, e.g. ["Currency"] */
+                    priceAttributes?: unknown;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /** @description Its entries are shown to self-service (set by :enableSelfService) */
+                    selfServiceEnabled?: boolean;
+                    /** @description The default price book */
+                    standard?: boolean;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    autoRenew?: boolean;
+                    billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+                    /** @description One of InAdvance, InArrears (also In Advance, In Arrears), in any case */
+                    billingTiming?: string | null;
+                    bundleTemplate?: boolean;
+                    carvesEligible?: boolean;
+                    carvesLiabilitySegment?: string | null;
+                    carvesRevenueSegment?: string | null;
+                    configurable?: boolean;
+                    contractLiabilitySegment?: string | null;
+                    contractRevenueSegment?: string | null;
+                    /** @description The id of a CreditConversion (in a composite call also "@{referenceId}") */
+                    creditConversionId?: string | null;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    defaultRenewalTerm?: number | null;
+                    defaultSubscriptionTerm?: number | null;
+                    description?: string | null;
+                    /**
+                     * Format: date
+                     * @description YYYY-MM-DD
+                     */
+                    endDate?: string | null;
+                    evergreen?: boolean;
+                    freeTrialType?: ("Days" | "Months") | (never | null);
+                    freeTrialUnit?: number | null;
+                    imageUrl?: string | null;
+                    longDescription?: string | null;
+                    name: string;
+                    /** @description The default price book. The id of a PriceBook (in a composite call also "@{referenceId}") */
+                    priceBookId?: string | null;
+                    /** @description One of Recurring, One-Time, Usage (also OneTime), in any case */
+                    priceModel?: string;
+                    productCategory?: string | null;
+                    productCode?: string | null;
+                    /** @description What an order line becomes: a subscription, an asset (Physical Good) or an entitlement (Service); defaults from recordType. One of Subscription, Physical Good, Service (also PhysicalGood, Asset, Entitlement), in any case */
+                    productType?: string | null;
+                    /**
+                     * @description Bundle: configurable with features and options
+                     * @enum {unknown}
+                     */
+                    recordType?: "Product" | "Service" | "Bundle";
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /** @description A bundle whose options this one inherits. The id of a Product (in a composite call also "@{referenceId}") */
+                    referenceProductId?: string | null;
+                    revenueRuleExternalId?: string | null;
+                    showIncludedProductOptions?: boolean;
+                    /** @description Unique per tenant */
+                    sku: string;
+                    soldIndependently?: boolean;
+                    /**
+                     * Format: date
+                     * @description YYYY-MM-DD
+                     */
+                    startDate?: string | null;
+                    /**
+                     * @description Only Active products can be ordered and published
+                     * @enum {unknown}
+                     */
+                    status?: "Draft" | "Active" | "Inactive";
+                    taxCategory?: string | null;
+                    taxCode?: string | null;
+                    /** @enum {unknown} */
+                    taxMode?: "Exclusive" | "Inclusive";
+                    /** @description The default UOM. The id of a Uom (in a composite call also "@{referenceId}") */
+                    uomId?: string | null;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    description?: string | null;
+                    name: string;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /** @enum {unknown} */
+                    status?: "Draft" | "Active" | "Inactive";
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    /** @description The bundle the feature belongs to. The id of a Product (in a composite call also "@{referenceId}") */
+                    configuredProductId: string;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    featureDescription?: string | null;
+                    /** @description The id of a Feature (in a composite call also "@{referenceId}") */
+                    featureId?: string | null;
+                    featureName?: string | null;
+                    featureOrder?: number | null;
+                    maxOptions?: number | null;
+                    minOptions?: number | null;
+                    name: string;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    bundled?: boolean;
+                    /** @description The bundle the option belongs to. The id of a Product (in a composite call also "@{referenceId}") */
+                    configuredProductId: string;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description A number or a decimal string */
+                    defaultQuantity?: number | string;
+                    defaultQuantityMode?: string | null;
+                    /** @description A number or a decimal string */
+                    includedQuantity?: number | string;
+                    /** @description Priced by its own entry, not included in the bundle price */
+                    independentPricing?: boolean;
+                    maxQuantity?: (number | string) | (never | null);
+                    /** @description A number or a decimal string */
+                    minQuantity?: number | string;
+                    name?: string | null;
+                    optionName?: string | null;
+                    optionOrder?: number | null;
+                    /** @description The product the option adds. The id of a Product (in a composite call also "@{referenceId}") */
+                    optionProductId: string;
+                    optionType?: string | null;
+                    /** @description The id of a PriceBookEntry (in a composite call also "@{referenceId}") */
+                    priceBookEntryId?: string | null;
+                    /** @description The id of a ProductFeature (in a composite call also "@{referenceId}") */
+                    productFeatureId?: string | null;
+                    quantityEditable?: boolean;
+                    recommended?: boolean;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    required?: boolean;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    active?: boolean;
+                    /** @description One of InAdvance, InArrears (also In Advance, In Arrears), in any case */
+                    billingTiming?: string | null;
+                    /** @description ISO 4217, e.g. USD */
+                    currencyIsoCode: string;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description The list price per unit (per UOM and term). A number or a decimal string */
+                    listPrice: number | string;
+                    /** @description The id of a PriceBook (in a composite call also "@{referenceId}") */
+                    priceBookId: string;
+                    pricingAttribute_1?: string | null;
+                    pricingAttribute_2?: string | null;
+                    pricingAttribute_3?: string | null;
+                    pricingAttribute_4?: string | null;
+                    pricingAttribute_5?: string | null;
+                    pricingAttribute_6?: string | null;
+                    pricingAttribute_7?: string | null;
+                    pricingAttribute_8?: string | null;
+                    pricingAttribute_9?: string | null;
+                    pricingAttribute_10?: string | null;
+                    /** @description The id of a Product (in a composite call also "@{referenceId}") */
+                    productId: string;
+                    recommended?: boolean;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /** @description The id of a Uom (in a composite call also "@{referenceId}") */
+                    uomId: string;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    active?: boolean;
+                    /** @description Unique per tenant: self-service looks tags up by it */
+                    code: string;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    description?: string | null;
+                    /**
+                     * Format: date-time
+                     * @description With an offset, e.g. 2026-01-31T10:00:00Z
+                     */
+                    endTime?: string | null;
+                    name: string;
+                    objectId?: string | null;
+                    objectType?: string | null;
+                    /** @description The id of a PriceBook (in a composite call also "@{referenceId}") */
+                    priceBookId?: string | null;
+                    /** @enum {unknown} */
+                    priceTagType?: "Quantity" | "Term";
+                    /** @enum {unknown} */
+                    priceType?: "Volume" | "Tiered";
+                    /**
+                     * @description PriceDimension sets the price; DiscountDimension discounts it (tiers carry discountPercentage). Stored as one of PriceDimension, DiscountDimension
+                     * @enum {unknown}
+                     */
+                    recordType?: "PriceDimension" | "DiscountDimension" | "PriceTag" | "DiscountTag";
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /**
+                     * Format: date-time
+                     * @description With an offset, e.g. 2026-01-31T10:00:00Z
+                     */
+                    startTime?: string | null;
+                    uomDimension?: string | null;
+                    /** @description The id of a Uom (in a composite call also "@{referenceId}") */
+                    uomId?: string | null;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    amount?: (number | string) | (never | null);
+                    /**
+                     * @description Stored as one of PerUnit, FlatFee
+                     * @enum {unknown}
+                     */
+                    chargeModel?: "PerUnit" | "FlatFee" | "Per Unit" | "Flat Fee";
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    discountPercentage?: (number | string) | (never | null);
+                    endUnit?: (number | string) | (never | null);
+                    endUnitDimension?: string | null;
+                    name?: string | null;
+                    /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
+                    priceDimensionId: string;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /** @description Tiers tile the units: the first starts at 0, each where the previous ends. A number or a decimal string */
+                    startUnit: number | string;
+                    startUnitDimension?: string | null;
+                    tierNumber?: number | null;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    active?: boolean;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    name?: string | null;
+                    /** @description The id of a PriceBookEntry (in a composite call also "@{referenceId}") */
+                    priceBookEntryId?: string | null;
+                    /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
+                    priceTagId: string;
+                    /** @description The id of a Product (in a composite call also "@{referenceId}") */
+                    productId: string;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /** @description The order tags apply in */
+                    serialNumber: number;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    active?: boolean;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    name?: string | null;
+                    /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
+                    priceTagId: string;
+                    /** @description The id of a ProductOption (in a composite call also "@{referenceId}") */
+                    productOptionId: string;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /** @description The order tags apply in */
+                    serialNumber: number;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    active?: boolean;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description The id of a Feature (in a composite call also "@{referenceId}") */
+                    featureId: string;
+                    name?: string | null;
+                    /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
+                    priceTagId: string;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /** @description The order tags apply in */
+                    serialNumber: number;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    active?: boolean;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    description?: string | null;
+                    name: string;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    /** @description The id of a CreditType (in a composite call also "@{referenceId}") */
+                    creditTypeId: string;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    description?: string | null;
+                    name: string;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    conversionRate?: (number | string) | (never | null);
+                    /** @description A number or a decimal string */
+                    creditQuantity: number | string;
+                    /** @description The id of a CreditType (in a composite call also "@{referenceId}") */
+                    creditTypeId: string;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    decimalScale?: number;
+                    name: string;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /** @enum {unknown} */
+                    roundingMode?: "Up" | "Down";
+                    /** @description A number or a decimal string */
+                    uomQuantity: number | string;
+                    uomQuantityDimension?: string | null;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    /**
+                     * Format: date
+                     * @description YYYY-MM-DD
+                     */
+                    endDate?: string | null;
+                    name: string;
+                    /** @description The id of a PriceBook (in a composite call also "@{referenceId}") */
+                    priceBookId?: string | null;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /**
+                     * Format: date
+                     * @description YYYY-MM-DD
+                     */
+                    startDate?: string | null;
+                    /** @enum {unknown} */
+                    status?: "Draft" | "Active" | "Inactive";
+                    /** @description The id of a Uom (in a composite call also "@{referenceId}") */
+                    uomId?: string | null;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    /** @description The id of a BundleSuite (in a composite call also "@{referenceId}") */
+                    bundleSuiteId: string;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    name?: string | null;
+                    popular?: boolean;
+                    /** @description The id of a Product (in a composite call also "@{referenceId}") */
+                    productId: string;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    sortOrder?: number | null;
+                } & {
+                    [key: string]: unknown;
+                }) | {
+                    [key: string]: unknown;
+                }) | ((({
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description Decimal places a quantity may have */
+                    decimalScale?: number;
+                    name: string;
+                    /** @description What is counted, e.g. User */
+                    quantityDimension: string;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /** @enum {unknown} */
+                    roundingMode?: "Up" | "Down";
+                    termDimension?: ("Month" | "Year" | "Week" | "Day") | (never | null);
+                    unitCode?: string | null;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    active?: boolean;
+                    archived?: boolean;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    description?: string | null;
+                    name: string;
+                    /** @description Pricing attribute names, e.g. ["Currency"] */
+                    priceAttributes?: unknown;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /** @description Its entries are shown to self-service (set by :enableSelfService) */
+                    selfServiceEnabled?: boolean;
+                    /** @description The default price book */
+                    standard?: boolean;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    autoRenew?: boolean;
+                    billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+                    /** @description One of InAdvance, InArrears (also In Advance, In Arrears), in any case */
+                    billingTiming?: string | null;
+                    bundleTemplate?: boolean;
+                    carvesEligible?: boolean;
+                    carvesLiabilitySegment?: string | null;
+                    carvesRevenueSegment?: string | null;
+                    configurable?: boolean;
+                    contractLiabilitySegment?: string | null;
+                    contractRevenueSegment?: string | null;
+                    /** @description The id of a CreditConversion (in a composite call also "@{referenceId}") */
+                    creditConversionId?: string | null;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    defaultRenewalTerm?: number | null;
+                    defaultSubscriptionTerm?: number | null;
+                    description?: string | null;
+                    /**
+                     * Format: date
+                     * @description YYYY-MM-DD
+                     */
+                    endDate?: string | null;
+                    evergreen?: boolean;
+                    freeTrialType?: ("Days" | "Months") | (never | null);
+                    freeTrialUnit?: number | null;
+                    imageUrl?: string | null;
+                    longDescription?: string | null;
+                    name: string;
+                    /** @description The default price book. The id of a PriceBook (in a composite call also "@{referenceId}") */
+                    priceBookId?: string | null;
+                    /** @description One of Recurring, One-Time, Usage (also OneTime), in any case */
+                    priceModel?: string;
+                    productCategory?: string | null;
+                    productCode?: string | null;
+                    /** @description What an order line becomes: a subscription, an asset (Physical Good) or an entitlement (Service); defaults from recordType. One of Subscription, Physical Good, Service (also PhysicalGood, Asset, Entitlement), in any case */
+                    productType?: string | null;
+                    /**
+                     * @description Bundle: configurable with features and options
+                     * @enum {unknown}
+                     */
+                    recordType?: "Product" | "Service" | "Bundle";
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /** @description A bundle whose options this one inherits. The id of a Product (in a composite call also "@{referenceId}") */
+                    referenceProductId?: string | null;
+                    revenueRuleExternalId?: string | null;
+                    showIncludedProductOptions?: boolean;
+                    /** @description Unique per tenant */
+                    sku: string;
+                    soldIndependently?: boolean;
+                    /**
+                     * Format: date
+                     * @description YYYY-MM-DD
+                     */
+                    startDate?: string | null;
+                    /**
+                     * @description Only Active products can be ordered and published
+                     * @enum {unknown}
+                     */
+                    status?: "Draft" | "Active" | "Inactive";
+                    taxCategory?: string | null;
+                    taxCode?: string | null;
+                    /** @enum {unknown} */
+                    taxMode?: "Exclusive" | "Inclusive";
+                    /** @description The default UOM. The id of a Uom (in a composite call also "@{referenceId}") */
+                    uomId?: string | null;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    description?: string | null;
+                    name: string;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /** @enum {unknown} */
+                    status?: "Draft" | "Active" | "Inactive";
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    /** @description The bundle the feature belongs to. The id of a Product (in a composite call also "@{referenceId}") */
+                    configuredProductId: string;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    featureDescription?: string | null;
+                    /** @description The id of a Feature (in a composite call also "@{referenceId}") */
+                    featureId?: string | null;
+                    featureName?: string | null;
+                    featureOrder?: number | null;
+                    maxOptions?: number | null;
+                    minOptions?: number | null;
+                    name: string;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    bundled?: boolean;
+                    /** @description The bundle the option belongs to. The id of a Product (in a composite call also "@{referenceId}") */
+                    configuredProductId: string;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description A number or a decimal string */
+                    defaultQuantity?: number | string;
+                    defaultQuantityMode?: string | null;
+                    /** @description A number or a decimal string */
+                    includedQuantity?: number | string;
+                    /** @description Priced by its own entry, not included in the bundle price */
+                    independentPricing?: boolean;
+                    maxQuantity?: (number | string) | (never | null);
+                    /** @description A number or a decimal string */
+                    minQuantity?: number | string;
+                    name?: string | null;
+                    optionName?: string | null;
+                    optionOrder?: number | null;
+                    /** @description The product the option adds. The id of a Product (in a composite call also "@{referenceId}") */
+                    optionProductId: string;
+                    optionType?: string | null;
+                    /** @description The id of a PriceBookEntry (in a composite call also "@{referenceId}") */
+                    priceBookEntryId?: string | null;
+                    /** @description The id of a ProductFeature (in a composite call also "@{referenceId}") */
+                    productFeatureId?: string | null;
+                    quantityEditable?: boolean;
+                    recommended?: boolean;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    required?: boolean;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    active?: boolean;
+                    /** @description One of InAdvance, InArrears (also In Advance, In Arrears), in any case */
+                    billingTiming?: string | null;
+                    /** @description ISO 4217, e.g. USD */
+                    currencyIsoCode: string;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description The list price per unit (per UOM and term). A number or a decimal string */
+                    listPrice: number | string;
+                    /** @description The id of a PriceBook (in a composite call also "@{referenceId}") */
+                    priceBookId: string;
+                    pricingAttribute_1?: string | null;
+                    pricingAttribute_2?: string | null;
+                    pricingAttribute_3?: string | null;
+                    pricingAttribute_4?: string | null;
+                    pricingAttribute_5?: string | null;
+                    pricingAttribute_6?: string | null;
+                    pricingAttribute_7?: string | null;
+                    pricingAttribute_8?: string | null;
+                    pricingAttribute_9?: string | null;
+                    pricingAttribute_10?: string | null;
+                    /** @description The id of a Product (in a composite call also "@{referenceId}") */
+                    productId: string;
+                    recommended?: boolean;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /** @description The id of a Uom (in a composite call also "@{referenceId}") */
+                    uomId: string;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    active?: boolean;
+                    /** @description Unique per tenant: self-service looks tags up by it */
+                    code: string;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    description?: string | null;
+                    /**
+                     * Format: date-time
+                     * @description With an offset, e.g. 2026-01-31T10:00:00Z
+                     */
+                    endTime?: string | null;
+                    name: string;
+                    objectId?: string | null;
+                    objectType?: string | null;
+                    /** @description The id of a PriceBook (in a composite call also "@{referenceId}") */
+                    priceBookId?: string | null;
+                    /** @enum {unknown} */
+                    priceTagType?: "Quantity" | "Term";
+                    /** @enum {unknown} */
+                    priceType?: "Volume" | "Tiered";
+                    /**
+                     * @description PriceDimension sets the price; DiscountDimension discounts it (tiers carry discountPercentage). Stored as one of PriceDimension, DiscountDimension
+                     * @enum {unknown}
+                     */
+                    recordType?: "PriceDimension" | "DiscountDimension" | "PriceTag" | "DiscountTag";
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /**
+                     * Format: date-time
+                     * @description With an offset, e.g. 2026-01-31T10:00:00Z
+                     */
+                    startTime?: string | null;
+                    uomDimension?: string | null;
+                    /** @description The id of a Uom (in a composite call also "@{referenceId}") */
+                    uomId?: string | null;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    amount?: (number | string) | (never | null);
+                    /**
+                     * @description Stored as one of PerUnit, FlatFee
+                     * @enum {unknown}
+                     */
+                    chargeModel?: "PerUnit" | "FlatFee" | "Per Unit" | "Flat Fee";
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    discountPercentage?: (number | string) | (never | null);
+                    endUnit?: (number | string) | (never | null);
+                    endUnitDimension?: string | null;
+                    name?: string | null;
+                    /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
+                    priceDimensionId: string;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /** @description Tiers tile the units: the first starts at 0, each where the previous ends. A number or a decimal string */
+                    startUnit: number | string;
+                    startUnitDimension?: string | null;
+                    tierNumber?: number | null;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    active?: boolean;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    name?: string | null;
+                    /** @description The id of a PriceBookEntry (in a composite call also "@{referenceId}") */
+                    priceBookEntryId?: string | null;
+                    /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
+                    priceTagId: string;
+                    /** @description The id of a Product (in a composite call also "@{referenceId}") */
+                    productId: string;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /** @description The order tags apply in */
+                    serialNumber: number;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    active?: boolean;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    name?: string | null;
+                    /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
+                    priceTagId: string;
+                    /** @description The id of a ProductOption (in a composite call also "@{referenceId}") */
+                    productOptionId: string;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /** @description The order tags apply in */
+                    serialNumber: number;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    active?: boolean;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description The id of a Feature (in a composite call also "@{referenceId}") */
+                    featureId: string;
+                    name?: string | null;
+                    /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
+                    priceTagId: string;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /** @description The order tags apply in */
+                    serialNumber: number;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    active?: boolean;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    description?: string | null;
+                    name: string;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    /** @description The id of a CreditType (in a composite call also "@{referenceId}") */
+                    creditTypeId: string;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    description?: string | null;
+                    name: string;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    conversionRate?: (number | string) | (never | null);
+                    /** @description A number or a decimal string */
+                    creditQuantity: number | string;
+                    /** @description The id of a CreditType (in a composite call also "@{referenceId}") */
+                    creditTypeId: string;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    decimalScale?: number;
+                    name: string;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /** @enum {unknown} */
+                    roundingMode?: "Up" | "Down";
+                    /** @description A number or a decimal string */
+                    uomQuantity: number | string;
+                    uomQuantityDimension?: string | null;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    /**
+                     * Format: date
+                     * @description YYYY-MM-DD
+                     */
+                    endDate?: string | null;
+                    name: string;
+                    /** @description The id of a PriceBook (in a composite call also "@{referenceId}") */
+                    priceBookId?: string | null;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /**
+                     * Format: date
+                     * @description YYYY-MM-DD
+                     */
+                    startDate?: string | null;
+                    /** @enum {unknown} */
+                    status?: "Draft" | "Active" | "Inactive";
+                    /** @description The id of a Uom (in a composite call also "@{referenceId}") */
+                    uomId?: string | null;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    /** @description The id of a BundleSuite (in a composite call also "@{referenceId}") */
+                    bundleSuiteId: string;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    name?: string | null;
+                    popular?: boolean;
+                    /** @description The id of a Product (in a composite call also "@{referenceId}") */
+                    productId: string;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    sortOrder?: number | null;
+                } & {
+                    [key: string]: unknown;
+                }) | {
+                    [key: string]: unknown;
+                })[] | ({
+                    /** @description The objects, as in the array form */
+                    objectCollection: {
+                        [key: string]: unknown;
+                    }[];
+                } & {
+                    [key: string]: unknown;
+                }));
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "UNKNOWN_OBJECT" | "UNKNOWN_FIELD" | "READ_ONLY_FIELD" | "INVALID_AMOUNT" | "OBJECT_NOT_FOUND" | "INVALID_TIERS" | "REFERENCE_NOT_FOUND" | "DUPLICATE_SKU" | "DUPLICATE_CODE" | "DUPLICATE_PRICE_BOOK_ENTRY";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description The stored object; for …List the stored objects, in request order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogObject"] | components["schemas"]["CatalogObject"][];
                 };
             };
         };
@@ -6087,6 +11206,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description An object of the registry (Product, PriceBook, PriceBookEntry, Uom, PriceDimension, …); …List for the batch form */
                 objectName: string;
             };
             cookie?: never;
@@ -6094,27 +11214,33 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description 1 to 200 ids */
                     idList: string[];
+                } & {
+                    [key: string]: unknown;
                 };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "UNKNOWN_OBJECT" | "ROUTE_NOT_FOUND" | "OBJECT_NOT_FOUND" | "INVALID_TIERS" | "PRODUCT_HAS_ENTRIES" | "STILL_REFERENCED";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description What a delete removed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectsDeleted"];
                 };
             };
         };
@@ -6124,32 +11250,546 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description An object of the registry (Product, PriceBook, PriceBookEntry, Uom, PriceDimension, …); …List for the batch form */
                 objectName: string;
             };
             cookie?: never;
         };
+        /** @description In a …List call: an array of 1 to 200, or {"objectCollection": [...]} (or {"records": [...]}), all or nothing */
         requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": (({
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description Decimal places a quantity may have */
+                    decimalScale?: number;
+                    /**
+                     * Format: uuid
+                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+                     */
+                    id?: string;
+                    name?: string;
+                    /** @description What is counted, e.g. User */
+                    quantityDimension?: string;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /** @enum {unknown} */
+                    roundingMode?: "Up" | "Down";
+                    termDimension?: ("Month" | "Year" | "Week" | "Day") | (never | null);
+                    unitCode?: string | null;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    active?: boolean;
+                    archived?: boolean;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    description?: string | null;
+                    /**
+                     * Format: uuid
+                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+                     */
+                    id?: string;
+                    name?: string;
+                    /** @description Pricing attribute names, e.g. ["Currency"] */
+                    priceAttributes?: unknown;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /** @description Its entries are shown to self-service (set by :enableSelfService) */
+                    selfServiceEnabled?: boolean;
+                    /** @description The default price book */
+                    standard?: boolean;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    autoRenew?: boolean;
+                    billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+                    /** @description One of InAdvance, InArrears (also In Advance, In Arrears), in any case */
+                    billingTiming?: string | null;
+                    bundleTemplate?: boolean;
+                    carvesEligible?: boolean;
+                    carvesLiabilitySegment?: string | null;
+                    carvesRevenueSegment?: string | null;
+                    configurable?: boolean;
+                    contractLiabilitySegment?: string | null;
+                    contractRevenueSegment?: string | null;
+                    /** @description The id of a CreditConversion (in a composite call also "@{referenceId}") */
+                    creditConversionId?: string | null;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    defaultRenewalTerm?: number | null;
+                    defaultSubscriptionTerm?: number | null;
+                    description?: string | null;
+                    /**
+                     * Format: date
+                     * @description YYYY-MM-DD
+                     */
+                    endDate?: string | null;
+                    evergreen?: boolean;
+                    freeTrialType?: ("Days" | "Months") | (never | null);
+                    freeTrialUnit?: number | null;
+                    /**
+                     * Format: uuid
+                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+                     */
+                    id?: string;
+                    imageUrl?: string | null;
+                    longDescription?: string | null;
+                    name?: string;
+                    /** @description The default price book. The id of a PriceBook (in a composite call also "@{referenceId}") */
+                    priceBookId?: string | null;
+                    /** @description One of Recurring, One-Time, Usage (also OneTime), in any case */
+                    priceModel?: string;
+                    productCategory?: string | null;
+                    productCode?: string | null;
+                    /** @description What an order line becomes: a subscription, an asset (Physical Good) or an entitlement (Service); defaults from recordType. One of Subscription, Physical Good, Service (also PhysicalGood, Asset, Entitlement), in any case */
+                    productType?: string | null;
+                    /**
+                     * @description Bundle: configurable with features and options
+                     * @enum {unknown}
+                     */
+                    recordType?: "Product" | "Service" | "Bundle";
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /** @description A bundle whose options this one inherits. The id of a Product (in a composite call also "@{referenceId}") */
+                    referenceProductId?: string | null;
+                    revenueRuleExternalId?: string | null;
+                    showIncludedProductOptions?: boolean;
+                    /** @description Unique per tenant */
+                    sku?: string;
+                    soldIndependently?: boolean;
+                    /**
+                     * Format: date
+                     * @description YYYY-MM-DD
+                     */
+                    startDate?: string | null;
+                    /**
+                     * @description Only Active products can be ordered and published
+                     * @enum {unknown}
+                     */
+                    status?: "Draft" | "Active" | "Inactive";
+                    taxCategory?: string | null;
+                    taxCode?: string | null;
+                    /** @enum {unknown} */
+                    taxMode?: "Exclusive" | "Inclusive";
+                    /** @description The default UOM. The id of a Uom (in a composite call also "@{referenceId}") */
+                    uomId?: string | null;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    description?: string | null;
+                    /**
+                     * Format: uuid
+                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+                     */
+                    id?: string;
+                    name?: string;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /** @enum {unknown} */
+                    status?: "Draft" | "Active" | "Inactive";
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    /** @description The bundle the feature belongs to. The id of a Product (in a composite call also "@{referenceId}") */
+                    configuredProductId?: string;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    featureDescription?: string | null;
+                    /** @description The id of a Feature (in a composite call also "@{referenceId}") */
+                    featureId?: string | null;
+                    featureName?: string | null;
+                    featureOrder?: number | null;
+                    /**
+                     * Format: uuid
+                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+                     */
+                    id?: string;
+                    maxOptions?: number | null;
+                    minOptions?: number | null;
+                    name?: string;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    bundled?: boolean;
+                    /** @description The bundle the option belongs to. The id of a Product (in a composite call also "@{referenceId}") */
+                    configuredProductId?: string;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description A number or a decimal string */
+                    defaultQuantity?: number | string;
+                    defaultQuantityMode?: string | null;
+                    /**
+                     * Format: uuid
+                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+                     */
+                    id?: string;
+                    /** @description A number or a decimal string */
+                    includedQuantity?: number | string;
+                    /** @description Priced by its own entry, not included in the bundle price */
+                    independentPricing?: boolean;
+                    maxQuantity?: (number | string) | (never | null);
+                    /** @description A number or a decimal string */
+                    minQuantity?: number | string;
+                    name?: string | null;
+                    optionName?: string | null;
+                    optionOrder?: number | null;
+                    /** @description The product the option adds. The id of a Product (in a composite call also "@{referenceId}") */
+                    optionProductId?: string;
+                    optionType?: string | null;
+                    /** @description The id of a PriceBookEntry (in a composite call also "@{referenceId}") */
+                    priceBookEntryId?: string | null;
+                    /** @description The id of a ProductFeature (in a composite call also "@{referenceId}") */
+                    productFeatureId?: string | null;
+                    quantityEditable?: boolean;
+                    recommended?: boolean;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    required?: boolean;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    active?: boolean;
+                    /** @description One of InAdvance, InArrears (also In Advance, In Arrears), in any case */
+                    billingTiming?: string | null;
+                    /** @description ISO 4217, e.g. USD */
+                    currencyIsoCode?: string;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    /**
+                     * Format: uuid
+                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+                     */
+                    id?: string;
+                    /** @description The list price per unit (per UOM and term). A number or a decimal string */
+                    listPrice?: number | string;
+                    /** @description The id of a PriceBook (in a composite call also "@{referenceId}") */
+                    priceBookId?: string;
+                    pricingAttribute_1?: string | null;
+                    pricingAttribute_2?: string | null;
+                    pricingAttribute_3?: string | null;
+                    pricingAttribute_4?: string | null;
+                    pricingAttribute_5?: string | null;
+                    pricingAttribute_6?: string | null;
+                    pricingAttribute_7?: string | null;
+                    pricingAttribute_8?: string | null;
+                    pricingAttribute_9?: string | null;
+                    pricingAttribute_10?: string | null;
+                    /** @description The id of a Product (in a composite call also "@{referenceId}") */
+                    productId?: string;
+                    recommended?: boolean;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /** @description The id of a Uom (in a composite call also "@{referenceId}") */
+                    uomId?: string;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    active?: boolean;
+                    /** @description Unique per tenant: self-service looks tags up by it */
+                    code?: string;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    description?: string | null;
+                    /**
+                     * Format: date-time
+                     * @description With an offset, e.g. 2026-01-31T10:00:00Z
+                     */
+                    endTime?: string | null;
+                    /**
+                     * Format: uuid
+                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+                     */
+                    id?: string;
+                    name?: string;
+                    objectId?: string | null;
+                    objectType?: string | null;
+                    /** @description The id of a PriceBook (in a composite call also "@{referenceId}") */
+                    priceBookId?: string | null;
+                    /** @enum {unknown} */
+                    priceTagType?: "Quantity" | "Term";
+                    /** @enum {unknown} */
+                    priceType?: "Volume" | "Tiered";
+                    /**
+                     * @description PriceDimension sets the price; DiscountDimension discounts it (tiers carry discountPercentage). Stored as one of PriceDimension, DiscountDimension
+                     * @enum {unknown}
+                     */
+                    recordType?: "PriceDimension" | "DiscountDimension" | "PriceTag" | "DiscountTag";
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /**
+                     * Format: date-time
+                     * @description With an offset, e.g. 2026-01-31T10:00:00Z
+                     */
+                    startTime?: string | null;
+                    uomDimension?: string | null;
+                    /** @description The id of a Uom (in a composite call also "@{referenceId}") */
+                    uomId?: string | null;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    amount?: (number | string) | (never | null);
+                    /**
+                     * @description Stored as one of PerUnit, FlatFee
+                     * @enum {unknown}
+                     */
+                    chargeModel?: "PerUnit" | "FlatFee" | "Per Unit" | "Flat Fee";
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    discountPercentage?: (number | string) | (never | null);
+                    endUnit?: (number | string) | (never | null);
+                    endUnitDimension?: string | null;
+                    /**
+                     * Format: uuid
+                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+                     */
+                    id?: string;
+                    name?: string | null;
+                    /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
+                    priceDimensionId?: string;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /** @description Tiers tile the units: the first starts at 0, each where the previous ends. A number or a decimal string */
+                    startUnit?: number | string;
+                    startUnitDimension?: string | null;
+                    tierNumber?: number | null;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    active?: boolean;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    /**
+                     * Format: uuid
+                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+                     */
+                    id?: string;
+                    name?: string | null;
+                    /** @description The id of a PriceBookEntry (in a composite call also "@{referenceId}") */
+                    priceBookEntryId?: string | null;
+                    /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
+                    priceTagId?: string;
+                    /** @description The id of a Product (in a composite call also "@{referenceId}") */
+                    productId?: string;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /** @description The order tags apply in */
+                    serialNumber?: number;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    active?: boolean;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    /**
+                     * Format: uuid
+                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+                     */
+                    id?: string;
+                    name?: string | null;
+                    /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
+                    priceTagId?: string;
+                    /** @description The id of a ProductOption (in a composite call also "@{referenceId}") */
+                    productOptionId?: string;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /** @description The order tags apply in */
+                    serialNumber?: number;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    active?: boolean;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description The id of a Feature (in a composite call also "@{referenceId}") */
+                    featureId?: string;
+                    /**
+                     * Format: uuid
+                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+                     */
+                    id?: string;
+                    name?: string | null;
+                    /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
+                    priceTagId?: string;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /** @description The order tags apply in */
+                    serialNumber?: number;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    active?: boolean;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    description?: string | null;
+                    /**
+                     * Format: uuid
+                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+                     */
+                    id?: string;
+                    name?: string;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    /** @description The id of a CreditType (in a composite call also "@{referenceId}") */
+                    creditTypeId?: string;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    description?: string | null;
+                    /**
+                     * Format: uuid
+                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+                     */
+                    id?: string;
+                    name?: string;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    conversionRate?: (number | string) | (never | null);
+                    /** @description A number or a decimal string */
+                    creditQuantity?: number | string;
+                    /** @description The id of a CreditType (in a composite call also "@{referenceId}") */
+                    creditTypeId?: string;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    decimalScale?: number;
+                    /**
+                     * Format: uuid
+                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+                     */
+                    id?: string;
+                    name?: string;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /** @enum {unknown} */
+                    roundingMode?: "Up" | "Down";
+                    /** @description A number or a decimal string */
+                    uomQuantity?: number | string;
+                    uomQuantityDimension?: string | null;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    /**
+                     * Format: date
+                     * @description YYYY-MM-DD
+                     */
+                    endDate?: string | null;
+                    /**
+                     * Format: uuid
+                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+                     */
+                    id?: string;
+                    name?: string;
+                    /** @description The id of a PriceBook (in a composite call also "@{referenceId}") */
+                    priceBookId?: string | null;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /**
+                     * Format: date
+                     * @description YYYY-MM-DD
+                     */
+                    startDate?: string | null;
+                    /** @enum {unknown} */
+                    status?: "Draft" | "Active" | "Inactive";
+                    /** @description The id of a Uom (in a composite call also "@{referenceId}") */
+                    uomId?: string | null;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    /** @description The id of a BundleSuite (in a composite call also "@{referenceId}") */
+                    bundleSuiteId?: string;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    /**
+                     * Format: uuid
+                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+                     */
+                    id?: string;
+                    name?: string | null;
+                    popular?: boolean;
+                    /** @description The id of a Product (in a composite call also "@{referenceId}") */
+                    productId?: string;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    sortOrder?: number | null;
+                } & {
+                    [key: string]: unknown;
+                }) | {
+                    [key: string]: unknown;
+                })[] | ({
+                    /** @description The objects, as in the array form */
+                    objectCollection: {
+                        [key: string]: unknown;
+                    }[];
+                } & {
+                    [key: string]: unknown;
+                });
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "UNKNOWN_OBJECT" | "ROUTE_NOT_FOUND" | "UNKNOWN_FIELD" | "READ_ONLY_FIELD" | "INVALID_AMOUNT" | "OBJECT_NOT_FOUND" | "INVALID_TIERS" | "REFERENCE_NOT_FOUND" | "DUPLICATE_SKU" | "DUPLICATE_CODE" | "DUPLICATE_PRICE_BOOK_ENTRY";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogObject"][];
                 };
             };
         };
@@ -6160,28 +11800,32 @@ export interface operations {
             header?: never;
             path: {
                 id: string;
+                /** @description An object of the registry (Product, PriceBook, Uom, …) */
                 objectName: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "UNKNOWN_OBJECT" | "OBJECT_NOT_FOUND";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A record of the object the path names (objectName = the schema's name) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogObject"];
                 };
             };
         };
@@ -6192,28 +11836,32 @@ export interface operations {
             header?: never;
             path: {
                 id: string;
+                /** @description An object of the registry (Product, PriceBook, Uom, …) */
                 objectName: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "UNKNOWN_OBJECT" | "OBJECT_NOT_FOUND" | "INVALID_TIERS" | "PRODUCT_HAS_ENTRIES" | "STILL_REFERENCED";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description What a delete removed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectsDeleted"];
                 };
             };
         };
@@ -6224,32 +11872,539 @@ export interface operations {
             header?: never;
             path: {
                 id: string;
+                /** @description An object of the registry (Product, PriceBook, Uom, …) */
                 objectName: string;
             };
             cookie?: never;
         };
+        /** @description The fields to change of one object of the type the path names */
         requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": ({
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description Decimal places a quantity may have */
+                    decimalScale?: number;
+                    /**
+                     * Format: uuid
+                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+                     */
+                    id?: string;
+                    name?: string;
+                    /** @description What is counted, e.g. User */
+                    quantityDimension?: string;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /** @enum {unknown} */
+                    roundingMode?: "Up" | "Down";
+                    termDimension?: ("Month" | "Year" | "Week" | "Day") | (never | null);
+                    unitCode?: string | null;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    active?: boolean;
+                    archived?: boolean;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    description?: string | null;
+                    /**
+                     * Format: uuid
+                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+                     */
+                    id?: string;
+                    name?: string;
+                    /** @description Pricing attribute names, e.g. ["Currency"] */
+                    priceAttributes?: unknown;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /** @description Its entries are shown to self-service (set by :enableSelfService) */
+                    selfServiceEnabled?: boolean;
+                    /** @description The default price book */
+                    standard?: boolean;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    autoRenew?: boolean;
+                    billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+                    /** @description One of InAdvance, InArrears (also In Advance, In Arrears), in any case */
+                    billingTiming?: string | null;
+                    bundleTemplate?: boolean;
+                    carvesEligible?: boolean;
+                    carvesLiabilitySegment?: string | null;
+                    carvesRevenueSegment?: string | null;
+                    configurable?: boolean;
+                    contractLiabilitySegment?: string | null;
+                    contractRevenueSegment?: string | null;
+                    /** @description The id of a CreditConversion (in a composite call also "@{referenceId}") */
+                    creditConversionId?: string | null;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    defaultRenewalTerm?: number | null;
+                    defaultSubscriptionTerm?: number | null;
+                    description?: string | null;
+                    /**
+                     * Format: date
+                     * @description YYYY-MM-DD
+                     */
+                    endDate?: string | null;
+                    evergreen?: boolean;
+                    freeTrialType?: ("Days" | "Months") | (never | null);
+                    freeTrialUnit?: number | null;
+                    /**
+                     * Format: uuid
+                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+                     */
+                    id?: string;
+                    imageUrl?: string | null;
+                    longDescription?: string | null;
+                    name?: string;
+                    /** @description The default price book. The id of a PriceBook (in a composite call also "@{referenceId}") */
+                    priceBookId?: string | null;
+                    /** @description One of Recurring, One-Time, Usage (also OneTime), in any case */
+                    priceModel?: string;
+                    productCategory?: string | null;
+                    productCode?: string | null;
+                    /** @description What an order line becomes: a subscription, an asset (Physical Good) or an entitlement (Service); defaults from recordType. One of Subscription, Physical Good, Service (also PhysicalGood, Asset, Entitlement), in any case */
+                    productType?: string | null;
+                    /**
+                     * @description Bundle: configurable with features and options
+                     * @enum {unknown}
+                     */
+                    recordType?: "Product" | "Service" | "Bundle";
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /** @description A bundle whose options this one inherits. The id of a Product (in a composite call also "@{referenceId}") */
+                    referenceProductId?: string | null;
+                    revenueRuleExternalId?: string | null;
+                    showIncludedProductOptions?: boolean;
+                    /** @description Unique per tenant */
+                    sku?: string;
+                    soldIndependently?: boolean;
+                    /**
+                     * Format: date
+                     * @description YYYY-MM-DD
+                     */
+                    startDate?: string | null;
+                    /**
+                     * @description Only Active products can be ordered and published
+                     * @enum {unknown}
+                     */
+                    status?: "Draft" | "Active" | "Inactive";
+                    taxCategory?: string | null;
+                    taxCode?: string | null;
+                    /** @enum {unknown} */
+                    taxMode?: "Exclusive" | "Inclusive";
+                    /** @description The default UOM. The id of a Uom (in a composite call also "@{referenceId}") */
+                    uomId?: string | null;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    description?: string | null;
+                    /**
+                     * Format: uuid
+                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+                     */
+                    id?: string;
+                    name?: string;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /** @enum {unknown} */
+                    status?: "Draft" | "Active" | "Inactive";
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    /** @description The bundle the feature belongs to. The id of a Product (in a composite call also "@{referenceId}") */
+                    configuredProductId?: string;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    featureDescription?: string | null;
+                    /** @description The id of a Feature (in a composite call also "@{referenceId}") */
+                    featureId?: string | null;
+                    featureName?: string | null;
+                    featureOrder?: number | null;
+                    /**
+                     * Format: uuid
+                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+                     */
+                    id?: string;
+                    maxOptions?: number | null;
+                    minOptions?: number | null;
+                    name?: string;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    bundled?: boolean;
+                    /** @description The bundle the option belongs to. The id of a Product (in a composite call also "@{referenceId}") */
+                    configuredProductId?: string;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description A number or a decimal string */
+                    defaultQuantity?: number | string;
+                    defaultQuantityMode?: string | null;
+                    /**
+                     * Format: uuid
+                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+                     */
+                    id?: string;
+                    /** @description A number or a decimal string */
+                    includedQuantity?: number | string;
+                    /** @description Priced by its own entry, not included in the bundle price */
+                    independentPricing?: boolean;
+                    maxQuantity?: (number | string) | (never | null);
+                    /** @description A number or a decimal string */
+                    minQuantity?: number | string;
+                    name?: string | null;
+                    optionName?: string | null;
+                    optionOrder?: number | null;
+                    /** @description The product the option adds. The id of a Product (in a composite call also "@{referenceId}") */
+                    optionProductId?: string;
+                    optionType?: string | null;
+                    /** @description The id of a PriceBookEntry (in a composite call also "@{referenceId}") */
+                    priceBookEntryId?: string | null;
+                    /** @description The id of a ProductFeature (in a composite call also "@{referenceId}") */
+                    productFeatureId?: string | null;
+                    quantityEditable?: boolean;
+                    recommended?: boolean;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    required?: boolean;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    active?: boolean;
+                    /** @description One of InAdvance, InArrears (also In Advance, In Arrears), in any case */
+                    billingTiming?: string | null;
+                    /** @description ISO 4217, e.g. USD */
+                    currencyIsoCode?: string;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    /**
+                     * Format: uuid
+                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+                     */
+                    id?: string;
+                    /** @description The list price per unit (per UOM and term). A number or a decimal string */
+                    listPrice?: number | string;
+                    /** @description The id of a PriceBook (in a composite call also "@{referenceId}") */
+                    priceBookId?: string;
+                    pricingAttribute_1?: string | null;
+                    pricingAttribute_2?: string | null;
+                    pricingAttribute_3?: string | null;
+                    pricingAttribute_4?: string | null;
+                    pricingAttribute_5?: string | null;
+                    pricingAttribute_6?: string | null;
+                    pricingAttribute_7?: string | null;
+                    pricingAttribute_8?: string | null;
+                    pricingAttribute_9?: string | null;
+                    pricingAttribute_10?: string | null;
+                    /** @description The id of a Product (in a composite call also "@{referenceId}") */
+                    productId?: string;
+                    recommended?: boolean;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /** @description The id of a Uom (in a composite call also "@{referenceId}") */
+                    uomId?: string;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    active?: boolean;
+                    /** @description Unique per tenant: self-service looks tags up by it */
+                    code?: string;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    description?: string | null;
+                    /**
+                     * Format: date-time
+                     * @description With an offset, e.g. 2026-01-31T10:00:00Z
+                     */
+                    endTime?: string | null;
+                    /**
+                     * Format: uuid
+                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+                     */
+                    id?: string;
+                    name?: string;
+                    objectId?: string | null;
+                    objectType?: string | null;
+                    /** @description The id of a PriceBook (in a composite call also "@{referenceId}") */
+                    priceBookId?: string | null;
+                    /** @enum {unknown} */
+                    priceTagType?: "Quantity" | "Term";
+                    /** @enum {unknown} */
+                    priceType?: "Volume" | "Tiered";
+                    /**
+                     * @description PriceDimension sets the price; DiscountDimension discounts it (tiers carry discountPercentage). Stored as one of PriceDimension, DiscountDimension
+                     * @enum {unknown}
+                     */
+                    recordType?: "PriceDimension" | "DiscountDimension" | "PriceTag" | "DiscountTag";
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /**
+                     * Format: date-time
+                     * @description With an offset, e.g. 2026-01-31T10:00:00Z
+                     */
+                    startTime?: string | null;
+                    uomDimension?: string | null;
+                    /** @description The id of a Uom (in a composite call also "@{referenceId}") */
+                    uomId?: string | null;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    amount?: (number | string) | (never | null);
+                    /**
+                     * @description Stored as one of PerUnit, FlatFee
+                     * @enum {unknown}
+                     */
+                    chargeModel?: "PerUnit" | "FlatFee" | "Per Unit" | "Flat Fee";
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    discountPercentage?: (number | string) | (never | null);
+                    endUnit?: (number | string) | (never | null);
+                    endUnitDimension?: string | null;
+                    /**
+                     * Format: uuid
+                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+                     */
+                    id?: string;
+                    name?: string | null;
+                    /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
+                    priceDimensionId?: string;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /** @description Tiers tile the units: the first starts at 0, each where the previous ends. A number or a decimal string */
+                    startUnit?: number | string;
+                    startUnitDimension?: string | null;
+                    tierNumber?: number | null;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    active?: boolean;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    /**
+                     * Format: uuid
+                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+                     */
+                    id?: string;
+                    name?: string | null;
+                    /** @description The id of a PriceBookEntry (in a composite call also "@{referenceId}") */
+                    priceBookEntryId?: string | null;
+                    /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
+                    priceTagId?: string;
+                    /** @description The id of a Product (in a composite call also "@{referenceId}") */
+                    productId?: string;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /** @description The order tags apply in */
+                    serialNumber?: number;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    active?: boolean;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    /**
+                     * Format: uuid
+                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+                     */
+                    id?: string;
+                    name?: string | null;
+                    /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
+                    priceTagId?: string;
+                    /** @description The id of a ProductOption (in a composite call also "@{referenceId}") */
+                    productOptionId?: string;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /** @description The order tags apply in */
+                    serialNumber?: number;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    active?: boolean;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description The id of a Feature (in a composite call also "@{referenceId}") */
+                    featureId?: string;
+                    /**
+                     * Format: uuid
+                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+                     */
+                    id?: string;
+                    name?: string | null;
+                    /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
+                    priceTagId?: string;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /** @description The order tags apply in */
+                    serialNumber?: number;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    active?: boolean;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    description?: string | null;
+                    /**
+                     * Format: uuid
+                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+                     */
+                    id?: string;
+                    name?: string;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    /** @description The id of a CreditType (in a composite call also "@{referenceId}") */
+                    creditTypeId?: string;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    description?: string | null;
+                    /**
+                     * Format: uuid
+                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+                     */
+                    id?: string;
+                    name?: string;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    conversionRate?: (number | string) | (never | null);
+                    /** @description A number or a decimal string */
+                    creditQuantity?: number | string;
+                    /** @description The id of a CreditType (in a composite call also "@{referenceId}") */
+                    creditTypeId?: string;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    decimalScale?: number;
+                    /**
+                     * Format: uuid
+                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+                     */
+                    id?: string;
+                    name?: string;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /** @enum {unknown} */
+                    roundingMode?: "Up" | "Down";
+                    /** @description A number or a decimal string */
+                    uomQuantity?: number | string;
+                    uomQuantityDimension?: string | null;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    /**
+                     * Format: date
+                     * @description YYYY-MM-DD
+                     */
+                    endDate?: string | null;
+                    /**
+                     * Format: uuid
+                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+                     */
+                    id?: string;
+                    name?: string;
+                    /** @description The id of a PriceBook (in a composite call also "@{referenceId}") */
+                    priceBookId?: string | null;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    /**
+                     * Format: date
+                     * @description YYYY-MM-DD
+                     */
+                    startDate?: string | null;
+                    /** @enum {unknown} */
+                    status?: "Draft" | "Active" | "Inactive";
+                    /** @description The id of a Uom (in a composite call also "@{referenceId}") */
+                    uomId?: string | null;
+                } & {
+                    [key: string]: unknown;
+                }) | ({
+                    /** @description The id of a BundleSuite (in a composite call also "@{referenceId}") */
+                    bundleSuiteId?: string;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    /**
+                     * Format: uuid
+                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+                     */
+                    id?: string;
+                    name?: string | null;
+                    popular?: boolean;
+                    /** @description The id of a Product (in a composite call also "@{referenceId}") */
+                    productId?: string;
+                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                    referenceId?: string;
+                    sortOrder?: number | null;
+                } & {
+                    [key: string]: unknown;
+                }) | {
+                    [key: string]: unknown;
+                };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "UNKNOWN_OBJECT" | "UNKNOWN_FIELD" | "READ_ONLY_FIELD" | "INVALID_AMOUNT" | "OBJECT_NOT_FOUND" | "INVALID_TIERS" | "REFERENCE_NOT_FOUND" | "DUPLICATE_SKU" | "DUPLICATE_CODE" | "DUPLICATE_PRICE_BOOK_ENTRY";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A record of the object the path names (objectName = the schema's name) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogObject"];
                 };
             };
         };
@@ -6259,6 +12414,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description An object of the registry (Product, PriceBook, PriceBookEntry, Uom, PriceDimension, …); …List for the batch form */
                 objectName: string;
             };
             cookie?: never;
@@ -6266,27 +12422,791 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    persistentObjects: unknown[];
+                    persistentObjects: ({
+                        /** @description The object (of the type the path names); left out for a Delete */
+                        content?: ({
+                            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                            customFields?: {
+                                [key: string]: unknown;
+                            };
+                            /** @description Decimal places a quantity may have */
+                            decimalScale?: number;
+                            name?: string;
+                            /** @description What is counted, e.g. User */
+                            quantityDimension?: string;
+                            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                            referenceId?: string;
+                            /** @enum {unknown} */
+                            roundingMode?: "Up" | "Down";
+                            termDimension?: ("Month" | "Year" | "Week" | "Day") | (never | null);
+                            unitCode?: string | null;
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            active?: boolean;
+                            archived?: boolean;
+                            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                            customFields?: {
+                                [key: string]: unknown;
+                            };
+                            description?: string | null;
+                            name?: string;
+                            /** @description Pricing attribute names, e.g. ["Currency"] */
+                            priceAttributes?: unknown;
+                            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                            referenceId?: string;
+                            /** @description Its entries are shown to self-service (set by :enableSelfService) */
+                            selfServiceEnabled?: boolean;
+                            /** @description The default price book */
+                            standard?: boolean;
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            autoRenew?: boolean;
+                            billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+                            /** @description One of InAdvance, InArrears (also In Advance, In Arrears), in any case */
+                            billingTiming?: string | null;
+                            bundleTemplate?: boolean;
+                            carvesEligible?: boolean;
+                            carvesLiabilitySegment?: string | null;
+                            carvesRevenueSegment?: string | null;
+                            configurable?: boolean;
+                            contractLiabilitySegment?: string | null;
+                            contractRevenueSegment?: string | null;
+                            /** @description The id of a CreditConversion (in a composite call also "@{referenceId}") */
+                            creditConversionId?: string | null;
+                            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                            customFields?: {
+                                [key: string]: unknown;
+                            };
+                            defaultRenewalTerm?: number | null;
+                            defaultSubscriptionTerm?: number | null;
+                            description?: string | null;
+                            /**
+                             * Format: date
+                             * @description YYYY-MM-DD
+                             */
+                            endDate?: string | null;
+                            evergreen?: boolean;
+                            freeTrialType?: ("Days" | "Months") | (never | null);
+                            freeTrialUnit?: number | null;
+                            imageUrl?: string | null;
+                            longDescription?: string | null;
+                            name?: string;
+                            /** @description Its PriceBookEntry objects (productId is set to this one), each plain or as {content, referenceId, operation, id} */
+                            priceBookEntries?: ({
+                                active?: boolean;
+                                /** @description One of InAdvance, InArrears (also In Advance, In Arrears), in any case */
+                                billingTiming?: string | null;
+                                /** @description ISO 4217, e.g. USD */
+                                currencyIsoCode?: string;
+                                /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                                customFields?: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description The list price per unit (per UOM and term). A number or a decimal string */
+                                listPrice?: number | string;
+                                /** @description The id of a PriceBook (in a composite call also "@{referenceId}") */
+                                priceBookId?: string;
+                                pricingAttribute_1?: string | null;
+                                pricingAttribute_2?: string | null;
+                                pricingAttribute_3?: string | null;
+                                pricingAttribute_4?: string | null;
+                                pricingAttribute_5?: string | null;
+                                pricingAttribute_6?: string | null;
+                                pricingAttribute_7?: string | null;
+                                pricingAttribute_8?: string | null;
+                                pricingAttribute_9?: string | null;
+                                pricingAttribute_10?: string | null;
+                                /** @description The id of a Product (in a composite call also "@{referenceId}") */
+                                productId?: string;
+                                recommended?: boolean;
+                                /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                                referenceId?: string;
+                                /** @description The id of a Uom (in a composite call also "@{referenceId}") */
+                                uomId?: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            /** @description The default price book. The id of a PriceBook (in a composite call also "@{referenceId}") */
+                            priceBookId?: string | null;
+                            /** @description One of Recurring, One-Time, Usage (also OneTime), in any case */
+                            priceModel?: string;
+                            productCategory?: string | null;
+                            productCode?: string | null;
+                            /** @description Its ProductFeature objects (configuredProductId is set to this one), each plain or as {content, referenceId, operation, id} */
+                            productFeatures?: ({
+                                /** @description The bundle the feature belongs to. The id of a Product (in a composite call also "@{referenceId}") */
+                                configuredProductId?: string;
+                                /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                                customFields?: {
+                                    [key: string]: unknown;
+                                };
+                                featureDescription?: string | null;
+                                /** @description The id of a Feature (in a composite call also "@{referenceId}") */
+                                featureId?: string | null;
+                                featureName?: string | null;
+                                featureOrder?: number | null;
+                                maxOptions?: number | null;
+                                minOptions?: number | null;
+                                name?: string;
+                                /** @description Its ProductOption objects (productFeatureId is set to this one), each plain or as {content, referenceId, operation, id} */
+                                productOptions?: ({
+                                    bundled?: boolean;
+                                    /** @description The bundle the option belongs to. The id of a Product (in a composite call also "@{referenceId}") */
+                                    configuredProductId?: string;
+                                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                                    customFields?: {
+                                        [key: string]: unknown;
+                                    };
+                                    /** @description A number or a decimal string */
+                                    defaultQuantity?: number | string;
+                                    defaultQuantityMode?: string | null;
+                                    /** @description A number or a decimal string */
+                                    includedQuantity?: number | string;
+                                    /** @description Priced by its own entry, not included in the bundle price */
+                                    independentPricing?: boolean;
+                                    maxQuantity?: (number | string) | (never | null);
+                                    /** @description A number or a decimal string */
+                                    minQuantity?: number | string;
+                                    name?: string | null;
+                                    optionName?: string | null;
+                                    optionOrder?: number | null;
+                                    /** @description The product the option adds. The id of a Product (in a composite call also "@{referenceId}") */
+                                    optionProductId?: string;
+                                    optionType?: string | null;
+                                    /** @description The id of a PriceBookEntry (in a composite call also "@{referenceId}") */
+                                    priceBookEntryId?: string | null;
+                                    /** @description The id of a ProductFeature (in a composite call also "@{referenceId}") */
+                                    productFeatureId?: string | null;
+                                    /** @description Its ProductOptionPriceDimension objects (productOptionId is set to this one), each plain or as {content, referenceId, operation, id} */
+                                    productOptionPriceTags?: ({
+                                        active?: boolean;
+                                        /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                                        customFields?: {
+                                            [key: string]: unknown;
+                                        };
+                                        name?: string | null;
+                                        /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
+                                        priceTagId?: string;
+                                        /** @description The id of a ProductOption (in a composite call also "@{referenceId}") */
+                                        productOptionId?: string;
+                                        /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                                        referenceId?: string;
+                                        /** @description The order tags apply in */
+                                        serialNumber?: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    quantityEditable?: boolean;
+                                    recommended?: boolean;
+                                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                                    referenceId?: string;
+                                    required?: boolean;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                                referenceId?: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            /** @description Its ProductOption objects (configuredProductId is set to this one), each plain or as {content, referenceId, operation, id} */
+                            productOptions?: ({
+                                bundled?: boolean;
+                                /** @description The bundle the option belongs to. The id of a Product (in a composite call also "@{referenceId}") */
+                                configuredProductId?: string;
+                                /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                                customFields?: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description A number or a decimal string */
+                                defaultQuantity?: number | string;
+                                defaultQuantityMode?: string | null;
+                                /** @description A number or a decimal string */
+                                includedQuantity?: number | string;
+                                /** @description Priced by its own entry, not included in the bundle price */
+                                independentPricing?: boolean;
+                                maxQuantity?: (number | string) | (never | null);
+                                /** @description A number or a decimal string */
+                                minQuantity?: number | string;
+                                name?: string | null;
+                                optionName?: string | null;
+                                optionOrder?: number | null;
+                                /** @description The product the option adds. The id of a Product (in a composite call also "@{referenceId}") */
+                                optionProductId?: string;
+                                optionType?: string | null;
+                                /** @description The id of a PriceBookEntry (in a composite call also "@{referenceId}") */
+                                priceBookEntryId?: string | null;
+                                /** @description The id of a ProductFeature (in a composite call also "@{referenceId}") */
+                                productFeatureId?: string | null;
+                                /** @description Its ProductOptionPriceDimension objects (productOptionId is set to this one), each plain or as {content, referenceId, operation, id} */
+                                productOptionPriceTags?: ({
+                                    active?: boolean;
+                                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                                    customFields?: {
+                                        [key: string]: unknown;
+                                    };
+                                    name?: string | null;
+                                    /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
+                                    priceTagId?: string;
+                                    /** @description The id of a ProductOption (in a composite call also "@{referenceId}") */
+                                    productOptionId?: string;
+                                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                                    referenceId?: string;
+                                    /** @description The order tags apply in */
+                                    serialNumber?: number;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                quantityEditable?: boolean;
+                                recommended?: boolean;
+                                /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                                referenceId?: string;
+                                required?: boolean;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            /** @description Its ProductPriceDimension objects (productId is set to this one), each plain or as {content, referenceId, operation, id} */
+                            productPriceTags?: ({
+                                active?: boolean;
+                                /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                                customFields?: {
+                                    [key: string]: unknown;
+                                };
+                                name?: string | null;
+                                /** @description The id of a PriceBookEntry (in a composite call also "@{referenceId}") */
+                                priceBookEntryId?: string | null;
+                                /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
+                                priceTagId?: string;
+                                /** @description The id of a Product (in a composite call also "@{referenceId}") */
+                                productId?: string;
+                                /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                                referenceId?: string;
+                                /** @description The order tags apply in */
+                                serialNumber?: number;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            /** @description What an order line becomes: a subscription, an asset (Physical Good) or an entitlement (Service); defaults from recordType. One of Subscription, Physical Good, Service (also PhysicalGood, Asset, Entitlement), in any case */
+                            productType?: string | null;
+                            /**
+                             * @description Bundle: configurable with features and options
+                             * @enum {unknown}
+                             */
+                            recordType?: "Product" | "Service" | "Bundle";
+                            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                            referenceId?: string;
+                            /** @description A bundle whose options this one inherits. The id of a Product (in a composite call also "@{referenceId}") */
+                            referenceProductId?: string | null;
+                            revenueRuleExternalId?: string | null;
+                            showIncludedProductOptions?: boolean;
+                            /** @description Unique per tenant */
+                            sku?: string;
+                            soldIndependently?: boolean;
+                            /**
+                             * Format: date
+                             * @description YYYY-MM-DD
+                             */
+                            startDate?: string | null;
+                            /**
+                             * @description Only Active products can be ordered and published
+                             * @enum {unknown}
+                             */
+                            status?: "Draft" | "Active" | "Inactive";
+                            taxCategory?: string | null;
+                            taxCode?: string | null;
+                            /** @enum {unknown} */
+                            taxMode?: "Exclusive" | "Inclusive";
+                            /** @description The default UOM. The id of a Uom (in a composite call also "@{referenceId}") */
+                            uomId?: string | null;
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                            customFields?: {
+                                [key: string]: unknown;
+                            };
+                            description?: string | null;
+                            /** @description Its FeaturePriceDimension objects (featureId is set to this one), each plain or as {content, referenceId, operation, id} */
+                            featurePriceTags?: ({
+                                active?: boolean;
+                                /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                                customFields?: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description The id of a Feature (in a composite call also "@{referenceId}") */
+                                featureId?: string;
+                                name?: string | null;
+                                /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
+                                priceTagId?: string;
+                                /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                                referenceId?: string;
+                                /** @description The order tags apply in */
+                                serialNumber?: number;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            name?: string;
+                            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                            referenceId?: string;
+                            /** @enum {unknown} */
+                            status?: "Draft" | "Active" | "Inactive";
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            /** @description The bundle the feature belongs to. The id of a Product (in a composite call also "@{referenceId}") */
+                            configuredProductId?: string;
+                            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                            customFields?: {
+                                [key: string]: unknown;
+                            };
+                            featureDescription?: string | null;
+                            /** @description The id of a Feature (in a composite call also "@{referenceId}") */
+                            featureId?: string | null;
+                            featureName?: string | null;
+                            featureOrder?: number | null;
+                            maxOptions?: number | null;
+                            minOptions?: number | null;
+                            name?: string;
+                            /** @description Its ProductOption objects (productFeatureId is set to this one), each plain or as {content, referenceId, operation, id} */
+                            productOptions?: ({
+                                bundled?: boolean;
+                                /** @description The bundle the option belongs to. The id of a Product (in a composite call also "@{referenceId}") */
+                                configuredProductId?: string;
+                                /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                                customFields?: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description A number or a decimal string */
+                                defaultQuantity?: number | string;
+                                defaultQuantityMode?: string | null;
+                                /** @description A number or a decimal string */
+                                includedQuantity?: number | string;
+                                /** @description Priced by its own entry, not included in the bundle price */
+                                independentPricing?: boolean;
+                                maxQuantity?: (number | string) | (never | null);
+                                /** @description A number or a decimal string */
+                                minQuantity?: number | string;
+                                name?: string | null;
+                                optionName?: string | null;
+                                optionOrder?: number | null;
+                                /** @description The product the option adds. The id of a Product (in a composite call also "@{referenceId}") */
+                                optionProductId?: string;
+                                optionType?: string | null;
+                                /** @description The id of a PriceBookEntry (in a composite call also "@{referenceId}") */
+                                priceBookEntryId?: string | null;
+                                /** @description The id of a ProductFeature (in a composite call also "@{referenceId}") */
+                                productFeatureId?: string | null;
+                                /** @description Its ProductOptionPriceDimension objects (productOptionId is set to this one), each plain or as {content, referenceId, operation, id} */
+                                productOptionPriceTags?: ({
+                                    active?: boolean;
+                                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                                    customFields?: {
+                                        [key: string]: unknown;
+                                    };
+                                    name?: string | null;
+                                    /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
+                                    priceTagId?: string;
+                                    /** @description The id of a ProductOption (in a composite call also "@{referenceId}") */
+                                    productOptionId?: string;
+                                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                                    referenceId?: string;
+                                    /** @description The order tags apply in */
+                                    serialNumber?: number;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                quantityEditable?: boolean;
+                                recommended?: boolean;
+                                /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                                referenceId?: string;
+                                required?: boolean;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                            referenceId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            bundled?: boolean;
+                            /** @description The bundle the option belongs to. The id of a Product (in a composite call also "@{referenceId}") */
+                            configuredProductId?: string;
+                            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                            customFields?: {
+                                [key: string]: unknown;
+                            };
+                            /** @description A number or a decimal string */
+                            defaultQuantity?: number | string;
+                            defaultQuantityMode?: string | null;
+                            /** @description A number or a decimal string */
+                            includedQuantity?: number | string;
+                            /** @description Priced by its own entry, not included in the bundle price */
+                            independentPricing?: boolean;
+                            maxQuantity?: (number | string) | (never | null);
+                            /** @description A number or a decimal string */
+                            minQuantity?: number | string;
+                            name?: string | null;
+                            optionName?: string | null;
+                            optionOrder?: number | null;
+                            /** @description The product the option adds. The id of a Product (in a composite call also "@{referenceId}") */
+                            optionProductId?: string;
+                            optionType?: string | null;
+                            /** @description The id of a PriceBookEntry (in a composite call also "@{referenceId}") */
+                            priceBookEntryId?: string | null;
+                            /** @description The id of a ProductFeature (in a composite call also "@{referenceId}") */
+                            productFeatureId?: string | null;
+                            /** @description Its ProductOptionPriceDimension objects (productOptionId is set to this one), each plain or as {content, referenceId, operation, id} */
+                            productOptionPriceTags?: ({
+                                active?: boolean;
+                                /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                                customFields?: {
+                                    [key: string]: unknown;
+                                };
+                                name?: string | null;
+                                /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
+                                priceTagId?: string;
+                                /** @description The id of a ProductOption (in a composite call also "@{referenceId}") */
+                                productOptionId?: string;
+                                /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                                referenceId?: string;
+                                /** @description The order tags apply in */
+                                serialNumber?: number;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            quantityEditable?: boolean;
+                            recommended?: boolean;
+                            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                            referenceId?: string;
+                            required?: boolean;
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            active?: boolean;
+                            /** @description One of InAdvance, InArrears (also In Advance, In Arrears), in any case */
+                            billingTiming?: string | null;
+                            /** @description ISO 4217, e.g. USD */
+                            currencyIsoCode?: string;
+                            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                            customFields?: {
+                                [key: string]: unknown;
+                            };
+                            /** @description The list price per unit (per UOM and term). A number or a decimal string */
+                            listPrice?: number | string;
+                            /** @description The id of a PriceBook (in a composite call also "@{referenceId}") */
+                            priceBookId?: string;
+                            pricingAttribute_1?: string | null;
+                            pricingAttribute_2?: string | null;
+                            pricingAttribute_3?: string | null;
+                            pricingAttribute_4?: string | null;
+                            pricingAttribute_5?: string | null;
+                            pricingAttribute_6?: string | null;
+                            pricingAttribute_7?: string | null;
+                            pricingAttribute_8?: string | null;
+                            pricingAttribute_9?: string | null;
+                            pricingAttribute_10?: string | null;
+                            /** @description The id of a Product (in a composite call also "@{referenceId}") */
+                            productId?: string;
+                            recommended?: boolean;
+                            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                            referenceId?: string;
+                            /** @description The id of a Uom (in a composite call also "@{referenceId}") */
+                            uomId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            active?: boolean;
+                            /** @description Unique per tenant: self-service looks tags up by it */
+                            code?: string;
+                            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                            customFields?: {
+                                [key: string]: unknown;
+                            };
+                            description?: string | null;
+                            /**
+                             * Format: date-time
+                             * @description With an offset, e.g. 2026-01-31T10:00:00Z
+                             */
+                            endTime?: string | null;
+                            name?: string;
+                            objectId?: string | null;
+                            objectType?: string | null;
+                            /** @description The id of a PriceBook (in a composite call also "@{referenceId}") */
+                            priceBookId?: string | null;
+                            /** @enum {unknown} */
+                            priceTagType?: "Quantity" | "Term";
+                            /** @description Its PriceTier objects (priceDimensionId is set to this one), each plain or as {content, referenceId, operation, id} */
+                            priceTiers?: ({
+                                amount?: (number | string) | (never | null);
+                                /**
+                                 * @description Stored as one of PerUnit, FlatFee
+                                 * @enum {unknown}
+                                 */
+                                chargeModel?: "PerUnit" | "FlatFee" | "Per Unit" | "Flat Fee";
+                                /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                                customFields?: {
+                                    [key: string]: unknown;
+                                };
+                                discountPercentage?: (number | string) | (never | null);
+                                endUnit?: (number | string) | (never | null);
+                                endUnitDimension?: string | null;
+                                name?: string | null;
+                                /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
+                                priceDimensionId?: string;
+                                /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                                referenceId?: string;
+                                /** @description Tiers tile the units: the first starts at 0, each where the previous ends. A number or a decimal string */
+                                startUnit?: number | string;
+                                startUnitDimension?: string | null;
+                                tierNumber?: number | null;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            /** @enum {unknown} */
+                            priceType?: "Volume" | "Tiered";
+                            /**
+                             * @description PriceDimension sets the price; DiscountDimension discounts it (tiers carry discountPercentage). Stored as one of PriceDimension, DiscountDimension
+                             * @enum {unknown}
+                             */
+                            recordType?: "PriceDimension" | "DiscountDimension" | "PriceTag" | "DiscountTag";
+                            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                            referenceId?: string;
+                            /**
+                             * Format: date-time
+                             * @description With an offset, e.g. 2026-01-31T10:00:00Z
+                             */
+                            startTime?: string | null;
+                            uomDimension?: string | null;
+                            /** @description The id of a Uom (in a composite call also "@{referenceId}") */
+                            uomId?: string | null;
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            amount?: (number | string) | (never | null);
+                            /**
+                             * @description Stored as one of PerUnit, FlatFee
+                             * @enum {unknown}
+                             */
+                            chargeModel?: "PerUnit" | "FlatFee" | "Per Unit" | "Flat Fee";
+                            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                            customFields?: {
+                                [key: string]: unknown;
+                            };
+                            discountPercentage?: (number | string) | (never | null);
+                            endUnit?: (number | string) | (never | null);
+                            endUnitDimension?: string | null;
+                            name?: string | null;
+                            /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
+                            priceDimensionId?: string;
+                            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                            referenceId?: string;
+                            /** @description Tiers tile the units: the first starts at 0, each where the previous ends. A number or a decimal string */
+                            startUnit?: number | string;
+                            startUnitDimension?: string | null;
+                            tierNumber?: number | null;
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            active?: boolean;
+                            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                            customFields?: {
+                                [key: string]: unknown;
+                            };
+                            name?: string | null;
+                            /** @description The id of a PriceBookEntry (in a composite call also "@{referenceId}") */
+                            priceBookEntryId?: string | null;
+                            /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
+                            priceTagId?: string;
+                            /** @description The id of a Product (in a composite call also "@{referenceId}") */
+                            productId?: string;
+                            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                            referenceId?: string;
+                            /** @description The order tags apply in */
+                            serialNumber?: number;
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            active?: boolean;
+                            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                            customFields?: {
+                                [key: string]: unknown;
+                            };
+                            name?: string | null;
+                            /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
+                            priceTagId?: string;
+                            /** @description The id of a ProductOption (in a composite call also "@{referenceId}") */
+                            productOptionId?: string;
+                            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                            referenceId?: string;
+                            /** @description The order tags apply in */
+                            serialNumber?: number;
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            active?: boolean;
+                            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                            customFields?: {
+                                [key: string]: unknown;
+                            };
+                            /** @description The id of a Feature (in a composite call also "@{referenceId}") */
+                            featureId?: string;
+                            name?: string | null;
+                            /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
+                            priceTagId?: string;
+                            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                            referenceId?: string;
+                            /** @description The order tags apply in */
+                            serialNumber?: number;
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            active?: boolean;
+                            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                            customFields?: {
+                                [key: string]: unknown;
+                            };
+                            description?: string | null;
+                            name?: string;
+                            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                            referenceId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            /** @description The id of a CreditType (in a composite call also "@{referenceId}") */
+                            creditTypeId?: string;
+                            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                            customFields?: {
+                                [key: string]: unknown;
+                            };
+                            description?: string | null;
+                            name?: string;
+                            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                            referenceId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            conversionRate?: (number | string) | (never | null);
+                            /** @description A number or a decimal string */
+                            creditQuantity?: number | string;
+                            /** @description The id of a CreditType (in a composite call also "@{referenceId}") */
+                            creditTypeId?: string;
+                            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                            customFields?: {
+                                [key: string]: unknown;
+                            };
+                            decimalScale?: number;
+                            name?: string;
+                            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                            referenceId?: string;
+                            /** @enum {unknown} */
+                            roundingMode?: "Up" | "Down";
+                            /** @description A number or a decimal string */
+                            uomQuantity?: number | string;
+                            uomQuantityDimension?: string | null;
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            /** @description Its BundleSuiteBundle objects (bundleSuiteId is set to this one), each plain or as {content, referenceId, operation, id} */
+                            bundles?: ({
+                                /** @description The id of a BundleSuite (in a composite call also "@{referenceId}") */
+                                bundleSuiteId?: string;
+                                /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                                customFields?: {
+                                    [key: string]: unknown;
+                                };
+                                name?: string | null;
+                                popular?: boolean;
+                                /** @description The id of a Product (in a composite call also "@{referenceId}") */
+                                productId?: string;
+                                /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                                referenceId?: string;
+                                sortOrder?: number | null;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                            customFields?: {
+                                [key: string]: unknown;
+                            };
+                            /**
+                             * Format: date
+                             * @description YYYY-MM-DD
+                             */
+                            endDate?: string | null;
+                            name?: string;
+                            /** @description The id of a PriceBook (in a composite call also "@{referenceId}") */
+                            priceBookId?: string | null;
+                            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                            referenceId?: string;
+                            /**
+                             * Format: date
+                             * @description YYYY-MM-DD
+                             */
+                            startDate?: string | null;
+                            /** @enum {unknown} */
+                            status?: "Draft" | "Active" | "Inactive";
+                            /** @description The id of a Uom (in a composite call also "@{referenceId}") */
+                            uomId?: string | null;
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            /** @description The id of a BundleSuite (in a composite call also "@{referenceId}") */
+                            bundleSuiteId?: string;
+                            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                            customFields?: {
+                                [key: string]: unknown;
+                            };
+                            name?: string | null;
+                            popular?: boolean;
+                            /** @description The id of a Product (in a composite call also "@{referenceId}") */
+                            productId?: string;
+                            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+                            referenceId?: string;
+                            sortOrder?: number | null;
+                        } & {
+                            [key: string]: unknown;
+                        }) | {
+                            [key: string]: unknown;
+                        };
+                        /** @description The object's id: required for Patch, Update, Delete and None */
+                        id?: string;
+                        /**
+                         * @description Create by default; Update is Patch
+                         * @enum {unknown}
+                         */
+                        operation?: "Create" | "Patch" | "Update" | "Delete" | "None";
+                        /** @description A temporary id other objects of the call refer to as "@{referenceId}" */
+                        referenceId?: string;
+                    } & {
+                        [key: string]: unknown;
+                    })[];
+                } & {
+                    [key: string]: unknown;
                 };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "UNKNOWN_OBJECT" | "UNKNOWN_REFERENCE_ID" | "REFERENCE_CYCLE" | "UNKNOWN_FIELD" | "READ_ONLY_FIELD" | "INVALID_AMOUNT" | "OBJECT_NOT_FOUND" | "INVALID_TIERS" | "REFERENCE_NOT_FOUND" | "DUPLICATE_SKU" | "DUPLICATE_CODE" | "DUPLICATE_PRICE_BOOK_ENTRY" | "PRODUCT_HAS_ENTRIES" | "STILL_REFERENCED";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompositePersistentObjectResponse"][];
                 };
             };
         };
@@ -6302,22 +13222,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "OBJECT_NOT_FOUND";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A price book, as stored (GET /objects/PriceBook/{id}) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceBook"];
                 };
             };
         };
@@ -6334,27 +13257,33 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description The price book to copy entries from (the path names the target) */
                     fromPriceBookId: string;
+                } & {
+                    [key: string]: unknown;
                 };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "OBJECT_NOT_FOUND" | "DUPLICATE_PRICE_BOOK_ENTRY";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description What a price book :copy did */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceBookCopy"];
                 };
             };
         };
@@ -6370,22 +13299,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "OBJECT_NOT_FOUND" | "DUPLICATE_CODE";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A price tag or discount tag (PriceDimension) with its tiers */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceTag"];
                 };
             };
         };
@@ -6401,22 +13333,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "OBJECT_NOT_FOUND";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A product, service or bundle, as stored (GET /objects/Product/{id}) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
                 };
             };
         };
@@ -6432,22 +13367,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "OBJECT_NOT_FOUND";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A product, service or bundle, as stored (GET /objects/Product/{id}) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
                 };
             };
         };
@@ -6463,22 +13401,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "OBJECT_NOT_FOUND";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A product, service or bundle, as stored (GET /objects/Product/{id}) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
                 };
             };
         };
@@ -6494,22 +13435,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "OBJECT_NOT_FOUND" | "DUPLICATE_SKU";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A product with everything pricing needs: entries with their UOM, features, options with their products, and linked tags with tiers (the seed's Product) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductTree"];
                 };
             };
         };
@@ -6517,7 +13461,9 @@ export interface operations {
     getObjectsProductByIdBundleDefinition: {
         parameters: {
             query?: {
+                /** @description Only the entries of this price book */
                 priceBookId?: string;
+                /** @description Only the entries of this UOM */
                 uomId?: string;
             };
             header?: never;
@@ -6528,22 +13474,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "OBJECT_NOT_FOUND";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A bundle's definition: its tree, entries narrowed to the priceBookId and uomId asked for; priceBookId is the one asked for */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BundleProduct"];
                 };
             };
         };
@@ -6558,27 +13507,33 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description 1 to 200 ids */
                     idList: string[];
+                } & {
+                    [key: string]: unknown;
                 };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "OBJECT_NOT_FOUND";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"][];
                 };
             };
         };
@@ -6593,27 +13548,33 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description 1 to 200 ids */
                     idList: string[];
+                } & {
+                    [key: string]: unknown;
                 };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "OBJECT_NOT_FOUND";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"][];
                 };
             };
         };
@@ -6625,28 +13586,505 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description An order in the seed's names (orderProducts, billingPeriod, customerId) or the guide's (lines, billingCycle, customer{name,email}); a field sent null is left out */
         requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": {
+                    /** @description Another name of billCycleDay (the preview's; digits accepted) */
+                    "Bill Cycle Day"?: number | string | (never | null);
+                    /** @description 1 to 31 */
+                    billCycleDay?: number | null;
+                    /** @description Another name of billingPeriod (the preview's) */
+                    "Billing Period"?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+                    /** @description A UUID (default the customer) */
+                    billingAccountId?: string | null;
+                    billingAddress?: string | null;
+                    /** @description Another name of billingPeriod (the guide's) */
+                    billingCycle?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+                    /** @description The lines' default billing period */
+                    billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+                    billingTiming?: ("InAdvance" | "In Advance" | "InArrears" | "In Arrears") | (never | null);
+                    /** @description The bill-to contact: a new one (its address taxes the order), or an existing one by id */
+                    billToContact?: ({
+                        billingCity?: string | null;
+                        billingCountry?: string | null;
+                        billingPostalCode?: string | null;
+                        billingState?: string | null;
+                        billingStreet?: string | null;
+                        /** @description Another name of billingPostalCode */
+                        billingZip?: string | null;
+                        /** @description Another name of billingPostalCode */
+                        billingzipcode?: string | null;
+                        /** @description Another name of billingPostalCode */
+                        billingZipCode?: string | null;
+                        /** @description YYYY-MM-DD */
+                        birthday?: string | null;
+                        /** @description The customer the contact belongs to. A UUID */
+                        customerId?: string | null;
+                        /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                        customFields?: {
+                            [key: string]: unknown;
+                        };
+                        /** @description An e-mail address */
+                        email?: string | null;
+                        firstName?: string | null;
+                        /** @description An existing contact of the customer (a UUID) in place of a new one */
+                        id?: string | null;
+                        lastName?: string | null;
+                        middleName?: string | null;
+                        mobilePhone?: string | null;
+                        /** @description Required on create */
+                        name?: string | null;
+                        phone?: string | null;
+                        shippingCity?: string | null;
+                        shippingCountry?: string | null;
+                        shippingPostalCode?: string | null;
+                        shippingState?: string | null;
+                        shippingStreet?: string | null;
+                        /** @description Another name of shippingPostalCode */
+                        shippingZip?: string | null;
+                        /** @description Another name of shippingPostalCode */
+                        shippingzipcode?: string | null;
+                        /** @description Another name of shippingPostalCode */
+                        shippingZipCode?: string | null;
+                        suffix?: string | null;
+                        title?: string | null;
+                    } & {
+                        [key: string]: unknown;
+                    }) | null;
+                    /** @description An existing contact of the customer (a UUID) */
+                    billToContactId?: string | null;
+                    /** @description ISO 4217 (default the customer's, else the tenant's) */
+                    currencyIsoCode?: string | null;
+                    /** @description A new customer (name required), or an existing one by id */
+                    customer?: ({
+                        accountNumber?: string | null;
+                        accountSource?: string | null;
+                        /** @description A number or a decimal string */
+                        annualRevenue?: number | string | (never | null);
+                        autoRenew?: string | null;
+                        /** @description The default bill cycle day (1–31) */
+                        billCycleDay?: number | null;
+                        /** @description The default billing start month (1–12) */
+                        billCycleStartMonth?: number | null;
+                        billingCity?: string | null;
+                        billingCountry?: string | null;
+                        /** @description The default billing period of its orders' lines */
+                        billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+                        billingPostalCode?: string | null;
+                        billingProrationEnabled?: boolean | null;
+                        billingState?: string | null;
+                        billingStreet?: string | null;
+                        /** @description Another name of billingPostalCode */
+                        billingZip?: string | null;
+                        /** @description Another name of billingPostalCode */
+                        billingzipcode?: string | null;
+                        /** @description Another name of billingPostalCode */
+                        billingZipCode?: string | null;
+                        companySize?: string | null;
+                        /** @description Its contacts, at most 50 */
+                        contacts?: ({
+                            billingCity?: string | null;
+                            billingCountry?: string | null;
+                            billingPostalCode?: string | null;
+                            billingState?: string | null;
+                            billingStreet?: string | null;
+                            /** @description Another name of billingPostalCode */
+                            billingZip?: string | null;
+                            /** @description Another name of billingPostalCode */
+                            billingzipcode?: string | null;
+                            /** @description Another name of billingPostalCode */
+                            billingZipCode?: string | null;
+                            /** @description YYYY-MM-DD */
+                            birthday?: string | null;
+                            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                            customFields?: {
+                                [key: string]: unknown;
+                            };
+                            /** @description An e-mail address */
+                            email?: string | null;
+                            firstName?: string | null;
+                            lastName?: string | null;
+                            middleName?: string | null;
+                            mobilePhone?: string | null;
+                            /** @description Required on create */
+                            name?: string | null;
+                            phone?: string | null;
+                            shippingCity?: string | null;
+                            shippingCountry?: string | null;
+                            shippingPostalCode?: string | null;
+                            shippingState?: string | null;
+                            shippingStreet?: string | null;
+                            /** @description Another name of shippingPostalCode */
+                            shippingZip?: string | null;
+                            /** @description Another name of shippingPostalCode */
+                            shippingzipcode?: string | null;
+                            /** @description Another name of shippingPostalCode */
+                            shippingZipCode?: string | null;
+                            suffix?: string | null;
+                            title?: string | null;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        /** @description Fixed by its first activated order (ISO 4217) */
+                        currencyIsoCode?: string | null;
+                        /** @description YYYY-MM-DD */
+                        customerSince?: string | null;
+                        /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                        customFields?: {
+                            [key: string]: unknown;
+                        };
+                        defaultPaymentGateway?: string | null;
+                        /** @description The default payment method: a gateway token only, never card data */
+                        defaultPaymentMethodToken?: string | null;
+                        description?: string | null;
+                        einvoicingEndpointId?: string | null;
+                        einvoicingSchemaId?: string | null;
+                        /** @description An e-mail address */
+                        email?: string | null;
+                        entityId?: string | null;
+                        entityUseCode?: string | null;
+                        /** @description The CRM's id (unique per tenant); every customer route takes it in place of the id */
+                        externalId?: string | null;
+                        fax?: string | null;
+                        /** @description A number or a decimal string */
+                        funding?: number | string | (never | null);
+                        /** @description An existing customer (its id or external id) in place of a new one */
+                        id?: string | null;
+                        industry?: string | null;
+                        legalEntityName?: string | null;
+                        /** @description Required on create */
+                        name?: string | null;
+                        numberOfEmployees?: number | null;
+                        /** @description The id of its primary bill-to contact (taxes orders placed without one) */
+                        orderPrimaryContact?: string | null;
+                        orderPrimaryContactName?: string | null;
+                        orderPrimaryContactPhone?: string | null;
+                        ownership?: string | null;
+                        /** @description The customer above this one in its organisation (a customer of this tenant). A UUID */
+                        parentCustomerId?: string | null;
+                        /** @description e.g. Net 30; its invoices fall due that many days after their date */
+                        paymentTerm?: string | null;
+                        phone?: string | null;
+                        recordType?: string | null;
+                        salesAccountId?: string | null;
+                        shippingCity?: string | null;
+                        shippingCountry?: string | null;
+                        shippingPostalCode?: string | null;
+                        shippingState?: string | null;
+                        shippingStreet?: string | null;
+                        /** @description Another name of shippingPostalCode */
+                        shippingZip?: string | null;
+                        /** @description Another name of shippingPostalCode */
+                        shippingzipcode?: string | null;
+                        /** @description Another name of shippingPostalCode */
+                        shippingZipCode?: string | null;
+                        site?: string | null;
+                        /** @description Exempt from tax: its orders are taxed at 0 (taxStatus NotCalculated) */
+                        taxExempt?: boolean | null;
+                        /** @description An IANA time zone, e.g. Europe/Paris */
+                        timezone?: string | null;
+                        /** @description Prospect until its first activated order makes it a Direct Customer */
+                        type?: string | null;
+                        website?: string | null;
+                    } & {
+                        [key: string]: unknown;
+                    }) | null;
+                    /** @description An existing customer: its id or its external id */
+                    customerId?: string | null;
+                    customFields?: {
+                        [key: string]: unknown;
+                    } | null;
+                    description?: string | null;
+                    /**
+                     * Format: date
+                     * @description Default today in the tenant's time zone
+                     */
+                    effectiveDate?: string | null;
+                    /** @description Another name of orderProducts (the guide's) */
+                    lines?: ({
+                        /** @description A bundle's options to include */
+                        addOns?: ({
+                            /** @description The bundle's product option (a UUID) */
+                            productOptionId: string;
+                            /** @description Its quantity (default the option's); a number or a decimal string, >= 0 */
+                            quantity?: number | string | (never | null);
+                        } & {
+                            [key: string]: unknown;
+                        })[] | null;
+                        autoRenew?: boolean | null;
+                        /** @description Another name of billCycleDay (the preview's; digits accepted) */
+                        "Bill Cycle Day"?: number | string | (never | null);
+                        /** @description 1 to 31 */
+                        billCycleDay?: number | null;
+                        /** @description 1 to 12 */
+                        billCycleStartMonth?: number | null;
+                        /** @description Another name of billingPeriod (the preview's) */
+                        "Billing Period"?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+                        /** @description Another name of billCycleStartMonth (the preview's; digits accepted) */
+                        "Billing Start Month"?: number | string | (never | null);
+                        billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+                        billingTiming?: ("InAdvance" | "In Advance" | "InArrears" | "In Arrears") | (never | null);
+                        customFields?: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @description Another name of renewalTerm */
+                        defaultRenewalTerm?: number | null;
+                        description?: string | null;
+                        /** @description A discount in percent, 0 to 100 */
+                        discount?: number | string | (never | null);
+                        /** @description A discount amount, >= 0 */
+                        discountAmount?: number | string | (never | null);
+                        /** @description Another name of discount */
+                        discountPercentage?: number | string | (never | null);
+                        /**
+                         * Format: date
+                         * @description Another name of subscriptionEndDate (the preview's)
+                         */
+                        endDate?: string | null;
+                        /** @description The client's id for the line: a preview's invoice details name it (orderProductId); an order ignores it */
+                        id?: string | number | (never | null);
+                        /** @description LineItem only on a new order */
+                        lineType?: "LineItem" | (never | null);
+                        /** @description With calculatePrice false: the unit list price, >= 0 */
+                        listPrice?: number | string | (never | null);
+                        /** @description With calculatePrice false: the unit net price (below zero: a credit line) */
+                        netSalesPrice?: number | string | (never | null);
+                        /** @description Another name of addOns */
+                        options?: ({
+                            /** @description The bundle's product option (a UUID) */
+                            productOptionId: string;
+                            /** @description Its quantity (default the option's); a number or a decimal string, >= 0 */
+                            quantity?: number | string | (never | null);
+                        } & {
+                            [key: string]: unknown;
+                        })[] | null;
+                        /** @description The price book entry (a UUID) */
+                        priceBookEntryId?: string | null;
+                        /** @description The product (a UUID); or name it by sku */
+                        productId?: string | null;
+                        /** @description Another name of sku (the preview's) */
+                        productSku?: string | null;
+                        /** @description Units (default 1), > 0; a number or a decimal string */
+                        quantity?: number | string | (never | null);
+                        /** @description The client's reference, kept on the line */
+                        refId?: string | number | (never | null);
+                        /** @description Term units, 1 to 1200 */
+                        renewalTerm?: number | null;
+                        /** @description The product, by its sku, in place of productId */
+                        sku?: string | null;
+                        /**
+                         * Format: date
+                         * @description Another name of subscriptionStartDate (the preview's)
+                         */
+                        startDate?: string | null;
+                        /**
+                         * Format: date
+                         * @description The end the client expects, inclusive: it must end a whole term
+                         */
+                        subscriptionEndDate?: string | null;
+                        /**
+                         * Format: date
+                         * @description Default the effective date
+                         */
+                        subscriptionStartDate?: string | null;
+                        /** @description Term units, 1 to 1200 (default the product's) */
+                        subscriptionTerm?: number | null;
+                        /** @description With calculatePrice false: the line's total */
+                        totalPrice?: number | string | (never | null);
+                        /** @description The unit of measure (its id or its name, e.g. User/Month) whose price book entry the line takes */
+                        uomId?: string | null;
+                    } & {
+                        [key: string]: unknown;
+                    })[] | null;
+                    name?: string | null;
+                    /** @description What to do with the order */
+                    options?: ({
+                        /** @description Write the first invoice Active and charge it to the payment method (default false); implies activateOrder and generateInvoice */
+                        activateInvoice?: boolean | null;
+                        /** @description Place the order (default true); false keeps a cart (a Draft order) */
+                        activateOrder?: boolean | null;
+                        /** @description Answer at once with the payment Pending; it is charged in the background (default false) */
+                        asyncPayment?: boolean | null;
+                        /** @description Price from the price book (default true); false takes the lines' listPrice/netSalesPrice as sent (needs prices:override) */
+                        calculatePrice?: boolean | null;
+                        /** @description Tax the lines (default true) */
+                        calculateTax?: boolean | null;
+                        /** @description A declined payment leaves nothing written (402) (default false) */
+                        cancelOnPaymentFail?: boolean | null;
+                        /** @description Write the first invoice, Draft (default false; true with activateInvoice) */
+                        generateInvoice?: boolean | null;
+                        /** @description Answer the invoices it would bring in previewInvoices (default false; ignored with activateInvoice) */
+                        previewInvoice?: boolean | null;
+                    } & {
+                        [key: string]: unknown;
+                    }) | null;
+                    /** @description The lines, at most 200 (at least one to place an order) */
+                    orderProducts?: ({
+                        /** @description A bundle's options to include */
+                        addOns?: ({
+                            /** @description The bundle's product option (a UUID) */
+                            productOptionId: string;
+                            /** @description Its quantity (default the option's); a number or a decimal string, >= 0 */
+                            quantity?: number | string | (never | null);
+                        } & {
+                            [key: string]: unknown;
+                        })[] | null;
+                        autoRenew?: boolean | null;
+                        /** @description Another name of billCycleDay (the preview's; digits accepted) */
+                        "Bill Cycle Day"?: number | string | (never | null);
+                        /** @description 1 to 31 */
+                        billCycleDay?: number | null;
+                        /** @description 1 to 12 */
+                        billCycleStartMonth?: number | null;
+                        /** @description Another name of billingPeriod (the preview's) */
+                        "Billing Period"?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+                        /** @description Another name of billCycleStartMonth (the preview's; digits accepted) */
+                        "Billing Start Month"?: number | string | (never | null);
+                        billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+                        billingTiming?: ("InAdvance" | "In Advance" | "InArrears" | "In Arrears") | (never | null);
+                        customFields?: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @description Another name of renewalTerm */
+                        defaultRenewalTerm?: number | null;
+                        description?: string | null;
+                        /** @description A discount in percent, 0 to 100 */
+                        discount?: number | string | (never | null);
+                        /** @description A discount amount, >= 0 */
+                        discountAmount?: number | string | (never | null);
+                        /** @description Another name of discount */
+                        discountPercentage?: number | string | (never | null);
+                        /**
+                         * Format: date
+                         * @description Another name of subscriptionEndDate (the preview's)
+                         */
+                        endDate?: string | null;
+                        /** @description The client's id for the line: a preview's invoice details name it (orderProductId); an order ignores it */
+                        id?: string | number | (never | null);
+                        /** @description LineItem only on a new order */
+                        lineType?: "LineItem" | (never | null);
+                        /** @description With calculatePrice false: the unit list price, >= 0 */
+                        listPrice?: number | string | (never | null);
+                        /** @description With calculatePrice false: the unit net price (below zero: a credit line) */
+                        netSalesPrice?: number | string | (never | null);
+                        /** @description Another name of addOns */
+                        options?: ({
+                            /** @description The bundle's product option (a UUID) */
+                            productOptionId: string;
+                            /** @description Its quantity (default the option's); a number or a decimal string, >= 0 */
+                            quantity?: number | string | (never | null);
+                        } & {
+                            [key: string]: unknown;
+                        })[] | null;
+                        /** @description The price book entry (a UUID) */
+                        priceBookEntryId?: string | null;
+                        /** @description The product (a UUID); or name it by sku */
+                        productId?: string | null;
+                        /** @description Another name of sku (the preview's) */
+                        productSku?: string | null;
+                        /** @description Units (default 1), > 0; a number or a decimal string */
+                        quantity?: number | string | (never | null);
+                        /** @description The client's reference, kept on the line */
+                        refId?: string | number | (never | null);
+                        /** @description Term units, 1 to 1200 */
+                        renewalTerm?: number | null;
+                        /** @description The product, by its sku, in place of productId */
+                        sku?: string | null;
+                        /**
+                         * Format: date
+                         * @description Another name of subscriptionStartDate (the preview's)
+                         */
+                        startDate?: string | null;
+                        /**
+                         * Format: date
+                         * @description The end the client expects, inclusive: it must end a whole term
+                         */
+                        subscriptionEndDate?: string | null;
+                        /**
+                         * Format: date
+                         * @description Default the effective date
+                         */
+                        subscriptionStartDate?: string | null;
+                        /** @description Term units, 1 to 1200 (default the product's) */
+                        subscriptionTerm?: number | null;
+                        /** @description With calculatePrice false: the line's total */
+                        totalPrice?: number | string | (never | null);
+                        /** @description The unit of measure (its id or its name, e.g. User/Month) whose price book entry the line takes */
+                        uomId?: string | null;
+                    } & {
+                        [key: string]: unknown;
+                    })[] | null;
+                    orderReferenceNumber?: string | null;
+                    /** @description Another name of paymentTerm (the preview's) */
+                    "Payment Term"?: string | null;
+                    /** @description Charged for the first invoice with activateInvoice; without it the customer's stored default */
+                    paymentMethod?: ({
+                        /** @description The gateway (default test) */
+                        gateway?: string | null;
+                        /** @description The gateway's payment method token, e.g. pm_card_visa */
+                        token: string;
+                    } & {
+                        [key: string]: unknown;
+                    }) | null;
+                    /** @description e.g. Net 30 */
+                    paymentTerm?: string | null;
+                    /** Format: date */
+                    poDate?: string | null;
+                    poNumber?: string | null;
+                    /** @description The price book (a UUID; default the tenant's) */
+                    priceBookId?: string | null;
+                    /** @description The client's reference for the order */
+                    refId?: string | number | (never | null);
+                    shippingAddress?: string | null;
+                    /** @description A UUID */
+                    shipToContactId?: string | null;
+                    /** @description Rates by product sku that override the tenant's for this order */
+                    taxRates?: ({
+                        productSku: string;
+                        /** @description 0 to 100 */
+                        taxPercentage: number | string;
+                    } & {
+                        [key: string]: unknown;
+                    })[] | null;
+                    /** @description Payment details, echoed back in the answer */
+                    transactionHub?: {
+                        [key: string]: unknown;
+                    } | null;
+                } & {
+                    [key: string]: unknown;
+                };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "FIELD_NOT_ALLOWED" | "INVALID_AMOUNT" | "PRODUCT_NOT_AVAILABLE" | "PRODUCT_NOT_ACTIVE" | "PRODUCT_SKU_MISMATCH" | "ENTRY_NOT_IN_PRICE_BOOK" | "CURRENCY_MISMATCH" | "INVALID_TERM" | "UNKNOWN_OPTION" | "OPTION_QUANTITY_OUT_OF_RANGE" | "OPTION_REQUIRED" | "CUSTOMER_NOT_FOUND" | "CUSTOMER_REQUIRED" | "CONTACT_NOT_OF_CUSTOMER" | "UNKNOWN_FIELD" | "READ_ONLY_FIELD" | "TOO_MANY_CONTACTS" | "REFERENCE_NOT_FOUND" | "DUPLICATE_EXTERNAL_ID" | "TAX_ADDRESS_MISSING" | "NUMBERS_EXHAUSTED" | "BILLING_CHANGED" | "UNKNOWN_GATEWAY" | "PAYMENT_DECLINED" | "PAYMENT_IN_PROGRESS";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description The order (a cart when activateOrder is false) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateOrderResponse"];
+                };
+            };
+            /** @description Placed, its payment Pending: the gateway or the customer has yet to settle it */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateOrderResponse"];
                 };
             };
         };
@@ -6661,28 +14099,32 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description Also delete Canceled orders (default false) */
                     allowDeleteCanceledOrder?: boolean;
                     orderIds: string[];
                 };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "ORDER_NOT_FOUND" | "ORDER_NOT_DELETABLE";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrdersDeleteResponse"];
                 };
             };
         };
@@ -6698,22 +14140,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "ORDER_NOT_FOUND" | "ROUTE_NOT_FOUND";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description An order with its lines, what it provisioned and its invoices */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateOrderResponse"];
                 };
             };
         };
@@ -6727,28 +14172,496 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description As POST /orders; without lines the Draft's own are repriced; the customer stays the Draft's */
         requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": {
+                    /** @description Another name of billCycleDay (the preview's; digits accepted) */
+                    "Bill Cycle Day"?: number | string | (never | null);
+                    /** @description 1 to 31 */
+                    billCycleDay?: number | null;
+                    /** @description Another name of billingPeriod (the preview's) */
+                    "Billing Period"?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+                    /** @description A UUID (default the customer) */
+                    billingAccountId?: string | null;
+                    billingAddress?: string | null;
+                    /** @description Another name of billingPeriod (the guide's) */
+                    billingCycle?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+                    /** @description The lines' default billing period */
+                    billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+                    billingTiming?: ("InAdvance" | "In Advance" | "InArrears" | "In Arrears") | (never | null);
+                    /** @description The bill-to contact: a new one (its address taxes the order), or an existing one by id */
+                    billToContact?: ({
+                        billingCity?: string | null;
+                        billingCountry?: string | null;
+                        billingPostalCode?: string | null;
+                        billingState?: string | null;
+                        billingStreet?: string | null;
+                        /** @description Another name of billingPostalCode */
+                        billingZip?: string | null;
+                        /** @description Another name of billingPostalCode */
+                        billingzipcode?: string | null;
+                        /** @description Another name of billingPostalCode */
+                        billingZipCode?: string | null;
+                        /** @description YYYY-MM-DD */
+                        birthday?: string | null;
+                        /** @description The customer the contact belongs to. A UUID */
+                        customerId?: string | null;
+                        /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                        customFields?: {
+                            [key: string]: unknown;
+                        };
+                        /** @description An e-mail address */
+                        email?: string | null;
+                        firstName?: string | null;
+                        /** @description An existing contact of the customer (a UUID) in place of a new one */
+                        id?: string | null;
+                        lastName?: string | null;
+                        middleName?: string | null;
+                        mobilePhone?: string | null;
+                        /** @description Required on create */
+                        name?: string | null;
+                        phone?: string | null;
+                        shippingCity?: string | null;
+                        shippingCountry?: string | null;
+                        shippingPostalCode?: string | null;
+                        shippingState?: string | null;
+                        shippingStreet?: string | null;
+                        /** @description Another name of shippingPostalCode */
+                        shippingZip?: string | null;
+                        /** @description Another name of shippingPostalCode */
+                        shippingzipcode?: string | null;
+                        /** @description Another name of shippingPostalCode */
+                        shippingZipCode?: string | null;
+                        suffix?: string | null;
+                        title?: string | null;
+                    } & {
+                        [key: string]: unknown;
+                    }) | null;
+                    /** @description An existing contact of the customer (a UUID) */
+                    billToContactId?: string | null;
+                    /** @description ISO 4217 (default the customer's, else the tenant's) */
+                    currencyIsoCode?: string | null;
+                    /** @description A new customer (name required), or an existing one by id */
+                    customer?: ({
+                        accountNumber?: string | null;
+                        accountSource?: string | null;
+                        /** @description A number or a decimal string */
+                        annualRevenue?: number | string | (never | null);
+                        autoRenew?: string | null;
+                        /** @description The default bill cycle day (1–31) */
+                        billCycleDay?: number | null;
+                        /** @description The default billing start month (1–12) */
+                        billCycleStartMonth?: number | null;
+                        billingCity?: string | null;
+                        billingCountry?: string | null;
+                        /** @description The default billing period of its orders' lines */
+                        billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+                        billingPostalCode?: string | null;
+                        billingProrationEnabled?: boolean | null;
+                        billingState?: string | null;
+                        billingStreet?: string | null;
+                        /** @description Another name of billingPostalCode */
+                        billingZip?: string | null;
+                        /** @description Another name of billingPostalCode */
+                        billingzipcode?: string | null;
+                        /** @description Another name of billingPostalCode */
+                        billingZipCode?: string | null;
+                        companySize?: string | null;
+                        /** @description Its contacts, at most 50 */
+                        contacts?: ({
+                            billingCity?: string | null;
+                            billingCountry?: string | null;
+                            billingPostalCode?: string | null;
+                            billingState?: string | null;
+                            billingStreet?: string | null;
+                            /** @description Another name of billingPostalCode */
+                            billingZip?: string | null;
+                            /** @description Another name of billingPostalCode */
+                            billingzipcode?: string | null;
+                            /** @description Another name of billingPostalCode */
+                            billingZipCode?: string | null;
+                            /** @description YYYY-MM-DD */
+                            birthday?: string | null;
+                            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                            customFields?: {
+                                [key: string]: unknown;
+                            };
+                            /** @description An e-mail address */
+                            email?: string | null;
+                            firstName?: string | null;
+                            lastName?: string | null;
+                            middleName?: string | null;
+                            mobilePhone?: string | null;
+                            /** @description Required on create */
+                            name?: string | null;
+                            phone?: string | null;
+                            shippingCity?: string | null;
+                            shippingCountry?: string | null;
+                            shippingPostalCode?: string | null;
+                            shippingState?: string | null;
+                            shippingStreet?: string | null;
+                            /** @description Another name of shippingPostalCode */
+                            shippingZip?: string | null;
+                            /** @description Another name of shippingPostalCode */
+                            shippingzipcode?: string | null;
+                            /** @description Another name of shippingPostalCode */
+                            shippingZipCode?: string | null;
+                            suffix?: string | null;
+                            title?: string | null;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        /** @description Fixed by its first activated order (ISO 4217) */
+                        currencyIsoCode?: string | null;
+                        /** @description YYYY-MM-DD */
+                        customerSince?: string | null;
+                        /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                        customFields?: {
+                            [key: string]: unknown;
+                        };
+                        defaultPaymentGateway?: string | null;
+                        /** @description The default payment method: a gateway token only, never card data */
+                        defaultPaymentMethodToken?: string | null;
+                        description?: string | null;
+                        einvoicingEndpointId?: string | null;
+                        einvoicingSchemaId?: string | null;
+                        /** @description An e-mail address */
+                        email?: string | null;
+                        entityId?: string | null;
+                        entityUseCode?: string | null;
+                        /** @description The CRM's id (unique per tenant); every customer route takes it in place of the id */
+                        externalId?: string | null;
+                        fax?: string | null;
+                        /** @description A number or a decimal string */
+                        funding?: number | string | (never | null);
+                        /** @description An existing customer (its id or external id) in place of a new one */
+                        id?: string | null;
+                        industry?: string | null;
+                        legalEntityName?: string | null;
+                        /** @description Required on create */
+                        name?: string | null;
+                        numberOfEmployees?: number | null;
+                        /** @description The id of its primary bill-to contact (taxes orders placed without one) */
+                        orderPrimaryContact?: string | null;
+                        orderPrimaryContactName?: string | null;
+                        orderPrimaryContactPhone?: string | null;
+                        ownership?: string | null;
+                        /** @description The customer above this one in its organisation (a customer of this tenant). A UUID */
+                        parentCustomerId?: string | null;
+                        /** @description e.g. Net 30; its invoices fall due that many days after their date */
+                        paymentTerm?: string | null;
+                        phone?: string | null;
+                        recordType?: string | null;
+                        salesAccountId?: string | null;
+                        shippingCity?: string | null;
+                        shippingCountry?: string | null;
+                        shippingPostalCode?: string | null;
+                        shippingState?: string | null;
+                        shippingStreet?: string | null;
+                        /** @description Another name of shippingPostalCode */
+                        shippingZip?: string | null;
+                        /** @description Another name of shippingPostalCode */
+                        shippingzipcode?: string | null;
+                        /** @description Another name of shippingPostalCode */
+                        shippingZipCode?: string | null;
+                        site?: string | null;
+                        /** @description Exempt from tax: its orders are taxed at 0 (taxStatus NotCalculated) */
+                        taxExempt?: boolean | null;
+                        /** @description An IANA time zone, e.g. Europe/Paris */
+                        timezone?: string | null;
+                        /** @description Prospect until its first activated order makes it a Direct Customer */
+                        type?: string | null;
+                        website?: string | null;
+                    } & {
+                        [key: string]: unknown;
+                    }) | null;
+                    /** @description An existing customer: its id or its external id */
+                    customerId?: string | null;
+                    customFields?: {
+                        [key: string]: unknown;
+                    } | null;
+                    description?: string | null;
+                    /**
+                     * Format: date
+                     * @description Default today in the tenant's time zone
+                     */
+                    effectiveDate?: string | null;
+                    /** @description Another name of orderProducts (the guide's) */
+                    lines?: ({
+                        /** @description A bundle's options to include */
+                        addOns?: ({
+                            /** @description The bundle's product option (a UUID) */
+                            productOptionId: string;
+                            /** @description Its quantity (default the option's); a number or a decimal string, >= 0 */
+                            quantity?: number | string | (never | null);
+                        } & {
+                            [key: string]: unknown;
+                        })[] | null;
+                        autoRenew?: boolean | null;
+                        /** @description Another name of billCycleDay (the preview's; digits accepted) */
+                        "Bill Cycle Day"?: number | string | (never | null);
+                        /** @description 1 to 31 */
+                        billCycleDay?: number | null;
+                        /** @description 1 to 12 */
+                        billCycleStartMonth?: number | null;
+                        /** @description Another name of billingPeriod (the preview's) */
+                        "Billing Period"?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+                        /** @description Another name of billCycleStartMonth (the preview's; digits accepted) */
+                        "Billing Start Month"?: number | string | (never | null);
+                        billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+                        billingTiming?: ("InAdvance" | "In Advance" | "InArrears" | "In Arrears") | (never | null);
+                        customFields?: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @description Another name of renewalTerm */
+                        defaultRenewalTerm?: number | null;
+                        description?: string | null;
+                        /** @description A discount in percent, 0 to 100 */
+                        discount?: number | string | (never | null);
+                        /** @description A discount amount, >= 0 */
+                        discountAmount?: number | string | (never | null);
+                        /** @description Another name of discount */
+                        discountPercentage?: number | string | (never | null);
+                        /**
+                         * Format: date
+                         * @description Another name of subscriptionEndDate (the preview's)
+                         */
+                        endDate?: string | null;
+                        /** @description The client's id for the line: a preview's invoice details name it (orderProductId); an order ignores it */
+                        id?: string | number | (never | null);
+                        /** @description LineItem only on a new order */
+                        lineType?: "LineItem" | (never | null);
+                        /** @description With calculatePrice false: the unit list price, >= 0 */
+                        listPrice?: number | string | (never | null);
+                        /** @description With calculatePrice false: the unit net price (below zero: a credit line) */
+                        netSalesPrice?: number | string | (never | null);
+                        /** @description Another name of addOns */
+                        options?: ({
+                            /** @description The bundle's product option (a UUID) */
+                            productOptionId: string;
+                            /** @description Its quantity (default the option's); a number or a decimal string, >= 0 */
+                            quantity?: number | string | (never | null);
+                        } & {
+                            [key: string]: unknown;
+                        })[] | null;
+                        /** @description The price book entry (a UUID) */
+                        priceBookEntryId?: string | null;
+                        /** @description The product (a UUID); or name it by sku */
+                        productId?: string | null;
+                        /** @description Another name of sku (the preview's) */
+                        productSku?: string | null;
+                        /** @description Units (default 1), > 0; a number or a decimal string */
+                        quantity?: number | string | (never | null);
+                        /** @description The client's reference, kept on the line */
+                        refId?: string | number | (never | null);
+                        /** @description Term units, 1 to 1200 */
+                        renewalTerm?: number | null;
+                        /** @description The product, by its sku, in place of productId */
+                        sku?: string | null;
+                        /**
+                         * Format: date
+                         * @description Another name of subscriptionStartDate (the preview's)
+                         */
+                        startDate?: string | null;
+                        /**
+                         * Format: date
+                         * @description The end the client expects, inclusive: it must end a whole term
+                         */
+                        subscriptionEndDate?: string | null;
+                        /**
+                         * Format: date
+                         * @description Default the effective date
+                         */
+                        subscriptionStartDate?: string | null;
+                        /** @description Term units, 1 to 1200 (default the product's) */
+                        subscriptionTerm?: number | null;
+                        /** @description With calculatePrice false: the line's total */
+                        totalPrice?: number | string | (never | null);
+                        /** @description The unit of measure (its id or its name, e.g. User/Month) whose price book entry the line takes */
+                        uomId?: string | null;
+                    } & {
+                        [key: string]: unknown;
+                    })[] | null;
+                    name?: string | null;
+                    /** @description What to do with the order */
+                    options?: ({
+                        /** @description Write the first invoice Active and charge it to the payment method (default false); implies activateOrder and generateInvoice */
+                        activateInvoice?: boolean | null;
+                        /** @description Place the order (default true); false keeps a cart (a Draft order) */
+                        activateOrder?: boolean | null;
+                        /** @description Answer at once with the payment Pending; it is charged in the background (default false) */
+                        asyncPayment?: boolean | null;
+                        /** @description Price from the price book (default true); false takes the lines' listPrice/netSalesPrice as sent (needs prices:override) */
+                        calculatePrice?: boolean | null;
+                        /** @description Tax the lines (default true) */
+                        calculateTax?: boolean | null;
+                        /** @description A declined payment leaves nothing written (402) (default false) */
+                        cancelOnPaymentFail?: boolean | null;
+                        /** @description Write the first invoice, Draft (default false; true with activateInvoice) */
+                        generateInvoice?: boolean | null;
+                        /** @description Answer the invoices it would bring in previewInvoices (default false; ignored with activateInvoice) */
+                        previewInvoice?: boolean | null;
+                    } & {
+                        [key: string]: unknown;
+                    }) | null;
+                    /** @description The lines, at most 200 (at least one to place an order) */
+                    orderProducts?: ({
+                        /** @description A bundle's options to include */
+                        addOns?: ({
+                            /** @description The bundle's product option (a UUID) */
+                            productOptionId: string;
+                            /** @description Its quantity (default the option's); a number or a decimal string, >= 0 */
+                            quantity?: number | string | (never | null);
+                        } & {
+                            [key: string]: unknown;
+                        })[] | null;
+                        autoRenew?: boolean | null;
+                        /** @description Another name of billCycleDay (the preview's; digits accepted) */
+                        "Bill Cycle Day"?: number | string | (never | null);
+                        /** @description 1 to 31 */
+                        billCycleDay?: number | null;
+                        /** @description 1 to 12 */
+                        billCycleStartMonth?: number | null;
+                        /** @description Another name of billingPeriod (the preview's) */
+                        "Billing Period"?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+                        /** @description Another name of billCycleStartMonth (the preview's; digits accepted) */
+                        "Billing Start Month"?: number | string | (never | null);
+                        billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+                        billingTiming?: ("InAdvance" | "In Advance" | "InArrears" | "In Arrears") | (never | null);
+                        customFields?: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @description Another name of renewalTerm */
+                        defaultRenewalTerm?: number | null;
+                        description?: string | null;
+                        /** @description A discount in percent, 0 to 100 */
+                        discount?: number | string | (never | null);
+                        /** @description A discount amount, >= 0 */
+                        discountAmount?: number | string | (never | null);
+                        /** @description Another name of discount */
+                        discountPercentage?: number | string | (never | null);
+                        /**
+                         * Format: date
+                         * @description Another name of subscriptionEndDate (the preview's)
+                         */
+                        endDate?: string | null;
+                        /** @description The client's id for the line: a preview's invoice details name it (orderProductId); an order ignores it */
+                        id?: string | number | (never | null);
+                        /** @description LineItem only on a new order */
+                        lineType?: "LineItem" | (never | null);
+                        /** @description With calculatePrice false: the unit list price, >= 0 */
+                        listPrice?: number | string | (never | null);
+                        /** @description With calculatePrice false: the unit net price (below zero: a credit line) */
+                        netSalesPrice?: number | string | (never | null);
+                        /** @description Another name of addOns */
+                        options?: ({
+                            /** @description The bundle's product option (a UUID) */
+                            productOptionId: string;
+                            /** @description Its quantity (default the option's); a number or a decimal string, >= 0 */
+                            quantity?: number | string | (never | null);
+                        } & {
+                            [key: string]: unknown;
+                        })[] | null;
+                        /** @description The price book entry (a UUID) */
+                        priceBookEntryId?: string | null;
+                        /** @description The product (a UUID); or name it by sku */
+                        productId?: string | null;
+                        /** @description Another name of sku (the preview's) */
+                        productSku?: string | null;
+                        /** @description Units (default 1), > 0; a number or a decimal string */
+                        quantity?: number | string | (never | null);
+                        /** @description The client's reference, kept on the line */
+                        refId?: string | number | (never | null);
+                        /** @description Term units, 1 to 1200 */
+                        renewalTerm?: number | null;
+                        /** @description The product, by its sku, in place of productId */
+                        sku?: string | null;
+                        /**
+                         * Format: date
+                         * @description Another name of subscriptionStartDate (the preview's)
+                         */
+                        startDate?: string | null;
+                        /**
+                         * Format: date
+                         * @description The end the client expects, inclusive: it must end a whole term
+                         */
+                        subscriptionEndDate?: string | null;
+                        /**
+                         * Format: date
+                         * @description Default the effective date
+                         */
+                        subscriptionStartDate?: string | null;
+                        /** @description Term units, 1 to 1200 (default the product's) */
+                        subscriptionTerm?: number | null;
+                        /** @description With calculatePrice false: the line's total */
+                        totalPrice?: number | string | (never | null);
+                        /** @description The unit of measure (its id or its name, e.g. User/Month) whose price book entry the line takes */
+                        uomId?: string | null;
+                    } & {
+                        [key: string]: unknown;
+                    })[] | null;
+                    orderReferenceNumber?: string | null;
+                    /** @description Another name of paymentTerm (the preview's) */
+                    "Payment Term"?: string | null;
+                    /** @description Charged for the first invoice with activateInvoice; without it the customer's stored default */
+                    paymentMethod?: ({
+                        /** @description The gateway (default test) */
+                        gateway?: string | null;
+                        /** @description The gateway's payment method token, e.g. pm_card_visa */
+                        token: string;
+                    } & {
+                        [key: string]: unknown;
+                    }) | null;
+                    /** @description e.g. Net 30 */
+                    paymentTerm?: string | null;
+                    /** Format: date */
+                    poDate?: string | null;
+                    poNumber?: string | null;
+                    /** @description The price book (a UUID; default the tenant's) */
+                    priceBookId?: string | null;
+                    /** @description The client's reference for the order */
+                    refId?: string | number | (never | null);
+                    shippingAddress?: string | null;
+                    /** @description A UUID */
+                    shipToContactId?: string | null;
+                    /** @description Rates by product sku that override the tenant's for this order */
+                    taxRates?: ({
+                        productSku: string;
+                        /** @description 0 to 100 */
+                        taxPercentage: number | string;
+                    } & {
+                        [key: string]: unknown;
+                    })[] | null;
+                    /** @description Payment details, echoed back in the answer */
+                    transactionHub?: {
+                        [key: string]: unknown;
+                    } | null;
+                } & {
+                    [key: string]: unknown;
+                };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "ORDER_NOT_FOUND" | "ORDER_NOT_DRAFT" | "ROUTE_NOT_FOUND" | "FIELD_NOT_ALLOWED" | "INVALID_AMOUNT" | "PRODUCT_NOT_AVAILABLE" | "PRODUCT_NOT_ACTIVE" | "PRODUCT_SKU_MISMATCH" | "ENTRY_NOT_IN_PRICE_BOOK" | "CURRENCY_MISMATCH" | "INVALID_TERM" | "UNKNOWN_OPTION" | "OPTION_QUANTITY_OUT_OF_RANGE" | "OPTION_REQUIRED" | "CUSTOMER_NOT_FOUND" | "CUSTOMER_REQUIRED" | "CONTACT_NOT_OF_CUSTOMER" | "UNKNOWN_FIELD" | "READ_ONLY_FIELD" | "TOO_MANY_CONTACTS" | "REFERENCE_NOT_FOUND" | "DUPLICATE_EXTERNAL_ID" | "TAX_ADDRESS_MISSING" | "NUMBERS_EXHAUSTED" | "BILLING_CHANGED";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description An order with its lines, what it provisioned and its invoices */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateOrderResponse"];
                 };
             };
         };
@@ -6762,28 +14675,80 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description How to activate the Draft (a change order's Draft is planned again and must match its preview) */
         requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": {
+                    /** @description Write it Active and charge it (default false); implies generateInvoice */
+                    activateInvoice?: boolean | null;
+                    /** @description Written onto the order before it is activated (any other field is a 400) */
+                    additionalFields?: ({
+                        billingAddress?: string | null;
+                        customFields?: {
+                            [key: string]: unknown;
+                        } | null;
+                        description?: string | null;
+                        name?: string | null;
+                        orderReferenceNumber?: string | null;
+                        /** Format: date */
+                        poDate?: string | null;
+                        poNumber?: string | null;
+                        shippingAddress?: string | null;
+                    } & {
+                        [key: string]: unknown;
+                    }) | null;
+                    /** @description Answer at once with the payment Pending */
+                    asyncPayment?: boolean | null;
+                    calculatePrice?: boolean | null;
+                    calculateTax?: boolean | null;
+                    /** @description A declined payment leaves nothing written (402) */
+                    cancelOnPaymentFail?: boolean | null;
+                    /** @description Write the first invoice, Draft (default false) */
+                    generateInvoice?: boolean | null;
+                    /** @description Charged for the first invoice with activateInvoice; without it the customer's stored default */
+                    paymentMethod?: ({
+                        /** @description The gateway (default test) */
+                        gateway?: string | null;
+                        /** @description The gateway's payment method token, e.g. pm_card_visa */
+                        token: string;
+                    } & {
+                        [key: string]: unknown;
+                    }) | null;
+                    previewInvoice?: boolean | null;
+                } & {
+                    [key: string]: unknown;
+                };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "ORDER_NOT_FOUND" | "ORDER_NOT_DRAFT" | "ORDER_CHANGED" | "FIELD_NOT_ALLOWED" | "INVALID_AMOUNT" | "PRODUCT_NOT_AVAILABLE" | "PRODUCT_NOT_ACTIVE" | "PRODUCT_SKU_MISMATCH" | "ENTRY_NOT_IN_PRICE_BOOK" | "CURRENCY_MISMATCH" | "INVALID_TERM" | "UNKNOWN_OPTION" | "OPTION_QUANTITY_OUT_OF_RANGE" | "OPTION_REQUIRED" | "CUSTOMER_NOT_FOUND" | "CUSTOMER_REQUIRED" | "CONTACT_NOT_OF_CUSTOMER" | "UNKNOWN_FIELD" | "READ_ONLY_FIELD" | "TOO_MANY_CONTACTS" | "REFERENCE_NOT_FOUND" | "DUPLICATE_EXTERNAL_ID" | "TAX_ADDRESS_MISSING" | "NUMBERS_EXHAUSTED" | "BILLING_CHANGED" | "UNKNOWN_GATEWAY" | "PAYMENT_DECLINED" | "PAYMENT_IN_PROGRESS" | "INVALID_DATE" | "UNKNOWN_ASSET" | "MIXED_CUSTOMERS" | "ASSET_CANCELED" | "CHANGE_AFTER_CANCELLATION" | "CHANGE_OUTSIDE_TERM" | "CONFLICTING_DATES" | "DUPLICATE_CHANGE" | "EVERGREEN" | "NOT_A_TERM" | "NOT_IN_TRIAL" | "QUANTITY_BELOW_ZERO" | "STALE_CHANGE" | "TERM_TOO_SHORT" | "REDERIVE_FAILED" | "PREVIEW_STALE" | "ASSET_CHANGED";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description The order activated (a change order answers as POST /orders/change-orders) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateOrderResponse"] | components["schemas"]["ChangeOrderCreateResponse"];
+                };
+            };
+            /** @description Placed, its payment Pending: the gateway or the customer has yet to settle it */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateOrderResponse"] | components["schemas"]["ChangeOrderCreateResponse"];
                 };
             };
         };
@@ -6799,22 +14764,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "ORDER_NOT_FOUND" | "ORDER_CANCELED" | "ORDER_INVOICED";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description An order with its lines, what it provisioned and its invoices */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateOrderResponse"];
                 };
             };
         };
@@ -6822,8 +14790,11 @@ export interface operations {
     getOrdersAsyncGraphql: {
         parameters: {
             query?: {
+                /** @description Which operation of the query to run */
                 operationName?: string;
+                /** @description The query text (GET; a POST may send it in the body instead) */
                 query?: string;
+                /** @description The variables: a JSON object */
                 variables?: string;
             };
             header?: never;
@@ -6832,22 +14803,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A GraphQL answer: data, or errors (still HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GraphQLResponse"];
                 };
             };
         };
@@ -6855,8 +14829,11 @@ export interface operations {
     postOrdersAsyncGraphql: {
         parameters: {
             query?: {
+                /** @description Which operation of the query to run */
                 operationName?: string;
+                /** @description The query text (GET; a POST may send it in the body instead) */
                 query?: string;
+                /** @description The variables: a JSON object */
                 variables?: string;
             };
             header?: never;
@@ -6865,26 +14842,40 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": unknown;
+                "application/graphql": string;
+                "application/json": {
+                    /** @description Which operation of the query to run */
+                    operationName?: string | null;
+                    /** @description The query text */
+                    query: string;
+                    /** @description The variables: an object, or its JSON text */
+                    variables?: {
+                        [key: string]: unknown;
+                    } | string | (never | null);
+                } | string;
+                "text/plain": string;
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A GraphQL answer: data, or errors (still HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GraphQLResponse"];
                 };
             };
         };
@@ -6896,28 +14887,121 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description ApiDocsChangeOrderRequest: options and assetChanges, each naming its asset by number (other seed fields such as customer are accepted and ignored) */
         requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": {
+                    /** @description The changes: 1 to 500 (more through /cpq/change-order-in-bulk); several may change one asset */
+                    assetChanges: ({
+                        /** @description Accepted and ignored: the number names the asset */
+                        assetId?: string | null;
+                        /** @description The subscription, asset or entitlement number (SUB-000001), at most 60 characters */
+                        assetNumber: string;
+                        /** @description Cancel: the last day it is billed */
+                        cancellationDate?: string | (never | null);
+                        /**
+                         * @description What changes; the fields that apply to it are listed with each
+                         * @enum {unknown}
+                         */
+                        changeType: "ConvertFreeTrial" | "Renew" | "UpdateTerm" | "CoTerm" | "UpdateQuantity" | "AdjustPrice" | "Reconfigure" | "Cancel";
+                        /** @description CoTerm: the date the asset's term ends on */
+                        coTermDate?: string | (never | null);
+                        /** @description ConvertFreeTrial: accepted, not acted on */
+                        coTermToBundleSubscription?: unknown | (never | null);
+                        /** @description AdjustPrice: the new discount */
+                        discount?: ({
+                            /** @description 0 to 100 */
+                            discountPercentage?: number | string | (never | null);
+                        } & {
+                            [key: string]: unknown;
+                        }) | null;
+                        /** @description AdjustPrice: another way to send discount.discountPercentage */
+                        discountPercentage?: number | string | (never | null);
+                        /** @description UpdateQuantity, AdjustPrice: until when (a temporary change); the asset returns to its state the day after */
+                        endDate?: string | (never | null);
+                        /** @description AdjustPrice: the new unit net price, >= 0 */
+                        netSalesPrice?: number | string | (never | null);
+                        /** @description ConvertFreeTrial: start the paid term at startDate even before the trial ends */
+                        overrideTrialEnd?: boolean | null;
+                        /** @description UpdateQuantity: units to add (negative: to remove), not 0; a number or a decimal string */
+                        quantity?: number | string | (never | null);
+                        /** @description Renew: term units, 1 to 1200 */
+                        renewalTerm?: number | null;
+                        /** @description UpdateQuantity, AdjustPrice, Reconfigure, ConvertFreeTrial: from when (default the asset's next billing date or today, as the change type decides) */
+                        startDate?: string | (never | null);
+                        /** @description Renew, UpdateTerm, ConvertFreeTrial: accepted, not acted on */
+                        switchToEvergreen?: unknown | (never | null);
+                        /** @description UpdateTerm: term units to add (negative: to remove), −1200 to 1200; AdjustPrice, ConvertFreeTrial: the new term */
+                        term?: number | null;
+                        /** @description AdjustPrice: accepted, not acted on */
+                        trueUpPrice?: unknown | (never | null);
+                    } & {
+                        [key: string]: unknown;
+                    })[];
+                    description?: string | null;
+                    options?: ({
+                        /** @description Write the invoice Active and charge it; implies activateOrder and generateInvoice */
+                        activateInvoice?: boolean | null;
+                        /** @description Activate the change order (default true); false keeps it Draft, activated later by POST /orders/{id}:activate */
+                        activateOrder?: boolean | null;
+                        asyncPayment?: boolean | null;
+                        calculatePrice?: boolean | null;
+                        /** @description Tax the changes (default true) */
+                        calculateTax?: boolean | null;
+                        cancelOnPaymentFail?: boolean | null;
+                        /** @description Invoice the prorated difference (or credit it, when negative) */
+                        generateInvoice?: boolean | null;
+                        /** @description The previewHash of a preview: a change order that no longer plans the same is a 409 PREVIEW_STALE */
+                        previewHash?: string | null;
+                        /** @description Answer the invoice it would bring in previewInvoices */
+                        previewInvoice?: boolean | null;
+                    } & {
+                        [key: string]: unknown;
+                    }) | null;
+                    /** @description With activateInvoice: charged for the invoice; without it the customer's stored default */
+                    paymentMethod?: ({
+                        /** @description Default test */
+                        gateway?: string | null;
+                        token: string;
+                    } & {
+                        [key: string]: unknown;
+                    }) | null;
+                    /** @description The client's reference for the change order */
+                    refId?: string | null;
+                } & {
+                    [key: string]: unknown;
+                };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "FIELD_NOT_ALLOWED" | "INVALID_AMOUNT" | "INVALID_DATE" | "UNKNOWN_ASSET" | "MIXED_CUSTOMERS" | "CUSTOMER_NOT_FOUND" | "ASSET_CANCELED" | "CHANGE_AFTER_CANCELLATION" | "CHANGE_OUTSIDE_TERM" | "CONFLICTING_DATES" | "DUPLICATE_CHANGE" | "EVERGREEN" | "NOT_A_TERM" | "NOT_IN_TRIAL" | "QUANTITY_BELOW_ZERO" | "STALE_CHANGE" | "TERM_TOO_SHORT" | "REDERIVE_FAILED" | "PREVIEW_STALE" | "ASSET_CHANGED" | "TAX_ADDRESS_MISSING" | "BILLING_CHANGED" | "NUMBERS_EXHAUSTED" | "UNKNOWN_GATEWAY" | "PAYMENT_DECLINED" | "PAYMENT_IN_PROGRESS";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description The change order (Draft with activateOrder false) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeOrderCreateResponse"];
+                };
+            };
+            /** @description Activated, its payment Pending: the gateway or the customer has yet to settle it */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeOrderCreateResponse"];
                 };
             };
         };
@@ -6933,22 +15017,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "CONTACT_NOT_FOUND";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A contact of a customer (who may also be a self-service user) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contact"];
                 };
             };
         };
@@ -6962,28 +15049,76 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description The fields to change (null clears one); customerId moves the contact to another customer */
         requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": {
+                    billingCity?: string | null;
+                    billingCountry?: string | null;
+                    billingPostalCode?: string | null;
+                    billingState?: string | null;
+                    billingStreet?: string | null;
+                    /** @description Another name of billingPostalCode */
+                    billingZip?: string | null;
+                    /** @description Another name of billingPostalCode */
+                    billingzipcode?: string | null;
+                    /** @description Another name of billingPostalCode */
+                    billingZipCode?: string | null;
+                    /** @description YYYY-MM-DD */
+                    birthday?: string | null;
+                    /** @description The customer the contact belongs to. A UUID */
+                    customerId?: string | null;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description An e-mail address */
+                    email?: string | null;
+                    firstName?: string | null;
+                    lastName?: string | null;
+                    middleName?: string | null;
+                    mobilePhone?: string | null;
+                    /** @description Required on create */
+                    name?: string | null;
+                    phone?: string | null;
+                    shippingCity?: string | null;
+                    shippingCountry?: string | null;
+                    shippingPostalCode?: string | null;
+                    shippingState?: string | null;
+                    shippingStreet?: string | null;
+                    /** @description Another name of shippingPostalCode */
+                    shippingZip?: string | null;
+                    /** @description Another name of shippingPostalCode */
+                    shippingzipcode?: string | null;
+                    /** @description Another name of shippingPostalCode */
+                    shippingZipCode?: string | null;
+                    suffix?: string | null;
+                    title?: string | null;
+                } & {
+                    [key: string]: unknown;
+                };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "UNKNOWN_FIELD" | "READ_ONLY_FIELD" | "INVALID_AMOUNT" | "FIELD_NOT_ALLOWED" | "CONTACT_NOT_FOUND" | "CUSTOMER_NOT_FOUND" | "REFERENCE_NOT_FOUND";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A contact of a customer (who may also be a self-service user) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contact"];
                 };
             };
         };
@@ -6995,28 +15130,292 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description 1 to 200 customers (or one, not in a list), all or nothing: every bad item is listed in errors */
         requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": ({
+                    accountNumber?: string | null;
+                    accountSource?: string | null;
+                    /** @description A number or a decimal string */
+                    annualRevenue?: number | string | (never | null);
+                    autoRenew?: string | null;
+                    /** @description The default bill cycle day (1–31) */
+                    billCycleDay?: number | null;
+                    /** @description The default billing start month (1–12) */
+                    billCycleStartMonth?: number | null;
+                    billingCity?: string | null;
+                    billingCountry?: string | null;
+                    /** @description The default billing period of its orders' lines */
+                    billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+                    billingPostalCode?: string | null;
+                    billingProrationEnabled?: boolean | null;
+                    billingState?: string | null;
+                    billingStreet?: string | null;
+                    /** @description Another name of billingPostalCode */
+                    billingZip?: string | null;
+                    /** @description Another name of billingPostalCode */
+                    billingzipcode?: string | null;
+                    /** @description Another name of billingPostalCode */
+                    billingZipCode?: string | null;
+                    companySize?: string | null;
+                    /** @description Its contacts, at most 50 */
+                    contacts?: ({
+                        billingCity?: string | null;
+                        billingCountry?: string | null;
+                        billingPostalCode?: string | null;
+                        billingState?: string | null;
+                        billingStreet?: string | null;
+                        /** @description Another name of billingPostalCode */
+                        billingZip?: string | null;
+                        /** @description Another name of billingPostalCode */
+                        billingzipcode?: string | null;
+                        /** @description Another name of billingPostalCode */
+                        billingZipCode?: string | null;
+                        /** @description YYYY-MM-DD */
+                        birthday?: string | null;
+                        /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                        customFields?: {
+                            [key: string]: unknown;
+                        };
+                        /** @description An e-mail address */
+                        email?: string | null;
+                        firstName?: string | null;
+                        lastName?: string | null;
+                        middleName?: string | null;
+                        mobilePhone?: string | null;
+                        /** @description Required on create */
+                        name?: string | null;
+                        phone?: string | null;
+                        shippingCity?: string | null;
+                        shippingCountry?: string | null;
+                        shippingPostalCode?: string | null;
+                        shippingState?: string | null;
+                        shippingStreet?: string | null;
+                        /** @description Another name of shippingPostalCode */
+                        shippingZip?: string | null;
+                        /** @description Another name of shippingPostalCode */
+                        shippingzipcode?: string | null;
+                        /** @description Another name of shippingPostalCode */
+                        shippingZipCode?: string | null;
+                        suffix?: string | null;
+                        title?: string | null;
+                    } & {
+                        [key: string]: unknown;
+                    })[];
+                    /** @description Fixed by its first activated order (ISO 4217) */
+                    currencyIsoCode?: string | null;
+                    /** @description YYYY-MM-DD */
+                    customerSince?: string | null;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    defaultPaymentGateway?: string | null;
+                    /** @description The default payment method: a gateway token only, never card data */
+                    defaultPaymentMethodToken?: string | null;
+                    description?: string | null;
+                    einvoicingEndpointId?: string | null;
+                    einvoicingSchemaId?: string | null;
+                    /** @description An e-mail address */
+                    email?: string | null;
+                    entityId?: string | null;
+                    entityUseCode?: string | null;
+                    /** @description The CRM's id (unique per tenant); every customer route takes it in place of the id */
+                    externalId?: string | null;
+                    fax?: string | null;
+                    /** @description A number or a decimal string */
+                    funding?: number | string | (never | null);
+                    industry?: string | null;
+                    legalEntityName?: string | null;
+                    /** @description Required on create */
+                    name?: string | null;
+                    numberOfEmployees?: number | null;
+                    /** @description The id of its primary bill-to contact (taxes orders placed without one) */
+                    orderPrimaryContact?: string | null;
+                    orderPrimaryContactName?: string | null;
+                    orderPrimaryContactPhone?: string | null;
+                    ownership?: string | null;
+                    /** @description The customer above this one in its organisation (a customer of this tenant). A UUID */
+                    parentCustomerId?: string | null;
+                    /** @description e.g. Net 30; its invoices fall due that many days after their date */
+                    paymentTerm?: string | null;
+                    phone?: string | null;
+                    recordType?: string | null;
+                    salesAccountId?: string | null;
+                    shippingCity?: string | null;
+                    shippingCountry?: string | null;
+                    shippingPostalCode?: string | null;
+                    shippingState?: string | null;
+                    shippingStreet?: string | null;
+                    /** @description Another name of shippingPostalCode */
+                    shippingZip?: string | null;
+                    /** @description Another name of shippingPostalCode */
+                    shippingzipcode?: string | null;
+                    /** @description Another name of shippingPostalCode */
+                    shippingZipCode?: string | null;
+                    site?: string | null;
+                    /** @description Exempt from tax: its orders are taxed at 0 (taxStatus NotCalculated) */
+                    taxExempt?: boolean | null;
+                    /** @description An IANA time zone, e.g. Europe/Paris */
+                    timezone?: string | null;
+                    /** @description Prospect until its first activated order makes it a Direct Customer */
+                    type?: string | null;
+                    website?: string | null;
+                } & {
+                    [key: string]: unknown;
+                })[] | ({
+                    accountNumber?: string | null;
+                    accountSource?: string | null;
+                    /** @description A number or a decimal string */
+                    annualRevenue?: number | string | (never | null);
+                    autoRenew?: string | null;
+                    /** @description The default bill cycle day (1–31) */
+                    billCycleDay?: number | null;
+                    /** @description The default billing start month (1–12) */
+                    billCycleStartMonth?: number | null;
+                    billingCity?: string | null;
+                    billingCountry?: string | null;
+                    /** @description The default billing period of its orders' lines */
+                    billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+                    billingPostalCode?: string | null;
+                    billingProrationEnabled?: boolean | null;
+                    billingState?: string | null;
+                    billingStreet?: string | null;
+                    /** @description Another name of billingPostalCode */
+                    billingZip?: string | null;
+                    /** @description Another name of billingPostalCode */
+                    billingzipcode?: string | null;
+                    /** @description Another name of billingPostalCode */
+                    billingZipCode?: string | null;
+                    companySize?: string | null;
+                    /** @description Its contacts, at most 50 */
+                    contacts?: ({
+                        billingCity?: string | null;
+                        billingCountry?: string | null;
+                        billingPostalCode?: string | null;
+                        billingState?: string | null;
+                        billingStreet?: string | null;
+                        /** @description Another name of billingPostalCode */
+                        billingZip?: string | null;
+                        /** @description Another name of billingPostalCode */
+                        billingzipcode?: string | null;
+                        /** @description Another name of billingPostalCode */
+                        billingZipCode?: string | null;
+                        /** @description YYYY-MM-DD */
+                        birthday?: string | null;
+                        /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                        customFields?: {
+                            [key: string]: unknown;
+                        };
+                        /** @description An e-mail address */
+                        email?: string | null;
+                        firstName?: string | null;
+                        lastName?: string | null;
+                        middleName?: string | null;
+                        mobilePhone?: string | null;
+                        /** @description Required on create */
+                        name?: string | null;
+                        phone?: string | null;
+                        shippingCity?: string | null;
+                        shippingCountry?: string | null;
+                        shippingPostalCode?: string | null;
+                        shippingState?: string | null;
+                        shippingStreet?: string | null;
+                        /** @description Another name of shippingPostalCode */
+                        shippingZip?: string | null;
+                        /** @description Another name of shippingPostalCode */
+                        shippingzipcode?: string | null;
+                        /** @description Another name of shippingPostalCode */
+                        shippingZipCode?: string | null;
+                        suffix?: string | null;
+                        title?: string | null;
+                    } & {
+                        [key: string]: unknown;
+                    })[];
+                    /** @description Fixed by its first activated order (ISO 4217) */
+                    currencyIsoCode?: string | null;
+                    /** @description YYYY-MM-DD */
+                    customerSince?: string | null;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    defaultPaymentGateway?: string | null;
+                    /** @description The default payment method: a gateway token only, never card data */
+                    defaultPaymentMethodToken?: string | null;
+                    description?: string | null;
+                    einvoicingEndpointId?: string | null;
+                    einvoicingSchemaId?: string | null;
+                    /** @description An e-mail address */
+                    email?: string | null;
+                    entityId?: string | null;
+                    entityUseCode?: string | null;
+                    /** @description The CRM's id (unique per tenant); every customer route takes it in place of the id */
+                    externalId?: string | null;
+                    fax?: string | null;
+                    /** @description A number or a decimal string */
+                    funding?: number | string | (never | null);
+                    industry?: string | null;
+                    legalEntityName?: string | null;
+                    /** @description Required on create */
+                    name?: string | null;
+                    numberOfEmployees?: number | null;
+                    /** @description The id of its primary bill-to contact (taxes orders placed without one) */
+                    orderPrimaryContact?: string | null;
+                    orderPrimaryContactName?: string | null;
+                    orderPrimaryContactPhone?: string | null;
+                    ownership?: string | null;
+                    /** @description The customer above this one in its organisation (a customer of this tenant). A UUID */
+                    parentCustomerId?: string | null;
+                    /** @description e.g. Net 30; its invoices fall due that many days after their date */
+                    paymentTerm?: string | null;
+                    phone?: string | null;
+                    recordType?: string | null;
+                    salesAccountId?: string | null;
+                    shippingCity?: string | null;
+                    shippingCountry?: string | null;
+                    shippingPostalCode?: string | null;
+                    shippingState?: string | null;
+                    shippingStreet?: string | null;
+                    /** @description Another name of shippingPostalCode */
+                    shippingZip?: string | null;
+                    /** @description Another name of shippingPostalCode */
+                    shippingzipcode?: string | null;
+                    /** @description Another name of shippingPostalCode */
+                    shippingZipCode?: string | null;
+                    site?: string | null;
+                    /** @description Exempt from tax: its orders are taxed at 0 (taxStatus NotCalculated) */
+                    taxExempt?: boolean | null;
+                    /** @description An IANA time zone, e.g. Europe/Paris */
+                    timezone?: string | null;
+                    /** @description Prospect until its first activated order makes it a Direct Customer */
+                    type?: string | null;
+                    website?: string | null;
+                } & {
+                    [key: string]: unknown;
+                });
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "UNKNOWN_FIELD" | "READ_ONLY_FIELD" | "INVALID_AMOUNT" | "FIELD_NOT_ALLOWED" | "TOO_MANY_CONTACTS" | "REFERENCE_NOT_FOUND" | "DUPLICATE_EXTERNAL_ID" | "CUSTOMER_NOT_FOUND";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description The customers as written, in the order sent (a single one sent is answered in a list too) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Customer"][];
                 };
             };
         };
@@ -7026,28 +15425,32 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The customer's id (or, for a customer, its external id) */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "CUSTOMER_NOT_FOUND";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description An organisation that buys, with its roll-ups (computed at read) and its contacts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Customer"];
                 };
             };
         };
@@ -7057,32 +15460,169 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The customer's id (or, for a customer, its external id) */
                 id: string;
             };
             cookie?: never;
         };
+        /** @description The fields to change (null clears one) */
         requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": {
+                    accountNumber?: string | null;
+                    accountSource?: string | null;
+                    /** @description A number or a decimal string */
+                    annualRevenue?: number | string | (never | null);
+                    autoRenew?: string | null;
+                    /** @description The default bill cycle day (1–31) */
+                    billCycleDay?: number | null;
+                    /** @description The default billing start month (1–12) */
+                    billCycleStartMonth?: number | null;
+                    billingCity?: string | null;
+                    billingCountry?: string | null;
+                    /** @description The default billing period of its orders' lines */
+                    billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+                    billingPostalCode?: string | null;
+                    billingProrationEnabled?: boolean | null;
+                    billingState?: string | null;
+                    billingStreet?: string | null;
+                    /** @description Another name of billingPostalCode */
+                    billingZip?: string | null;
+                    /** @description Another name of billingPostalCode */
+                    billingzipcode?: string | null;
+                    /** @description Another name of billingPostalCode */
+                    billingZipCode?: string | null;
+                    companySize?: string | null;
+                    /** @description Contacts with an id are patched, those without one created */
+                    contacts?: ({
+                        billingCity?: string | null;
+                        billingCountry?: string | null;
+                        billingPostalCode?: string | null;
+                        billingState?: string | null;
+                        billingStreet?: string | null;
+                        /** @description Another name of billingPostalCode */
+                        billingZip?: string | null;
+                        /** @description Another name of billingPostalCode */
+                        billingzipcode?: string | null;
+                        /** @description Another name of billingPostalCode */
+                        billingZipCode?: string | null;
+                        /** @description YYYY-MM-DD */
+                        birthday?: string | null;
+                        /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                        customFields?: {
+                            [key: string]: unknown;
+                        };
+                        /** @description An e-mail address */
+                        email?: string | null;
+                        firstName?: string | null;
+                        /** @description The contact to patch; without it a new contact is created */
+                        id?: string;
+                        lastName?: string | null;
+                        middleName?: string | null;
+                        mobilePhone?: string | null;
+                        /** @description Required on create */
+                        name?: string | null;
+                        phone?: string | null;
+                        shippingCity?: string | null;
+                        shippingCountry?: string | null;
+                        shippingPostalCode?: string | null;
+                        shippingState?: string | null;
+                        shippingStreet?: string | null;
+                        /** @description Another name of shippingPostalCode */
+                        shippingZip?: string | null;
+                        /** @description Another name of shippingPostalCode */
+                        shippingzipcode?: string | null;
+                        /** @description Another name of shippingPostalCode */
+                        shippingZipCode?: string | null;
+                        suffix?: string | null;
+                        title?: string | null;
+                    } & {
+                        [key: string]: unknown;
+                    })[];
+                    /** @description Fixed by its first activated order (ISO 4217) */
+                    currencyIsoCode?: string | null;
+                    /** @description YYYY-MM-DD */
+                    customerSince?: string | null;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    defaultPaymentGateway?: string | null;
+                    /** @description The default payment method: a gateway token only, never card data */
+                    defaultPaymentMethodToken?: string | null;
+                    description?: string | null;
+                    einvoicingEndpointId?: string | null;
+                    einvoicingSchemaId?: string | null;
+                    /** @description An e-mail address */
+                    email?: string | null;
+                    entityId?: string | null;
+                    entityUseCode?: string | null;
+                    /** @description The CRM's id (unique per tenant); every customer route takes it in place of the id */
+                    externalId?: string | null;
+                    fax?: string | null;
+                    /** @description A number or a decimal string */
+                    funding?: number | string | (never | null);
+                    industry?: string | null;
+                    legalEntityName?: string | null;
+                    /** @description Required on create */
+                    name?: string | null;
+                    numberOfEmployees?: number | null;
+                    /** @description The id of its primary bill-to contact (taxes orders placed without one) */
+                    orderPrimaryContact?: string | null;
+                    orderPrimaryContactName?: string | null;
+                    orderPrimaryContactPhone?: string | null;
+                    ownership?: string | null;
+                    /** @description The customer above this one in its organisation (a customer of this tenant). A UUID */
+                    parentCustomerId?: string | null;
+                    /** @description e.g. Net 30; its invoices fall due that many days after their date */
+                    paymentTerm?: string | null;
+                    phone?: string | null;
+                    recordType?: string | null;
+                    salesAccountId?: string | null;
+                    shippingCity?: string | null;
+                    shippingCountry?: string | null;
+                    shippingPostalCode?: string | null;
+                    shippingState?: string | null;
+                    shippingStreet?: string | null;
+                    /** @description Another name of shippingPostalCode */
+                    shippingZip?: string | null;
+                    /** @description Another name of shippingPostalCode */
+                    shippingzipcode?: string | null;
+                    /** @description Another name of shippingPostalCode */
+                    shippingZipCode?: string | null;
+                    site?: string | null;
+                    /** @description Exempt from tax: its orders are taxed at 0 (taxStatus NotCalculated) */
+                    taxExempt?: boolean | null;
+                    /** @description An IANA time zone, e.g. Europe/Paris */
+                    timezone?: string | null;
+                    /** @description Prospect until its first activated order makes it a Direct Customer */
+                    type?: string | null;
+                    website?: string | null;
+                } & {
+                    [key: string]: unknown;
+                };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "UNKNOWN_FIELD" | "READ_ONLY_FIELD" | "INVALID_AMOUNT" | "FIELD_NOT_ALLOWED" | "CUSTOMER_NOT_FOUND" | "CONTACT_NOT_FOUND" | "HIERARCHY_CYCLE" | "TOO_MANY_CONTACTS" | "REFERENCE_NOT_FOUND" | "DUPLICATE_EXTERNAL_ID";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description An organisation that buys, with its roll-ups (computed at read) and its contacts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Customer"];
                 };
             };
         };
@@ -7092,32 +15632,125 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The customer's id (or, for a customer, its external id) */
                 id: string;
             };
             cookie?: never;
         };
+        /** @description 1 to 50 contacts (or one, not in a list), all or nothing */
         requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": ({
+                    billingCity?: string | null;
+                    billingCountry?: string | null;
+                    billingPostalCode?: string | null;
+                    billingState?: string | null;
+                    billingStreet?: string | null;
+                    /** @description Another name of billingPostalCode */
+                    billingZip?: string | null;
+                    /** @description Another name of billingPostalCode */
+                    billingzipcode?: string | null;
+                    /** @description Another name of billingPostalCode */
+                    billingZipCode?: string | null;
+                    /** @description YYYY-MM-DD */
+                    birthday?: string | null;
+                    /** @description The customer the contact belongs to. A UUID */
+                    customerId?: string | null;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description An e-mail address */
+                    email?: string | null;
+                    firstName?: string | null;
+                    lastName?: string | null;
+                    middleName?: string | null;
+                    mobilePhone?: string | null;
+                    /** @description Required on create */
+                    name?: string | null;
+                    phone?: string | null;
+                    shippingCity?: string | null;
+                    shippingCountry?: string | null;
+                    shippingPostalCode?: string | null;
+                    shippingState?: string | null;
+                    shippingStreet?: string | null;
+                    /** @description Another name of shippingPostalCode */
+                    shippingZip?: string | null;
+                    /** @description Another name of shippingPostalCode */
+                    shippingzipcode?: string | null;
+                    /** @description Another name of shippingPostalCode */
+                    shippingZipCode?: string | null;
+                    suffix?: string | null;
+                    title?: string | null;
+                } & {
+                    [key: string]: unknown;
+                })[] | ({
+                    billingCity?: string | null;
+                    billingCountry?: string | null;
+                    billingPostalCode?: string | null;
+                    billingState?: string | null;
+                    billingStreet?: string | null;
+                    /** @description Another name of billingPostalCode */
+                    billingZip?: string | null;
+                    /** @description Another name of billingPostalCode */
+                    billingzipcode?: string | null;
+                    /** @description Another name of billingPostalCode */
+                    billingZipCode?: string | null;
+                    /** @description YYYY-MM-DD */
+                    birthday?: string | null;
+                    /** @description The customer the contact belongs to. A UUID */
+                    customerId?: string | null;
+                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description An e-mail address */
+                    email?: string | null;
+                    firstName?: string | null;
+                    lastName?: string | null;
+                    middleName?: string | null;
+                    mobilePhone?: string | null;
+                    /** @description Required on create */
+                    name?: string | null;
+                    phone?: string | null;
+                    shippingCity?: string | null;
+                    shippingCountry?: string | null;
+                    shippingPostalCode?: string | null;
+                    shippingState?: string | null;
+                    shippingStreet?: string | null;
+                    /** @description Another name of shippingPostalCode */
+                    shippingZip?: string | null;
+                    /** @description Another name of shippingPostalCode */
+                    shippingzipcode?: string | null;
+                    /** @description Another name of shippingPostalCode */
+                    shippingZipCode?: string | null;
+                    suffix?: string | null;
+                    title?: string | null;
+                } & {
+                    [key: string]: unknown;
+                });
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "UNKNOWN_FIELD" | "READ_ONLY_FIELD" | "INVALID_AMOUNT" | "FIELD_NOT_ALLOWED" | "TOO_MANY_CONTACTS" | "CUSTOMER_NOT_FOUND";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description The contacts as written, in the order sent */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contact"][];
                 };
             };
         };
@@ -7129,28 +15762,503 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description Order lines priced as POST /orders prices them, as a cart that previews its invoice: nothing is stored, no number taken (options are ignored) */
         requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": {
+                    /** @description Another name of billCycleDay (the preview's; digits accepted) */
+                    "Bill Cycle Day"?: number | string | (never | null);
+                    /** @description 1 to 31 */
+                    billCycleDay?: number | null;
+                    /** @description Another name of billingPeriod (the preview's) */
+                    "Billing Period"?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+                    /** @description A UUID (default the customer) */
+                    billingAccountId?: string | null;
+                    billingAddress?: string | null;
+                    /** @description Another name of billingPeriod (the guide's) */
+                    billingCycle?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+                    /** @description The lines' default billing period */
+                    billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+                    billingTiming?: ("InAdvance" | "In Advance" | "InArrears" | "In Arrears") | (never | null);
+                    /** @description The bill-to contact: a new one (its address taxes the order), or an existing one by id */
+                    billToContact?: ({
+                        billingCity?: string | null;
+                        billingCountry?: string | null;
+                        billingPostalCode?: string | null;
+                        billingState?: string | null;
+                        billingStreet?: string | null;
+                        /** @description Another name of billingPostalCode */
+                        billingZip?: string | null;
+                        /** @description Another name of billingPostalCode */
+                        billingzipcode?: string | null;
+                        /** @description Another name of billingPostalCode */
+                        billingZipCode?: string | null;
+                        /** @description YYYY-MM-DD */
+                        birthday?: string | null;
+                        /** @description The customer the contact belongs to. A UUID */
+                        customerId?: string | null;
+                        /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                        customFields?: {
+                            [key: string]: unknown;
+                        };
+                        /** @description An e-mail address */
+                        email?: string | null;
+                        firstName?: string | null;
+                        /** @description An existing contact of the customer (a UUID) in place of a new one */
+                        id?: string | null;
+                        lastName?: string | null;
+                        middleName?: string | null;
+                        mobilePhone?: string | null;
+                        /** @description Required on create */
+                        name?: string | null;
+                        phone?: string | null;
+                        shippingCity?: string | null;
+                        shippingCountry?: string | null;
+                        shippingPostalCode?: string | null;
+                        shippingState?: string | null;
+                        shippingStreet?: string | null;
+                        /** @description Another name of shippingPostalCode */
+                        shippingZip?: string | null;
+                        /** @description Another name of shippingPostalCode */
+                        shippingzipcode?: string | null;
+                        /** @description Another name of shippingPostalCode */
+                        shippingZipCode?: string | null;
+                        suffix?: string | null;
+                        title?: string | null;
+                    } & {
+                        [key: string]: unknown;
+                    }) | null;
+                    /** @description An existing contact of the customer (a UUID) */
+                    billToContactId?: string | null;
+                    /** @description ISO 4217 (default the customer's, else the tenant's) */
+                    currencyIsoCode?: string | null;
+                    /** @description A new customer (name required), or an existing one by id */
+                    customer?: ({
+                        accountNumber?: string | null;
+                        accountSource?: string | null;
+                        /** @description A number or a decimal string */
+                        annualRevenue?: number | string | (never | null);
+                        autoRenew?: string | null;
+                        /** @description The default bill cycle day (1–31) */
+                        billCycleDay?: number | null;
+                        /** @description The default billing start month (1–12) */
+                        billCycleStartMonth?: number | null;
+                        billingCity?: string | null;
+                        billingCountry?: string | null;
+                        /** @description The default billing period of its orders' lines */
+                        billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+                        billingPostalCode?: string | null;
+                        billingProrationEnabled?: boolean | null;
+                        billingState?: string | null;
+                        billingStreet?: string | null;
+                        /** @description Another name of billingPostalCode */
+                        billingZip?: string | null;
+                        /** @description Another name of billingPostalCode */
+                        billingzipcode?: string | null;
+                        /** @description Another name of billingPostalCode */
+                        billingZipCode?: string | null;
+                        companySize?: string | null;
+                        /** @description Its contacts, at most 50 */
+                        contacts?: ({
+                            billingCity?: string | null;
+                            billingCountry?: string | null;
+                            billingPostalCode?: string | null;
+                            billingState?: string | null;
+                            billingStreet?: string | null;
+                            /** @description Another name of billingPostalCode */
+                            billingZip?: string | null;
+                            /** @description Another name of billingPostalCode */
+                            billingzipcode?: string | null;
+                            /** @description Another name of billingPostalCode */
+                            billingZipCode?: string | null;
+                            /** @description YYYY-MM-DD */
+                            birthday?: string | null;
+                            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                            customFields?: {
+                                [key: string]: unknown;
+                            };
+                            /** @description An e-mail address */
+                            email?: string | null;
+                            firstName?: string | null;
+                            lastName?: string | null;
+                            middleName?: string | null;
+                            mobilePhone?: string | null;
+                            /** @description Required on create */
+                            name?: string | null;
+                            phone?: string | null;
+                            shippingCity?: string | null;
+                            shippingCountry?: string | null;
+                            shippingPostalCode?: string | null;
+                            shippingState?: string | null;
+                            shippingStreet?: string | null;
+                            /** @description Another name of shippingPostalCode */
+                            shippingZip?: string | null;
+                            /** @description Another name of shippingPostalCode */
+                            shippingzipcode?: string | null;
+                            /** @description Another name of shippingPostalCode */
+                            shippingZipCode?: string | null;
+                            suffix?: string | null;
+                            title?: string | null;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        /** @description Fixed by its first activated order (ISO 4217) */
+                        currencyIsoCode?: string | null;
+                        /** @description YYYY-MM-DD */
+                        customerSince?: string | null;
+                        /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                        customFields?: {
+                            [key: string]: unknown;
+                        };
+                        defaultPaymentGateway?: string | null;
+                        /** @description The default payment method: a gateway token only, never card data */
+                        defaultPaymentMethodToken?: string | null;
+                        description?: string | null;
+                        einvoicingEndpointId?: string | null;
+                        einvoicingSchemaId?: string | null;
+                        /** @description An e-mail address */
+                        email?: string | null;
+                        entityId?: string | null;
+                        entityUseCode?: string | null;
+                        /** @description The CRM's id (unique per tenant); every customer route takes it in place of the id */
+                        externalId?: string | null;
+                        fax?: string | null;
+                        /** @description A number or a decimal string */
+                        funding?: number | string | (never | null);
+                        /** @description An existing customer (its id or external id) in place of a new one */
+                        id?: string | null;
+                        industry?: string | null;
+                        legalEntityName?: string | null;
+                        /** @description Required on create */
+                        name?: string | null;
+                        numberOfEmployees?: number | null;
+                        /** @description The id of its primary bill-to contact (taxes orders placed without one) */
+                        orderPrimaryContact?: string | null;
+                        orderPrimaryContactName?: string | null;
+                        orderPrimaryContactPhone?: string | null;
+                        ownership?: string | null;
+                        /** @description The customer above this one in its organisation (a customer of this tenant). A UUID */
+                        parentCustomerId?: string | null;
+                        /** @description e.g. Net 30; its invoices fall due that many days after their date */
+                        paymentTerm?: string | null;
+                        phone?: string | null;
+                        recordType?: string | null;
+                        salesAccountId?: string | null;
+                        shippingCity?: string | null;
+                        shippingCountry?: string | null;
+                        shippingPostalCode?: string | null;
+                        shippingState?: string | null;
+                        shippingStreet?: string | null;
+                        /** @description Another name of shippingPostalCode */
+                        shippingZip?: string | null;
+                        /** @description Another name of shippingPostalCode */
+                        shippingzipcode?: string | null;
+                        /** @description Another name of shippingPostalCode */
+                        shippingZipCode?: string | null;
+                        site?: string | null;
+                        /** @description Exempt from tax: its orders are taxed at 0 (taxStatus NotCalculated) */
+                        taxExempt?: boolean | null;
+                        /** @description An IANA time zone, e.g. Europe/Paris */
+                        timezone?: string | null;
+                        /** @description Prospect until its first activated order makes it a Direct Customer */
+                        type?: string | null;
+                        website?: string | null;
+                    } & {
+                        [key: string]: unknown;
+                    }) | null;
+                    /** @description An existing customer: its id or its external id */
+                    customerId?: string | null;
+                    customFields?: {
+                        [key: string]: unknown;
+                    } | null;
+                    description?: string | null;
+                    /**
+                     * Format: date
+                     * @description Default today in the tenant's time zone
+                     */
+                    effectiveDate?: string | null;
+                    /** @description Only the first invoice (targetDate ignored); default false */
+                    firstInvoiceOnly?: boolean | null;
+                    /** @description Another name of orderProducts (the guide's) */
+                    lines?: ({
+                        /** @description A bundle's options to include */
+                        addOns?: ({
+                            /** @description The bundle's product option (a UUID) */
+                            productOptionId: string;
+                            /** @description Its quantity (default the option's); a number or a decimal string, >= 0 */
+                            quantity?: number | string | (never | null);
+                        } & {
+                            [key: string]: unknown;
+                        })[] | null;
+                        autoRenew?: boolean | null;
+                        /** @description Another name of billCycleDay (the preview's; digits accepted) */
+                        "Bill Cycle Day"?: number | string | (never | null);
+                        /** @description 1 to 31 */
+                        billCycleDay?: number | null;
+                        /** @description 1 to 12 */
+                        billCycleStartMonth?: number | null;
+                        /** @description Another name of billingPeriod (the preview's) */
+                        "Billing Period"?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+                        /** @description Another name of billCycleStartMonth (the preview's; digits accepted) */
+                        "Billing Start Month"?: number | string | (never | null);
+                        billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+                        billingTiming?: ("InAdvance" | "In Advance" | "InArrears" | "In Arrears") | (never | null);
+                        customFields?: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @description Another name of renewalTerm */
+                        defaultRenewalTerm?: number | null;
+                        description?: string | null;
+                        /** @description A discount in percent, 0 to 100 */
+                        discount?: number | string | (never | null);
+                        /** @description A discount amount, >= 0 */
+                        discountAmount?: number | string | (never | null);
+                        /** @description Another name of discount */
+                        discountPercentage?: number | string | (never | null);
+                        /**
+                         * Format: date
+                         * @description Another name of subscriptionEndDate (the preview's)
+                         */
+                        endDate?: string | null;
+                        /** @description The client's id for the line: a preview's invoice details name it (orderProductId); an order ignores it */
+                        id?: string | number | (never | null);
+                        /** @description LineItem only on a new order */
+                        lineType?: "LineItem" | (never | null);
+                        /** @description With calculatePrice false: the unit list price, >= 0 */
+                        listPrice?: number | string | (never | null);
+                        /** @description With calculatePrice false: the unit net price (below zero: a credit line) */
+                        netSalesPrice?: number | string | (never | null);
+                        /** @description Another name of addOns */
+                        options?: ({
+                            /** @description The bundle's product option (a UUID) */
+                            productOptionId: string;
+                            /** @description Its quantity (default the option's); a number or a decimal string, >= 0 */
+                            quantity?: number | string | (never | null);
+                        } & {
+                            [key: string]: unknown;
+                        })[] | null;
+                        /** @description The price book entry (a UUID) */
+                        priceBookEntryId?: string | null;
+                        /** @description The product (a UUID); or name it by sku */
+                        productId?: string | null;
+                        /** @description Another name of sku (the preview's) */
+                        productSku?: string | null;
+                        /** @description Units (default 1), > 0; a number or a decimal string */
+                        quantity?: number | string | (never | null);
+                        /** @description The client's reference, kept on the line */
+                        refId?: string | number | (never | null);
+                        /** @description Term units, 1 to 1200 */
+                        renewalTerm?: number | null;
+                        /** @description The product, by its sku, in place of productId */
+                        sku?: string | null;
+                        /**
+                         * Format: date
+                         * @description Another name of subscriptionStartDate (the preview's)
+                         */
+                        startDate?: string | null;
+                        /**
+                         * Format: date
+                         * @description The end the client expects, inclusive: it must end a whole term
+                         */
+                        subscriptionEndDate?: string | null;
+                        /**
+                         * Format: date
+                         * @description Default the effective date
+                         */
+                        subscriptionStartDate?: string | null;
+                        /** @description Term units, 1 to 1200 (default the product's) */
+                        subscriptionTerm?: number | null;
+                        /** @description With calculatePrice false: the line's total */
+                        totalPrice?: number | string | (never | null);
+                        /** @description The unit of measure (its id or its name, e.g. User/Month) whose price book entry the line takes */
+                        uomId?: string | null;
+                    } & {
+                        [key: string]: unknown;
+                    })[] | null;
+                    name?: string | null;
+                    /** @description What to do with the order */
+                    options?: ({
+                        /** @description Write the first invoice Active and charge it to the payment method (default false); implies activateOrder and generateInvoice */
+                        activateInvoice?: boolean | null;
+                        /** @description Place the order (default true); false keeps a cart (a Draft order) */
+                        activateOrder?: boolean | null;
+                        /** @description Answer at once with the payment Pending; it is charged in the background (default false) */
+                        asyncPayment?: boolean | null;
+                        /** @description Price from the price book (default true); false takes the lines' listPrice/netSalesPrice as sent (needs prices:override) */
+                        calculatePrice?: boolean | null;
+                        /** @description Tax the lines (default true) */
+                        calculateTax?: boolean | null;
+                        /** @description A declined payment leaves nothing written (402) (default false) */
+                        cancelOnPaymentFail?: boolean | null;
+                        /** @description Write the first invoice, Draft (default false; true with activateInvoice) */
+                        generateInvoice?: boolean | null;
+                        /** @description Answer the invoices it would bring in previewInvoices (default false; ignored with activateInvoice) */
+                        previewInvoice?: boolean | null;
+                    } & {
+                        [key: string]: unknown;
+                    }) | null;
+                    /** @description The lines, at most 200 (at least one to place an order) */
+                    orderProducts?: ({
+                        /** @description A bundle's options to include */
+                        addOns?: ({
+                            /** @description The bundle's product option (a UUID) */
+                            productOptionId: string;
+                            /** @description Its quantity (default the option's); a number or a decimal string, >= 0 */
+                            quantity?: number | string | (never | null);
+                        } & {
+                            [key: string]: unknown;
+                        })[] | null;
+                        autoRenew?: boolean | null;
+                        /** @description Another name of billCycleDay (the preview's; digits accepted) */
+                        "Bill Cycle Day"?: number | string | (never | null);
+                        /** @description 1 to 31 */
+                        billCycleDay?: number | null;
+                        /** @description 1 to 12 */
+                        billCycleStartMonth?: number | null;
+                        /** @description Another name of billingPeriod (the preview's) */
+                        "Billing Period"?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+                        /** @description Another name of billCycleStartMonth (the preview's; digits accepted) */
+                        "Billing Start Month"?: number | string | (never | null);
+                        billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+                        billingTiming?: ("InAdvance" | "In Advance" | "InArrears" | "In Arrears") | (never | null);
+                        customFields?: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @description Another name of renewalTerm */
+                        defaultRenewalTerm?: number | null;
+                        description?: string | null;
+                        /** @description A discount in percent, 0 to 100 */
+                        discount?: number | string | (never | null);
+                        /** @description A discount amount, >= 0 */
+                        discountAmount?: number | string | (never | null);
+                        /** @description Another name of discount */
+                        discountPercentage?: number | string | (never | null);
+                        /**
+                         * Format: date
+                         * @description Another name of subscriptionEndDate (the preview's)
+                         */
+                        endDate?: string | null;
+                        /** @description The client's id for the line: a preview's invoice details name it (orderProductId); an order ignores it */
+                        id?: string | number | (never | null);
+                        /** @description LineItem only on a new order */
+                        lineType?: "LineItem" | (never | null);
+                        /** @description With calculatePrice false: the unit list price, >= 0 */
+                        listPrice?: number | string | (never | null);
+                        /** @description With calculatePrice false: the unit net price (below zero: a credit line) */
+                        netSalesPrice?: number | string | (never | null);
+                        /** @description Another name of addOns */
+                        options?: ({
+                            /** @description The bundle's product option (a UUID) */
+                            productOptionId: string;
+                            /** @description Its quantity (default the option's); a number or a decimal string, >= 0 */
+                            quantity?: number | string | (never | null);
+                        } & {
+                            [key: string]: unknown;
+                        })[] | null;
+                        /** @description The price book entry (a UUID) */
+                        priceBookEntryId?: string | null;
+                        /** @description The product (a UUID); or name it by sku */
+                        productId?: string | null;
+                        /** @description Another name of sku (the preview's) */
+                        productSku?: string | null;
+                        /** @description Units (default 1), > 0; a number or a decimal string */
+                        quantity?: number | string | (never | null);
+                        /** @description The client's reference, kept on the line */
+                        refId?: string | number | (never | null);
+                        /** @description Term units, 1 to 1200 */
+                        renewalTerm?: number | null;
+                        /** @description The product, by its sku, in place of productId */
+                        sku?: string | null;
+                        /**
+                         * Format: date
+                         * @description Another name of subscriptionStartDate (the preview's)
+                         */
+                        startDate?: string | null;
+                        /**
+                         * Format: date
+                         * @description The end the client expects, inclusive: it must end a whole term
+                         */
+                        subscriptionEndDate?: string | null;
+                        /**
+                         * Format: date
+                         * @description Default the effective date
+                         */
+                        subscriptionStartDate?: string | null;
+                        /** @description Term units, 1 to 1200 (default the product's) */
+                        subscriptionTerm?: number | null;
+                        /** @description With calculatePrice false: the line's total */
+                        totalPrice?: number | string | (never | null);
+                        /** @description The unit of measure (its id or its name, e.g. User/Month) whose price book entry the line takes */
+                        uomId?: string | null;
+                    } & {
+                        [key: string]: unknown;
+                    })[] | null;
+                    orderReferenceNumber?: string | null;
+                    /** @description Another name of paymentTerm (the preview's) */
+                    "Payment Term"?: string | null;
+                    /** @description Charged for the first invoice with activateInvoice; without it the customer's stored default */
+                    paymentMethod?: ({
+                        /** @description The gateway (default test) */
+                        gateway?: string | null;
+                        /** @description The gateway's payment method token, e.g. pm_card_visa */
+                        token: string;
+                    } & {
+                        [key: string]: unknown;
+                    }) | null;
+                    /** @description e.g. Net 30 */
+                    paymentTerm?: string | null;
+                    /** Format: date */
+                    poDate?: string | null;
+                    poNumber?: string | null;
+                    /** @description The price book (a UUID; default the tenant's) */
+                    priceBookId?: string | null;
+                    /** @description The client's reference for the order */
+                    refId?: string | number | (never | null);
+                    shippingAddress?: string | null;
+                    /** @description A UUID */
+                    shipToContactId?: string | null;
+                    /**
+                     * Format: date
+                     * @description The invoice a billing run would make on this date; without it, the order-flow (first) invoice
+                     */
+                    targetDate?: string | null;
+                    /** @description Rates by product sku that override the tenant's for this order */
+                    taxRates?: ({
+                        productSku: string;
+                        /** @description 0 to 100 */
+                        taxPercentage: number | string;
+                    } & {
+                        [key: string]: unknown;
+                    })[] | null;
+                    /** @description Payment details, echoed back in the answer */
+                    transactionHub?: {
+                        [key: string]: unknown;
+                    } | null;
+                } & {
+                    [key: string]: unknown;
+                };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "FIELD_NOT_ALLOWED" | "INVALID_AMOUNT" | "PRODUCT_NOT_AVAILABLE" | "PRODUCT_NOT_ACTIVE" | "PRODUCT_SKU_MISMATCH" | "ENTRY_NOT_IN_PRICE_BOOK" | "CURRENCY_MISMATCH" | "INVALID_TERM" | "UNKNOWN_OPTION" | "OPTION_QUANTITY_OUT_OF_RANGE" | "OPTION_REQUIRED" | "CUSTOMER_NOT_FOUND" | "CUSTOMER_REQUIRED" | "CONTACT_NOT_OF_CUSTOMER" | "UNKNOWN_FIELD" | "READ_ONLY_FIELD" | "TOO_MANY_CONTACTS" | "INVALID_DATE";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description The invoices, each with its items (none when nothing is due) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceModelWithItems"][];
                 };
             };
         };
@@ -7160,28 +16268,32 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A subscription version's id */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "SUBSCRIPTION_NOT_FOUND";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description One version of a subscription (a product of type Subscription) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subscription"];
                 };
             };
         };
@@ -7191,34 +16303,46 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A subscription version's id */
                 id: string;
             };
             cookie?: never;
         };
+        /** @description Descriptive fields of the version; quantity, price and dates change through change orders (any other field is a 400 READ_ONLY_FIELD) */
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description Merged into the stored custom fields */
+                    customFields?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description null clears it */
+                    description?: string | null;
+                } & {
                     [key: string]: unknown;
                 };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "SUBSCRIPTION_NOT_FOUND" | "READ_ONLY_FIELD";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description One version of a subscription (a product of type Subscription) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subscription"];
                 };
             };
         };
@@ -7226,8 +16350,11 @@ export interface operations {
     getRevenueAsyncGraphql: {
         parameters: {
             query?: {
+                /** @description Which operation of the query to run */
                 operationName?: string;
+                /** @description The query text (GET; a POST may send it in the body instead) */
                 query?: string;
+                /** @description The variables: a JSON object */
                 variables?: string;
             };
             header?: never;
@@ -7236,22 +16363,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A GraphQL answer: data, or errors (still HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GraphQLResponse"];
                 };
             };
         };
@@ -7259,8 +16389,11 @@ export interface operations {
     postRevenueAsyncGraphql: {
         parameters: {
             query?: {
+                /** @description Which operation of the query to run */
                 operationName?: string;
+                /** @description The query text (GET; a POST may send it in the body instead) */
                 query?: string;
+                /** @description The variables: a JSON object */
                 variables?: string;
             };
             header?: never;
@@ -7269,26 +16402,40 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": unknown;
+                "application/graphql": string;
+                "application/json": {
+                    /** @description Which operation of the query to run */
+                    operationName?: string | null;
+                    /** @description The query text */
+                    query: string;
+                    /** @description The variables: an object, or its JSON text */
+                    variables?: {
+                        [key: string]: unknown;
+                    } | string | (never | null);
+                } | string;
+                "text/plain": string;
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A GraphQL answer: data, or errors (still HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GraphQLResponse"];
                 };
             };
         };
@@ -7302,22 +16449,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleDefinition"][];
                 };
             };
         };
@@ -7327,28 +16477,32 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A role: admin, catalog-admin, sales, billing, self-service, read-only or storefront */
                 id: "admin" | "catalog-admin" | "sales" | "billing" | "self-service" | "read-only" | "storefront";
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A role, by the names of its functions and features */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Role"];
                 };
             };
         };
@@ -7362,22 +16516,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaxRate"][];
                 };
             };
         };
@@ -7392,31 +16549,38 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description The country, as addresses spell it */
                     country: string;
                     name?: string;
+                    /** @description Only this state (absent: the whole country) */
                     state?: string;
+                    /** @description Only lines of products with this tax code */
                     taxCode?: string;
+                    /** @description Percent from 0 to 100: a number or a decimal string */
                     taxPercentage: number | string;
                 };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "INVALID_AMOUNT" | "DUPLICATE_TAX_RATE";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A tax rate: the most specific one matching a line's address and tax code applies */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaxRate"];
                 };
             };
         };
@@ -7432,23 +16596,24 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "TAX_RATE_NOT_FOUND";
+                    } & components["schemas"]["Error"];
                 };
+            };
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -7461,22 +16626,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A tenant */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tenant"];
                 };
             };
         };
@@ -7493,30 +16661,90 @@ export interface operations {
                 "application/json": {
                     /** @description ISO 4217 currency code */
                     currency?: string;
+                    /** @description Only the settings to change */
                     settings?: {
-                        [key: string]: unknown;
+                        /** @description autoCollect: true or false: charge activated invoices to the customer's default payment method */
+                        "Auto Collect"?: unknown;
+                        /** @description true or false: charge activated invoices to the customer's default payment method */
+                        autoCollect?: unknown;
+                        /** @description billCycleDay: An integer from 1 to 31 */
+                        "Bill Cycle Day"?: unknown;
+                        /** @description An integer from 1 to 31 */
+                        billCycleDay?: unknown;
+                        /** @description billingPeriod: Month, Quarter, Semi-Annual or Annual */
+                        "Billing Period"?: unknown;
+                        /** @description billingStartMonth: An integer from 1 to 12, or null */
+                        "Billing Start Month"?: unknown;
+                        /** @description billingTiming: InAdvance or InArrears (also "In Advance", "In Arrears") */
+                        "Billing Timing"?: unknown;
+                        /** @description An object, merged into the one kept */
+                        billingExtras?: unknown;
+                        /** @description Month, Quarter, Semi-Annual or Annual */
+                        billingPeriod?: unknown;
+                        /** @description An integer from 1 to 12, or null */
+                        billingStartMonth?: unknown;
+                        /** @description InAdvance or InArrears (also "In Advance", "In Arrears") */
+                        billingTiming?: unknown;
+                        /** @description blockAddressMissing: true or false: an order without a tax address cannot be activated */
+                        "Block Address Missing"?: unknown;
+                        /** @description true or false: an order without a tax address cannot be activated */
+                        blockAddressMissing?: unknown;
+                        /** @description collectionRetryDays: Increasing whole days from 1 to 365 (at most 10) on which a failed charge is tried again */
+                        "Collection Retry Days"?: unknown;
+                        /** @description Increasing whole days from 1 to 365 (at most 10) on which a failed charge is tried again */
+                        collectionRetryDays?: unknown;
+                        /** @description At most 50 origins such as https://shop.example.com */
+                        corsOrigins?: unknown;
+                        /** @description creditMemoMode: A string, e.g. Disabled */
+                        "Credit Memo Mode"?: unknown;
+                        /** @description A string, e.g. Disabled */
+                        creditMemoMode?: unknown;
+                        /** @description true or false */
+                        hideZeroItems?: unknown;
+                        /** @description An object: a numbered document (order, invoice, ...) to a format with one {n:W}, e.g. {"order": "ORD-{n:8}"} */
+                        numberFormats?: unknown;
+                        /** @description paymentTerm: "Net N" or "Due on Receipt" */
+                        "Payment Term"?: unknown;
+                        /** @description "Net N" or "Due on Receipt" */
+                        paymentTerm?: unknown;
+                        /** @description prorationEnabled: true or false */
+                        "Proration Enabled"?: unknown;
+                        /** @description true or false */
+                        prorationEnabled?: unknown;
+                        /** @description refundCorrections: KeepAsCredit or Refund */
+                        "Refund Corrections"?: unknown;
+                        /** @description KeepAsCredit or Refund */
+                        refundCorrections?: unknown;
+                        /** @description termBasis: US30360 or Actual */
+                        "Term Basis"?: unknown;
+                        /** @description US30360 or Actual */
+                        termBasis?: unknown;
                     };
+                    /** @description An IANA time zone, e.g. Europe/Paris */
                     timeZone?: string;
                 };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "INVALID_TIME_ZONE" | "UNKNOWN_SETTING" | "INVALID_NUMBER_FORMAT";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A tenant */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tenant"];
                 };
             };
         };
@@ -7530,22 +16758,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "NOT_A_SANDBOX";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A sandbox tenant's today: its test clock, or the real date in its time zone */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestClock"];
                 };
             };
         };
@@ -7569,22 +16800,25 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "NOT_A_SANDBOX";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A sandbox tenant's today: its test clock, or the real date in its time zone */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestClock"];
                 };
             };
         };
@@ -7592,8 +16826,11 @@ export interface operations {
     getUsageAsyncGraphql: {
         parameters: {
             query?: {
+                /** @description Which operation of the query to run */
                 operationName?: string;
+                /** @description The query text (GET; a POST may send it in the body instead) */
                 query?: string;
+                /** @description The variables: a JSON object */
                 variables?: string;
             };
             header?: never;
@@ -7602,22 +16839,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A GraphQL answer: data, or errors (still HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GraphQLResponse"];
                 };
             };
         };
@@ -7625,8 +16865,11 @@ export interface operations {
     postUsageAsyncGraphql: {
         parameters: {
             query?: {
+                /** @description Which operation of the query to run */
                 operationName?: string;
+                /** @description The query text (GET; a POST may send it in the body instead) */
                 query?: string;
+                /** @description The variables: a JSON object */
                 variables?: string;
             };
             header?: never;
@@ -7635,26 +16878,40 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": unknown;
+                "application/graphql": string;
+                "application/json": {
+                    /** @description Which operation of the query to run */
+                    operationName?: string | null;
+                    /** @description The query text */
+                    query: string;
+                    /** @description The variables: an object, or its JSON text */
+                    variables?: {
+                        [key: string]: unknown;
+                    } | string | (never | null);
+                } | string;
+                "text/plain": string;
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A GraphQL answer: data, or errors (still HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GraphQLResponse"];
                 };
             };
         };
@@ -7669,38 +16926,49 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @enum {unknown} */
+                    /**
+                     * @description One of roles; the first when absent
+                     * @enum {unknown}
+                     */
                     effectiveRole?: "admin" | "catalog-admin" | "sales" | "billing" | "self-service" | "read-only" | "storefront";
                     /** Format: email */
                     email?: string;
                     firstName?: string;
                     lastName?: string;
+                    /** @description e.g. en-US */
                     locale?: string;
+                    /** @description Required for a new user; absent to add an existing one */
                     password?: string;
                     phoneNumber?: string;
+                    /** @description Its roles in this tenant */
                     roles: ("admin" | "catalog-admin" | "sales" | "billing" | "self-service" | "read-only" | "storefront")[];
+                    /** @description An IANA time zone */
                     timeZone?: string;
+                    /** @description Unique in this installation (case-insensitive) */
                     userName: string;
                 };
             };
         };
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "INVALID_ROLE" | "INVALID_TIME_ZONE" | "USER_EXISTS" | "PASSWORD_REQUIRED";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A user as a member of this tenant (seed GetUserResult) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
                 };
             };
         };
@@ -7710,28 +16978,32 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The user's id */
                 userId: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "USER_NOT_FOUND";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserRole"][];
                 };
             };
         };
@@ -7745,22 +17017,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Function"][];
                 };
             };
         };
@@ -7768,6 +17043,7 @@ export interface operations {
     getUsersProfile: {
         parameters: {
             query?: {
+                /** @description Add userDetail */
                 "with-detail"?: boolean;
             };
             header?: never;
@@ -7776,22 +17052,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (its body is not described yet) */
-            "2XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
             /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "NO_USER_PROFILE" | "USER_NOT_FOUND";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description A user as a member of this tenant (seed GetUserResult) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
                 };
             };
         };
