@@ -1,6 +1,7 @@
 import { Type, type TSchema } from 'typebox';
 import { CustomFields, DateTime, Nullable, StringEnum, Uuid } from '../http/schemas.js';
 import type { FieldDef, ObjectDef } from '../metadata/fields.js';
+import { answerFieldSchema } from '../metadata/schemas.js';
 import { OBJECTS, OBJECT_NAMES, type ObjectName } from './objects.js';
 
 // The catalog's requests and answers, as the OpenAPI document shows them (and the test suite checks
@@ -50,27 +51,12 @@ const alwaysSet = (fd: FieldDef) => fd.required === true || fd.default !== undef
 
 // --- answers ---------------------------------------------------------------------------------
 
-/** A field as an answer shows it (src/metadata/records.ts toApiRecord). */
-function answerField(def: ObjectDef, fd: FieldDef): TSchema {
-  const o = describe(def, fd);
-  const t = fd.type === 'integer' ? Type.Integer(o)
-    : fd.type === 'decimal' ? Type.Number(o)
-      : fd.type === 'boolean' ? Type.Boolean(o)
-        : fd.type === 'date' ? Type.String({ format: 'date', description: o.description ?? 'A calendar date, YYYY-MM-DD' })
-          : fd.type === 'datetime' ? Type.String({ format: 'date-time', description: o.description ?? 'An instant, ISO 8601' })
-            : fd.type === 'enum' ? StringEnum([...(fd.values ?? [])] as string[], o)
-              : fd.type === 'ref' ? Type.String({ format: 'uuid', description: o.description ?? `The id of a ${fd.ref}` })
-                : fd.type === 'json' ? Type.Unknown(o)
-                  : Type.String(o);
-  return alwaysSet(fd) || fd.type === 'json' ? t : Nullable(t);
-}
-
 /** The properties of a stored record: id, every field of the registry, custom fields, timestamps. */
 function recordProps(name: ObjectName): Record<string, TSchema> {
   const def = OBJECTS[name] as ObjectDef;
   return {
     id: Uuid,
-    ...Object.fromEntries(def.fields.map((fd) => [fd.name, answerField(def, fd)])),
+    ...Object.fromEntries(def.fields.map((fd) => [fd.name, answerFieldSchema(fd, describe(def, fd).description)])),
     customFields: CustomFields, createdDate: DateTime, lastModifiedDate: DateTime,
   };
 }

@@ -1,6 +1,7 @@
 import { Type, type TSchema } from 'typebox';
-import { CustomFields, DateTime, Money, Nullable, StringEnum, Uuid } from '../http/schemas.js';
+import { CustomFields, DateTime, Money, StringEnum, Uuid } from '../http/schemas.js';
 import type { FieldDef, ObjectDef } from '../metadata/fields.js';
+import { answerFieldSchema } from '../metadata/schemas.js';
 import { CONTACT, CUSTOMER, MAX_CONTACTS_PER_CUSTOMER, MAX_CUSTOMERS_PER_CALL } from './objects.js';
 
 // Customers and contacts, request and answer, built from their registry definitions (objects.ts),
@@ -33,21 +34,6 @@ const described = (fd: FieldDef, extra?: string) => {
   return d ? { description: d } : {};
 };
 
-/** A field as an answer shows it (metadata/records.ts toApiRecord): null when unset, unless it always has a value. */
-function answerField(fd: FieldDef): TSchema {
-  const o = described(fd);
-  const t = fd.type === 'integer' ? Type.Integer(o)
-    : fd.type === 'decimal' ? Type.Number(o)
-      : fd.type === 'boolean' ? Type.Boolean(o)
-        : fd.type === 'date' ? Type.String({ format: 'date', description: o.description ?? 'A calendar date, YYYY-MM-DD' })
-          : fd.type === 'datetime' ? Type.String({ format: 'date-time', description: o.description ?? 'An instant, ISO 8601' })
-            : fd.type === 'enum' ? StringEnum([...(fd.values ?? [])] as string[], o)
-              : fd.type === 'ref' ? Type.String({ format: 'uuid', ...o })
-                : fd.type === 'json' ? Type.Unknown(o)
-                  : Type.String(o);
-  return fd.required || fd.default !== undefined ? t : Nullable(t);
-}
-
 /** A field as a request may send it (metadata/validate.ts): null clears it; the service checks the value. */
 function requestField(fd: FieldDef): TSchema {
   const exact = fd.type === 'enum' && !fd.aliases && !fd.caseInsensitive;
@@ -62,7 +48,7 @@ function requestField(fd: FieldDef): TSchema {
 }
 
 function answerOf(def: ObjectDef, extra: Record<string, TSchema>, opts: { $id: string; description: string }) {
-  const fields = Object.fromEntries(def.fields.map((fd) => [fd.name, answerField(fd)]));
+  const fields = Object.fromEntries(def.fields.map((fd) => [fd.name, answerFieldSchema(fd, described(fd).description)]));
   return Type.Object({ id: Uuid, ...fields, customFields: CustomFields, createdDate: DateTime, lastModifiedDate: DateTime, ...extra }, { ...opts, additionalProperties: false });
 }
 
