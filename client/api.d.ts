@@ -2158,6 +2158,53 @@ export interface components {
             /** Format: uuid */
             uomId: string | null;
         };
+        /** @description One change to one asset; a field that does not apply to its changeType is a 400 */
+        AssetChangeRequest: {
+            /** @description Accepted and ignored: the number names the asset */
+            assetId?: string | null;
+            /** @description The subscription, asset or entitlement number (SUB-000001), at most 60 characters */
+            assetNumber: string;
+            /** @description Cancel: the last day it is billed */
+            cancellationDate?: string | (never | null);
+            /**
+             * @description What changes; the fields that apply to it are listed with each
+             * @enum {unknown}
+             */
+            changeType: "ConvertFreeTrial" | "Renew" | "UpdateTerm" | "CoTerm" | "UpdateQuantity" | "AdjustPrice" | "Reconfigure" | "Cancel";
+            /** @description CoTerm: the date the asset's term ends on */
+            coTermDate?: string | (never | null);
+            /** @description ConvertFreeTrial: accepted, not acted on */
+            coTermToBundleSubscription?: unknown | (never | null);
+            /** @description AdjustPrice: the new discount */
+            discount?: ({
+                /** @description 0 to 100 */
+                discountPercentage?: number | string | (never | null);
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            /** @description AdjustPrice: another way to send discount.discountPercentage */
+            discountPercentage?: number | string | (never | null);
+            /** @description UpdateQuantity, AdjustPrice: until when (a temporary change); the asset returns to its state the day after */
+            endDate?: string | (never | null);
+            /** @description AdjustPrice: the new unit net price, >= 0 */
+            netSalesPrice?: number | string | (never | null);
+            /** @description ConvertFreeTrial: start the paid term at startDate even before the trial ends */
+            overrideTrialEnd?: boolean | null;
+            /** @description UpdateQuantity: units to add (negative: to remove), not 0; a number or a decimal string */
+            quantity?: number | string | (never | null);
+            /** @description Renew: term units, 1 to 1200 */
+            renewalTerm?: number | null;
+            /** @description UpdateQuantity, AdjustPrice, Reconfigure, ConvertFreeTrial: from when (default the asset's next billing date or today, as the change type decides) */
+            startDate?: string | (never | null);
+            /** @description Renew, UpdateTerm, ConvertFreeTrial: accepted, not acted on */
+            switchToEvergreen?: unknown | (never | null);
+            /** @description UpdateTerm: term units to add (negative: to remove), −1200 to 1200; AdjustPrice, ConvertFreeTrial: the new term */
+            term?: number | null;
+            /** @description AdjustPrice: accepted, not acted on */
+            trueUpPrice?: unknown | (never | null);
+        } & {
+            [key: string]: unknown;
+        };
         /** @description Tokens for a user (seed AuthenticationResult) */
         AuthenticationResult: {
             /** @description Seconds the access token has left */
@@ -2548,6 +2595,156 @@ export interface components {
             productId: string;
             sortOrder: number | null;
         };
+        /** @description A BundleSuiteBundle: its fields (required ones on Create) and its children */
+        BundleSuiteBundleContent: {
+            /** @description The id of a BundleSuite (in a composite call also "@{referenceId}") */
+            bundleSuiteId?: string;
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            name?: string | null;
+            popular?: boolean;
+            /** @description The id of a Product (in a composite call also "@{referenceId}") */
+            productId?: string;
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+            sortOrder?: number | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description A new BundleSuiteBundle */
+        BundleSuiteBundleInput: {
+            /** @description The id of a BundleSuite (in a composite call also "@{referenceId}") */
+            bundleSuiteId: string;
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            name?: string | null;
+            popular?: boolean;
+            /** @description The id of a Product (in a composite call also "@{referenceId}") */
+            productId: string;
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+            sortOrder?: number | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The BundleSuiteBundle fields to change (null clears one) */
+        BundleSuiteBundlePatch: {
+            /** @description The id of a BundleSuite (in a composite call also "@{referenceId}") */
+            bundleSuiteId?: string;
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: uuid
+             * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+             */
+            id?: string;
+            name?: string | null;
+            popular?: boolean;
+            /** @description The id of a Product (in a composite call also "@{referenceId}") */
+            productId?: string;
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+            sortOrder?: number | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description A BundleSuite: its fields (required ones on Create) and its children */
+        BundleSuiteContent: {
+            /** @description Its BundleSuiteBundle objects (bundleSuiteId is set to this one), each plain or as {content, referenceId, operation, id} */
+            bundles?: components["schemas"]["BundleSuiteBundleContent"][];
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date
+             * @description YYYY-MM-DD
+             */
+            endDate?: string | null;
+            name?: string;
+            /** @description The id of a PriceBook (in a composite call also "@{referenceId}") */
+            priceBookId?: string | null;
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+            /**
+             * Format: date
+             * @description YYYY-MM-DD
+             */
+            startDate?: string | null;
+            /** @enum {unknown} */
+            status?: "Draft" | "Active" | "Inactive";
+            /** @description The id of a Uom (in a composite call also "@{referenceId}") */
+            uomId?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description A new BundleSuite */
+        BundleSuiteInput: {
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date
+             * @description YYYY-MM-DD
+             */
+            endDate?: string | null;
+            name: string;
+            /** @description The id of a PriceBook (in a composite call also "@{referenceId}") */
+            priceBookId?: string | null;
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+            /**
+             * Format: date
+             * @description YYYY-MM-DD
+             */
+            startDate?: string | null;
+            /** @enum {unknown} */
+            status?: "Draft" | "Active" | "Inactive";
+            /** @description The id of a Uom (in a composite call also "@{referenceId}") */
+            uomId?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The BundleSuite fields to change (null clears one) */
+        BundleSuitePatch: {
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date
+             * @description YYYY-MM-DD
+             */
+            endDate?: string | null;
+            /**
+             * Format: uuid
+             * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+             */
+            id?: string;
+            name?: string;
+            /** @description The id of a PriceBook (in a composite call also "@{referenceId}") */
+            priceBookId?: string | null;
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+            /**
+             * Format: date
+             * @description YYYY-MM-DD
+             */
+            startDate?: string | null;
+            /** @enum {unknown} */
+            status?: "Draft" | "Active" | "Inactive";
+            /** @description The id of a Uom (in a composite call also "@{referenceId}") */
+            uomId?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
         /** @description A bundle suite with its bundles */
         BundleSuiteTree: {
             /** @description By sortOrder */
@@ -2606,6 +2803,10 @@ export interface components {
         };
         /** @description A record of the object the path names (objectName = the schema's name) */
         CatalogObject: components["schemas"]["Uom"] | components["schemas"]["PriceBook"] | components["schemas"]["Product"] | components["schemas"]["Feature"] | components["schemas"]["ProductFeature"] | components["schemas"]["ProductOption"] | components["schemas"]["PriceBookEntry"] | components["schemas"]["PriceDimension"] | components["schemas"]["PriceTier"] | components["schemas"]["ProductPriceDimension"] | components["schemas"]["ProductOptionPriceDimension"] | components["schemas"]["FeaturePriceDimension"] | components["schemas"]["CreditType"] | components["schemas"]["CreditPool"] | components["schemas"]["CreditConversion"] | components["schemas"]["BundleSuite"] | components["schemas"]["BundleSuiteBundle"];
+        /** @description One object of the type the path names */
+        CatalogObjectInput: components["schemas"]["UomInput"] | components["schemas"]["PriceBookInput"] | components["schemas"]["ProductInput"] | components["schemas"]["FeatureInput"] | components["schemas"]["ProductFeatureInput"] | components["schemas"]["ProductOptionInput"] | components["schemas"]["PriceBookEntryInput"] | components["schemas"]["PriceDimensionInput"] | components["schemas"]["PriceTierInput"] | components["schemas"]["ProductPriceDimensionInput"] | components["schemas"]["ProductOptionPriceDimensionInput"] | components["schemas"]["FeaturePriceDimensionInput"] | components["schemas"]["CreditTypeInput"] | components["schemas"]["CreditPoolInput"] | components["schemas"]["CreditConversionInput"] | components["schemas"]["BundleSuiteInput"] | components["schemas"]["BundleSuiteBundleInput"] | {
+            [key: string]: unknown;
+        };
         /** @description A page of objects in id order */
         CatalogObjectPage: {
             /**
@@ -2614,6 +2815,10 @@ export interface components {
              */
             nextCursor: string | null;
             records: components["schemas"]["CatalogObject"][];
+        };
+        /** @description The fields to change of one object of the type the path names */
+        CatalogObjectPatch: components["schemas"]["UomPatch"] | components["schemas"]["PriceBookPatch"] | components["schemas"]["ProductPatch"] | components["schemas"]["FeaturePatch"] | components["schemas"]["ProductFeaturePatch"] | components["schemas"]["ProductOptionPatch"] | components["schemas"]["PriceBookEntryPatch"] | components["schemas"]["PriceDimensionPatch"] | components["schemas"]["PriceTierPatch"] | components["schemas"]["ProductPriceDimensionPatch"] | components["schemas"]["ProductOptionPriceDimensionPatch"] | components["schemas"]["FeaturePriceDimensionPatch"] | components["schemas"]["CreditTypePatch"] | components["schemas"]["CreditPoolPatch"] | components["schemas"]["CreditConversionPatch"] | components["schemas"]["BundleSuitePatch"] | components["schemas"]["BundleSuiteBundlePatch"] | {
+            [key: string]: unknown;
         };
         /** @description A bulk AdjustPrice job and its batches */
         ChangeOrderBulkJob: {
@@ -2686,6 +2891,25 @@ export interface components {
             transactionHub: {
                 [key: string]: unknown;
             };
+        };
+        ChangeOrderOptions: {
+            /** @description Write the invoice Active and charge it; implies activateOrder and generateInvoice */
+            activateInvoice?: boolean | null;
+            /** @description Activate the change order (default true); false keeps it Draft, activated later by POST /orders/{id}:activate */
+            activateOrder?: boolean | null;
+            asyncPayment?: boolean | null;
+            calculatePrice?: boolean | null;
+            /** @description Tax the changes (default true) */
+            calculateTax?: boolean | null;
+            cancelOnPaymentFail?: boolean | null;
+            /** @description Invoice the prorated difference (or credit it, when negative) */
+            generateInvoice?: boolean | null;
+            /** @description The previewHash of a preview: a change order that no longer plans the same is a 409 PREVIEW_STALE */
+            previewHash?: string | null;
+            /** @description Answer the invoice it would bring in previewInvoices */
+            previewInvoice?: boolean | null;
+        } & {
+            [key: string]: unknown;
         };
         /** @description A change order planned and priced: nothing stored, no number taken */
         ChangeOrderPreviewResponse: {
@@ -2898,6 +3122,83 @@ export interface components {
             suffix: string | null;
             title: string | null;
         };
+        /**
+         * @description A new contact; without a name it is named from firstName, middleName and lastName
+         * @example {
+         *       "firstName": "William",
+         *       "lastName": "Chase",
+         *       "email": "william.chase@nue.io",
+         *       "billingCountry": "United States",
+         *       "billingState": "California",
+         *       "billingZipCode": "95129"
+         *     }
+         */
+        ContactInput: {
+            billingCity?: string | null;
+            billingCountry?: string | null;
+            billingPostalCode?: string | null;
+            billingState?: string | null;
+            billingStreet?: string | null;
+            /** @description Another name of billingPostalCode */
+            billingZip?: string | null;
+            /** @description Another name of billingPostalCode */
+            billingzipcode?: string | null;
+            /** @description Another name of billingPostalCode */
+            billingZipCode?: string | null;
+            /** @description YYYY-MM-DD */
+            birthday?: string | null;
+            /** @description The customer the contact belongs to. A UUID */
+            customerId?: string | null;
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            /** @description An e-mail address */
+            email?: string | null;
+            firstName?: string | null;
+            lastName?: string | null;
+            middleName?: string | null;
+            mobilePhone?: string | null;
+            /** @description Required on create */
+            name?: string | null;
+            phone?: string | null;
+            shippingCity?: string | null;
+            shippingCountry?: string | null;
+            shippingPostalCode?: string | null;
+            shippingState?: string | null;
+            shippingStreet?: string | null;
+            /** @description Another name of shippingPostalCode */
+            shippingZip?: string | null;
+            /** @description Another name of shippingPostalCode */
+            shippingzipcode?: string | null;
+            /** @description Another name of shippingPostalCode */
+            shippingZipCode?: string | null;
+            suffix?: string | null;
+            title?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description What to do with the order */
+        CreateOrderOptions: {
+            /** @description Write the first invoice Active and charge it to the payment method (default false); implies activateOrder and generateInvoice */
+            activateInvoice?: boolean | null;
+            /** @description Place the order (default true); false keeps a cart (a Draft order) */
+            activateOrder?: boolean | null;
+            /** @description Answer at once with the payment Pending; it is charged in the background (default false) */
+            asyncPayment?: boolean | null;
+            /** @description Price from the price book (default true); false takes the lines' listPrice/netSalesPrice as sent (needs prices:override) */
+            calculatePrice?: boolean | null;
+            /** @description Tax the lines (default true) */
+            calculateTax?: boolean | null;
+            /** @description A declined payment leaves nothing written (402) (default false) */
+            cancelOnPaymentFail?: boolean | null;
+            /** @description Write the first invoice, Draft (default false; true with activateInvoice) */
+            generateInvoice?: boolean | null;
+            /** @description Answer the invoices it would bring in previewInvoices (default false; ignored with activateInvoice) */
+            previewInvoice?: boolean | null;
+        } & {
+            [key: string]: unknown;
+        };
         /** @description An order with its lines, what it provisioned and its invoices */
         CreateOrderResponse: {
             assets: components["schemas"]["Asset"][];
@@ -2993,6 +3294,80 @@ export interface components {
             roundingMode: "Up" | "Down";
             uomQuantity: number;
             uomQuantityDimension: string | null;
+        };
+        /** @description A CreditConversion: its fields (required ones on Create) and its children */
+        CreditConversionContent: {
+            conversionRate?: (number | string) | (never | null);
+            /** @description A number or a decimal string */
+            creditQuantity?: number | string;
+            /** @description The id of a CreditType (in a composite call also "@{referenceId}") */
+            creditTypeId?: string;
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            decimalScale?: number;
+            name?: string;
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+            /** @enum {unknown} */
+            roundingMode?: "Up" | "Down";
+            /** @description A number or a decimal string */
+            uomQuantity?: number | string;
+            uomQuantityDimension?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description A new CreditConversion */
+        CreditConversionInput: {
+            conversionRate?: (number | string) | (never | null);
+            /** @description A number or a decimal string */
+            creditQuantity: number | string;
+            /** @description The id of a CreditType (in a composite call also "@{referenceId}") */
+            creditTypeId: string;
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            decimalScale?: number;
+            name: string;
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+            /** @enum {unknown} */
+            roundingMode?: "Up" | "Down";
+            /** @description A number or a decimal string */
+            uomQuantity: number | string;
+            uomQuantityDimension?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The CreditConversion fields to change (null clears one) */
+        CreditConversionPatch: {
+            conversionRate?: (number | string) | (never | null);
+            /** @description A number or a decimal string */
+            creditQuantity?: number | string;
+            /** @description The id of a CreditType (in a composite call also "@{referenceId}") */
+            creditTypeId?: string;
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            decimalScale?: number;
+            /**
+             * Format: uuid
+             * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+             */
+            id?: string;
+            name?: string;
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+            /** @enum {unknown} */
+            roundingMode?: "Up" | "Down";
+            /** @description A number or a decimal string */
+            uomQuantity?: number | string;
+            uomQuantityDimension?: string | null;
+        } & {
+            [key: string]: unknown;
         };
         /** @description Money owed back to a customer, applied to invoices and debit memos; items when billing or a credit conversion wrote it */
         CreditMemo: {
@@ -3316,6 +3691,56 @@ export interface components {
             lastModifiedDate: string;
             name: string;
         };
+        /** @description A CreditPool: its fields (required ones on Create) and its children */
+        CreditPoolContent: {
+            /** @description The id of a CreditType (in a composite call also "@{referenceId}") */
+            creditTypeId?: string;
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            description?: string | null;
+            name?: string;
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description A new CreditPool */
+        CreditPoolInput: {
+            /** @description The id of a CreditType (in a composite call also "@{referenceId}") */
+            creditTypeId: string;
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            description?: string | null;
+            name: string;
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The CreditPool fields to change (null clears one) */
+        CreditPoolPatch: {
+            /** @description The id of a CreditType (in a composite call also "@{referenceId}") */
+            creditTypeId?: string;
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            description?: string | null;
+            /**
+             * Format: uuid
+             * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+             */
+            id?: string;
+            name?: string;
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+        } & {
+            [key: string]: unknown;
+        };
         /** @description The Active credit memos credits:convert wrote, one per line */
         CreditsConverted: {
             /** @description The seed's key; it holds credit memos (A6) */
@@ -3342,6 +3767,53 @@ export interface components {
              */
             lastModifiedDate: string;
             name: string;
+        };
+        /** @description A CreditType: its fields (required ones on Create) and its children */
+        CreditTypeContent: {
+            active?: boolean;
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            description?: string | null;
+            name?: string;
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description A new CreditType */
+        CreditTypeInput: {
+            active?: boolean;
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            description?: string | null;
+            name: string;
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The CreditType fields to change (null clears one) */
+        CreditTypePatch: {
+            active?: boolean;
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            description?: string | null;
+            /**
+             * Format: uuid
+             * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+             */
+            id?: string;
+            name?: string;
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+        } & {
+            [key: string]: unknown;
         };
         /** @description An organisation that buys, with its roll-ups (computed at read) and its contacts */
         Customer: {
@@ -3451,6 +3923,155 @@ export interface components {
             /** @description Prospect until its first activated order makes it a Direct Customer */
             type: string;
             website: string | null;
+        };
+        /**
+         * @description A new customer; name is required
+         * @example {
+         *       "name": "Nue IO, Inc.",
+         *       "email": "william.chase@nue.io",
+         *       "billingCountry": "United States",
+         *       "contacts": [
+         *         {
+         *           "firstName": "William",
+         *           "lastName": "Chase",
+         *           "email": "william.chase@nue.io",
+         *           "billingCountry": "United States",
+         *           "billingState": "California",
+         *           "billingZipCode": "95129"
+         *         }
+         *       ]
+         *     }
+         */
+        CustomerInput: {
+            accountNumber?: string | null;
+            accountSource?: string | null;
+            /** @description A number or a decimal string such as "12.30" */
+            annualRevenue?: number | string | (never | null);
+            autoRenew?: string | null;
+            /** @description The default bill cycle day (1–31) */
+            billCycleDay?: number | null;
+            /** @description The default billing start month (1–12) */
+            billCycleStartMonth?: number | null;
+            billingCity?: string | null;
+            billingCountry?: string | null;
+            /** @description The default billing period of its orders' lines */
+            billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+            billingPostalCode?: string | null;
+            billingProrationEnabled?: boolean | null;
+            billingState?: string | null;
+            billingStreet?: string | null;
+            /** @description Another name of billingPostalCode */
+            billingZip?: string | null;
+            /** @description Another name of billingPostalCode */
+            billingzipcode?: string | null;
+            /** @description Another name of billingPostalCode */
+            billingZipCode?: string | null;
+            companySize?: string | null;
+            /** @description Its contacts, at most 50 */
+            contacts?: ({
+                billingCity?: string | null;
+                billingCountry?: string | null;
+                billingPostalCode?: string | null;
+                billingState?: string | null;
+                billingStreet?: string | null;
+                /** @description Another name of billingPostalCode */
+                billingZip?: string | null;
+                /** @description Another name of billingPostalCode */
+                billingzipcode?: string | null;
+                /** @description Another name of billingPostalCode */
+                billingZipCode?: string | null;
+                /** @description YYYY-MM-DD */
+                birthday?: string | null;
+                /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                customFields?: {
+                    [key: string]: unknown;
+                };
+                /** @description An e-mail address */
+                email?: string | null;
+                firstName?: string | null;
+                lastName?: string | null;
+                middleName?: string | null;
+                mobilePhone?: string | null;
+                /** @description Required on create */
+                name?: string | null;
+                phone?: string | null;
+                shippingCity?: string | null;
+                shippingCountry?: string | null;
+                shippingPostalCode?: string | null;
+                shippingState?: string | null;
+                shippingStreet?: string | null;
+                /** @description Another name of shippingPostalCode */
+                shippingZip?: string | null;
+                /** @description Another name of shippingPostalCode */
+                shippingzipcode?: string | null;
+                /** @description Another name of shippingPostalCode */
+                shippingZipCode?: string | null;
+                suffix?: string | null;
+                title?: string | null;
+            } & {
+                [key: string]: unknown;
+            })[];
+            /** @description Fixed by its first activated order (ISO 4217) */
+            currencyIsoCode?: string | null;
+            /** @description YYYY-MM-DD */
+            customerSince?: string | null;
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            defaultPaymentGateway?: string | null;
+            /** @description The default payment method: a gateway token only, never card data */
+            defaultPaymentMethodToken?: string | null;
+            description?: string | null;
+            einvoicingEndpointId?: string | null;
+            einvoicingSchemaId?: string | null;
+            /** @description An e-mail address */
+            email?: string | null;
+            entityId?: string | null;
+            entityUseCode?: string | null;
+            /** @description The CRM's id (unique per tenant); every customer route takes it in place of the id */
+            externalId?: string | null;
+            fax?: string | null;
+            /** @description A number or a decimal string such as "12.30" */
+            funding?: number | string | (never | null);
+            industry?: string | null;
+            legalEntityName?: string | null;
+            /** @description Required on create */
+            name?: string | null;
+            numberOfEmployees?: number | null;
+            /** @description The id of its primary bill-to contact (taxes orders placed without one) */
+            orderPrimaryContact?: string | null;
+            orderPrimaryContactName?: string | null;
+            orderPrimaryContactPhone?: string | null;
+            ownership?: string | null;
+            /** @description The customer above this one in its organisation (a customer of this tenant). A UUID */
+            parentCustomerId?: string | null;
+            /** @description e.g. Net 30; its invoices fall due that many days after their date */
+            paymentTerm?: string | null;
+            phone?: string | null;
+            recordType?: string | null;
+            salesAccountId?: string | null;
+            shippingCity?: string | null;
+            shippingCountry?: string | null;
+            shippingPostalCode?: string | null;
+            shippingState?: string | null;
+            shippingStreet?: string | null;
+            /** @description Another name of shippingPostalCode */
+            shippingZip?: string | null;
+            /** @description Another name of shippingPostalCode */
+            shippingzipcode?: string | null;
+            /** @description Another name of shippingPostalCode */
+            shippingZipCode?: string | null;
+            site?: string | null;
+            /** @description Exempt from tax: its orders are taxed at 0 (taxStatus NotCalculated) */
+            taxExempt?: boolean | null;
+            /** @description An IANA time zone, e.g. Europe/Paris */
+            timezone?: string | null;
+            /** @description Prospect until its first activated order makes it a Direct Customer */
+            type?: string | null;
+            website?: string | null;
+        } & {
+            [key: string]: unknown;
         };
         /** @description A charge owed outside the billing of assets (a late fee …); balance = amount − credits applied */
         DebitMemo: {
@@ -3712,6 +4333,58 @@ export interface components {
             /** @enum {unknown} */
             status: "Draft" | "Active" | "Inactive";
         };
+        /** @description A Feature: its fields (required ones on Create) and its children */
+        FeatureContent: {
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            description?: string | null;
+            /** @description Its FeaturePriceDimension objects (featureId is set to this one), each plain or as {content, referenceId, operation, id} */
+            featurePriceTags?: components["schemas"]["FeaturePriceDimensionContent"][];
+            name?: string;
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+            /** @enum {unknown} */
+            status?: "Draft" | "Active" | "Inactive";
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description A new Feature */
+        FeatureInput: {
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            description?: string | null;
+            name: string;
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+            /** @enum {unknown} */
+            status?: "Draft" | "Active" | "Inactive";
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The Feature fields to change (null clears one) */
+        FeaturePatch: {
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            description?: string | null;
+            /**
+             * Format: uuid
+             * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+             */
+            id?: string;
+            name?: string;
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+            /** @enum {unknown} */
+            status?: "Draft" | "Active" | "Inactive";
+        } & {
+            [key: string]: unknown;
+        };
         /** @description A feature's link to a price tag, as stored (GET /objects/FeaturePriceDimension/{id}) */
         FeaturePriceDimension: {
             active: boolean;
@@ -3744,6 +4417,68 @@ export interface components {
             priceTagId: string;
             /** @description The order tags apply in */
             serialNumber: number;
+        };
+        /** @description A FeaturePriceDimension: its fields (required ones on Create) and its children */
+        FeaturePriceDimensionContent: {
+            active?: boolean;
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            /** @description The id of a Feature (in a composite call also "@{referenceId}") */
+            featureId?: string;
+            name?: string | null;
+            /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
+            priceTagId?: string;
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+            /** @description The order tags apply in */
+            serialNumber?: number;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description A new FeaturePriceDimension */
+        FeaturePriceDimensionInput: {
+            active?: boolean;
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            /** @description The id of a Feature (in a composite call also "@{referenceId}") */
+            featureId: string;
+            name?: string | null;
+            /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
+            priceTagId: string;
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+            /** @description The order tags apply in */
+            serialNumber: number;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The FeaturePriceDimension fields to change (null clears one) */
+        FeaturePriceDimensionPatch: {
+            active?: boolean;
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            /** @description The id of a Feature (in a composite call also "@{referenceId}") */
+            featureId?: string;
+            /**
+             * Format: uuid
+             * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+             */
+            id?: string;
+            name?: string | null;
+            /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
+            priceTagId?: string;
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+            /** @description The order tags apply in */
+            serialNumber?: number;
+        } & {
+            [key: string]: unknown;
         };
         /** @description A feature's link to a price tag, with the tag */
         FeaturePriceTagLink: {
@@ -4397,6 +5132,284 @@ export interface components {
             /** @description Money: a JSON number in the currency's units */
             totalPrice: number;
         };
+        /** @description The bill-to contact: a new one (its address taxes the order), or an existing one by id */
+        OrderBillToContact: {
+            billingCity?: string | null;
+            billingCountry?: string | null;
+            billingPostalCode?: string | null;
+            billingState?: string | null;
+            billingStreet?: string | null;
+            /** @description Another name of billingPostalCode */
+            billingZip?: string | null;
+            /** @description Another name of billingPostalCode */
+            billingzipcode?: string | null;
+            /** @description Another name of billingPostalCode */
+            billingZipCode?: string | null;
+            /** @description YYYY-MM-DD */
+            birthday?: string | null;
+            /** @description The customer the contact belongs to. A UUID */
+            customerId?: string | null;
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            /** @description An e-mail address */
+            email?: string | null;
+            firstName?: string | null;
+            /** @description An existing contact of the customer (a UUID) in place of a new one */
+            id?: string | null;
+            lastName?: string | null;
+            middleName?: string | null;
+            mobilePhone?: string | null;
+            /** @description Required on create */
+            name?: string | null;
+            phone?: string | null;
+            shippingCity?: string | null;
+            shippingCountry?: string | null;
+            shippingPostalCode?: string | null;
+            shippingState?: string | null;
+            shippingStreet?: string | null;
+            /** @description Another name of shippingPostalCode */
+            shippingZip?: string | null;
+            /** @description Another name of shippingPostalCode */
+            shippingzipcode?: string | null;
+            /** @description Another name of shippingPostalCode */
+            shippingZipCode?: string | null;
+            suffix?: string | null;
+            title?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description A new customer (name required), or an existing one by id */
+        OrderCustomer: {
+            accountNumber?: string | null;
+            accountSource?: string | null;
+            /** @description A number or a decimal string such as "12.30" */
+            annualRevenue?: number | string | (never | null);
+            autoRenew?: string | null;
+            /** @description The default bill cycle day (1–31) */
+            billCycleDay?: number | null;
+            /** @description The default billing start month (1–12) */
+            billCycleStartMonth?: number | null;
+            billingCity?: string | null;
+            billingCountry?: string | null;
+            /** @description The default billing period of its orders' lines */
+            billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+            billingPostalCode?: string | null;
+            billingProrationEnabled?: boolean | null;
+            billingState?: string | null;
+            billingStreet?: string | null;
+            /** @description Another name of billingPostalCode */
+            billingZip?: string | null;
+            /** @description Another name of billingPostalCode */
+            billingzipcode?: string | null;
+            /** @description Another name of billingPostalCode */
+            billingZipCode?: string | null;
+            companySize?: string | null;
+            /** @description Its contacts, at most 50 */
+            contacts?: ({
+                billingCity?: string | null;
+                billingCountry?: string | null;
+                billingPostalCode?: string | null;
+                billingState?: string | null;
+                billingStreet?: string | null;
+                /** @description Another name of billingPostalCode */
+                billingZip?: string | null;
+                /** @description Another name of billingPostalCode */
+                billingzipcode?: string | null;
+                /** @description Another name of billingPostalCode */
+                billingZipCode?: string | null;
+                /** @description YYYY-MM-DD */
+                birthday?: string | null;
+                /** @description The tenant's custom fields, by API name: merged into the stored ones */
+                customFields?: {
+                    [key: string]: unknown;
+                };
+                /** @description An e-mail address */
+                email?: string | null;
+                firstName?: string | null;
+                lastName?: string | null;
+                middleName?: string | null;
+                mobilePhone?: string | null;
+                /** @description Required on create */
+                name?: string | null;
+                phone?: string | null;
+                shippingCity?: string | null;
+                shippingCountry?: string | null;
+                shippingPostalCode?: string | null;
+                shippingState?: string | null;
+                shippingStreet?: string | null;
+                /** @description Another name of shippingPostalCode */
+                shippingZip?: string | null;
+                /** @description Another name of shippingPostalCode */
+                shippingzipcode?: string | null;
+                /** @description Another name of shippingPostalCode */
+                shippingZipCode?: string | null;
+                suffix?: string | null;
+                title?: string | null;
+            } & {
+                [key: string]: unknown;
+            })[];
+            /** @description Fixed by its first activated order (ISO 4217) */
+            currencyIsoCode?: string | null;
+            /** @description YYYY-MM-DD */
+            customerSince?: string | null;
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            defaultPaymentGateway?: string | null;
+            /** @description The default payment method: a gateway token only, never card data */
+            defaultPaymentMethodToken?: string | null;
+            description?: string | null;
+            einvoicingEndpointId?: string | null;
+            einvoicingSchemaId?: string | null;
+            /** @description An e-mail address */
+            email?: string | null;
+            entityId?: string | null;
+            entityUseCode?: string | null;
+            /** @description The CRM's id (unique per tenant); every customer route takes it in place of the id */
+            externalId?: string | null;
+            fax?: string | null;
+            /** @description A number or a decimal string such as "12.30" */
+            funding?: number | string | (never | null);
+            /** @description An existing customer (its id or external id) in place of a new one */
+            id?: string | null;
+            industry?: string | null;
+            legalEntityName?: string | null;
+            /** @description Required on create */
+            name?: string | null;
+            numberOfEmployees?: number | null;
+            /** @description The id of its primary bill-to contact (taxes orders placed without one) */
+            orderPrimaryContact?: string | null;
+            orderPrimaryContactName?: string | null;
+            orderPrimaryContactPhone?: string | null;
+            ownership?: string | null;
+            /** @description The customer above this one in its organisation (a customer of this tenant). A UUID */
+            parentCustomerId?: string | null;
+            /** @description e.g. Net 30; its invoices fall due that many days after their date */
+            paymentTerm?: string | null;
+            phone?: string | null;
+            recordType?: string | null;
+            salesAccountId?: string | null;
+            shippingCity?: string | null;
+            shippingCountry?: string | null;
+            shippingPostalCode?: string | null;
+            shippingState?: string | null;
+            shippingStreet?: string | null;
+            /** @description Another name of shippingPostalCode */
+            shippingZip?: string | null;
+            /** @description Another name of shippingPostalCode */
+            shippingzipcode?: string | null;
+            /** @description Another name of shippingPostalCode */
+            shippingZipCode?: string | null;
+            site?: string | null;
+            /** @description Exempt from tax: its orders are taxed at 0 (taxStatus NotCalculated) */
+            taxExempt?: boolean | null;
+            /** @description An IANA time zone, e.g. Europe/Paris */
+            timezone?: string | null;
+            /** @description Prospect until its first activated order makes it a Direct Customer */
+            type?: string | null;
+            website?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description An order line; a field sent null is left out */
+        OrderLineRequest: {
+            /** @description A bundle's options to include */
+            addOns?: ({
+                /** @description The bundle's product option (a UUID) */
+                productOptionId: string;
+                /** @description Its quantity (default the option's); a number or a decimal string, >= 0 */
+                quantity?: number | string | (never | null);
+            } & {
+                [key: string]: unknown;
+            })[] | null;
+            autoRenew?: boolean | null;
+            /** @description Another name of billCycleDay (the preview's; digits accepted) */
+            "Bill Cycle Day"?: number | string | (never | null);
+            /** @description 1 to 31 */
+            billCycleDay?: number | null;
+            /** @description 1 to 12 */
+            billCycleStartMonth?: number | null;
+            /** @description Another name of billingPeriod (the preview's) */
+            "Billing Period"?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+            /** @description Another name of billCycleStartMonth (the preview's; digits accepted) */
+            "Billing Start Month"?: number | string | (never | null);
+            billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+            billingTiming?: ("InAdvance" | "In Advance" | "InArrears" | "In Arrears") | (never | null);
+            customFields?: {
+                [key: string]: unknown;
+            } | null;
+            /** @description Another name of renewalTerm */
+            defaultRenewalTerm?: number | null;
+            description?: string | null;
+            /** @description A discount in percent, 0 to 100 */
+            discount?: number | string | (never | null);
+            /** @description A discount amount, >= 0 */
+            discountAmount?: number | string | (never | null);
+            /** @description Another name of discount */
+            discountPercentage?: number | string | (never | null);
+            /**
+             * Format: date
+             * @description Another name of subscriptionEndDate (the preview's)
+             */
+            endDate?: string | null;
+            /** @description The client's id for the line: a preview's invoice details name it (orderProductId); an order ignores it */
+            id?: string | number | (never | null);
+            /** @description LineItem only on a new order */
+            lineType?: "LineItem" | (never | null);
+            /** @description With calculatePrice false: the unit list price, >= 0 */
+            listPrice?: number | string | (never | null);
+            /** @description With calculatePrice false: the unit net price (below zero: a credit line) */
+            netSalesPrice?: number | string | (never | null);
+            /** @description Another name of addOns */
+            options?: ({
+                /** @description The bundle's product option (a UUID) */
+                productOptionId: string;
+                /** @description Its quantity (default the option's); a number or a decimal string, >= 0 */
+                quantity?: number | string | (never | null);
+            } & {
+                [key: string]: unknown;
+            })[] | null;
+            /** @description The price book entry (a UUID) */
+            priceBookEntryId?: string | null;
+            /** @description The product (a UUID); or name it by sku */
+            productId?: string | null;
+            /** @description Another name of sku (the preview's) */
+            productSku?: string | null;
+            /** @description Units (default 1), > 0; a number or a decimal string */
+            quantity?: number | string | (never | null);
+            /** @description The client's reference, kept on the line */
+            refId?: string | number | (never | null);
+            /** @description Term units, 1 to 1200 */
+            renewalTerm?: number | null;
+            /** @description The product, by its sku, in place of productId */
+            sku?: string | null;
+            /**
+             * Format: date
+             * @description Another name of subscriptionStartDate (the preview's)
+             */
+            startDate?: string | null;
+            /**
+             * Format: date
+             * @description The end the client expects, inclusive: it must end a whole term
+             */
+            subscriptionEndDate?: string | null;
+            /**
+             * Format: date
+             * @description Default the effective date
+             */
+            subscriptionStartDate?: string | null;
+            /** @description Term units, 1 to 1200 (default the product's) */
+            subscriptionTerm?: number | null;
+            /** @description With calculatePrice false: the line's total */
+            totalPrice?: number | string | (never | null);
+            /** @description The unit of measure (its id or its name, e.g. User/Month) whose price book entry the line takes */
+            uomId?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
         /** @description An order line (order product): a line, a bundle's option, or a change order's line */
         OrderProduct: {
             /** @description A quantity (may be fractional) */
@@ -4631,6 +5644,27 @@ export interface components {
             /** @description The default price book */
             standard: boolean;
         };
+        /** @description A PriceBook: its fields (required ones on Create) and its children */
+        PriceBookContent: {
+            active?: boolean;
+            archived?: boolean;
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            description?: string | null;
+            name?: string;
+            /** @description Pricing attribute names, e.g. ["Currency"] */
+            priceAttributes?: unknown;
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+            /** @description Its entries are shown to self-service (set by :enableSelfService) */
+            selfServiceEnabled?: boolean;
+            /** @description The default price book */
+            standard?: boolean;
+        } & {
+            [key: string]: unknown;
+        };
         /** @description What a price book :copy did */
         PriceBookCopy: {
             /** @description Entries copied */
@@ -4693,6 +5727,126 @@ export interface components {
              */
             uomId: string;
         };
+        /** @description A PriceBookEntry: its fields (required ones on Create) and its children */
+        PriceBookEntryContent: {
+            active?: boolean;
+            /** @description One of InAdvance, InArrears (also In Advance, In Arrears), in any case */
+            billingTiming?: string | null;
+            /** @description ISO 4217, e.g. USD */
+            currencyIsoCode?: string;
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            /** @description The list price per unit (per UOM and term). A number or a decimal string */
+            listPrice?: number | string;
+            /** @description The id of a PriceBook (in a composite call also "@{referenceId}") */
+            priceBookId?: string;
+            pricingAttribute_1?: string | null;
+            pricingAttribute_2?: string | null;
+            pricingAttribute_3?: string | null;
+            pricingAttribute_4?: string | null;
+            pricingAttribute_5?: string | null;
+            pricingAttribute_6?: string | null;
+            pricingAttribute_7?: string | null;
+            pricingAttribute_8?: string | null;
+            pricingAttribute_9?: string | null;
+            pricingAttribute_10?: string | null;
+            /** @description The id of a Product (in a composite call also "@{referenceId}") */
+            productId?: string;
+            recommended?: boolean;
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+            /** @description The id of a Uom (in a composite call also "@{referenceId}") */
+            uomId?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * @description A new PriceBookEntry
+         * @example {
+         *       "productId": "5e1f6c7a-0000-4000-8000-000000000002",
+         *       "priceBookId": "5e1f6c7a-0000-4000-8000-000000000003",
+         *       "uomId": "5e1f6c7a-0000-4000-8000-000000000001",
+         *       "currencyIsoCode": "USD",
+         *       "listPrice": 9.9,
+         *       "billingTiming": "In Advance"
+         *     }
+         */
+        PriceBookEntryInput: {
+            active?: boolean;
+            /** @description One of InAdvance, InArrears (also In Advance, In Arrears), in any case */
+            billingTiming?: string | null;
+            /** @description ISO 4217, e.g. USD */
+            currencyIsoCode: string;
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            /** @description The list price per unit (per UOM and term). A number or a decimal string */
+            listPrice: number | string;
+            /** @description The id of a PriceBook (in a composite call also "@{referenceId}") */
+            priceBookId: string;
+            pricingAttribute_1?: string | null;
+            pricingAttribute_2?: string | null;
+            pricingAttribute_3?: string | null;
+            pricingAttribute_4?: string | null;
+            pricingAttribute_5?: string | null;
+            pricingAttribute_6?: string | null;
+            pricingAttribute_7?: string | null;
+            pricingAttribute_8?: string | null;
+            pricingAttribute_9?: string | null;
+            pricingAttribute_10?: string | null;
+            /** @description The id of a Product (in a composite call also "@{referenceId}") */
+            productId: string;
+            recommended?: boolean;
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+            /** @description The id of a Uom (in a composite call also "@{referenceId}") */
+            uomId: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The PriceBookEntry fields to change (null clears one) */
+        PriceBookEntryPatch: {
+            active?: boolean;
+            /** @description One of InAdvance, InArrears (also In Advance, In Arrears), in any case */
+            billingTiming?: string | null;
+            /** @description ISO 4217, e.g. USD */
+            currencyIsoCode?: string;
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: uuid
+             * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+             */
+            id?: string;
+            /** @description The list price per unit (per UOM and term). A number or a decimal string */
+            listPrice?: number | string;
+            /** @description The id of a PriceBook (in a composite call also "@{referenceId}") */
+            priceBookId?: string;
+            pricingAttribute_1?: string | null;
+            pricingAttribute_2?: string | null;
+            pricingAttribute_3?: string | null;
+            pricingAttribute_4?: string | null;
+            pricingAttribute_5?: string | null;
+            pricingAttribute_6?: string | null;
+            pricingAttribute_7?: string | null;
+            pricingAttribute_8?: string | null;
+            pricingAttribute_9?: string | null;
+            pricingAttribute_10?: string | null;
+            /** @description The id of a Product (in a composite call also "@{referenceId}") */
+            productId?: string;
+            recommended?: boolean;
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+            /** @description The id of a Uom (in a composite call also "@{referenceId}") */
+            uomId?: string;
+        } & {
+            [key: string]: unknown;
+        };
         /** @description A price book entry with its UOM */
         PriceBookEntryWithUom: {
             active: boolean;
@@ -4744,6 +5898,60 @@ export interface components {
              * @description The id of a Uom
              */
             uomId: string;
+        };
+        /**
+         * @description A new PriceBook
+         * @example {
+         *       "name": "Standard Price Book",
+         *       "standard": true,
+         *       "active": true
+         *     }
+         */
+        PriceBookInput: {
+            active?: boolean;
+            archived?: boolean;
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            description?: string | null;
+            name: string;
+            /** @description Pricing attribute names, e.g. ["Currency"] */
+            priceAttributes?: unknown;
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+            /** @description Its entries are shown to self-service (set by :enableSelfService) */
+            selfServiceEnabled?: boolean;
+            /** @description The default price book */
+            standard?: boolean;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The PriceBook fields to change (null clears one) */
+        PriceBookPatch: {
+            active?: boolean;
+            archived?: boolean;
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            description?: string | null;
+            /**
+             * Format: uuid
+             * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+             */
+            id?: string;
+            name?: string;
+            /** @description Pricing attribute names, e.g. ["Currency"] */
+            priceAttributes?: unknown;
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+            /** @description Its entries are shown to self-service (set by :enableSelfService) */
+            selfServiceEnabled?: boolean;
+            /** @description The default price book */
+            standard?: boolean;
+        } & {
+            [key: string]: unknown;
         };
         /** @description A price tag or discount tag, as stored (GET /objects/PriceDimension/{id}) */
         PriceDimension: {
@@ -4812,6 +6020,148 @@ export interface components {
              * @description The id of a Uom
              */
             uomId: string | null;
+        };
+        /** @description A PriceDimension: its fields (required ones on Create) and its children */
+        PriceDimensionContent: {
+            active?: boolean;
+            /** @description Unique per tenant: self-service looks tags up by it */
+            code?: string;
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            description?: string | null;
+            /**
+             * Format: date-time
+             * @description With an offset, e.g. 2026-01-31T10:00:00Z
+             */
+            endTime?: string | null;
+            name?: string;
+            objectId?: string | null;
+            objectType?: string | null;
+            /** @description The id of a PriceBook (in a composite call also "@{referenceId}") */
+            priceBookId?: string | null;
+            /** @enum {unknown} */
+            priceTagType?: "Quantity" | "Term";
+            /** @description Its PriceTier objects (priceDimensionId is set to this one), each plain or as {content, referenceId, operation, id} */
+            priceTiers?: components["schemas"]["PriceTierContent"][];
+            /** @enum {unknown} */
+            priceType?: "Volume" | "Tiered";
+            /**
+             * @description PriceDimension sets the price; DiscountDimension discounts it (tiers carry discountPercentage). Stored as one of PriceDimension, DiscountDimension
+             * @enum {unknown}
+             */
+            recordType?: "PriceDimension" | "DiscountDimension" | "PriceTag" | "DiscountTag";
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+            /**
+             * Format: date-time
+             * @description With an offset, e.g. 2026-01-31T10:00:00Z
+             */
+            startTime?: string | null;
+            uomDimension?: string | null;
+            /** @description The id of a Uom (in a composite call also "@{referenceId}") */
+            uomId?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * @description A new PriceDimension
+         * @example {
+         *       "name": "Storage volume tiers",
+         *       "code": "STORAGE-TIERS",
+         *       "recordType": "PriceDimension",
+         *       "priceTagType": "Quantity",
+         *       "priceType": "Tiered"
+         *     }
+         */
+        PriceDimensionInput: {
+            active?: boolean;
+            /** @description Unique per tenant: self-service looks tags up by it */
+            code: string;
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            description?: string | null;
+            /**
+             * Format: date-time
+             * @description With an offset, e.g. 2026-01-31T10:00:00Z
+             */
+            endTime?: string | null;
+            name: string;
+            objectId?: string | null;
+            objectType?: string | null;
+            /** @description The id of a PriceBook (in a composite call also "@{referenceId}") */
+            priceBookId?: string | null;
+            /** @enum {unknown} */
+            priceTagType?: "Quantity" | "Term";
+            /** @enum {unknown} */
+            priceType?: "Volume" | "Tiered";
+            /**
+             * @description PriceDimension sets the price; DiscountDimension discounts it (tiers carry discountPercentage). Stored as one of PriceDimension, DiscountDimension
+             * @enum {unknown}
+             */
+            recordType?: "PriceDimension" | "DiscountDimension" | "PriceTag" | "DiscountTag";
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+            /**
+             * Format: date-time
+             * @description With an offset, e.g. 2026-01-31T10:00:00Z
+             */
+            startTime?: string | null;
+            uomDimension?: string | null;
+            /** @description The id of a Uom (in a composite call also "@{referenceId}") */
+            uomId?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The PriceDimension fields to change (null clears one) */
+        PriceDimensionPatch: {
+            active?: boolean;
+            /** @description Unique per tenant: self-service looks tags up by it */
+            code?: string;
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            description?: string | null;
+            /**
+             * Format: date-time
+             * @description With an offset, e.g. 2026-01-31T10:00:00Z
+             */
+            endTime?: string | null;
+            /**
+             * Format: uuid
+             * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+             */
+            id?: string;
+            name?: string;
+            objectId?: string | null;
+            objectType?: string | null;
+            /** @description The id of a PriceBook (in a composite call also "@{referenceId}") */
+            priceBookId?: string | null;
+            /** @enum {unknown} */
+            priceTagType?: "Quantity" | "Term";
+            /** @enum {unknown} */
+            priceType?: "Volume" | "Tiered";
+            /**
+             * @description PriceDimension sets the price; DiscountDimension discounts it (tiers carry discountPercentage). Stored as one of PriceDimension, DiscountDimension
+             * @enum {unknown}
+             */
+            recordType?: "PriceDimension" | "DiscountDimension" | "PriceTag" | "DiscountTag";
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+            /**
+             * Format: date-time
+             * @description With an offset, e.g. 2026-01-31T10:00:00Z
+             */
+            startTime?: string | null;
+            uomDimension?: string | null;
+            /** @description The id of a Uom (in a composite call also "@{referenceId}") */
+            uomId?: string | null;
+        } & {
+            [key: string]: unknown;
         };
         /** @description A price tag or discount tag (PriceDimension) with its tiers */
         PriceTag: {
@@ -4920,6 +6270,102 @@ export interface components {
             startUnitDimension: string | null;
             tierNumber: number | null;
         };
+        /** @description A PriceTier: its fields (required ones on Create) and its children */
+        PriceTierContent: {
+            amount?: (number | string) | (never | null);
+            /**
+             * @description Stored as one of PerUnit, FlatFee
+             * @enum {unknown}
+             */
+            chargeModel?: "PerUnit" | "FlatFee" | "Per Unit" | "Flat Fee";
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            discountPercentage?: (number | string) | (never | null);
+            endUnit?: (number | string) | (never | null);
+            endUnitDimension?: string | null;
+            name?: string | null;
+            /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
+            priceDimensionId?: string;
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+            /** @description Tiers tile the units: the first starts at 0, each where the previous ends. A number or a decimal string */
+            startUnit?: number | string;
+            startUnitDimension?: string | null;
+            tierNumber?: number | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * @description A new PriceTier
+         * @example {
+         *       "priceDimensionId": "5e1f6c7a-0000-4000-8000-000000000004",
+         *       "tierNumber": 1,
+         *       "startUnit": 0,
+         *       "endUnit": 100,
+         *       "amount": 0.5,
+         *       "chargeModel": "PerUnit"
+         *     }
+         */
+        PriceTierInput: {
+            amount?: (number | string) | (never | null);
+            /**
+             * @description Stored as one of PerUnit, FlatFee
+             * @enum {unknown}
+             */
+            chargeModel?: "PerUnit" | "FlatFee" | "Per Unit" | "Flat Fee";
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            discountPercentage?: (number | string) | (never | null);
+            endUnit?: (number | string) | (never | null);
+            endUnitDimension?: string | null;
+            name?: string | null;
+            /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
+            priceDimensionId: string;
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+            /** @description Tiers tile the units: the first starts at 0, each where the previous ends. A number or a decimal string */
+            startUnit: number | string;
+            startUnitDimension?: string | null;
+            tierNumber?: number | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The PriceTier fields to change (null clears one) */
+        PriceTierPatch: {
+            amount?: (number | string) | (never | null);
+            /**
+             * @description Stored as one of PerUnit, FlatFee
+             * @enum {unknown}
+             */
+            chargeModel?: "PerUnit" | "FlatFee" | "Per Unit" | "Flat Fee";
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            discountPercentage?: (number | string) | (never | null);
+            endUnit?: (number | string) | (never | null);
+            endUnitDimension?: string | null;
+            /**
+             * Format: uuid
+             * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+             */
+            id?: string;
+            name?: string | null;
+            /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
+            priceDimensionId?: string;
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+            /** @description Tiers tile the units: the first starts at 0, each where the previous ends. A number or a decimal string */
+            startUnit?: number | string;
+            startUnitDimension?: string | null;
+            tierNumber?: number | null;
+        } & {
+            [key: string]: unknown;
+        };
         /** @description A product, service or bundle, as stored (GET /objects/Product/{id}) */
         Product: {
             autoRenew: boolean;
@@ -5024,6 +6470,88 @@ export interface components {
              */
             uomId: string | null;
         };
+        /** @description A Product: its fields (required ones on Create) and its children */
+        ProductContent: {
+            autoRenew?: boolean;
+            billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+            /** @description One of InAdvance, InArrears (also In Advance, In Arrears), in any case */
+            billingTiming?: string | null;
+            bundleTemplate?: boolean;
+            carvesEligible?: boolean;
+            carvesLiabilitySegment?: string | null;
+            carvesRevenueSegment?: string | null;
+            configurable?: boolean;
+            contractLiabilitySegment?: string | null;
+            contractRevenueSegment?: string | null;
+            /** @description The id of a CreditConversion (in a composite call also "@{referenceId}") */
+            creditConversionId?: string | null;
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            defaultRenewalTerm?: number | null;
+            defaultSubscriptionTerm?: number | null;
+            description?: string | null;
+            /**
+             * Format: date
+             * @description YYYY-MM-DD
+             */
+            endDate?: string | null;
+            evergreen?: boolean;
+            freeTrialType?: ("Days" | "Months") | (never | null);
+            freeTrialUnit?: number | null;
+            imageUrl?: string | null;
+            longDescription?: string | null;
+            name?: string;
+            /** @description Its PriceBookEntry objects (productId is set to this one), each plain or as {content, referenceId, operation, id} */
+            priceBookEntries?: components["schemas"]["PriceBookEntryContent"][];
+            /** @description The default price book. The id of a PriceBook (in a composite call also "@{referenceId}") */
+            priceBookId?: string | null;
+            /** @description One of Recurring, One-Time, Usage (also OneTime), in any case */
+            priceModel?: string;
+            productCategory?: string | null;
+            productCode?: string | null;
+            /** @description Its ProductFeature objects (configuredProductId is set to this one), each plain or as {content, referenceId, operation, id} */
+            productFeatures?: components["schemas"]["ProductFeatureContent"][];
+            /** @description Its ProductOption objects (configuredProductId is set to this one), each plain or as {content, referenceId, operation, id} */
+            productOptions?: components["schemas"]["ProductOptionContent"][];
+            /** @description Its ProductPriceDimension objects (productId is set to this one), each plain or as {content, referenceId, operation, id} */
+            productPriceTags?: components["schemas"]["ProductPriceDimensionContent"][];
+            /** @description What an order line becomes: a subscription, an asset (Physical Good) or an entitlement (Service); defaults from recordType. One of Subscription, Physical Good, Service (also PhysicalGood, Asset, Entitlement), in any case */
+            productType?: string | null;
+            /**
+             * @description Bundle: configurable with features and options
+             * @enum {unknown}
+             */
+            recordType?: "Product" | "Service" | "Bundle";
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+            /** @description A bundle whose options this one inherits. The id of a Product (in a composite call also "@{referenceId}") */
+            referenceProductId?: string | null;
+            revenueRuleExternalId?: string | null;
+            showIncludedProductOptions?: boolean;
+            /** @description Unique per tenant */
+            sku?: string;
+            soldIndependently?: boolean;
+            /**
+             * Format: date
+             * @description YYYY-MM-DD
+             */
+            startDate?: string | null;
+            /**
+             * @description Only Active products can be ordered and published
+             * @enum {unknown}
+             */
+            status?: "Draft" | "Active" | "Inactive";
+            taxCategory?: string | null;
+            taxCode?: string | null;
+            /** @enum {unknown} */
+            taxMode?: "Exclusive" | "Inclusive";
+            /** @description The default UOM. The id of a Uom (in a composite call also "@{referenceId}") */
+            uomId?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
         /** @description A feature group of a bundle, as stored (GET /objects/ProductFeature/{id}) */
         ProductFeature: {
             /**
@@ -5058,6 +6586,164 @@ export interface components {
             maxOptions: number | null;
             minOptions: number | null;
             name: string;
+        };
+        /** @description A ProductFeature: its fields (required ones on Create) and its children */
+        ProductFeatureContent: {
+            /** @description The bundle the feature belongs to. The id of a Product (in a composite call also "@{referenceId}") */
+            configuredProductId?: string;
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            featureDescription?: string | null;
+            /** @description The id of a Feature (in a composite call also "@{referenceId}") */
+            featureId?: string | null;
+            featureName?: string | null;
+            featureOrder?: number | null;
+            maxOptions?: number | null;
+            minOptions?: number | null;
+            name?: string;
+            /** @description Its ProductOption objects (productFeatureId is set to this one), each plain or as {content, referenceId, operation, id} */
+            productOptions?: components["schemas"]["ProductOptionContent"][];
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description A new ProductFeature */
+        ProductFeatureInput: {
+            /** @description The bundle the feature belongs to. The id of a Product (in a composite call also "@{referenceId}") */
+            configuredProductId: string;
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            featureDescription?: string | null;
+            /** @description The id of a Feature (in a composite call also "@{referenceId}") */
+            featureId?: string | null;
+            featureName?: string | null;
+            featureOrder?: number | null;
+            maxOptions?: number | null;
+            minOptions?: number | null;
+            name: string;
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The ProductFeature fields to change (null clears one) */
+        ProductFeaturePatch: {
+            /** @description The bundle the feature belongs to. The id of a Product (in a composite call also "@{referenceId}") */
+            configuredProductId?: string;
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            featureDescription?: string | null;
+            /** @description The id of a Feature (in a composite call also "@{referenceId}") */
+            featureId?: string | null;
+            featureName?: string | null;
+            featureOrder?: number | null;
+            /**
+             * Format: uuid
+             * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+             */
+            id?: string;
+            maxOptions?: number | null;
+            minOptions?: number | null;
+            name?: string;
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * @description A new Product
+         * @example {
+         *       "name": "Nue Platform",
+         *       "sku": "NUE-PLATFORM",
+         *       "recordType": "Product",
+         *       "productType": "Subscription",
+         *       "priceModel": "Recurring",
+         *       "status": "Active",
+         *       "uomId": "5e1f6c7a-0000-4000-8000-000000000001",
+         *       "defaultSubscriptionTerm": 12,
+         *       "billingTiming": "In Advance",
+         *       "billingPeriod": "Month"
+         *     }
+         */
+        ProductInput: {
+            autoRenew?: boolean;
+            billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+            /** @description One of InAdvance, InArrears (also In Advance, In Arrears), in any case */
+            billingTiming?: string | null;
+            bundleTemplate?: boolean;
+            carvesEligible?: boolean;
+            carvesLiabilitySegment?: string | null;
+            carvesRevenueSegment?: string | null;
+            configurable?: boolean;
+            contractLiabilitySegment?: string | null;
+            contractRevenueSegment?: string | null;
+            /** @description The id of a CreditConversion (in a composite call also "@{referenceId}") */
+            creditConversionId?: string | null;
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            defaultRenewalTerm?: number | null;
+            defaultSubscriptionTerm?: number | null;
+            description?: string | null;
+            /**
+             * Format: date
+             * @description YYYY-MM-DD
+             */
+            endDate?: string | null;
+            evergreen?: boolean;
+            freeTrialType?: ("Days" | "Months") | (never | null);
+            freeTrialUnit?: number | null;
+            imageUrl?: string | null;
+            longDescription?: string | null;
+            name: string;
+            /** @description The default price book. The id of a PriceBook (in a composite call also "@{referenceId}") */
+            priceBookId?: string | null;
+            /** @description One of Recurring, One-Time, Usage (also OneTime), in any case */
+            priceModel?: string;
+            productCategory?: string | null;
+            productCode?: string | null;
+            /** @description What an order line becomes: a subscription, an asset (Physical Good) or an entitlement (Service); defaults from recordType. One of Subscription, Physical Good, Service (also PhysicalGood, Asset, Entitlement), in any case */
+            productType?: string | null;
+            /**
+             * @description Bundle: configurable with features and options
+             * @enum {unknown}
+             */
+            recordType?: "Product" | "Service" | "Bundle";
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+            /** @description A bundle whose options this one inherits. The id of a Product (in a composite call also "@{referenceId}") */
+            referenceProductId?: string | null;
+            revenueRuleExternalId?: string | null;
+            showIncludedProductOptions?: boolean;
+            /** @description Unique per tenant */
+            sku: string;
+            soldIndependently?: boolean;
+            /**
+             * Format: date
+             * @description YYYY-MM-DD
+             */
+            startDate?: string | null;
+            /**
+             * @description Only Active products can be ordered and published
+             * @enum {unknown}
+             */
+            status?: "Draft" | "Active" | "Inactive";
+            taxCategory?: string | null;
+            taxCode?: string | null;
+            /** @enum {unknown} */
+            taxMode?: "Exclusive" | "Inclusive";
+            /** @description The default UOM. The id of a Uom (in a composite call also "@{referenceId}") */
+            uomId?: string | null;
+        } & {
+            [key: string]: unknown;
         };
         /** @description An option of a bundle, as stored (GET /objects/ProductOption/{id}) */
         ProductOption: {
@@ -5113,6 +6799,124 @@ export interface components {
             recommended: boolean;
             required: boolean;
         };
+        /** @description A ProductOption: its fields (required ones on Create) and its children */
+        ProductOptionContent: {
+            bundled?: boolean;
+            /** @description The bundle the option belongs to. The id of a Product (in a composite call also "@{referenceId}") */
+            configuredProductId?: string;
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            /** @description A number or a decimal string */
+            defaultQuantity?: number | string;
+            defaultQuantityMode?: string | null;
+            /** @description A number or a decimal string */
+            includedQuantity?: number | string;
+            /** @description Priced by its own entry, not included in the bundle price */
+            independentPricing?: boolean;
+            maxQuantity?: (number | string) | (never | null);
+            /** @description A number or a decimal string */
+            minQuantity?: number | string;
+            name?: string | null;
+            optionName?: string | null;
+            optionOrder?: number | null;
+            /** @description The product the option adds. The id of a Product (in a composite call also "@{referenceId}") */
+            optionProductId?: string;
+            optionType?: string | null;
+            /** @description The id of a PriceBookEntry (in a composite call also "@{referenceId}") */
+            priceBookEntryId?: string | null;
+            /** @description The id of a ProductFeature (in a composite call also "@{referenceId}") */
+            productFeatureId?: string | null;
+            /** @description Its ProductOptionPriceDimension objects (productOptionId is set to this one), each plain or as {content, referenceId, operation, id} */
+            productOptionPriceTags?: components["schemas"]["ProductOptionPriceDimensionContent"][];
+            quantityEditable?: boolean;
+            recommended?: boolean;
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+            required?: boolean;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description A new ProductOption */
+        ProductOptionInput: {
+            bundled?: boolean;
+            /** @description The bundle the option belongs to. The id of a Product (in a composite call also "@{referenceId}") */
+            configuredProductId: string;
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            /** @description A number or a decimal string */
+            defaultQuantity?: number | string;
+            defaultQuantityMode?: string | null;
+            /** @description A number or a decimal string */
+            includedQuantity?: number | string;
+            /** @description Priced by its own entry, not included in the bundle price */
+            independentPricing?: boolean;
+            maxQuantity?: (number | string) | (never | null);
+            /** @description A number or a decimal string */
+            minQuantity?: number | string;
+            name?: string | null;
+            optionName?: string | null;
+            optionOrder?: number | null;
+            /** @description The product the option adds. The id of a Product (in a composite call also "@{referenceId}") */
+            optionProductId: string;
+            optionType?: string | null;
+            /** @description The id of a PriceBookEntry (in a composite call also "@{referenceId}") */
+            priceBookEntryId?: string | null;
+            /** @description The id of a ProductFeature (in a composite call also "@{referenceId}") */
+            productFeatureId?: string | null;
+            quantityEditable?: boolean;
+            recommended?: boolean;
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+            required?: boolean;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The ProductOption fields to change (null clears one) */
+        ProductOptionPatch: {
+            bundled?: boolean;
+            /** @description The bundle the option belongs to. The id of a Product (in a composite call also "@{referenceId}") */
+            configuredProductId?: string;
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            /** @description A number or a decimal string */
+            defaultQuantity?: number | string;
+            defaultQuantityMode?: string | null;
+            /**
+             * Format: uuid
+             * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+             */
+            id?: string;
+            /** @description A number or a decimal string */
+            includedQuantity?: number | string;
+            /** @description Priced by its own entry, not included in the bundle price */
+            independentPricing?: boolean;
+            maxQuantity?: (number | string) | (never | null);
+            /** @description A number or a decimal string */
+            minQuantity?: number | string;
+            name?: string | null;
+            optionName?: string | null;
+            optionOrder?: number | null;
+            /** @description The product the option adds. The id of a Product (in a composite call also "@{referenceId}") */
+            optionProductId?: string;
+            optionType?: string | null;
+            /** @description The id of a PriceBookEntry (in a composite call also "@{referenceId}") */
+            priceBookEntryId?: string | null;
+            /** @description The id of a ProductFeature (in a composite call also "@{referenceId}") */
+            productFeatureId?: string | null;
+            quantityEditable?: boolean;
+            recommended?: boolean;
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+            required?: boolean;
+        } & {
+            [key: string]: unknown;
+        };
         /** @description An option's link to a price tag, as stored (GET /objects/ProductOptionPriceDimension/{id}) */
         ProductOptionPriceDimension: {
             active: boolean;
@@ -5145,6 +6949,68 @@ export interface components {
             productOptionId: string;
             /** @description The order tags apply in */
             serialNumber: number;
+        };
+        /** @description A ProductOptionPriceDimension: its fields (required ones on Create) and its children */
+        ProductOptionPriceDimensionContent: {
+            active?: boolean;
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            name?: string | null;
+            /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
+            priceTagId?: string;
+            /** @description The id of a ProductOption (in a composite call also "@{referenceId}") */
+            productOptionId?: string;
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+            /** @description The order tags apply in */
+            serialNumber?: number;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description A new ProductOptionPriceDimension */
+        ProductOptionPriceDimensionInput: {
+            active?: boolean;
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            name?: string | null;
+            /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
+            priceTagId: string;
+            /** @description The id of a ProductOption (in a composite call also "@{referenceId}") */
+            productOptionId: string;
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+            /** @description The order tags apply in */
+            serialNumber: number;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The ProductOptionPriceDimension fields to change (null clears one) */
+        ProductOptionPriceDimensionPatch: {
+            active?: boolean;
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: uuid
+             * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+             */
+            id?: string;
+            name?: string | null;
+            /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
+            priceTagId?: string;
+            /** @description The id of a ProductOption (in a composite call also "@{referenceId}") */
+            productOptionId?: string;
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+            /** @description The order tags apply in */
+            serialNumber?: number;
+        } & {
+            [key: string]: unknown;
         };
         /** @description An option's link to a price tag, with the tag */
         ProductOptionPriceTagLink: {
@@ -5179,6 +7045,85 @@ export interface components {
             productOptionId: string;
             /** @description The order tags apply in */
             serialNumber: number;
+        };
+        /** @description The Product fields to change (null clears one) */
+        ProductPatch: {
+            autoRenew?: boolean;
+            billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
+            /** @description One of InAdvance, InArrears (also In Advance, In Arrears), in any case */
+            billingTiming?: string | null;
+            bundleTemplate?: boolean;
+            carvesEligible?: boolean;
+            carvesLiabilitySegment?: string | null;
+            carvesRevenueSegment?: string | null;
+            configurable?: boolean;
+            contractLiabilitySegment?: string | null;
+            contractRevenueSegment?: string | null;
+            /** @description The id of a CreditConversion (in a composite call also "@{referenceId}") */
+            creditConversionId?: string | null;
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            defaultRenewalTerm?: number | null;
+            defaultSubscriptionTerm?: number | null;
+            description?: string | null;
+            /**
+             * Format: date
+             * @description YYYY-MM-DD
+             */
+            endDate?: string | null;
+            evergreen?: boolean;
+            freeTrialType?: ("Days" | "Months") | (never | null);
+            freeTrialUnit?: number | null;
+            /**
+             * Format: uuid
+             * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+             */
+            id?: string;
+            imageUrl?: string | null;
+            longDescription?: string | null;
+            name?: string;
+            /** @description The default price book. The id of a PriceBook (in a composite call also "@{referenceId}") */
+            priceBookId?: string | null;
+            /** @description One of Recurring, One-Time, Usage (also OneTime), in any case */
+            priceModel?: string;
+            productCategory?: string | null;
+            productCode?: string | null;
+            /** @description What an order line becomes: a subscription, an asset (Physical Good) or an entitlement (Service); defaults from recordType. One of Subscription, Physical Good, Service (also PhysicalGood, Asset, Entitlement), in any case */
+            productType?: string | null;
+            /**
+             * @description Bundle: configurable with features and options
+             * @enum {unknown}
+             */
+            recordType?: "Product" | "Service" | "Bundle";
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+            /** @description A bundle whose options this one inherits. The id of a Product (in a composite call also "@{referenceId}") */
+            referenceProductId?: string | null;
+            revenueRuleExternalId?: string | null;
+            showIncludedProductOptions?: boolean;
+            /** @description Unique per tenant */
+            sku?: string;
+            soldIndependently?: boolean;
+            /**
+             * Format: date
+             * @description YYYY-MM-DD
+             */
+            startDate?: string | null;
+            /**
+             * @description Only Active products can be ordered and published
+             * @enum {unknown}
+             */
+            status?: "Draft" | "Active" | "Inactive";
+            taxCategory?: string | null;
+            taxCode?: string | null;
+            /** @enum {unknown} */
+            taxMode?: "Exclusive" | "Inclusive";
+            /** @description The default UOM. The id of a Uom (in a composite call also "@{referenceId}") */
+            uomId?: string | null;
+        } & {
+            [key: string]: unknown;
         };
         /** @description A product's link to a price tag, as stored (GET /objects/ProductPriceDimension/{id}) */
         ProductPriceDimension: {
@@ -5217,6 +7162,74 @@ export interface components {
             productId: string;
             /** @description The order tags apply in */
             serialNumber: number;
+        };
+        /** @description A ProductPriceDimension: its fields (required ones on Create) and its children */
+        ProductPriceDimensionContent: {
+            active?: boolean;
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            name?: string | null;
+            /** @description The id of a PriceBookEntry (in a composite call also "@{referenceId}") */
+            priceBookEntryId?: string | null;
+            /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
+            priceTagId?: string;
+            /** @description The id of a Product (in a composite call also "@{referenceId}") */
+            productId?: string;
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+            /** @description The order tags apply in */
+            serialNumber?: number;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description A new ProductPriceDimension */
+        ProductPriceDimensionInput: {
+            active?: boolean;
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            name?: string | null;
+            /** @description The id of a PriceBookEntry (in a composite call also "@{referenceId}") */
+            priceBookEntryId?: string | null;
+            /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
+            priceTagId: string;
+            /** @description The id of a Product (in a composite call also "@{referenceId}") */
+            productId: string;
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+            /** @description The order tags apply in */
+            serialNumber: number;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The ProductPriceDimension fields to change (null clears one) */
+        ProductPriceDimensionPatch: {
+            active?: boolean;
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: uuid
+             * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+             */
+            id?: string;
+            name?: string | null;
+            /** @description The id of a PriceBookEntry (in a composite call also "@{referenceId}") */
+            priceBookEntryId?: string | null;
+            /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
+            priceTagId?: string;
+            /** @description The id of a Product (in a composite call also "@{referenceId}") */
+            productId?: string;
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+            /** @description The order tags apply in */
+            serialNumber?: number;
+        } & {
+            [key: string]: unknown;
         };
         /** @description A product's link to a price tag, with the tag */
         ProductPriceTagLink: {
@@ -5752,6 +7765,80 @@ export interface components {
             roundingMode: "Up" | "Down";
             termDimension: ("Month" | "Year" | "Week" | "Day") | (never | null);
             unitCode: string | null;
+        };
+        /** @description A Uom: its fields (required ones on Create) and its children */
+        UomContent: {
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            /** @description Decimal places a quantity may have */
+            decimalScale?: number;
+            name?: string;
+            /** @description What is counted, e.g. User */
+            quantityDimension?: string;
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+            /** @enum {unknown} */
+            roundingMode?: "Up" | "Down";
+            termDimension?: ("Month" | "Year" | "Week" | "Day") | (never | null);
+            unitCode?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * @description A new Uom
+         * @example {
+         *       "name": "User/Month",
+         *       "quantityDimension": "User",
+         *       "termDimension": "Month",
+         *       "decimalScale": 0,
+         *       "roundingMode": "Up"
+         *     }
+         */
+        UomInput: {
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            /** @description Decimal places a quantity may have */
+            decimalScale?: number;
+            name: string;
+            /** @description What is counted, e.g. User */
+            quantityDimension: string;
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+            /** @enum {unknown} */
+            roundingMode?: "Up" | "Down";
+            termDimension?: ("Month" | "Year" | "Week" | "Day") | (never | null);
+            unitCode?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The Uom fields to change (null clears one) */
+        UomPatch: {
+            /** @description The tenant's custom fields, by API name: merged into the stored ones */
+            customFields?: {
+                [key: string]: unknown;
+            };
+            /** @description Decimal places a quantity may have */
+            decimalScale?: number;
+            /**
+             * Format: uuid
+             * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
+             */
+            id?: string;
+            name?: string;
+            /** @description What is counted, e.g. User */
+            quantityDimension?: string;
+            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
+            referenceId?: string;
+            /** @enum {unknown} */
+            roundingMode?: "Up" | "Down";
+            termDimension?: ("Month" | "Year" | "Week" | "Day") | (never | null);
+            unitCode?: string | null;
+        } & {
+            [key: string]: unknown;
         };
         /** @description A user as a member of this tenant (seed GetUserResult) */
         User: {
@@ -9157,72 +11244,9 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @description The changes: 1 to 500 (more through /cpq/change-order-in-bulk); several may change one asset */
-                    assetChanges: ({
-                        /** @description Accepted and ignored: the number names the asset */
-                        assetId?: string | null;
-                        /** @description The subscription, asset or entitlement number (SUB-000001), at most 60 characters */
-                        assetNumber: string;
-                        /** @description Cancel: the last day it is billed */
-                        cancellationDate?: string | (never | null);
-                        /**
-                         * @description What changes; the fields that apply to it are listed with each
-                         * @enum {unknown}
-                         */
-                        changeType: "ConvertFreeTrial" | "Renew" | "UpdateTerm" | "CoTerm" | "UpdateQuantity" | "AdjustPrice" | "Reconfigure" | "Cancel";
-                        /** @description CoTerm: the date the asset's term ends on */
-                        coTermDate?: string | (never | null);
-                        /** @description ConvertFreeTrial: accepted, not acted on */
-                        coTermToBundleSubscription?: unknown | (never | null);
-                        /** @description AdjustPrice: the new discount */
-                        discount?: ({
-                            /** @description 0 to 100 */
-                            discountPercentage?: number | string | (never | null);
-                        } & {
-                            [key: string]: unknown;
-                        }) | null;
-                        /** @description AdjustPrice: another way to send discount.discountPercentage */
-                        discountPercentage?: number | string | (never | null);
-                        /** @description UpdateQuantity, AdjustPrice: until when (a temporary change); the asset returns to its state the day after */
-                        endDate?: string | (never | null);
-                        /** @description AdjustPrice: the new unit net price, >= 0 */
-                        netSalesPrice?: number | string | (never | null);
-                        /** @description ConvertFreeTrial: start the paid term at startDate even before the trial ends */
-                        overrideTrialEnd?: boolean | null;
-                        /** @description UpdateQuantity: units to add (negative: to remove), not 0; a number or a decimal string */
-                        quantity?: number | string | (never | null);
-                        /** @description Renew: term units, 1 to 1200 */
-                        renewalTerm?: number | null;
-                        /** @description UpdateQuantity, AdjustPrice, Reconfigure, ConvertFreeTrial: from when (default the asset's next billing date or today, as the change type decides) */
-                        startDate?: string | (never | null);
-                        /** @description Renew, UpdateTerm, ConvertFreeTrial: accepted, not acted on */
-                        switchToEvergreen?: unknown | (never | null);
-                        /** @description UpdateTerm: term units to add (negative: to remove), −1200 to 1200; AdjustPrice, ConvertFreeTrial: the new term */
-                        term?: number | null;
-                        /** @description AdjustPrice: accepted, not acted on */
-                        trueUpPrice?: unknown | (never | null);
-                    } & {
-                        [key: string]: unknown;
-                    })[];
+                    assetChanges: components["schemas"]["AssetChangeRequest"][];
                     description?: string | null;
-                    options?: ({
-                        /** @description Write the invoice Active and charge it; implies activateOrder and generateInvoice */
-                        activateInvoice?: boolean | null;
-                        /** @description Activate the change order (default true); false keeps it Draft, activated later by POST /orders/{id}:activate */
-                        activateOrder?: boolean | null;
-                        asyncPayment?: boolean | null;
-                        calculatePrice?: boolean | null;
-                        /** @description Tax the changes (default true) */
-                        calculateTax?: boolean | null;
-                        cancelOnPaymentFail?: boolean | null;
-                        /** @description Invoice the prorated difference (or credit it, when negative) */
-                        generateInvoice?: boolean | null;
-                        /** @description The previewHash of a preview: a change order that no longer plans the same is a 409 PREVIEW_STALE */
-                        previewHash?: string | null;
-                        /** @description Answer the invoice it would bring in previewInvoices */
-                        previewInvoice?: boolean | null;
-                    } & {
-                        [key: string]: unknown;
-                    }) | null;
+                    options?: components["schemas"]["ChangeOrderOptions"] | (never | null);
                     /** @description With activateInvoice: charged for the invoice; without it the customer's stored default */
                     paymentMethod?: ({
                         /** @description Default test */
@@ -9283,72 +11307,9 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @description The changes: 1 to 500 (more through /cpq/change-order-in-bulk); several may change one asset */
-                    assetChanges: ({
-                        /** @description Accepted and ignored: the number names the asset */
-                        assetId?: string | null;
-                        /** @description The subscription, asset or entitlement number (SUB-000001), at most 60 characters */
-                        assetNumber: string;
-                        /** @description Cancel: the last day it is billed */
-                        cancellationDate?: string | (never | null);
-                        /**
-                         * @description What changes; the fields that apply to it are listed with each
-                         * @enum {unknown}
-                         */
-                        changeType: "ConvertFreeTrial" | "Renew" | "UpdateTerm" | "CoTerm" | "UpdateQuantity" | "AdjustPrice" | "Reconfigure" | "Cancel";
-                        /** @description CoTerm: the date the asset's term ends on */
-                        coTermDate?: string | (never | null);
-                        /** @description ConvertFreeTrial: accepted, not acted on */
-                        coTermToBundleSubscription?: unknown | (never | null);
-                        /** @description AdjustPrice: the new discount */
-                        discount?: ({
-                            /** @description 0 to 100 */
-                            discountPercentage?: number | string | (never | null);
-                        } & {
-                            [key: string]: unknown;
-                        }) | null;
-                        /** @description AdjustPrice: another way to send discount.discountPercentage */
-                        discountPercentage?: number | string | (never | null);
-                        /** @description UpdateQuantity, AdjustPrice: until when (a temporary change); the asset returns to its state the day after */
-                        endDate?: string | (never | null);
-                        /** @description AdjustPrice: the new unit net price, >= 0 */
-                        netSalesPrice?: number | string | (never | null);
-                        /** @description ConvertFreeTrial: start the paid term at startDate even before the trial ends */
-                        overrideTrialEnd?: boolean | null;
-                        /** @description UpdateQuantity: units to add (negative: to remove), not 0; a number or a decimal string */
-                        quantity?: number | string | (never | null);
-                        /** @description Renew: term units, 1 to 1200 */
-                        renewalTerm?: number | null;
-                        /** @description UpdateQuantity, AdjustPrice, Reconfigure, ConvertFreeTrial: from when (default the asset's next billing date or today, as the change type decides) */
-                        startDate?: string | (never | null);
-                        /** @description Renew, UpdateTerm, ConvertFreeTrial: accepted, not acted on */
-                        switchToEvergreen?: unknown | (never | null);
-                        /** @description UpdateTerm: term units to add (negative: to remove), −1200 to 1200; AdjustPrice, ConvertFreeTrial: the new term */
-                        term?: number | null;
-                        /** @description AdjustPrice: accepted, not acted on */
-                        trueUpPrice?: unknown | (never | null);
-                    } & {
-                        [key: string]: unknown;
-                    })[];
+                    assetChanges: components["schemas"]["AssetChangeRequest"][];
                     description?: string | null;
-                    options?: ({
-                        /** @description Write the invoice Active and charge it; implies activateOrder and generateInvoice */
-                        activateInvoice?: boolean | null;
-                        /** @description Activate the change order (default true); false keeps it Draft, activated later by POST /orders/{id}:activate */
-                        activateOrder?: boolean | null;
-                        asyncPayment?: boolean | null;
-                        calculatePrice?: boolean | null;
-                        /** @description Tax the changes (default true) */
-                        calculateTax?: boolean | null;
-                        cancelOnPaymentFail?: boolean | null;
-                        /** @description Invoice the prorated difference (or credit it, when negative) */
-                        generateInvoice?: boolean | null;
-                        /** @description The previewHash of a preview: a change order that no longer plans the same is a 409 PREVIEW_STALE */
-                        previewHash?: string | null;
-                        /** @description Answer the invoice it would bring in previewInvoices */
-                        previewInvoice?: boolean | null;
-                    } & {
-                        [key: string]: unknown;
-                    }) | null;
+                    options?: components["schemas"]["ChangeOrderOptions"] | (never | null);
                     /** @description With activateInvoice: charged for the invoice; without it the customer's stored default */
                     paymentMethod?: ({
                         /** @description Default test */
@@ -9550,72 +11511,9 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @description The changes: 1 to 500 (more through /cpq/change-order-in-bulk); several may change one asset */
-                    assetChanges: ({
-                        /** @description Accepted and ignored: the number names the asset */
-                        assetId?: string | null;
-                        /** @description The subscription, asset or entitlement number (SUB-000001), at most 60 characters */
-                        assetNumber: string;
-                        /** @description Cancel: the last day it is billed */
-                        cancellationDate?: string | (never | null);
-                        /**
-                         * @description What changes; the fields that apply to it are listed with each
-                         * @enum {unknown}
-                         */
-                        changeType: "ConvertFreeTrial" | "Renew" | "UpdateTerm" | "CoTerm" | "UpdateQuantity" | "AdjustPrice" | "Reconfigure" | "Cancel";
-                        /** @description CoTerm: the date the asset's term ends on */
-                        coTermDate?: string | (never | null);
-                        /** @description ConvertFreeTrial: accepted, not acted on */
-                        coTermToBundleSubscription?: unknown | (never | null);
-                        /** @description AdjustPrice: the new discount */
-                        discount?: ({
-                            /** @description 0 to 100 */
-                            discountPercentage?: number | string | (never | null);
-                        } & {
-                            [key: string]: unknown;
-                        }) | null;
-                        /** @description AdjustPrice: another way to send discount.discountPercentage */
-                        discountPercentage?: number | string | (never | null);
-                        /** @description UpdateQuantity, AdjustPrice: until when (a temporary change); the asset returns to its state the day after */
-                        endDate?: string | (never | null);
-                        /** @description AdjustPrice: the new unit net price, >= 0 */
-                        netSalesPrice?: number | string | (never | null);
-                        /** @description ConvertFreeTrial: start the paid term at startDate even before the trial ends */
-                        overrideTrialEnd?: boolean | null;
-                        /** @description UpdateQuantity: units to add (negative: to remove), not 0; a number or a decimal string */
-                        quantity?: number | string | (never | null);
-                        /** @description Renew: term units, 1 to 1200 */
-                        renewalTerm?: number | null;
-                        /** @description UpdateQuantity, AdjustPrice, Reconfigure, ConvertFreeTrial: from when (default the asset's next billing date or today, as the change type decides) */
-                        startDate?: string | (never | null);
-                        /** @description Renew, UpdateTerm, ConvertFreeTrial: accepted, not acted on */
-                        switchToEvergreen?: unknown | (never | null);
-                        /** @description UpdateTerm: term units to add (negative: to remove), −1200 to 1200; AdjustPrice, ConvertFreeTrial: the new term */
-                        term?: number | null;
-                        /** @description AdjustPrice: accepted, not acted on */
-                        trueUpPrice?: unknown | (never | null);
-                    } & {
-                        [key: string]: unknown;
-                    })[];
+                    assetChanges: components["schemas"]["AssetChangeRequest"][];
                     description?: string | null;
-                    options?: ({
-                        /** @description Write the invoice Active and charge it; implies activateOrder and generateInvoice */
-                        activateInvoice?: boolean | null;
-                        /** @description Activate the change order (default true); false keeps it Draft, activated later by POST /orders/{id}:activate */
-                        activateOrder?: boolean | null;
-                        asyncPayment?: boolean | null;
-                        calculatePrice?: boolean | null;
-                        /** @description Tax the changes (default true) */
-                        calculateTax?: boolean | null;
-                        cancelOnPaymentFail?: boolean | null;
-                        /** @description Invoice the prorated difference (or credit it, when negative) */
-                        generateInvoice?: boolean | null;
-                        /** @description The previewHash of a preview: a change order that no longer plans the same is a 409 PREVIEW_STALE */
-                        previewHash?: string | null;
-                        /** @description Answer the invoice it would bring in previewInvoices */
-                        previewInvoice?: boolean | null;
-                    } & {
-                        [key: string]: unknown;
-                    }) | null;
+                    options?: components["schemas"]["ChangeOrderOptions"] | (never | null);
                     /** @description With activateInvoice: charged for the invoice; without it the customer's stored default */
                     paymentMethod?: ({
                         /** @description Default test */
@@ -9680,192 +11578,12 @@ export interface operations {
                     /** @description The lines' default billing period */
                     billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
                     billingTiming?: ("InAdvance" | "In Advance" | "InArrears" | "In Arrears") | (never | null);
-                    /** @description The bill-to contact: a new one (its address taxes the order), or an existing one by id */
-                    billToContact?: ({
-                        billingCity?: string | null;
-                        billingCountry?: string | null;
-                        billingPostalCode?: string | null;
-                        billingState?: string | null;
-                        billingStreet?: string | null;
-                        /** @description Another name of billingPostalCode */
-                        billingZip?: string | null;
-                        /** @description Another name of billingPostalCode */
-                        billingzipcode?: string | null;
-                        /** @description Another name of billingPostalCode */
-                        billingZipCode?: string | null;
-                        /** @description YYYY-MM-DD */
-                        birthday?: string | null;
-                        /** @description The customer the contact belongs to. A UUID */
-                        customerId?: string | null;
-                        /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                        customFields?: {
-                            [key: string]: unknown;
-                        };
-                        /** @description An e-mail address */
-                        email?: string | null;
-                        firstName?: string | null;
-                        /** @description An existing contact of the customer (a UUID) in place of a new one */
-                        id?: string | null;
-                        lastName?: string | null;
-                        middleName?: string | null;
-                        mobilePhone?: string | null;
-                        /** @description Required on create */
-                        name?: string | null;
-                        phone?: string | null;
-                        shippingCity?: string | null;
-                        shippingCountry?: string | null;
-                        shippingPostalCode?: string | null;
-                        shippingState?: string | null;
-                        shippingStreet?: string | null;
-                        /** @description Another name of shippingPostalCode */
-                        shippingZip?: string | null;
-                        /** @description Another name of shippingPostalCode */
-                        shippingzipcode?: string | null;
-                        /** @description Another name of shippingPostalCode */
-                        shippingZipCode?: string | null;
-                        suffix?: string | null;
-                        title?: string | null;
-                    } & {
-                        [key: string]: unknown;
-                    }) | null;
+                    billToContact?: components["schemas"]["OrderBillToContact"] | (never | null);
                     /** @description An existing contact of the customer (a UUID) */
                     billToContactId?: string | null;
                     /** @description ISO 4217 (default the customer's, else the tenant's) */
                     currencyIsoCode?: string | null;
-                    /** @description A new customer (name required), or an existing one by id */
-                    customer?: ({
-                        accountNumber?: string | null;
-                        accountSource?: string | null;
-                        /** @description A number or a decimal string */
-                        annualRevenue?: number | string | (never | null);
-                        autoRenew?: string | null;
-                        /** @description The default bill cycle day (1–31) */
-                        billCycleDay?: number | null;
-                        /** @description The default billing start month (1–12) */
-                        billCycleStartMonth?: number | null;
-                        billingCity?: string | null;
-                        billingCountry?: string | null;
-                        /** @description The default billing period of its orders' lines */
-                        billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
-                        billingPostalCode?: string | null;
-                        billingProrationEnabled?: boolean | null;
-                        billingState?: string | null;
-                        billingStreet?: string | null;
-                        /** @description Another name of billingPostalCode */
-                        billingZip?: string | null;
-                        /** @description Another name of billingPostalCode */
-                        billingzipcode?: string | null;
-                        /** @description Another name of billingPostalCode */
-                        billingZipCode?: string | null;
-                        companySize?: string | null;
-                        /** @description Its contacts, at most 50 */
-                        contacts?: ({
-                            billingCity?: string | null;
-                            billingCountry?: string | null;
-                            billingPostalCode?: string | null;
-                            billingState?: string | null;
-                            billingStreet?: string | null;
-                            /** @description Another name of billingPostalCode */
-                            billingZip?: string | null;
-                            /** @description Another name of billingPostalCode */
-                            billingzipcode?: string | null;
-                            /** @description Another name of billingPostalCode */
-                            billingZipCode?: string | null;
-                            /** @description YYYY-MM-DD */
-                            birthday?: string | null;
-                            /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                            customFields?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description An e-mail address */
-                            email?: string | null;
-                            firstName?: string | null;
-                            lastName?: string | null;
-                            middleName?: string | null;
-                            mobilePhone?: string | null;
-                            /** @description Required on create */
-                            name?: string | null;
-                            phone?: string | null;
-                            shippingCity?: string | null;
-                            shippingCountry?: string | null;
-                            shippingPostalCode?: string | null;
-                            shippingState?: string | null;
-                            shippingStreet?: string | null;
-                            /** @description Another name of shippingPostalCode */
-                            shippingZip?: string | null;
-                            /** @description Another name of shippingPostalCode */
-                            shippingzipcode?: string | null;
-                            /** @description Another name of shippingPostalCode */
-                            shippingZipCode?: string | null;
-                            suffix?: string | null;
-                            title?: string | null;
-                        } & {
-                            [key: string]: unknown;
-                        })[];
-                        /** @description Fixed by its first activated order (ISO 4217) */
-                        currencyIsoCode?: string | null;
-                        /** @description YYYY-MM-DD */
-                        customerSince?: string | null;
-                        /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                        customFields?: {
-                            [key: string]: unknown;
-                        };
-                        defaultPaymentGateway?: string | null;
-                        /** @description The default payment method: a gateway token only, never card data */
-                        defaultPaymentMethodToken?: string | null;
-                        description?: string | null;
-                        einvoicingEndpointId?: string | null;
-                        einvoicingSchemaId?: string | null;
-                        /** @description An e-mail address */
-                        email?: string | null;
-                        entityId?: string | null;
-                        entityUseCode?: string | null;
-                        /** @description The CRM's id (unique per tenant); every customer route takes it in place of the id */
-                        externalId?: string | null;
-                        fax?: string | null;
-                        /** @description A number or a decimal string */
-                        funding?: number | string | (never | null);
-                        /** @description An existing customer (its id or external id) in place of a new one */
-                        id?: string | null;
-                        industry?: string | null;
-                        legalEntityName?: string | null;
-                        /** @description Required on create */
-                        name?: string | null;
-                        numberOfEmployees?: number | null;
-                        /** @description The id of its primary bill-to contact (taxes orders placed without one) */
-                        orderPrimaryContact?: string | null;
-                        orderPrimaryContactName?: string | null;
-                        orderPrimaryContactPhone?: string | null;
-                        ownership?: string | null;
-                        /** @description The customer above this one in its organisation (a customer of this tenant). A UUID */
-                        parentCustomerId?: string | null;
-                        /** @description e.g. Net 30; its invoices fall due that many days after their date */
-                        paymentTerm?: string | null;
-                        phone?: string | null;
-                        recordType?: string | null;
-                        salesAccountId?: string | null;
-                        shippingCity?: string | null;
-                        shippingCountry?: string | null;
-                        shippingPostalCode?: string | null;
-                        shippingState?: string | null;
-                        shippingStreet?: string | null;
-                        /** @description Another name of shippingPostalCode */
-                        shippingZip?: string | null;
-                        /** @description Another name of shippingPostalCode */
-                        shippingzipcode?: string | null;
-                        /** @description Another name of shippingPostalCode */
-                        shippingZipCode?: string | null;
-                        site?: string | null;
-                        /** @description Exempt from tax: its orders are taxed at 0 (taxStatus NotCalculated) */
-                        taxExempt?: boolean | null;
-                        /** @description An IANA time zone, e.g. Europe/Paris */
-                        timezone?: string | null;
-                        /** @description Prospect until its first activated order makes it a Direct Customer */
-                        type?: string | null;
-                        website?: string | null;
-                    } & {
-                        [key: string]: unknown;
-                    }) | null;
+                    customer?: components["schemas"]["OrderCustomer"] | (never | null);
                     /** @description An existing customer: its id or its external id */
                     customerId: string;
                     customFields?: {
@@ -9878,219 +11596,11 @@ export interface operations {
                      */
                     effectiveDate: string;
                     /** @description Another name of orderProducts (the guide's) */
-                    lines?: ({
-                        /** @description A bundle's options to include */
-                        addOns?: ({
-                            /** @description The bundle's product option (a UUID) */
-                            productOptionId: string;
-                            /** @description Its quantity (default the option's); a number or a decimal string, >= 0 */
-                            quantity?: number | string | (never | null);
-                        } & {
-                            [key: string]: unknown;
-                        })[] | null;
-                        autoRenew?: boolean | null;
-                        /** @description Another name of billCycleDay (the preview's; digits accepted) */
-                        "Bill Cycle Day"?: number | string | (never | null);
-                        /** @description 1 to 31 */
-                        billCycleDay?: number | null;
-                        /** @description 1 to 12 */
-                        billCycleStartMonth?: number | null;
-                        /** @description Another name of billingPeriod (the preview's) */
-                        "Billing Period"?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
-                        /** @description Another name of billCycleStartMonth (the preview's; digits accepted) */
-                        "Billing Start Month"?: number | string | (never | null);
-                        billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
-                        billingTiming?: ("InAdvance" | "In Advance" | "InArrears" | "In Arrears") | (never | null);
-                        customFields?: {
-                            [key: string]: unknown;
-                        } | null;
-                        /** @description Another name of renewalTerm */
-                        defaultRenewalTerm?: number | null;
-                        description?: string | null;
-                        /** @description A discount in percent, 0 to 100 */
-                        discount?: number | string | (never | null);
-                        /** @description A discount amount, >= 0 */
-                        discountAmount?: number | string | (never | null);
-                        /** @description Another name of discount */
-                        discountPercentage?: number | string | (never | null);
-                        /**
-                         * Format: date
-                         * @description Another name of subscriptionEndDate (the preview's)
-                         */
-                        endDate?: string | null;
-                        /** @description The client's id for the line: a preview's invoice details name it (orderProductId); an order ignores it */
-                        id?: string | number | (never | null);
-                        /** @description LineItem only on a new order */
-                        lineType?: "LineItem" | (never | null);
-                        /** @description With calculatePrice false: the unit list price, >= 0 */
-                        listPrice?: number | string | (never | null);
-                        /** @description With calculatePrice false: the unit net price (below zero: a credit line) */
-                        netSalesPrice?: number | string | (never | null);
-                        /** @description Another name of addOns */
-                        options?: ({
-                            /** @description The bundle's product option (a UUID) */
-                            productOptionId: string;
-                            /** @description Its quantity (default the option's); a number or a decimal string, >= 0 */
-                            quantity?: number | string | (never | null);
-                        } & {
-                            [key: string]: unknown;
-                        })[] | null;
-                        /** @description The price book entry (a UUID) */
-                        priceBookEntryId?: string | null;
-                        /** @description The product (a UUID); or name it by sku */
-                        productId?: string | null;
-                        /** @description Another name of sku (the preview's) */
-                        productSku?: string | null;
-                        /** @description Units (default 1), > 0; a number or a decimal string */
-                        quantity?: number | string | (never | null);
-                        /** @description The client's reference, kept on the line */
-                        refId?: string | number | (never | null);
-                        /** @description Term units, 1 to 1200 */
-                        renewalTerm?: number | null;
-                        /** @description The product, by its sku, in place of productId */
-                        sku?: string | null;
-                        /**
-                         * Format: date
-                         * @description Another name of subscriptionStartDate (the preview's)
-                         */
-                        startDate?: string | null;
-                        /**
-                         * Format: date
-                         * @description The end the client expects, inclusive: it must end a whole term
-                         */
-                        subscriptionEndDate?: string | null;
-                        /**
-                         * Format: date
-                         * @description Default the effective date
-                         */
-                        subscriptionStartDate?: string | null;
-                        /** @description Term units, 1 to 1200 (default the product's) */
-                        subscriptionTerm?: number | null;
-                        /** @description With calculatePrice false: the line's total */
-                        totalPrice?: number | string | (never | null);
-                        /** @description The unit of measure (its id or its name, e.g. User/Month) whose price book entry the line takes */
-                        uomId?: string | null;
-                    } & {
-                        [key: string]: unknown;
-                    })[] | null;
+                    lines?: components["schemas"]["OrderLineRequest"][] | null;
                     name?: string | null;
-                    /** @description What to do with the order */
-                    options?: ({
-                        /** @description Write the first invoice Active and charge it to the payment method (default false); implies activateOrder and generateInvoice */
-                        activateInvoice?: boolean | null;
-                        /** @description Place the order (default true); false keeps a cart (a Draft order) */
-                        activateOrder?: boolean | null;
-                        /** @description Answer at once with the payment Pending; it is charged in the background (default false) */
-                        asyncPayment?: boolean | null;
-                        /** @description Price from the price book (default true); false takes the lines' listPrice/netSalesPrice as sent (needs prices:override) */
-                        calculatePrice?: boolean | null;
-                        /** @description Tax the lines (default true) */
-                        calculateTax?: boolean | null;
-                        /** @description A declined payment leaves nothing written (402) (default false) */
-                        cancelOnPaymentFail?: boolean | null;
-                        /** @description Write the first invoice, Draft (default false; true with activateInvoice) */
-                        generateInvoice?: boolean | null;
-                        /** @description Answer the invoices it would bring in previewInvoices (default false; ignored with activateInvoice) */
-                        previewInvoice?: boolean | null;
-                    } & {
-                        [key: string]: unknown;
-                    }) | null;
+                    options?: components["schemas"]["CreateOrderOptions"] | (never | null);
                     /** @description The lines */
-                    orderProducts: ({
-                        /** @description A bundle's options to include */
-                        addOns?: ({
-                            /** @description The bundle's product option (a UUID) */
-                            productOptionId: string;
-                            /** @description Its quantity (default the option's); a number or a decimal string, >= 0 */
-                            quantity?: number | string | (never | null);
-                        } & {
-                            [key: string]: unknown;
-                        })[] | null;
-                        autoRenew?: boolean | null;
-                        /** @description Another name of billCycleDay (the preview's; digits accepted) */
-                        "Bill Cycle Day"?: number | string | (never | null);
-                        /** @description 1 to 31 */
-                        billCycleDay?: number | null;
-                        /** @description 1 to 12 */
-                        billCycleStartMonth?: number | null;
-                        /** @description Another name of billingPeriod (the preview's) */
-                        "Billing Period"?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
-                        /** @description Another name of billCycleStartMonth (the preview's; digits accepted) */
-                        "Billing Start Month"?: number | string | (never | null);
-                        billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
-                        billingTiming?: ("InAdvance" | "In Advance" | "InArrears" | "In Arrears") | (never | null);
-                        customFields?: {
-                            [key: string]: unknown;
-                        } | null;
-                        /** @description Another name of renewalTerm */
-                        defaultRenewalTerm?: number | null;
-                        description?: string | null;
-                        /** @description A discount in percent, 0 to 100 */
-                        discount?: number | string | (never | null);
-                        /** @description A discount amount, >= 0 */
-                        discountAmount?: number | string | (never | null);
-                        /** @description Another name of discount */
-                        discountPercentage?: number | string | (never | null);
-                        /**
-                         * Format: date
-                         * @description Another name of subscriptionEndDate (the preview's)
-                         */
-                        endDate?: string | null;
-                        /** @description The client's id for the line: a preview's invoice details name it (orderProductId); an order ignores it */
-                        id?: string | number | (never | null);
-                        /** @description LineItem only on a new order */
-                        lineType?: "LineItem" | (never | null);
-                        /** @description With calculatePrice false: the unit list price, >= 0 */
-                        listPrice?: number | string | (never | null);
-                        /** @description With calculatePrice false: the unit net price (below zero: a credit line) */
-                        netSalesPrice?: number | string | (never | null);
-                        /** @description Another name of addOns */
-                        options?: ({
-                            /** @description The bundle's product option (a UUID) */
-                            productOptionId: string;
-                            /** @description Its quantity (default the option's); a number or a decimal string, >= 0 */
-                            quantity?: number | string | (never | null);
-                        } & {
-                            [key: string]: unknown;
-                        })[] | null;
-                        /** @description The price book entry (a UUID) */
-                        priceBookEntryId?: string | null;
-                        /** @description The product (a UUID); or name it by sku */
-                        productId?: string | null;
-                        /** @description Another name of sku (the preview's) */
-                        productSku?: string | null;
-                        /** @description Units (default 1), > 0; a number or a decimal string */
-                        quantity?: number | string | (never | null);
-                        /** @description The client's reference, kept on the line */
-                        refId?: string | number | (never | null);
-                        /** @description Term units, 1 to 1200 */
-                        renewalTerm?: number | null;
-                        /** @description The product, by its sku, in place of productId */
-                        sku?: string | null;
-                        /**
-                         * Format: date
-                         * @description Another name of subscriptionStartDate (the preview's)
-                         */
-                        startDate?: string | null;
-                        /**
-                         * Format: date
-                         * @description The end the client expects, inclusive: it must end a whole term
-                         */
-                        subscriptionEndDate?: string | null;
-                        /**
-                         * Format: date
-                         * @description Default the effective date
-                         */
-                        subscriptionStartDate?: string | null;
-                        /** @description Term units, 1 to 1200 (default the product's) */
-                        subscriptionTerm?: number | null;
-                        /** @description With calculatePrice false: the line's total */
-                        totalPrice?: number | string | (never | null);
-                        /** @description The unit of measure (its id or its name, e.g. User/Month) whose price book entry the line takes */
-                        uomId?: string | null;
-                    } & {
-                        [key: string]: unknown;
-                    })[];
+                    orderProducts: components["schemas"]["OrderLineRequest"][];
                     orderReferenceNumber?: string | null;
                     /** @description Another name of paymentTerm (the preview's) */
                     "Payment Term"?: string | null;
@@ -10118,7 +11628,7 @@ export interface operations {
                     /** @description Rates by product sku that override the tenant's for this order */
                     taxRates?: ({
                         productSku: string;
-                        /** @description 0 to 100 */
+                        /** @description 0 to 100: a JSON number or a decimal string such as "12.30" */
                         taxPercentage: number | string;
                     } & {
                         [key: string]: unknown;
@@ -10333,841 +11843,7 @@ export interface operations {
         /** @description One {objectName} object, or (…List) many. In a …List call: an array of 1 to 200, or {"objectCollection": [...]} (or {"records": [...]}), all or nothing */
         requestBody: {
             content: {
-                "application/json": (({
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    /** @description Decimal places a quantity may have */
-                    decimalScale?: number;
-                    name: string;
-                    /** @description What is counted, e.g. User */
-                    quantityDimension: string;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /** @enum {unknown} */
-                    roundingMode?: "Up" | "Down";
-                    termDimension?: ("Month" | "Year" | "Week" | "Day") | (never | null);
-                    unitCode?: string | null;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    active?: boolean;
-                    archived?: boolean;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    description?: string | null;
-                    name: string;
-                    /** @description Pricing attribute names, e.g. ["Currency"] */
-                    priceAttributes?: unknown;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /** @description Its entries are shown to self-service (set by :enableSelfService) */
-                    selfServiceEnabled?: boolean;
-                    /** @description The default price book */
-                    standard?: boolean;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    autoRenew?: boolean;
-                    billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
-                    /** @description One of InAdvance, InArrears (also In Advance, In Arrears), in any case */
-                    billingTiming?: string | null;
-                    bundleTemplate?: boolean;
-                    carvesEligible?: boolean;
-                    carvesLiabilitySegment?: string | null;
-                    carvesRevenueSegment?: string | null;
-                    configurable?: boolean;
-                    contractLiabilitySegment?: string | null;
-                    contractRevenueSegment?: string | null;
-                    /** @description The id of a CreditConversion (in a composite call also "@{referenceId}") */
-                    creditConversionId?: string | null;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    defaultRenewalTerm?: number | null;
-                    defaultSubscriptionTerm?: number | null;
-                    description?: string | null;
-                    /**
-                     * Format: date
-                     * @description YYYY-MM-DD
-                     */
-                    endDate?: string | null;
-                    evergreen?: boolean;
-                    freeTrialType?: ("Days" | "Months") | (never | null);
-                    freeTrialUnit?: number | null;
-                    imageUrl?: string | null;
-                    longDescription?: string | null;
-                    name: string;
-                    /** @description The default price book. The id of a PriceBook (in a composite call also "@{referenceId}") */
-                    priceBookId?: string | null;
-                    /** @description One of Recurring, One-Time, Usage (also OneTime), in any case */
-                    priceModel?: string;
-                    productCategory?: string | null;
-                    productCode?: string | null;
-                    /** @description What an order line becomes: a subscription, an asset (Physical Good) or an entitlement (Service); defaults from recordType. One of Subscription, Physical Good, Service (also PhysicalGood, Asset, Entitlement), in any case */
-                    productType?: string | null;
-                    /**
-                     * @description Bundle: configurable with features and options
-                     * @enum {unknown}
-                     */
-                    recordType?: "Product" | "Service" | "Bundle";
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /** @description A bundle whose options this one inherits. The id of a Product (in a composite call also "@{referenceId}") */
-                    referenceProductId?: string | null;
-                    revenueRuleExternalId?: string | null;
-                    showIncludedProductOptions?: boolean;
-                    /** @description Unique per tenant */
-                    sku: string;
-                    soldIndependently?: boolean;
-                    /**
-                     * Format: date
-                     * @description YYYY-MM-DD
-                     */
-                    startDate?: string | null;
-                    /**
-                     * @description Only Active products can be ordered and published
-                     * @enum {unknown}
-                     */
-                    status?: "Draft" | "Active" | "Inactive";
-                    taxCategory?: string | null;
-                    taxCode?: string | null;
-                    /** @enum {unknown} */
-                    taxMode?: "Exclusive" | "Inclusive";
-                    /** @description The default UOM. The id of a Uom (in a composite call also "@{referenceId}") */
-                    uomId?: string | null;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    description?: string | null;
-                    name: string;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /** @enum {unknown} */
-                    status?: "Draft" | "Active" | "Inactive";
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    /** @description The bundle the feature belongs to. The id of a Product (in a composite call also "@{referenceId}") */
-                    configuredProductId: string;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    featureDescription?: string | null;
-                    /** @description The id of a Feature (in a composite call also "@{referenceId}") */
-                    featureId?: string | null;
-                    featureName?: string | null;
-                    featureOrder?: number | null;
-                    maxOptions?: number | null;
-                    minOptions?: number | null;
-                    name: string;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    bundled?: boolean;
-                    /** @description The bundle the option belongs to. The id of a Product (in a composite call also "@{referenceId}") */
-                    configuredProductId: string;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    /** @description A number or a decimal string */
-                    defaultQuantity?: number | string;
-                    defaultQuantityMode?: string | null;
-                    /** @description A number or a decimal string */
-                    includedQuantity?: number | string;
-                    /** @description Priced by its own entry, not included in the bundle price */
-                    independentPricing?: boolean;
-                    maxQuantity?: (number | string) | (never | null);
-                    /** @description A number or a decimal string */
-                    minQuantity?: number | string;
-                    name?: string | null;
-                    optionName?: string | null;
-                    optionOrder?: number | null;
-                    /** @description The product the option adds. The id of a Product (in a composite call also "@{referenceId}") */
-                    optionProductId: string;
-                    optionType?: string | null;
-                    /** @description The id of a PriceBookEntry (in a composite call also "@{referenceId}") */
-                    priceBookEntryId?: string | null;
-                    /** @description The id of a ProductFeature (in a composite call also "@{referenceId}") */
-                    productFeatureId?: string | null;
-                    quantityEditable?: boolean;
-                    recommended?: boolean;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    required?: boolean;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    active?: boolean;
-                    /** @description One of InAdvance, InArrears (also In Advance, In Arrears), in any case */
-                    billingTiming?: string | null;
-                    /** @description ISO 4217, e.g. USD */
-                    currencyIsoCode: string;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    /** @description The list price per unit (per UOM and term). A number or a decimal string */
-                    listPrice: number | string;
-                    /** @description The id of a PriceBook (in a composite call also "@{referenceId}") */
-                    priceBookId: string;
-                    pricingAttribute_1?: string | null;
-                    pricingAttribute_2?: string | null;
-                    pricingAttribute_3?: string | null;
-                    pricingAttribute_4?: string | null;
-                    pricingAttribute_5?: string | null;
-                    pricingAttribute_6?: string | null;
-                    pricingAttribute_7?: string | null;
-                    pricingAttribute_8?: string | null;
-                    pricingAttribute_9?: string | null;
-                    pricingAttribute_10?: string | null;
-                    /** @description The id of a Product (in a composite call also "@{referenceId}") */
-                    productId: string;
-                    recommended?: boolean;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /** @description The id of a Uom (in a composite call also "@{referenceId}") */
-                    uomId: string;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    active?: boolean;
-                    /** @description Unique per tenant: self-service looks tags up by it */
-                    code: string;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    description?: string | null;
-                    /**
-                     * Format: date-time
-                     * @description With an offset, e.g. 2026-01-31T10:00:00Z
-                     */
-                    endTime?: string | null;
-                    name: string;
-                    objectId?: string | null;
-                    objectType?: string | null;
-                    /** @description The id of a PriceBook (in a composite call also "@{referenceId}") */
-                    priceBookId?: string | null;
-                    /** @enum {unknown} */
-                    priceTagType?: "Quantity" | "Term";
-                    /** @enum {unknown} */
-                    priceType?: "Volume" | "Tiered";
-                    /**
-                     * @description PriceDimension sets the price; DiscountDimension discounts it (tiers carry discountPercentage). Stored as one of PriceDimension, DiscountDimension
-                     * @enum {unknown}
-                     */
-                    recordType?: "PriceDimension" | "DiscountDimension" | "PriceTag" | "DiscountTag";
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /**
-                     * Format: date-time
-                     * @description With an offset, e.g. 2026-01-31T10:00:00Z
-                     */
-                    startTime?: string | null;
-                    uomDimension?: string | null;
-                    /** @description The id of a Uom (in a composite call also "@{referenceId}") */
-                    uomId?: string | null;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    amount?: (number | string) | (never | null);
-                    /**
-                     * @description Stored as one of PerUnit, FlatFee
-                     * @enum {unknown}
-                     */
-                    chargeModel?: "PerUnit" | "FlatFee" | "Per Unit" | "Flat Fee";
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    discountPercentage?: (number | string) | (never | null);
-                    endUnit?: (number | string) | (never | null);
-                    endUnitDimension?: string | null;
-                    name?: string | null;
-                    /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
-                    priceDimensionId: string;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /** @description Tiers tile the units: the first starts at 0, each where the previous ends. A number or a decimal string */
-                    startUnit: number | string;
-                    startUnitDimension?: string | null;
-                    tierNumber?: number | null;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    active?: boolean;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    name?: string | null;
-                    /** @description The id of a PriceBookEntry (in a composite call also "@{referenceId}") */
-                    priceBookEntryId?: string | null;
-                    /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
-                    priceTagId: string;
-                    /** @description The id of a Product (in a composite call also "@{referenceId}") */
-                    productId: string;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /** @description The order tags apply in */
-                    serialNumber: number;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    active?: boolean;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    name?: string | null;
-                    /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
-                    priceTagId: string;
-                    /** @description The id of a ProductOption (in a composite call also "@{referenceId}") */
-                    productOptionId: string;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /** @description The order tags apply in */
-                    serialNumber: number;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    active?: boolean;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    /** @description The id of a Feature (in a composite call also "@{referenceId}") */
-                    featureId: string;
-                    name?: string | null;
-                    /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
-                    priceTagId: string;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /** @description The order tags apply in */
-                    serialNumber: number;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    active?: boolean;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    description?: string | null;
-                    name: string;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    /** @description The id of a CreditType (in a composite call also "@{referenceId}") */
-                    creditTypeId: string;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    description?: string | null;
-                    name: string;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    conversionRate?: (number | string) | (never | null);
-                    /** @description A number or a decimal string */
-                    creditQuantity: number | string;
-                    /** @description The id of a CreditType (in a composite call also "@{referenceId}") */
-                    creditTypeId: string;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    decimalScale?: number;
-                    name: string;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /** @enum {unknown} */
-                    roundingMode?: "Up" | "Down";
-                    /** @description A number or a decimal string */
-                    uomQuantity: number | string;
-                    uomQuantityDimension?: string | null;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    /**
-                     * Format: date
-                     * @description YYYY-MM-DD
-                     */
-                    endDate?: string | null;
-                    name: string;
-                    /** @description The id of a PriceBook (in a composite call also "@{referenceId}") */
-                    priceBookId?: string | null;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /**
-                     * Format: date
-                     * @description YYYY-MM-DD
-                     */
-                    startDate?: string | null;
-                    /** @enum {unknown} */
-                    status?: "Draft" | "Active" | "Inactive";
-                    /** @description The id of a Uom (in a composite call also "@{referenceId}") */
-                    uomId?: string | null;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    /** @description The id of a BundleSuite (in a composite call also "@{referenceId}") */
-                    bundleSuiteId: string;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    name?: string | null;
-                    popular?: boolean;
-                    /** @description The id of a Product (in a composite call also "@{referenceId}") */
-                    productId: string;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    sortOrder?: number | null;
-                } & {
-                    [key: string]: unknown;
-                }) | {
-                    [key: string]: unknown;
-                }) | ((({
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    /** @description Decimal places a quantity may have */
-                    decimalScale?: number;
-                    name: string;
-                    /** @description What is counted, e.g. User */
-                    quantityDimension: string;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /** @enum {unknown} */
-                    roundingMode?: "Up" | "Down";
-                    termDimension?: ("Month" | "Year" | "Week" | "Day") | (never | null);
-                    unitCode?: string | null;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    active?: boolean;
-                    archived?: boolean;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    description?: string | null;
-                    name: string;
-                    /** @description Pricing attribute names, e.g. ["Currency"] */
-                    priceAttributes?: unknown;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /** @description Its entries are shown to self-service (set by :enableSelfService) */
-                    selfServiceEnabled?: boolean;
-                    /** @description The default price book */
-                    standard?: boolean;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    autoRenew?: boolean;
-                    billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
-                    /** @description One of InAdvance, InArrears (also In Advance, In Arrears), in any case */
-                    billingTiming?: string | null;
-                    bundleTemplate?: boolean;
-                    carvesEligible?: boolean;
-                    carvesLiabilitySegment?: string | null;
-                    carvesRevenueSegment?: string | null;
-                    configurable?: boolean;
-                    contractLiabilitySegment?: string | null;
-                    contractRevenueSegment?: string | null;
-                    /** @description The id of a CreditConversion (in a composite call also "@{referenceId}") */
-                    creditConversionId?: string | null;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    defaultRenewalTerm?: number | null;
-                    defaultSubscriptionTerm?: number | null;
-                    description?: string | null;
-                    /**
-                     * Format: date
-                     * @description YYYY-MM-DD
-                     */
-                    endDate?: string | null;
-                    evergreen?: boolean;
-                    freeTrialType?: ("Days" | "Months") | (never | null);
-                    freeTrialUnit?: number | null;
-                    imageUrl?: string | null;
-                    longDescription?: string | null;
-                    name: string;
-                    /** @description The default price book. The id of a PriceBook (in a composite call also "@{referenceId}") */
-                    priceBookId?: string | null;
-                    /** @description One of Recurring, One-Time, Usage (also OneTime), in any case */
-                    priceModel?: string;
-                    productCategory?: string | null;
-                    productCode?: string | null;
-                    /** @description What an order line becomes: a subscription, an asset (Physical Good) or an entitlement (Service); defaults from recordType. One of Subscription, Physical Good, Service (also PhysicalGood, Asset, Entitlement), in any case */
-                    productType?: string | null;
-                    /**
-                     * @description Bundle: configurable with features and options
-                     * @enum {unknown}
-                     */
-                    recordType?: "Product" | "Service" | "Bundle";
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /** @description A bundle whose options this one inherits. The id of a Product (in a composite call also "@{referenceId}") */
-                    referenceProductId?: string | null;
-                    revenueRuleExternalId?: string | null;
-                    showIncludedProductOptions?: boolean;
-                    /** @description Unique per tenant */
-                    sku: string;
-                    soldIndependently?: boolean;
-                    /**
-                     * Format: date
-                     * @description YYYY-MM-DD
-                     */
-                    startDate?: string | null;
-                    /**
-                     * @description Only Active products can be ordered and published
-                     * @enum {unknown}
-                     */
-                    status?: "Draft" | "Active" | "Inactive";
-                    taxCategory?: string | null;
-                    taxCode?: string | null;
-                    /** @enum {unknown} */
-                    taxMode?: "Exclusive" | "Inclusive";
-                    /** @description The default UOM. The id of a Uom (in a composite call also "@{referenceId}") */
-                    uomId?: string | null;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    description?: string | null;
-                    name: string;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /** @enum {unknown} */
-                    status?: "Draft" | "Active" | "Inactive";
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    /** @description The bundle the feature belongs to. The id of a Product (in a composite call also "@{referenceId}") */
-                    configuredProductId: string;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    featureDescription?: string | null;
-                    /** @description The id of a Feature (in a composite call also "@{referenceId}") */
-                    featureId?: string | null;
-                    featureName?: string | null;
-                    featureOrder?: number | null;
-                    maxOptions?: number | null;
-                    minOptions?: number | null;
-                    name: string;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    bundled?: boolean;
-                    /** @description The bundle the option belongs to. The id of a Product (in a composite call also "@{referenceId}") */
-                    configuredProductId: string;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    /** @description A number or a decimal string */
-                    defaultQuantity?: number | string;
-                    defaultQuantityMode?: string | null;
-                    /** @description A number or a decimal string */
-                    includedQuantity?: number | string;
-                    /** @description Priced by its own entry, not included in the bundle price */
-                    independentPricing?: boolean;
-                    maxQuantity?: (number | string) | (never | null);
-                    /** @description A number or a decimal string */
-                    minQuantity?: number | string;
-                    name?: string | null;
-                    optionName?: string | null;
-                    optionOrder?: number | null;
-                    /** @description The product the option adds. The id of a Product (in a composite call also "@{referenceId}") */
-                    optionProductId: string;
-                    optionType?: string | null;
-                    /** @description The id of a PriceBookEntry (in a composite call also "@{referenceId}") */
-                    priceBookEntryId?: string | null;
-                    /** @description The id of a ProductFeature (in a composite call also "@{referenceId}") */
-                    productFeatureId?: string | null;
-                    quantityEditable?: boolean;
-                    recommended?: boolean;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    required?: boolean;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    active?: boolean;
-                    /** @description One of InAdvance, InArrears (also In Advance, In Arrears), in any case */
-                    billingTiming?: string | null;
-                    /** @description ISO 4217, e.g. USD */
-                    currencyIsoCode: string;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    /** @description The list price per unit (per UOM and term). A number or a decimal string */
-                    listPrice: number | string;
-                    /** @description The id of a PriceBook (in a composite call also "@{referenceId}") */
-                    priceBookId: string;
-                    pricingAttribute_1?: string | null;
-                    pricingAttribute_2?: string | null;
-                    pricingAttribute_3?: string | null;
-                    pricingAttribute_4?: string | null;
-                    pricingAttribute_5?: string | null;
-                    pricingAttribute_6?: string | null;
-                    pricingAttribute_7?: string | null;
-                    pricingAttribute_8?: string | null;
-                    pricingAttribute_9?: string | null;
-                    pricingAttribute_10?: string | null;
-                    /** @description The id of a Product (in a composite call also "@{referenceId}") */
-                    productId: string;
-                    recommended?: boolean;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /** @description The id of a Uom (in a composite call also "@{referenceId}") */
-                    uomId: string;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    active?: boolean;
-                    /** @description Unique per tenant: self-service looks tags up by it */
-                    code: string;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    description?: string | null;
-                    /**
-                     * Format: date-time
-                     * @description With an offset, e.g. 2026-01-31T10:00:00Z
-                     */
-                    endTime?: string | null;
-                    name: string;
-                    objectId?: string | null;
-                    objectType?: string | null;
-                    /** @description The id of a PriceBook (in a composite call also "@{referenceId}") */
-                    priceBookId?: string | null;
-                    /** @enum {unknown} */
-                    priceTagType?: "Quantity" | "Term";
-                    /** @enum {unknown} */
-                    priceType?: "Volume" | "Tiered";
-                    /**
-                     * @description PriceDimension sets the price; DiscountDimension discounts it (tiers carry discountPercentage). Stored as one of PriceDimension, DiscountDimension
-                     * @enum {unknown}
-                     */
-                    recordType?: "PriceDimension" | "DiscountDimension" | "PriceTag" | "DiscountTag";
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /**
-                     * Format: date-time
-                     * @description With an offset, e.g. 2026-01-31T10:00:00Z
-                     */
-                    startTime?: string | null;
-                    uomDimension?: string | null;
-                    /** @description The id of a Uom (in a composite call also "@{referenceId}") */
-                    uomId?: string | null;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    amount?: (number | string) | (never | null);
-                    /**
-                     * @description Stored as one of PerUnit, FlatFee
-                     * @enum {unknown}
-                     */
-                    chargeModel?: "PerUnit" | "FlatFee" | "Per Unit" | "Flat Fee";
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    discountPercentage?: (number | string) | (never | null);
-                    endUnit?: (number | string) | (never | null);
-                    endUnitDimension?: string | null;
-                    name?: string | null;
-                    /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
-                    priceDimensionId: string;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /** @description Tiers tile the units: the first starts at 0, each where the previous ends. A number or a decimal string */
-                    startUnit: number | string;
-                    startUnitDimension?: string | null;
-                    tierNumber?: number | null;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    active?: boolean;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    name?: string | null;
-                    /** @description The id of a PriceBookEntry (in a composite call also "@{referenceId}") */
-                    priceBookEntryId?: string | null;
-                    /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
-                    priceTagId: string;
-                    /** @description The id of a Product (in a composite call also "@{referenceId}") */
-                    productId: string;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /** @description The order tags apply in */
-                    serialNumber: number;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    active?: boolean;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    name?: string | null;
-                    /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
-                    priceTagId: string;
-                    /** @description The id of a ProductOption (in a composite call also "@{referenceId}") */
-                    productOptionId: string;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /** @description The order tags apply in */
-                    serialNumber: number;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    active?: boolean;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    /** @description The id of a Feature (in a composite call also "@{referenceId}") */
-                    featureId: string;
-                    name?: string | null;
-                    /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
-                    priceTagId: string;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /** @description The order tags apply in */
-                    serialNumber: number;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    active?: boolean;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    description?: string | null;
-                    name: string;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    /** @description The id of a CreditType (in a composite call also "@{referenceId}") */
-                    creditTypeId: string;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    description?: string | null;
-                    name: string;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    conversionRate?: (number | string) | (never | null);
-                    /** @description A number or a decimal string */
-                    creditQuantity: number | string;
-                    /** @description The id of a CreditType (in a composite call also "@{referenceId}") */
-                    creditTypeId: string;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    decimalScale?: number;
-                    name: string;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /** @enum {unknown} */
-                    roundingMode?: "Up" | "Down";
-                    /** @description A number or a decimal string */
-                    uomQuantity: number | string;
-                    uomQuantityDimension?: string | null;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    /**
-                     * Format: date
-                     * @description YYYY-MM-DD
-                     */
-                    endDate?: string | null;
-                    name: string;
-                    /** @description The id of a PriceBook (in a composite call also "@{referenceId}") */
-                    priceBookId?: string | null;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /**
-                     * Format: date
-                     * @description YYYY-MM-DD
-                     */
-                    startDate?: string | null;
-                    /** @enum {unknown} */
-                    status?: "Draft" | "Active" | "Inactive";
-                    /** @description The id of a Uom (in a composite call also "@{referenceId}") */
-                    uomId?: string | null;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    /** @description The id of a BundleSuite (in a composite call also "@{referenceId}") */
-                    bundleSuiteId: string;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    name?: string | null;
-                    popular?: boolean;
-                    /** @description The id of a Product (in a composite call also "@{referenceId}") */
-                    productId: string;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    sortOrder?: number | null;
-                } & {
-                    [key: string]: unknown;
-                }) | {
-                    [key: string]: unknown;
-                })[] | ({
+                "application/json": components["schemas"]["CatalogObjectInput"] | (components["schemas"]["CatalogObjectInput"][] | ({
                     /** @description The objects, as in the array form */
                     objectCollection: {
                         [key: string]: unknown;
@@ -11258,509 +11934,7 @@ export interface operations {
         /** @description In a …List call: an array of 1 to 200, or {"objectCollection": [...]} (or {"records": [...]}), all or nothing */
         requestBody: {
             content: {
-                "application/json": (({
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    /** @description Decimal places a quantity may have */
-                    decimalScale?: number;
-                    /**
-                     * Format: uuid
-                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
-                     */
-                    id?: string;
-                    name?: string;
-                    /** @description What is counted, e.g. User */
-                    quantityDimension?: string;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /** @enum {unknown} */
-                    roundingMode?: "Up" | "Down";
-                    termDimension?: ("Month" | "Year" | "Week" | "Day") | (never | null);
-                    unitCode?: string | null;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    active?: boolean;
-                    archived?: boolean;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    description?: string | null;
-                    /**
-                     * Format: uuid
-                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
-                     */
-                    id?: string;
-                    name?: string;
-                    /** @description Pricing attribute names, e.g. ["Currency"] */
-                    priceAttributes?: unknown;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /** @description Its entries are shown to self-service (set by :enableSelfService) */
-                    selfServiceEnabled?: boolean;
-                    /** @description The default price book */
-                    standard?: boolean;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    autoRenew?: boolean;
-                    billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
-                    /** @description One of InAdvance, InArrears (also In Advance, In Arrears), in any case */
-                    billingTiming?: string | null;
-                    bundleTemplate?: boolean;
-                    carvesEligible?: boolean;
-                    carvesLiabilitySegment?: string | null;
-                    carvesRevenueSegment?: string | null;
-                    configurable?: boolean;
-                    contractLiabilitySegment?: string | null;
-                    contractRevenueSegment?: string | null;
-                    /** @description The id of a CreditConversion (in a composite call also "@{referenceId}") */
-                    creditConversionId?: string | null;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    defaultRenewalTerm?: number | null;
-                    defaultSubscriptionTerm?: number | null;
-                    description?: string | null;
-                    /**
-                     * Format: date
-                     * @description YYYY-MM-DD
-                     */
-                    endDate?: string | null;
-                    evergreen?: boolean;
-                    freeTrialType?: ("Days" | "Months") | (never | null);
-                    freeTrialUnit?: number | null;
-                    /**
-                     * Format: uuid
-                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
-                     */
-                    id?: string;
-                    imageUrl?: string | null;
-                    longDescription?: string | null;
-                    name?: string;
-                    /** @description The default price book. The id of a PriceBook (in a composite call also "@{referenceId}") */
-                    priceBookId?: string | null;
-                    /** @description One of Recurring, One-Time, Usage (also OneTime), in any case */
-                    priceModel?: string;
-                    productCategory?: string | null;
-                    productCode?: string | null;
-                    /** @description What an order line becomes: a subscription, an asset (Physical Good) or an entitlement (Service); defaults from recordType. One of Subscription, Physical Good, Service (also PhysicalGood, Asset, Entitlement), in any case */
-                    productType?: string | null;
-                    /**
-                     * @description Bundle: configurable with features and options
-                     * @enum {unknown}
-                     */
-                    recordType?: "Product" | "Service" | "Bundle";
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /** @description A bundle whose options this one inherits. The id of a Product (in a composite call also "@{referenceId}") */
-                    referenceProductId?: string | null;
-                    revenueRuleExternalId?: string | null;
-                    showIncludedProductOptions?: boolean;
-                    /** @description Unique per tenant */
-                    sku?: string;
-                    soldIndependently?: boolean;
-                    /**
-                     * Format: date
-                     * @description YYYY-MM-DD
-                     */
-                    startDate?: string | null;
-                    /**
-                     * @description Only Active products can be ordered and published
-                     * @enum {unknown}
-                     */
-                    status?: "Draft" | "Active" | "Inactive";
-                    taxCategory?: string | null;
-                    taxCode?: string | null;
-                    /** @enum {unknown} */
-                    taxMode?: "Exclusive" | "Inclusive";
-                    /** @description The default UOM. The id of a Uom (in a composite call also "@{referenceId}") */
-                    uomId?: string | null;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    description?: string | null;
-                    /**
-                     * Format: uuid
-                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
-                     */
-                    id?: string;
-                    name?: string;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /** @enum {unknown} */
-                    status?: "Draft" | "Active" | "Inactive";
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    /** @description The bundle the feature belongs to. The id of a Product (in a composite call also "@{referenceId}") */
-                    configuredProductId?: string;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    featureDescription?: string | null;
-                    /** @description The id of a Feature (in a composite call also "@{referenceId}") */
-                    featureId?: string | null;
-                    featureName?: string | null;
-                    featureOrder?: number | null;
-                    /**
-                     * Format: uuid
-                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
-                     */
-                    id?: string;
-                    maxOptions?: number | null;
-                    minOptions?: number | null;
-                    name?: string;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    bundled?: boolean;
-                    /** @description The bundle the option belongs to. The id of a Product (in a composite call also "@{referenceId}") */
-                    configuredProductId?: string;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    /** @description A number or a decimal string */
-                    defaultQuantity?: number | string;
-                    defaultQuantityMode?: string | null;
-                    /**
-                     * Format: uuid
-                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
-                     */
-                    id?: string;
-                    /** @description A number or a decimal string */
-                    includedQuantity?: number | string;
-                    /** @description Priced by its own entry, not included in the bundle price */
-                    independentPricing?: boolean;
-                    maxQuantity?: (number | string) | (never | null);
-                    /** @description A number or a decimal string */
-                    minQuantity?: number | string;
-                    name?: string | null;
-                    optionName?: string | null;
-                    optionOrder?: number | null;
-                    /** @description The product the option adds. The id of a Product (in a composite call also "@{referenceId}") */
-                    optionProductId?: string;
-                    optionType?: string | null;
-                    /** @description The id of a PriceBookEntry (in a composite call also "@{referenceId}") */
-                    priceBookEntryId?: string | null;
-                    /** @description The id of a ProductFeature (in a composite call also "@{referenceId}") */
-                    productFeatureId?: string | null;
-                    quantityEditable?: boolean;
-                    recommended?: boolean;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    required?: boolean;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    active?: boolean;
-                    /** @description One of InAdvance, InArrears (also In Advance, In Arrears), in any case */
-                    billingTiming?: string | null;
-                    /** @description ISO 4217, e.g. USD */
-                    currencyIsoCode?: string;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    /**
-                     * Format: uuid
-                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
-                     */
-                    id?: string;
-                    /** @description The list price per unit (per UOM and term). A number or a decimal string */
-                    listPrice?: number | string;
-                    /** @description The id of a PriceBook (in a composite call also "@{referenceId}") */
-                    priceBookId?: string;
-                    pricingAttribute_1?: string | null;
-                    pricingAttribute_2?: string | null;
-                    pricingAttribute_3?: string | null;
-                    pricingAttribute_4?: string | null;
-                    pricingAttribute_5?: string | null;
-                    pricingAttribute_6?: string | null;
-                    pricingAttribute_7?: string | null;
-                    pricingAttribute_8?: string | null;
-                    pricingAttribute_9?: string | null;
-                    pricingAttribute_10?: string | null;
-                    /** @description The id of a Product (in a composite call also "@{referenceId}") */
-                    productId?: string;
-                    recommended?: boolean;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /** @description The id of a Uom (in a composite call also "@{referenceId}") */
-                    uomId?: string;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    active?: boolean;
-                    /** @description Unique per tenant: self-service looks tags up by it */
-                    code?: string;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    description?: string | null;
-                    /**
-                     * Format: date-time
-                     * @description With an offset, e.g. 2026-01-31T10:00:00Z
-                     */
-                    endTime?: string | null;
-                    /**
-                     * Format: uuid
-                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
-                     */
-                    id?: string;
-                    name?: string;
-                    objectId?: string | null;
-                    objectType?: string | null;
-                    /** @description The id of a PriceBook (in a composite call also "@{referenceId}") */
-                    priceBookId?: string | null;
-                    /** @enum {unknown} */
-                    priceTagType?: "Quantity" | "Term";
-                    /** @enum {unknown} */
-                    priceType?: "Volume" | "Tiered";
-                    /**
-                     * @description PriceDimension sets the price; DiscountDimension discounts it (tiers carry discountPercentage). Stored as one of PriceDimension, DiscountDimension
-                     * @enum {unknown}
-                     */
-                    recordType?: "PriceDimension" | "DiscountDimension" | "PriceTag" | "DiscountTag";
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /**
-                     * Format: date-time
-                     * @description With an offset, e.g. 2026-01-31T10:00:00Z
-                     */
-                    startTime?: string | null;
-                    uomDimension?: string | null;
-                    /** @description The id of a Uom (in a composite call also "@{referenceId}") */
-                    uomId?: string | null;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    amount?: (number | string) | (never | null);
-                    /**
-                     * @description Stored as one of PerUnit, FlatFee
-                     * @enum {unknown}
-                     */
-                    chargeModel?: "PerUnit" | "FlatFee" | "Per Unit" | "Flat Fee";
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    discountPercentage?: (number | string) | (never | null);
-                    endUnit?: (number | string) | (never | null);
-                    endUnitDimension?: string | null;
-                    /**
-                     * Format: uuid
-                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
-                     */
-                    id?: string;
-                    name?: string | null;
-                    /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
-                    priceDimensionId?: string;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /** @description Tiers tile the units: the first starts at 0, each where the previous ends. A number or a decimal string */
-                    startUnit?: number | string;
-                    startUnitDimension?: string | null;
-                    tierNumber?: number | null;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    active?: boolean;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    /**
-                     * Format: uuid
-                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
-                     */
-                    id?: string;
-                    name?: string | null;
-                    /** @description The id of a PriceBookEntry (in a composite call also "@{referenceId}") */
-                    priceBookEntryId?: string | null;
-                    /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
-                    priceTagId?: string;
-                    /** @description The id of a Product (in a composite call also "@{referenceId}") */
-                    productId?: string;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /** @description The order tags apply in */
-                    serialNumber?: number;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    active?: boolean;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    /**
-                     * Format: uuid
-                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
-                     */
-                    id?: string;
-                    name?: string | null;
-                    /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
-                    priceTagId?: string;
-                    /** @description The id of a ProductOption (in a composite call also "@{referenceId}") */
-                    productOptionId?: string;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /** @description The order tags apply in */
-                    serialNumber?: number;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    active?: boolean;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    /** @description The id of a Feature (in a composite call also "@{referenceId}") */
-                    featureId?: string;
-                    /**
-                     * Format: uuid
-                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
-                     */
-                    id?: string;
-                    name?: string | null;
-                    /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
-                    priceTagId?: string;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /** @description The order tags apply in */
-                    serialNumber?: number;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    active?: boolean;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    description?: string | null;
-                    /**
-                     * Format: uuid
-                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
-                     */
-                    id?: string;
-                    name?: string;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    /** @description The id of a CreditType (in a composite call also "@{referenceId}") */
-                    creditTypeId?: string;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    description?: string | null;
-                    /**
-                     * Format: uuid
-                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
-                     */
-                    id?: string;
-                    name?: string;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    conversionRate?: (number | string) | (never | null);
-                    /** @description A number or a decimal string */
-                    creditQuantity?: number | string;
-                    /** @description The id of a CreditType (in a composite call also "@{referenceId}") */
-                    creditTypeId?: string;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    decimalScale?: number;
-                    /**
-                     * Format: uuid
-                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
-                     */
-                    id?: string;
-                    name?: string;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /** @enum {unknown} */
-                    roundingMode?: "Up" | "Down";
-                    /** @description A number or a decimal string */
-                    uomQuantity?: number | string;
-                    uomQuantityDimension?: string | null;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    /**
-                     * Format: date
-                     * @description YYYY-MM-DD
-                     */
-                    endDate?: string | null;
-                    /**
-                     * Format: uuid
-                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
-                     */
-                    id?: string;
-                    name?: string;
-                    /** @description The id of a PriceBook (in a composite call also "@{referenceId}") */
-                    priceBookId?: string | null;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /**
-                     * Format: date
-                     * @description YYYY-MM-DD
-                     */
-                    startDate?: string | null;
-                    /** @enum {unknown} */
-                    status?: "Draft" | "Active" | "Inactive";
-                    /** @description The id of a Uom (in a composite call also "@{referenceId}") */
-                    uomId?: string | null;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    /** @description The id of a BundleSuite (in a composite call also "@{referenceId}") */
-                    bundleSuiteId?: string;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    /**
-                     * Format: uuid
-                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
-                     */
-                    id?: string;
-                    name?: string | null;
-                    popular?: boolean;
-                    /** @description The id of a Product (in a composite call also "@{referenceId}") */
-                    productId?: string;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    sortOrder?: number | null;
-                } & {
-                    [key: string]: unknown;
-                }) | {
-                    [key: string]: unknown;
-                })[] | ({
+                "application/json": components["schemas"]["CatalogObjectPatch"][] | ({
                     /** @description The objects, as in the array form */
                     objectCollection: {
                         [key: string]: unknown;
@@ -11877,512 +12051,9 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description The fields to change of one object of the type the path names */
         requestBody: {
             content: {
-                "application/json": ({
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    /** @description Decimal places a quantity may have */
-                    decimalScale?: number;
-                    /**
-                     * Format: uuid
-                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
-                     */
-                    id?: string;
-                    name?: string;
-                    /** @description What is counted, e.g. User */
-                    quantityDimension?: string;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /** @enum {unknown} */
-                    roundingMode?: "Up" | "Down";
-                    termDimension?: ("Month" | "Year" | "Week" | "Day") | (never | null);
-                    unitCode?: string | null;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    active?: boolean;
-                    archived?: boolean;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    description?: string | null;
-                    /**
-                     * Format: uuid
-                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
-                     */
-                    id?: string;
-                    name?: string;
-                    /** @description Pricing attribute names, e.g. ["Currency"] */
-                    priceAttributes?: unknown;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /** @description Its entries are shown to self-service (set by :enableSelfService) */
-                    selfServiceEnabled?: boolean;
-                    /** @description The default price book */
-                    standard?: boolean;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    autoRenew?: boolean;
-                    billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
-                    /** @description One of InAdvance, InArrears (also In Advance, In Arrears), in any case */
-                    billingTiming?: string | null;
-                    bundleTemplate?: boolean;
-                    carvesEligible?: boolean;
-                    carvesLiabilitySegment?: string | null;
-                    carvesRevenueSegment?: string | null;
-                    configurable?: boolean;
-                    contractLiabilitySegment?: string | null;
-                    contractRevenueSegment?: string | null;
-                    /** @description The id of a CreditConversion (in a composite call also "@{referenceId}") */
-                    creditConversionId?: string | null;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    defaultRenewalTerm?: number | null;
-                    defaultSubscriptionTerm?: number | null;
-                    description?: string | null;
-                    /**
-                     * Format: date
-                     * @description YYYY-MM-DD
-                     */
-                    endDate?: string | null;
-                    evergreen?: boolean;
-                    freeTrialType?: ("Days" | "Months") | (never | null);
-                    freeTrialUnit?: number | null;
-                    /**
-                     * Format: uuid
-                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
-                     */
-                    id?: string;
-                    imageUrl?: string | null;
-                    longDescription?: string | null;
-                    name?: string;
-                    /** @description The default price book. The id of a PriceBook (in a composite call also "@{referenceId}") */
-                    priceBookId?: string | null;
-                    /** @description One of Recurring, One-Time, Usage (also OneTime), in any case */
-                    priceModel?: string;
-                    productCategory?: string | null;
-                    productCode?: string | null;
-                    /** @description What an order line becomes: a subscription, an asset (Physical Good) or an entitlement (Service); defaults from recordType. One of Subscription, Physical Good, Service (also PhysicalGood, Asset, Entitlement), in any case */
-                    productType?: string | null;
-                    /**
-                     * @description Bundle: configurable with features and options
-                     * @enum {unknown}
-                     */
-                    recordType?: "Product" | "Service" | "Bundle";
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /** @description A bundle whose options this one inherits. The id of a Product (in a composite call also "@{referenceId}") */
-                    referenceProductId?: string | null;
-                    revenueRuleExternalId?: string | null;
-                    showIncludedProductOptions?: boolean;
-                    /** @description Unique per tenant */
-                    sku?: string;
-                    soldIndependently?: boolean;
-                    /**
-                     * Format: date
-                     * @description YYYY-MM-DD
-                     */
-                    startDate?: string | null;
-                    /**
-                     * @description Only Active products can be ordered and published
-                     * @enum {unknown}
-                     */
-                    status?: "Draft" | "Active" | "Inactive";
-                    taxCategory?: string | null;
-                    taxCode?: string | null;
-                    /** @enum {unknown} */
-                    taxMode?: "Exclusive" | "Inclusive";
-                    /** @description The default UOM. The id of a Uom (in a composite call also "@{referenceId}") */
-                    uomId?: string | null;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    description?: string | null;
-                    /**
-                     * Format: uuid
-                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
-                     */
-                    id?: string;
-                    name?: string;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /** @enum {unknown} */
-                    status?: "Draft" | "Active" | "Inactive";
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    /** @description The bundle the feature belongs to. The id of a Product (in a composite call also "@{referenceId}") */
-                    configuredProductId?: string;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    featureDescription?: string | null;
-                    /** @description The id of a Feature (in a composite call also "@{referenceId}") */
-                    featureId?: string | null;
-                    featureName?: string | null;
-                    featureOrder?: number | null;
-                    /**
-                     * Format: uuid
-                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
-                     */
-                    id?: string;
-                    maxOptions?: number | null;
-                    minOptions?: number | null;
-                    name?: string;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    bundled?: boolean;
-                    /** @description The bundle the option belongs to. The id of a Product (in a composite call also "@{referenceId}") */
-                    configuredProductId?: string;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    /** @description A number or a decimal string */
-                    defaultQuantity?: number | string;
-                    defaultQuantityMode?: string | null;
-                    /**
-                     * Format: uuid
-                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
-                     */
-                    id?: string;
-                    /** @description A number or a decimal string */
-                    includedQuantity?: number | string;
-                    /** @description Priced by its own entry, not included in the bundle price */
-                    independentPricing?: boolean;
-                    maxQuantity?: (number | string) | (never | null);
-                    /** @description A number or a decimal string */
-                    minQuantity?: number | string;
-                    name?: string | null;
-                    optionName?: string | null;
-                    optionOrder?: number | null;
-                    /** @description The product the option adds. The id of a Product (in a composite call also "@{referenceId}") */
-                    optionProductId?: string;
-                    optionType?: string | null;
-                    /** @description The id of a PriceBookEntry (in a composite call also "@{referenceId}") */
-                    priceBookEntryId?: string | null;
-                    /** @description The id of a ProductFeature (in a composite call also "@{referenceId}") */
-                    productFeatureId?: string | null;
-                    quantityEditable?: boolean;
-                    recommended?: boolean;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    required?: boolean;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    active?: boolean;
-                    /** @description One of InAdvance, InArrears (also In Advance, In Arrears), in any case */
-                    billingTiming?: string | null;
-                    /** @description ISO 4217, e.g. USD */
-                    currencyIsoCode?: string;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    /**
-                     * Format: uuid
-                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
-                     */
-                    id?: string;
-                    /** @description The list price per unit (per UOM and term). A number or a decimal string */
-                    listPrice?: number | string;
-                    /** @description The id of a PriceBook (in a composite call also "@{referenceId}") */
-                    priceBookId?: string;
-                    pricingAttribute_1?: string | null;
-                    pricingAttribute_2?: string | null;
-                    pricingAttribute_3?: string | null;
-                    pricingAttribute_4?: string | null;
-                    pricingAttribute_5?: string | null;
-                    pricingAttribute_6?: string | null;
-                    pricingAttribute_7?: string | null;
-                    pricingAttribute_8?: string | null;
-                    pricingAttribute_9?: string | null;
-                    pricingAttribute_10?: string | null;
-                    /** @description The id of a Product (in a composite call also "@{referenceId}") */
-                    productId?: string;
-                    recommended?: boolean;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /** @description The id of a Uom (in a composite call also "@{referenceId}") */
-                    uomId?: string;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    active?: boolean;
-                    /** @description Unique per tenant: self-service looks tags up by it */
-                    code?: string;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    description?: string | null;
-                    /**
-                     * Format: date-time
-                     * @description With an offset, e.g. 2026-01-31T10:00:00Z
-                     */
-                    endTime?: string | null;
-                    /**
-                     * Format: uuid
-                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
-                     */
-                    id?: string;
-                    name?: string;
-                    objectId?: string | null;
-                    objectType?: string | null;
-                    /** @description The id of a PriceBook (in a composite call also "@{referenceId}") */
-                    priceBookId?: string | null;
-                    /** @enum {unknown} */
-                    priceTagType?: "Quantity" | "Term";
-                    /** @enum {unknown} */
-                    priceType?: "Volume" | "Tiered";
-                    /**
-                     * @description PriceDimension sets the price; DiscountDimension discounts it (tiers carry discountPercentage). Stored as one of PriceDimension, DiscountDimension
-                     * @enum {unknown}
-                     */
-                    recordType?: "PriceDimension" | "DiscountDimension" | "PriceTag" | "DiscountTag";
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /**
-                     * Format: date-time
-                     * @description With an offset, e.g. 2026-01-31T10:00:00Z
-                     */
-                    startTime?: string | null;
-                    uomDimension?: string | null;
-                    /** @description The id of a Uom (in a composite call also "@{referenceId}") */
-                    uomId?: string | null;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    amount?: (number | string) | (never | null);
-                    /**
-                     * @description Stored as one of PerUnit, FlatFee
-                     * @enum {unknown}
-                     */
-                    chargeModel?: "PerUnit" | "FlatFee" | "Per Unit" | "Flat Fee";
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    discountPercentage?: (number | string) | (never | null);
-                    endUnit?: (number | string) | (never | null);
-                    endUnitDimension?: string | null;
-                    /**
-                     * Format: uuid
-                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
-                     */
-                    id?: string;
-                    name?: string | null;
-                    /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
-                    priceDimensionId?: string;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /** @description Tiers tile the units: the first starts at 0, each where the previous ends. A number or a decimal string */
-                    startUnit?: number | string;
-                    startUnitDimension?: string | null;
-                    tierNumber?: number | null;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    active?: boolean;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    /**
-                     * Format: uuid
-                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
-                     */
-                    id?: string;
-                    name?: string | null;
-                    /** @description The id of a PriceBookEntry (in a composite call also "@{referenceId}") */
-                    priceBookEntryId?: string | null;
-                    /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
-                    priceTagId?: string;
-                    /** @description The id of a Product (in a composite call also "@{referenceId}") */
-                    productId?: string;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /** @description The order tags apply in */
-                    serialNumber?: number;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    active?: boolean;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    /**
-                     * Format: uuid
-                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
-                     */
-                    id?: string;
-                    name?: string | null;
-                    /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
-                    priceTagId?: string;
-                    /** @description The id of a ProductOption (in a composite call also "@{referenceId}") */
-                    productOptionId?: string;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /** @description The order tags apply in */
-                    serialNumber?: number;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    active?: boolean;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    /** @description The id of a Feature (in a composite call also "@{referenceId}") */
-                    featureId?: string;
-                    /**
-                     * Format: uuid
-                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
-                     */
-                    id?: string;
-                    name?: string | null;
-                    /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
-                    priceTagId?: string;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /** @description The order tags apply in */
-                    serialNumber?: number;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    active?: boolean;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    description?: string | null;
-                    /**
-                     * Format: uuid
-                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
-                     */
-                    id?: string;
-                    name?: string;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    /** @description The id of a CreditType (in a composite call also "@{referenceId}") */
-                    creditTypeId?: string;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    description?: string | null;
-                    /**
-                     * Format: uuid
-                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
-                     */
-                    id?: string;
-                    name?: string;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    conversionRate?: (number | string) | (never | null);
-                    /** @description A number or a decimal string */
-                    creditQuantity?: number | string;
-                    /** @description The id of a CreditType (in a composite call also "@{referenceId}") */
-                    creditTypeId?: string;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    decimalScale?: number;
-                    /**
-                     * Format: uuid
-                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
-                     */
-                    id?: string;
-                    name?: string;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /** @enum {unknown} */
-                    roundingMode?: "Up" | "Down";
-                    /** @description A number or a decimal string */
-                    uomQuantity?: number | string;
-                    uomQuantityDimension?: string | null;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    /**
-                     * Format: date
-                     * @description YYYY-MM-DD
-                     */
-                    endDate?: string | null;
-                    /**
-                     * Format: uuid
-                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
-                     */
-                    id?: string;
-                    name?: string;
-                    /** @description The id of a PriceBook (in a composite call also "@{referenceId}") */
-                    priceBookId?: string | null;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    /**
-                     * Format: date
-                     * @description YYYY-MM-DD
-                     */
-                    startDate?: string | null;
-                    /** @enum {unknown} */
-                    status?: "Draft" | "Active" | "Inactive";
-                    /** @description The id of a Uom (in a composite call also "@{referenceId}") */
-                    uomId?: string | null;
-                } & {
-                    [key: string]: unknown;
-                }) | ({
-                    /** @description The id of a BundleSuite (in a composite call also "@{referenceId}") */
-                    bundleSuiteId?: string;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    /**
-                     * Format: uuid
-                     * @description The object to patch: required in a list, the path's in PATCH /objects/{objectName}/{id}
-                     */
-                    id?: string;
-                    name?: string | null;
-                    popular?: boolean;
-                    /** @description The id of a Product (in a composite call also "@{referenceId}") */
-                    productId?: string;
-                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                    referenceId?: string;
-                    sortOrder?: number | null;
-                } & {
-                    [key: string]: unknown;
-                }) | {
-                    [key: string]: unknown;
-                };
+                "application/json": components["schemas"]["CatalogObjectPatch"];
             };
         };
         responses: {
@@ -12424,750 +12095,7 @@ export interface operations {
                 "application/json": {
                     persistentObjects: ({
                         /** @description The object (of the type the path names); left out for a Delete */
-                        content?: ({
-                            /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                            customFields?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Decimal places a quantity may have */
-                            decimalScale?: number;
-                            name?: string;
-                            /** @description What is counted, e.g. User */
-                            quantityDimension?: string;
-                            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                            referenceId?: string;
-                            /** @enum {unknown} */
-                            roundingMode?: "Up" | "Down";
-                            termDimension?: ("Month" | "Year" | "Week" | "Day") | (never | null);
-                            unitCode?: string | null;
-                        } & {
-                            [key: string]: unknown;
-                        }) | ({
-                            active?: boolean;
-                            archived?: boolean;
-                            /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                            customFields?: {
-                                [key: string]: unknown;
-                            };
-                            description?: string | null;
-                            name?: string;
-                            /** @description Pricing attribute names, e.g. ["Currency"] */
-                            priceAttributes?: unknown;
-                            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                            referenceId?: string;
-                            /** @description Its entries are shown to self-service (set by :enableSelfService) */
-                            selfServiceEnabled?: boolean;
-                            /** @description The default price book */
-                            standard?: boolean;
-                        } & {
-                            [key: string]: unknown;
-                        }) | ({
-                            autoRenew?: boolean;
-                            billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
-                            /** @description One of InAdvance, InArrears (also In Advance, In Arrears), in any case */
-                            billingTiming?: string | null;
-                            bundleTemplate?: boolean;
-                            carvesEligible?: boolean;
-                            carvesLiabilitySegment?: string | null;
-                            carvesRevenueSegment?: string | null;
-                            configurable?: boolean;
-                            contractLiabilitySegment?: string | null;
-                            contractRevenueSegment?: string | null;
-                            /** @description The id of a CreditConversion (in a composite call also "@{referenceId}") */
-                            creditConversionId?: string | null;
-                            /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                            customFields?: {
-                                [key: string]: unknown;
-                            };
-                            defaultRenewalTerm?: number | null;
-                            defaultSubscriptionTerm?: number | null;
-                            description?: string | null;
-                            /**
-                             * Format: date
-                             * @description YYYY-MM-DD
-                             */
-                            endDate?: string | null;
-                            evergreen?: boolean;
-                            freeTrialType?: ("Days" | "Months") | (never | null);
-                            freeTrialUnit?: number | null;
-                            imageUrl?: string | null;
-                            longDescription?: string | null;
-                            name?: string;
-                            /** @description Its PriceBookEntry objects (productId is set to this one), each plain or as {content, referenceId, operation, id} */
-                            priceBookEntries?: ({
-                                active?: boolean;
-                                /** @description One of InAdvance, InArrears (also In Advance, In Arrears), in any case */
-                                billingTiming?: string | null;
-                                /** @description ISO 4217, e.g. USD */
-                                currencyIsoCode?: string;
-                                /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                                customFields?: {
-                                    [key: string]: unknown;
-                                };
-                                /** @description The list price per unit (per UOM and term). A number or a decimal string */
-                                listPrice?: number | string;
-                                /** @description The id of a PriceBook (in a composite call also "@{referenceId}") */
-                                priceBookId?: string;
-                                pricingAttribute_1?: string | null;
-                                pricingAttribute_2?: string | null;
-                                pricingAttribute_3?: string | null;
-                                pricingAttribute_4?: string | null;
-                                pricingAttribute_5?: string | null;
-                                pricingAttribute_6?: string | null;
-                                pricingAttribute_7?: string | null;
-                                pricingAttribute_8?: string | null;
-                                pricingAttribute_9?: string | null;
-                                pricingAttribute_10?: string | null;
-                                /** @description The id of a Product (in a composite call also "@{referenceId}") */
-                                productId?: string;
-                                recommended?: boolean;
-                                /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                                referenceId?: string;
-                                /** @description The id of a Uom (in a composite call also "@{referenceId}") */
-                                uomId?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            /** @description The default price book. The id of a PriceBook (in a composite call also "@{referenceId}") */
-                            priceBookId?: string | null;
-                            /** @description One of Recurring, One-Time, Usage (also OneTime), in any case */
-                            priceModel?: string;
-                            productCategory?: string | null;
-                            productCode?: string | null;
-                            /** @description Its ProductFeature objects (configuredProductId is set to this one), each plain or as {content, referenceId, operation, id} */
-                            productFeatures?: ({
-                                /** @description The bundle the feature belongs to. The id of a Product (in a composite call also "@{referenceId}") */
-                                configuredProductId?: string;
-                                /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                                customFields?: {
-                                    [key: string]: unknown;
-                                };
-                                featureDescription?: string | null;
-                                /** @description The id of a Feature (in a composite call also "@{referenceId}") */
-                                featureId?: string | null;
-                                featureName?: string | null;
-                                featureOrder?: number | null;
-                                maxOptions?: number | null;
-                                minOptions?: number | null;
-                                name?: string;
-                                /** @description Its ProductOption objects (productFeatureId is set to this one), each plain or as {content, referenceId, operation, id} */
-                                productOptions?: ({
-                                    bundled?: boolean;
-                                    /** @description The bundle the option belongs to. The id of a Product (in a composite call also "@{referenceId}") */
-                                    configuredProductId?: string;
-                                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                                    customFields?: {
-                                        [key: string]: unknown;
-                                    };
-                                    /** @description A number or a decimal string */
-                                    defaultQuantity?: number | string;
-                                    defaultQuantityMode?: string | null;
-                                    /** @description A number or a decimal string */
-                                    includedQuantity?: number | string;
-                                    /** @description Priced by its own entry, not included in the bundle price */
-                                    independentPricing?: boolean;
-                                    maxQuantity?: (number | string) | (never | null);
-                                    /** @description A number or a decimal string */
-                                    minQuantity?: number | string;
-                                    name?: string | null;
-                                    optionName?: string | null;
-                                    optionOrder?: number | null;
-                                    /** @description The product the option adds. The id of a Product (in a composite call also "@{referenceId}") */
-                                    optionProductId?: string;
-                                    optionType?: string | null;
-                                    /** @description The id of a PriceBookEntry (in a composite call also "@{referenceId}") */
-                                    priceBookEntryId?: string | null;
-                                    /** @description The id of a ProductFeature (in a composite call also "@{referenceId}") */
-                                    productFeatureId?: string | null;
-                                    /** @description Its ProductOptionPriceDimension objects (productOptionId is set to this one), each plain or as {content, referenceId, operation, id} */
-                                    productOptionPriceTags?: ({
-                                        active?: boolean;
-                                        /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                                        customFields?: {
-                                            [key: string]: unknown;
-                                        };
-                                        name?: string | null;
-                                        /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
-                                        priceTagId?: string;
-                                        /** @description The id of a ProductOption (in a composite call also "@{referenceId}") */
-                                        productOptionId?: string;
-                                        /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                                        referenceId?: string;
-                                        /** @description The order tags apply in */
-                                        serialNumber?: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    quantityEditable?: boolean;
-                                    recommended?: boolean;
-                                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                                    referenceId?: string;
-                                    required?: boolean;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                                referenceId?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            /** @description Its ProductOption objects (configuredProductId is set to this one), each plain or as {content, referenceId, operation, id} */
-                            productOptions?: ({
-                                bundled?: boolean;
-                                /** @description The bundle the option belongs to. The id of a Product (in a composite call also "@{referenceId}") */
-                                configuredProductId?: string;
-                                /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                                customFields?: {
-                                    [key: string]: unknown;
-                                };
-                                /** @description A number or a decimal string */
-                                defaultQuantity?: number | string;
-                                defaultQuantityMode?: string | null;
-                                /** @description A number or a decimal string */
-                                includedQuantity?: number | string;
-                                /** @description Priced by its own entry, not included in the bundle price */
-                                independentPricing?: boolean;
-                                maxQuantity?: (number | string) | (never | null);
-                                /** @description A number or a decimal string */
-                                minQuantity?: number | string;
-                                name?: string | null;
-                                optionName?: string | null;
-                                optionOrder?: number | null;
-                                /** @description The product the option adds. The id of a Product (in a composite call also "@{referenceId}") */
-                                optionProductId?: string;
-                                optionType?: string | null;
-                                /** @description The id of a PriceBookEntry (in a composite call also "@{referenceId}") */
-                                priceBookEntryId?: string | null;
-                                /** @description The id of a ProductFeature (in a composite call also "@{referenceId}") */
-                                productFeatureId?: string | null;
-                                /** @description Its ProductOptionPriceDimension objects (productOptionId is set to this one), each plain or as {content, referenceId, operation, id} */
-                                productOptionPriceTags?: ({
-                                    active?: boolean;
-                                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                                    customFields?: {
-                                        [key: string]: unknown;
-                                    };
-                                    name?: string | null;
-                                    /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
-                                    priceTagId?: string;
-                                    /** @description The id of a ProductOption (in a composite call also "@{referenceId}") */
-                                    productOptionId?: string;
-                                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                                    referenceId?: string;
-                                    /** @description The order tags apply in */
-                                    serialNumber?: number;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                quantityEditable?: boolean;
-                                recommended?: boolean;
-                                /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                                referenceId?: string;
-                                required?: boolean;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            /** @description Its ProductPriceDimension objects (productId is set to this one), each plain or as {content, referenceId, operation, id} */
-                            productPriceTags?: ({
-                                active?: boolean;
-                                /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                                customFields?: {
-                                    [key: string]: unknown;
-                                };
-                                name?: string | null;
-                                /** @description The id of a PriceBookEntry (in a composite call also "@{referenceId}") */
-                                priceBookEntryId?: string | null;
-                                /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
-                                priceTagId?: string;
-                                /** @description The id of a Product (in a composite call also "@{referenceId}") */
-                                productId?: string;
-                                /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                                referenceId?: string;
-                                /** @description The order tags apply in */
-                                serialNumber?: number;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            /** @description What an order line becomes: a subscription, an asset (Physical Good) or an entitlement (Service); defaults from recordType. One of Subscription, Physical Good, Service (also PhysicalGood, Asset, Entitlement), in any case */
-                            productType?: string | null;
-                            /**
-                             * @description Bundle: configurable with features and options
-                             * @enum {unknown}
-                             */
-                            recordType?: "Product" | "Service" | "Bundle";
-                            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                            referenceId?: string;
-                            /** @description A bundle whose options this one inherits. The id of a Product (in a composite call also "@{referenceId}") */
-                            referenceProductId?: string | null;
-                            revenueRuleExternalId?: string | null;
-                            showIncludedProductOptions?: boolean;
-                            /** @description Unique per tenant */
-                            sku?: string;
-                            soldIndependently?: boolean;
-                            /**
-                             * Format: date
-                             * @description YYYY-MM-DD
-                             */
-                            startDate?: string | null;
-                            /**
-                             * @description Only Active products can be ordered and published
-                             * @enum {unknown}
-                             */
-                            status?: "Draft" | "Active" | "Inactive";
-                            taxCategory?: string | null;
-                            taxCode?: string | null;
-                            /** @enum {unknown} */
-                            taxMode?: "Exclusive" | "Inclusive";
-                            /** @description The default UOM. The id of a Uom (in a composite call also "@{referenceId}") */
-                            uomId?: string | null;
-                        } & {
-                            [key: string]: unknown;
-                        }) | ({
-                            /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                            customFields?: {
-                                [key: string]: unknown;
-                            };
-                            description?: string | null;
-                            /** @description Its FeaturePriceDimension objects (featureId is set to this one), each plain or as {content, referenceId, operation, id} */
-                            featurePriceTags?: ({
-                                active?: boolean;
-                                /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                                customFields?: {
-                                    [key: string]: unknown;
-                                };
-                                /** @description The id of a Feature (in a composite call also "@{referenceId}") */
-                                featureId?: string;
-                                name?: string | null;
-                                /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
-                                priceTagId?: string;
-                                /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                                referenceId?: string;
-                                /** @description The order tags apply in */
-                                serialNumber?: number;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            name?: string;
-                            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                            referenceId?: string;
-                            /** @enum {unknown} */
-                            status?: "Draft" | "Active" | "Inactive";
-                        } & {
-                            [key: string]: unknown;
-                        }) | ({
-                            /** @description The bundle the feature belongs to. The id of a Product (in a composite call also "@{referenceId}") */
-                            configuredProductId?: string;
-                            /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                            customFields?: {
-                                [key: string]: unknown;
-                            };
-                            featureDescription?: string | null;
-                            /** @description The id of a Feature (in a composite call also "@{referenceId}") */
-                            featureId?: string | null;
-                            featureName?: string | null;
-                            featureOrder?: number | null;
-                            maxOptions?: number | null;
-                            minOptions?: number | null;
-                            name?: string;
-                            /** @description Its ProductOption objects (productFeatureId is set to this one), each plain or as {content, referenceId, operation, id} */
-                            productOptions?: ({
-                                bundled?: boolean;
-                                /** @description The bundle the option belongs to. The id of a Product (in a composite call also "@{referenceId}") */
-                                configuredProductId?: string;
-                                /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                                customFields?: {
-                                    [key: string]: unknown;
-                                };
-                                /** @description A number or a decimal string */
-                                defaultQuantity?: number | string;
-                                defaultQuantityMode?: string | null;
-                                /** @description A number or a decimal string */
-                                includedQuantity?: number | string;
-                                /** @description Priced by its own entry, not included in the bundle price */
-                                independentPricing?: boolean;
-                                maxQuantity?: (number | string) | (never | null);
-                                /** @description A number or a decimal string */
-                                minQuantity?: number | string;
-                                name?: string | null;
-                                optionName?: string | null;
-                                optionOrder?: number | null;
-                                /** @description The product the option adds. The id of a Product (in a composite call also "@{referenceId}") */
-                                optionProductId?: string;
-                                optionType?: string | null;
-                                /** @description The id of a PriceBookEntry (in a composite call also "@{referenceId}") */
-                                priceBookEntryId?: string | null;
-                                /** @description The id of a ProductFeature (in a composite call also "@{referenceId}") */
-                                productFeatureId?: string | null;
-                                /** @description Its ProductOptionPriceDimension objects (productOptionId is set to this one), each plain or as {content, referenceId, operation, id} */
-                                productOptionPriceTags?: ({
-                                    active?: boolean;
-                                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                                    customFields?: {
-                                        [key: string]: unknown;
-                                    };
-                                    name?: string | null;
-                                    /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
-                                    priceTagId?: string;
-                                    /** @description The id of a ProductOption (in a composite call also "@{referenceId}") */
-                                    productOptionId?: string;
-                                    /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                                    referenceId?: string;
-                                    /** @description The order tags apply in */
-                                    serialNumber?: number;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                quantityEditable?: boolean;
-                                recommended?: boolean;
-                                /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                                referenceId?: string;
-                                required?: boolean;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                            referenceId?: string;
-                        } & {
-                            [key: string]: unknown;
-                        }) | ({
-                            bundled?: boolean;
-                            /** @description The bundle the option belongs to. The id of a Product (in a composite call also "@{referenceId}") */
-                            configuredProductId?: string;
-                            /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                            customFields?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description A number or a decimal string */
-                            defaultQuantity?: number | string;
-                            defaultQuantityMode?: string | null;
-                            /** @description A number or a decimal string */
-                            includedQuantity?: number | string;
-                            /** @description Priced by its own entry, not included in the bundle price */
-                            independentPricing?: boolean;
-                            maxQuantity?: (number | string) | (never | null);
-                            /** @description A number or a decimal string */
-                            minQuantity?: number | string;
-                            name?: string | null;
-                            optionName?: string | null;
-                            optionOrder?: number | null;
-                            /** @description The product the option adds. The id of a Product (in a composite call also "@{referenceId}") */
-                            optionProductId?: string;
-                            optionType?: string | null;
-                            /** @description The id of a PriceBookEntry (in a composite call also "@{referenceId}") */
-                            priceBookEntryId?: string | null;
-                            /** @description The id of a ProductFeature (in a composite call also "@{referenceId}") */
-                            productFeatureId?: string | null;
-                            /** @description Its ProductOptionPriceDimension objects (productOptionId is set to this one), each plain or as {content, referenceId, operation, id} */
-                            productOptionPriceTags?: ({
-                                active?: boolean;
-                                /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                                customFields?: {
-                                    [key: string]: unknown;
-                                };
-                                name?: string | null;
-                                /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
-                                priceTagId?: string;
-                                /** @description The id of a ProductOption (in a composite call also "@{referenceId}") */
-                                productOptionId?: string;
-                                /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                                referenceId?: string;
-                                /** @description The order tags apply in */
-                                serialNumber?: number;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            quantityEditable?: boolean;
-                            recommended?: boolean;
-                            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                            referenceId?: string;
-                            required?: boolean;
-                        } & {
-                            [key: string]: unknown;
-                        }) | ({
-                            active?: boolean;
-                            /** @description One of InAdvance, InArrears (also In Advance, In Arrears), in any case */
-                            billingTiming?: string | null;
-                            /** @description ISO 4217, e.g. USD */
-                            currencyIsoCode?: string;
-                            /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                            customFields?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description The list price per unit (per UOM and term). A number or a decimal string */
-                            listPrice?: number | string;
-                            /** @description The id of a PriceBook (in a composite call also "@{referenceId}") */
-                            priceBookId?: string;
-                            pricingAttribute_1?: string | null;
-                            pricingAttribute_2?: string | null;
-                            pricingAttribute_3?: string | null;
-                            pricingAttribute_4?: string | null;
-                            pricingAttribute_5?: string | null;
-                            pricingAttribute_6?: string | null;
-                            pricingAttribute_7?: string | null;
-                            pricingAttribute_8?: string | null;
-                            pricingAttribute_9?: string | null;
-                            pricingAttribute_10?: string | null;
-                            /** @description The id of a Product (in a composite call also "@{referenceId}") */
-                            productId?: string;
-                            recommended?: boolean;
-                            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                            referenceId?: string;
-                            /** @description The id of a Uom (in a composite call also "@{referenceId}") */
-                            uomId?: string;
-                        } & {
-                            [key: string]: unknown;
-                        }) | ({
-                            active?: boolean;
-                            /** @description Unique per tenant: self-service looks tags up by it */
-                            code?: string;
-                            /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                            customFields?: {
-                                [key: string]: unknown;
-                            };
-                            description?: string | null;
-                            /**
-                             * Format: date-time
-                             * @description With an offset, e.g. 2026-01-31T10:00:00Z
-                             */
-                            endTime?: string | null;
-                            name?: string;
-                            objectId?: string | null;
-                            objectType?: string | null;
-                            /** @description The id of a PriceBook (in a composite call also "@{referenceId}") */
-                            priceBookId?: string | null;
-                            /** @enum {unknown} */
-                            priceTagType?: "Quantity" | "Term";
-                            /** @description Its PriceTier objects (priceDimensionId is set to this one), each plain or as {content, referenceId, operation, id} */
-                            priceTiers?: ({
-                                amount?: (number | string) | (never | null);
-                                /**
-                                 * @description Stored as one of PerUnit, FlatFee
-                                 * @enum {unknown}
-                                 */
-                                chargeModel?: "PerUnit" | "FlatFee" | "Per Unit" | "Flat Fee";
-                                /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                                customFields?: {
-                                    [key: string]: unknown;
-                                };
-                                discountPercentage?: (number | string) | (never | null);
-                                endUnit?: (number | string) | (never | null);
-                                endUnitDimension?: string | null;
-                                name?: string | null;
-                                /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
-                                priceDimensionId?: string;
-                                /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                                referenceId?: string;
-                                /** @description Tiers tile the units: the first starts at 0, each where the previous ends. A number or a decimal string */
-                                startUnit?: number | string;
-                                startUnitDimension?: string | null;
-                                tierNumber?: number | null;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            /** @enum {unknown} */
-                            priceType?: "Volume" | "Tiered";
-                            /**
-                             * @description PriceDimension sets the price; DiscountDimension discounts it (tiers carry discountPercentage). Stored as one of PriceDimension, DiscountDimension
-                             * @enum {unknown}
-                             */
-                            recordType?: "PriceDimension" | "DiscountDimension" | "PriceTag" | "DiscountTag";
-                            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                            referenceId?: string;
-                            /**
-                             * Format: date-time
-                             * @description With an offset, e.g. 2026-01-31T10:00:00Z
-                             */
-                            startTime?: string | null;
-                            uomDimension?: string | null;
-                            /** @description The id of a Uom (in a composite call also "@{referenceId}") */
-                            uomId?: string | null;
-                        } & {
-                            [key: string]: unknown;
-                        }) | ({
-                            amount?: (number | string) | (never | null);
-                            /**
-                             * @description Stored as one of PerUnit, FlatFee
-                             * @enum {unknown}
-                             */
-                            chargeModel?: "PerUnit" | "FlatFee" | "Per Unit" | "Flat Fee";
-                            /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                            customFields?: {
-                                [key: string]: unknown;
-                            };
-                            discountPercentage?: (number | string) | (never | null);
-                            endUnit?: (number | string) | (never | null);
-                            endUnitDimension?: string | null;
-                            name?: string | null;
-                            /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
-                            priceDimensionId?: string;
-                            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                            referenceId?: string;
-                            /** @description Tiers tile the units: the first starts at 0, each where the previous ends. A number or a decimal string */
-                            startUnit?: number | string;
-                            startUnitDimension?: string | null;
-                            tierNumber?: number | null;
-                        } & {
-                            [key: string]: unknown;
-                        }) | ({
-                            active?: boolean;
-                            /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                            customFields?: {
-                                [key: string]: unknown;
-                            };
-                            name?: string | null;
-                            /** @description The id of a PriceBookEntry (in a composite call also "@{referenceId}") */
-                            priceBookEntryId?: string | null;
-                            /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
-                            priceTagId?: string;
-                            /** @description The id of a Product (in a composite call also "@{referenceId}") */
-                            productId?: string;
-                            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                            referenceId?: string;
-                            /** @description The order tags apply in */
-                            serialNumber?: number;
-                        } & {
-                            [key: string]: unknown;
-                        }) | ({
-                            active?: boolean;
-                            /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                            customFields?: {
-                                [key: string]: unknown;
-                            };
-                            name?: string | null;
-                            /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
-                            priceTagId?: string;
-                            /** @description The id of a ProductOption (in a composite call also "@{referenceId}") */
-                            productOptionId?: string;
-                            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                            referenceId?: string;
-                            /** @description The order tags apply in */
-                            serialNumber?: number;
-                        } & {
-                            [key: string]: unknown;
-                        }) | ({
-                            active?: boolean;
-                            /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                            customFields?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description The id of a Feature (in a composite call also "@{referenceId}") */
-                            featureId?: string;
-                            name?: string | null;
-                            /** @description The id of a PriceDimension (in a composite call also "@{referenceId}") */
-                            priceTagId?: string;
-                            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                            referenceId?: string;
-                            /** @description The order tags apply in */
-                            serialNumber?: number;
-                        } & {
-                            [key: string]: unknown;
-                        }) | ({
-                            active?: boolean;
-                            /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                            customFields?: {
-                                [key: string]: unknown;
-                            };
-                            description?: string | null;
-                            name?: string;
-                            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                            referenceId?: string;
-                        } & {
-                            [key: string]: unknown;
-                        }) | ({
-                            /** @description The id of a CreditType (in a composite call also "@{referenceId}") */
-                            creditTypeId?: string;
-                            /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                            customFields?: {
-                                [key: string]: unknown;
-                            };
-                            description?: string | null;
-                            name?: string;
-                            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                            referenceId?: string;
-                        } & {
-                            [key: string]: unknown;
-                        }) | ({
-                            conversionRate?: (number | string) | (never | null);
-                            /** @description A number or a decimal string */
-                            creditQuantity?: number | string;
-                            /** @description The id of a CreditType (in a composite call also "@{referenceId}") */
-                            creditTypeId?: string;
-                            /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                            customFields?: {
-                                [key: string]: unknown;
-                            };
-                            decimalScale?: number;
-                            name?: string;
-                            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                            referenceId?: string;
-                            /** @enum {unknown} */
-                            roundingMode?: "Up" | "Down";
-                            /** @description A number or a decimal string */
-                            uomQuantity?: number | string;
-                            uomQuantityDimension?: string | null;
-                        } & {
-                            [key: string]: unknown;
-                        }) | ({
-                            /** @description Its BundleSuiteBundle objects (bundleSuiteId is set to this one), each plain or as {content, referenceId, operation, id} */
-                            bundles?: ({
-                                /** @description The id of a BundleSuite (in a composite call also "@{referenceId}") */
-                                bundleSuiteId?: string;
-                                /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                                customFields?: {
-                                    [key: string]: unknown;
-                                };
-                                name?: string | null;
-                                popular?: boolean;
-                                /** @description The id of a Product (in a composite call also "@{referenceId}") */
-                                productId?: string;
-                                /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                                referenceId?: string;
-                                sortOrder?: number | null;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                            customFields?: {
-                                [key: string]: unknown;
-                            };
-                            /**
-                             * Format: date
-                             * @description YYYY-MM-DD
-                             */
-                            endDate?: string | null;
-                            name?: string;
-                            /** @description The id of a PriceBook (in a composite call also "@{referenceId}") */
-                            priceBookId?: string | null;
-                            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                            referenceId?: string;
-                            /**
-                             * Format: date
-                             * @description YYYY-MM-DD
-                             */
-                            startDate?: string | null;
-                            /** @enum {unknown} */
-                            status?: "Draft" | "Active" | "Inactive";
-                            /** @description The id of a Uom (in a composite call also "@{referenceId}") */
-                            uomId?: string | null;
-                        } & {
-                            [key: string]: unknown;
-                        }) | ({
-                            /** @description The id of a BundleSuite (in a composite call also "@{referenceId}") */
-                            bundleSuiteId?: string;
-                            /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                            customFields?: {
-                                [key: string]: unknown;
-                            };
-                            name?: string | null;
-                            popular?: boolean;
-                            /** @description The id of a Product (in a composite call also "@{referenceId}") */
-                            productId?: string;
-                            /** @description Composite calls: a temporary id other objects of the call refer to as "@{referenceId}" */
-                            referenceId?: string;
-                            sortOrder?: number | null;
-                        } & {
-                            [key: string]: unknown;
-                        }) | {
+                        content?: components["schemas"]["UomContent"] | components["schemas"]["PriceBookContent"] | components["schemas"]["ProductContent"] | components["schemas"]["FeatureContent"] | components["schemas"]["ProductFeatureContent"] | components["schemas"]["ProductOptionContent"] | components["schemas"]["PriceBookEntryContent"] | components["schemas"]["PriceDimensionContent"] | components["schemas"]["PriceTierContent"] | components["schemas"]["ProductPriceDimensionContent"] | components["schemas"]["ProductOptionPriceDimensionContent"] | components["schemas"]["FeaturePriceDimensionContent"] | components["schemas"]["CreditTypeContent"] | components["schemas"]["CreditPoolContent"] | components["schemas"]["CreditConversionContent"] | components["schemas"]["BundleSuiteContent"] | components["schemas"]["BundleSuiteBundleContent"] | {
                             [key: string]: unknown;
                         };
                         /** @description The object's id: required for Patch, Update, Delete and None */
@@ -13604,192 +12532,12 @@ export interface operations {
                     /** @description The lines' default billing period */
                     billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
                     billingTiming?: ("InAdvance" | "In Advance" | "InArrears" | "In Arrears") | (never | null);
-                    /** @description The bill-to contact: a new one (its address taxes the order), or an existing one by id */
-                    billToContact?: ({
-                        billingCity?: string | null;
-                        billingCountry?: string | null;
-                        billingPostalCode?: string | null;
-                        billingState?: string | null;
-                        billingStreet?: string | null;
-                        /** @description Another name of billingPostalCode */
-                        billingZip?: string | null;
-                        /** @description Another name of billingPostalCode */
-                        billingzipcode?: string | null;
-                        /** @description Another name of billingPostalCode */
-                        billingZipCode?: string | null;
-                        /** @description YYYY-MM-DD */
-                        birthday?: string | null;
-                        /** @description The customer the contact belongs to. A UUID */
-                        customerId?: string | null;
-                        /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                        customFields?: {
-                            [key: string]: unknown;
-                        };
-                        /** @description An e-mail address */
-                        email?: string | null;
-                        firstName?: string | null;
-                        /** @description An existing contact of the customer (a UUID) in place of a new one */
-                        id?: string | null;
-                        lastName?: string | null;
-                        middleName?: string | null;
-                        mobilePhone?: string | null;
-                        /** @description Required on create */
-                        name?: string | null;
-                        phone?: string | null;
-                        shippingCity?: string | null;
-                        shippingCountry?: string | null;
-                        shippingPostalCode?: string | null;
-                        shippingState?: string | null;
-                        shippingStreet?: string | null;
-                        /** @description Another name of shippingPostalCode */
-                        shippingZip?: string | null;
-                        /** @description Another name of shippingPostalCode */
-                        shippingzipcode?: string | null;
-                        /** @description Another name of shippingPostalCode */
-                        shippingZipCode?: string | null;
-                        suffix?: string | null;
-                        title?: string | null;
-                    } & {
-                        [key: string]: unknown;
-                    }) | null;
+                    billToContact?: components["schemas"]["OrderBillToContact"] | (never | null);
                     /** @description An existing contact of the customer (a UUID) */
                     billToContactId?: string | null;
                     /** @description ISO 4217 (default the customer's, else the tenant's) */
                     currencyIsoCode?: string | null;
-                    /** @description A new customer (name required), or an existing one by id */
-                    customer?: ({
-                        accountNumber?: string | null;
-                        accountSource?: string | null;
-                        /** @description A number or a decimal string */
-                        annualRevenue?: number | string | (never | null);
-                        autoRenew?: string | null;
-                        /** @description The default bill cycle day (1–31) */
-                        billCycleDay?: number | null;
-                        /** @description The default billing start month (1–12) */
-                        billCycleStartMonth?: number | null;
-                        billingCity?: string | null;
-                        billingCountry?: string | null;
-                        /** @description The default billing period of its orders' lines */
-                        billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
-                        billingPostalCode?: string | null;
-                        billingProrationEnabled?: boolean | null;
-                        billingState?: string | null;
-                        billingStreet?: string | null;
-                        /** @description Another name of billingPostalCode */
-                        billingZip?: string | null;
-                        /** @description Another name of billingPostalCode */
-                        billingzipcode?: string | null;
-                        /** @description Another name of billingPostalCode */
-                        billingZipCode?: string | null;
-                        companySize?: string | null;
-                        /** @description Its contacts, at most 50 */
-                        contacts?: ({
-                            billingCity?: string | null;
-                            billingCountry?: string | null;
-                            billingPostalCode?: string | null;
-                            billingState?: string | null;
-                            billingStreet?: string | null;
-                            /** @description Another name of billingPostalCode */
-                            billingZip?: string | null;
-                            /** @description Another name of billingPostalCode */
-                            billingzipcode?: string | null;
-                            /** @description Another name of billingPostalCode */
-                            billingZipCode?: string | null;
-                            /** @description YYYY-MM-DD */
-                            birthday?: string | null;
-                            /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                            customFields?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description An e-mail address */
-                            email?: string | null;
-                            firstName?: string | null;
-                            lastName?: string | null;
-                            middleName?: string | null;
-                            mobilePhone?: string | null;
-                            /** @description Required on create */
-                            name?: string | null;
-                            phone?: string | null;
-                            shippingCity?: string | null;
-                            shippingCountry?: string | null;
-                            shippingPostalCode?: string | null;
-                            shippingState?: string | null;
-                            shippingStreet?: string | null;
-                            /** @description Another name of shippingPostalCode */
-                            shippingZip?: string | null;
-                            /** @description Another name of shippingPostalCode */
-                            shippingzipcode?: string | null;
-                            /** @description Another name of shippingPostalCode */
-                            shippingZipCode?: string | null;
-                            suffix?: string | null;
-                            title?: string | null;
-                        } & {
-                            [key: string]: unknown;
-                        })[];
-                        /** @description Fixed by its first activated order (ISO 4217) */
-                        currencyIsoCode?: string | null;
-                        /** @description YYYY-MM-DD */
-                        customerSince?: string | null;
-                        /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                        customFields?: {
-                            [key: string]: unknown;
-                        };
-                        defaultPaymentGateway?: string | null;
-                        /** @description The default payment method: a gateway token only, never card data */
-                        defaultPaymentMethodToken?: string | null;
-                        description?: string | null;
-                        einvoicingEndpointId?: string | null;
-                        einvoicingSchemaId?: string | null;
-                        /** @description An e-mail address */
-                        email?: string | null;
-                        entityId?: string | null;
-                        entityUseCode?: string | null;
-                        /** @description The CRM's id (unique per tenant); every customer route takes it in place of the id */
-                        externalId?: string | null;
-                        fax?: string | null;
-                        /** @description A number or a decimal string */
-                        funding?: number | string | (never | null);
-                        /** @description An existing customer (its id or external id) in place of a new one */
-                        id?: string | null;
-                        industry?: string | null;
-                        legalEntityName?: string | null;
-                        /** @description Required on create */
-                        name?: string | null;
-                        numberOfEmployees?: number | null;
-                        /** @description The id of its primary bill-to contact (taxes orders placed without one) */
-                        orderPrimaryContact?: string | null;
-                        orderPrimaryContactName?: string | null;
-                        orderPrimaryContactPhone?: string | null;
-                        ownership?: string | null;
-                        /** @description The customer above this one in its organisation (a customer of this tenant). A UUID */
-                        parentCustomerId?: string | null;
-                        /** @description e.g. Net 30; its invoices fall due that many days after their date */
-                        paymentTerm?: string | null;
-                        phone?: string | null;
-                        recordType?: string | null;
-                        salesAccountId?: string | null;
-                        shippingCity?: string | null;
-                        shippingCountry?: string | null;
-                        shippingPostalCode?: string | null;
-                        shippingState?: string | null;
-                        shippingStreet?: string | null;
-                        /** @description Another name of shippingPostalCode */
-                        shippingZip?: string | null;
-                        /** @description Another name of shippingPostalCode */
-                        shippingzipcode?: string | null;
-                        /** @description Another name of shippingPostalCode */
-                        shippingZipCode?: string | null;
-                        site?: string | null;
-                        /** @description Exempt from tax: its orders are taxed at 0 (taxStatus NotCalculated) */
-                        taxExempt?: boolean | null;
-                        /** @description An IANA time zone, e.g. Europe/Paris */
-                        timezone?: string | null;
-                        /** @description Prospect until its first activated order makes it a Direct Customer */
-                        type?: string | null;
-                        website?: string | null;
-                    } & {
-                        [key: string]: unknown;
-                    }) | null;
+                    customer?: components["schemas"]["OrderCustomer"] | (never | null);
                     /** @description An existing customer: its id or its external id */
                     customerId?: string | null;
                     customFields?: {
@@ -13802,219 +12550,11 @@ export interface operations {
                      */
                     effectiveDate?: string | null;
                     /** @description Another name of orderProducts (the guide's) */
-                    lines?: ({
-                        /** @description A bundle's options to include */
-                        addOns?: ({
-                            /** @description The bundle's product option (a UUID) */
-                            productOptionId: string;
-                            /** @description Its quantity (default the option's); a number or a decimal string, >= 0 */
-                            quantity?: number | string | (never | null);
-                        } & {
-                            [key: string]: unknown;
-                        })[] | null;
-                        autoRenew?: boolean | null;
-                        /** @description Another name of billCycleDay (the preview's; digits accepted) */
-                        "Bill Cycle Day"?: number | string | (never | null);
-                        /** @description 1 to 31 */
-                        billCycleDay?: number | null;
-                        /** @description 1 to 12 */
-                        billCycleStartMonth?: number | null;
-                        /** @description Another name of billingPeriod (the preview's) */
-                        "Billing Period"?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
-                        /** @description Another name of billCycleStartMonth (the preview's; digits accepted) */
-                        "Billing Start Month"?: number | string | (never | null);
-                        billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
-                        billingTiming?: ("InAdvance" | "In Advance" | "InArrears" | "In Arrears") | (never | null);
-                        customFields?: {
-                            [key: string]: unknown;
-                        } | null;
-                        /** @description Another name of renewalTerm */
-                        defaultRenewalTerm?: number | null;
-                        description?: string | null;
-                        /** @description A discount in percent, 0 to 100 */
-                        discount?: number | string | (never | null);
-                        /** @description A discount amount, >= 0 */
-                        discountAmount?: number | string | (never | null);
-                        /** @description Another name of discount */
-                        discountPercentage?: number | string | (never | null);
-                        /**
-                         * Format: date
-                         * @description Another name of subscriptionEndDate (the preview's)
-                         */
-                        endDate?: string | null;
-                        /** @description The client's id for the line: a preview's invoice details name it (orderProductId); an order ignores it */
-                        id?: string | number | (never | null);
-                        /** @description LineItem only on a new order */
-                        lineType?: "LineItem" | (never | null);
-                        /** @description With calculatePrice false: the unit list price, >= 0 */
-                        listPrice?: number | string | (never | null);
-                        /** @description With calculatePrice false: the unit net price (below zero: a credit line) */
-                        netSalesPrice?: number | string | (never | null);
-                        /** @description Another name of addOns */
-                        options?: ({
-                            /** @description The bundle's product option (a UUID) */
-                            productOptionId: string;
-                            /** @description Its quantity (default the option's); a number or a decimal string, >= 0 */
-                            quantity?: number | string | (never | null);
-                        } & {
-                            [key: string]: unknown;
-                        })[] | null;
-                        /** @description The price book entry (a UUID) */
-                        priceBookEntryId?: string | null;
-                        /** @description The product (a UUID); or name it by sku */
-                        productId?: string | null;
-                        /** @description Another name of sku (the preview's) */
-                        productSku?: string | null;
-                        /** @description Units (default 1), > 0; a number or a decimal string */
-                        quantity?: number | string | (never | null);
-                        /** @description The client's reference, kept on the line */
-                        refId?: string | number | (never | null);
-                        /** @description Term units, 1 to 1200 */
-                        renewalTerm?: number | null;
-                        /** @description The product, by its sku, in place of productId */
-                        sku?: string | null;
-                        /**
-                         * Format: date
-                         * @description Another name of subscriptionStartDate (the preview's)
-                         */
-                        startDate?: string | null;
-                        /**
-                         * Format: date
-                         * @description The end the client expects, inclusive: it must end a whole term
-                         */
-                        subscriptionEndDate?: string | null;
-                        /**
-                         * Format: date
-                         * @description Default the effective date
-                         */
-                        subscriptionStartDate?: string | null;
-                        /** @description Term units, 1 to 1200 (default the product's) */
-                        subscriptionTerm?: number | null;
-                        /** @description With calculatePrice false: the line's total */
-                        totalPrice?: number | string | (never | null);
-                        /** @description The unit of measure (its id or its name, e.g. User/Month) whose price book entry the line takes */
-                        uomId?: string | null;
-                    } & {
-                        [key: string]: unknown;
-                    })[] | null;
+                    lines?: components["schemas"]["OrderLineRequest"][] | null;
                     name?: string | null;
-                    /** @description What to do with the order */
-                    options?: ({
-                        /** @description Write the first invoice Active and charge it to the payment method (default false); implies activateOrder and generateInvoice */
-                        activateInvoice?: boolean | null;
-                        /** @description Place the order (default true); false keeps a cart (a Draft order) */
-                        activateOrder?: boolean | null;
-                        /** @description Answer at once with the payment Pending; it is charged in the background (default false) */
-                        asyncPayment?: boolean | null;
-                        /** @description Price from the price book (default true); false takes the lines' listPrice/netSalesPrice as sent (needs prices:override) */
-                        calculatePrice?: boolean | null;
-                        /** @description Tax the lines (default true) */
-                        calculateTax?: boolean | null;
-                        /** @description A declined payment leaves nothing written (402) (default false) */
-                        cancelOnPaymentFail?: boolean | null;
-                        /** @description Write the first invoice, Draft (default false; true with activateInvoice) */
-                        generateInvoice?: boolean | null;
-                        /** @description Answer the invoices it would bring in previewInvoices (default false; ignored with activateInvoice) */
-                        previewInvoice?: boolean | null;
-                    } & {
-                        [key: string]: unknown;
-                    }) | null;
+                    options?: components["schemas"]["CreateOrderOptions"] | (never | null);
                     /** @description The lines, at most 200 (at least one to place an order) */
-                    orderProducts?: ({
-                        /** @description A bundle's options to include */
-                        addOns?: ({
-                            /** @description The bundle's product option (a UUID) */
-                            productOptionId: string;
-                            /** @description Its quantity (default the option's); a number or a decimal string, >= 0 */
-                            quantity?: number | string | (never | null);
-                        } & {
-                            [key: string]: unknown;
-                        })[] | null;
-                        autoRenew?: boolean | null;
-                        /** @description Another name of billCycleDay (the preview's; digits accepted) */
-                        "Bill Cycle Day"?: number | string | (never | null);
-                        /** @description 1 to 31 */
-                        billCycleDay?: number | null;
-                        /** @description 1 to 12 */
-                        billCycleStartMonth?: number | null;
-                        /** @description Another name of billingPeriod (the preview's) */
-                        "Billing Period"?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
-                        /** @description Another name of billCycleStartMonth (the preview's; digits accepted) */
-                        "Billing Start Month"?: number | string | (never | null);
-                        billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
-                        billingTiming?: ("InAdvance" | "In Advance" | "InArrears" | "In Arrears") | (never | null);
-                        customFields?: {
-                            [key: string]: unknown;
-                        } | null;
-                        /** @description Another name of renewalTerm */
-                        defaultRenewalTerm?: number | null;
-                        description?: string | null;
-                        /** @description A discount in percent, 0 to 100 */
-                        discount?: number | string | (never | null);
-                        /** @description A discount amount, >= 0 */
-                        discountAmount?: number | string | (never | null);
-                        /** @description Another name of discount */
-                        discountPercentage?: number | string | (never | null);
-                        /**
-                         * Format: date
-                         * @description Another name of subscriptionEndDate (the preview's)
-                         */
-                        endDate?: string | null;
-                        /** @description The client's id for the line: a preview's invoice details name it (orderProductId); an order ignores it */
-                        id?: string | number | (never | null);
-                        /** @description LineItem only on a new order */
-                        lineType?: "LineItem" | (never | null);
-                        /** @description With calculatePrice false: the unit list price, >= 0 */
-                        listPrice?: number | string | (never | null);
-                        /** @description With calculatePrice false: the unit net price (below zero: a credit line) */
-                        netSalesPrice?: number | string | (never | null);
-                        /** @description Another name of addOns */
-                        options?: ({
-                            /** @description The bundle's product option (a UUID) */
-                            productOptionId: string;
-                            /** @description Its quantity (default the option's); a number or a decimal string, >= 0 */
-                            quantity?: number | string | (never | null);
-                        } & {
-                            [key: string]: unknown;
-                        })[] | null;
-                        /** @description The price book entry (a UUID) */
-                        priceBookEntryId?: string | null;
-                        /** @description The product (a UUID); or name it by sku */
-                        productId?: string | null;
-                        /** @description Another name of sku (the preview's) */
-                        productSku?: string | null;
-                        /** @description Units (default 1), > 0; a number or a decimal string */
-                        quantity?: number | string | (never | null);
-                        /** @description The client's reference, kept on the line */
-                        refId?: string | number | (never | null);
-                        /** @description Term units, 1 to 1200 */
-                        renewalTerm?: number | null;
-                        /** @description The product, by its sku, in place of productId */
-                        sku?: string | null;
-                        /**
-                         * Format: date
-                         * @description Another name of subscriptionStartDate (the preview's)
-                         */
-                        startDate?: string | null;
-                        /**
-                         * Format: date
-                         * @description The end the client expects, inclusive: it must end a whole term
-                         */
-                        subscriptionEndDate?: string | null;
-                        /**
-                         * Format: date
-                         * @description Default the effective date
-                         */
-                        subscriptionStartDate?: string | null;
-                        /** @description Term units, 1 to 1200 (default the product's) */
-                        subscriptionTerm?: number | null;
-                        /** @description With calculatePrice false: the line's total */
-                        totalPrice?: number | string | (never | null);
-                        /** @description The unit of measure (its id or its name, e.g. User/Month) whose price book entry the line takes */
-                        uomId?: string | null;
-                    } & {
-                        [key: string]: unknown;
-                    })[] | null;
+                    orderProducts?: components["schemas"]["OrderLineRequest"][] | null;
                     orderReferenceNumber?: string | null;
                     /** @description Another name of paymentTerm (the preview's) */
                     "Payment Term"?: string | null;
@@ -14042,7 +12582,7 @@ export interface operations {
                     /** @description Rates by product sku that override the tenant's for this order */
                     taxRates?: ({
                         productSku: string;
-                        /** @description 0 to 100 */
+                        /** @description 0 to 100: a JSON number or a decimal string such as "12.30" */
                         taxPercentage: number | string;
                     } & {
                         [key: string]: unknown;
@@ -14190,192 +12730,12 @@ export interface operations {
                     /** @description The lines' default billing period */
                     billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
                     billingTiming?: ("InAdvance" | "In Advance" | "InArrears" | "In Arrears") | (never | null);
-                    /** @description The bill-to contact: a new one (its address taxes the order), or an existing one by id */
-                    billToContact?: ({
-                        billingCity?: string | null;
-                        billingCountry?: string | null;
-                        billingPostalCode?: string | null;
-                        billingState?: string | null;
-                        billingStreet?: string | null;
-                        /** @description Another name of billingPostalCode */
-                        billingZip?: string | null;
-                        /** @description Another name of billingPostalCode */
-                        billingzipcode?: string | null;
-                        /** @description Another name of billingPostalCode */
-                        billingZipCode?: string | null;
-                        /** @description YYYY-MM-DD */
-                        birthday?: string | null;
-                        /** @description The customer the contact belongs to. A UUID */
-                        customerId?: string | null;
-                        /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                        customFields?: {
-                            [key: string]: unknown;
-                        };
-                        /** @description An e-mail address */
-                        email?: string | null;
-                        firstName?: string | null;
-                        /** @description An existing contact of the customer (a UUID) in place of a new one */
-                        id?: string | null;
-                        lastName?: string | null;
-                        middleName?: string | null;
-                        mobilePhone?: string | null;
-                        /** @description Required on create */
-                        name?: string | null;
-                        phone?: string | null;
-                        shippingCity?: string | null;
-                        shippingCountry?: string | null;
-                        shippingPostalCode?: string | null;
-                        shippingState?: string | null;
-                        shippingStreet?: string | null;
-                        /** @description Another name of shippingPostalCode */
-                        shippingZip?: string | null;
-                        /** @description Another name of shippingPostalCode */
-                        shippingzipcode?: string | null;
-                        /** @description Another name of shippingPostalCode */
-                        shippingZipCode?: string | null;
-                        suffix?: string | null;
-                        title?: string | null;
-                    } & {
-                        [key: string]: unknown;
-                    }) | null;
+                    billToContact?: components["schemas"]["OrderBillToContact"] | (never | null);
                     /** @description An existing contact of the customer (a UUID) */
                     billToContactId?: string | null;
                     /** @description ISO 4217 (default the customer's, else the tenant's) */
                     currencyIsoCode?: string | null;
-                    /** @description A new customer (name required), or an existing one by id */
-                    customer?: ({
-                        accountNumber?: string | null;
-                        accountSource?: string | null;
-                        /** @description A number or a decimal string */
-                        annualRevenue?: number | string | (never | null);
-                        autoRenew?: string | null;
-                        /** @description The default bill cycle day (1–31) */
-                        billCycleDay?: number | null;
-                        /** @description The default billing start month (1–12) */
-                        billCycleStartMonth?: number | null;
-                        billingCity?: string | null;
-                        billingCountry?: string | null;
-                        /** @description The default billing period of its orders' lines */
-                        billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
-                        billingPostalCode?: string | null;
-                        billingProrationEnabled?: boolean | null;
-                        billingState?: string | null;
-                        billingStreet?: string | null;
-                        /** @description Another name of billingPostalCode */
-                        billingZip?: string | null;
-                        /** @description Another name of billingPostalCode */
-                        billingzipcode?: string | null;
-                        /** @description Another name of billingPostalCode */
-                        billingZipCode?: string | null;
-                        companySize?: string | null;
-                        /** @description Its contacts, at most 50 */
-                        contacts?: ({
-                            billingCity?: string | null;
-                            billingCountry?: string | null;
-                            billingPostalCode?: string | null;
-                            billingState?: string | null;
-                            billingStreet?: string | null;
-                            /** @description Another name of billingPostalCode */
-                            billingZip?: string | null;
-                            /** @description Another name of billingPostalCode */
-                            billingzipcode?: string | null;
-                            /** @description Another name of billingPostalCode */
-                            billingZipCode?: string | null;
-                            /** @description YYYY-MM-DD */
-                            birthday?: string | null;
-                            /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                            customFields?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description An e-mail address */
-                            email?: string | null;
-                            firstName?: string | null;
-                            lastName?: string | null;
-                            middleName?: string | null;
-                            mobilePhone?: string | null;
-                            /** @description Required on create */
-                            name?: string | null;
-                            phone?: string | null;
-                            shippingCity?: string | null;
-                            shippingCountry?: string | null;
-                            shippingPostalCode?: string | null;
-                            shippingState?: string | null;
-                            shippingStreet?: string | null;
-                            /** @description Another name of shippingPostalCode */
-                            shippingZip?: string | null;
-                            /** @description Another name of shippingPostalCode */
-                            shippingzipcode?: string | null;
-                            /** @description Another name of shippingPostalCode */
-                            shippingZipCode?: string | null;
-                            suffix?: string | null;
-                            title?: string | null;
-                        } & {
-                            [key: string]: unknown;
-                        })[];
-                        /** @description Fixed by its first activated order (ISO 4217) */
-                        currencyIsoCode?: string | null;
-                        /** @description YYYY-MM-DD */
-                        customerSince?: string | null;
-                        /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                        customFields?: {
-                            [key: string]: unknown;
-                        };
-                        defaultPaymentGateway?: string | null;
-                        /** @description The default payment method: a gateway token only, never card data */
-                        defaultPaymentMethodToken?: string | null;
-                        description?: string | null;
-                        einvoicingEndpointId?: string | null;
-                        einvoicingSchemaId?: string | null;
-                        /** @description An e-mail address */
-                        email?: string | null;
-                        entityId?: string | null;
-                        entityUseCode?: string | null;
-                        /** @description The CRM's id (unique per tenant); every customer route takes it in place of the id */
-                        externalId?: string | null;
-                        fax?: string | null;
-                        /** @description A number or a decimal string */
-                        funding?: number | string | (never | null);
-                        /** @description An existing customer (its id or external id) in place of a new one */
-                        id?: string | null;
-                        industry?: string | null;
-                        legalEntityName?: string | null;
-                        /** @description Required on create */
-                        name?: string | null;
-                        numberOfEmployees?: number | null;
-                        /** @description The id of its primary bill-to contact (taxes orders placed without one) */
-                        orderPrimaryContact?: string | null;
-                        orderPrimaryContactName?: string | null;
-                        orderPrimaryContactPhone?: string | null;
-                        ownership?: string | null;
-                        /** @description The customer above this one in its organisation (a customer of this tenant). A UUID */
-                        parentCustomerId?: string | null;
-                        /** @description e.g. Net 30; its invoices fall due that many days after their date */
-                        paymentTerm?: string | null;
-                        phone?: string | null;
-                        recordType?: string | null;
-                        salesAccountId?: string | null;
-                        shippingCity?: string | null;
-                        shippingCountry?: string | null;
-                        shippingPostalCode?: string | null;
-                        shippingState?: string | null;
-                        shippingStreet?: string | null;
-                        /** @description Another name of shippingPostalCode */
-                        shippingZip?: string | null;
-                        /** @description Another name of shippingPostalCode */
-                        shippingzipcode?: string | null;
-                        /** @description Another name of shippingPostalCode */
-                        shippingZipCode?: string | null;
-                        site?: string | null;
-                        /** @description Exempt from tax: its orders are taxed at 0 (taxStatus NotCalculated) */
-                        taxExempt?: boolean | null;
-                        /** @description An IANA time zone, e.g. Europe/Paris */
-                        timezone?: string | null;
-                        /** @description Prospect until its first activated order makes it a Direct Customer */
-                        type?: string | null;
-                        website?: string | null;
-                    } & {
-                        [key: string]: unknown;
-                    }) | null;
+                    customer?: components["schemas"]["OrderCustomer"] | (never | null);
                     /** @description An existing customer: its id or its external id */
                     customerId?: string | null;
                     customFields?: {
@@ -14388,219 +12748,11 @@ export interface operations {
                      */
                     effectiveDate?: string | null;
                     /** @description Another name of orderProducts (the guide's) */
-                    lines?: ({
-                        /** @description A bundle's options to include */
-                        addOns?: ({
-                            /** @description The bundle's product option (a UUID) */
-                            productOptionId: string;
-                            /** @description Its quantity (default the option's); a number or a decimal string, >= 0 */
-                            quantity?: number | string | (never | null);
-                        } & {
-                            [key: string]: unknown;
-                        })[] | null;
-                        autoRenew?: boolean | null;
-                        /** @description Another name of billCycleDay (the preview's; digits accepted) */
-                        "Bill Cycle Day"?: number | string | (never | null);
-                        /** @description 1 to 31 */
-                        billCycleDay?: number | null;
-                        /** @description 1 to 12 */
-                        billCycleStartMonth?: number | null;
-                        /** @description Another name of billingPeriod (the preview's) */
-                        "Billing Period"?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
-                        /** @description Another name of billCycleStartMonth (the preview's; digits accepted) */
-                        "Billing Start Month"?: number | string | (never | null);
-                        billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
-                        billingTiming?: ("InAdvance" | "In Advance" | "InArrears" | "In Arrears") | (never | null);
-                        customFields?: {
-                            [key: string]: unknown;
-                        } | null;
-                        /** @description Another name of renewalTerm */
-                        defaultRenewalTerm?: number | null;
-                        description?: string | null;
-                        /** @description A discount in percent, 0 to 100 */
-                        discount?: number | string | (never | null);
-                        /** @description A discount amount, >= 0 */
-                        discountAmount?: number | string | (never | null);
-                        /** @description Another name of discount */
-                        discountPercentage?: number | string | (never | null);
-                        /**
-                         * Format: date
-                         * @description Another name of subscriptionEndDate (the preview's)
-                         */
-                        endDate?: string | null;
-                        /** @description The client's id for the line: a preview's invoice details name it (orderProductId); an order ignores it */
-                        id?: string | number | (never | null);
-                        /** @description LineItem only on a new order */
-                        lineType?: "LineItem" | (never | null);
-                        /** @description With calculatePrice false: the unit list price, >= 0 */
-                        listPrice?: number | string | (never | null);
-                        /** @description With calculatePrice false: the unit net price (below zero: a credit line) */
-                        netSalesPrice?: number | string | (never | null);
-                        /** @description Another name of addOns */
-                        options?: ({
-                            /** @description The bundle's product option (a UUID) */
-                            productOptionId: string;
-                            /** @description Its quantity (default the option's); a number or a decimal string, >= 0 */
-                            quantity?: number | string | (never | null);
-                        } & {
-                            [key: string]: unknown;
-                        })[] | null;
-                        /** @description The price book entry (a UUID) */
-                        priceBookEntryId?: string | null;
-                        /** @description The product (a UUID); or name it by sku */
-                        productId?: string | null;
-                        /** @description Another name of sku (the preview's) */
-                        productSku?: string | null;
-                        /** @description Units (default 1), > 0; a number or a decimal string */
-                        quantity?: number | string | (never | null);
-                        /** @description The client's reference, kept on the line */
-                        refId?: string | number | (never | null);
-                        /** @description Term units, 1 to 1200 */
-                        renewalTerm?: number | null;
-                        /** @description The product, by its sku, in place of productId */
-                        sku?: string | null;
-                        /**
-                         * Format: date
-                         * @description Another name of subscriptionStartDate (the preview's)
-                         */
-                        startDate?: string | null;
-                        /**
-                         * Format: date
-                         * @description The end the client expects, inclusive: it must end a whole term
-                         */
-                        subscriptionEndDate?: string | null;
-                        /**
-                         * Format: date
-                         * @description Default the effective date
-                         */
-                        subscriptionStartDate?: string | null;
-                        /** @description Term units, 1 to 1200 (default the product's) */
-                        subscriptionTerm?: number | null;
-                        /** @description With calculatePrice false: the line's total */
-                        totalPrice?: number | string | (never | null);
-                        /** @description The unit of measure (its id or its name, e.g. User/Month) whose price book entry the line takes */
-                        uomId?: string | null;
-                    } & {
-                        [key: string]: unknown;
-                    })[] | null;
+                    lines?: components["schemas"]["OrderLineRequest"][] | null;
                     name?: string | null;
-                    /** @description What to do with the order */
-                    options?: ({
-                        /** @description Write the first invoice Active and charge it to the payment method (default false); implies activateOrder and generateInvoice */
-                        activateInvoice?: boolean | null;
-                        /** @description Place the order (default true); false keeps a cart (a Draft order) */
-                        activateOrder?: boolean | null;
-                        /** @description Answer at once with the payment Pending; it is charged in the background (default false) */
-                        asyncPayment?: boolean | null;
-                        /** @description Price from the price book (default true); false takes the lines' listPrice/netSalesPrice as sent (needs prices:override) */
-                        calculatePrice?: boolean | null;
-                        /** @description Tax the lines (default true) */
-                        calculateTax?: boolean | null;
-                        /** @description A declined payment leaves nothing written (402) (default false) */
-                        cancelOnPaymentFail?: boolean | null;
-                        /** @description Write the first invoice, Draft (default false; true with activateInvoice) */
-                        generateInvoice?: boolean | null;
-                        /** @description Answer the invoices it would bring in previewInvoices (default false; ignored with activateInvoice) */
-                        previewInvoice?: boolean | null;
-                    } & {
-                        [key: string]: unknown;
-                    }) | null;
+                    options?: components["schemas"]["CreateOrderOptions"] | (never | null);
                     /** @description The lines, at most 200 (at least one to place an order) */
-                    orderProducts?: ({
-                        /** @description A bundle's options to include */
-                        addOns?: ({
-                            /** @description The bundle's product option (a UUID) */
-                            productOptionId: string;
-                            /** @description Its quantity (default the option's); a number or a decimal string, >= 0 */
-                            quantity?: number | string | (never | null);
-                        } & {
-                            [key: string]: unknown;
-                        })[] | null;
-                        autoRenew?: boolean | null;
-                        /** @description Another name of billCycleDay (the preview's; digits accepted) */
-                        "Bill Cycle Day"?: number | string | (never | null);
-                        /** @description 1 to 31 */
-                        billCycleDay?: number | null;
-                        /** @description 1 to 12 */
-                        billCycleStartMonth?: number | null;
-                        /** @description Another name of billingPeriod (the preview's) */
-                        "Billing Period"?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
-                        /** @description Another name of billCycleStartMonth (the preview's; digits accepted) */
-                        "Billing Start Month"?: number | string | (never | null);
-                        billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
-                        billingTiming?: ("InAdvance" | "In Advance" | "InArrears" | "In Arrears") | (never | null);
-                        customFields?: {
-                            [key: string]: unknown;
-                        } | null;
-                        /** @description Another name of renewalTerm */
-                        defaultRenewalTerm?: number | null;
-                        description?: string | null;
-                        /** @description A discount in percent, 0 to 100 */
-                        discount?: number | string | (never | null);
-                        /** @description A discount amount, >= 0 */
-                        discountAmount?: number | string | (never | null);
-                        /** @description Another name of discount */
-                        discountPercentage?: number | string | (never | null);
-                        /**
-                         * Format: date
-                         * @description Another name of subscriptionEndDate (the preview's)
-                         */
-                        endDate?: string | null;
-                        /** @description The client's id for the line: a preview's invoice details name it (orderProductId); an order ignores it */
-                        id?: string | number | (never | null);
-                        /** @description LineItem only on a new order */
-                        lineType?: "LineItem" | (never | null);
-                        /** @description With calculatePrice false: the unit list price, >= 0 */
-                        listPrice?: number | string | (never | null);
-                        /** @description With calculatePrice false: the unit net price (below zero: a credit line) */
-                        netSalesPrice?: number | string | (never | null);
-                        /** @description Another name of addOns */
-                        options?: ({
-                            /** @description The bundle's product option (a UUID) */
-                            productOptionId: string;
-                            /** @description Its quantity (default the option's); a number or a decimal string, >= 0 */
-                            quantity?: number | string | (never | null);
-                        } & {
-                            [key: string]: unknown;
-                        })[] | null;
-                        /** @description The price book entry (a UUID) */
-                        priceBookEntryId?: string | null;
-                        /** @description The product (a UUID); or name it by sku */
-                        productId?: string | null;
-                        /** @description Another name of sku (the preview's) */
-                        productSku?: string | null;
-                        /** @description Units (default 1), > 0; a number or a decimal string */
-                        quantity?: number | string | (never | null);
-                        /** @description The client's reference, kept on the line */
-                        refId?: string | number | (never | null);
-                        /** @description Term units, 1 to 1200 */
-                        renewalTerm?: number | null;
-                        /** @description The product, by its sku, in place of productId */
-                        sku?: string | null;
-                        /**
-                         * Format: date
-                         * @description Another name of subscriptionStartDate (the preview's)
-                         */
-                        startDate?: string | null;
-                        /**
-                         * Format: date
-                         * @description The end the client expects, inclusive: it must end a whole term
-                         */
-                        subscriptionEndDate?: string | null;
-                        /**
-                         * Format: date
-                         * @description Default the effective date
-                         */
-                        subscriptionStartDate?: string | null;
-                        /** @description Term units, 1 to 1200 (default the product's) */
-                        subscriptionTerm?: number | null;
-                        /** @description With calculatePrice false: the line's total */
-                        totalPrice?: number | string | (never | null);
-                        /** @description The unit of measure (its id or its name, e.g. User/Month) whose price book entry the line takes */
-                        uomId?: string | null;
-                    } & {
-                        [key: string]: unknown;
-                    })[] | null;
+                    orderProducts?: components["schemas"]["OrderLineRequest"][] | null;
                     orderReferenceNumber?: string | null;
                     /** @description Another name of paymentTerm (the preview's) */
                     "Payment Term"?: string | null;
@@ -14628,7 +12780,7 @@ export interface operations {
                     /** @description Rates by product sku that override the tenant's for this order */
                     taxRates?: ({
                         productSku: string;
-                        /** @description 0 to 100 */
+                        /** @description 0 to 100: a JSON number or a decimal string such as "12.30" */
                         taxPercentage: number | string;
                     } & {
                         [key: string]: unknown;
@@ -14892,72 +13044,9 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @description The changes: 1 to 500 (more through /cpq/change-order-in-bulk); several may change one asset */
-                    assetChanges: ({
-                        /** @description Accepted and ignored: the number names the asset */
-                        assetId?: string | null;
-                        /** @description The subscription, asset or entitlement number (SUB-000001), at most 60 characters */
-                        assetNumber: string;
-                        /** @description Cancel: the last day it is billed */
-                        cancellationDate?: string | (never | null);
-                        /**
-                         * @description What changes; the fields that apply to it are listed with each
-                         * @enum {unknown}
-                         */
-                        changeType: "ConvertFreeTrial" | "Renew" | "UpdateTerm" | "CoTerm" | "UpdateQuantity" | "AdjustPrice" | "Reconfigure" | "Cancel";
-                        /** @description CoTerm: the date the asset's term ends on */
-                        coTermDate?: string | (never | null);
-                        /** @description ConvertFreeTrial: accepted, not acted on */
-                        coTermToBundleSubscription?: unknown | (never | null);
-                        /** @description AdjustPrice: the new discount */
-                        discount?: ({
-                            /** @description 0 to 100 */
-                            discountPercentage?: number | string | (never | null);
-                        } & {
-                            [key: string]: unknown;
-                        }) | null;
-                        /** @description AdjustPrice: another way to send discount.discountPercentage */
-                        discountPercentage?: number | string | (never | null);
-                        /** @description UpdateQuantity, AdjustPrice: until when (a temporary change); the asset returns to its state the day after */
-                        endDate?: string | (never | null);
-                        /** @description AdjustPrice: the new unit net price, >= 0 */
-                        netSalesPrice?: number | string | (never | null);
-                        /** @description ConvertFreeTrial: start the paid term at startDate even before the trial ends */
-                        overrideTrialEnd?: boolean | null;
-                        /** @description UpdateQuantity: units to add (negative: to remove), not 0; a number or a decimal string */
-                        quantity?: number | string | (never | null);
-                        /** @description Renew: term units, 1 to 1200 */
-                        renewalTerm?: number | null;
-                        /** @description UpdateQuantity, AdjustPrice, Reconfigure, ConvertFreeTrial: from when (default the asset's next billing date or today, as the change type decides) */
-                        startDate?: string | (never | null);
-                        /** @description Renew, UpdateTerm, ConvertFreeTrial: accepted, not acted on */
-                        switchToEvergreen?: unknown | (never | null);
-                        /** @description UpdateTerm: term units to add (negative: to remove), −1200 to 1200; AdjustPrice, ConvertFreeTrial: the new term */
-                        term?: number | null;
-                        /** @description AdjustPrice: accepted, not acted on */
-                        trueUpPrice?: unknown | (never | null);
-                    } & {
-                        [key: string]: unknown;
-                    })[];
+                    assetChanges: components["schemas"]["AssetChangeRequest"][];
                     description?: string | null;
-                    options?: ({
-                        /** @description Write the invoice Active and charge it; implies activateOrder and generateInvoice */
-                        activateInvoice?: boolean | null;
-                        /** @description Activate the change order (default true); false keeps it Draft, activated later by POST /orders/{id}:activate */
-                        activateOrder?: boolean | null;
-                        asyncPayment?: boolean | null;
-                        calculatePrice?: boolean | null;
-                        /** @description Tax the changes (default true) */
-                        calculateTax?: boolean | null;
-                        cancelOnPaymentFail?: boolean | null;
-                        /** @description Invoice the prorated difference (or credit it, when negative) */
-                        generateInvoice?: boolean | null;
-                        /** @description The previewHash of a preview: a change order that no longer plans the same is a 409 PREVIEW_STALE */
-                        previewHash?: string | null;
-                        /** @description Answer the invoice it would bring in previewInvoices */
-                        previewInvoice?: boolean | null;
-                    } & {
-                        [key: string]: unknown;
-                    }) | null;
+                    options?: components["schemas"]["ChangeOrderOptions"] | (never | null);
                     /** @description With activateInvoice: charged for the invoice; without it the customer's stored default */
                     paymentMethod?: ({
                         /** @description Default test */
@@ -15133,267 +13222,7 @@ export interface operations {
         /** @description 1 to 200 customers (or one, not in a list), all or nothing: every bad item is listed in errors */
         requestBody: {
             content: {
-                "application/json": ({
-                    accountNumber?: string | null;
-                    accountSource?: string | null;
-                    /** @description A number or a decimal string */
-                    annualRevenue?: number | string | (never | null);
-                    autoRenew?: string | null;
-                    /** @description The default bill cycle day (1–31) */
-                    billCycleDay?: number | null;
-                    /** @description The default billing start month (1–12) */
-                    billCycleStartMonth?: number | null;
-                    billingCity?: string | null;
-                    billingCountry?: string | null;
-                    /** @description The default billing period of its orders' lines */
-                    billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
-                    billingPostalCode?: string | null;
-                    billingProrationEnabled?: boolean | null;
-                    billingState?: string | null;
-                    billingStreet?: string | null;
-                    /** @description Another name of billingPostalCode */
-                    billingZip?: string | null;
-                    /** @description Another name of billingPostalCode */
-                    billingzipcode?: string | null;
-                    /** @description Another name of billingPostalCode */
-                    billingZipCode?: string | null;
-                    companySize?: string | null;
-                    /** @description Its contacts, at most 50 */
-                    contacts?: ({
-                        billingCity?: string | null;
-                        billingCountry?: string | null;
-                        billingPostalCode?: string | null;
-                        billingState?: string | null;
-                        billingStreet?: string | null;
-                        /** @description Another name of billingPostalCode */
-                        billingZip?: string | null;
-                        /** @description Another name of billingPostalCode */
-                        billingzipcode?: string | null;
-                        /** @description Another name of billingPostalCode */
-                        billingZipCode?: string | null;
-                        /** @description YYYY-MM-DD */
-                        birthday?: string | null;
-                        /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                        customFields?: {
-                            [key: string]: unknown;
-                        };
-                        /** @description An e-mail address */
-                        email?: string | null;
-                        firstName?: string | null;
-                        lastName?: string | null;
-                        middleName?: string | null;
-                        mobilePhone?: string | null;
-                        /** @description Required on create */
-                        name?: string | null;
-                        phone?: string | null;
-                        shippingCity?: string | null;
-                        shippingCountry?: string | null;
-                        shippingPostalCode?: string | null;
-                        shippingState?: string | null;
-                        shippingStreet?: string | null;
-                        /** @description Another name of shippingPostalCode */
-                        shippingZip?: string | null;
-                        /** @description Another name of shippingPostalCode */
-                        shippingzipcode?: string | null;
-                        /** @description Another name of shippingPostalCode */
-                        shippingZipCode?: string | null;
-                        suffix?: string | null;
-                        title?: string | null;
-                    } & {
-                        [key: string]: unknown;
-                    })[];
-                    /** @description Fixed by its first activated order (ISO 4217) */
-                    currencyIsoCode?: string | null;
-                    /** @description YYYY-MM-DD */
-                    customerSince?: string | null;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    defaultPaymentGateway?: string | null;
-                    /** @description The default payment method: a gateway token only, never card data */
-                    defaultPaymentMethodToken?: string | null;
-                    description?: string | null;
-                    einvoicingEndpointId?: string | null;
-                    einvoicingSchemaId?: string | null;
-                    /** @description An e-mail address */
-                    email?: string | null;
-                    entityId?: string | null;
-                    entityUseCode?: string | null;
-                    /** @description The CRM's id (unique per tenant); every customer route takes it in place of the id */
-                    externalId?: string | null;
-                    fax?: string | null;
-                    /** @description A number or a decimal string */
-                    funding?: number | string | (never | null);
-                    industry?: string | null;
-                    legalEntityName?: string | null;
-                    /** @description Required on create */
-                    name?: string | null;
-                    numberOfEmployees?: number | null;
-                    /** @description The id of its primary bill-to contact (taxes orders placed without one) */
-                    orderPrimaryContact?: string | null;
-                    orderPrimaryContactName?: string | null;
-                    orderPrimaryContactPhone?: string | null;
-                    ownership?: string | null;
-                    /** @description The customer above this one in its organisation (a customer of this tenant). A UUID */
-                    parentCustomerId?: string | null;
-                    /** @description e.g. Net 30; its invoices fall due that many days after their date */
-                    paymentTerm?: string | null;
-                    phone?: string | null;
-                    recordType?: string | null;
-                    salesAccountId?: string | null;
-                    shippingCity?: string | null;
-                    shippingCountry?: string | null;
-                    shippingPostalCode?: string | null;
-                    shippingState?: string | null;
-                    shippingStreet?: string | null;
-                    /** @description Another name of shippingPostalCode */
-                    shippingZip?: string | null;
-                    /** @description Another name of shippingPostalCode */
-                    shippingzipcode?: string | null;
-                    /** @description Another name of shippingPostalCode */
-                    shippingZipCode?: string | null;
-                    site?: string | null;
-                    /** @description Exempt from tax: its orders are taxed at 0 (taxStatus NotCalculated) */
-                    taxExempt?: boolean | null;
-                    /** @description An IANA time zone, e.g. Europe/Paris */
-                    timezone?: string | null;
-                    /** @description Prospect until its first activated order makes it a Direct Customer */
-                    type?: string | null;
-                    website?: string | null;
-                } & {
-                    [key: string]: unknown;
-                })[] | ({
-                    accountNumber?: string | null;
-                    accountSource?: string | null;
-                    /** @description A number or a decimal string */
-                    annualRevenue?: number | string | (never | null);
-                    autoRenew?: string | null;
-                    /** @description The default bill cycle day (1–31) */
-                    billCycleDay?: number | null;
-                    /** @description The default billing start month (1–12) */
-                    billCycleStartMonth?: number | null;
-                    billingCity?: string | null;
-                    billingCountry?: string | null;
-                    /** @description The default billing period of its orders' lines */
-                    billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
-                    billingPostalCode?: string | null;
-                    billingProrationEnabled?: boolean | null;
-                    billingState?: string | null;
-                    billingStreet?: string | null;
-                    /** @description Another name of billingPostalCode */
-                    billingZip?: string | null;
-                    /** @description Another name of billingPostalCode */
-                    billingzipcode?: string | null;
-                    /** @description Another name of billingPostalCode */
-                    billingZipCode?: string | null;
-                    companySize?: string | null;
-                    /** @description Its contacts, at most 50 */
-                    contacts?: ({
-                        billingCity?: string | null;
-                        billingCountry?: string | null;
-                        billingPostalCode?: string | null;
-                        billingState?: string | null;
-                        billingStreet?: string | null;
-                        /** @description Another name of billingPostalCode */
-                        billingZip?: string | null;
-                        /** @description Another name of billingPostalCode */
-                        billingzipcode?: string | null;
-                        /** @description Another name of billingPostalCode */
-                        billingZipCode?: string | null;
-                        /** @description YYYY-MM-DD */
-                        birthday?: string | null;
-                        /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                        customFields?: {
-                            [key: string]: unknown;
-                        };
-                        /** @description An e-mail address */
-                        email?: string | null;
-                        firstName?: string | null;
-                        lastName?: string | null;
-                        middleName?: string | null;
-                        mobilePhone?: string | null;
-                        /** @description Required on create */
-                        name?: string | null;
-                        phone?: string | null;
-                        shippingCity?: string | null;
-                        shippingCountry?: string | null;
-                        shippingPostalCode?: string | null;
-                        shippingState?: string | null;
-                        shippingStreet?: string | null;
-                        /** @description Another name of shippingPostalCode */
-                        shippingZip?: string | null;
-                        /** @description Another name of shippingPostalCode */
-                        shippingzipcode?: string | null;
-                        /** @description Another name of shippingPostalCode */
-                        shippingZipCode?: string | null;
-                        suffix?: string | null;
-                        title?: string | null;
-                    } & {
-                        [key: string]: unknown;
-                    })[];
-                    /** @description Fixed by its first activated order (ISO 4217) */
-                    currencyIsoCode?: string | null;
-                    /** @description YYYY-MM-DD */
-                    customerSince?: string | null;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    defaultPaymentGateway?: string | null;
-                    /** @description The default payment method: a gateway token only, never card data */
-                    defaultPaymentMethodToken?: string | null;
-                    description?: string | null;
-                    einvoicingEndpointId?: string | null;
-                    einvoicingSchemaId?: string | null;
-                    /** @description An e-mail address */
-                    email?: string | null;
-                    entityId?: string | null;
-                    entityUseCode?: string | null;
-                    /** @description The CRM's id (unique per tenant); every customer route takes it in place of the id */
-                    externalId?: string | null;
-                    fax?: string | null;
-                    /** @description A number or a decimal string */
-                    funding?: number | string | (never | null);
-                    industry?: string | null;
-                    legalEntityName?: string | null;
-                    /** @description Required on create */
-                    name?: string | null;
-                    numberOfEmployees?: number | null;
-                    /** @description The id of its primary bill-to contact (taxes orders placed without one) */
-                    orderPrimaryContact?: string | null;
-                    orderPrimaryContactName?: string | null;
-                    orderPrimaryContactPhone?: string | null;
-                    ownership?: string | null;
-                    /** @description The customer above this one in its organisation (a customer of this tenant). A UUID */
-                    parentCustomerId?: string | null;
-                    /** @description e.g. Net 30; its invoices fall due that many days after their date */
-                    paymentTerm?: string | null;
-                    phone?: string | null;
-                    recordType?: string | null;
-                    salesAccountId?: string | null;
-                    shippingCity?: string | null;
-                    shippingCountry?: string | null;
-                    shippingPostalCode?: string | null;
-                    shippingState?: string | null;
-                    shippingStreet?: string | null;
-                    /** @description Another name of shippingPostalCode */
-                    shippingZip?: string | null;
-                    /** @description Another name of shippingPostalCode */
-                    shippingzipcode?: string | null;
-                    /** @description Another name of shippingPostalCode */
-                    shippingZipCode?: string | null;
-                    site?: string | null;
-                    /** @description Exempt from tax: its orders are taxed at 0 (taxStatus NotCalculated) */
-                    taxExempt?: boolean | null;
-                    /** @description An IANA time zone, e.g. Europe/Paris */
-                    timezone?: string | null;
-                    /** @description Prospect until its first activated order makes it a Direct Customer */
-                    type?: string | null;
-                    website?: string | null;
-                } & {
-                    [key: string]: unknown;
-                });
+                "application/json": components["schemas"]["CustomerInput"][] | components["schemas"]["CustomerInput"];
             };
         };
         responses: {
@@ -15471,7 +13300,7 @@ export interface operations {
                 "application/json": {
                     accountNumber?: string | null;
                     accountSource?: string | null;
-                    /** @description A number or a decimal string */
+                    /** @description A number or a decimal string such as "12.30" */
                     annualRevenue?: number | string | (never | null);
                     autoRenew?: string | null;
                     /** @description The default bill cycle day (1–31) */
@@ -15560,7 +13389,7 @@ export interface operations {
                     /** @description The CRM's id (unique per tenant); every customer route takes it in place of the id */
                     externalId?: string | null;
                     fax?: string | null;
-                    /** @description A number or a decimal string */
+                    /** @description A number or a decimal string such as "12.30" */
                     funding?: number | string | (never | null);
                     industry?: string | null;
                     legalEntityName?: string | null;
@@ -15640,95 +13469,7 @@ export interface operations {
         /** @description 1 to 50 contacts (or one, not in a list), all or nothing */
         requestBody: {
             content: {
-                "application/json": ({
-                    billingCity?: string | null;
-                    billingCountry?: string | null;
-                    billingPostalCode?: string | null;
-                    billingState?: string | null;
-                    billingStreet?: string | null;
-                    /** @description Another name of billingPostalCode */
-                    billingZip?: string | null;
-                    /** @description Another name of billingPostalCode */
-                    billingzipcode?: string | null;
-                    /** @description Another name of billingPostalCode */
-                    billingZipCode?: string | null;
-                    /** @description YYYY-MM-DD */
-                    birthday?: string | null;
-                    /** @description The customer the contact belongs to. A UUID */
-                    customerId?: string | null;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    /** @description An e-mail address */
-                    email?: string | null;
-                    firstName?: string | null;
-                    lastName?: string | null;
-                    middleName?: string | null;
-                    mobilePhone?: string | null;
-                    /** @description Required on create */
-                    name?: string | null;
-                    phone?: string | null;
-                    shippingCity?: string | null;
-                    shippingCountry?: string | null;
-                    shippingPostalCode?: string | null;
-                    shippingState?: string | null;
-                    shippingStreet?: string | null;
-                    /** @description Another name of shippingPostalCode */
-                    shippingZip?: string | null;
-                    /** @description Another name of shippingPostalCode */
-                    shippingzipcode?: string | null;
-                    /** @description Another name of shippingPostalCode */
-                    shippingZipCode?: string | null;
-                    suffix?: string | null;
-                    title?: string | null;
-                } & {
-                    [key: string]: unknown;
-                })[] | ({
-                    billingCity?: string | null;
-                    billingCountry?: string | null;
-                    billingPostalCode?: string | null;
-                    billingState?: string | null;
-                    billingStreet?: string | null;
-                    /** @description Another name of billingPostalCode */
-                    billingZip?: string | null;
-                    /** @description Another name of billingPostalCode */
-                    billingzipcode?: string | null;
-                    /** @description Another name of billingPostalCode */
-                    billingZipCode?: string | null;
-                    /** @description YYYY-MM-DD */
-                    birthday?: string | null;
-                    /** @description The customer the contact belongs to. A UUID */
-                    customerId?: string | null;
-                    /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                    customFields?: {
-                        [key: string]: unknown;
-                    };
-                    /** @description An e-mail address */
-                    email?: string | null;
-                    firstName?: string | null;
-                    lastName?: string | null;
-                    middleName?: string | null;
-                    mobilePhone?: string | null;
-                    /** @description Required on create */
-                    name?: string | null;
-                    phone?: string | null;
-                    shippingCity?: string | null;
-                    shippingCountry?: string | null;
-                    shippingPostalCode?: string | null;
-                    shippingState?: string | null;
-                    shippingStreet?: string | null;
-                    /** @description Another name of shippingPostalCode */
-                    shippingZip?: string | null;
-                    /** @description Another name of shippingPostalCode */
-                    shippingzipcode?: string | null;
-                    /** @description Another name of shippingPostalCode */
-                    shippingZipCode?: string | null;
-                    suffix?: string | null;
-                    title?: string | null;
-                } & {
-                    [key: string]: unknown;
-                });
+                "application/json": components["schemas"]["ContactInput"][] | components["schemas"]["ContactInput"];
             };
         };
         responses: {
@@ -15780,192 +13521,12 @@ export interface operations {
                     /** @description The lines' default billing period */
                     billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
                     billingTiming?: ("InAdvance" | "In Advance" | "InArrears" | "In Arrears") | (never | null);
-                    /** @description The bill-to contact: a new one (its address taxes the order), or an existing one by id */
-                    billToContact?: ({
-                        billingCity?: string | null;
-                        billingCountry?: string | null;
-                        billingPostalCode?: string | null;
-                        billingState?: string | null;
-                        billingStreet?: string | null;
-                        /** @description Another name of billingPostalCode */
-                        billingZip?: string | null;
-                        /** @description Another name of billingPostalCode */
-                        billingzipcode?: string | null;
-                        /** @description Another name of billingPostalCode */
-                        billingZipCode?: string | null;
-                        /** @description YYYY-MM-DD */
-                        birthday?: string | null;
-                        /** @description The customer the contact belongs to. A UUID */
-                        customerId?: string | null;
-                        /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                        customFields?: {
-                            [key: string]: unknown;
-                        };
-                        /** @description An e-mail address */
-                        email?: string | null;
-                        firstName?: string | null;
-                        /** @description An existing contact of the customer (a UUID) in place of a new one */
-                        id?: string | null;
-                        lastName?: string | null;
-                        middleName?: string | null;
-                        mobilePhone?: string | null;
-                        /** @description Required on create */
-                        name?: string | null;
-                        phone?: string | null;
-                        shippingCity?: string | null;
-                        shippingCountry?: string | null;
-                        shippingPostalCode?: string | null;
-                        shippingState?: string | null;
-                        shippingStreet?: string | null;
-                        /** @description Another name of shippingPostalCode */
-                        shippingZip?: string | null;
-                        /** @description Another name of shippingPostalCode */
-                        shippingzipcode?: string | null;
-                        /** @description Another name of shippingPostalCode */
-                        shippingZipCode?: string | null;
-                        suffix?: string | null;
-                        title?: string | null;
-                    } & {
-                        [key: string]: unknown;
-                    }) | null;
+                    billToContact?: components["schemas"]["OrderBillToContact"] | (never | null);
                     /** @description An existing contact of the customer (a UUID) */
                     billToContactId?: string | null;
                     /** @description ISO 4217 (default the customer's, else the tenant's) */
                     currencyIsoCode?: string | null;
-                    /** @description A new customer (name required), or an existing one by id */
-                    customer?: ({
-                        accountNumber?: string | null;
-                        accountSource?: string | null;
-                        /** @description A number or a decimal string */
-                        annualRevenue?: number | string | (never | null);
-                        autoRenew?: string | null;
-                        /** @description The default bill cycle day (1–31) */
-                        billCycleDay?: number | null;
-                        /** @description The default billing start month (1–12) */
-                        billCycleStartMonth?: number | null;
-                        billingCity?: string | null;
-                        billingCountry?: string | null;
-                        /** @description The default billing period of its orders' lines */
-                        billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
-                        billingPostalCode?: string | null;
-                        billingProrationEnabled?: boolean | null;
-                        billingState?: string | null;
-                        billingStreet?: string | null;
-                        /** @description Another name of billingPostalCode */
-                        billingZip?: string | null;
-                        /** @description Another name of billingPostalCode */
-                        billingzipcode?: string | null;
-                        /** @description Another name of billingPostalCode */
-                        billingZipCode?: string | null;
-                        companySize?: string | null;
-                        /** @description Its contacts, at most 50 */
-                        contacts?: ({
-                            billingCity?: string | null;
-                            billingCountry?: string | null;
-                            billingPostalCode?: string | null;
-                            billingState?: string | null;
-                            billingStreet?: string | null;
-                            /** @description Another name of billingPostalCode */
-                            billingZip?: string | null;
-                            /** @description Another name of billingPostalCode */
-                            billingzipcode?: string | null;
-                            /** @description Another name of billingPostalCode */
-                            billingZipCode?: string | null;
-                            /** @description YYYY-MM-DD */
-                            birthday?: string | null;
-                            /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                            customFields?: {
-                                [key: string]: unknown;
-                            };
-                            /** @description An e-mail address */
-                            email?: string | null;
-                            firstName?: string | null;
-                            lastName?: string | null;
-                            middleName?: string | null;
-                            mobilePhone?: string | null;
-                            /** @description Required on create */
-                            name?: string | null;
-                            phone?: string | null;
-                            shippingCity?: string | null;
-                            shippingCountry?: string | null;
-                            shippingPostalCode?: string | null;
-                            shippingState?: string | null;
-                            shippingStreet?: string | null;
-                            /** @description Another name of shippingPostalCode */
-                            shippingZip?: string | null;
-                            /** @description Another name of shippingPostalCode */
-                            shippingzipcode?: string | null;
-                            /** @description Another name of shippingPostalCode */
-                            shippingZipCode?: string | null;
-                            suffix?: string | null;
-                            title?: string | null;
-                        } & {
-                            [key: string]: unknown;
-                        })[];
-                        /** @description Fixed by its first activated order (ISO 4217) */
-                        currencyIsoCode?: string | null;
-                        /** @description YYYY-MM-DD */
-                        customerSince?: string | null;
-                        /** @description The tenant's custom fields, by API name: merged into the stored ones */
-                        customFields?: {
-                            [key: string]: unknown;
-                        };
-                        defaultPaymentGateway?: string | null;
-                        /** @description The default payment method: a gateway token only, never card data */
-                        defaultPaymentMethodToken?: string | null;
-                        description?: string | null;
-                        einvoicingEndpointId?: string | null;
-                        einvoicingSchemaId?: string | null;
-                        /** @description An e-mail address */
-                        email?: string | null;
-                        entityId?: string | null;
-                        entityUseCode?: string | null;
-                        /** @description The CRM's id (unique per tenant); every customer route takes it in place of the id */
-                        externalId?: string | null;
-                        fax?: string | null;
-                        /** @description A number or a decimal string */
-                        funding?: number | string | (never | null);
-                        /** @description An existing customer (its id or external id) in place of a new one */
-                        id?: string | null;
-                        industry?: string | null;
-                        legalEntityName?: string | null;
-                        /** @description Required on create */
-                        name?: string | null;
-                        numberOfEmployees?: number | null;
-                        /** @description The id of its primary bill-to contact (taxes orders placed without one) */
-                        orderPrimaryContact?: string | null;
-                        orderPrimaryContactName?: string | null;
-                        orderPrimaryContactPhone?: string | null;
-                        ownership?: string | null;
-                        /** @description The customer above this one in its organisation (a customer of this tenant). A UUID */
-                        parentCustomerId?: string | null;
-                        /** @description e.g. Net 30; its invoices fall due that many days after their date */
-                        paymentTerm?: string | null;
-                        phone?: string | null;
-                        recordType?: string | null;
-                        salesAccountId?: string | null;
-                        shippingCity?: string | null;
-                        shippingCountry?: string | null;
-                        shippingPostalCode?: string | null;
-                        shippingState?: string | null;
-                        shippingStreet?: string | null;
-                        /** @description Another name of shippingPostalCode */
-                        shippingZip?: string | null;
-                        /** @description Another name of shippingPostalCode */
-                        shippingzipcode?: string | null;
-                        /** @description Another name of shippingPostalCode */
-                        shippingZipCode?: string | null;
-                        site?: string | null;
-                        /** @description Exempt from tax: its orders are taxed at 0 (taxStatus NotCalculated) */
-                        taxExempt?: boolean | null;
-                        /** @description An IANA time zone, e.g. Europe/Paris */
-                        timezone?: string | null;
-                        /** @description Prospect until its first activated order makes it a Direct Customer */
-                        type?: string | null;
-                        website?: string | null;
-                    } & {
-                        [key: string]: unknown;
-                    }) | null;
+                    customer?: components["schemas"]["OrderCustomer"] | (never | null);
                     /** @description An existing customer: its id or its external id */
                     customerId?: string | null;
                     customFields?: {
@@ -15980,219 +13541,11 @@ export interface operations {
                     /** @description Only the first invoice (targetDate ignored); default false */
                     firstInvoiceOnly?: boolean | null;
                     /** @description Another name of orderProducts (the guide's) */
-                    lines?: ({
-                        /** @description A bundle's options to include */
-                        addOns?: ({
-                            /** @description The bundle's product option (a UUID) */
-                            productOptionId: string;
-                            /** @description Its quantity (default the option's); a number or a decimal string, >= 0 */
-                            quantity?: number | string | (never | null);
-                        } & {
-                            [key: string]: unknown;
-                        })[] | null;
-                        autoRenew?: boolean | null;
-                        /** @description Another name of billCycleDay (the preview's; digits accepted) */
-                        "Bill Cycle Day"?: number | string | (never | null);
-                        /** @description 1 to 31 */
-                        billCycleDay?: number | null;
-                        /** @description 1 to 12 */
-                        billCycleStartMonth?: number | null;
-                        /** @description Another name of billingPeriod (the preview's) */
-                        "Billing Period"?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
-                        /** @description Another name of billCycleStartMonth (the preview's; digits accepted) */
-                        "Billing Start Month"?: number | string | (never | null);
-                        billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
-                        billingTiming?: ("InAdvance" | "In Advance" | "InArrears" | "In Arrears") | (never | null);
-                        customFields?: {
-                            [key: string]: unknown;
-                        } | null;
-                        /** @description Another name of renewalTerm */
-                        defaultRenewalTerm?: number | null;
-                        description?: string | null;
-                        /** @description A discount in percent, 0 to 100 */
-                        discount?: number | string | (never | null);
-                        /** @description A discount amount, >= 0 */
-                        discountAmount?: number | string | (never | null);
-                        /** @description Another name of discount */
-                        discountPercentage?: number | string | (never | null);
-                        /**
-                         * Format: date
-                         * @description Another name of subscriptionEndDate (the preview's)
-                         */
-                        endDate?: string | null;
-                        /** @description The client's id for the line: a preview's invoice details name it (orderProductId); an order ignores it */
-                        id?: string | number | (never | null);
-                        /** @description LineItem only on a new order */
-                        lineType?: "LineItem" | (never | null);
-                        /** @description With calculatePrice false: the unit list price, >= 0 */
-                        listPrice?: number | string | (never | null);
-                        /** @description With calculatePrice false: the unit net price (below zero: a credit line) */
-                        netSalesPrice?: number | string | (never | null);
-                        /** @description Another name of addOns */
-                        options?: ({
-                            /** @description The bundle's product option (a UUID) */
-                            productOptionId: string;
-                            /** @description Its quantity (default the option's); a number or a decimal string, >= 0 */
-                            quantity?: number | string | (never | null);
-                        } & {
-                            [key: string]: unknown;
-                        })[] | null;
-                        /** @description The price book entry (a UUID) */
-                        priceBookEntryId?: string | null;
-                        /** @description The product (a UUID); or name it by sku */
-                        productId?: string | null;
-                        /** @description Another name of sku (the preview's) */
-                        productSku?: string | null;
-                        /** @description Units (default 1), > 0; a number or a decimal string */
-                        quantity?: number | string | (never | null);
-                        /** @description The client's reference, kept on the line */
-                        refId?: string | number | (never | null);
-                        /** @description Term units, 1 to 1200 */
-                        renewalTerm?: number | null;
-                        /** @description The product, by its sku, in place of productId */
-                        sku?: string | null;
-                        /**
-                         * Format: date
-                         * @description Another name of subscriptionStartDate (the preview's)
-                         */
-                        startDate?: string | null;
-                        /**
-                         * Format: date
-                         * @description The end the client expects, inclusive: it must end a whole term
-                         */
-                        subscriptionEndDate?: string | null;
-                        /**
-                         * Format: date
-                         * @description Default the effective date
-                         */
-                        subscriptionStartDate?: string | null;
-                        /** @description Term units, 1 to 1200 (default the product's) */
-                        subscriptionTerm?: number | null;
-                        /** @description With calculatePrice false: the line's total */
-                        totalPrice?: number | string | (never | null);
-                        /** @description The unit of measure (its id or its name, e.g. User/Month) whose price book entry the line takes */
-                        uomId?: string | null;
-                    } & {
-                        [key: string]: unknown;
-                    })[] | null;
+                    lines?: components["schemas"]["OrderLineRequest"][] | null;
                     name?: string | null;
-                    /** @description What to do with the order */
-                    options?: ({
-                        /** @description Write the first invoice Active and charge it to the payment method (default false); implies activateOrder and generateInvoice */
-                        activateInvoice?: boolean | null;
-                        /** @description Place the order (default true); false keeps a cart (a Draft order) */
-                        activateOrder?: boolean | null;
-                        /** @description Answer at once with the payment Pending; it is charged in the background (default false) */
-                        asyncPayment?: boolean | null;
-                        /** @description Price from the price book (default true); false takes the lines' listPrice/netSalesPrice as sent (needs prices:override) */
-                        calculatePrice?: boolean | null;
-                        /** @description Tax the lines (default true) */
-                        calculateTax?: boolean | null;
-                        /** @description A declined payment leaves nothing written (402) (default false) */
-                        cancelOnPaymentFail?: boolean | null;
-                        /** @description Write the first invoice, Draft (default false; true with activateInvoice) */
-                        generateInvoice?: boolean | null;
-                        /** @description Answer the invoices it would bring in previewInvoices (default false; ignored with activateInvoice) */
-                        previewInvoice?: boolean | null;
-                    } & {
-                        [key: string]: unknown;
-                    }) | null;
+                    options?: components["schemas"]["CreateOrderOptions"] | (never | null);
                     /** @description The lines, at most 200 (at least one to place an order) */
-                    orderProducts?: ({
-                        /** @description A bundle's options to include */
-                        addOns?: ({
-                            /** @description The bundle's product option (a UUID) */
-                            productOptionId: string;
-                            /** @description Its quantity (default the option's); a number or a decimal string, >= 0 */
-                            quantity?: number | string | (never | null);
-                        } & {
-                            [key: string]: unknown;
-                        })[] | null;
-                        autoRenew?: boolean | null;
-                        /** @description Another name of billCycleDay (the preview's; digits accepted) */
-                        "Bill Cycle Day"?: number | string | (never | null);
-                        /** @description 1 to 31 */
-                        billCycleDay?: number | null;
-                        /** @description 1 to 12 */
-                        billCycleStartMonth?: number | null;
-                        /** @description Another name of billingPeriod (the preview's) */
-                        "Billing Period"?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
-                        /** @description Another name of billCycleStartMonth (the preview's; digits accepted) */
-                        "Billing Start Month"?: number | string | (never | null);
-                        billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
-                        billingTiming?: ("InAdvance" | "In Advance" | "InArrears" | "In Arrears") | (never | null);
-                        customFields?: {
-                            [key: string]: unknown;
-                        } | null;
-                        /** @description Another name of renewalTerm */
-                        defaultRenewalTerm?: number | null;
-                        description?: string | null;
-                        /** @description A discount in percent, 0 to 100 */
-                        discount?: number | string | (never | null);
-                        /** @description A discount amount, >= 0 */
-                        discountAmount?: number | string | (never | null);
-                        /** @description Another name of discount */
-                        discountPercentage?: number | string | (never | null);
-                        /**
-                         * Format: date
-                         * @description Another name of subscriptionEndDate (the preview's)
-                         */
-                        endDate?: string | null;
-                        /** @description The client's id for the line: a preview's invoice details name it (orderProductId); an order ignores it */
-                        id?: string | number | (never | null);
-                        /** @description LineItem only on a new order */
-                        lineType?: "LineItem" | (never | null);
-                        /** @description With calculatePrice false: the unit list price, >= 0 */
-                        listPrice?: number | string | (never | null);
-                        /** @description With calculatePrice false: the unit net price (below zero: a credit line) */
-                        netSalesPrice?: number | string | (never | null);
-                        /** @description Another name of addOns */
-                        options?: ({
-                            /** @description The bundle's product option (a UUID) */
-                            productOptionId: string;
-                            /** @description Its quantity (default the option's); a number or a decimal string, >= 0 */
-                            quantity?: number | string | (never | null);
-                        } & {
-                            [key: string]: unknown;
-                        })[] | null;
-                        /** @description The price book entry (a UUID) */
-                        priceBookEntryId?: string | null;
-                        /** @description The product (a UUID); or name it by sku */
-                        productId?: string | null;
-                        /** @description Another name of sku (the preview's) */
-                        productSku?: string | null;
-                        /** @description Units (default 1), > 0; a number or a decimal string */
-                        quantity?: number | string | (never | null);
-                        /** @description The client's reference, kept on the line */
-                        refId?: string | number | (never | null);
-                        /** @description Term units, 1 to 1200 */
-                        renewalTerm?: number | null;
-                        /** @description The product, by its sku, in place of productId */
-                        sku?: string | null;
-                        /**
-                         * Format: date
-                         * @description Another name of subscriptionStartDate (the preview's)
-                         */
-                        startDate?: string | null;
-                        /**
-                         * Format: date
-                         * @description The end the client expects, inclusive: it must end a whole term
-                         */
-                        subscriptionEndDate?: string | null;
-                        /**
-                         * Format: date
-                         * @description Default the effective date
-                         */
-                        subscriptionStartDate?: string | null;
-                        /** @description Term units, 1 to 1200 (default the product's) */
-                        subscriptionTerm?: number | null;
-                        /** @description With calculatePrice false: the line's total */
-                        totalPrice?: number | string | (never | null);
-                        /** @description The unit of measure (its id or its name, e.g. User/Month) whose price book entry the line takes */
-                        uomId?: string | null;
-                    } & {
-                        [key: string]: unknown;
-                    })[] | null;
+                    orderProducts?: components["schemas"]["OrderLineRequest"][] | null;
                     orderReferenceNumber?: string | null;
                     /** @description Another name of paymentTerm (the preview's) */
                     "Payment Term"?: string | null;
@@ -16225,7 +13578,7 @@ export interface operations {
                     /** @description Rates by product sku that override the tenant's for this order */
                     taxRates?: ({
                         productSku: string;
-                        /** @description 0 to 100 */
+                        /** @description 0 to 100: a JSON number or a decimal string such as "12.30" */
                         taxPercentage: number | string;
                     } & {
                         [key: string]: unknown;
@@ -16556,7 +13909,7 @@ export interface operations {
                     state?: string;
                     /** @description Only lines of products with this tax code */
                     taxCode?: string;
-                    /** @description Percent from 0 to 100: a number or a decimal string */
+                    /** @description Percent from 0 to 100: a JSON number or a decimal string such as "12.30" */
                     taxPercentage: number | string;
                 };
             };

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { CurrencyCode, CustomFields, DateString, DateTime, Money, Nullable, Quantity, StringEnum, Uuid } from '../http/schemas.js';
+import { CurrencyCode, CustomFields, DateString, DateTime, DecimalInput, Money, Nullable, Quantity, StringEnum, Uuid } from '../http/schemas.js';
 
 // Debit memos, credits and credit memos (src/billing/memos) as the OpenAPI document shows them:
 // the bodies their request readers take, and the answers their views write (checked by the test
@@ -7,9 +7,6 @@ import { CurrencyCode, CustomFields, DateString, DateTime, Money, Nullable, Quan
 
 // --- shared pieces ------------------------------------------------------------------------------
 
-/** Money in a request: a JSON number or a decimal string ("100", as the seed sends it); the reader refuses anything else. */
-const MoneyIn = (description: string, example: number | string) =>
-  Type.Union([Type.Number(), Type.String()], { description: `${description}: a JSON number or a decimal string such as "12.30"`, example });
 const MemoStatusIn = StringEnum(['Draft', 'Active'], { description: 'Draft (default) or Active: created Active, it is owed (debit) or applies (credit) at once' });
 const DocumentStatus = StringEnum(['Draft', 'Active', 'Canceled']);
 const AssetType = StringEnum(['Subscription', 'Asset', 'Entitlement']);
@@ -23,8 +20,8 @@ const currency = (description: string) => Type.String({ pattern: '^[A-Z]{3}$', d
 
 const debitMemoFields = {
   customerId: Type.Optional(Uuid),
-  amount: Type.Optional(MoneyIn('The amount, tax included, > 0', '100')),
-  taxAmount: Type.Optional(MoneyIn('Its tax, >= 0 (default 0)', '0')),
+  amount: Type.Optional(DecimalInput('The amount, tax included, > 0', '100')),
+  taxAmount: Type.Optional(DecimalInput('Its tax, >= 0 (default 0)', '0')),
   currencyCode: Type.Optional(currency('default: the customer\'s currency')),
   startDate: Type.Optional(Nullable(DateString)),
   endDate: Type.Optional(Nullable(date('Not before startDate'))),
@@ -62,8 +59,8 @@ export const DebitMemoIdsBody = Type.Object({
 
 export const CreditMemoCreateBody = Type.Object({
   customerId: Uuid,
-  amount: MoneyIn('The amount, tax included, > 0', 10),
-  taxAmount: Type.Optional(MoneyIn('Its tax, from 0 (default) to the amount', 0)),
+  amount: DecimalInput('The amount, tax included, > 0', 10),
+  taxAmount: Type.Optional(DecimalInput('Its tax, from 0 (default) to the amount', 0)),
   currencyIsoCode: Type.Optional(currency('default: the customer\'s currency')),
   reason: Type.Optional(Nullable(Type.String({ example: 'Goodwill' }))),
   status: Type.Optional(MemoStatusIn),
@@ -86,7 +83,7 @@ const applicationLine = Type.Object({
   creditMemoId: Type.String({ description: 'The credit memo (Active, same customer and currency)' }),
   invoiceId: Type.Optional(Nullable(Type.String({ description: 'An Active invoice; exactly one of invoiceId and debitMemoId' }))),
   debitMemoId: Type.Optional(Nullable(Type.String({ description: 'An Active debit memo; exactly one of invoiceId and debitMemoId' }))),
-  transactionAmount: MoneyIn('How much, > 0', 230),
+  transactionAmount: DecimalInput('How much, > 0', 230),
 }, { additionalProperties: true });
 const sampleLine = { invoiceId: '4f163819-178d-470c-a246-d6768476a6ec', creditMemoId: 'e3d2197a-7704-42a3-a77f-717337a00346', transactionAmount: 230 };
 
@@ -102,7 +99,7 @@ export const CreditConvertBody = Type.Object({
   credits: Type.Array(Type.Object({
     creditId: Type.Optional(Nullable(Uuid)),
     creditNumber: Type.Optional(Type.String({ description: 'The CRE- number: names the credit when creditId is absent, else must be its number' })),
-    amount: MoneyIn('Cash to convert, > 0 and at most the credit\'s balance', 50),
+    amount: DecimalInput('Cash to convert, > 0 and at most the credit\'s balance', 50),
   }, { additionalProperties: true, description: 'A creditId or a creditNumber' }), { minItems: 1 }),
 }, { additionalProperties: true, example: { credits: [{ creditId: '4b1b8cde-bd8e-408a-9744-0b64d37593ce', creditNumber: 'CRE-000000000001', amount: 50 }] } });
 

@@ -1,5 +1,5 @@
 import { Type, type TSchema } from 'typebox';
-import { CurrencyCode, CustomFields, DateString, DateTime, Money, Nullable, Quantity, StringEnum, Uuid } from '../http/schemas.js';
+import { CurrencyCode, CustomFields, DateString, DateTime, DecimalInput, Money, Nullable, Quantity, StringEnum, Uuid } from '../http/schemas.js';
 import { memoSchemas } from './memo-schemas.js';
 
 // The answers of billing's routes, as the OpenAPI document shows them (and the test suite checks
@@ -276,9 +276,6 @@ export const BillingScheduleIdsSchema = Type.Object({ scheduleIds: Type.Array(Uu
 
 // --- request bodies (the service's readers still check every field: these document them) ---------
 
-/** Money in a request: a JSON number or a decimal string ("12.30"); the reader refuses anything else. */
-const MoneyIn = (description: string, example?: number | string) =>
-  Type.Union([Type.Number(), Type.String()], { description: `${description}: a JSON number or a decimal string such as "12.30"`, ...(example !== undefined && { example }) });
 /** An invoice named by id: text that names no invoice is a 404 naming where it was sent. */
 const InvoiceIdIn = Type.String({ description: 'An invoice id', example: '4f163819-178d-470c-a246-d6768476a6ec' });
 const InvoiceIdsIn = (description: string) => Type.Array(InvoiceIdIn, { minItems: 1, description });
@@ -295,7 +292,7 @@ const PaymentLine = (amount: TSchema, extra: Record<string, TSchema>) => Type.Ob
 const SEED_PAY_LINE = { invoiceId: '4f163819-178d-470c-a246-d6768476a6ec', customerId: '001QL000006gT2DYAW', transactionAmount: 230, paymentId: 'PA-001', paymentSource: 'Stripe', paymentNumber: 'PA-000001' };
 
 export const PayInvoicesBody = Type.Object({
-  payInvoices: Type.Array(PaymentLine(Type.Optional(MoneyIn('The amount, > 0 (required when recorded; with paymentMethod, when sent, the whole balance)', 230)), {
+  payInvoices: Type.Array(PaymentLine(Type.Optional(DecimalInput('The amount, > 0 (required when recorded; with paymentMethod, when sent, the whole balance)', 230)), {
     paymentNumber: Type.Optional(Type.String({ description: 'The external reference when paymentId is absent' })),
   }), { minItems: 1, description: 'The payments: recorded by hand (billing:write), or with paymentMethod each invoice\'s whole balance (1 to 100 invoices)' }),
   paymentMethod: Type.Optional(Type.Object({
@@ -305,7 +302,7 @@ export const PayInvoicesBody = Type.Object({
 }, { additionalProperties: true, example: { payInvoices: [SEED_PAY_LINE] } });
 
 export const RefundInvoicesBody = Type.Object({
-  refundInvoices: Type.Array(PaymentLine(MoneyIn('The amount, > 0', 230), {
+  refundInvoices: Type.Array(PaymentLine(DecimalInput('The amount, > 0', 230), {
     reopen: Type.Optional(Type.Boolean({ description: 'true: the balance reopens; otherwise a credit memo of the same amount keeps the invoice settled' })),
   }), { minItems: 1 }),
 }, { additionalProperties: true, example: { refundInvoices: [SEED_PAY_LINE] } });
@@ -356,7 +353,7 @@ export const PatchInvoiceBody = Type.Object({
   customFields: Type.Optional(CustomFields),
 }, { additionalProperties: true, description: 'Non-monetary fields (Draft or Active); any other property is a custom field. Amounts, statuses, numbers, the customer and the period: 409', example: { dueDate: '2024-02-29', poNumber: 'PO-1234' } });
 
-const AmountOverride = (description: string) => Type.Optional(Nullable(MoneyIn(description)));
+const AmountOverride = (description: string) => Type.Optional(Nullable(DecimalInput(description)));
 export const ActivateInvoicesBody = Type.Object({
   invoiceIds: Type.Array(Uuid, { minItems: 1, maxItems: 200, description: 'Draft invoices' }),
   invoiceDate: Type.Optional(Nullable(Type.String({ format: 'date', description: 'A new invoice date for all (the due date keeps its distance)' }))),

@@ -152,8 +152,8 @@ export const PriceBookCopySchema = Type.Object({
 }, { $id: 'PriceBookCopy', ...closed, description: 'What a price book :copy did' });
 
 // --- requests ----------------------------------------------------------------------------------
-// Inline (no $id): a body's validator knows no shared schemas. Open: unknown and read-only fields
-// are the service's to refuse (UNKNOWN_FIELD, READ_ONLY_FIELD), naming them.
+// Named ($id) like the answers, so each object's fields are written once in the document. Open:
+// unknown and read-only fields are the service's to refuse (UNKNOWN_FIELD, READ_ONLY_FIELD), naming them.
 
 /** A field as a request may send it (src/metadata/validate.ts normalizeValue); null clears one that has no default. */
 function requestField(def: ObjectDef, fd: FieldDef, required: boolean): TSchema {
@@ -199,14 +199,13 @@ const inputOf = (name: ObjectName, mode: 'create' | 'patch') => {
     ...Object.fromEntries(writable(def).map((fd) => [fd.name, requestField(def, fd, mode === 'create' && fd.required === true)])),
     ...common,
   }, {
-    additionalProperties: true, title: `${name}${mode === 'create' ? 'Input' : 'Patch'}`,
+    additionalProperties: true, $id: `${name}${mode === 'create' ? 'Input' : 'Patch'}`,
     description: mode === 'create' ? `A new ${name}` : `The ${name} fields to change (null clears one)`,
     ...(mode === 'create' && EXAMPLES[name] && { example: EXAMPLES[name] }),
   });
 };
 
 const LIST = 'In a …List call: an array of 1 to 200, or {"objectCollection": [...]} (or {"records": [...]}), all or nothing';
-// the wrapped form's items are the array form's (not repeated: bodies cannot share a schema by $ref)
 const listOf = (item: TSchema) => Type.Union([
   Type.Array(item),
   Type.Object({ objectCollection: Type.Array(Type.Object({}, { additionalProperties: true }), { description: 'The objects, as in the array form' }) }, { additionalProperties: true }),
@@ -216,8 +215,11 @@ const listOf = (item: TSchema) => Type.Union([
 // schema only documents the objects' fields; the service checks them against the path's object
 // (a union failing in some branch would answer a message about another object).
 const anyObject = Type.Object({}, { additionalProperties: true, description: 'Checked by the service against the object the path names' });
-const creates = Type.Union([...OBJECT_NAMES.map((n) => inputOf(n, 'create')), anyObject], { description: 'One object of the type the path names' });
-const patches = Type.Union([...OBJECT_NAMES.map((n) => inputOf(n, 'patch')), anyObject], { description: 'The fields to change of one object of the type the path names' });
+const INPUTS = OBJECT_NAMES.flatMap((n) => [inputOf(n, 'create'), inputOf(n, 'patch')]);
+const CatalogObjectInputSchema = Type.Union([...OBJECT_NAMES.map((n) => Type.Ref(`${n}Input`)), anyObject], { $id: 'CatalogObjectInput', description: 'One object of the type the path names' });
+const CatalogObjectPatchSchema = Type.Union([...OBJECT_NAMES.map((n) => Type.Ref(`${n}Patch`)), anyObject], { $id: 'CatalogObjectPatch', description: 'The fields to change of one object of the type the path names' });
+const creates = Type.Ref('CatalogObjectInput');
+const patches = Type.Ref('CatalogObjectPatch');
 
 /** POST /objects/{objectName} (one object) and /objects/{objectName}List (many). */
 export const CreateObjectsBody = Type.Union([creates, listOf(creates)], {
@@ -241,13 +243,13 @@ export const CopyPriceBookBody = Type.Object({ fromPriceBookId: Type.String({ de
 // each plain or wrapped like a persistent object ({content, referenceId, operation, id}).
 function contentOf(name: ObjectName): TSchema {
   const def = OBJECTS[name] as ObjectDef;
-  const children = Object.fromEntries((def.children ?? []).map((c) => [c.key, Type.Optional(Type.Array(contentOf(c.object as ObjectName), {
+  const children = Object.fromEntries((def.children ?? []).map((c) => [c.key, Type.Optional(Type.Array(Type.Ref(`${c.object}Content`), {
     description: `Its ${c.object} objects (${c.parentField} is set to this one), each plain or as {content, referenceId, operation, id}`,
   }))]));
   return Type.Object({
     ...Object.fromEntries(writable(def).map((fd) => [fd.name, requestField(def, fd, false)])),
     ...common, ...children,
-  }, { additionalProperties: true, title: `${name}Content`, description: `A ${name}: its fields (required ones on Create) and its children` });
+  }, { additionalProperties: true, $id: `${name}Content`, description: `A ${name}: its fields (required ones on Create) and its children` });
 }
 const COMPOSITE_EXAMPLE = { persistentObjects: [{ referenceId: 'growth', operation: 'Create', content: {
   name: 'Nue Growth Bundle', sku: 'NUE-GROWTH', recordType: 'Bundle', configurable: true, status: 'Active', uomId: '5e1f6c7a-0000-4000-8000-000000000001',
@@ -257,15 +259,16 @@ const COMPOSITE_EXAMPLE = { persistentObjects: [{ referenceId: 'growth', operati
 /** The seed's CompositePersistentObjectCollection. */
 export const CompositeBody = Type.Object({
   persistentObjects: Type.Array(Type.Object({
-    content: Type.Optional(Type.Union([...OBJECT_NAMES.map(contentOf), anyObject], { description: 'The object (of the type the path names); left out for a Delete' })),
+    content: Type.Optional(Type.Union([...OBJECT_NAMES.map((n) => Type.Ref(`${n}Content`)), anyObject], { description: 'The object (of the type the path names); left out for a Delete' })),
     id: Type.Optional(Type.String({ description: 'The object\'s id: required for Patch, Update, Delete and None' })),
     operation: Type.Optional(StringEnum(['Create', 'Patch', 'Update', 'Delete', 'None'], { description: 'Create by default; Update is Patch' })),
     referenceId: Type.Optional(Type.String({ description: 'A temporary id other objects of the call refer to as "@{referenceId}"' })),
   }, { additionalProperties: true, title: 'CompositePersistentObject' }), { minItems: 1, maxItems: 500 }),
 }, { additionalProperties: true, title: 'CompositePersistentObjectCollection', example: COMPOSITE_EXAMPLE });
 
-/** Every schema catalog's answers refer to by $id (registered at the root: src/http/app.ts). */
+/** Every schema catalog's answers and bodies refer to by $id (registered at the root: src/http/app.ts). */
 export const catalogSchemas: TSchema[] = [
+  ...INPUTS, CatalogObjectInputSchema, CatalogObjectPatchSchema, ...OBJECT_NAMES.map(contentOf),
   ...RECORDS, CatalogObjectSchema, CatalogObjectPageSchema, ObjectsDeletedSchema, CompositePersistentObjectResponseSchema,
   PriceTagSchema, ProductPriceTagLinkSchema, ProductOptionPriceTagLinkSchema, FeaturePriceTagLinkSchema, PriceBookEntryWithUomSchema,
   OptionProductSchema, BundleOptionSchema, FeatureWithTagsSchema, BundleFeatureSchema, ProductTreeSchema, BundleProductSchema,

@@ -1,14 +1,11 @@
 import { Type, type TSchema } from 'typebox';
-import { DateString, DateTime, Money, Nullable, Quantity, StringEnum, Uuid } from '../http/schemas.js';
+import { DateString, DateTime, Money, Nullable, OptionalDecimal, OptionalNullable, Quantity, StringEnum, Uuid } from '../http/schemas.js';
 import { CHANGE_TYPES } from './model.js';
 
 // Change orders' requests (change-request.ts reads them) and answers (service.ts answer/preview,
 // bulk.ts job). The answer of a change order is an order's (orders/schemas.ts) with its credit
 // memos and preview hash; its invoice views are billing's (`InvoiceModelWithItems`).
 
-/** An optional field that null leaves out as well. */
-const opt = (t: TSchema | TSchema[], description?: string) => Type.Optional(Type.Union([...[t].flat(), Type.Null()], description ? { description } : {}));
-const DECIMAL = [Type.Number(), Type.String()];
 // the seed's samples send date-times: the calendar date (the first ten characters) is what counts
 const DAY = Type.String({ description: 'YYYY-MM-DD (a date-time is read as its date)' });
 /** An invoice with its items, as billing answers it (billing/schemas.ts). */
@@ -16,47 +13,47 @@ const InvoiceWithItems = Type.Ref('InvoiceModelWithItems');
 
 /** The fields of one change (ApiDocsChangeOrderRequest.assetChanges[]); which apply depends on changeType. */
 const changeFields = {
-  startDate: opt(DAY, 'UpdateQuantity, AdjustPrice, Reconfigure, ConvertFreeTrial: from when (default the asset\'s next billing date or today, as the change type decides)'),
-  endDate: opt(DAY, 'UpdateQuantity, AdjustPrice: until when (a temporary change); the asset returns to its state the day after'),
-  term: opt(Type.Integer(), 'UpdateTerm: term units to add (negative: to remove), −1200 to 1200; AdjustPrice, ConvertFreeTrial: the new term'),
-  renewalTerm: opt(Type.Integer(), 'Renew: term units, 1 to 1200'),
-  coTermDate: opt(DAY, 'CoTerm: the date the asset\'s term ends on'),
-  cancellationDate: opt(DAY, 'Cancel: the last day it is billed'),
-  quantity: opt(DECIMAL, 'UpdateQuantity: units to add (negative: to remove), not 0; a number or a decimal string'),
-  netSalesPrice: opt(DECIMAL, 'AdjustPrice: the new unit net price, >= 0'),
-  discount: opt(Type.Object({ discountPercentage: opt(DECIMAL, '0 to 100') }, { additionalProperties: true }), 'AdjustPrice: the new discount'),
-  discountPercentage: opt(DECIMAL, 'AdjustPrice: another way to send discount.discountPercentage'),
-  overrideTrialEnd: opt(Type.Boolean(), 'ConvertFreeTrial: start the paid term at startDate even before the trial ends'),
-  switchToEvergreen: opt(Type.Unknown(), 'Renew, UpdateTerm, ConvertFreeTrial: accepted, not acted on'),
-  coTermToBundleSubscription: opt(Type.Unknown(), 'ConvertFreeTrial: accepted, not acted on'),
-  trueUpPrice: opt(Type.Unknown(), 'AdjustPrice: accepted, not acted on'),
+  startDate: OptionalNullable(DAY, 'UpdateQuantity, AdjustPrice, Reconfigure, ConvertFreeTrial: from when (default the asset\'s next billing date or today, as the change type decides)'),
+  endDate: OptionalNullable(DAY, 'UpdateQuantity, AdjustPrice: until when (a temporary change); the asset returns to its state the day after'),
+  term: OptionalNullable(Type.Integer(), 'UpdateTerm: term units to add (negative: to remove), −1200 to 1200; AdjustPrice, ConvertFreeTrial: the new term'),
+  renewalTerm: OptionalNullable(Type.Integer(), 'Renew: term units, 1 to 1200'),
+  coTermDate: OptionalNullable(DAY, 'CoTerm: the date the asset\'s term ends on'),
+  cancellationDate: OptionalNullable(DAY, 'Cancel: the last day it is billed'),
+  quantity: OptionalDecimal('UpdateQuantity: units to add (negative: to remove), not 0; a number or a decimal string'),
+  netSalesPrice: OptionalDecimal('AdjustPrice: the new unit net price, >= 0'),
+  discount: OptionalNullable(Type.Object({ discountPercentage: OptionalDecimal('0 to 100') }, { additionalProperties: true }), 'AdjustPrice: the new discount'),
+  discountPercentage: OptionalDecimal('AdjustPrice: another way to send discount.discountPercentage'),
+  overrideTrialEnd: OptionalNullable(Type.Boolean(), 'ConvertFreeTrial: start the paid term at startDate even before the trial ends'),
+  switchToEvergreen: OptionalNullable(Type.Unknown(), 'Renew, UpdateTerm, ConvertFreeTrial: accepted, not acted on'),
+  coTermToBundleSubscription: OptionalNullable(Type.Unknown(), 'ConvertFreeTrial: accepted, not acted on'),
+  trueUpPrice: OptionalNullable(Type.Unknown(), 'AdjustPrice: accepted, not acted on'),
 };
 
 const AssetChangeBody = Type.Object({
   assetNumber: Type.String({ description: 'The subscription, asset or entitlement number (SUB-000001), at most 60 characters' }),
   changeType: StringEnum([...CHANGE_TYPES], { description: 'What changes; the fields that apply to it are listed with each' }),
-  assetId: opt(Type.String(), 'Accepted and ignored: the number names the asset'),
+  assetId: OptionalNullable(Type.String(), 'Accepted and ignored: the number names the asset'),
   ...changeFields,
-}, { additionalProperties: true, description: 'One change to one asset; a field that does not apply to its changeType is a 400' });
+}, { additionalProperties: true, $id: 'AssetChangeRequest', description: 'One change to one asset; a field that does not apply to its changeType is a 400' });
 
 const ChangeOptionsBody = Type.Object({
-  activateOrder: opt(Type.Boolean(), 'Activate the change order (default true); false keeps it Draft, activated later by POST /orders/{id}:activate'),
-  calculatePrice: opt(Type.Boolean()), calculateTax: opt(Type.Boolean(), 'Tax the changes (default true)'),
-  previewInvoice: opt(Type.Boolean(), 'Answer the invoice it would bring in previewInvoices'),
-  generateInvoice: opt(Type.Boolean(), 'Invoice the prorated difference (or credit it, when negative)'),
-  activateInvoice: opt(Type.Boolean(), 'Write the invoice Active and charge it; implies activateOrder and generateInvoice'),
-  cancelOnPaymentFail: opt(Type.Boolean()), asyncPayment: opt(Type.Boolean()),
-  previewHash: opt(Type.String(), 'The previewHash of a preview: a change order that no longer plans the same is a 409 PREVIEW_STALE'),
-}, { additionalProperties: true });
+  activateOrder: OptionalNullable(Type.Boolean(), 'Activate the change order (default true); false keeps it Draft, activated later by POST /orders/{id}:activate'),
+  calculatePrice: OptionalNullable(Type.Boolean()), calculateTax: OptionalNullable(Type.Boolean(), 'Tax the changes (default true)'),
+  previewInvoice: OptionalNullable(Type.Boolean(), 'Answer the invoice it would bring in previewInvoices'),
+  generateInvoice: OptionalNullable(Type.Boolean(), 'Invoice the prorated difference (or credit it, when negative)'),
+  activateInvoice: OptionalNullable(Type.Boolean(), 'Write the invoice Active and charge it; implies activateOrder and generateInvoice'),
+  cancelOnPaymentFail: OptionalNullable(Type.Boolean()), asyncPayment: OptionalNullable(Type.Boolean()),
+  previewHash: OptionalNullable(Type.String(), 'The previewHash of a preview: a change order that no longer plans the same is a 409 PREVIEW_STALE'),
+}, { additionalProperties: true, $id: 'ChangeOrderOptions' });
 
-const PaymentMethodBody = Type.Object({ token: Type.String(), gateway: opt(Type.String(), 'Default test') }, { additionalProperties: true });
+const PaymentMethodBody = Type.Object({ token: Type.String(), gateway: OptionalNullable(Type.String(), 'Default test') }, { additionalProperties: true });
 
 const changeProps = {
-  options: opt(ChangeOptionsBody),
-  assetChanges: Type.Array(AssetChangeBody, { description: 'The changes: 1 to 500 (more through /cpq/change-order-in-bulk); several may change one asset' }),
-  paymentMethod: opt(PaymentMethodBody, 'With activateInvoice: charged for the invoice; without it the customer\'s stored default'),
-  description: opt(Type.String()),
-  refId: opt(Type.String(), 'The client\'s reference for the change order'),
+  options: OptionalNullable(Type.Ref('ChangeOrderOptions')),
+  assetChanges: Type.Array(Type.Ref('AssetChangeRequest'), { description: 'The changes: 1 to 500 (more through /cpq/change-order-in-bulk); several may change one asset' }),
+  paymentMethod: OptionalNullable(PaymentMethodBody, 'With activateInvoice: charged for the invoice; without it the customer\'s stored default'),
+  description: OptionalNullable(Type.String()),
+  refId: OptionalNullable(Type.String(), 'The client\'s reference for the change order'),
 };
 
 // seed 002 part B §1.8, TC-3: +1 unit of SUB-000276 from 2023-06-22, invoiced and activated
@@ -72,16 +69,16 @@ export const ChangeOrderPreviewBody = Type.Object(changeProps, {
 });
 
 export const BulkChangeBody = Type.Object({
-  options: opt(Type.Object({
-    batchSize: opt(Type.Integer(), 'Assets per batch, 20 to 100 (default 20)'),
-    proceedOption: opt(StringEnum(['CreateOrder']), 'Bulk changes create orders (default CreateOrder)'),
+  options: OptionalNullable(Type.Object({
+    batchSize: OptionalNullable(Type.Integer(), 'Assets per batch, 20 to 100 (default 20)'),
+    proceedOption: OptionalNullable(StringEnum(['CreateOrder']), 'Bulk changes create orders (default CreateOrder)'),
     ...ChangeOptionsBody.properties,
   }, { additionalProperties: true, description: 'The batching, and the options of each batch\'s change orders (activated by default)' })),
   assetChanges: Type.Array(Type.Object({
     changeType: StringEnum(['AdjustPrice'], { description: 'Bulk changes adjust prices only' }),
-    assetNumber: opt(Type.String(), 'One asset by number; or select them with graphqlQuery'),
-    graphqlQuery: opt([Type.String(), Type.Record(Type.String(), Type.Unknown())], 'A filter in the where dialect, as a GraphQL literal or JSON, e.g. {customer: {name: {_like: "Bulk%"}}}'),
-    graphqlFilter: opt([Type.String(), Type.Record(Type.String(), Type.Unknown())], 'Another name of graphqlQuery'),
+    assetNumber: OptionalNullable(Type.String(), 'One asset by number; or select them with graphqlQuery'),
+    graphqlQuery: OptionalNullable([Type.String(), Type.Record(Type.String(), Type.Unknown())], 'A filter in the where dialect, as a GraphQL literal or JSON, e.g. {customer: {name: {_like: "Bulk%"}}}'),
+    graphqlFilter: OptionalNullable([Type.String(), Type.Record(Type.String(), Type.Unknown())], 'Another name of graphqlQuery'),
     startDate: changeFields.startDate, endDate: changeFields.endDate, term: changeFields.term,
     netSalesPrice: changeFields.netSalesPrice, discount: changeFields.discount, discountPercentage: changeFields.discountPercentage,
   }, { additionalProperties: true }), { description: 'Each names one assetNumber or a graphqlQuery filter, not both' }),
@@ -131,4 +128,4 @@ export const ChangeOrderBulkJobSchema = Type.Object({
   }, { additionalProperties: false }), { description: 'Its batches' }),
 }, { $id: 'ChangeOrderBulkJob', additionalProperties: false, description: 'A bulk AdjustPrice job and its batches' });
 
-export const changeOrderSchemas: TSchema[] = [ChangeOrderPreviewSchema, ChangeOrderBulkJobSchema];
+export const changeOrderSchemas: TSchema[] = [ChangeOrderPreviewSchema, ChangeOrderBulkJobSchema, AssetChangeBody, ChangeOptionsBody];

@@ -1,5 +1,5 @@
 import { Type, type TSchema } from 'typebox';
-import { CustomFields, DateTime, Money, StringEnum, Uuid } from '../http/schemas.js';
+import { CustomFields, DateTime, Money, OptionalNullable, StringEnum, Uuid } from '../http/schemas.js';
 import type { FieldDef, ObjectDef } from '../metadata/fields.js';
 import { answerFieldSchema } from '../metadata/schemas.js';
 import { CONTACT, CUSTOMER, MAX_CONTACTS_PER_CUSTOMER, MAX_CUSTOMERS_PER_CALL } from './objects.js';
@@ -37,14 +37,14 @@ const described = (fd: FieldDef, extra?: string) => {
 /** A field as a request may send it (metadata/validate.ts): null clears it; the service checks the value. */
 function requestField(fd: FieldDef): TSchema {
   const exact = fd.type === 'enum' && !fd.aliases && !fd.caseInsensitive;
-  const o = described(fd, fd.type === 'date' ? 'YYYY-MM-DD' : fd.type === 'ref' ? 'A UUID' : fd.type === 'decimal' ? 'A number or a decimal string' : undefined);
+  const o = described(fd, fd.type === 'date' ? 'YYYY-MM-DD' : fd.type === 'ref' ? 'A UUID' : fd.type === 'decimal' ? 'A number or a decimal string such as "12.30"' : undefined);
   const t: TSchema[] = fd.type === 'integer' ? [Type.Integer()]
     : fd.type === 'decimal' ? [Type.Number(), Type.String()]
       : fd.type === 'boolean' ? [Type.Boolean()]
         : exact ? [StringEnum([...(fd.values ?? [])] as string[])]
           : fd.type === 'json' ? [Type.Unknown()]
             : [Type.String()];
-  return Type.Optional(Type.Union([...t, Type.Null()], o));
+  return OptionalNullable(t, o.description);
 }
 
 function answerOf(def: ObjectDef, extra: Record<string, TSchema>, opts: { $id: string; description: string }) {
@@ -57,7 +57,7 @@ function requestProps(def: ObjectDef, leaveOut: readonly string[] = []): Record<
   const writable = def.fields.filter((fd) => !fd.readOnly && !leaveOut.includes(fd.name));
   const props: Record<string, TSchema> = Object.fromEntries(writable.map((fd) => [fd.name, requestField(fd)]));
   for (const [alias, name] of Object.entries(def.fieldAliases ?? {})) {
-    props[alias] = Type.Optional(Type.Union([Type.String(), Type.Null()], { description: `Another name of ${name}` }));
+    props[alias] = OptionalNullable(Type.String(), `Another name of ${name}`);
   }
   props.customFields = Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'The tenant\'s custom fields, by API name: merged into the stored ones' }));
   return props;
@@ -78,7 +78,7 @@ const contactExample = { firstName: 'William', lastName: 'Chase', email: 'willia
 
 /** A new contact; `customerId` is the route's (or the new customer's) when left out. */
 export const NewContactBody = Type.Object(requestProps(CONTACT), {
-  ...open, description: 'A new contact; without a name it is named from firstName, middleName and lastName', example: contactExample,
+  ...open, $id: 'ContactInput', description: 'A new contact; without a name it is named from firstName, middleName and lastName', example: contactExample,
 });
 /** A contact as its customer's patch lists it: with an id, patched; without one, created. */
 const ContactInPatch = Type.Object({ id: Type.Optional(Type.String({ description: 'The contact to patch; without it a new contact is created' })), ...requestProps(CONTACT, ['customerId']) }, open);
@@ -91,19 +91,19 @@ const customerProps = requestProps(CUSTOMER);
 export const NewCustomerBody = Type.Object({
   ...customerProps,
   contacts: Type.Optional(Type.Array(Type.Object(requestProps(CONTACT, ['customerId']), open), { description: `Its contacts, at most ${MAX_CONTACTS_PER_CUSTOMER}` })),
-}, { ...open, description: 'A new customer; name is required', example: { name: 'Nue IO, Inc.', email: 'william.chase@nue.io', billingCountry: 'United States', contacts: [contactExample] } });
+}, { ...open, $id: 'CustomerInput', description: 'A new customer; name is required', example: { name: 'Nue IO, Inc.', email: 'william.chase@nue.io', billingCountry: 'United States', contacts: [contactExample] } });
 export const PatchCustomerBody = Type.Object({
   ...customerProps,
   contacts: Type.Optional(Type.Array(ContactInPatch, { description: 'Contacts with an id are patched, those without one created' })),
 }, { ...open, description: 'The fields to change (null clears one)', example: { phone: '+1 408 555 0100', paymentTerm: 'Net 45' } });
 
-// one object or a list: the list first, the seed's form (a schema error in a single object then reads `body must be array`)
-export const CreateCustomersBody = Type.Union([Type.Array(NewCustomerBody, { minItems: 1, maxItems: MAX_CUSTOMERS_PER_CALL }), NewCustomerBody], {
+// one object or a list (a schema error names the field of the deepest branch: validation.ts)
+export const CreateCustomersBody = Type.Union([Type.Array(Type.Ref('CustomerInput'), { minItems: 1, maxItems: MAX_CUSTOMERS_PER_CALL }), Type.Ref('CustomerInput')], {
   description: `1 to ${MAX_CUSTOMERS_PER_CALL} customers (or one, not in a list), all or nothing: every bad item is listed in errors`,
 });
 // more than the limit is the service's TOO_MANY_CONTACTS
-export const CreateContactsBody = Type.Union([Type.Array(NewContactBody, { minItems: 1 }), NewContactBody], {
+export const CreateContactsBody = Type.Union([Type.Array(Type.Ref('ContactInput'), { minItems: 1 }), Type.Ref('ContactInput')], {
   description: `1 to ${MAX_CONTACTS_PER_CUSTOMER} contacts (or one, not in a list), all or nothing`,
 });
 
-export const customerSchemas: TSchema[] = [ContactSchema, CustomerSchema];
+export const customerSchemas: TSchema[] = [ContactSchema, CustomerSchema, NewContactBody, NewCustomerBody];

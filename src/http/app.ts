@@ -42,10 +42,10 @@ import type { Config } from '../config.js';
 import { invalid } from '../core/errors.js';
 import { registerIdempotency } from './idempotency.js';
 import { registerObservability } from './observability.js';
-import { registerOpenApi } from './openapi.js';
+import { registerOpenApi, undocumentedOf } from './openapi.js';
 import { rewriteUrl } from './paths.js';
 import type { KeelRouteConfig, RouteEntry } from './route-config.js';
-import { formatSchemaErrors, serializerCompiler, shareSchema, validatorCompiler } from './validation.js';
+import { checkPreserialisedAnswers, formatSchemaErrors, serializerCompiler, shareSchema, validatorCompiler } from './validation.js';
 
 export interface AppDeps {
   db: Db;
@@ -99,6 +99,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.setSerializerCompiler(serializerCompiler(deps.checkResponses ?? false));
   app.setSchemaErrorFormatter(formatSchemaErrors);
   app.setErrorHandler(errorHandlerOf(deps.checkResponses ?? false));
+  if (deps.checkResponses) checkPreserialisedAnswers(app);
   app.setNotFoundHandler(notFoundHandler);
   app.addHook('onSend', async (req, reply, payload) => {
     reply.header('x-request-id', req.id);
@@ -125,7 +126,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   // the route table, as registered (the standing tests are generated from it); read when the app is
   // ready, since plugins may still set a route's config in their own onRoute hooks
-  const registered: { method: string | string[]; url: string; config?: unknown }[] = [];
+  const registered: { method: string | string[]; url: string; config?: unknown; schema?: unknown }[] = [];
   const routeTable: RouteEntry[] = [];
   app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (r) => { registered.push(r); });
@@ -134,6 +135,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       const config = (r.config ?? {}) as KeelRouteConfig;
       // every route a tenant's credential reaches says who may reach it (DESIGN §3 Tenant-wide routes)
       if ((config.auth ?? 'tenant') === 'tenant' && !config.scope) throw new Error(`${String(r.method)} ${r.url} declares no scope class (config.scope)`);
+      // and, in the suite, its errorCodes and success answer, so the document cannot leave a route out
+      const undocumented = deps.checkResponses ? undocumentedOf(r) : undefined;
+      if (undocumented) throw new Error(`${String(r.method)} ${r.url} ${undocumented}`);
       for (const method of [r.method].flat()) if (method !== 'HEAD') routeTable.push({ method, url: r.url, config });
     }
   });

@@ -14,9 +14,8 @@ export const PIPELINE_ERROR_CODES = [
 ] as const;
 const ADMIN_ERROR_CODES = ['ADMIN_API_DISABLED', 'INVALID_ADMIN_TOKEN'] as const;
 
-/** Every errorCode the route may answer, or undefined when it lists none (yet). */
-export function errorCodesOf(config: KeelRouteConfig | undefined): readonly string[] | undefined {
-  if (!config?.errorCodes) return undefined;
-  const pipeline: readonly string[] = config.auth === 'admin' ? [...PIPELINE_ERROR_CODES, ...ADMIN_ERROR_CODES] : PIPELINE_ERROR_CODES;
-  return [...new Set([...pipeline, ...config.errorCodes])];
+/** Every errorCode the route may answer: the pipeline's and its own. */
+export function errorCodesOf(config: KeelRouteConfig | undefined): readonly string[] {
+  const pipeline: readonly string[] = config?.auth === 'admin' ? [...PIPELINE_ERROR_CODES, ...ADMIN_ERROR_CODES] : PIPELINE_ERROR_CODES;
+  return [...new Set([...pipeline, ...(config?.errorCodes ?? [])])];
 }

@@ -64,7 +64,7 @@ export function toErrorReply(err: unknown): { status: number; body: ErrorBody } 
 }
 
 /** Answers every failure in the error shape. With `check` (the test suite) a code its route does not
- * list (config.errorCodes) is a 500 naming it, so the document's per-route codes cannot fall behind;
+ * list (config.errorCodes, or the pipeline's) is a 500 naming it, so the document's per-route codes cannot fall behind;
  * and a 500 says what failed (an answer off its schema, say) instead of only that something did. */
 export function errorHandlerOf(check: boolean) {
   if (!check) return errorHandler;

@@ -44,25 +44,77 @@ export function serializerCompiler(check: boolean): FastifySerializerCompiler<un
 }
 
 /**
- * A schema answers refer to by its `$id` (`Type.Ref('BillingJob')`): a component of the OpenAPI
- * document, and known to the answer check. The same schema in every app of a process.
+ * A schema bodies, queries and answers refer to by its `$id` (`Type.Ref('BillingJob')`): a component
+ * of the OpenAPI document, known to every validator (each with its own date rule). The same schema
+ * in every app of a process.
  */
 export function shareSchema(app: FastifyInstance, schema: object): void {
   app.addSchema(schema);
   const id = (schema as { $id?: unknown }).$id;
-  if (typeof id === 'string' && !answerAjv.getSchema(id)) answerAjv.addSchema(schema);
+  if (typeof id !== 'string') return;
+  for (const ajv of [bodyAjv, textAjv, answerAjv]) if (!ajv.getSchema(id)) ajv.addSchema(schema);
 }
 
 /** `body/lines/0/quantity must be >= 1`; enums list their allowed values, unknown fields are named. */
 export const formatSchemaErrors: SchemaErrorFormatter = (errors, dataVar) => {
-  const e = errors[0];
+  const e = mostSpecific(errors);
   if (!e) return new Error(`${dataVar} is invalid`);
   const path = `${dataVar}${e.instancePath}`;
   const params = e.params as Record<string, unknown>;
   let text = `${path} ${e.message ?? 'is invalid'}`;
+  if (e.keyword === 'type') text = `${path} must be ${typesAt(errors, e.instancePath).join(' or ')}`;
   if (e.keyword === 'enum' && Array.isArray(params.allowedValues)) text += `: ${params.allowedValues.join(', ')}`;
   if (e.keyword === 'format' && params.format === 'date') text = `${path} must be ${BUSINESS_DATE_TEXT}`;
   if (e.keyword === 'required') text = `${path}/${String(params.missingProperty)} is required`;
   if (e.keyword === 'additionalProperties') text = `${path}/${String(params.additionalProperty)} is not a known field`;
   return new Error(text);
 };
+
+type SchemaError = Parameters<SchemaErrorFormatter>[0][number];
+const depth = (e: SchemaError) => (e.instancePath === '' ? 0 : e.instancePath.split('/').length);
+
+/** A failed anyOf reports each branch's error, then its own: the one deepest into the value names
+ * what is wrong (a list-or-object body with a bad field says which field, not "must be array"). */
+function mostSpecific(errors: readonly SchemaError[]): SchemaError | undefined {
+  const own = errors.filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'oneOf');
+  return own.reduce<SchemaError | undefined>((best, e) => (!best || depth(e) > depth(best) ? e : best), undefined) ?? errors[0];
+}
+
+/** The types the branches at one place allow (a number or a decimal string: "must be number or
+ * string"); null, which leaves an optional field out, goes without saying. */
+function typesAt(errors: readonly SchemaError[], at: string): string[] {
+  const types = new Set(errors.filter((e) => e.keyword === 'type' && e.instancePath === at).flatMap((e) => [(e.params as { type: string | string[] }).type].flat()).flatMap((t) => t.split(',')));
+  if (types.size > 1) types.delete('null');
+  return [...types];
+}
+
+/**
+ * With the suite's check, the answers no serializer sees — a handler's own string or bytes (GraphQL's
+ * JSON, text, a PDF, an idempotent replay) — are checked as they are sent: the content type must be
+ * one the route declares, and a JSON body must match its schema.
+ */
+export function checkPreserialisedAnswers(app: FastifyInstance): void {
+  const serialised = new WeakSet<object>();
+  app.addHook('preSerialization', async (_req, reply, payload) => { serialised.add(reply); return payload; });
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (serialised.has(reply) || (typeof payload !== 'string' && !Buffer.isBuffer(payload))) return payload;
+    const responses = (req.routeOptions.schema as { response?: Record<string, unknown> } | undefined)?.response;
+    const declared = responses?.[String(reply.statusCode)] ?? responses?.[`${String(reply.statusCode)[0]}xx`] ?? responses?.[`${String(reply.statusCode)[0]}XX`];
+    if (!declared) return payload;
+    const type = String(reply.getHeader('content-type') ?? 'application/json').split(';')[0]!.trim();
+    const content = (declared as { content?: Record<string, { schema?: object }> }).content;
+    const schema = content ? content[type]?.schema : declared;
+    const where = `the ${reply.statusCode} answer of ${req.method} ${req.routeOptions.url}`;
+    if (!schema) throw new Error(`${where} is ${type}, which it does not declare (${Object.keys(content ?? {}).join(', ')})`);
+    if (type !== 'application/json') return payload;
+    const validate = compiledAnswer(schema);
+    if (!validate(JSON.parse(payload.toString()))) throw new Error(`${where} does not match its schema: ${answerAjv.errorsText(validate.errors, { dataVar: 'response' })}`);
+    return payload;
+  });
+}
+const compiledAnswers = new WeakMap<object, ReturnType<Ajv['compile']>>();
+function compiledAnswer(schema: object): ReturnType<Ajv['compile']> {
+  let validate = compiledAnswers.get(schema);
+  if (!validate) compiledAnswers.set(schema, validate = answerAjv.compile(schema));
+  return validate;
+}

@@ -1,5 +1,5 @@
 import { Type, type TSchema } from 'typebox';
-import { CustomFields, DateString, DateTime, Money, Nullable, Quantity, StringEnum, Uuid } from '../http/schemas.js';
+import { CustomFields, DateString, DateTime, DecimalInput, Money, Nullable, OptionalDecimal, OptionalNullable, Quantity, StringEnum, Uuid } from '../http/schemas.js';
 import { assetSchemas } from '../assets/schemas.js';
 import { CHANGE_TYPES } from '../change-orders/model.js';
 import { changeOrderSchemas } from '../change-orders/schemas.js';
@@ -96,9 +96,6 @@ export const OrdersDeleteResponseSchema = Type.Object({ deletedOrderIds: Type.Ar
 
 // --- requests -------------------------------------------------------------------------------------
 
-/** An optional field that null leaves out as well (request.ts reads null as absent). */
-const opt = (t: TSchema | TSchema[], description?: string) => Type.Optional(Type.Union([...[t].flat(), Type.Null()], description ? { description } : {}));
-const DECIMAL = [Type.Number(), Type.String()];
 const PERIOD = StringEnum(['Month', 'Quarter', 'Semi-Annual', 'Annual']);
 const TIMING = StringEnum(['InAdvance', 'In Advance', 'InArrears', 'In Arrears']);
 const ID = (what: string) => Type.String({ description: `${what} (a UUID)` });
@@ -107,105 +104,105 @@ const DATE = Type.String({ format: 'date' });
 
 /** CreateOrderOptions (seed §3 R7); each defaults as described. */
 export const OrderOptionsBody = Type.Object({
-  activateOrder: opt(Type.Boolean(), 'Place the order (default true); false keeps a cart (a Draft order)'),
-  calculatePrice: opt(Type.Boolean(), 'Price from the price book (default true); false takes the lines\' listPrice/netSalesPrice as sent (needs prices:override)'),
-  calculateTax: opt(Type.Boolean(), 'Tax the lines (default true)'),
-  previewInvoice: opt(Type.Boolean(), 'Answer the invoices it would bring in previewInvoices (default false; ignored with activateInvoice)'),
-  generateInvoice: opt(Type.Boolean(), 'Write the first invoice, Draft (default false; true with activateInvoice)'),
-  activateInvoice: opt(Type.Boolean(), 'Write the first invoice Active and charge it to the payment method (default false); implies activateOrder and generateInvoice'),
-  cancelOnPaymentFail: opt(Type.Boolean(), 'A declined payment leaves nothing written (402) (default false)'),
-  asyncPayment: opt(Type.Boolean(), 'Answer at once with the payment Pending; it is charged in the background (default false)'),
-}, { additionalProperties: true, description: 'What to do with the order' });
+  activateOrder: OptionalNullable(Type.Boolean(), 'Place the order (default true); false keeps a cart (a Draft order)'),
+  calculatePrice: OptionalNullable(Type.Boolean(), 'Price from the price book (default true); false takes the lines\' listPrice/netSalesPrice as sent (needs prices:override)'),
+  calculateTax: OptionalNullable(Type.Boolean(), 'Tax the lines (default true)'),
+  previewInvoice: OptionalNullable(Type.Boolean(), 'Answer the invoices it would bring in previewInvoices (default false; ignored with activateInvoice)'),
+  generateInvoice: OptionalNullable(Type.Boolean(), 'Write the first invoice, Draft (default false; true with activateInvoice)'),
+  activateInvoice: OptionalNullable(Type.Boolean(), 'Write the first invoice Active and charge it to the payment method (default false); implies activateOrder and generateInvoice'),
+  cancelOnPaymentFail: OptionalNullable(Type.Boolean(), 'A declined payment leaves nothing written (402) (default false)'),
+  asyncPayment: OptionalNullable(Type.Boolean(), 'Answer at once with the payment Pending; it is charged in the background (default false)'),
+}, { additionalProperties: true, $id: 'CreateOrderOptions', description: 'What to do with the order' });
 
 const PaymentMethodBody = Type.Object({
   token: Type.String({ description: 'The gateway\'s payment method token, e.g. pm_card_visa' }),
-  gateway: opt(Type.String(), 'The gateway (default test)'),
+  gateway: OptionalNullable(Type.String(), 'The gateway (default test)'),
 }, { additionalProperties: true, description: 'Charged for the first invoice with activateInvoice; without it the customer\'s stored default' });
 
 const AddOnBody = Type.Object({
   productOptionId: ID('The bundle\'s product option'),
-  quantity: opt(DECIMAL, 'Its quantity (default the option\'s); a number or a decimal string, >= 0'),
+  quantity: OptionalDecimal('Its quantity (default the option\'s); a number or a decimal string, >= 0'),
 }, { additionalProperties: true });
 
 /** One line (OrderProductRequestMap, and the preview's OrderProductForPreview names). */
 export const OrderLineBody = Type.Object({
-  id: opt([Type.String(), Type.Number()], 'The client\'s id for the line: a preview\'s invoice details name it (orderProductId); an order ignores it'),
-  productId: opt(Type.String(), 'The product (a UUID); or name it by sku'),
-  sku: opt(Type.String(), 'The product, by its sku, in place of productId'),
-  productSku: opt(Type.String(), 'Another name of sku (the preview\'s)'),
-  uomId: opt(Type.String(), 'The unit of measure (its id or its name, e.g. User/Month) whose price book entry the line takes'),
-  priceBookEntryId: opt(Type.String(), 'The price book entry (a UUID)'),
-  lineType: opt(StringEnum(['LineItem']), 'LineItem only on a new order'),
-  quantity: opt(DECIMAL, 'Units (default 1), > 0; a number or a decimal string'),
-  subscriptionTerm: opt(Type.Integer(), 'Term units, 1 to 1200 (default the product\'s)'),
-  subscriptionStartDate: opt(DATE, 'Default the effective date'),
-  startDate: opt(DATE, 'Another name of subscriptionStartDate (the preview\'s)'),
-  subscriptionEndDate: opt(DATE, 'The end the client expects, inclusive: it must end a whole term'),
-  endDate: opt(DATE, 'Another name of subscriptionEndDate (the preview\'s)'),
-  billingTiming: opt(TIMING),
-  billingPeriod: opt(PERIOD),
-  'Billing Period': opt(PERIOD, 'Another name of billingPeriod (the preview\'s)'),
-  billCycleDay: opt(Type.Integer(), '1 to 31'),
-  'Bill Cycle Day': opt([Type.Integer(), Type.String()], 'Another name of billCycleDay (the preview\'s; digits accepted)'),
-  billCycleStartMonth: opt(Type.Integer(), '1 to 12'),
-  'Billing Start Month': opt([Type.Integer(), Type.String()], 'Another name of billCycleStartMonth (the preview\'s; digits accepted)'),
-  autoRenew: opt(Type.Boolean()),
-  renewalTerm: opt(Type.Integer(), 'Term units, 1 to 1200'),
-  defaultRenewalTerm: opt(Type.Integer(), 'Another name of renewalTerm'),
-  discount: opt(DECIMAL, 'A discount in percent, 0 to 100'),
-  discountPercentage: opt(DECIMAL, 'Another name of discount'),
-  discountAmount: opt(DECIMAL, 'A discount amount, >= 0'),
-  listPrice: opt(DECIMAL, 'With calculatePrice false: the unit list price, >= 0'),
-  netSalesPrice: opt(DECIMAL, 'With calculatePrice false: the unit net price (below zero: a credit line)'),
-  totalPrice: opt(DECIMAL, 'With calculatePrice false: the line\'s total'),
-  addOns: opt(Type.Array(AddOnBody), 'A bundle\'s options to include'),
-  options: opt(Type.Array(AddOnBody), 'Another name of addOns'),
-  description: opt(Type.String()),
-  refId: opt([Type.String(), Type.Number()], 'The client\'s reference, kept on the line'),
-  customFields: opt(Obj),
-}, { additionalProperties: true, description: 'An order line; a field sent null is left out' });
+  id: OptionalNullable([Type.String(), Type.Number()], 'The client\'s id for the line: a preview\'s invoice details name it (orderProductId); an order ignores it'),
+  productId: OptionalNullable(Type.String(), 'The product (a UUID); or name it by sku'),
+  sku: OptionalNullable(Type.String(), 'The product, by its sku, in place of productId'),
+  productSku: OptionalNullable(Type.String(), 'Another name of sku (the preview\'s)'),
+  uomId: OptionalNullable(Type.String(), 'The unit of measure (its id or its name, e.g. User/Month) whose price book entry the line takes'),
+  priceBookEntryId: OptionalNullable(Type.String(), 'The price book entry (a UUID)'),
+  lineType: OptionalNullable(StringEnum(['LineItem']), 'LineItem only on a new order'),
+  quantity: OptionalDecimal('Units (default 1), > 0; a number or a decimal string'),
+  subscriptionTerm: OptionalNullable(Type.Integer(), 'Term units, 1 to 1200 (default the product\'s)'),
+  subscriptionStartDate: OptionalNullable(DATE, 'Default the effective date'),
+  startDate: OptionalNullable(DATE, 'Another name of subscriptionStartDate (the preview\'s)'),
+  subscriptionEndDate: OptionalNullable(DATE, 'The end the client expects, inclusive: it must end a whole term'),
+  endDate: OptionalNullable(DATE, 'Another name of subscriptionEndDate (the preview\'s)'),
+  billingTiming: OptionalNullable(TIMING),
+  billingPeriod: OptionalNullable(PERIOD),
+  'Billing Period': OptionalNullable(PERIOD, 'Another name of billingPeriod (the preview\'s)'),
+  billCycleDay: OptionalNullable(Type.Integer(), '1 to 31'),
+  'Bill Cycle Day': OptionalNullable([Type.Integer(), Type.String()], 'Another name of billCycleDay (the preview\'s; digits accepted)'),
+  billCycleStartMonth: OptionalNullable(Type.Integer(), '1 to 12'),
+  'Billing Start Month': OptionalNullable([Type.Integer(), Type.String()], 'Another name of billCycleStartMonth (the preview\'s; digits accepted)'),
+  autoRenew: OptionalNullable(Type.Boolean()),
+  renewalTerm: OptionalNullable(Type.Integer(), 'Term units, 1 to 1200'),
+  defaultRenewalTerm: OptionalNullable(Type.Integer(), 'Another name of renewalTerm'),
+  discount: OptionalDecimal('A discount in percent, 0 to 100'),
+  discountPercentage: OptionalDecimal('Another name of discount'),
+  discountAmount: OptionalDecimal('A discount amount, >= 0'),
+  listPrice: OptionalDecimal('With calculatePrice false: the unit list price, >= 0'),
+  netSalesPrice: OptionalDecimal('With calculatePrice false: the unit net price (below zero: a credit line)'),
+  totalPrice: OptionalDecimal('With calculatePrice false: the line\'s total'),
+  addOns: OptionalNullable(Type.Array(AddOnBody), 'A bundle\'s options to include'),
+  options: OptionalNullable(Type.Array(AddOnBody), 'Another name of addOns'),
+  description: OptionalNullable(Type.String()),
+  refId: OptionalNullable([Type.String(), Type.Number()], 'The client\'s reference, kept on the line'),
+  customFields: OptionalNullable(Obj),
+}, { additionalProperties: true, $id: 'OrderLineRequest', description: 'An order line; a field sent null is left out' });
 
-const newCustomer = Type.Object({
-  id: opt(Type.String(), 'An existing customer (its id or external id) in place of a new one'),
+const NewOrderCustomerBody = Type.Object({
+  id: OptionalNullable(Type.String(), 'An existing customer (its id or external id) in place of a new one'),
   ...NewCustomerBody.properties,
-}, { additionalProperties: true, description: 'A new customer (name required), or an existing one by id' });
-const billToContact = Type.Object({
-  id: opt(Type.String(), 'An existing contact of the customer (a UUID) in place of a new one'),
+}, { additionalProperties: true, $id: 'OrderCustomer', description: 'A new customer (name required), or an existing one by id' });
+const OrderBillToContactBody = Type.Object({
+  id: OptionalNullable(Type.String(), 'An existing contact of the customer (a UUID) in place of a new one'),
   ...NewContactBody.properties,
-}, { additionalProperties: true, description: 'The bill-to contact: a new one (its address taxes the order), or an existing one by id' });
+}, { additionalProperties: true, $id: 'OrderBillToContact', description: 'The bill-to contact: a new one (its address taxes the order), or an existing one by id' });
 
-const lines = (what: string) => opt(Type.Array(OrderLineBody, { maxItems: 200 }), what);
+const lines = (what: string) => OptionalNullable(Type.Array(Type.Ref('OrderLineRequest'), { maxItems: 200 }), what);
 
 /** The order header's fields (POST /orders, POST /orders/{id}, the invoice preview). */
 const orderProps = {
-  options: opt(OrderOptionsBody),
+  options: OptionalNullable(Type.Ref('CreateOrderOptions')),
   orderProducts: lines('The lines, at most 200 (at least one to place an order)'),
   lines: lines('Another name of orderProducts (the guide\'s)'),
-  customerId: opt(Type.String(), 'An existing customer: its id or its external id'),
-  customer: opt(newCustomer),
-  billToContact: opt(billToContact),
-  billToContactId: opt(Type.String(), 'An existing contact of the customer (a UUID)'),
-  shipToContactId: opt(Type.String(), 'A UUID'),
-  billingAccountId: opt(Type.String(), 'A UUID (default the customer)'),
-  name: opt(Type.String()), description: opt(Type.String()),
-  effectiveDate: opt(DATE, 'Default today in the tenant\'s time zone'),
-  priceBookId: opt(Type.String(), 'The price book (a UUID; default the tenant\'s)'),
-  currencyIsoCode: opt(Type.String(), 'ISO 4217 (default the customer\'s, else the tenant\'s)'),
-  billingPeriod: opt(PERIOD, 'The lines\' default billing period'),
-  billingCycle: opt(PERIOD, 'Another name of billingPeriod (the guide\'s)'),
-  'Billing Period': opt(PERIOD, 'Another name of billingPeriod (the preview\'s)'),
-  billCycleDay: opt(Type.Integer(), '1 to 31'),
-  'Bill Cycle Day': opt([Type.Integer(), Type.String()], 'Another name of billCycleDay (the preview\'s; digits accepted)'),
-  billingTiming: opt(TIMING),
-  paymentTerm: opt(Type.String(), 'e.g. Net 30'),
-  'Payment Term': opt(Type.String(), 'Another name of paymentTerm (the preview\'s)'),
-  poNumber: opt(Type.String()), poDate: opt(DATE), orderReferenceNumber: opt(Type.String()),
-  billingAddress: opt(Type.String()), shippingAddress: opt(Type.String()),
-  refId: opt([Type.String(), Type.Number()], 'The client\'s reference for the order'),
-  customFields: opt(Obj),
-  transactionHub: opt(Obj, 'Payment details, echoed back in the answer'),
-  taxRates: opt(Type.Array(Type.Object({ productSku: Type.String(), taxPercentage: Type.Union(DECIMAL, { description: '0 to 100' }) }, { additionalProperties: true })), 'Rates by product sku that override the tenant\'s for this order'),
-  paymentMethod: opt(PaymentMethodBody),
+  customerId: OptionalNullable(Type.String(), 'An existing customer: its id or its external id'),
+  customer: OptionalNullable(Type.Ref('OrderCustomer')),
+  billToContact: OptionalNullable(Type.Ref('OrderBillToContact')),
+  billToContactId: OptionalNullable(Type.String(), 'An existing contact of the customer (a UUID)'),
+  shipToContactId: OptionalNullable(Type.String(), 'A UUID'),
+  billingAccountId: OptionalNullable(Type.String(), 'A UUID (default the customer)'),
+  name: OptionalNullable(Type.String()), description: OptionalNullable(Type.String()),
+  effectiveDate: OptionalNullable(DATE, 'Default today in the tenant\'s time zone'),
+  priceBookId: OptionalNullable(Type.String(), 'The price book (a UUID; default the tenant\'s)'),
+  currencyIsoCode: OptionalNullable(Type.String(), 'ISO 4217 (default the customer\'s, else the tenant\'s)'),
+  billingPeriod: OptionalNullable(PERIOD, 'The lines\' default billing period'),
+  billingCycle: OptionalNullable(PERIOD, 'Another name of billingPeriod (the guide\'s)'),
+  'Billing Period': OptionalNullable(PERIOD, 'Another name of billingPeriod (the preview\'s)'),
+  billCycleDay: OptionalNullable(Type.Integer(), '1 to 31'),
+  'Bill Cycle Day': OptionalNullable([Type.Integer(), Type.String()], 'Another name of billCycleDay (the preview\'s; digits accepted)'),
+  billingTiming: OptionalNullable(TIMING),
+  paymentTerm: OptionalNullable(Type.String(), 'e.g. Net 30'),
+  'Payment Term': OptionalNullable(Type.String(), 'Another name of paymentTerm (the preview\'s)'),
+  poNumber: OptionalNullable(Type.String()), poDate: OptionalNullable(DATE), orderReferenceNumber: OptionalNullable(Type.String()),
+  billingAddress: OptionalNullable(Type.String()), shippingAddress: OptionalNullable(Type.String()),
+  refId: OptionalNullable([Type.String(), Type.Number()], 'The client\'s reference for the order'),
+  customFields: OptionalNullable(Obj),
+  transactionHub: OptionalNullable(Obj, 'Payment details, echoed back in the answer'),
+  taxRates: OptionalNullable(Type.Array(Type.Object({ productSku: Type.String(), taxPercentage: DecimalInput('0 to 100') }, { additionalProperties: true })), 'Rates by product sku that override the tenant\'s for this order'),
+  paymentMethod: OptionalNullable(PaymentMethodBody),
 };
 
 // seed 002 part B §1.5, TC-1 (test/vectors/orders.json): the guide's names
@@ -230,7 +227,7 @@ export const CpqCreateOrderBody = Type.Object({
   customerId: Type.String({ description: 'An existing customer: its id or its external id' }),
   effectiveDate: DateString,
   priceBookId: Type.String({ description: 'The price book (a UUID)' }),
-  orderProducts: Type.Array(OrderLineBody, { maxItems: 200, description: 'The lines' }),
+  orderProducts: Type.Array(Type.Ref('OrderLineRequest'), { maxItems: 200, description: 'The lines' }),
 }, {
   additionalProperties: true,
   example: { customerId: '3c8a5e7f-2b1d-4e6a-9f0c-7d8e9a0b1c2d', effectiveDate: '2023-06-22', priceBookId: '5f0c7a8e-8f5a-4a53-9d0e-1c2b3a4d5e6f', orderProducts: [{ productId: '01e4b0c2-7d3a-4f7e-9c55-6a1f2b3c4d5e', quantity: 1, subscriptionTerm: 12 }] },
@@ -240,8 +237,8 @@ export const CpqCreateOrderBody = Type.Object({
 /** POST /orders/invoices:preview (OrderInvoicePreviewRequest, seed §1.7). */
 export const PreviewInvoicesBody = Type.Object({
   ...orderProps,
-  targetDate: opt(DATE, 'The invoice a billing run would make on this date; without it, the order-flow (first) invoice'),
-  firstInvoiceOnly: opt(Type.Boolean(), 'Only the first invoice (targetDate ignored); default false'),
+  targetDate: OptionalNullable(DATE, 'The invoice a billing run would make on this date; without it, the order-flow (first) invoice'),
+  firstInvoiceOnly: OptionalNullable(Type.Boolean(), 'Only the first invoice (targetDate ignored); default false'),
 }, {
   additionalProperties: true,
   // seed TC-4 (its ids are the seed's CRM ids; Keel's are UUIDs)
@@ -254,16 +251,16 @@ export const PreviewInvoicesBody = Type.Object({
 
 /** POST /orders/{id}:activate (ActivateOrderRequest): the options at the top level. */
 export const ActivateOrderBody = Type.Object({
-  generateInvoice: opt(Type.Boolean(), 'Write the first invoice, Draft (default false)'),
-  activateInvoice: opt(Type.Boolean(), 'Write it Active and charge it (default false); implies generateInvoice'),
-  cancelOnPaymentFail: opt(Type.Boolean(), 'A declined payment leaves nothing written (402)'),
-  asyncPayment: opt(Type.Boolean(), 'Answer at once with the payment Pending'),
-  previewInvoice: opt(Type.Boolean()), calculateTax: opt(Type.Boolean()), calculatePrice: opt(Type.Boolean()),
-  additionalFields: opt(Type.Object({
-    name: opt(Type.String()), description: opt(Type.String()), poNumber: opt(Type.String()), poDate: opt(DATE),
-    orderReferenceNumber: opt(Type.String()), billingAddress: opt(Type.String()), shippingAddress: opt(Type.String()), customFields: opt(Obj),
+  generateInvoice: OptionalNullable(Type.Boolean(), 'Write the first invoice, Draft (default false)'),
+  activateInvoice: OptionalNullable(Type.Boolean(), 'Write it Active and charge it (default false); implies generateInvoice'),
+  cancelOnPaymentFail: OptionalNullable(Type.Boolean(), 'A declined payment leaves nothing written (402)'),
+  asyncPayment: OptionalNullable(Type.Boolean(), 'Answer at once with the payment Pending'),
+  previewInvoice: OptionalNullable(Type.Boolean()), calculateTax: OptionalNullable(Type.Boolean()), calculatePrice: OptionalNullable(Type.Boolean()),
+  additionalFields: OptionalNullable(Type.Object({
+    name: OptionalNullable(Type.String()), description: OptionalNullable(Type.String()), poNumber: OptionalNullable(Type.String()), poDate: OptionalNullable(DATE),
+    orderReferenceNumber: OptionalNullable(Type.String()), billingAddress: OptionalNullable(Type.String()), shippingAddress: OptionalNullable(Type.String()), customFields: OptionalNullable(Obj),
   }, { additionalProperties: true, description: 'Written onto the order before it is activated (any other field is a 400)' })),
-  paymentMethod: opt(PaymentMethodBody),
+  paymentMethod: OptionalNullable(PaymentMethodBody),
 }, { additionalProperties: true, example: { generateInvoice: true, activateInvoice: true }, description: 'How to activate the Draft (a change order\'s Draft is planned again and must match its preview)' });
 
 export const DeleteOrdersBody = Type.Object({
@@ -274,5 +271,6 @@ export const DeleteOrdersBody = Type.Object({
 /** Every schema these answers refer to by $id (registered at the root: src/http/app.ts). */
 export const orderSchemas: TSchema[] = [
   OrderSchema, OrderProductSchema, CheckoutPaymentSchema, CreateOrderResponseSchema, ChangeOrderCreateResponseSchema, OrdersDeleteResponseSchema,
+  OrderOptionsBody, OrderLineBody, NewOrderCustomerBody, OrderBillToContactBody,
   ...assetSchemas, ...customerSchemas, ...changeOrderSchemas,
 ];

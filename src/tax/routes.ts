@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { NoContent } from '../tenancy/schemas.js';
 import type { TaxService } from './service.js';
+import { DecimalInput } from '../http/schemas.js';
 
 export const taxRoutes: FastifyPluginAsyncTypebox<{ tax: TaxService }> = async (app, { tax: taxService }) => {
   app.get('/tax/rates', {
@@ -17,7 +18,7 @@ export const taxRoutes: FastifyPluginAsyncTypebox<{ tax: TaxService }> = async (
         country: Type.String({ minLength: 1, description: 'The country, as addresses spell it' }),
         state: Type.Optional(Type.String({ minLength: 1, description: 'Only this state (absent: the whole country)' })),
         taxCode: Type.Optional(Type.String({ minLength: 1, description: 'Only lines of products with this tax code' })),
-        taxPercentage: Type.Union([Type.Number(), Type.String()], { description: 'Percent from 0 to 100: a number or a decimal string' }),
+        taxPercentage: DecimalInput('Percent from 0 to 100'),
       }, { example: { country: 'United States', state: 'California', taxPercentage: '8.625' } }),
       response: { 201: Type.Ref('TaxRate') },
     },

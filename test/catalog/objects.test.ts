@@ -45,7 +45,7 @@ describe('generic object create', () => {
       [{ name: 'x', sku: sku(), startDate: '2023-02-30' }, 400, 'body/startDate must be a date YYYY-MM-DD from 1900-01-01 to 2199-12-31'],
       [{ name: 'x', sku: sku(), startDate: '2024-01-02', endDate: '2024-01-01' }, 400, 'body/endDate must not be before startDate'],
       [{ name: 'x', sku: sku(), uomId: 'nope' }, 400, 'body/uomId must be the id of a Uom'],
-      [[1], 400, 'body must be object'], // the body schema's: one object or (…List) an array of them
+      [[1], 400, 'body/0 must be object'], // the body schema's: one object or (…List) an array of objects
     ];
     const before = (await get('/objects/Product?limit=500')).json().records.length;
     for (const [body, status, message] of cases) {

@@ -72,6 +72,17 @@ describe('error bodies', () => {
     expect(res.json()).toMatchObject({ errorCode: 'INVALID_FIELD', message: 'body/name must be string' });
   });
 
+  it('a body that may be one of several shapes names the field that is wrong, not the shape it is not', async () => {
+    // POST /orders/customers takes a list or one customer: a bad single customer says what is bad about it
+    const one = await t.call('POST', '/orders/customers', { body: { name: 'C', billCycleDay: true }, headers: withKey(key) });
+    expect([one.statusCode, one.json().errorCode, one.json().message]).toEqual([400, 'INVALID_FIELD', expect.stringMatching(/^body\/billCycleDay must be /)]);
+    const inList = await t.call('POST', '/orders/customers', { body: [{ name: 'C' }, { name: 7 }], headers: withKey(key) });
+    expect([inList.statusCode, inList.json().message]).toEqual([400, 'body/1/name must be string']);
+    // a field that takes a number or a decimal string says both
+    const rate = await t.call('POST', '/tax/rates', { body: { country: 'US', taxPercentage: true }, headers: withKey(key) });
+    expect([rate.statusCode, rate.json().message]).toEqual([400, 'body/taxPercentage must be number or string']);
+  });
+
   it('a missing field names the field', async () => {
     const res = await t.call('POST', '/apiKeys', { body: { name: 'k' }, headers: withKey(key) });
     expect(res.statusCode).toBe(400);

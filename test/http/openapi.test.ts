@@ -6,7 +6,8 @@ import { Type } from 'typebox';
 import Fastify from 'fastify';
 import { conflict, notFound } from '../../src/core/errors.js';
 import { errorHandlerOf } from '../../src/http/errors.js';
-import { serializerCompiler } from '../../src/http/validation.js';
+import { checkPreserialisedAnswers, serializerCompiler } from '../../src/http/validation.js';
+import { undocumentedOf } from '../../src/http/openapi.js';
 import { testApp, type TestApp } from '../support/app.js';
 
 // The OpenAPI document is the contract (DESIGN §3, issue 16): it passes a real validator, and every
@@ -80,6 +81,39 @@ describe('the OpenAPI document', () => {
     expect(spec.components?.schemas?.BillingJob).toMatchObject({ type: 'object' });
     const job = spec.paths['/billing/jobs/{id}']!.get!.responses['200'] as OpenAPIV3.ResponseObject;
     expect(job.content?.['application/json']?.schema).toEqual({ $ref: '#/components/schemas/BillingJob' });
+  });
+
+  it('checks the answers no serializer sees too (a handler\'s own JSON text, text, bytes), and starts no route it cannot document', async () => {
+    const app = Fastify();
+    app.setErrorHandler(errorHandlerOf(true));
+    checkPreserialisedAnswers(app);
+    const Answer = Type.Object({ data: Type.Object({ n: Type.Integer() }) }, { additionalProperties: false });
+    app.get('/json', async (_req, reply) => reply.type('application/json').send('{"data":{"n":1}}'));
+    app.get('/json-off', { schema: { response: { 200: Answer } } }, async (_req, reply) => reply.type('application/json').send('{"data":{"n":"1"}}'));
+    app.get('/json-on', { schema: { response: { 200: Answer } } }, async (_req, reply) => reply.type('application/json').send('{"data":{"n":1}}'));
+    const text = { 200: { description: 'text', content: { 'text/plain': { schema: Type.String() } } } };
+    app.get('/text', { schema: { response: text } }, async (_req, reply) => reply.type('text/plain').send('ok'));
+    app.get('/html', { schema: { response: text } }, async (_req, reply) => reply.type('text/html').send('<p>ok</p>'));
+    const [undeclared, off, on, plain, html] = await Promise.all(['/json', '/json-off', '/json-on', '/text', '/html'].map((url) => app.inject(url)));
+    expect([undeclared.statusCode, on.statusCode, on.body, plain.statusCode, plain.body]).toEqual([200, 200, '{"data":{"n":1}}', 200, 'ok']);
+    expect([off.statusCode, off.json().message]).toEqual([500, 'the 200 answer of GET /json-off does not match its schema: response/data/n must be integer']);
+    expect([html.statusCode, html.json().message]).toEqual([500, 'the 200 answer of GET /html is text/html, which it does not declare (text/plain)']);
+    await app.close();
+    // a route that lists no errorCodes or describes no success is refused at start in the suite (app.ts)
+    expect(undocumentedOf({ config: {}, schema: { response: { 200: Answer } } })).toBe('lists no errorCodes (config.errorCodes)');
+    expect(undocumentedOf({ config: { errorCodes: [] }, schema: { response: { 400: Answer } } })).toBe('describes no success answer (schema.response 2xx)');
+    expect(undocumentedOf({ config: {}, schema: { hide: true } })).toBeUndefined();
+    expect(undocumentedOf({ config: { errorCodes: [] }, schema: { response: { 204: { description: 'nothing' } } } })).toBeUndefined();
+  });
+
+  it('names each shared shape once: bodies refer to the request schemas as answers do to theirs', () => {
+    const body = (path: string, method: 'post' | 'patch') => JSON.stringify((spec.paths[path]![method]!.requestBody as OpenAPIV3.RequestBodyObject).content['application/json']!.schema);
+    for (const path of ['/orders', '/orders/invoices:preview', '/cpq/create-order', '/orders/{id}']) expect(body(path, 'post'), path).toContain('"$ref":"#/components/schemas/OrderLineRequest"');
+    expect(body('/orders/change-orders', 'post')).toContain('"$ref":"#/components/schemas/AssetChangeRequest"');
+    expect(body('/objects/{objectName}', 'post')).toContain('"$ref":"#/components/schemas/CatalogObjectInput"');
+    expect(JSON.stringify(spec.components?.schemas?.CatalogObjectInput)).toContain('"$ref":"#/components/schemas/ProductInput"');
+    expect(JSON.stringify(spec.components?.schemas?.ProductContent)).toContain('"$ref":"#/components/schemas/PriceBookEntryContent"');
+    expect(body('/orders/customers', 'post')).toContain('"$ref":"#/components/schemas/CustomerInput"');
   });
 
   it('is served as a Postman collection too (/postman.json): every operation a request, colon verbs literal', async () => {
