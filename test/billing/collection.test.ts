@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../support/eventually.js';
 import { testApp, withKey, type TestApp } from '../support/app.js';
 import { orderFixture } from '../orders/support.js';
 
@@ -295,8 +296,7 @@ describe('credit memos: transferToPayments refunds to the original payment metho
     const s = await setup();
     const c = await s.customer('pm_card_visa');
     const [id] = await s.run('2023-06-22', c);
-    await settle();
-    const [paid] = await s.attempts(id!);
+    const [paid] = await eventually(async () => { await settle(); return s.attempts(id!); }, ([a]) => a?.status !== 'Scheduled');
     expect(paid).toMatchObject({ status: 'Succeeded', amount: 29.7 });
     await s.clock('2023-06-25');
     const sub = (await s.ok('GET', `/billing/invoices/${id}`)).items[0].assetNumber as string;

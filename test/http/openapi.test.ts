@@ -94,7 +94,7 @@ describe('the OpenAPI document', () => {
     const text = { 200: { description: 'text', content: { 'text/plain': { schema: Type.String() } } } };
     app.get('/text', { schema: { response: text } }, async (_req, reply) => reply.type('text/plain').send('ok'));
     app.get('/html', { schema: { response: text } }, async (_req, reply) => reply.type('text/html').send('<p>ok</p>'));
-    const [undeclared, off, on, plain, html] = await Promise.all(['/json', '/json-off', '/json-on', '/text', '/html'].map((url) => app.inject(url)));
+    const [undeclared, off, on, plain, html] = await Promise.all([app.inject('/json'), app.inject('/json-off'), app.inject('/json-on'), app.inject('/text'), app.inject('/html')]);
     expect([undeclared.statusCode, on.statusCode, on.body, plain.statusCode, plain.body]).toEqual([200, 200, '{"data":{"n":1}}', 200, 'ok']);
     expect([off.statusCode, off.json().message]).toEqual([500, 'the 200 answer of GET /json-off does not match its schema: response/data/n must be integer']);
     expect([html.statusCode, html.json().message]).toEqual([500, 'the 200 answer of GET /html is text/html, which it does not declare (text/plain)']);

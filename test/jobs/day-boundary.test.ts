@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../support/eventually.js';
 import { KINDS } from '../../src/jobs/background.js';
 import { Temporal } from 'temporal-polyfill';
 import { DAY_BOUNDARY } from '../../src/jobs/day-boundary.js';
@@ -36,13 +37,8 @@ describe('day-boundary job', () => {
     const dayJobs = async () => (await t.rt.jobs.list(f.tenant.id, DAY_BOUNDARY)).sort((a, b) => String(a.payload.day).localeCompare(String(b.payload.day)));
     // On a shared PostgreSQL another test process's background loop may have claimed some of these
     // jobs: nothing left to claim here is not yet everything done, so wait for them to finish too.
-    const settled = async () => {
-      for (let i = 0; i < 300; i++) {
-        await t.rt.jobs.runUntilIdle({ tenantId: f.tenant.id });
-        if ((await dayJobs()).every((j) => j.status !== 'Queued' && j.status !== 'Processing')) return;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    };
+    const settled = () => eventually(async () => { await t.rt.jobs.runUntilIdle({ tenantId: f.tenant.id }); return dayJobs(); },
+      (jobs) => jobs.every((j) => j.status !== 'Queued' && j.status !== 'Processing'), 30_000);
     expect(await dayJobs(), 'moving the clock back crosses no day').toEqual([]);
 
     await f.post('/test/clock', { today: '2024-06-21' });

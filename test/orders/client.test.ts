@@ -23,13 +23,13 @@ describe('the typed client', () => {
   it('places, activates, bills and pays an order; errors arrive in the error shape', async () => {
     const draft = await api.POST('/orders', { body: { options: { activateOrder: false }, customer: { name: 'Typed buyer' }, lines: [line()] } });
     expect(draft.response.status, JSON.stringify(draft.error)).toBe(200);
-    const order = (draft.data as { order: { id: string; status: string; totalPrice: number; customerId: string } }).order;
+    const order = draft.data!.order;
     expect([order.status, order.totalPrice]).toEqual(['Draft', 118.8]);
     // a colon verb, as the document writes it
     const activated = await api.POST('/orders/{id}:activate', { params: { path: { id: order.id } }, body: {} });
     expect(activated.response.status, JSON.stringify(activated.error)).toBe(200);
     const read = await api.GET('/orders/{id}', { params: { path: { id: order.id } } });
-    expect((read.data as { order: { status: string } }).order.status).toBe('Activated');
+    expect(read.data?.order.status).toBe('Activated');
     // a run is a job; its answer is typed by the document (BillingJob)
     const run = await api.POST('/billing/schedules', { body: { scheduleType: 'OneTime', targetDate: '2023-06-22', autoActivate: true } });
     expect(run.response.status).toBe(201);
@@ -42,7 +42,20 @@ describe('the typed client', () => {
     const invoiceId = job.invoiceIds[0]!;
     const paid = await api.POST('/billing/invoices:pay', { body: { payInvoices: [{ invoiceId }], paymentMethod: { token: 'pm_card_visa' } } });
     expect(paid.response.status, JSON.stringify(paid.error)).toBe(200);
-    expect((paid.data as { invoices: { id: string; balance: number; paymentStatus: string }[] }).invoices[0]).toMatchObject({ id: invoiceId, balance: 0, paymentStatus: 'Paid' });
+    if (!paid.data || !('invoices' in paid.data)) throw new Error(':pay with a payment method answers with each invoice after its charge');
+    expect(paid.data.invoices[0]).toMatchObject({ id: invoiceId, balance: 0, paymentStatus: 'Paid' });
+    // a change through its preview: the previewHash commits what was previewed, and only that
+    const invoice = await api.GET('/billing/invoices/{id}', { params: { path: { id: invoiceId } } });
+    const assetNumber = invoice.data!.items[0]!.assetNumber!;
+    const change = { assetChanges: [{ assetNumber, changeType: 'UpdateQuantity' as const, quantity: 1, startDate: '2023-07-01' }] };
+    const preview = await api.POST('/cpq/change-order:preview', { body: change });
+    expect(preview.response.status, JSON.stringify(preview.error)).toBe(200);
+    const other = { assetChanges: [{ ...change.assetChanges[0]!, quantity: 2 }] };
+    const stale = await api.POST('/orders/change-orders', { body: { ...other, options: { previewHash: preview.data!.previewHash } } });
+    expect([stale.response.status, stale.error?.errorCode]).toEqual([409, 'PREVIEW_STALE']);
+    const changed = await api.POST('/orders/change-orders', { body: { ...change, options: { previewHash: preview.data!.previewHash } } });
+    expect(changed.response.status, JSON.stringify(changed.error)).toBe(200);
+    expect(changed.data?.order).toMatchObject({ status: 'Activated', customerId: order.customerId });
     // bad input: a 400 whose error is the documented shape
     const bad = await api.POST('/billing/schedules', { body: { scheduleType: 'OneTime', targetDate: '2023-02-30' } });
     expect(bad.response.status).toBe(400);
