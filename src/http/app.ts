@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import formbody from '@fastify/formbody';
-import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Clock } from '../core/clock.js';
 import type { Db } from '../db/connect.js';
@@ -46,6 +45,7 @@ import { registerOpenApi, undocumentedOf } from './openapi.js';
 import { rewriteUrl } from './paths.js';
 import type { KeelRouteConfig, RouteEntry } from './route-config.js';
 import { checkPreserialisedAnswers, formatSchemaErrors, serializerCompiler, shareSchema, validatorCompiler } from './validation.js';
+import { registerSecurityHeaders } from './security-headers.js';
 
 export interface AppDeps {
   db: Db;
@@ -101,14 +101,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.setErrorHandler(errorHandlerOf(deps.checkResponses ?? false));
   if (deps.checkResponses) checkPreserialisedAnswers(app);
   app.setNotFoundHandler(notFoundHandler);
-  app.addHook('onSend', async (req, reply, payload) => {
-    reply.header('x-request-id', req.id);
-    return payload;
-  });
   await app.register(formbody);
-  // security headers on every answer (API, docs, explorer): nosniff, frame-ancestors none, a strict
-  // CSP; pages with an inline script widen script-src on their own route
-  await app.register(helmet, { global: true, crossOriginResourcePolicy: { policy: 'same-site' } });
+  // security headers and the request id on every answer (API, docs, explorer): nosniff,
+  // frame-ancestors none, a strict CSP; pages with an inline script widen script-src on their own route
+  registerSecurityHeaders(app);
   // A bodiless POST or DELETE that still says `content-type: application/json` (many clients do)
   // has no body, not a malformed one (nor does one that sends only whitespace); anything else goes through fastify's own parser (which also
   // refuses __proto__ and constructor keys).

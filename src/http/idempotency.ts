@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { invalid } from '../core/errors.js';
 import type { Ctx } from '../context.js';
 import type { Db } from '../db/connect.js';
@@ -45,10 +45,14 @@ export function registerIdempotency(app: FastifyInstance, db: Db, opts: Idempote
   app.decorateRequest('idempotency', null);
 
   // After validation: a request rejected by its schema never claims the key.
-  app.addHook('preHandler', async (req, reply) => {
-    if (!WRITES.has(req.method) || req.routeOptions.config.idempotent === false) return;
-    const given = header(req, 'idempotency-key');
-    if (given === undefined) return;
+  // a request without the header goes past at once (a callback, not a promise: the lightest write's path)
+  app.addHook('preHandler', (req, reply, done) => {
+    if (!WRITES.has(req.method) || req.routeOptions.config.idempotent === false || header(req, 'idempotency-key') === undefined) return done();
+    // a replayed (or recovered) answer is sent here, and the request goes no further
+    claim(req, reply).then((answered) => { if (!answered) done(); }, done);
+  });
+  async function claim(req: FastifyRequest, reply: FastifyReply): Promise<boolean> {
+    const given = header(req, 'idempotency-key')!;
     if (given.length === 0 || given.length > 255) throw invalid('INVALID_IDEMPOTENCY_KEY', 'header/Idempotency-Key must be 1 to 255 characters');
     // per tenant and credential (auth.ts qualifies the key); the operator API's per installation
     const scope = req.ctx?.tenantId ?? INSTALLATION_SCOPE;
@@ -61,21 +65,27 @@ export function registerIdempotency(app: FastifyInstance, db: Db, opts: Idempote
       const auth = Object.fromEntries(['authorization', 'apiaccesskey', 'nue-api-key'].filter((h) => req.headers[h]).map((h) => [h, String(req.headers[h])]));
       const res = await app.inject({ method: 'GET', url: begin.ref, headers: auth });
       await finishRequest(db, scope, key, { status: res.statusCode, body: res.body, type: String(res.headers['content-type'] ?? 'application/json') });
-      return reply.header('idempotent-replayed', 'true').status(res.statusCode).type(String(res.headers['content-type'] ?? 'application/json')).send(res.body);
+      void reply.header('idempotent-replayed', 'true').status(res.statusCode).type(String(res.headers['content-type'] ?? 'application/json')).send(res.body);
+      return true;
     }
     if (begin.kind === 'replay') {
       reply.header('idempotent-replayed', 'true').status(begin.status);
       if (begin.type) reply.type(begin.type);
-      return reply.send(begin.body);
+      void reply.send(begin.body);
+      return true;
     }
     req.idempotency = { scope, key, stop: keepAlive(db, scope, key, staleMs) };
-  });
+    return false;
+  }
   // a request that ends without a response (the client went away) stops its heartbeat too
-  app.addHook('onResponse', async (req) => { req.idempotency?.stop(); });
+  app.addHook('onResponse', (req, _reply, done) => { req.idempotency?.stop(); done(); });
 
-  app.addHook('onSend', async (req, reply, payload) => {
-    const claim = req.idempotency;
-    if (!claim) return payload;
+  app.addHook('onSend', (req, reply, payload, done) => {
+    if (!req.idempotency) return done(null, payload);
+    record(req, reply, payload).then((p) => done(null, p), done);
+  });
+  async function record(req: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
+    const claim = req.idempotency!;
     claim.stop();
     req.idempotency = null;
     // an attempt that found its request committed by another attempt leaves the key to that one
@@ -86,5 +96,5 @@ export function registerIdempotency(app: FastifyInstance, db: Db, opts: Idempote
       status: reply.statusCode, body: withoutSecrets(body, req.routeOptions.config.secretFields), type: typeof type === 'string' ? type : null,
     });
     return payload;
-  });
+  }
 }

@@ -16,8 +16,10 @@ export function registerObservability(app: FastifyInstance, db: Db): void {
     registers: [registry],
   });
 
-  app.addHook('onResponse', async (req, reply) => {
+  // hooks on every request take a callback, not a promise: one microtask less each
+  app.addHook('onResponse', (req, reply, done) => {
     duration.observe({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    done();
   });
 
   // hidden from the document (operators' routes); their answers are still checked in the test suite

@@ -16,6 +16,8 @@ export interface KeelRouteConfig {
   secretFields?: readonly string[];
   /** The errorCodes its own work may answer, beyond the pipeline's (src/http/error-codes.ts). */
   errorCodes?: readonly string[];
+  /** CSP directives that replace the strict default's on this route (a page with its own inline script). */
+  contentSecurityPolicy?: Readonly<Record<string, readonly string[]>>;
 }
 
 export type ScopeClass = 'tenant' | 'organisation' | 'public-catalog';

@@ -1,4 +1,5 @@
-import { sql, type RawBuilder, type Updateable } from 'kysely';
+import { CompiledQuery, sql, type RawBuilder, type Updateable } from 'kysely';
+import { Lru } from '../core/lru.js';
 import type { Db } from '../db/connect.js';
 import type { Database, Row } from '../db/schema.js';
 import type { Tx } from '../db/transaction.js';
@@ -47,11 +48,28 @@ export async function insertRows<T extends ObjectTable>(db: Q, tenantId: string,
   const perRow = items.map((it) => new Map<string, unknown>([['tenant_id', tenantId], ['id', it.id], ...toColumns(def, it.fields),
     ...(it.customFields ? [['custom_fields', JSON.stringify(it.customFields)] as [string, unknown]] : [])]));
   const names = [...new Set(perRow.flatMap((m) => [...m.keys()]))];
-  const values = perRow.map((m) => sql`(${sql.join(names.map((n) => (m.has(n) ? sql`${m.get(n)}` : sql`default`)))})`);
-  const r = await sql<ObjectRow<T>>`insert into ${sql.table(def.table)} (${sql.join(names.map((c) => sql.ref(c)))})
-    values ${sql.join(values)} returning ${selectList(def)}`.execute(db);
+  const params = perRow.flatMap((m) => names.filter((n) => m.has(n)).map((n) => m.get(n)));
+  const r = await db.executeQuery<ObjectRow<T>>(CompiledQuery.raw(insertText(def, names, perRow), params));
   const byId = new Map(r.rows.map((row) => [String((row as { id: unknown }).id), row]));
   return items.map((it) => byId.get(it.id)!);
+}
+
+// New objects' INSERT is the lightest write's only statement (issue 16): its text is written once
+// per table, column list and shape of rows (which cells take their default), not built by the query
+// builder on every call. Names come from the definitions, never from input; values are parameters.
+const insertTexts = new Lru<string, string>(500);
+const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
+function insertText(def: ObjectDef, names: readonly string[], rows: readonly Map<string, unknown>[]): string {
+  const shape = rows.map((m) => names.map((n) => (m.has(n) ? '1' : '0')).join('')).join(',');
+  const key = `${def.table}(${names.join(',')})${shape}`;
+  let text = insertTexts.get(key);
+  if (text === undefined) {
+    let n = 0;
+    const values = rows.map((m) => `(${names.map((c) => (m.has(c) ? `$${++n}` : 'default')).join(', ')})`);
+    text = `insert into ${quoted(def.table)} (${names.map(quoted).join(', ')}) values ${values.join(', ')} returning ${columnsOf(def).map(quoted).join(', ')}`;
+    insertTexts.set(key, text);
+  }
+  return text;
 }
 
 export async function updateRow<T extends ObjectTable>(db: Q, tenantId: string, def: ObjectDef<T>, id: string, fields: ObjectInput['fields'], customFields: ObjectInput['customFields']): Promise<ObjectRow<T> | undefined> {

@@ -3,6 +3,7 @@ import { Temporal } from 'temporal-polyfill';
 import { testClock, type Clock } from '../core/clock.js';
 import { conflict, forbidden, invalid, notFound, unauthorized } from '../core/errors.js';
 import { isUuid } from '../core/ids.js';
+import { Lru } from '../core/lru.js';
 import { inScope, outsideScope } from '../core/scope.js';
 import type { Db } from '../db/connect.js';
 import { inTransaction, type Tx } from '../db/transaction.js';
@@ -158,12 +159,21 @@ export function createTenancyService(deps: TenancyDeps) {
     return authenticateUser(claims.sub, tenantId);
   }
 
+  // a test clock is a pure function of its date and zone: made once, not on every request
+  const testClocks = new Lru<string, Clock>(1000);
+  const testClockOf = (tenant: Tenant): Clock => {
+    const key = `${tenant.testClockDate ?? ''}|${tenant.timeZone}`;
+    let c = testClocks.get(key);
+    if (!c) testClocks.set(key, c = testClock(clock, tenant.testClockDate, tenant.timeZone));
+    return c;
+  };
+
   /** The use-case context of an authenticated caller; a sandbox tenant's "today" is its test clock. */
   function contextFor(auth: Authenticated, requestId: string): Ctx {
     const { tenant } = auth;
     return {
       tenantId: tenant.id, tenant, principal: auth.principal, permissions: auth.permissions, db,
-      clock: tenant.sandbox ? testClock(clock, tenant.testClockDate, tenant.timeZone) : clock, timeZone: tenant.timeZone, requestId,
+      clock: tenant.sandbox ? testClockOf(tenant) : clock, timeZone: tenant.timeZone, requestId,
     };
   }
 

@@ -1,4 +1,5 @@
 import { Temporal } from 'temporal-polyfill';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fixedClock, systemClock, testClock } from '../../src/core/clock.js';
 
@@ -26,5 +27,16 @@ describe('clocks', () => {
     // 03:00 in New York (EST on the base day) is 03:00 EDT on a summer test day: an hour earlier in UTC
     expect(testClock(base, '2023-06-22', 'America/New_York').now().toISOString()).toBe('2023-06-22T07:00:00.000Z');
     expect(testClock(base, null)).toBe(base);
+  });
+
+  it('in UTC its arithmetic is the zoned reading\'s, to the millisecond, for any base instant and test day (property)', () => {
+    const instant = fc.integer({ min: Date.UTC(1900, 0, 1), max: Date.UTC(2199, 11, 31) });
+    const day = fc.integer({ min: 0, max: 109_572 }).map((n) => Temporal.PlainDate.from('1900-01-01').add({ days: n }).toString());
+    fc.assert(fc.property(instant, day, (ms, date) => {
+      const base = fixedClock('2000-01-01', new Date(ms));
+      const d = Temporal.PlainDate.from(date);
+      const zoned = Temporal.Instant.fromEpochMilliseconds(ms).toZonedDateTimeISO('UTC').with({ year: d.year, month: d.month, day: d.day }).epochMilliseconds;
+      expect(testClock(base, date, 'UTC').now().getTime()).toBe(zoned);
+    }), { numRuns: 2000 });
   });
 });
