@@ -5,16 +5,24 @@ import { Dec, roundMoney, type DecimalInput } from './money.js';
 // bills round(P·F_k) − round(P·F_{k−1}). The parts telescope, so their sum is round(P·F_last)
 // whatever the start date; the same rule spreads the line's tax.
 
-/** Period amounts for cumulative month counts F_1 < F_2 < … (F_0 = 0). */
-export function cumulativeAmounts(monthly: DecimalInput, cumulativeMonths: readonly DecimalInput[], currency: string): Dec[] {
-  const p = new Dec(monthly);
-  let billed = new Dec(0);
-  return cumulativeMonths.map((f) => {
-    const due = roundMoney(p.times(f), currency);
+/**
+ * The parts of a running total: given its unrounded values V_1, V_2, … (V_0 = `start`), part k is
+ * round(V_k) − round(V_{k−1}), so the parts sum to round(V_last) − round(V_0) however it is cut.
+ */
+export function cumulativeParts(values: readonly Dec[], currency: string, start: DecimalInput = 0): Dec[] {
+  let billed = roundMoney(new Dec(start), currency);
+  return values.map((v) => {
+    const due = roundMoney(v, currency);
     const part = due.minus(billed);
     billed = due;
     return part;
   });
+}
+
+/** Period amounts for cumulative month counts F_1 < F_2 < … (F_0 = 0). */
+export function cumulativeAmounts(monthly: DecimalInput, cumulativeMonths: readonly DecimalInput[], currency: string): Dec[] {
+  const p = new Dec(monthly);
+  return cumulativeParts(cumulativeMonths.map((f) => p.times(f)), currency);
 }
 
 /**

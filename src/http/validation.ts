@@ -107,14 +107,8 @@ export function checkPreserialisedAnswers(app: FastifyInstance): void {
     const where = `the ${reply.statusCode} answer of ${req.method} ${req.routeOptions.url}`;
     if (!schema) throw new Error(`${where} is ${type}, which it does not declare (${Object.keys(content ?? {}).join(', ')})`);
     if (type !== 'application/json') return payload;
-    const validate = compiledAnswer(schema);
+    const validate = answerAjv.compile(schema); // Ajv keeps what it compiled, by schema object
     if (!validate(JSON.parse(payload.toString()))) throw new Error(`${where} does not match its schema: ${answerAjv.errorsText(validate.errors, { dataVar: 'response' })}`);
     return payload;
   });
-}
-const compiledAnswers = new WeakMap<object, ReturnType<Ajv['compile']>>();
-function compiledAnswer(schema: object): ReturnType<Ajv['compile']> {
-  let validate = compiledAnswers.get(schema);
-  if (!validate) compiledAnswers.set(schema, validate = answerAjv.compile(schema));
-  return validate;
 }

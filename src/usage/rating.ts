@@ -1,3 +1,4 @@
+import { cumulativeParts } from '../core/cumulative-rounding.js';
 import { Dec, roundMoney } from '../core/money.js';
 import type { PlainDate } from '../core/dates.js';
 import { Temporal } from 'temporal-polyfill';
@@ -42,16 +43,9 @@ export const chargeAt = (s: UsageSegment, consumed: Dec, currency: string): Dec 
  * end. A Volume window may rate negative (into a cheaper band): expected.
  */
 export function rateWindows(s: UsageSegment, before: Dec, ends: readonly Dec[], currency: string): { amount: Dec; overage: Dec }[] {
-  let rated = chargeAt(s, before, currency);
-  let over = overageOf(s, before);
-  return ends.map((c) => {
-    const due = chargeAt(s, c, currency);
-    const o = overageOf(s, c);
-    const part = { amount: due.minus(rated), overage: o.minus(over) };
-    rated = due;
-    over = o;
-    return part;
-  });
+  const overages = ends.map((c) => overageOf(s, c));
+  const amounts = cumulativeParts(overages.map((o) => priceOf(s, o)), currency, priceOf(s, overageOf(s, before)));
+  return overages.map((o, i) => ({ amount: amounts[i]!, overage: o.minus(i === 0 ? overageOf(s, before) : overages[i - 1]!) }));
 }
 
 /**
