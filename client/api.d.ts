@@ -1900,6 +1900,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/usage/raw-usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ingest up to 10,000 raw usage rows, each counted once forever (atomic by default, or partial) */
+        post: operations["postUsageRawUsage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/users": {
         parameters: {
             query?: never;
@@ -2393,6 +2410,7 @@ export interface components {
         };
         /** @description A bundle's definition: its tree, entries narrowed to the priceBookId and uomId asked for; priceBookId is the one asked for */
         BundleProduct: {
+            aggregationProperty: string | null;
             autoRenew: boolean;
             billingPeriod: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
             billingTiming: ("InAdvance" | "InArrears") | (never | null);
@@ -2413,6 +2431,8 @@ export interface components {
              * @description The id of a CreditConversion
              */
             creditConversionId: string | null;
+            /** @enum {unknown} */
+            creditOverage: "Bill" | "Block";
             /** @description The tenant's custom fields, by API name */
             customFields: {
                 [key: string]: unknown;
@@ -2468,6 +2488,7 @@ export interface components {
             /** @description By serialNumber */
             productPriceTags: components["schemas"]["ProductPriceTagLink"][];
             productType: ("Subscription" | "Physical Good" | "Service") | (never | null);
+            prorateIncludedUnits: boolean;
             /**
              * @description Set by Keel: Published by :publish, Outdated once anything in the published tree changes
              * @enum {unknown}
@@ -2508,6 +2529,8 @@ export interface components {
              * @description The default UOM
              */
             uomId: string | null;
+            /** @enum {unknown} */
+            usageAggregation: "Sum" | "Count" | "Max" | "UniqueCount" | "Latest" | "WeightedSum";
         };
         /** @description A bundle suite (a pricing page of bundles), as stored (GET /objects/BundleSuite/{id}) */
         BundleSuite: {
@@ -4910,6 +4933,7 @@ export interface components {
         };
         /** @description The product an option adds, with its entries */
         OptionProduct: {
+            aggregationProperty: string | null;
             autoRenew: boolean;
             billingPeriod: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
             billingTiming: ("InAdvance" | "InArrears") | (never | null);
@@ -4930,6 +4954,8 @@ export interface components {
              * @description The id of a CreditConversion
              */
             creditConversionId: string | null;
+            /** @enum {unknown} */
+            creditOverage: "Bill" | "Block";
             /** @description The tenant's custom fields, by API name */
             customFields: {
                 [key: string]: unknown;
@@ -4974,6 +5000,7 @@ export interface components {
             productCategory: string | null;
             productCode: string | null;
             productType: ("Subscription" | "Physical Good" | "Service") | (never | null);
+            prorateIncludedUnits: boolean;
             /**
              * @description Set by Keel: Published by :publish, Outdated once anything in the published tree changes
              * @enum {unknown}
@@ -5013,6 +5040,8 @@ export interface components {
              * @description The default UOM
              */
             uomId: string | null;
+            /** @enum {unknown} */
+            usageAggregation: "Sum" | "Count" | "Max" | "UniqueCount" | "Latest" | "WeightedSum";
         };
         /** @description An order: a cart (Draft), a placed order, or a change order */
         Order: {
@@ -6368,6 +6397,7 @@ export interface components {
         };
         /** @description A product, service or bundle, as stored (GET /objects/Product/{id}) */
         Product: {
+            aggregationProperty: string | null;
             autoRenew: boolean;
             billingPeriod: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
             billingTiming: ("InAdvance" | "InArrears") | (never | null);
@@ -6388,6 +6418,8 @@ export interface components {
              * @description The id of a CreditConversion
              */
             creditConversionId: string | null;
+            /** @enum {unknown} */
+            creditOverage: "Bill" | "Block";
             /** @description The tenant's custom fields, by API name */
             customFields: {
                 [key: string]: unknown;
@@ -6430,6 +6462,7 @@ export interface components {
             productCategory: string | null;
             productCode: string | null;
             productType: ("Subscription" | "Physical Good" | "Service") | (never | null);
+            prorateIncludedUnits: boolean;
             /**
              * @description Set by Keel: Published by :publish, Outdated once anything in the published tree changes
              * @enum {unknown}
@@ -6469,9 +6502,12 @@ export interface components {
              * @description The default UOM
              */
             uomId: string | null;
+            /** @enum {unknown} */
+            usageAggregation: "Sum" | "Count" | "Max" | "UniqueCount" | "Latest" | "WeightedSum";
         };
         /** @description A Product: its fields (required ones on Create) and its children */
         ProductContent: {
+            aggregationProperty?: string | null;
             autoRenew?: boolean;
             billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
             /** @description One of InAdvance, InArrears (also In Advance, In Arrears), in any case */
@@ -6485,6 +6521,8 @@ export interface components {
             contractRevenueSegment?: string | null;
             /** @description The id of a CreditConversion (in a composite call also "@{referenceId}") */
             creditConversionId?: string | null;
+            /** @enum {unknown} */
+            creditOverage?: "Bill" | "Block";
             /** @description The tenant's custom fields, by API name: merged into the stored ones */
             customFields?: {
                 [key: string]: unknown;
@@ -6519,6 +6557,7 @@ export interface components {
             productPriceTags?: components["schemas"]["ProductPriceDimensionContent"][];
             /** @description What an order line becomes: a subscription, an asset (Physical Good) or an entitlement (Service); defaults from recordType. One of Subscription, Physical Good, Service (also PhysicalGood, Asset, Entitlement), in any case */
             productType?: string | null;
+            prorateIncludedUnits?: boolean;
             /**
              * @description Bundle: configurable with features and options
              * @enum {unknown}
@@ -6549,6 +6588,8 @@ export interface components {
             taxMode?: "Exclusive" | "Inclusive";
             /** @description The default UOM. The id of a Uom (in a composite call also "@{referenceId}") */
             uomId?: string | null;
+            /** @enum {unknown} */
+            usageAggregation?: "Sum" | "Count" | "Max" | "UniqueCount" | "Latest" | "WeightedSum";
         } & {
             [key: string]: unknown;
         };
@@ -6673,6 +6714,7 @@ export interface components {
          *     }
          */
         ProductInput: {
+            aggregationProperty?: string | null;
             autoRenew?: boolean;
             billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
             /** @description One of InAdvance, InArrears (also In Advance, In Arrears), in any case */
@@ -6686,6 +6728,8 @@ export interface components {
             contractRevenueSegment?: string | null;
             /** @description The id of a CreditConversion (in a composite call also "@{referenceId}") */
             creditConversionId?: string | null;
+            /** @enum {unknown} */
+            creditOverage?: "Bill" | "Block";
             /** @description The tenant's custom fields, by API name: merged into the stored ones */
             customFields?: {
                 [key: string]: unknown;
@@ -6712,6 +6756,7 @@ export interface components {
             productCode?: string | null;
             /** @description What an order line becomes: a subscription, an asset (Physical Good) or an entitlement (Service); defaults from recordType. One of Subscription, Physical Good, Service (also PhysicalGood, Asset, Entitlement), in any case */
             productType?: string | null;
+            prorateIncludedUnits?: boolean;
             /**
              * @description Bundle: configurable with features and options
              * @enum {unknown}
@@ -6742,6 +6787,8 @@ export interface components {
             taxMode?: "Exclusive" | "Inclusive";
             /** @description The default UOM. The id of a Uom (in a composite call also "@{referenceId}") */
             uomId?: string | null;
+            /** @enum {unknown} */
+            usageAggregation?: "Sum" | "Count" | "Max" | "UniqueCount" | "Latest" | "WeightedSum";
         } & {
             [key: string]: unknown;
         };
@@ -7048,6 +7095,7 @@ export interface components {
         };
         /** @description The Product fields to change (null clears one) */
         ProductPatch: {
+            aggregationProperty?: string | null;
             autoRenew?: boolean;
             billingPeriod?: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
             /** @description One of InAdvance, InArrears (also In Advance, In Arrears), in any case */
@@ -7061,6 +7109,8 @@ export interface components {
             contractRevenueSegment?: string | null;
             /** @description The id of a CreditConversion (in a composite call also "@{referenceId}") */
             creditConversionId?: string | null;
+            /** @enum {unknown} */
+            creditOverage?: "Bill" | "Block";
             /** @description The tenant's custom fields, by API name: merged into the stored ones */
             customFields?: {
                 [key: string]: unknown;
@@ -7092,6 +7142,7 @@ export interface components {
             productCode?: string | null;
             /** @description What an order line becomes: a subscription, an asset (Physical Good) or an entitlement (Service); defaults from recordType. One of Subscription, Physical Good, Service (also PhysicalGood, Asset, Entitlement), in any case */
             productType?: string | null;
+            prorateIncludedUnits?: boolean;
             /**
              * @description Bundle: configurable with features and options
              * @enum {unknown}
@@ -7122,6 +7173,8 @@ export interface components {
             taxMode?: "Exclusive" | "Inclusive";
             /** @description The default UOM. The id of a Uom (in a composite call also "@{referenceId}") */
             uomId?: string | null;
+            /** @enum {unknown} */
+            usageAggregation?: "Sum" | "Count" | "Max" | "UniqueCount" | "Latest" | "WeightedSum";
         } & {
             [key: string]: unknown;
         };
@@ -7281,6 +7334,7 @@ export interface components {
         };
         /** @description A product with everything pricing needs: entries with their UOM, features, options with their products, and linked tags with tiers (the seed's Product) */
         ProductTree: {
+            aggregationProperty: string | null;
             autoRenew: boolean;
             billingPeriod: ("Month" | "Quarter" | "Semi-Annual" | "Annual") | (never | null);
             billingTiming: ("InAdvance" | "InArrears") | (never | null);
@@ -7301,6 +7355,8 @@ export interface components {
              * @description The id of a CreditConversion
              */
             creditConversionId: string | null;
+            /** @enum {unknown} */
+            creditOverage: "Bill" | "Block";
             /** @description The tenant's custom fields, by API name */
             customFields: {
                 [key: string]: unknown;
@@ -7351,6 +7407,7 @@ export interface components {
             /** @description By serialNumber */
             productPriceTags: components["schemas"]["ProductPriceTagLink"][];
             productType: ("Subscription" | "Physical Good" | "Service") | (never | null);
+            prorateIncludedUnits: boolean;
             /**
              * @description Set by Keel: Published by :publish, Outdated once anything in the published tree changes
              * @enum {unknown}
@@ -7391,6 +7448,8 @@ export interface components {
              * @description The default UOM
              */
             uomId: string | null;
+            /** @enum {unknown} */
+            usageAggregation: "Sum" | "Count" | "Max" | "UniqueCount" | "Latest" | "WeightedSum";
         };
         /** @description A source's new publish status */
         PublishStatusChange: {
@@ -7398,6 +7457,45 @@ export interface components {
             id: string;
             /** @enum {unknown} */
             publishStatus: "Unpublished" | "Outdated";
+        };
+        RawUsageInput: {
+            /** @description With productSKU: the customer's usage subscription of that product in effect at timestamp */
+            customerId?: string;
+            /** @description Answered on reads; ignored on writes */
+            customerName?: unknown;
+            /** @description The client's event id: the row is counted once per usage subscription and id, forever */
+            id?: string;
+            /** @description Answered on reads; ignored on writes */
+            productName?: unknown;
+            productSKU?: string;
+            /** @description Event properties (UniqueCount counts one of them) */
+            properties?: {
+                [key: string]: string | number;
+            };
+            /**
+             * @description The measured quantity, at most 18 significant digits (negative: a correction): a JSON number or a decimal string such as "12.30"
+             * @example 12
+             */
+            quantity: number | string;
+            /** @description Answered on reads; ignored on writes */
+            rawUsageNumber?: unknown;
+            /** @description Answered on reads; ignored on writes */
+            salesAccountId?: unknown;
+            /** @description Answered on reads; ignored on writes */
+            sortKey?: unknown;
+            /** @description Answered on reads; ignored on writes */
+            status?: unknown;
+            /** @description A version id of the usage subscription */
+            subscriptionId?: string;
+            /** @description The usage subscription (its asset number), or a bundle holding it (then productSKU picks the usage product) */
+            subscriptionNumber?: string;
+            /**
+             * Format: date-time
+             * @description When it was measured, with its offset; within the subscription's service and at most 5 minutes ahead of now
+             */
+            timestamp: string;
+            /** @description Answered on reads; ignored on writes */
+            usageId?: unknown;
         };
         /** @description Each credit memo's refund to the original payment method (refundedAmount 0 until it succeeds) */
         RefundsToPaymentMethod: {
@@ -7839,6 +7937,36 @@ export interface components {
             unitCode?: string | null;
         } & {
             [key: string]: unknown;
+        };
+        UsageIngestAnswer: {
+            /** @description Rows stored now */
+            accepted: number;
+            /** @description Repeated ids whose timestamp or quantity differ from the stored row */
+            conflicts: {
+                id: string;
+                index: number;
+                /** @description What the first row with this id said (it is the one that counts) */
+                stored: {
+                    quantity: string;
+                    /**
+                     * Format: date-time
+                     * @description An instant, ISO 8601
+                     */
+                    timestamp: string;
+                };
+                subscriptionNumber: string;
+            }[];
+            /** @description Rows whose key was stored before (or earlier in this request): not counted again */
+            duplicates: number;
+            /** @description partial mode: the rows not stored (kept 14 days as Rejected raw usage) */
+            rejected: {
+                errorCode: string;
+                /** @description data/<index>/<field> */
+                field: string;
+                index: number;
+                message: string;
+            }[];
+            transactionId: string;
         };
         /** @description A user as a member of this tenant (seed GetUserResult) */
         User: {
@@ -14265,6 +14393,52 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GraphQLResponse"];
+                };
+            };
+        };
+    };
+    postUsageRawUsage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description At most 10000 rows */
+                    data: components["schemas"]["RawUsageInput"][];
+                    /**
+                     * @description atomic (default): one bad row refuses the request; partial: valid rows are stored, the rest listed in rejected
+                     * @enum {unknown}
+                     */
+                    mode?: "atomic" | "partial";
+                    /** @description Required when a row has no id (rows are then keyed by it and their index); the same id and body answer as the first time, another body 422 */
+                    transactionId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 400 invalid input (the message names the field), 401 no or bad credentials, 402 payment declined, 403 permission, role or scope, 404 not found (or outside the caller's scope, for reads), 409 wrong state or a concurrent change, 422 an Idempotency-Key reused with another body, 429 too many requests */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        errorCode?: "INVALID_FIELD" | "INVALID_VALUE" | "MALFORMED_JSON" | "MALFORMED_URL" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_CONTENT_LENGTH" | "BODY_TOO_LARGE" | "BAD_REQUEST" | "MISSING_CREDENTIALS" | "INVALID_API_KEY" | "INVALID_API_ACCESS_KEY" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "SESSION_REVOKED" | "NOT_A_MEMBER" | "PERMISSION_DENIED" | "TENANT_WIDE_ROUTE" | "OUTSIDE_ORGANISATION" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "TOO_MANY_REQUESTS" | "TRANSACTION_ID_REQUIRED" | "TRANSACTION_REUSED" | "INVALID_QUANTITY" | "INVALID_TIMESTAMP" | "USAGE_SUBSCRIPTION_REQUIRED" | "USAGE_SUBSCRIPTION_NOT_FOUND" | "TIMESTAMP_IN_FUTURE" | "TIMESTAMP_OUTSIDE_SERVICE" | "MISSING_AGGREGATION_PROPERTY";
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageIngestAnswer"];
                 };
             };
         };

@@ -15,6 +15,7 @@ import { loadDemoCatalog } from './catalog/demo.js';
 import { createCatalogService, type CatalogService } from './catalog/service.js';
 import { createCustomersService, type CustomersService } from './customers/service.js';
 import { createAssetsService } from './assets/service.js';
+import { createUsageService } from './usage/service.js';
 import { createTaxService } from './tax/service.js';
 import { createNumberingService } from './numbering/service.js';
 import { createOrdersService, type OrdersService } from './orders/service.js';
@@ -119,6 +120,7 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
       billing, payments: paymentsService, numbering, orders, customers, gateways: { test: testGateway(), ...(stripe && { stripe }) },
       enqueueCollect: async (tx, tenantId, invoiceId) => { await jobs.enqueue(tx, tenantId, KINDS.collect, { invoiceId }); },
     });
+    const usage = createUsageService({ assets: assetsService, catalog });
     const workflows = createWorkflows({ orders, changeOrders, assets: assetsService, billing, customers, collection: checkout });
     const bulkChanges = createBulkChanges({ createChangeOrder: workflows.createChangeOrder, assets: assetsService,
       queue: jobs.queueOf(KINDS.bulkChange) });
@@ -129,7 +131,7 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
       await checkout.onGatewayEvent('stripe', pi.id, outcomeOf(pi), (tenantId) => tenancy.systemContext(tenantId, 'stripe-webhook'), database.db);
     };
     const app = await buildApp({
-      db: database.db, clock, tenancy, catalog, publishing, customers, assets: assetsService, tax, graphql, orders, changeOrders, workflows, bulkChanges, billing, adminToken: config.adminToken, logLevel: config.logLevel, idempotencyStaleMs: config.idempotencyStaleMs, serving: config.serving, checkResponses: config.checkResponses,
+      db: database.db, clock, tenancy, catalog, publishing, customers, assets: assetsService, tax, graphql, orders, changeOrders, workflows, bulkChanges, billing, usage, adminToken: config.adminToken, logLevel: config.logLevel, idempotencyStaleMs: config.idempotencyStaleMs, serving: config.serving, checkResponses: config.checkResponses,
       ...(config.stripe?.webhookSecret && { stripeWebhook: { webhookSecret: config.stripe.webhookSecret, onEvent: onStripeEvent } }),
     });
     logger = app.log;

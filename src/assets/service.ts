@@ -35,8 +35,17 @@ const today = (ctx: Ctx) => ctx.clock.today(ctx.timeZone).toString();
 
 /** Every version of these asset numbers not canceled, oldest first, by number. */
 async function versionChains(q: Tx | Ctx['db'], ctx: Ctx, numbers: readonly string[]): Promise<Map<string, AssetVersion[]>> {
+  return chainsOf(await store.versionsOfNumbers(q, ctx.tenantId, numbers));
+}
+
+/** Versions (by number, then version) grouped into chains. */
+function chainsOf(versions: readonly AssetVersion[]): Map<string, AssetVersion[]> {
   const chains = new Map<string, AssetVersion[]>();
-  for (const v of await store.versionsOfNumbers(q, ctx.tenantId, numbers)) chains.set(v.assetNumber, [...(chains.get(v.assetNumber) ?? []), v]);
+  for (const v of versions) {
+    const chain = chains.get(v.assetNumber);
+    if (chain) chain.push(v);
+    else chains.set(v.assetNumber, [v]);
+  }
   return chains;
 }
 
@@ -114,6 +123,10 @@ export function createAssetsService() {
       return versionChains(q, ctx, numbers);
     },
 
+    /** The assets raw usage names (usage-priced ones, and bundles holding them): every version not canceled, by number, oldest first. */
+    async usageChains(q: Tx | Ctx['db'], ctx: Ctx, by: { numbers: readonly string[]; ids: readonly string[]; customerProducts: readonly [string, string][] }): Promise<Map<string, AssetVersion[]>> {
+      return chainsOf(await store.usageVersions(q, ctx.tenantId, by));
+    },
     async ownedByOrder(q: Tx | Ctx['db'], ctx: Ctx, orderId: string): Promise<OwnedByOrder> {
       return split(await store.versionsWithFigures(q, ctx.tenantId, { orderId }, today(ctx)), today(ctx));
     },

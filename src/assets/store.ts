@@ -172,6 +172,25 @@ export async function versionsOfNumbers(db: Q, tenantId: string, numbers: readon
   return r.rows.map(toVersion);
 }
 
+/**
+ * The usage-priced assets that raw usage may name, every version not canceled (by number, then
+ * version): by asset number (a bundle's number reaches its usage children), by a version's id, or
+ * by (customer, product).
+ */
+export async function usageVersions(db: Q, tenantId: string, by: { numbers: readonly string[]; ids: readonly string[]; customerProducts: readonly [string, string][] }): Promise<AssetVersion[]> {
+  const r = await sql<Row<'asset_versions'>>`
+    with named as (
+      select asset_number from asset_versions where tenant_id = ${tenantId} and asset_number = any(${[...by.numbers]}::text[])
+      union select asset_number from asset_versions where tenant_id = ${tenantId} and id = any(${[...by.ids]}::uuid[])
+      union select c.asset_number from asset_versions c join asset_versions r on r.tenant_id = c.tenant_id and r.id = c.root_id
+        where c.tenant_id = ${tenantId} and r.asset_number = any(${[...by.numbers]}::text[]) and c.price_model = 'Usage'
+      union select asset_number from asset_versions where tenant_id = ${tenantId} and price_model = 'Usage'
+        and (customer_id, product_id) in (select * from unnest(${by.customerProducts.map((p) => p[0])}::uuid[], ${by.customerProducts.map((p) => p[1])}::uuid[])))
+    select * from asset_versions where tenant_id = ${tenantId} and asset_number in (select asset_number from named)
+      and status not in ('Canceled', 'Superseded') order by asset_number, version`.execute(db);
+  return r.rows.map(toVersion);
+}
+
 /** Locks the heads of these asset numbers for the rest of the transaction (billing writes under it). */
 export async function lockHeads(db: Q, tenantId: string, numbers: readonly string[]): Promise<void> {
   if (numbers.length === 0) return;

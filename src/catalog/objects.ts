@@ -62,6 +62,9 @@ export const OBJECTS = {
       ref('referenceProductId', 'Product'), ref('uomId', 'Uom'), ref('priceBookId', 'PriceBook'), str('imageUrl'), bool('evergreen', false),
       str('carvesLiabilitySegment'), str('carvesRevenueSegment'), str('contractLiabilitySegment'), str('contractRevenueSegment'),
       bool('carvesEligible', false), ref('creditConversionId', 'CreditConversion'), str('revenueRuleExternalId'),
+      // usage terms (shared/design/usage.md "Vocabulary"), beyond the seed
+      en('usageAggregation', ['Sum', 'Count', 'Max', 'UniqueCount', 'Latest', 'WeightedSum'], { default: 'Sum' }), str('aggregationProperty'),
+      bool('prorateIncludedUnits', true), en('creditOverage', ['Bill', 'Block'], { default: 'Bill' }),
     ],
     children: [
       { key: 'priceBookEntries', object: 'PriceBookEntry', parentField: 'productId' },

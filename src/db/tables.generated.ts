@@ -388,6 +388,7 @@ export interface CatalogProductPriceTags {
 }
 
 export interface CatalogProducts {
+  aggregation_property: string | null;
   auto_renew: Generated<boolean>;
   billing_period: string | null;
   billing_timing: string | null;
@@ -400,6 +401,7 @@ export interface CatalogProducts {
   contract_revenue_segment: string | null;
   created_at: Generated<Timestamp>;
   credit_conversion_id: string | null;
+  credit_overage: Generated<string>;
   custom_fields: Generated<JsonDocument>;
   default_renewal_term: number | null;
   default_subscription_term: number | null;
@@ -419,6 +421,7 @@ export interface CatalogProducts {
   product_category: string | null;
   product_code: string | null;
   product_type: string | null;
+  prorate_included_units: Generated<boolean>;
   publish_status: Generated<string>;
   record_type: Generated<string>;
   reference_product_id: string | null;
@@ -434,6 +437,7 @@ export interface CatalogProducts {
   tenant_id: string;
   uom_id: string | null;
   updated_at: Generated<Timestamp>;
+  usage_aggregation: Generated<string>;
 }
 
 export interface CatalogPublishVersions {
@@ -991,6 +995,27 @@ export interface PaymentStatusChanges {
   to_status: string;
 }
 
+export interface RawUsage {
+  aggregated_at: Timestamp | null;
+  asset_number: string | null;
+  at: Timestamp | null;
+  created_at: Timestamp;
+  customer_id: string | null;
+  error: JsonDocument | null;
+  event_id: string | null;
+  id: string;
+  product_id: string | null;
+  properties: JsonDocument | null;
+  quantity: Numeric | null;
+  row_index: number;
+  seq: Generated<Int8>;
+  status: string;
+  subscription_id: string | null;
+  tenant_id: string;
+  transaction_id: string;
+  usage_id: string | null;
+}
+
 export interface RefreshTokens {
   created_at: Generated<Timestamp>;
   expires_at: Timestamp;
@@ -1032,6 +1057,23 @@ export interface TenantUsers {
   roles: string[];
   tenant_id: string;
   user_id: string;
+}
+
+export interface UsageKeys {
+  asset_number: string;
+  at: Timestamp;
+  key: string;
+  quantity: Numeric;
+  raw_usage_id: string;
+  tenant_id: string;
+}
+
+export interface UsageTransactions {
+  answer: JsonDocument;
+  body_hash: string;
+  created_at: Timestamp;
+  tenant_id: string;
+  transaction_id: string;
 }
 
 export interface Users {
@@ -1097,9 +1139,12 @@ export interface DB {
   payment_applications: PaymentApplications;
   payment_status_changes: PaymentStatusChanges;
   payments: Payments;
+  raw_usage: RawUsage;
   refresh_tokens: RefreshTokens;
   tax_rates: TaxRates;
   tenant_users: TenantUsers;
   tenants: Tenants;
+  usage_keys: UsageKeys;
+  usage_transactions: UsageTransactions;
   users: Users;
 }

@@ -30,6 +30,9 @@ import { billingSchemas } from '../billing/schemas.js';
 import { catalogSchemas } from '../catalog/schemas.js';
 import { orderSchemas } from '../orders/schemas.js';
 import { tenancySchemas } from '../tenancy/schemas.js';
+import { usageSchemas } from '../usage/schemas.js';
+import { usageRoutes } from '../usage/routes.js';
+import type { UsageService } from '../usage/service.js';
 import { stripeWebhookRoutes, type StripeWebhookDeps } from '../payments/routes.js';
 import { registerAuth } from './auth.js';
 import { registerCors } from './cors.js';
@@ -63,6 +66,7 @@ export interface AppDeps {
   workflows: Workflows;
   bulkChanges: BulkChanges;
   billing: BillingService;
+  usage: UsageService;
   stripeWebhook?: StripeWebhookDeps;
   adminToken: string | undefined;
   logLevel?: string;
@@ -145,7 +149,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerObservability(app, deps.db);
   await registerOpenApi(app);
   // the answers' named schemas, at the root so any domain's answer may refer to any other's
-  for (const schema of [...billingSchemas, ...catalogSchemas, ...orderSchemas, ...tenancySchemas]) shareSchema(app, schema);
+  for (const schema of [...billingSchemas, ...catalogSchemas, ...orderSchemas, ...tenancySchemas, ...usageSchemas]) shareSchema(app, schema);
 
   await app.register(tenancyRoutes, { tenancy: deps.tenancy, clock: deps.clock });
   await app.register(catalogRoutes, { catalog: deps.catalog, publishing: deps.publishing });
@@ -157,6 +161,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(graphqlRoutes, { graphql: deps.graphql });
   await app.register(billingRoutes, { billing: deps.billing, tenancy: deps.tenancy, collection: deps.workflows.collection });
   await app.register(memoRoutes, { billing: deps.billing });
+  await app.register(usageRoutes, { usage: deps.usage });
   if (deps.stripeWebhook) await app.register(stripeWebhookRoutes, deps.stripeWebhook);
   await app.ready(); // the route table is complete, and every route declared its scope class
   return app;

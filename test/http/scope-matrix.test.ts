@@ -17,7 +17,7 @@ type Owner = 'own' | 'child' | 'sibling' | 'parent';
 interface Targets {
   customer: string; contact: string; order: string; subscription: string; assetNumber: string;
   invoice: string; paidInvoice: string; draftInvoice: string; canceledInvoice: string; payment: string; creditMemo: string; debitMemo: string;
-  carts: string[]; job: string;
+  carts: string[]; job: string; usageSubscription: string;
 }
 interface Request { url: string; body?: unknown }
 type Case = (x: Targets) => Request;
@@ -89,6 +89,7 @@ const CASES: Record<string, Case> = {
   'GET /billing/invoices/:id/pdf/::generate': (x) => ({ url: `/billing/invoices/${x.paidInvoice}/pdf:generate` }),
   'GET /billing/invoices/:id': (x) => ({ url: `/billing/invoices/${x.invoice}` }),
   'POST /billing/invoices/::activate': (x) => ({ url: '/billing/invoices:activate', body: { invoiceIds: [x.draftInvoice] } }),
+  'POST /usage/raw-usage': (x) => ({ url: '/usage/raw-usage', body: { data: [{ id: randomUUID(), subscriptionNumber: x.usageSubscription, timestamp: `${start}T12:00:00Z`, quantity: 1 }] } }),
   'POST /apiKeys': (x) => ({ url: '/apiKeys', body: { name: 'made inside', role: 'read-only', customerId: x.customer } }),
   'POST /apiClients': (x) => ({ url: '/apiClients', body: { name: 'made inside', role: 'read-only', customerId: x.customer } }),
 };
@@ -113,6 +114,9 @@ beforeAll(async () => {
   const client = await f.post('/apiClients', { name: 'own organisation', role: 'admin', customerId: own.id });
   const token = (await t.call('POST', '/oauth/token', { body: { client_id: client.clientId, client_secret: client.clientSecret, grant_type: 'client_credentials' } })).json().access_token;
   scoped = { authorization: `Bearer ${token}` };
+  await f.post('/objects/composite/ProductList', { persistentObjects: [{ referenceId: 'meter', content: {
+    name: 'Metered', sku: 'METER', status: 'Active', priceModel: 'Usage', uomId: f.each.id, defaultSubscriptionTerm: 12, priceBookEntries: [{ priceBookId: f.book.id, uomId: f.each.id, currencyIsoCode: 'USD', listPrice: '0.1' }],
+  } }] });
   const made = async (customerId: string, jobBy: Record<string, string>): Promise<Targets> => {
     const placed = await f.post('/orders', { options: { activateInvoice: true }, customerId, billToContact: { firstName: 'B', lastName: 'T', email: 'b@example.com' }, lines: [line()] });
     const paid = await f.post('/orders', { options: { activateInvoice: true }, customerId, lines: [line()] });
@@ -131,12 +135,13 @@ beforeAll(async () => {
       creditMemo: (await f.post('/billing/credit-memos', { customerId, amount: 5, reason: 'x' })).id,
       debitMemo: (await f.post('/billing/debit-memos', { debitMemo: { customerId, amount: 5, reason: 'x', startDate: '2023-06-01', endDate: '2023-06-30' } })).id,
       carts, job: bulk.json().jobId,
+      usageSubscription: (await f.post('/orders', { options: { activateOrder: true }, customerId, lines: [{ sku: 'METER', quantity: 1 }] })).subscriptions[0].name,
     };
   };
   // the organisation's own jobs are made by its credential, the others' by the tenant
   targets = { own: await made(own.id, scoped), child: await made(child.id, scoped), sibling: await made(sibling.id, f.h), parent: await made(parent.id, f.h) };
   const none = () => randomUUID();
-  ghost = { customer: none(), contact: none(), order: none(), subscription: none(), assetNumber: 'SUB-999999', invoice: none(), paidInvoice: none(), draftInvoice: none(), canceledInvoice: none(), payment: none(), creditMemo: none(), debitMemo: none(), carts: [none(), none(), none(), none()], job: none() };
+  ghost = { customer: none(), contact: none(), order: none(), subscription: none(), assetNumber: 'SUB-999999', invoice: none(), paidInvoice: none(), draftInvoice: none(), canceledInvoice: none(), payment: none(), creditMemo: none(), debitMemo: none(), carts: [none(), none(), none(), none()], job: none(), usageSubscription: 'SUB-999998' };
   tables = (await sql<{ name: string; stamp: string | null }>`select c.table_name as name,
       (select column_name from information_schema.columns u where u.table_schema = c.table_schema and u.table_name = c.table_name and u.column_name in ('updated_at', 'last_modified_at') limit 1) as stamp
     from information_schema.columns c where c.column_name = 'tenant_id' and c.table_schema = current_schema()`.execute(t.rt.database.db)).rows
