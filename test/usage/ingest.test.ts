@@ -94,3 +94,40 @@ describe('POST /usage/raw-usage', () => {
     expect([res.statusCode, res.json().errorCode]).toEqual([400, 'USAGE_SUBSCRIPTION_NOT_FOUND']);
   });
 });
+
+describe('ingest over random streams (property)', () => {
+  it('whatever the batches, repeats and parallel arrivals, each event is stored once and the stored sum is the deduplicated stream\'s', async () => {
+    const { default: fc } = await import('fast-check');
+    const { Dec } = await import('../../src/core/money.js');
+    let run = 0;
+    await fc.assert(fc.asyncProperty(
+      fc.array(fc.record({ n: fc.integer({ min: 0, max: 40 }), q: fc.integer({ min: -500, max: 5000 }), cents: fc.integer({ min: 0, max: 99 }) }), { minLength: 1, maxLength: 60 }),
+      fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 8 }),
+      fc.boolean(),
+      async (events, cuts, parallel) => {
+        const prefix = `p${run++}-`;
+        // an event's content is a function of its id, so repeats are duplicates, never conflicts
+        const rowOf = (e: { n: number }) => row({ id: `${prefix}${e.n}`, quantity: `${events.find((x) => x.n === e.n)!.q}.${String(events.find((x) => x.n === e.n)!.cents).padStart(2, '0')}`, timestamp: `2026-03-01T${String(e.n % 24).padStart(2, '0')}:00:00Z` });
+        const batches: unknown[][] = [];
+        for (let at = 0, i = 0; at < events.length; i++) {
+          const size = cuts[i % cuts.length]!;
+          batches.push(events.slice(at, at + size).map(rowOf));
+          at += size;
+        }
+        batches.push(events.slice(0, 3).map(rowOf)); // a client's retry of what it sent first
+        const answers = parallel ? await Promise.all(batches.map((data) => ingest({ data }))) : await (async () => { const out = []; for (const data of batches) out.push(await ingest({ data })); return out; })();
+        expect(answers.every((a) => a.statusCode === 201), answers.map((a) => a.body).join('\n')).toBe(true);
+        const firsts = new Map<number, (typeof events)[number]>();
+        for (const e of events) if (!firsts.has(e.n)) firsts.set(e.n, e);
+        const sent = batches.reduce((n, b) => n + b.length, 0);
+        expect(answers.reduce((n, a) => n + a.json().accepted, 0)).toBe(firsts.size);
+        expect(answers.reduce((n, a) => n + a.json().duplicates, 0)).toBe(sent - firsts.size);
+        expect(answers.flatMap((a) => a.json().conflicts)).toEqual([]);
+        const stored = await sql<{ n: string; total: string | null }>`select count(*)::text as n, sum(quantity)::text as total from raw_usage
+          where event_id like ${`${prefix}%`} and status = 'Active'`.execute(t.rt.database.db);
+        const expected = [...firsts.values()].reduce((s, e) => s.plus(`${e.q}.${String(e.cents).padStart(2, '0')}`), new Dec(0));
+        expect([Number(stored.rows[0]!.n), new Dec(stored.rows[0]!.total ?? 0).toFixed(2)]).toEqual([firsts.size, expected.toFixed(2)]);
+      },
+    ), { numRuns: 15 });
+  }, 120_000);
+});
