@@ -120,7 +120,7 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
       billing, payments: paymentsService, numbering, orders, customers, gateways: { test: testGateway(), ...(stripe && { stripe }) },
       enqueueCollect: async (tx, tenantId, invoiceId) => { await jobs.enqueue(tx, tenantId, KINDS.collect, { invoiceId }); },
     });
-    const usage = createUsageService({ assets: assetsService, catalog });
+    const usage = createUsageService({ assets: assetsService, catalog, clock });
     const workflows = createWorkflows({ orders, changeOrders, assets: assetsService, billing, customers, collection: checkout });
     const bulkChanges = createBulkChanges({ createChangeOrder: workflows.createChangeOrder, assets: assetsService,
       queue: jobs.queueOf(KINDS.bulkChange) });
@@ -139,7 +139,7 @@ export async function startRuntime(config: Config, opts: { database?: OpenDataba
     // payment reconciler, the statistics upkeep and each tenant's day boundary. Every process can
     // enqueue; one process of a cluster (config.background) claims and works them.
     registerBackgroundWork({
-      db: database.db, jobs,
+      db: database.db, jobs, purgeRejectedUsage: usage.purgeRejected,
       // the day-boundary job also makes the collection attempts that fall due (a billing run's does not)
       dayBoundary: createDayBoundary({ assets: assetsService, collection: checkout.invoices }),
       collectInvoice: (ctx, invoiceId) => checkout.invoices.collect(ctx, invoiceId),

@@ -16,6 +16,8 @@ export interface BackgroundDeps {
   /** The tenant's day-boundary work through a day (day-boundary.ts). */
   dayBoundary(ctx: Ctx, day: string): Promise<unknown>;
   sweepIdempotency(db: Db): Promise<unknown>;
+  /** Deletes raw usage rows rejected (partial ingest) before that instant. */
+  purgeRejectedUsage(db: Db, before: Date): Promise<number>;
   analyze(db: Db): Promise<string[]>;
   billingTenants(db: Db): Promise<string[]>;
   runDueSchedules(ctx: Ctx): Promise<unknown>;
@@ -42,6 +44,7 @@ export interface LongWork {
 export const KINDS = {
   sweep: 'idempotency.sweep',
   purgeJobs: 'jobs.purge',
+  purgeRejectedUsage: 'usage.purge-rejected',
   analyze: 'db.analyze',
   tenantSchedules: 'jobs.tenant-schedules',
   billingTick: 'billing.scheduler',
@@ -57,6 +60,8 @@ export const KINDS = {
 
 /** Days finished jobs (Completed, Canceled) are kept. */
 const KEEP_FINISHED_DAYS = 7;
+/** Days raw usage rows a partial ingest rejected are kept (usage.md "Validation"). */
+const KEEP_REJECTED_USAGE_DAYS = 14;
 
 export function registerBackgroundWork(d: BackgroundDeps): void {
   const { jobs, db } = d;
@@ -68,6 +73,7 @@ export function registerBackgroundWork(d: BackgroundDeps): void {
   jobs.register(KINDS.sweep, async () => ({ purged: await d.sweepIdempotency(db) }));
   jobs.register(KINDS.purgeJobs, async (job) => ({ purged: await jobs.purgeFinished(new Date(new Date(String(job.payload.scheduledAt ?? job.runAt.toISOString())).getTime() - KEEP_FINISHED_DAYS * 86_400_000)) }));
   // planner statistics of tables that outgrew them (db/maintenance.ts)
+  jobs.register(KINDS.purgeRejectedUsage, async (job) => ({ purged: await d.purgeRejectedUsage(db, new Date(new Date(String(job.payload.scheduledAt ?? job.runAt.toISOString())).getTime() - KEEP_REJECTED_USAGE_DAYS * 86_400_000)) }));
   jobs.register(KINDS.analyze, async () => ({ analyzed: await d.analyze(db) }), { maxAttempts: 1 });
   // each tenant's day-boundary schedule follows its time zone; new tenants get one within a minute
   jobs.register(KINDS.tenantSchedules, async () => {
@@ -107,7 +113,7 @@ export async function scheduleBackgroundWork(jobs: Jobs, db: Db): Promise<void> 
   await jobs.enqueueMany(db, [{ tenantId: SYSTEM_TENANT, kind: KINDS.sweep }], { unlessQueued: true });
   const every = (kind: string, everySeconds: number) => ({ tenantId: SYSTEM_TENANT, kind, cadence: { everySeconds } });
   await jobs.schedule(db, [
-    every(KINDS.sweep, 3600), every(KINDS.purgeJobs, 3600), every(KINDS.analyze, 5), every(KINDS.tenantSchedules, 60),
+    every(KINDS.sweep, 3600), every(KINDS.purgeJobs, 3600), every(KINDS.purgeRejectedUsage, 3600), every(KINDS.analyze, 5), every(KINDS.tenantSchedules, 60),
     every(KINDS.billingTick, 60), every(KINDS.reconcileTick, 60),
   ]);
 }

@@ -3,10 +3,12 @@ import type { AssetsService } from '../assets/service.js';
 import type { AssetVersion } from '../assets/model.js';
 import type { CatalogService } from '../catalog/service.js';
 import type { Ctx } from '../context.js';
+import type { Clock } from '../core/clock.js';
 import { DomainError, forbidden, invalid } from '../core/errors.js';
 import { isUuid } from '../core/ids.js';
 import { Dec } from '../core/money.js';
 import { inScope } from '../core/scope.js';
+import type { Db } from '../db/connect.js';
 import { inTransaction } from '../db/transaction.js';
 import { checkRow, directoryOf, keyOf, ServiceBounds, type AcceptedRow, type RawUsageInput, type RowProblem, type UsageVersionRef } from './ingest.js';
 import type { IngestAnswer, IngestMode, UsageConflict } from './model.js';
@@ -20,7 +22,8 @@ export interface IngestBody { transactionId?: string; mode?: IngestMode; data: R
 
 const SKEW_MS = 5 * 60_000;
 
-export function createUsageService(deps: { assets: AssetsService; catalog: CatalogService }) {
+/** `clock`: the installation's wall clock (not a sandbox's test clock): rows are stamped with it, so retention counts real days. */
+export function createUsageService(deps: { assets: AssetsService; catalog: CatalogService; clock: Clock }) {
   /** The usage subscriptions the batch names, with what checking its rows needs. */
   async function directoryFor(ctx: Ctx, rows: readonly RawUsageInput[]) {
     const skus = [...new Set(rows.flatMap((r) => (r.productSKU === undefined ? [] : [r.productSKU])))];
@@ -56,6 +59,9 @@ export function createUsageService(deps: { assets: AssetsService; catalog: Catal
   }
 
   return {
+    /** Deletes the rows partial ingests rejected before `before` (the hourly `usage.purge-rejected` job: 14 days). */
+    purgeRejected: (db: Db, before: Date): Promise<number> => store.purgeRejected(db, before),
+
     /** `POST /usage/raw-usage`: stores what is new, once, whatever the retries; see usage.md "Ingest". */
     async ingest(ctx: Ctx, body: IngestBody): Promise<IngestAnswer> {
       const mode = body.mode ?? 'atomic';
@@ -100,7 +106,7 @@ export function createUsageService(deps: { assets: AssetsService; catalog: Catal
         }
       }
       fresh.sort((a, b) => (store.keyText(a.key) < store.keyText(b.key) ? -1 : 1)); // one lock order for parallel batches
-      const now = ctx.clock.now();
+      const now = deps.clock.now();
       const problems = rejected.map(({ row: _row, ...p }) => p);
       return inTransaction(ctx.db, async (tx) => {
         if (bodyHash !== null) {

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, withKey, type TestApp } from '../support/app.js';
 import { orderFixture } from '../orders/support.js';
 import { sql } from 'kysely';
+import { KINDS } from '../../src/jobs/background.js';
+import { SYSTEM_TENANT } from '../../src/jobs/model.js';
 
 // POST /usage/raw-usage (shared/design/usage.md "Ingest"): rows resolve to a usage subscription of
 // the tenant inside the caller's scope and its service, are counted once forever by their key, and
@@ -79,6 +81,16 @@ describe('POST /usage/raw-usage', () => {
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json()).toMatchObject({ accepted: 2, rejected: [{ index: 1, field: 'data/1/subscriptionNumber', errorCode: 'USAGE_SUBSCRIPTION_NOT_FOUND' }] });
     expect((await rawRows('partial-1')).map((r) => [r.row_index, r.status, r.asset_number])).toEqual([[0, 'Active', sub.name], [1, 'Rejected', 'SUB-999999'], [2, 'Active', counted.name]]);
+    // the hourly purge keeps a rejected row 14 days, then deletes it (and only it)
+    const purge = async (daysLater: number) => {
+      const scheduledAt = new Date(Date.now() + daysLater * 86_400_000).toISOString();
+      await t.rt.jobs.enqueueMany(t.rt.database.db, [{ tenantId: SYSTEM_TENANT, kind: KINDS.purgeRejectedUsage, payload: { scheduledAt } }]);
+      await t.rt.jobs.runUntilIdle({ tenantId: SYSTEM_TENANT });
+    };
+    await purge(13);
+    expect((await rawRows('partial-1')).length).toBe(3);
+    await purge(15);
+    expect((await rawRows('partial-1')).map((r) => r.status)).toEqual(['Active', 'Active']);
   });
 
   it('resolves a row by subscription id or by customer and sku', async () => {
