@@ -94,18 +94,18 @@ export function createUsageService(deps: { assets: AssetsService; catalog: Catal
 
       // the batch's own repeats: the first row of a key counts, later ones are duplicates
       const firstOf = new Map<string, AcceptedRow>();
-      const fresh: { row: AcceptedRow; id: string; key: { assetNumber: string; key: string } }[] = [];
-      const repeats: { row: AcceptedRow; key: { assetNumber: string; key: string } }[] = [];
+      const fresh: { row: AcceptedRow; id: string; key: { assetNumber: string; key: string }; text: string }[] = [];
+      const repeats: { row: AcceptedRow; text: string }[] = [];
       for (const row of accepted) {
         const key = keyOf(row, transactionId);
         const text = store.keyText(key);
-        if (firstOf.has(text)) repeats.push({ row, key });
+        if (firstOf.has(text)) repeats.push({ row, text });
         else {
           firstOf.set(text, row);
-          fresh.push({ row, id: randomUUID(), key });
+          fresh.push({ row, id: randomUUID(), key, text });
         }
       }
-      fresh.sort((a, b) => (store.keyText(a.key) < store.keyText(b.key) ? -1 : 1)); // one lock order for parallel batches
+      fresh.sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0)); // one lock order for parallel batches
       const now = deps.clock.now();
       const problems = rejected.map(({ row: _row, ...p }) => p);
       return inTransaction(ctx.db, async (tx) => {
@@ -116,14 +116,16 @@ export function createUsageService(deps: { assets: AssetsService; catalog: Catal
           }
         }
         const stored = await store.insertKeys(tx, ctx.tenantId, fresh.map((f) => ({ ...f.key, rawUsageId: f.id, at: f.row.at, quantity: f.row.quantity })));
-        const written = fresh.filter((f) => stored.has(store.keyText(f.key)));
-        const seenBefore = [...fresh.filter((f) => !stored.has(store.keyText(f.key))), ...repeats];
-        const earlier = await store.storedKeys(tx, ctx.tenantId, fresh.filter((f) => !stored.has(store.keyText(f.key))).map((f) => f.key));
+        const written: typeof fresh = [];
+        const storedBefore: typeof fresh = [];
+        for (const f of fresh) (stored.has(f.text) ? written : storedBefore).push(f);
+        const seenBefore = [...storedBefore, ...repeats];
+        const earlier = await store.storedKeys(tx, ctx.tenantId, storedBefore.map((f) => f.key));
         const conflicts: UsageConflict[] = [];
-        for (const { row, key } of seenBefore) {
-          const text = store.keyText(key);
-          const first = earlier.get(text) ?? (firstOf.get(text) && { at: firstOf.get(text)!.at, quantity: firstOf.get(text)!.quantity });
-          if (first && row.eventId !== null && (first.at.getTime() !== row.at.getTime() || !new Dec(first.quantity).eq(row.quantity))) {
+        for (const { row, text } of seenBefore) {
+          const mine = firstOf.get(text)!;
+          const first = earlier.get(text) ?? { at: mine.at, quantity: mine.quantity };
+          if (row.eventId !== null && (first.at.getTime() !== row.at.getTime() || !new Dec(first.quantity).eq(row.quantity))) {
             conflicts.push({ index: row.index, id: row.eventId, subscriptionNumber: row.assetNumber, stored: { timestamp: first.at.toISOString(), quantity: new Dec(first.quantity).toString() } });
           }
         }
