@@ -8,6 +8,7 @@ import type { TestApp } from '../test/support/app.js';
 import { engines, Server, type Engine } from '../test/faults/server.js';
 import { load, summarize, type Result } from './driver.js';
 import { seedSubscriptions } from './seed.js';
+import { ingestLoad, preloadKeys, usageSubscriptions } from './usage-ingest.js';
 
 // npm run bench: every scenario on PGlite and (with DATABASE_URL) PostgreSQL against a real Keel
 // server process over loopback, beside the floor of this machine measured in the same run — a bare
@@ -18,13 +19,17 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 // the issue's sizes on both engines (the embedded one takes minutes for 100k; smaller runs: set these)
 const RUN_SIZES = (_e: Engine) => (process.env.BENCH_RUN_SIZES ?? '10000,100000').split(',').map(Number);
 const GRAPHQL_ROWS = (_e: Engine) => Number(process.env.BENCH_GRAPHQL_ROWS ?? 1_000_000);
+// usage ingest: keys stored before the second measure (the design's figure is 10M; 0 skips it), subscriptions, rows per batch
+const USAGE_KEYS = (_e: Engine) => Number(process.env.BENCH_USAGE_KEYS ?? 1_000_000);
+const USAGE_SUBSCRIPTIONS = Number(process.env.BENCH_USAGE_SUBSCRIPTIONS ?? 16);
+const USAGE_BATCH = Number(process.env.BENCH_USAGE_BATCH ?? 1000);
 // BENCH_ENGINES=pglite (or postgres) measures one engine and keeps the other's figures from the last run:
 // each engine's figures are ratios to its own floor, measured in its own run
 const ONLY = process.env.BENCH_ENGINES?.split(',');
-// BENCH_SCENARIOS=billing (or http, graphql; comma-separated) measures those groups and keeps the others'
+// BENCH_SCENARIOS=billing (or http, graphql, usage; comma-separated) measures those groups and keeps the others'
 // figures from the last run; the floor (fastify, one-row POST, raw INSERT) is measured every time
 const SCENARIOS = process.env.BENCH_SCENARIOS?.split(',');
-const wants = (group: 'http' | 'billing' | 'graphql') => !SCENARIOS || SCENARIOS.includes(group);
+const wants = (group: 'http' | 'billing' | 'graphql' | 'usage') => !SCENARIOS || SCENARIOS.includes(group);
 const ROOT = new URL('..', import.meta.url).pathname;
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
@@ -128,8 +133,9 @@ async function benchEngine(engine: Engine): Promise<Figures> {
   let db = await direct(engine);
   out.insertFloor = { ...await insertFloor(db, 1000) };
   log(`${engine.name} raw insert floor: ${JSON.stringify(out.insertFloor)}`);
-  const tenants: { size: number; key: Record<string, string>; tenantId: string }[] = [];
   await db.close();
+  if (wants('usage')) Object.assign(out, await usageIngest(engine, server, (out.insertFloor as { rowsPerSecond: number }).rowsPerSecond));
+  const tenants: { size: number; key: Record<string, string>; tenantId: string }[] = [];
   for (const size of wants('billing') ? RUN_SIZES(engine) : []) {
     await server.start();
     const f = await orderFixture(server.client() as unknown as TestApp, { today: '2023-06-22' });
@@ -178,6 +184,35 @@ async function benchEngine(engine: Engine): Promise<Figures> {
     body: { query: 'query ($customerId: ID) { Subscription(where: {customerId: {_eq: $customerId}}, limit: 100) { name quantity customer { id name todayCMRR } } }', variables: { customerId: ids[(i * 7) % ids.length] } },
   }) }) };
   log(`${engine.name} graphql: ${JSON.stringify(out.graphqlPage)} ${JSON.stringify(out.graphqlCustomer)} ${JSON.stringify(out.graphqlCustomer1)}`);
+  await server.stop();
+  return out;
+}
+
+/**
+ * `POST /usage/raw-usage` (shared/design/usage.md "Figures"): batches of USAGE_BATCH fresh rows from
+ * CONNECTIONS clients into USAGE_SUBSCRIPTIONS usage subscriptions, on an empty store, then again with
+ * USAGE_KEYS keys stored straight into usage_keys and raw_usage; rows/s beside the raw INSERT floor.
+ */
+async function usageIngest(engine: Engine, server: Server, floorRowsPerSecond: number): Promise<Figures> {
+  const out: Figures = {};
+  const day = '2023-06-22';
+  await server.start();
+  const f = await orderFixture(server.client() as unknown as TestApp, { today: day });
+  const subs = await usageSubscriptions(f.post, f.book.id, USAGE_SUBSCRIPTIONS);
+  const measure = (keysStoredBefore: number) => ingestLoad(server.url, { headers: f.h, subs, day, connections: CONNECTIONS, seconds: SECONDS, batch: USAGE_BATCH, floorRowsPerSecond, keysStoredBefore });
+  out.usageIngest = { ...await measure(0) };
+  log(`${engine.name} usage ingest (empty store): ${JSON.stringify(out.usageIngest)}`);
+  await server.stop();
+  const n = USAGE_KEYS(engine);
+  if (n <= 0) return out;
+  const db = await direct(engine);
+  const t0 = performance.now();
+  const stored = await preloadKeys(db, f.tenant.id, subs, n, day, log);
+  log(`${engine.name} preloaded ${n} usage keys in ${Math.round(performance.now() - t0)} ms (the tenant holds ${stored})`);
+  await db.close();
+  await server.start();
+  out.usageIngestKeysStored = { ...await measure(stored) };
+  log(`${engine.name} usage ingest (${stored} keys stored): ${JSON.stringify(out.usageIngestKeysStored)}`);
   await server.stop();
   return out;
 }
@@ -235,6 +270,7 @@ async function pairs(base: string, h: Record<string, string>, subs: string[]): P
 const TARGETS: Record<string, string> = {
   oneRowPost: '≥ 35 % of the one-row transaction floor (issue 16)',
   cartPricing: '≥ 2,000 req/s, p99 ≤ 20 ms (PostgreSQL)', placeOrder: '≥ 300 orders/s (PostgreSQL)', billingRun100000: '≤ 60 s',
+  usageIngest: '≥ 50,000 rows/s and ≥ 30 % of the raw INSERT floor (PostgreSQL)', usageIngestKeysStored: '≥ 50,000 rows/s and ≥ 30 % of the floor with 10M keys stored (PostgreSQL)',
   graphqlPage: 'p99 ≤ 20 ms over 1M subscriptions', graphqlCustomer: 'p99 ≤ 20 ms over 1M subscriptions', graphqlCustomer1: 'p99 ≤ 20 ms over 1M subscriptions',
 };
 
@@ -247,7 +283,8 @@ function markdown(all: Record<string, Figures>): string {
     for (const [name, f] of Object.entries(figures)) {
       const r = f as Record<string, number | string>;
       if ('keptFrom' in r) {
-        const figure = 'rps' in r ? `${r.rps} req/s | ${r.p50} | ${r.p99}` : 'subscriptionsPerSecond' in r ? `${r.subscriptionsPerSecond} subs/s (${r.seconds} s, ${r.msPerSubscription} ms each) | |` : `${JSON.stringify(r)} | |`;
+        const figure = 'rps' in r ? `${r.rps} req/s | ${r.p50} | ${r.p99}` : 'ratioToInsertFloor' in r ? `${r.rowsPerSecond} rows/s (${r.keysStoredBefore} keys stored) | ${r.batchP50Ms} per batch | ${r.batchP99Ms}`
+          : 'subscriptionsPerSecond' in r ? `${r.subscriptionsPerSecond} subs/s (${r.seconds} s, ${r.msPerSubscription} ms each) | |` : `${JSON.stringify(r)} | |`;
         rows.push(`| ${engine} | ${name} | ${figure} | kept from the run of ${String(r.keptFrom).slice(0, 16).replace('T', ' ')} (its floor is not this one) | ${TARGETS[name] ?? ''} |`);
       } else if ('rps' in r) {
         const tx = figures.transactionFloor as { rps: number } | undefined;
@@ -264,6 +301,10 @@ function markdown(all: Record<string, Figures>): string {
         const hz = r.healthzDuringRun as { p50: number; p99: number; probes: number } | undefined;
         const probes = hz ? [`healthz ${hz.p50}`, `healthz ${hz.p99} (${hz.probes} probes)`] : ['', ''];
         rows.push(`| ${engine} | ${name} | ${r.subscriptionsPerSecond} subs/s (${r.seconds} s, ${r.msPerSubscription} ms each) | ${probes[0]} | ${probes[1]} | ${ratio} | ${TARGETS[name] ?? ''} |`);
+      } else if ('ratioToInsertFloor' in r) {
+        // one usage ingest measure: rows accepted a second, latency per batch of 1,000, and its share of the raw INSERT floor
+        const failed = Number(r.failures) > 0 ? `, ${r.failures} of ${r.batches} batches failed` : '';
+        rows.push(`| ${engine} | ${name} (${r.keysStoredBefore} keys stored) | ${r.rowsPerSecond} rows/s (${r.batchRows}-row batches${failed}) | ${r.batchP50Ms} per batch | ${r.batchP99Ms} | ${r.ratioToInsertFloor} of the raw INSERT floor | ${TARGETS[name] ?? ''} |`);
       } else if ('rowsPerSecond' in r) {
         rows.push(`| ${engine} | raw batched INSERT (1,000 rows) | ${r.rowsPerSecond} rows/s | ${r.msPerBatch} per batch | | floor | |`);
       }
