@@ -30,7 +30,7 @@ afterAll(() => t.close());
 const ingest = (body: unknown, headers = f.h) => t.call('POST', '/usage/raw-usage', { body, headers });
 const row = (o: Record<string, unknown> = {}) => ({ subscriptionNumber: sub.name, timestamp: '2026-03-01T10:00:00Z', quantity: 5, ...o });
 const rawRows = async (txId: string) => (await sql<{ row_index: number; status: string; quantity: string | null; asset_number: string | null }>`
-  select row_index, status, quantity, asset_number from raw_usage where transaction_id = ${txId} order by row_index`.execute(t.rt.database.db)).rows;
+  select row_index, status, quantity, asset_number from raw_usage where tenant_id = ${f.tenant.id} and transaction_id = ${txId} order by row_index`.execute(t.rt.database.db)).rows;
 
 describe('POST /usage/raw-usage', () => {
   it('stores each keyed row once, forever: a retry counts nothing twice, a changed repeat is a visible conflict', async () => {
@@ -96,7 +96,7 @@ describe('POST /usage/raw-usage', () => {
   it('resolves a row by subscription id or by customer and sku', async () => {
     const res = await ingest({ data: [row({ id: 'by-id', subscriptionNumber: undefined, subscriptionId: sub.id }), row({ id: 'by-sku', subscriptionNumber: undefined, customerId: sub.customerId, productSKU: 'API-CALLS' })] });
     expect(res.json(), res.body).toMatchObject({ accepted: 2, rejected: [] });
-    const stored = await sql<{ asset_number: string }>`select asset_number from raw_usage where event_id in ('by-id', 'by-sku')`.execute(t.rt.database.db);
+    const stored = await sql<{ asset_number: string }>`select asset_number from raw_usage where tenant_id = ${f.tenant.id} and event_id in ('by-id', 'by-sku')`.execute(t.rt.database.db);
     expect(stored.rows.map((r) => r.asset_number)).toEqual([sub.name, sub.name]);
   });
 
@@ -136,7 +136,7 @@ describe('ingest over random streams (property)', () => {
         expect(answers.reduce((n, a) => n + a.json().duplicates, 0)).toBe(sent - firsts.size);
         expect(answers.flatMap((a) => a.json().conflicts)).toEqual([]);
         const stored = await sql<{ n: string; total: string | null }>`select count(*)::text as n, sum(quantity)::text as total from raw_usage
-          where event_id like ${`${prefix}%`} and status = 'Active'`.execute(t.rt.database.db);
+          where tenant_id = ${f.tenant.id} and event_id like ${`${prefix}%`} and status = 'Active'`.execute(t.rt.database.db);
         const expected = [...firsts.values()].reduce((s, e) => s.plus(`${e.q}.${String(e.cents).padStart(2, '0')}`), new Dec(0));
         expect([Number(stored.rows[0]!.n), new Dec(stored.rows[0]!.total ?? 0).toFixed(2)]).toEqual([firsts.size, expected.toFixed(2)]);
       },
