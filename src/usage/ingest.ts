@@ -156,11 +156,19 @@ function latestStarted(chains: readonly (readonly UsageVersionRef[])[], timestam
 /** The instants a version's service starts and ends (day boundaries in the tenant's zone), computed once per version. */
 export class ServiceBounds {
   private readonly ms = new Map<string, number>();
+  private readonly endMs = new Map<string, number>();
   constructor(private readonly timeZone: string) {}
 
   private dayStart(date: string): number {
     let v = this.ms.get(date);
     if (v === undefined) this.ms.set(date, v = Temporal.PlainDate.from(date).toZonedDateTime({ timeZone: this.timeZone }).epochMilliseconds);
+    return v;
+  }
+
+  /** The instant the day after `date` starts (the end of `date`'s service). */
+  private dayEnd(date: string): number {
+    let v = this.endMs.get(date);
+    if (v === undefined) this.endMs.set(date, v = this.dayStart(Temporal.PlainDate.from(date).add({ days: 1 }).toString()));
     return v;
   }
 
@@ -170,7 +178,7 @@ export class ServiceBounds {
       const v = chain[i]!;
       if (v.to !== null && v.to < v.from) continue;
       if (at < this.dayStart(v.from)) continue;
-      if (v.to !== null && at >= this.dayStart(Temporal.PlainDate.from(v.to).add({ days: 1 }).toString())) continue;
+      if (v.to !== null && at >= this.dayEnd(v.to)) continue;
       return v;
     }
     return undefined;
